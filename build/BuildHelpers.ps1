@@ -1,0 +1,86 @@
+# Helpers for build.ps1: running native tools, installing prerequisites, and running test suites
+# with counts that add up into one summary line.
+
+function Write-Step([string] $Message) {
+    Write-Host "==> $Message" -ForegroundColor Cyan
+}
+
+# Runs a native command and throws on a non-zero exit. No param block on purpose: every word,
+# dashes included, goes to the command untouched.
+function Invoke-Native {
+    $command, $arguments = $args
+    & $command @arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$command $($arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+# The pwsh that runs this script, started again as a fresh process: the dotnet tool runs as
+# 'dotnet pwsh.dll', an installed pwsh as its own executable.
+function Get-PwshCommand {
+    [Environment]::ProcessPath
+}
+
+function Get-PwshArgument {
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { return @(Join-Path $PSHOME 'pwsh.dll') }
+    return @()
+}
+
+# Debian packages later capabilities need, each with the command that shows it is present.
+function Get-RequiredDebianPackage {
+    @()
+}
+
+function Install-DebianPackage {
+    param([string] $Package, [string] $Command)
+    if (Get-Command $Command -ErrorAction SilentlyContinue) { return }
+    if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
+        throw "Bootstrap: '$Command' is missing and apt-get is not available; install the '$Package' package."
+    }
+    $sudo = if ((& id -u) -ne '0') { @('sudo') } else { @() }
+    if (-not $script:AptUpdated) {
+        & @sudo apt-get update -qq
+        $script:AptUpdated = $true
+    }
+    & @sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $Package
+    if ($LASTEXITCODE -ne 0) { throw "Bootstrap: installing '$Package' failed." }
+}
+
+function Invoke-XunitRun {
+    param([string] $Project, [string] $Configuration, [string] $ResultsDirectory)
+    $trx = 'xunit.trx'
+    & dotnet test $Project -c $Configuration --no-build --nologo --verbosity quiet --results-directory $ResultsDirectory --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    $exit = $LASTEXITCODE
+    $file = Join-Path $ResultsDirectory $trx
+    if (-not (Test-Path $file)) {
+        Write-Warning "xunit produced no results (exit code $exit)."
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    [xml] $xml = Get-Content -Raw $file
+    $c = $xml.TestRun.ResultSummary.Counters
+    $failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 }
+    [pscustomobject]@{ Passed = [int]$c.passed; Failed = $failed; Skipped = [int]$c.notExecuted }
+}
+
+function Get-PesterModulePath {
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $path = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) { throw "Pester 5.7.1 is not in the NuGet cache ($path); run build.ps1 -Task Bootstrap." }
+    $path
+}
+
+function Invoke-PesterRun {
+    param([string] $ModulePath, [string] $TestPath, [string] $ResultsDirectory)
+    $resultFile = Join-Path $ResultsDirectory 'pester.json'
+    $runner = Join-Path $TestPath 'Invoke-PesterRun.ps1'
+    & (Get-PwshCommand) @(Get-PwshArgument) -NoProfile -NonInteractive -File $runner -PesterPath (Get-PesterModulePath) -ModulePath $ModulePath -TestPath $TestPath -ResultFile $resultFile
+    $exit = $LASTEXITCODE
+    if (-not (Test-Path $resultFile)) {
+        Write-Warning "Pester produced no results (exit code $exit)."
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $r = Get-Content -Raw $resultFile | ConvertFrom-Json
+    $failed = [int]$r.Failed
+    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 }
+    [pscustomobject]@{ Passed = [int]$r.Passed; Failed = $failed; Skipped = [int]$r.Skipped }
+}

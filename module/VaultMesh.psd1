@@ -1,0 +1,28 @@
+@{
+    # The single source of the VaultMesh version: build.ps1 stamps the assemblies from it.
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0c2a53-58c1-4c4e-9a39-3f0d8f3a7b21'
+    Author               = 'VaultMesh'
+    CompanyName          = 'VaultMesh'
+    Copyright            = '(c) VaultMesh contributors. All rights reserved.'
+    Description          = 'Tamper-evident operational memory: RFC 6962 Merkle batches anchored to RFC 3161, EVM and Bitcoin witnesses, operated through cmdlets and the vm grammar.'
+    RootModule           = 'VaultMesh.PowerShell.dll'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('VaultMesh.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-VmConfiguration'
+        'Get-VmStatus'
+        'Invoke-VmCommand'
+        'Set-VmConfiguration'
+    )
+    AliasesToExport      = @('vm')
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('VaultMesh', 'Merkle', 'RFC6962', 'RFC3161', 'Anchoring', 'Audit')
+            ProjectUri = ''
+        }
+    }
+}

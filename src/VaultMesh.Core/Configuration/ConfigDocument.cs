@@ -1,0 +1,128 @@
+using Tomlyn;
+using Tomlyn.Model;
+using Tomlyn.Parsing;
+using Tomlyn.Syntax;
+
+namespace VaultMesh.Core.Configuration;
+
+/// <summary>
+/// The parsed <c>config.toml</c>: its syntax tree (kept for comment-preserving writes) and its
+/// profiles. A missing file is an empty document; a malformed one throws with file, line and column.
+/// </summary>
+public sealed class ConfigDocument
+{
+    /// <summary>Root key naming the profile used when nothing else names one.</summary>
+    public const string DefaultProfileKey = "default_profile";
+
+    private ConfigDocument(string path, bool exists, string text, DocumentSyntax syntax, TomlTable model)
+    {
+        Path = path;
+        Exists = exists;
+        Text = text;
+        Syntax = syntax;
+        DefaultProfile = model.TryGetValue(DefaultProfileKey, out var d) ? d as string : null;
+        var profiles = new SortedDictionary<string, ProfileSettings>(StringComparer.Ordinal);
+        if (model.TryGetValue("profiles", out var p))
+        {
+            if (p is not TomlTable table)
+            {
+                throw new ConfigurationException("VmConfigurationInvalid", path, $"{path}: 'profiles' must be a table of [profiles.<name>] tables.");
+            }
+            foreach (var (name, value) in table)
+            {
+                if (value is not TomlTable profileTable)
+                {
+                    throw new ConfigurationException("VmConfigurationInvalid", path, $"{path}: 'profiles.{name}' must be a table.");
+                }
+                var flat = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+                Flatten(profileTable, prefix: "", flat);
+                profiles[name] = new ProfileSettings(name, flat);
+            }
+        }
+        Profiles = profiles;
+    }
+
+    /// <summary>The file's path.</summary>
+    public string Path { get; }
+
+    /// <summary>Whether the file existed when read.</summary>
+    public bool Exists { get; }
+
+    /// <summary>The text as read (empty for a missing file).</summary>
+    public string Text { get; }
+
+    /// <summary>The round-trippable syntax tree.</summary>
+    internal DocumentSyntax Syntax { get; }
+
+    /// <summary>The <c>default_profile</c> value, if set.</summary>
+    public string? DefaultProfile { get; }
+
+    /// <summary>Profiles by name, ordinal order.</summary>
+    public IReadOnlyDictionary<string, ProfileSettings> Profiles { get; }
+
+    /// <summary>Reads and validates the file; a missing file yields an empty document.</summary>
+    public static ConfigDocument Load(string path)
+    {
+        string text;
+        bool exists = File.Exists(path);
+        try
+        {
+            text = exists ? File.ReadAllText(path) : string.Empty;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException("VmConfigurationUnreadable", path, $"{path}: cannot be read: {ex.Message}", inner: ex);
+        }
+        return Parse(path, exists, text);
+    }
+
+    /// <summary>Parses text as if read from <paramref name="path"/>.</summary>
+    public static ConfigDocument Parse(string path, bool exists, string text)
+    {
+        var syntax = SyntaxParser.Parse(text, path, false);
+        if (syntax.HasErrors)
+        {
+            var first = syntax.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
+            var line = first.Span.Start.Line + 1;
+            var column = first.Span.Start.Column + 1;
+            throw new ConfigurationException("VmConfigurationInvalid", path,
+                $"{path}:{line}:{column}: invalid TOML: {first.Message}", line, column);
+        }
+        TomlTable model;
+        try
+        {
+            model = TomlSerializer.Deserialize<TomlTable>(text, (TomlSerializerOptions?)null) ?? new TomlTable();
+        }
+        catch (TomlException ex)
+        {
+            throw new ConfigurationException("VmConfigurationInvalid", path, $"{path}: invalid TOML: {ex.Message}", inner: ex);
+        }
+        return new ConfigDocument(path, exists, text, syntax, model);
+    }
+
+    private static void Flatten(TomlTable table, string prefix, IDictionary<string, object?> into)
+    {
+        foreach (var (key, value) in table)
+        {
+            var name = prefix.Length == 0 ? key : prefix + "." + key;
+            switch (value)
+            {
+                case TomlTable nested:
+                    Flatten(nested, name, into);
+                    break;
+                case TomlArray array when array.All(i => i is string):
+                    into[name] = array.Cast<string>().ToArray();
+                    break;
+                case TomlArray array:
+                    into[name] = array.ToArray();
+                    break;
+                case TomlDateTime dt:
+                    into[name] = dt.ToString();
+                    break;
+                default:
+                    into[name] = value;
+                    break;
+            }
+        }
+    }
+}

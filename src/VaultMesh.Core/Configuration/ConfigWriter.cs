@@ -1,0 +1,263 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Tomlyn.Parsing;
+using Tomlyn.Syntax;
+
+namespace VaultMesh.Core.Configuration;
+
+/// <summary>
+/// Merges settings into <c>config.toml</c> by editing its syntax tree, so that other profiles,
+/// unknown keys and comments survive. The write is atomic (temp file, fsync, rename) and the file
+/// is created owner-read/write only. A file that does not parse is never written.
+/// </summary>
+public static partial class ConfigWriter
+{
+    /// <summary>
+    /// Sets (or, with a null value, removes) dotted keys in one profile and optionally the root
+    /// <c>default_profile</c>. Returns the document as re-read after the write.
+    /// </summary>
+    public static ConfigDocument Write(string path, string profile, IReadOnlyDictionary<string, object?> values, string? defaultProfile = null)
+    {
+        ProfileName.Validate(profile);
+        var current = ConfigDocument.Load(path);
+        var syntax = current.Syntax;
+        foreach (var (key, value) in values)
+        {
+            SetProfileValue(syntax, profile, SplitKey(key), value);
+        }
+        if (defaultProfile is not null)
+        {
+            SetRootValue(syntax, ConfigDocument.DefaultProfileKey, ProfileName.Validate(defaultProfile));
+        }
+        if (!current.Profiles.ContainsKey(profile) && values.Count == 0)
+        {
+            FindOrCreateTable(syntax, ["profiles", profile]);
+        }
+        var text = syntax.ToString();
+        // Re-validate before touching the disk: an edit must never produce a file we cannot read.
+        var updated = ConfigDocument.Parse(path, true, text);
+        WriteAtomically(path, text);
+        return updated;
+    }
+
+    /// <summary>Writes text to a temp file beside <paramref name="path"/> with mode 0600, then renames it over.</summary>
+    public static void WriteAtomically(string path, string text)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        try
+        {
+            using (var stream = new FileStream(temp, options))
+            {
+                var bytes = new UTF8Encoding(false).GetBytes(text);
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    private static string[] SplitKey(string key)
+    {
+        var parts = key.Split('.');
+        if (parts.Any(p => p.Length == 0))
+        {
+            throw new ArgumentException($"Setting key '{key}' has an empty part.", nameof(key));
+        }
+        return parts;
+    }
+
+    private static void SetProfileValue(DocumentSyntax doc, string profile, string[] key, object? value)
+    {
+        string[] full = ["profiles", profile, .. key];
+        // An existing key may be written under any table header that is a prefix of its path.
+        for (var depth = full.Length - 1; depth >= 2; depth--)
+        {
+            var table = FindTable(doc, full[..depth]);
+            if (table is null)
+            {
+                continue;
+            }
+            var rest = full[depth..];
+            for (var i = 0; i < table.Items.ChildrenCount; i++)
+            {
+                var kv = table.Items.GetChild(i)!;
+                if (KeyParts(kv.Key!).SequenceEqual(rest, StringComparer.Ordinal))
+                {
+                    if (value is null)
+                    {
+                        table.Items.RemoveChildAt(i);
+                    }
+                    else
+                    {
+                        ReplaceValue(kv, value);
+                    }
+                    return;
+                }
+            }
+        }
+        if (value is null)
+        {
+            return;
+        }
+        // New key: append it under the deepest existing table header on its path, so the result
+        // never defines the same table twice.
+        for (var depth = full.Length - 1; depth > 2; depth--)
+        {
+            var table = FindTable(doc, full[..depth]);
+            if (table is not null)
+            {
+                table.Items.Add(NewKeyValue(full[depth..], value));
+                return;
+            }
+        }
+        FindOrCreateTable(doc, full[..2]).Items.Add(NewKeyValue(full[2..], value));
+    }
+
+    private static void SetRootValue(DocumentSyntax doc, string key, object value)
+    {
+        foreach (var kv in doc.KeyValues)
+        {
+            if (KeyParts(kv.Key!).SequenceEqual([key]))
+            {
+                ReplaceValue(kv, value);
+                return;
+            }
+        }
+        doc.KeyValues.Add(NewKeyValue([key], value));
+    }
+
+    private static TableSyntax? FindTable(DocumentSyntax doc, string[] path)
+    {
+        foreach (var t in doc.Tables)
+        {
+            if (t is TableSyntax table && KeyParts(table.Name!).SequenceEqual(path, StringComparer.Ordinal))
+            {
+                return table;
+            }
+        }
+        return null;
+    }
+
+    private static TableSyntax FindOrCreateTable(DocumentSyntax doc, string[] path)
+    {
+        var existing = FindTable(doc, path);
+        if (existing is not null)
+        {
+            return existing;
+        }
+        var snippet = SyntaxParser.Parse($"\n[{FormatKey(path)}]\n", "config.toml", false);
+        var table = (TableSyntax)snippet.Tables.GetChild(0)!;
+        snippet.Tables.RemoveChildAt(0);
+        EnsureTrailingNewline(doc);
+        doc.Tables.Add(table);
+        return table;
+    }
+
+    private static void EnsureTrailingNewline(DocumentSyntax doc)
+    {
+        var text = doc.ToString();
+        if (text.Length > 0 && !text.EndsWith('\n'))
+        {
+            // Without a final newline the next header would join the previous line.
+            var last = doc.Tables.ChildrenCount > 0 ? (SyntaxNode)doc.Tables.GetChild(doc.Tables.ChildrenCount - 1)! : doc.KeyValues.GetChild(doc.KeyValues.ChildrenCount - 1)!;
+            last.TrailingTrivia ??= [];
+            last.TrailingTrivia.Add(SyntaxFactory.NewLineTrivia());
+        }
+    }
+
+    private static void ReplaceValue(KeyValueSyntax kv, object value)
+    {
+        var fresh = NewKeyValue(["x"], value).Value!;
+        var old = kv.Value!;
+        fresh.LeadingTrivia = old.LeadingTrivia;
+        fresh.TrailingTrivia = old.TrailingTrivia;
+        kv.Value = fresh;
+    }
+
+    private static KeyValueSyntax NewKeyValue(string[] key, object value)
+    {
+        var snippet = SyntaxParser.Parse($"{FormatKey(key)} = {FormatValue(value)}\n", "config.toml", false);
+        if (snippet.HasErrors || snippet.KeyValues.ChildrenCount != 1)
+        {
+            throw new ArgumentException($"Value for '{string.Join('.', key)}' cannot be written as TOML.", nameof(value));
+        }
+        var kv = snippet.KeyValues.GetChild(0)!;
+        snippet.KeyValues.RemoveChildAt(0);
+        return kv;
+    }
+
+    /// <summary>The parts of a key as plain strings, whether bare, quoted or dotted.</summary>
+    private static IEnumerable<string> KeyParts(KeySyntax key)
+    {
+        yield return KeyPart(key.Key!);
+        foreach (var dotted in key.DotKeys)
+        {
+            yield return KeyPart(dotted.Key!);
+        }
+    }
+
+    private static string KeyPart(BareKeyOrStringValueSyntax part) => part switch
+    {
+        BareKeySyntax bare => bare.Key!.Text!,
+        StringValueSyntax str => str.Value!,
+        _ => part.ToString()!.Trim(),
+    };
+
+    private static string FormatKey(IEnumerable<string> parts) =>
+        string.Join('.', parts.Select(p => BareKey().IsMatch(p) ? p : Quote(p)));
+
+    private static string FormatValue(object value) => value switch
+    {
+        string s => Quote(s),
+        bool b => b ? "true" : "false",
+        int or long or short or byte or uint => Convert.ToString(value, CultureInfo.InvariantCulture)!,
+        double d when double.IsFinite(d) => d.ToString("R", CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable list => "[" + string.Join(", ", list.Cast<object>().Select(FormatValue)) + "]",
+        _ => throw new ArgumentException($"Unsupported setting value type {value.GetType().Name}.", nameof(value)),
+    };
+
+    private static string Quote(string s)
+    {
+        var sb = new StringBuilder("\"");
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case < ' ' or '\u007f': sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"); break;
+                default: sb.Append(c); break;
+            }
+        }
+        return sb.Append('"').ToString();
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    private static partial Regex BareKey();
+}

@@ -1,0 +1,32 @@
+using System.Management.Automation;
+using VaultMesh.Core.Configuration;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Shows profiles from $VAULTMESH_HOME/config.toml: the active one, or all with -All.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "VmConfiguration")]
+[OutputType(typeof(ConfigurationProfile))]
+public sealed class GetVmConfigurationCommand : VaultMeshCmdlet
+{
+    /// <summary>Show every profile.</summary>
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnEnd()
+    {
+        var any = false;
+        foreach (var profile in ConfigurationService.GetProfiles(Context, All))
+        {
+            any = true;
+            WriteObject(profile);
+        }
+        if (!any && !All)
+        {
+            WriteVerbose($"Profile '{Context.Profile}' is not defined in {Context.Paths.ConfigPath}; it runs on defaults.");
+        }
+    }
+}

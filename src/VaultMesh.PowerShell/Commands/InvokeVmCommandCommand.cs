@@ -1,0 +1,142 @@
+using System.Collections;
+using System.Management.Automation;
+using VaultMesh.Core.Cli;
+using VaultMesh.Core.Configuration;
+using VaultMesh.Core.Errors;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Runs the vm grammar: vm &lt;domain&gt; &lt;verb&gt; [args] [--profile P] [--format json|table].</para>
+/// <para type="description">Prints one JSON envelope (default) or a table, and sets $LASTEXITCODE:
+/// 0 ok, 1 the action failed, 2 usage error.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "VmCommand")]
+[Alias("vm")]
+[OutputType(typeof(string))]
+public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
+{
+    /// <summary>The words after <c>vm</c>.</summary>
+    [Parameter(Position = 0, ValueFromRemainingArguments = true)]
+    [AllowEmptyCollection]
+    public string[] ArgumentList { get; set; } = [];
+
+    /// <summary>The grammar takes --profile itself.</summary>
+    public override string? Profile { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnEnd()
+    {
+        ParsedCommandLine parsed;
+        try
+        {
+            parsed = CommandLineParser.Parse(ArgumentList);
+        }
+        catch (VaultMeshException ex)
+        {
+            WriteVmError(ex);
+            SetExitCode(2);
+            return;
+        }
+        if (parsed.Verb is null)
+        {
+            WriteObject(parsed.HelpText);
+            SetExitCode(0);
+            return;
+        }
+        SetExitCode(Run(parsed, parsed.Verb));
+    }
+
+    private int Run(ParsedCommandLine parsed, VerbSpec verb)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var output = new List<PSObject>();
+        var warnings = new List<string>();
+        var errors = new List<EnvelopeError>();
+        using (var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace))
+        {
+            ps.AddCommand(verb.Cmdlet);
+            foreach (var (name, value) in parsed.Parameters)
+            {
+                ps.AddParameter(name, value is Dictionary<string, string> d ? new Hashtable(d) : value);
+            }
+            try
+            {
+                foreach (var item in ps.Invoke())
+                {
+                    if (item is not null)
+                    {
+                        output.Add(item);
+                    }
+                }
+            }
+            catch (RuntimeException ex)
+            {
+                errors.Add(ToEnvelopeError(ex.ErrorRecord));
+            }
+            errors.AddRange(ps.Streams.Error.Select(ToEnvelopeError));
+            warnings.AddRange(ps.Streams.Warning.Select(w => w.Message));
+            foreach (var v in ps.Streams.Verbose)
+            {
+                WriteVerbose(v.Message);
+            }
+        }
+
+        var ok = errors.Count == 0;
+        if (ok && verb.EnforcedCheck && output.Any(o => o.BaseObject is false))
+        {
+            var enforce = VaultMeshContext.Resolve(parsed.Profile).KillSwitches.VerifyEnforce.Enabled;
+            if (enforce)
+            {
+                ok = false;
+                errors.Add(new EnvelopeError("VmVerificationFailed", "Verification failed and VERIFY_ENFORCE is on.", ErrorCategory.SecurityError.ToString(), null));
+            }
+            else
+            {
+                warnings.Add("Verification failed; VERIFY_ENFORCE is off, so this is a warning.");
+            }
+        }
+
+        if (parsed.Format == OutputFormat.Table)
+        {
+            foreach (var w in warnings)
+            {
+                WriteWarning(w);
+            }
+            if (output.Count > 0)
+            {
+                WriteObject(RenderTable(output));
+            }
+            foreach (var e in errors)
+            {
+                WriteError(new ErrorRecord(new InvalidOperationException(e.Message), e.Id,
+                    Enum.TryParse<ErrorCategory>(e.Category, out var c) ? c : ErrorCategory.NotSpecified, e.Target));
+            }
+        }
+        else
+        {
+            object? data = verb.Many || output.Count > 1
+                ? output.Select(JsonData.ToPlain).ToArray()
+                : output.Count == 1 ? JsonData.ToPlain(output[0]) : null;
+            WriteObject(Envelope.Render(verb.Action, ok, started, data, warnings, errors));
+        }
+        return ok ? 0 : 1;
+    }
+
+    private static string RenderTable(List<PSObject> output)
+    {
+        using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+        ps.AddCommand("Format-Table").AddParameter("AutoSize").AddCommand("Out-String").AddParameter("Width", 4096);
+        var text = string.Concat(ps.Invoke(output).Select(o => o.ToString()));
+        return text.Trim('\r', '\n');
+    }
+
+    private static EnvelopeError ToEnvelopeError(ErrorRecord record) => new(
+        record.FullyQualifiedErrorId.Split(',')[0],
+        record.Exception?.Message ?? record.ToString(),
+        record.CategoryInfo.Category.ToString(),
+        record.TargetObject?.ToString());
+
+    private void SetExitCode(int code) => SessionState.PSVariable.Set(new PSVariable("global:LASTEXITCODE", code));
+}

@@ -1,0 +1,96 @@
+using System.Management.Automation;
+using VaultMesh.Core.Configuration;
+using VaultMesh.Core.Errors;
+
+namespace VaultMesh.PowerShell.Infrastructure;
+
+/// <summary>
+/// Base of every VaultMesh cmdlet: owns cancellation (cancelled by Ctrl+C through
+/// <see cref="StopProcessing"/>), resolves the profile context, and turns core exceptions into
+/// <see cref="ErrorRecord"/>s with the core's stable error id.
+/// </summary>
+public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private VaultMeshContext? _context;
+
+    /// <summary>Profile to use; else VAULTMESH_PROFILE, else the config file's default_profile, else 'default'.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public virtual string? Profile { get; set; }
+
+    /// <summary>Cancelled when the pipeline is stopped.</summary>
+    protected CancellationToken CancellationToken => _cancellation.Token;
+
+    /// <summary>The resolved context, built on first use.</summary>
+    protected VaultMeshContext Context => _context ??= VaultMeshContext.Resolve(Profile);
+
+    /// <summary>Begin step; errors become terminating.</summary>
+    protected virtual void OnBegin() { }
+
+    /// <summary>Per-record step; a core error is written for this record and the pipeline goes on.</summary>
+    protected virtual void OnProcess() { }
+
+    /// <summary>End step; errors become terminating.</summary>
+    protected virtual void OnEnd() { }
+
+    /// <inheritdoc />
+    protected sealed override void BeginProcessing() => Run(OnBegin, terminating: true);
+
+    /// <inheritdoc />
+    protected sealed override void ProcessRecord() => Run(OnProcess, terminating: false);
+
+    /// <inheritdoc />
+    protected sealed override void EndProcessing() => Run(OnEnd, terminating: true);
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _cancellation.Cancel();
+
+    /// <summary>Writes a non-terminating error for a core exception.</summary>
+    protected void WriteVmError(VaultMeshException ex) => WriteError(ErrorMapper.ToRecord(ex));
+
+    /// <summary>Throws a terminating error for a core exception.</summary>
+    protected void ThrowVmError(VaultMeshException ex) => ThrowTerminatingError(ErrorMapper.ToRecord(ex));
+
+    /// <summary>Writes the kill-switch warnings of the context once.</summary>
+    protected void WriteContextWarnings()
+    {
+        foreach (var sw in Context.KillSwitches.All)
+        {
+            if (sw.Warning is not null)
+            {
+                WriteWarning(sw.Warning);
+            }
+        }
+    }
+
+    private void Run(Action step, bool terminating)
+    {
+        try
+        {
+            step();
+        }
+        catch (VaultMeshException ex)
+        {
+            if (terminating)
+            {
+                ThrowVmError(ex);
+            }
+            else
+            {
+                WriteVmError(ex);
+            }
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            // The pipeline is stopping; PowerShell reports that itself.
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _cancellation.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,54 @@
+# Dot-sourced by every test file: imports the staged module (path from the runner) and gives each
+# test file its own empty VAULTMESH_HOME, so no test touches the real ~/.vaultmesh.
+$script:ModulePath = $env:VAULTMESH_TEST_MODULE
+if (-not $script:ModulePath) { throw 'VAULTMESH_TEST_MODULE is not set; run the tests through build.ps1 -Task Test.' }
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+Import-Module $script:ModulePath -Force
+
+function New-VmTestHome {
+    $path = Join-Path ([IO.Path]::GetTempPath()) ("vmtest-" + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $path | Out-Null
+    $path
+}
+
+# A fresh pwsh process: the dotnet tool runs as 'dotnet pwsh.dll', an installed pwsh as itself.
+function Get-VmTestPwsh {
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    @($process)
+}
+
+# Runs a script in a child 'pwsh -NoProfile -NonInteractive' with the staged module imported and
+# returns its stdout lines, stderr text and exit code.
+function Invoke-VmChildPwsh {
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    $pwsh = Get-VmTestPwsh
+    $file = Join-Path ([IO.Path]::GetTempPath()) ("vmchild-" + [guid]::NewGuid().ToString('N') + '.ps1')
+    "Import-Module '$script:ModulePath'`n$Script" | Set-Content -LiteralPath $file
+    Invoke-VmProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file)) -Environment $Environment
+    Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue
+}
+
+# Runs ops/bin/vm (the launcher bash and systemd use) with the given arguments.
+function Invoke-VmLauncher {
+    param([string[]] $ArgumentList, [hashtable] $Environment = @{})
+    $env2 = @{ VAULTMESH_MODULE = $script:ModulePath } + $Environment
+    Invoke-VmProcess -FilePath 'bash' -ArgumentList (@((Join-Path $script:RepoRoot 'ops/bin/vm')) + $ArgumentList) -Environment $env2
+}
+
+function Invoke-VmProcess {
+    param([string] $FilePath, [string[]] $ArgumentList, [hashtable] $Environment = @{})
+    $psi = [Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
+    $p = [Diagnostics.Process]::Start($psi)
+    $stderr = $p.StandardError.ReadToEndAsync()
+    $stdout = $p.StandardOutput.ReadToEnd()
+    if (-not $p.WaitForExit(120000)) { $p.Kill($true); throw "Timed out: $FilePath $ArgumentList" }
+    [pscustomobject]@{ ExitCode = $p.ExitCode; StdOut = $stdout; StdErr = $stderr.Result }
+}
