@@ -12,10 +12,16 @@ $config = New-PesterConfiguration
 $config.Run.Path = $TestPath
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
-$config.TestResult.Enabled = $true
-$config.TestResult.OutputPath = [IO.Path]::ChangeExtension($ResultFile, '.xml')
-$result = Invoke-Pester -Configuration $config
-$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+try {
+    $result = Invoke-Pester -Configuration $config
+    $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+}
+catch {
+    # A crash of the runner itself counts as a failure; it must never read as a green run.
+    Write-Host "Pester run failed: $_" -ForegroundColor Red
+    $result = [pscustomobject]@{ PassedCount = 0; SkippedCount = 0; NotRunCount = 0 }
+    $failed = 1
+}
 [ordered]@{
     Passed  = $result.PassedCount
     Failed  = $failed

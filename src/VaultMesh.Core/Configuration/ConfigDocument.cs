@@ -14,6 +14,9 @@ public sealed class ConfigDocument
     /// <summary>Root key naming the profile used when nothing else names one.</summary>
     public const string DefaultProfileKey = "default_profile";
 
+    // Duplicate keys are an error in TOML; the serializer's default would let the last one win.
+    private static readonly TomlSerializerOptions StrictOptions = new() { DuplicateKeyHandling = TomlDuplicateKeyHandling.Error };
+
     private ConfigDocument(string path, bool exists, string text, DocumentSyntax syntax, TomlTable model)
     {
         Path = path;
@@ -88,16 +91,54 @@ public sealed class ConfigDocument
             throw new ConfigurationException("VmConfigurationInvalid", path,
                 $"{path}:{line}:{column}: invalid TOML: {first.Message}", line, column);
         }
+        RejectDuplicates(path, syntax);
         TomlTable model;
         try
         {
-            model = TomlSerializer.Deserialize<TomlTable>(text, (TomlSerializerOptions?)null) ?? new TomlTable();
+            model = TomlSerializer.Deserialize<TomlTable>(text, StrictOptions) ?? new TomlTable();
         }
         catch (TomlException ex)
         {
             throw new ConfigurationException("VmConfigurationInvalid", path, $"{path}: invalid TOML: {ex.Message}", inner: ex);
         }
         return new ConfigDocument(path, exists, text, syntax, model);
+    }
+
+    // TOML forbids defining a key or a table twice; the model reader would silently keep the last.
+    private static void RejectDuplicates(string path, DocumentSyntax syntax)
+    {
+        var defined = new HashSet<string>(StringComparer.Ordinal);
+        void Define(string name, SyntaxNode node, string what)
+        {
+            if (!defined.Add(name))
+            {
+                var line = node.Span.Start.Line + 1;
+                var column = node.Span.Start.Column + 1;
+                throw new ConfigurationException("VmConfigurationInvalid", path,
+                    $"{path}:{line}:{column}: invalid TOML: {what} '{name}' is defined twice.", line, column);
+            }
+        }
+        foreach (var kv in syntax.KeyValues)
+        {
+            Define(KeyPath.Join([], kv.Key!), kv, "key");
+        }
+        foreach (var table in syntax.Tables)
+        {
+            var prefix = KeyPath.Parts(table.Name!).ToArray();
+            if (table is TableSyntax)
+            {
+                Define(KeyPath.Join([], table.Name!), table, "table");
+            }
+            else
+            {
+                // Each [[array]] element starts a fresh table: its keys are scoped to that element.
+                prefix = [.. prefix, "#" + defined.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            }
+            foreach (var kv in table.Items)
+            {
+                Define(KeyPath.Join(prefix, kv.Key!), kv, "key");
+            }
+        }
     }
 
     private static void Flatten(TomlTable table, string prefix, IDictionary<string, object?> into)

@@ -104,7 +104,7 @@ public static partial class ConfigWriter
             for (var i = 0; i < table.Items.ChildrenCount; i++)
             {
                 var kv = table.Items.GetChild(i)!;
-                if (KeyParts(kv.Key!).SequenceEqual(rest, StringComparer.Ordinal))
+                if (KeyPath.Parts(kv.Key!).SequenceEqual(rest, StringComparer.Ordinal))
                 {
                     if (value is null)
                     {
@@ -140,7 +140,7 @@ public static partial class ConfigWriter
     {
         foreach (var kv in doc.KeyValues)
         {
-            if (KeyParts(kv.Key!).SequenceEqual([key]))
+            if (KeyPath.Parts(kv.Key!).SequenceEqual([key]))
             {
                 ReplaceValue(kv, value);
                 return;
@@ -153,7 +153,7 @@ public static partial class ConfigWriter
     {
         foreach (var t in doc.Tables)
         {
-            if (t is TableSyntax table && KeyParts(table.Name!).SequenceEqual(path, StringComparer.Ordinal))
+            if (t is TableSyntax table && KeyPath.Parts(table.Name!).SequenceEqual(path, StringComparer.Ordinal))
             {
                 return table;
             }
@@ -190,11 +190,41 @@ public static partial class ConfigWriter
 
     private static void ReplaceValue(KeyValueSyntax kv, object value)
     {
-        var fresh = NewKeyValue(["x"], value).Value!;
+        var carrier = NewKeyValue(["x"], value);
+        var fresh = carrier.Value!;
+        // A node belongs to one parent: detach it from the snippet before moving it.
+        carrier.Value = null;
         var old = kv.Value!;
-        fresh.LeadingTrivia = old.LeadingTrivia;
-        fresh.TrailingTrivia = old.TrailingTrivia;
+        // Trivia (the space after '=', a trailing comment) lives on the outer tokens of the value.
+        var (oldFirst, oldLast) = (EdgeToken(old, first: true), EdgeToken(old, first: false));
+        var (newFirst, newLast) = (EdgeToken(fresh, first: true), EdgeToken(fresh, first: false));
+        if (oldFirst is not null && newFirst is not null)
+        {
+            newFirst.LeadingTrivia = oldFirst.LeadingTrivia;
+        }
+        if (oldLast is not null && newLast is not null)
+        {
+            newLast.TrailingTrivia = oldLast.TrailingTrivia;
+        }
         kv.Value = fresh;
+    }
+
+    private static SyntaxNode? EdgeToken(SyntaxNode node, bool first)
+    {
+        var count = node.ChildrenCount;
+        if (count == 0)
+        {
+            return node;
+        }
+        for (var k = 0; k < count; k++)
+        {
+            var child = node.GetChild(first ? k : count - 1 - k);
+            if (child is not null && EdgeToken(child, first) is { } token)
+            {
+                return token;
+            }
+        }
+        return null;
     }
 
     private static KeyValueSyntax NewKeyValue(string[] key, object value)
@@ -208,23 +238,6 @@ public static partial class ConfigWriter
         snippet.KeyValues.RemoveChildAt(0);
         return kv;
     }
-
-    /// <summary>The parts of a key as plain strings, whether bare, quoted or dotted.</summary>
-    private static IEnumerable<string> KeyParts(KeySyntax key)
-    {
-        yield return KeyPart(key.Key!);
-        foreach (var dotted in key.DotKeys)
-        {
-            yield return KeyPart(dotted.Key!);
-        }
-    }
-
-    private static string KeyPart(BareKeyOrStringValueSyntax part) => part switch
-    {
-        BareKeySyntax bare => bare.Key!.Text!,
-        StringValueSyntax str => str.Value!,
-        _ => part.ToString()!.Trim(),
-    };
 
     private static string FormatKey(IEnumerable<string> parts) =>
         string.Join('.', parts.Select(p => BareKey().IsMatch(p) ? p : Quote(p)));

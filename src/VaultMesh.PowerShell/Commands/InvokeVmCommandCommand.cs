@@ -57,6 +57,10 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
         using (var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace))
         {
             ps.AddCommand(verb.Cmdlet);
+            // Warnings travel in the envelope (or are re-written in table mode); the host must not
+            // print them to stdout where they would corrupt the JSON document.
+            ps.AddParameter("WarningAction", ActionPreference.SilentlyContinue);
+            ps.AddParameter("WarningVariable", "+__vmWarnings");
             foreach (var (name, value) in parsed.Parameters)
             {
                 ps.AddParameter(name, value is Dictionary<string, string> d ? new Hashtable(d) : value);
@@ -77,6 +81,11 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
             }
             errors.AddRange(ps.Streams.Error.Select(ToEnvelopeError));
             warnings.AddRange(ps.Streams.Warning.Select(w => w.Message));
+            if (warnings.Count == 0 && SessionState.PSVariable.GetValue("__vmWarnings") is IEnumerable captured)
+            {
+                warnings.AddRange(captured.Cast<object>().Select(w => w is WarningRecord r ? r.Message : w.ToString()!));
+            }
+            SessionState.PSVariable.Remove("__vmWarnings");
             foreach (var v in ps.Streams.Verbose)
             {
                 WriteVerbose(v.Message);
