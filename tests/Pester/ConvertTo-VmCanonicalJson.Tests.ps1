@@ -107,7 +107,10 @@ Describe 'ConvertTo-VmCanonicalJson' {
         }
 
         It 'rejects keys that collide once converted to strings' {
-            { ConvertTo-VmCanonicalJson -InputObject @{ 1 = 'int'; '1' = 'string' } -ErrorAction Stop } | Should -Throw -ErrorId $script:ErrorId
+            $colliding = @{}
+            $colliding[1] = 'int'
+            $colliding['1'] = 'string'
+            { ConvertTo-VmCanonicalJson -InputObject $colliding -ErrorAction Stop } | Should -Throw -ErrorId $script:ErrorId
         }
 
         It 'lets later pipeline items through after a non-terminating error (Json set)' {
