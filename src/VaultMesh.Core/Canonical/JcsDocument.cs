@@ -153,6 +153,7 @@ internal sealed class JcsDocument
                     case JsonTokenType.PropertyName:
                     {
                         ref var frame = ref frames[depth - 1];
+                        frame.Key = null;
                         var key = ReadString(ref reader, utf8, frames, depth, bomLength);
                         frame.Keys ??= keySets.Count > 0 ? keySets.Pop() : new HashSet<string>(StringComparer.Ordinal);
                         frame.Key = key;
@@ -260,9 +261,19 @@ internal sealed class JcsDocument
 
     private static void CompleteValue(Frame[] frames, int depth)
     {
-        if (depth > 0 && !frames[depth - 1].IsObject)
+        if (depth == 0)
         {
-            frames[depth - 1].Items++;
+            return;
+        }
+        ref var parent = ref frames[depth - 1];
+        if (parent.IsObject)
+        {
+            // Between members an error belongs to the object, not to the member just read.
+            parent.Key = null;
+        }
+        else
+        {
+            parent.Items++;
         }
     }
 
