@@ -11,6 +11,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('VaultMesh.Format.ps1xml')
     CmdletsToExport      = @(
+        'ConvertTo-VmCanonicalJson'
         'Get-VmConfiguration'
         'Get-VmStatus'
         'Invoke-VmCommand'
