@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Pointer;
@@ -18,6 +19,9 @@ public sealed class ReceiptValidator
 {
     /// <summary>The <see cref="ReceiptValidationResult.Source"/> of documents given as text.</summary>
     public const string JsonSource = "<json>";
+
+    // Messages quote schema values as written, without System.Text.Json's HTML-safe escaping.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly object _gate = new();
     private readonly JsonSchema _receiptSchema;
@@ -204,11 +208,21 @@ public sealed class ReceiptValidator
         }
         if (keyword == "enum" && value is JsonArray allowed)
         {
-            yield return Schema(location, $"{message}: {string.Join(", ", allowed.Select(a => a!.ToJsonString()))}.");
+            yield return Schema(location, $"Value must be one of {string.Join(", ", allowed.Select(a => a!.ToJsonString(Readable)))}.");
         }
-        else if (keyword is "const" or "pattern" && value is not null)
+        else if (keyword == "const" && value is not null)
         {
-            yield return Schema(location, $"{message}: {value.ToJsonString()}.");
+            yield return Schema(location, $"Value must be {value.ToJsonString(Readable)}.");
+        }
+        else if (keyword == "pattern" && value is not null)
+        {
+            yield return Schema(location, $"Value does not match the pattern {value.GetValue<string>()}.");
+        }
+        else if (keyword == "format" && value is not null && instance is not null
+            && detail.InstanceLocation.TryEvaluate(instance, out var formatted) && formatted is JsonValue text && text.TryGetValue<string>(out var str)
+            && value.GetValue<string>() == "date-time" && !Rfc3339DateTime.TryParse(str, out _, out var reason))
+        {
+            yield return Schema(location, $"\"{str}\" is not an RFC 3339 date-time: {reason}.");
         }
         else if (keyword.Length == 0 && detail.EvaluationPath.ToString().EndsWith("/additionalProperties", StringComparison.Ordinal))
         {

@@ -40,10 +40,10 @@ public static class Rfc3339DateTime
     private static string? Check(string s, out Parts parts)
     {
         parts = default;
-        // Shortest form: 2024-01-01T00:00:00Z (20 characters).
-        if (s.Length < 20)
+        // Date and time without the offset take 19 characters; the offset is checked below.
+        if (s.Length < 19)
         {
-            return "too short for YYYY-MM-DDThh:mm:ssZ";
+            return "it is not of the form YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)";
         }
         if (!Digits(s, 0, 4, out var year) || s[4] != '-' || !Digits(s, 5, 2, out var month) || s[7] != '-' || !Digits(s, 8, 2, out var day))
         {
@@ -71,7 +71,7 @@ public static class Rfc3339DateTime
         }
         var i = 19;
         long fractionTicks = 0;
-        if (s[i] == '.')
+        if (i < s.Length && s[i] == '.')
         {
             var start = ++i;
             while (i < s.Length && char.IsAsciiDigit(s[i]))

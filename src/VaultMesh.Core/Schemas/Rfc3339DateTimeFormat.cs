@@ -29,7 +29,7 @@ internal sealed class Rfc3339DateTimeFormat : Format
         {
             return true;
         }
-        errorMessage = $"Value \"{text}\" does not match format \"date-time\" (RFC 3339): {reason}";
+        errorMessage = reason;
         return false;
     }
 }
