@@ -15,6 +15,7 @@
         'Get-VmStatus'
         'Invoke-VmCommand'
         'Set-VmConfiguration'
+        'Test-VmReceipt'
     )
     AliasesToExport      = @('vm')
     FunctionsToExport    = @()
