@@ -9,7 +9,7 @@ namespace VaultMesh.PowerShell.Commands;
 /// <summary>
 /// <para type="synopsis">Validates receipt.v1 anchor receipts and batch-manifest.v1 documents against the frozen schemas and the cross-field rules; returns $true or $false per input, or with -Detailed the errors as JSON pointer and message.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "VmReceipt", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsDiagnostic.Test, "VmReceipt")]
 [OutputType(typeof(bool), typeof(ReceiptValidationResult))]
 public sealed class TestVmReceiptCommand : VaultMeshCmdlet
 {
