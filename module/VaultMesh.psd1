@@ -16,6 +16,7 @@
         'Get-VmStatus'
         'Invoke-VmCommand'
         'Set-VmConfiguration'
+        'Test-VmReceipt'
     )
     AliasesToExport      = @('vm')
     FunctionsToExport    = @()

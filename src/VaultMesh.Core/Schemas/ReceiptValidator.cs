@@ -1,0 +1,329 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Pointer;
+using Json.Schema;
+using VaultMesh.Core.Errors;
+
+namespace VaultMesh.Core.Schemas;
+
+/// <summary>
+/// Validates receipt.v1 and batch-manifest.v1 documents against the frozen schemas embedded in this
+/// assembly, then against the cross-field rules of DESIGN.md 3.4. Each instance builds its own copy
+/// of the schemas and its own schema registry once, and touches no global state; an instance may be
+/// shared between threads.
+/// </summary>
+public sealed class ReceiptValidator
+{
+    /// <summary>The <see cref="ReceiptValidationResult.Source"/> of documents given as text.</summary>
+    public const string JsonSource = "<json>";
+
+    // Messages quote schema values as written, without System.Text.Json's HTML-safe escaping.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly object _gate = new();
+    private readonly JsonSchema _receiptSchema;
+    private readonly JsonSchema _manifestSchema;
+    private readonly EvaluationOptions _evaluation;
+    private readonly Dictionary<string, JsonNode> _schemaNodes;
+
+    /// <summary>Builds the schemas once for this validator.</summary>
+    /// <param name="options">Settings; the default enforces verification.</param>
+    public ReceiptValidator(ReceiptValidatorOptions? options = null)
+    {
+        Options = options ?? new ReceiptValidatorOptions();
+        var receiptText = Encoding.UTF8.GetString(ReceiptSchemas.ReceiptV1Bytes.Span);
+        var manifestText = Encoding.UTF8.GetString(ReceiptSchemas.BatchManifestV1Bytes.Span);
+        _receiptSchema = WithStrictDateTime(JsonSchema.FromText(receiptText));
+        _manifestSchema = WithStrictDateTime(JsonSchema.FromText(manifestText));
+        _evaluation = new EvaluationOptions
+        {
+            EvaluateAs = SpecVersion.Draft7,
+            OutputFormat = OutputFormat.List,
+            // Without this JsonSchema.Net treats "format" as an annotation and accepts any string.
+            RequireFormatValidation = true,
+        };
+        // The registry belongs to these options, so the manifest's $ref resolves to our copy of
+        // receipt.v1 and nothing is added to JsonSchema.Net's global registry.
+        _evaluation.SchemaRegistry.Register(new Uri(ReceiptSchemas.ReceiptV1Id), _receiptSchema);
+        _evaluation.SchemaRegistry.Register(new Uri(ReceiptSchemas.BatchManifestV1Id), _manifestSchema);
+        _schemaNodes = new Dictionary<string, JsonNode>(StringComparer.Ordinal)
+        {
+            [ReceiptSchemas.ReceiptV1Id] = JsonNode.Parse(receiptText)!,
+            [ReceiptSchemas.BatchManifestV1Id] = JsonNode.Parse(manifestText)!,
+        };
+    }
+
+    /// <summary>The settings in force.</summary>
+    public ReceiptValidatorOptions Options { get; }
+
+    /// <summary>Validates JSON text. Malformed JSON gives an error of kind Json with its position, never an exception.</summary>
+    /// <param name="json">The receipt or batch manifest text.</param>
+    /// <param name="source">Where it came from; <see cref="JsonSource"/> when null.</param>
+    public ReceiptValidationResult Validate(string json, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        source ??= JsonSource;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            return new ReceiptValidationResult(ReceiptDocumentKind.Unknown, source, [JsonError(ex)]);
+        }
+        using (document)
+        {
+            return Validate(document.RootElement, source);
+        }
+    }
+
+    /// <summary>Validates an already parsed document.</summary>
+    /// <param name="document">The receipt or batch manifest.</param>
+    /// <param name="source">Where it came from; <see cref="JsonSource"/> when null.</param>
+    public ReceiptValidationResult Validate(JsonElement document, string? source = null)
+    {
+        source ??= JsonSource;
+        var kind = Detect(document);
+        var duplicates = new List<ReceiptValidationError>();
+        FindDuplicateKeys(document, string.Empty, duplicates);
+        if (duplicates.Count > 0)
+        {
+            // A document with repeated keys means different things to different parsers.
+            return new ReceiptValidationResult(kind, source, duplicates);
+        }
+
+        var node = JsonNode.Parse(document.GetRawText());
+        EvaluationResults results;
+        lock (_gate)
+        {
+            results = (kind == ReceiptDocumentKind.BatchManifest ? _manifestSchema : _receiptSchema).Evaluate(node, _evaluation);
+        }
+
+        var errors = new List<ReceiptValidationError>();
+        if (!results.IsValid)
+        {
+            CollectSchemaErrors(results, node, errors);
+        }
+        foreach (var (receipt, prefix) in ReceiptsOf(document, kind))
+        {
+            var schemaClean = !errors.Any(e => e.Pointer == prefix || e.Pointer.StartsWith(prefix + "/", StringComparison.Ordinal) || (prefix.Length > 0 && e.Pointer.Length == 0));
+            if (schemaClean && (prefix.Length > 0 || errors.Count == 0))
+            {
+                errors.AddRange(ReceiptConsistency.Check(receipt, prefix, Options.Enforce));
+            }
+        }
+        return new ReceiptValidationResult(kind, source, errors);
+    }
+
+    /// <summary>Reads and validates a file.</summary>
+    /// <param name="path">Path of the receipt or manifest.</param>
+    /// <exception cref="VaultMeshException"><c>VmFileNotFound</c> when the file does not exist; <c>VmFileUnreadable</c> when it cannot be read.</exception>
+    public ReceiptValidationResult ValidateFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Validate(ReadFile(path), path);
+    }
+
+    /// <summary>Reads a receipt or manifest file as UTF-8 text, mapping I/O failures to VaultMesh errors.</summary>
+    internal static string ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path, Encoding.UTF8);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"File not found: {path}", path, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"Cannot read '{path}': {ex.Message}", path, ex);
+        }
+    }
+
+    /// <summary>A batch manifest has <c>receipts</c> or <c>batchId</c>; anything else is validated as a receipt.</summary>
+    public static ReceiptDocumentKind Detect(JsonElement document) =>
+        document.ValueKind == JsonValueKind.Object && (document.TryGetProperty("receipts", out _) || document.TryGetProperty("batchId", out _))
+            ? ReceiptDocumentKind.BatchManifest
+            : ReceiptDocumentKind.Receipt;
+
+    private static IEnumerable<(JsonElement Receipt, string Prefix)> ReceiptsOf(JsonElement document, ReceiptDocumentKind kind)
+    {
+        if (kind == ReceiptDocumentKind.Receipt)
+        {
+            yield return (document, string.Empty);
+            yield break;
+        }
+        if (document.TryGetProperty("receipts", out var receipts) && receipts.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var receipt in receipts.EnumerateArray())
+            {
+                yield return (receipt, "/receipts/" + i.ToString(CultureInfo.InvariantCulture));
+                i++;
+            }
+        }
+    }
+
+    private void CollectSchemaErrors(EvaluationResults results, JsonNode? instance, List<ReceiptValidationError> errors)
+    {
+        var seen = new HashSet<(string, string)>();
+        foreach (var detail in results.Details.Append(results))
+        {
+            if (!detail.HasErrors)
+            {
+                continue;
+            }
+            var location = detail.InstanceLocation.ToString();
+            foreach (var (keyword, message) in detail.Errors!)
+            {
+                foreach (var error in Describe(detail, location, keyword, message, instance))
+                {
+                    if (seen.Add((error.Pointer, error.Message)))
+                    {
+                        errors.Add(error);
+                    }
+                }
+            }
+        }
+    }
+
+    private IEnumerable<ReceiptValidationError> Describe(EvaluationResults detail, string location, string keyword, string message, JsonNode? instance)
+    {
+        var schema = SchemaNodeAt(detail.SchemaLocation) as JsonObject;
+        JsonNode? value = null;
+        schema?.TryGetPropertyValue(keyword, out value);
+        if (keyword == "required" && value is JsonArray required && instance is not null
+            && detail.InstanceLocation.TryEvaluate(instance, out var target) && target is JsonObject present)
+        {
+            foreach (var name in required.Select(n => n!.GetValue<string>()).Where(n => !present.ContainsKey(n)))
+            {
+                yield return Schema(location + "/" + Escape(name), $"Required property '{name}' is missing.");
+            }
+            yield break;
+        }
+        if (keyword == "enum" && value is JsonArray allowed)
+        {
+            yield return Schema(location, $"Value must be one of {string.Join(", ", allowed.Select(a => a!.ToJsonString(Readable)))}.");
+        }
+        else if (keyword == "const" && value is not null)
+        {
+            yield return Schema(location, $"Value must be {value.ToJsonString(Readable)}.");
+        }
+        else if (keyword == "pattern" && value is not null)
+        {
+            yield return Schema(location, $"Value does not match the pattern {value.GetValue<string>()}.");
+        }
+        else if (keyword == "format" && value is not null && instance is not null
+            && detail.InstanceLocation.TryEvaluate(instance, out var formatted) && formatted is JsonValue text && text.TryGetValue<string>(out var str)
+            && value.GetValue<string>() == "date-time" && !Rfc3339DateTime.TryParse(str, out _, out var reason))
+        {
+            yield return Schema(location, $"\"{str}\" is not an RFC 3339 date-time: {reason}.");
+        }
+        else if (keyword.Length == 0 && detail.EvaluationPath.ToString().EndsWith("/additionalProperties", StringComparison.Ordinal))
+        {
+            var name = location[(location.LastIndexOf('/') + 1)..].Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            yield return Schema(location, $"Property '{name}' is not allowed here.");
+        }
+        else
+        {
+            yield return Schema(location, keyword.Length == 0 ? message : $"{keyword}: {message}");
+        }
+    }
+
+    // Looks a schema location (absolute URI with a JSON pointer fragment) up in our own copy of the
+    // schema text, to name the allowed values and the missing properties precisely.
+    private JsonNode? SchemaNodeAt(Uri? location)
+    {
+        if (location is null)
+        {
+            return null;
+        }
+        var text = location.OriginalString;
+        var hash = text.IndexOf('#', StringComparison.Ordinal);
+        var document = hash < 0 ? text : text[..hash];
+        var fragment = hash < 0 ? string.Empty : Uri.UnescapeDataString(text[(hash + 1)..]);
+        if (!_schemaNodes.TryGetValue(document, out var root))
+        {
+            return null;
+        }
+        return JsonPointer.TryParse(fragment, out var pointer) && pointer!.TryEvaluate(root, out var node) ? node : null;
+    }
+
+    private static void FindDuplicateKeys(JsonElement element, string pointer, List<ReceiptValidationError> errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    var child = pointer + "/" + Escape(property.Name);
+                    if (!names.Add(property.Name))
+                    {
+                        errors.Add(new ReceiptValidationError(ReceiptValidationErrorKind.Json, child, $"Property '{property.Name}' appears more than once."));
+                    }
+                    FindDuplicateKeys(property.Value, child, errors);
+                }
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    FindDuplicateKeys(item, pointer + "/" + i.ToString(CultureInfo.InvariantCulture), errors);
+                    i++;
+                }
+                break;
+        }
+    }
+
+    private static ReceiptValidationError JsonError(JsonException ex)
+    {
+        // System.Text.Json appends "LineNumber: n | BytePositionInLine: n." (both zero-based); say it once, one-based.
+        var text = ex.Message;
+        var cut = text.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut >= 0)
+        {
+            text = text[..cut];
+        }
+        var line = (ex.LineNumber ?? 0) + 1;
+        var position = (ex.BytePositionInLine ?? 0) + 1;
+        return new ReceiptValidationError(
+            ReceiptValidationErrorKind.Json,
+            string.Empty,
+            string.Create(CultureInfo.InvariantCulture, $"Invalid JSON at line {line}, byte {position}: {text}"));
+    }
+
+    private static ReceiptValidationError Schema(string pointer, string message) => new(ReceiptValidationErrorKind.Schema, pointer, message);
+
+    private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    // JsonSchema.Net 7.4 binds "format" to its global format table when the schema is parsed; we
+    // rebuild our private copy with the strict RFC 3339 date-time instead of changing that table.
+    private static JsonSchema WithStrictDateTime(JsonSchema schema)
+    {
+        if (schema.Keywords is null)
+        {
+            return schema;
+        }
+        var builder = new JsonSchemaBuilder();
+        foreach (var keyword in schema.Keywords)
+        {
+            builder.Add(keyword switch
+            {
+                FormatKeyword { Value.Key: "date-time" } => new FormatKeyword(new Rfc3339DateTimeFormat()),
+                PropertiesKeyword p => new PropertiesKeyword(p.Properties.ToDictionary(kv => kv.Key, kv => WithStrictDateTime(kv.Value), StringComparer.Ordinal)),
+                ItemsKeyword { SingleSchema: { } single } => new ItemsKeyword(WithStrictDateTime(single)),
+                AdditionalPropertiesKeyword a => new AdditionalPropertiesKeyword(WithStrictDateTime(a.Schema)),
+                ISchemaContainer or ISchemaCollector or IKeyedSchemaCollector or ICustomSchemaCollector =>
+                    throw new NotSupportedException($"Keyword '{keyword.GetType().Name}' holds subschemas; teach {nameof(WithStrictDateTime)} to rewrite it."),
+                _ => keyword,
+            });
+        }
+        return builder.Build();
+    }
+}
