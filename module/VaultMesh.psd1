@@ -12,9 +12,14 @@
     FormatsToProcess     = @('VaultMesh.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-VmConfiguration'
+        'Get-VmConsistencyProof'
+        'Get-VmInclusionProof'
         'Get-VmStatus'
         'Invoke-VmCommand'
+        'New-VmMerkleTree'
         'Set-VmConfiguration'
+        'Test-VmConsistencyProof'
+        'Test-VmInclusionProof'
     )
     AliasesToExport      = @('vm')
     FunctionsToExport    = @()
