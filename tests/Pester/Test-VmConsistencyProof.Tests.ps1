@@ -10,7 +10,7 @@ BeforeAll {
 Describe 'Get-VmConsistencyProof' {
     It 'returns the RFC 6962 reference proof from 6 to 8 leaves by parameter' {
         $proof = Get-VmConsistencyProof -Tree $script:Tree -FirstSize 6
-        $proof | Should -BeOfType ([VaultMesh.Core.Merkle.ConsistencyProof])
+        $proof.GetType().FullName | Should -Be 'VaultMesh.Core.Merkle.ConsistencyProof'
         $proof.FirstSize | Should -Be 6
         $proof.SecondSize | Should -Be 8
         $proof.FirstRoot | Should -BeExactly $script:Six.Root

@@ -9,7 +9,7 @@ BeforeAll {
 Describe 'Get-VmInclusionProof' {
     It 'returns the RFC 6962 reference audit path by parameter' {
         $proof = Get-VmInclusionProof -Tree $script:Tree -Index 5
-        $proof | Should -BeOfType ([VaultMesh.Core.Merkle.InclusionProof])
+        $proof.GetType().FullName | Should -Be 'VaultMesh.Core.Merkle.InclusionProof'
         $proof.LeafIndex | Should -Be 5
         $proof.TreeSize | Should -Be 8
         $proof.Root | Should -BeExactly $script:Tree.Root
@@ -91,7 +91,7 @@ Describe 'Test-VmInclusionProof' {
     It 'shows the failing step with -Detailed' {
         $p = Get-VmInclusionProof -Tree $script:Big -Index 42
         $ok = $p | Test-VmInclusionProof -Detailed
-        $ok | Should -BeOfType ([VaultMesh.Core.Merkle.VerificationResult])
+        $ok.GetType().FullName | Should -Be 'VaultMesh.Core.Merkle.VerificationResult'
         $ok.Valid | Should -BeTrue
         $ok.FailedCheck | Should -BeNullOrEmpty
 

@@ -16,6 +16,10 @@ public sealed class NewVmMerkleTreeCommand : VaultMeshCmdlet
 
     private readonly List<string> _leaves = [];
 
+    // Stored as int: a field of an enum from VaultMesh.Core would make the runtime load the core while
+    // PowerShell scans this assembly's types, before the module initializer can resolve it.
+    private int _encoding;
+
     /// <summary>The leaves, in order; from the pipeline they are all collected into one tree.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = LeafSet)]
     [AllowEmptyString]
@@ -24,7 +28,11 @@ public sealed class NewVmMerkleTreeCommand : VaultMeshCmdlet
 
     /// <summary>How each leaf string becomes bytes: Utf8 (default), Hex or Base64.</summary>
     [Parameter(ParameterSetName = LeafSet)]
-    public LeafEncoding Encoding { get; set; } = LeafEncoding.Utf8;
+    public LeafEncoding Encoding
+    {
+        get => (LeafEncoding)_encoding;
+        set => _encoding = (int)value;
+    }
 
     /// <summary>Leaf hashes already computed, 64 hex digits each, in order.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LeafHashSet)]
