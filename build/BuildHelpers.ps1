@@ -48,7 +48,8 @@ function Install-DebianPackage {
 function Invoke-XunitRun {
     param([string] $Project, [string] $Configuration, [string] $ResultsDirectory)
     $trx = 'xunit.trx'
-    & dotnet test $Project -c $Configuration --no-build --nologo --verbosity quiet --results-directory $ResultsDirectory --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    # Out-Host keeps the runner's console lines out of this function's output, which is the counts object.
+    & dotnet test $Project -c $Configuration --no-build --nologo --verbosity quiet --results-directory $ResultsDirectory --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' | Out-Host
     $exit = $LASTEXITCODE
     $file = Join-Path $ResultsDirectory $trx
     if (-not (Test-Path $file)) {
@@ -73,7 +74,7 @@ function Invoke-PesterRun {
     param([string] $ModulePath, [string] $TestPath, [string] $ResultsDirectory)
     $resultFile = Join-Path $ResultsDirectory 'pester.json'
     $runner = Join-Path $TestPath 'Invoke-PesterRun.ps1'
-    & (Get-PwshCommand) @(Get-PwshArgument) -NoProfile -NonInteractive -File $runner -PesterPath (Get-PesterModulePath) -ModulePath $ModulePath -TestPath $TestPath -ResultFile $resultFile
+    & (Get-PwshCommand) @(Get-PwshArgument) -NoProfile -NonInteractive -File $runner -PesterPath (Get-PesterModulePath) -ModulePath $ModulePath -TestPath $TestPath -ResultFile $resultFile | Out-Host
     $exit = $LASTEXITCODE
     if (-not (Test-Path $resultFile)) {
         Write-Warning "Pester produced no results (exit code $exit)."
