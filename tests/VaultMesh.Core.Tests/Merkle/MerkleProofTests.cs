@@ -63,17 +63,12 @@ public sealed class MerkleProofTests
     }
 
     [Fact]
-    public void Inclusion_proofs_verify_for_every_index_of_trees_up_to_1000_leaves()
+    public void Inclusion_proofs_verify_for_every_index_of_every_tree_up_to_1000_leaves()
     {
-        var random = new Random(42);
         for (var n = 0; n <= 1000; n++)
         {
             var tree = MerkleTree.FromLeafHashes(Leaves1000.AsSpan(0, n * 32));
-            // Every index up to 200 leaves; above that the edges, the halves and random indices.
-            var indices = n <= 200
-                ? Enumerable.Range(0, n)
-                : new[] { 0, 1, n / 2, n - 2, n - 1, random.Next(n), random.Next(n) }.Distinct();
-            foreach (var i in indices)
+            for (var i = 0; i < n; i++)
             {
                 var proof = tree.GetInclusionProof(i);
                 Assert.Equal(MerkleVerifier.InclusionPathLength(i, n), proof.AuditPath.Count);
