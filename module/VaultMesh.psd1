@@ -13,9 +13,14 @@
     CmdletsToExport      = @(
         'ConvertTo-VmCanonicalJson'
         'Get-VmConfiguration'
+        'Get-VmConsistencyProof'
+        'Get-VmInclusionProof'
         'Get-VmStatus'
         'Invoke-VmCommand'
+        'New-VmMerkleTree'
         'Set-VmConfiguration'
+        'Test-VmConsistencyProof'
+        'Test-VmInclusionProof'
         'Test-VmReceipt'
     )
     AliasesToExport      = @('vm')

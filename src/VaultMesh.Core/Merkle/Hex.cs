@@ -1,0 +1,122 @@
+using System.Globalization;
+using VaultMesh.Core.Errors;
+
+namespace VaultMesh.Core.Merkle;
+
+/// <summary>
+/// Lower-case hex formatting and strict parsing for Merkle hashes and hex-encoded leaves. Internal so it
+/// can be folded into the shared digest type later without changing public API.
+/// </summary>
+internal static class Hex
+{
+    private const string Digits = "0123456789abcdef";
+
+    /// <summary>Formats bytes as lower-case hex without allocating anything but the result.</summary>
+    public static string ToLower(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return string.Empty;
+        }
+        char[]? rented = null;
+        Span<char> chars = bytes.Length <= 128 ? stackalloc char[bytes.Length * 2] : (rented = new char[bytes.Length * 2]);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            chars[2 * i] = Digits[bytes[i] >> 4];
+            chars[(2 * i) + 1] = Digits[bytes[i] & 0xF];
+        }
+        return new string(chars[..(bytes.Length * 2)]);
+    }
+
+    /// <summary>
+    /// Parses a 32-byte hash written as 64 hex digits (either case), optionally prefixed by <c>0x</c> or
+    /// <c>sha256:</c> as receipts and memories write them, into <paramref name="destination"/>.
+    /// </summary>
+    /// <param name="text">The text to parse.</param>
+    /// <param name="name">What the text is, for the error message (for example <c>AuditPath[3]</c>).</param>
+    /// <param name="destination">At least 32 bytes.</param>
+    public static void ParseHash(string? text, string name, Span<byte> destination)
+    {
+        if (text is null)
+        {
+            throw Invalid(name, text, "it is null");
+        }
+        var digits = StripPrefix(text.AsSpan());
+        if (digits.Length != MerkleHasher.HashSize * 2)
+        {
+            var reason = digits.Length % 2 != 0
+                ? string.Create(CultureInfo.InvariantCulture, $"it has an odd number of hex digits ({digits.Length})")
+                : string.Create(CultureInfo.InvariantCulture, $"it is {digits.Length / 2} bytes long, a SHA-256 hash is {MerkleHasher.HashSize}");
+            throw Invalid(name, text, reason);
+        }
+        Decode(digits, destination, name, text);
+    }
+
+    /// <summary>Parses a hash into a new 32-byte array; see <see cref="ParseHash(string?, string, Span{byte})"/>.</summary>
+    public static byte[] ParseHash(string? text, string name)
+    {
+        var hash = new byte[MerkleHasher.HashSize];
+        ParseHash(text, name, hash);
+        return hash;
+    }
+
+    /// <summary>Parses hex data of any even length (empty allowed, no prefix).</summary>
+    public static byte[] ParseData(string? text, string name)
+    {
+        if (text is null)
+        {
+            throw Invalid(name, text, "it is null");
+        }
+        if (text.Length % 2 != 0)
+        {
+            throw Invalid(name, text, string.Create(CultureInfo.InvariantCulture, $"it has an odd number of hex digits ({text.Length})"));
+        }
+        var data = new byte[text.Length / 2];
+        Decode(text.AsSpan(), data, name, text);
+        return data;
+    }
+
+    private static ReadOnlySpan<char> StripPrefix(ReadOnlySpan<char> text)
+    {
+        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            return text[2..];
+        }
+        if (text.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase))
+        {
+            return text[7..];
+        }
+        return text;
+    }
+
+    private static void Decode(ReadOnlySpan<char> digits, Span<byte> destination, string name, string original)
+    {
+        for (var i = 0; i < digits.Length; i += 2)
+        {
+            var hi = Nibble(digits[i]);
+            var lo = Nibble(digits[i + 1]);
+            if ((hi | lo) < 0)
+            {
+                var at = hi < 0 ? i : i + 1;
+                var offset = original.Length - digits.Length + at;
+                throw Invalid(name, original, string.Create(CultureInfo.InvariantCulture, $"'{original[offset]}' at position {offset} is not a hex digit"));
+            }
+            destination[i / 2] = (byte)((hi << 4) | lo);
+        }
+    }
+
+    private static int Nibble(char c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        >= 'A' and <= 'F' => c - 'A' + 10,
+        _ => -1,
+    };
+
+    private static VaultMeshException Invalid(string name, string? text, string reason)
+    {
+        var shown = text is null ? "$null" : text.Length > 80 ? string.Concat("'", text.AsSpan(0, 77), "...'") : "'" + text + "'";
+        return new VaultMeshException(MerkleErrorIds.HexInvalid, VmErrorKind.InvalidData,
+            $"{name} {shown} is not valid hex: {reason}.", text);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Merkle;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Gets the RFC 9162 inclusion proof (audit path, bottom-up) of one or more leaves of a Merkle tree.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "VmInclusionProof")]
+[OutputType(typeof(InclusionProof))]
+public sealed class GetVmInclusionProofCommand : VaultMeshCmdlet
+{
+    /// <summary>The tree, as New-VmMerkleTree returns it.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public MerkleTree Tree { get; set; } = null!;
+
+    /// <summary>0-based leaf indexes; each gets its own proof.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    public long[] Index { get; set; } = [];
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        foreach (var index in Index)
+        {
+            try
+            {
+                WriteObject(Tree.GetInclusionProof(index));
+            }
+            catch (VaultMeshException ex)
+            {
+                WriteVmError(ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using VaultMesh.Core.Merkle;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Verifies an RFC 9162 inclusion proof: $true or $false, or with -Detailed the check and RFC step that failed.</para>
+/// <para type="description">A proof whose shape does not fit its sizes (index out of range, wrong path length) also writes an error with a stable id; malformed hex is an error and gives no result.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "VmInclusionProof")]
+[OutputType(typeof(bool), typeof(VerificationResult))]
+public sealed class TestVmInclusionProofCommand : VaultMeshCmdlet
+{
+    /// <summary>The leaf hash, 64 hex digits.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    public string LeafHash { get; set; } = string.Empty;
+
+    /// <summary>0-based index of the leaf.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    public long LeafIndex { get; set; }
+
+    /// <summary>Number of leaves in the tree.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    public long TreeSize { get; set; }
+
+    /// <summary>Sibling hashes, bottom-up.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyCollection]
+    public string[] AuditPath { get; set; } = [];
+
+    /// <summary>The root to verify against; given on the command line it overrides the piped proof's root.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    public string Root { get; set; } = string.Empty;
+
+    /// <summary>Return the verification result (which check and RFC 9162 step failed, and why) instead of a Boolean.</summary>
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        var result = MerkleVerifier.VerifyInclusion(LeafHash, LeafIndex, TreeSize, AuditPath, Root);
+        if (result.IsMalformed)
+        {
+            WriteVmError(result.ToException()!);
+        }
+        if (Detailed)
+        {
+            WriteObject(result);
+        }
+        else
+        {
+            WriteObject(result.Valid);
+        }
+    }
+}
