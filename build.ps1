@@ -40,6 +40,15 @@ $StageFiles = @{
         'Json.More.dll'
         'JsonPointer.Net.dll'
         'Humanizer.dll'
+        'Microsoft.Data.Sqlite.dll'
+        'SQLitePCLRaw.core.dll'
+        'SQLitePCLRaw.batteries_v2.dll'
+        'SQLitePCLRaw.provider.e_sqlite3.dll'
+        'runtimes/linux-x64/native/libe_sqlite3.so'
+        'runtimes/linux-arm64/native/libe_sqlite3.so'
+        'runtimes/osx-x64/native/libe_sqlite3.dylib'
+        'runtimes/osx-arm64/native/libe_sqlite3.dylib'
+        'runtimes/win-x64/native/e_sqlite3.dll'
     )
 }
 $ModuleFiles = @('VaultMesh.psd1', 'VaultMesh.Format.ps1xml')
@@ -69,7 +78,9 @@ function Invoke-Stage {
         foreach ($file in $StageFiles[$folder]) {
             $source = Join-Path $publish $file
             if (-not (Test-Path -LiteralPath $source)) { throw "Stage: expected file '$file' is missing from the publish output ($publish)." }
-            Copy-Item -LiteralPath $source -Destination $target
+            $destination = Join-Path $target $file
+            New-Item -ItemType Directory -Force -Path (Split-Path $destination) | Out-Null
+            Copy-Item -LiteralPath $source -Destination $destination
         }
     }
     foreach ($file in $ModuleFiles) {

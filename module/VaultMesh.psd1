@@ -11,16 +11,21 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('VaultMesh.Format.ps1xml')
     CmdletsToExport      = @(
+        'Add-VmMemory'
         'ConvertTo-VmCanonicalJson'
+        'Get-VmBatch'
         'Get-VmConfiguration'
         'Get-VmConsistencyProof'
         'Get-VmInclusionProof'
+        'Get-VmMemory'
         'Get-VmStatus'
         'Invoke-VmCommand'
+        'Invoke-VmSeal'
         'New-VmMerkleTree'
         'Set-VmConfiguration'
         'Test-VmConsistencyProof'
         'Test-VmInclusionProof'
+        'Test-VmMemory'
         'Test-VmReceipt'
     )
     AliasesToExport      = @('vm')

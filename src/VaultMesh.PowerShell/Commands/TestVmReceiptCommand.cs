@@ -57,7 +57,7 @@ public sealed class TestVmReceiptCommand : VaultMeshCmdlet
                 foreach (var path in Path)
                 {
                     CancellationToken.ThrowIfCancellationRequested();
-                    foreach (var file in Resolve(path))
+                    foreach (var file in ResolveFilePaths(path))
                     {
                         try
                         {
@@ -72,31 +72,6 @@ public sealed class TestVmReceiptCommand : VaultMeshCmdlet
                 }
                 break;
         }
-    }
-
-    private Collection<string> Resolve(string path)
-    {
-        Collection<string> resolved;
-        try
-        {
-            resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
-            if (provider.Name != "FileSystem")
-            {
-                WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"'{path}' is not a file system path.", path));
-                return [];
-            }
-        }
-        catch (ItemNotFoundException)
-        {
-            WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"File not found: {path}", path));
-            return [];
-        }
-        if (resolved.Count == 0)
-        {
-            // A wildcard that matched nothing names no file either.
-            WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"No file matches '{path}'.", path));
-        }
-        return resolved;
     }
 
     private void Emit(ReceiptValidationResult result)

@@ -1,6 +1,8 @@
+using System.Collections.ObjectModel;
 using System.Management.Automation;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Store;
 
 namespace VaultMesh.PowerShell.Infrastructure;
 
@@ -13,6 +15,7 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
     private VaultMeshContext? _context;
+    private VaultStore? _store;
 
     /// <summary>Profile to use; else VAULTMESH_PROFILE, else the config file's default_profile, else 'default'.</summary>
     [Parameter]
@@ -24,6 +27,9 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
 
     /// <summary>The resolved context, built on first use.</summary>
     protected VaultMeshContext Context => _context ??= VaultMeshContext.Resolve(Profile);
+
+    /// <summary>The active profile's store, opened on first use and closed with the cmdlet.</summary>
+    protected VaultStore Store => _store ??= VaultStore.Open(Context.DataDirectory);
 
     /// <summary>Begin step; errors become terminating.</summary>
     protected virtual void OnBegin() { }
@@ -51,6 +57,35 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
 
     /// <summary>Throws a terminating error for a core exception.</summary>
     protected void ThrowVmError(VaultMeshException ex) => ThrowTerminatingError(ErrorMapper.ToRecord(ex));
+
+    /// <summary>
+    /// Resolves a file system path (wildcards allowed) to the files it names. A path that names
+    /// nothing, or another provider's item, is written as a <c>VmFileNotFound</c> error and yields nothing.
+    /// </summary>
+    protected Collection<string> ResolveFilePaths(string path)
+    {
+        Collection<string> resolved;
+        try
+        {
+            resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
+            if (provider.Name != "FileSystem")
+            {
+                WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"'{path}' is not a file system path.", path));
+                return [];
+            }
+        }
+        catch (ItemNotFoundException)
+        {
+            WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"File not found: {path}", path));
+            return [];
+        }
+        if (resolved.Count == 0)
+        {
+            // A wildcard that matched nothing names no file either.
+            WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"No file matches '{path}'.", path));
+        }
+        return resolved;
+    }
 
     /// <summary>Writes the kill-switch warnings of the context once.</summary>
     protected void WriteContextWarnings()
@@ -90,6 +125,7 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _store?.Dispose();
         _cancellation.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -1,25 +1,25 @@
-using System.Management.Automation;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 
 namespace VaultMesh.PowerShell.Loading;
 
 /// <summary>
-/// Hooks assembly resolution when the module is imported: a request for VaultMesh.Core from the
-/// default context is answered from the isolated <see cref="ModuleLoadContext"/>.
+/// Hooks assembly resolution as soon as this assembly loads: a request for VaultMesh.Core from the
+/// default context is answered from the isolated <see cref="ModuleLoadContext"/>. A module
+/// initializer runs before PowerShell reflects over the cmdlets, so cmdlet fields, parameters and
+/// output types may use core types freely (IModuleAssemblyInitializer.OnImport runs too late).
 /// </summary>
-public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+internal static class ModuleInitializer
 {
     private static readonly string DepsDirectory = Path.Combine(
         Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "deps");
 
     private static readonly Lazy<ModuleLoadContext> Context = new(() => new ModuleLoadContext(DepsDirectory));
 
-    /// <summary>Registers the resolver.</summary>
-    public void OnImport() => AssemblyLoadContext.Default.Resolving += Resolve;
-
-    /// <summary>Removes the resolver.</summary>
-    public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= Resolve;
+    [ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "Resolution must be in place before PowerShell inspects the cmdlet types.")]
+    internal static void Register() => AssemblyLoadContext.Default.Resolving += Resolve;
 
     private static Assembly? Resolve(AssemblyLoadContext context, AssemblyName name) =>
         name.Name == "VaultMesh.Core" && File.Exists(Path.Combine(DepsDirectory, "VaultMesh.Core.dll"))

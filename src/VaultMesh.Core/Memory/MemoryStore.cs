@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using VaultMesh.Core.Digests;
+using VaultMesh.Core.Store;
+
+namespace VaultMesh.Core.Memory;
+
+/// <summary>Records and queries memories in a profile's store. Recording is one transaction: a
+/// memory reported recorded is durable, and a crash mid-way leaves nothing half-written.</summary>
+public sealed class MemoryStore
+{
+    private const string Select = """
+        SELECT m.seq, m.id, m.type, m.component, m.version, m.timestamp, m.artifact_hash, m.artifact_name,
+               m.payload, m.actor, m.tags, l.batch_id, l.leaf_index
+        FROM memories m LEFT JOIN batch_leaves l ON l.memory_seq = m.seq
+        """;
+
+    private readonly VaultStore _store;
+    private readonly TimeProvider _time;
+
+    /// <summary>Wraps an open store.</summary>
+    public MemoryStore(VaultStore store, TimeProvider? time = null)
+    {
+        _store = store;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Records a memory, or returns the existing one with the same content (<see cref="MemoryRecord.Existing"/>).</summary>
+    public MemoryRecord Record(MemoryDraft draft)
+    {
+        var (payload, artifact, tags) = MemoryContent.Normalise(draft);
+        var content = MemoryContent.Content(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags);
+        var id = MemoryContent.Id(content);
+        var timestamp = MemoryContent.FormatTimestamp(draft.Timestamp ?? _time.GetUtcNow());
+        using var tx = _store.BeginWrite();
+        var existing = Find(id, tx);
+        if (existing is not null)
+        {
+            tx.Commit();
+            return With(existing, existing: true);
+        }
+        using (var insert = _store.Command("""
+            INSERT INTO memories (id, type, component, version, timestamp, artifact_hash, artifact_name, payload, actor, tags, leaf)
+            VALUES ($id, $type, $component, $version, $timestamp, $artifact_hash, $artifact_name, $payload, $actor, $tags, $leaf)
+            """, tx))
+        {
+            insert.Parameters.AddWithValue("$id", id);
+            insert.Parameters.AddWithValue("$type", draft.Type);
+            insert.Parameters.AddWithValue("$component", draft.Component);
+            insert.Parameters.AddWithValue("$version", draft.Version);
+            insert.Parameters.AddWithValue("$timestamp", timestamp);
+            insert.Parameters.AddWithValue("$artifact_hash", (object?)artifact ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$artifact_name", (object?)draft.ArtifactName ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$payload", payload);
+            insert.Parameters.AddWithValue("$actor", (object?)draft.Actor ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$tags", JsonSerializer.Serialize(tags));
+            insert.Parameters.AddWithValue("$leaf", MemoryContent.Leaf(content, id, timestamp));
+            insert.ExecuteNonQuery();
+        }
+        var recorded = Find(id, tx)!;
+        tx.Commit();
+        return recorded;
+    }
+
+    /// <summary>The memory with this id (any digest form), or null.</summary>
+    public MemoryRecord? Get(string id) => Find(Sha256Digest.Parse(id).ToPrefixed(), null);
+
+    /// <summary>Streams the memories matching <paramref name="query"/>, newest first unless asked otherwise.</summary>
+    public IEnumerable<MemoryRecord> Query(MemoryQuery query, CancellationToken cancellationToken = default)
+    {
+        var where = new List<string>();
+        using var command = _store.Command("");
+        void Filter(string clause, string name, object value)
+        {
+            where.Add(clause);
+            command.Parameters.AddWithValue(name, value);
+        }
+        if (query.Id is not null)
+        {
+            Filter("m.id = $id", "$id", Sha256Digest.Parse(query.Id).ToPrefixed());
+        }
+        if (query.Component is not null)
+        {
+            Filter("m.component = $component", "$component", query.Component);
+        }
+        if (query.Type is not null)
+        {
+            Filter("m.type = $type", "$type", query.Type);
+        }
+        if (query.Tag is not null)
+        {
+            Filter("EXISTS (SELECT 1 FROM json_each(m.tags) WHERE json_each.value = $tag)", "$tag", query.Tag);
+        }
+        if (query.Since is { } since)
+        {
+            Filter("m.timestamp >= $since", "$since", MemoryContent.FormatTimestamp(since));
+        }
+        if (query.Until is { } until)
+        {
+            Filter("m.timestamp <= $until", "$until", MemoryContent.FormatTimestamp(until));
+        }
+        if (query.Text is not null)
+        {
+            Filter("instr(lower(m.payload), lower($text)) > 0", "$text", query.Text);
+        }
+        if (query.BatchId is not null)
+        {
+            Filter("l.batch_id = $batch", "$batch", query.BatchId);
+        }
+        if (query.PendingOnly)
+        {
+            where.Add("l.batch_id IS NULL");
+        }
+        var order = query.Ascending ? "ASC" : "DESC";
+        command.CommandText = Select
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + $" ORDER BY m.timestamp {order}, m.seq {order}"
+            + (query.First is { } first ? " LIMIT " + first.ToString(CultureInfo.InvariantCulture) : "");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Read(reader);
+        }
+    }
+
+    /// <summary>Counts of all and of pending (unsealed) memories.</summary>
+    public (long Total, long Pending) Count()
+    {
+        using var command = _store.Command("SELECT (SELECT count(*) FROM memories), (SELECT count(*) FROM memories m WHERE NOT EXISTS (SELECT 1 FROM batch_leaves l WHERE l.memory_seq = m.seq))");
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private MemoryRecord? Find(string id, SqliteTransaction? tx)
+    {
+        using var command = _store.Command(Select + " WHERE m.id = $id", tx);
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    internal static MemoryRecord Read(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+        MemoryContent.ParseTimestamp(r.GetString(5)),
+        r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7),
+        r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
+        JsonSerializer.Deserialize<string[]>(r.GetString(10)) ?? [],
+        r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt64(12), existing: false);
+
+    private static MemoryRecord With(MemoryRecord m, bool existing) => new(
+        m.Sequence, m.Id, m.Type, m.Component, m.Version, m.Timestamp, m.ArtifactHash, m.ArtifactName,
+        m.Payload, m.Actor, m.Tags, m.BatchId, m.LeafIndex, existing);
+}

@@ -1,0 +1,127 @@
+using Microsoft.Data.Sqlite;
+using VaultMesh.Core.Errors;
+
+namespace VaultMesh.Core.Store;
+
+/// <summary>
+/// The embedded store of one profile: a SQLite database in WAL mode under the profile's data
+/// directory, migrated forward on open. A store written by a newer VaultMesh is refused rather
+/// than misread.
+/// </summary>
+public sealed class VaultStore : IDisposable
+{
+    /// <summary>File name of the database inside the data directory.</summary>
+    public const string FileName = "vaultmesh.db";
+
+    private VaultStore(string path, SqliteConnection connection)
+    {
+        Path = path;
+        Connection = connection;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>The schema version after migration.</summary>
+    public static int CurrentSchemaVersion => StoreMigrations.Steps.Count;
+
+    internal SqliteConnection Connection { get; }
+
+    /// <summary>Opens (creating if needed) the store in <paramref name="dataDirectory"/>.</summary>
+    public static VaultStore Open(string dataDirectory)
+    {
+        var path = System.IO.Path.Combine(dataDirectory, FileName);
+        try
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            else
+            {
+                Directory.CreateDirectory(dataDirectory);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new VaultMeshException("VmStoreUnavailable", VmErrorKind.ResourceUnavailable,
+                $"Store directory '{dataDirectory}' cannot be created: {ex.Message}", dataDirectory, ex);
+        }
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            // FULL makes each commit durable across power loss, not only process death.
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+            Migrate(connection, path);
+            return new VaultStore(path, connection);
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw new VaultMeshException("VmStoreUnreadable", VmErrorKind.ResourceUnavailable,
+                $"Store '{path}' cannot be opened: {ex.Message}", path, ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a write transaction that takes the write lock at once.</summary>
+    internal SqliteTransaction BeginWrite() => Connection.BeginTransaction(deferred: false);
+
+    internal SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private static void Migrate(SqliteConnection connection, string path)
+    {
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        var known = StoreMigrations.Steps.Count;
+        if (version > known)
+        {
+            throw new VaultMeshException("VmStoreSchemaTooNew", VmErrorKind.NotImplemented,
+                $"Store '{path}' has schema version {version}, written by a newer VaultMesh; this version knows up to {known}. Upgrade VaultMesh; the store was not changed.", path);
+        }
+        for (var step = version; step < known; step++)
+        {
+            using var tx = connection.BeginTransaction(deferred: false);
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = tx;
+                command.CommandText = StoreMigrations.Steps[step] + $"\nPRAGMA user_version = {step + 1};";
+                command.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Connection.Dispose();
+}

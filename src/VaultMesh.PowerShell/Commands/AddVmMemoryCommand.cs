@@ -1,0 +1,106 @@
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using VaultMesh.Core.Canonical;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Memory;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Records a memory (a deployment, decision, artifact or event) in the active profile's store.</para>
+/// <para type="description">The memory id is sha256: of the canonical JSON of its content, so recording the same content twice returns the existing memory. With -Path the artifact is hashed by streaming; piping Get-ChildItem records one memory per file.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "VmMemory", SupportsShouldProcess = true)]
+[OutputType(typeof(MemoryRecord))]
+public sealed class AddVmMemoryCommand : VaultMeshCmdlet
+{
+    /// <summary>Kind of memory: deployment, decision, artifact, event...</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Type { get; set; } = "";
+
+    /// <summary>The component concerned.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Component { get; set; } = "";
+
+    /// <summary>The component's version.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Version { get; set; } = "";
+
+    /// <summary>An artifact file to hash and name; binds FullName from Get-ChildItem.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>Payload: a hashtable, PSCustomObject or JSON text.</summary>
+    [Parameter]
+    public object? Payload { get; set; }
+
+    /// <summary>Tags.</summary>
+    [Parameter]
+    public string[] Tag { get; set; } = [];
+
+    /// <summary>Who records it (default: the current user).</summary>
+    [Parameter]
+    public string? Actor { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        string? artifactHash = null;
+        string? artifactName = null;
+        if (Path is not null)
+        {
+            var files = ResolveFilePaths(Path);
+            if (files.Count != 1)
+            {
+                if (files.Count > 1)
+                {
+                    WriteVmError(new VaultMeshException("VmPathAmbiguous", VmErrorKind.InvalidArgument, $"'{Path}' names {files.Count} files; record one artifact per memory (pipe Get-ChildItem instead).", Path));
+                }
+                return;
+            }
+            WriteVerbose($"Hashing {files[0]}");
+            artifactHash = ArtifactHasher.Hash(files[0], CancellationToken).ToPrefixed();
+            artifactName = System.IO.Path.GetFileName(files[0]);
+        }
+        var draft = new MemoryDraft
+        {
+            Type = Type,
+            Component = Component,
+            Version = Version,
+            Payload = ToPayload(Payload),
+            ArtifactHash = artifactHash,
+            ArtifactName = artifactName,
+            Actor = Actor ?? Environment.UserName,
+            Tags = Tag,
+        };
+        var target = $"{Type} {Component} {Version}" + (artifactName is null ? "" : $" ({artifactName})");
+        if (!ShouldProcess(target, "Record memory"))
+        {
+            return;
+        }
+        var memory = new MemoryStore(Store).Record(draft);
+        if (memory.Existing)
+        {
+            WriteVerbose($"Already recorded as {memory.Id}; returning the existing memory.");
+        }
+        WriteObject(memory);
+    }
+
+    private static JsonNode? ToPayload(object? payload)
+    {
+        var value = payload is PSObject ps ? ps.BaseObject : payload;
+        return value switch
+        {
+            null => null,
+            // Text is JSON; parse it strictly so duplicate keys and bad numbers are refused here.
+            string json => JsonNode.Parse(CanonicalJson.Canonicalize(json)),
+            _ => CanonicalJsonInput.ToNode(payload),
+        };
+    }
+}

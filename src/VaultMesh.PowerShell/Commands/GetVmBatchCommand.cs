@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Sealing;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists sealed batches, newest first, or one by id.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "VmBatch")]
+[OutputType(typeof(BatchRecord))]
+public sealed class GetVmBatchCommand : VaultMeshCmdlet
+{
+    /// <summary>The batch id.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? BatchId { get; set; }
+
+    /// <summary>At most this many.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? First { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        var sealer = new Sealer(Store);
+        if (BatchId is not null)
+        {
+            var batch = sealer.GetBatch(BatchId)
+                ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
+            WriteObject(batch);
+            return;
+        }
+        var batches = sealer.GetBatches();
+        foreach (var b in First is { } n ? batches.Take(n) : batches)
+        {
+            WriteObject(b);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Management.Automation;
+using VaultMesh.Core.Memory;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Finds memories by id, component, type, tag, time or payload text; streams them newest first.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "VmMemory")]
+[OutputType(typeof(MemoryRecord))]
+public sealed class GetVmMemoryCommand : VaultMeshCmdlet
+{
+    /// <summary>Memory id (sha256:, 0x or bare hex).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Id { get; set; }
+
+    /// <summary>Component.</summary>
+    [Parameter]
+    public string? Component { get; set; }
+
+    /// <summary>Type.</summary>
+    [Parameter]
+    public string? Type { get; set; }
+
+    /// <summary>Tag.</summary>
+    [Parameter]
+    public string? Tag { get; set; }
+
+    /// <summary>Recorded at or after.</summary>
+    [Parameter]
+    public DateTimeOffset? Since { get; set; }
+
+    /// <summary>Recorded at or before.</summary>
+    [Parameter]
+    public DateTimeOffset? Until { get; set; }
+
+    /// <summary>Case-insensitive text in the payload.</summary>
+    [Parameter]
+    public string? Text { get; set; }
+
+    /// <summary>Only memories of this batch.</summary>
+    [Parameter]
+    public string? BatchId { get; set; }
+
+    /// <summary>Only memories not yet sealed.</summary>
+    [Parameter]
+    public SwitchParameter Pending { get; set; }
+
+    /// <summary>At most this many.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? First { get; set; }
+
+    /// <summary>Oldest first.</summary>
+    [Parameter]
+    public SwitchParameter Oldest { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        var query = new MemoryQuery
+        {
+            Id = Id,
+            Component = Component,
+            Type = Type,
+            Tag = Tag,
+            Since = Since,
+            Until = Until,
+            Text = Text,
+            BatchId = BatchId,
+            PendingOnly = Pending,
+            First = First,
+            Ascending = Oldest,
+        };
+        var found = false;
+        foreach (var memory in new MemoryStore(Store).Query(query, CancellationToken))
+        {
+            found = true;
+            WriteObject(memory);
+        }
+        if (!found && Id is not null)
+        {
+            WriteVmError(new Core.Errors.VaultMeshException("VmMemoryNotFound", Core.Errors.VmErrorKind.NotFound, $"No memory with id {Id} in profile '{Context.Profile}'.", Id));
+        }
+    }
+}

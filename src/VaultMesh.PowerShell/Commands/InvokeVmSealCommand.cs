@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using VaultMesh.Core.Sealing;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">The sealer: seals pending memories into one RFC 6962 batch. Returns nothing when nothing is pending.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "VmSeal", SupportsShouldProcess = true)]
+[OutputType(typeof(BatchRecord))]
+public sealed class InvokeVmSealCommand : VaultMeshCmdlet
+{
+    /// <summary>Seal at most this many memories (oldest first).</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long? MaxItems { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnEnd()
+    {
+        var sealer = new Sealer(Store);
+        var pending = sealer.PendingCount(MaxItems);
+        if (pending == 0)
+        {
+            WriteVerbose("Nothing is pending; no batch sealed.");
+            return;
+        }
+        if (!ShouldProcess($"{pending} pending memories in profile '{Context.Profile}'", "Seal batch"))
+        {
+            return;
+        }
+        var record = new ProgressRecord(1, "Sealing", $"{pending} memories");
+        var progress = new SynchronousProgress<SealProgress>(p =>
+        {
+            record.StatusDescription = p.Stage;
+            record.PercentComplete = p.Total == 0 ? 100 : (int)(100 * p.Done / p.Total);
+            WriteProgress(record);
+        });
+        var batch = sealer.Seal(MaxItems, pending >= 10_000 ? progress : null, CancellationToken);
+        record.RecordType = ProgressRecordType.Completed;
+        if (pending >= 10_000)
+        {
+            WriteProgress(record);
+        }
+        if (batch is not null)
+        {
+            WriteVerbose($"Sealed {batch.Size} memories into {batch.BatchId}, root {batch.Root}.");
+            WriteObject(batch);
+        }
+    }
+}

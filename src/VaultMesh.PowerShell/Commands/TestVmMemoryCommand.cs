@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Memory;
+using VaultMesh.Core.Sealing;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Verifies memories: id from content, sealed leaf, batch root, inclusion proof, and with -Path the artifact file. Returns $true/$false, or with -Detailed each check.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "VmMemory")]
+[OutputType(typeof(bool), typeof(MemoryVerification))]
+public sealed class TestVmMemoryCommand : VaultMeshCmdlet
+{
+    /// <summary>The memory id; binds from Get-VmMemory output.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Id { get; set; } = "";
+
+    /// <summary>The artifact file to re-hash and compare.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>Return each check instead of a boolean.</summary>
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        var memory = new MemoryStore(Store).Get(Id)
+            ?? throw new VaultMeshException("VmMemoryNotFound", VmErrorKind.NotFound, $"No memory with id {Id} in profile '{Context.Profile}'.", Id);
+        string? artifact = null;
+        if (Path is not null)
+        {
+            artifact = GetUnresolvedProviderPathFromPSPath(Path);
+        }
+        var result = MemoryVerifier.Verify(memory, new Sealer(Store), artifact, CancellationToken);
+        foreach (var check in result.Checks)
+        {
+            WriteVerbose($"{check.Name}: {(check.Passed is null ? "n/a" : check.Passed.Value ? "ok" : "FAILED")} - {check.Detail}");
+        }
+        WriteObject(Detailed ? result : result.Valid);
+    }
+}
