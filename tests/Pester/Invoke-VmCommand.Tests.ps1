@@ -30,7 +30,7 @@ Describe 'Invoke-VmCommand (vm) in the session' {
     It 'exits 2 with the valid choices on an unknown domain' {
         vm nosuch -ErrorVariable e -ErrorAction SilentlyContinue
         $LASTEXITCODE | Should -Be 2
-        "$e" | Should -Match 'Valid domains: status, configure'
+        "$e" | Should -Match 'Valid domains: status, .*configure'
         $e[0].FullyQualifiedErrorId | Should -Be 'VmUsage,VaultMesh.PowerShell.Commands.InvokeVmCommandCommand'
     }
 

@@ -51,3 +51,14 @@ $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName()
         $r.StdOut | Should -Match 'alc=VaultMesh'
     }
 }
+
+Describe 'Format views' {
+    It 'gives every concrete output type of every cmdlet a table view keyed by its full name' {
+        $formatXml = [xml](Get-Content -Raw (Join-Path (Split-Path $script:ModulePath) 'VaultMesh.Format.ps1xml'))
+        $viewed = $formatXml.Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName
+        $types = Get-Command -Module VaultMesh -CommandType Cmdlet | ForEach-Object { $_.OutputType.Name } |
+            Where-Object { $_ -like 'VaultMesh.*' } | Sort-Object -Unique
+        $types | Should -Not -BeNullOrEmpty
+        foreach ($t in $types) { $viewed | Should -Contain $t -Because "$t is written by a cmdlet" }
+    }
+}

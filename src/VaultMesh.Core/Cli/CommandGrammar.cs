@@ -81,6 +81,50 @@ public static class CommandGrammar
         [
             new("status", "show", "Get-VmStatus", "Show the state of this node.", [], []),
         ]),
+        new("memory", "Record, find, seal and prove memories.", null,
+        [
+            new("memory", "record", "Add-VmMemory", "Record a memory (same content twice is one memory).",
+            [
+                new("type", "Type", OptionKind.Text, "Kind of memory: deployment, decision, artifact, event.", "type"),
+                new("component", "Component", OptionKind.Text, "Component concerned.", "name"),
+                new("version", "Version", OptionKind.Text, "Component version.", "version"),
+                new("path", "Path", OptionKind.Text, "Artifact file to hash (streamed) and name.", "file"),
+                new("payload", "Payload", OptionKind.Text, "Payload as JSON text.", "json"),
+                new("tag", "Tag", OptionKind.List, "Tag (repeat or comma-separate).", "tag"),
+                new("actor", "Actor", OptionKind.Text, "Who records it (default: current user).", "name"),
+            ], []),
+            new("memory", "query", "Get-VmMemory", "Find memories, newest first.",
+            [
+                new("id", "Id", OptionKind.Text, "Memory id.", "id"),
+                new("component", "Component", OptionKind.Text, "Component.", "name"),
+                new("type", "Type", OptionKind.Text, "Type.", "type"),
+                new("tag", "Tag", OptionKind.Text, "Tag.", "tag"),
+                new("since", "Since", OptionKind.Text, "Recorded at or after (ISO 8601).", "time"),
+                new("until", "Until", OptionKind.Text, "Recorded at or before (ISO 8601).", "time"),
+                new("text", "Text", OptionKind.Text, "Text in the payload (case-insensitive).", "text"),
+                new("batch", "BatchId", OptionKind.Text, "Only memories of this batch.", "batch-id"),
+                new("pending", "Pending", OptionKind.Flag, "Only memories not sealed yet."),
+                new("first", "First", OptionKind.Number, "At most this many.", "n"),
+                new("oldest", "Oldest", OptionKind.Flag, "Oldest first."),
+            ], [], Many: true),
+            new("memory", "seal", "Invoke-VmSeal", "Seal pending memories into one RFC 6962 batch (the sealer job).",
+            [
+                new("max-items", "MaxItems", OptionKind.Number, "Seal at most this many.", "n"),
+            ], []),
+            new("memory", "verify", "Test-VmMemory", "Verify a memory: id, leaf, batch root, inclusion, artifact.",
+            [
+                new("path", "Path", OptionKind.Text, "Artifact file to re-hash and compare.", "file"),
+                new("detailed", "Detailed", OptionKind.Flag, "Show each check."),
+            ],
+            [
+                new("id", "Id", Required: true, Variadic: false, "Memory id."),
+            ], EnforcedCheck: true),
+            new("memory", "batches", "Get-VmBatch", "List sealed batches, newest first.",
+            [
+                new("batch", "BatchId", OptionKind.Text, "One batch by id.", "batch-id"),
+                new("first", "First", OptionKind.Number, "At most this many.", "n"),
+            ], [], Many: true),
+        ]),
         new("configure", "Profiles in $VAULTMESH_HOME/config.toml.", "set",
         [
             new("configure", "set", "Set-VmConfiguration", "Create or update the active profile (merges; other keys survive).",

@@ -6,8 +6,14 @@ namespace VaultMesh.Core.Status;
 /// which kill switches are in force. Later capabilities add their own sections.</summary>
 public sealed class StatusReport
 {
-    internal StatusReport(VaultMeshContext context, string? hostVersion)
+    internal StatusReport(VaultMeshContext context, string? hostVersion, StoreSummary store)
     {
+        Store = store.State;
+        MemoryCount = store.Memories;
+        PendingCount = store.Pending;
+        BatchCount = store.Batches;
+        LastBatchId = store.LastBatchId;
+        LastSealAt = store.LastSealAt;
         Profile = context.Profile;
         ProfileSource = context.ProfileSource.ToString();
         ProfileExists = context.ProfileExists;
@@ -65,6 +71,18 @@ public sealed class StatusReport
     public string AnchorWriteSource { get; }
     /// <summary>Where VERIFY_ENFORCE came from.</summary>
     public string VerifyEnforceSource { get; }
+    /// <summary>Store state: absent (nothing recorded yet), ok, or the error that prevents reading it.</summary>
+    public string Store { get; }
+    /// <summary>Memories recorded.</summary>
+    public long MemoryCount { get; }
+    /// <summary>Memories waiting for the sealer.</summary>
+    public long PendingCount { get; }
+    /// <summary>Sealed batches.</summary>
+    public long BatchCount { get; }
+    /// <summary>The newest batch.</summary>
+    public string? LastBatchId { get; }
+    /// <summary>When the newest batch was sealed.</summary>
+    public DateTimeOffset? LastSealAt { get; }
     /// <summary>Configuration warnings (unrecognised kill-switch values).</summary>
     public IReadOnlyList<string> Warnings { get; }
 }

@@ -1,10 +1,39 @@
 using VaultMesh.Core.Configuration;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Memory;
+using VaultMesh.Core.Sealing;
+using VaultMesh.Core.Store;
 
 namespace VaultMesh.Core.Status;
 
 /// <summary>Builds the node status report.</summary>
 public static class StatusService
 {
-    /// <summary>Reports on the given context; <paramref name="hostVersion"/> is the PowerShell version, if any.</summary>
-    public static StatusReport GetStatus(VaultMeshContext context, string? hostVersion = null) => new(context, hostVersion);
+    /// <summary>Reports on the given context; <paramref name="hostVersion"/> is the PowerShell version, if any.
+    /// Reading status never creates a store: a profile that recorded nothing reports "absent".</summary>
+    public static StatusReport GetStatus(VaultMeshContext context, string? hostVersion = null) =>
+        new(context, hostVersion, Summarise(context.DataDirectory));
+
+    private static StoreSummary Summarise(string dataDirectory)
+    {
+        if (!File.Exists(Path.Combine(dataDirectory, VaultStore.FileName)))
+        {
+            return new StoreSummary("absent", 0, 0, 0, null, null);
+        }
+        try
+        {
+            using var store = VaultStore.Open(dataDirectory);
+            var (total, pending) = new MemoryStore(store).Count();
+            var batches = new Sealer(store).GetBatches().ToList();
+            var last = batches.FirstOrDefault();
+            return new StoreSummary("ok", total, pending, batches.Count, last?.BatchId, last?.SealedAt);
+        }
+        catch (VaultMeshException ex)
+        {
+            return new StoreSummary($"error: {ex.ErrorId}: {ex.Message}", 0, 0, 0, null, null);
+        }
+    }
 }
+
+/// <summary>Counts read from a profile's store for the status report.</summary>
+internal sealed record StoreSummary(string State, long Memories, long Pending, long Batches, string? LastBatchId, DateTimeOffset? LastSealAt);

@@ -17,10 +17,11 @@ namespace VaultMesh.PowerShell.Commands;
 [OutputType(typeof(string))]
 public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
 {
-    /// <summary>The words after <c>vm</c>.</summary>
+    /// <summary>The words after <c>vm</c>. PowerShell turns <c>a,b</c> into an array; it is passed on as the
+    /// comma-separated text the grammar expects.</summary>
     [Parameter(Position = 0, ValueFromRemainingArguments = true)]
     [AllowEmptyCollection]
-    public string[] ArgumentList { get; set; } = [];
+    public object[] ArgumentList { get; set; } = [];
 
     /// <summary>The grammar takes --profile itself.</summary>
     public override string? Profile { get; set; }
@@ -31,7 +32,7 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
         ParsedCommandLine parsed;
         try
         {
-            parsed = CommandLineParser.Parse(ArgumentList);
+            parsed = CommandLineParser.Parse(ArgumentList.Select(Word).ToArray());
         }
         catch (VaultMeshException ex)
         {
@@ -93,7 +94,7 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
         }
 
         var ok = errors.Count == 0;
-        if (ok && verb.EnforcedCheck && output.Any(o => o.BaseObject is false))
+        if (ok && verb.EnforcedCheck && output.Any(o => o.BaseObject is false || o.Properties["Valid"]?.Value is false))
         {
             var enforce = VaultMeshContext.Resolve(parsed.Profile).KillSwitches.VerifyEnforce.Enabled;
             if (enforce)
@@ -132,6 +133,14 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
         }
         return ok ? 0 : 1;
     }
+
+    private static string Word(object? argument) => argument switch
+    {
+        PSObject ps => Word(ps.BaseObject),
+        string text => text,
+        IEnumerable items => string.Join(",", items.Cast<object?>().Select(Word)),
+        _ => Convert.ToString(argument, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
 
     private static string RenderTable(List<PSObject> output)
     {

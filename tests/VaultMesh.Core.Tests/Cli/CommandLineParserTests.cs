@@ -53,7 +53,7 @@ public class CommandLineParserTests
     }
 
     [Theory]
-    [InlineData(new[] { "nosuch" }, "Valid domains: status, configure")]
+    [InlineData(new[] { "nosuch" }, "Valid domains: status, ")]
     [InlineData(new[] { "status", "explode" }, "Valid verbs: show")]
     [InlineData(new[] { "status", "show", "--bogus" }, "Valid options:")]
     [InlineData(new[] { "status", "show", "--format", "xml" }, "Valid formats: json, table")]
@@ -67,6 +67,13 @@ public class CommandLineParserTests
         var ex = Assert.Throws<UsageException>(() => CommandLineParser.Parse(args));
         Assert.Equal("VmUsage", ex.ErrorId);
         Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void An_unknown_domain_lists_every_domain()
+    {
+        var ex = Assert.Throws<UsageException>(() => CommandLineParser.Parse(["nosuch"]));
+        Assert.Contains("Valid domains: " + string.Join(", ", CommandGrammar.Domains.Select(d => d.Name)), ex.Message);
     }
 
     [Fact]
