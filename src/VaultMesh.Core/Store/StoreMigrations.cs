@@ -58,5 +58,53 @@ internal static class StoreMigrations
         CREATE TRIGGER batch_leaves_append_only_delete BEFORE DELETE ON batch_leaves
             BEGIN SELECT RAISE(ABORT, 'sealed batches are append-only'); END;
         """,
+
+        // 2: anchor receipts (current state, updated as finality is observed), their append-only
+        // observation history, per-rail retry backoff, and persisted verification counters.
+        """
+        CREATE TABLE receipts (
+            seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+            root           TEXT    NOT NULL,
+            chain          TEXT    NOT NULL,
+            network        TEXT    NOT NULL,
+            tx_ref         TEXT    NOT NULL,
+            batch_id       TEXT    REFERENCES batches(batch_id),
+            status         TEXT    NOT NULL,
+            state          TEXT    NOT NULL,
+            json           TEXT    NOT NULL,
+            created_at     TEXT    NOT NULL,
+            updated_at     TEXT    NOT NULL,
+            UNIQUE (chain, network, tx_ref)
+        );
+        CREATE INDEX receipts_root ON receipts(root);
+
+        CREATE TABLE receipt_history (
+            receipt_seq    INTEGER NOT NULL REFERENCES receipts(seq),
+            observed_at    TEXT    NOT NULL,
+            json           TEXT    NOT NULL
+        );
+        CREATE TRIGGER receipt_history_append_only_update BEFORE UPDATE ON receipt_history
+            BEGIN SELECT RAISE(ABORT, 'receipt history is append-only'); END;
+        CREATE TRIGGER receipt_history_append_only_delete BEFORE DELETE ON receipt_history
+            BEGIN SELECT RAISE(ABORT, 'receipt history is append-only'); END;
+        CREATE TRIGGER receipts_no_delete BEFORE DELETE ON receipts
+            BEGIN SELECT RAISE(ABORT, 'receipts are never deleted'); END;
+
+        CREATE TABLE rail_backoff (
+            chain           TEXT    NOT NULL,
+            network         TEXT    NOT NULL,
+            attempts        INTEGER NOT NULL,
+            next_attempt_at TEXT    NOT NULL,
+            last_error      TEXT,
+            PRIMARY KEY (chain, network)
+        );
+
+        CREATE TABLE counters (
+            name           TEXT    NOT NULL,
+            labels         TEXT    NOT NULL,
+            value          INTEGER NOT NULL,
+            PRIMARY KEY (name, labels)
+        );
+        """,
     ];
 }
