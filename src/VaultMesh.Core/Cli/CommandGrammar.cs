@@ -147,6 +147,29 @@ public static class CommandGrammar
                 new("all", "All", OptionKind.Flag, "Show every profile, not only the active one."),
             ], [], Many: true),
         ]),
+        new("audit", "Audit evidence: deterministic replay and receipt validation.", null,
+        [
+            // No EnforcedCheck: replay returns an object, and Invoke-VmReplay itself writes
+            // VmReplayFailed when it fails under VERIFY_ENFORCE, which makes the envelope fail.
+            new("audit", "replay", "Invoke-VmReplay", "Replay a batch manifest: validate, resolve conflicts, recompute the root from --leaves.",
+            [
+                new("leaves", "LeafPath", OptionKind.Text, "The batch's leaves: hex leaf hashes or NDJSON leaf documents, one per line.", "file"),
+            ],
+            [
+                new("manifest", "Path", Required: true, Variadic: false, "The batch-manifest.v1 file."),
+            ]),
+            new("audit", "validate", "Test-VmReceipt", "Validate receipt.v1 and batch-manifest.v1 files against the frozen schemas and consistency rules.", [],
+            [
+                new("file", "Path", Required: true, Variadic: true, "Receipt or manifest files."),
+            ], EnforcedCheck: true),
+        ]),
+        new("conflict", "Conflicts between anchor receipts of the same root.", "resolve",
+        [
+            new("conflict", "resolve", "Resolve-VmConflict", "Pick each root's canonical anchor from receipt and manifest files.", [],
+            [
+                new("file", "Path", Required: true, Variadic: true, "Receipt or manifest files."),
+            ], Many: true),
+        ]),
     ];
 
     /// <summary>Finds a domain by name (ordinal, case-insensitive).</summary>

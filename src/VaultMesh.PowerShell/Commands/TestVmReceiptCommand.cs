@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Schemas;

@@ -1,0 +1,94 @@
+using System.Management.Automation;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Replay;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Replays a batch manifest deterministically: validates it and every receipt, resolves conflicts per root and, with -LeafPath, recomputes the RFC 6962 root.</para>
+/// <para type="description">Writes one ReplayResult per manifest. Its Canonical property is an RFC 8785 rendering that is
+/// byte-identical for the same inputs in any receipt order, on any machine, at any time. A failed
+/// replay (invalid receipts, a root mismatch, an empty group) is a VmReplayFailed error while
+/// VERIFY_ENFORCE is on, and a warning while it is off; the result is written either way.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "VmReplay")]
+[OutputType(typeof(ReplayResult))]
+public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
+{
+    /// <summary>Error id of a replay whose evidence does not hold while VERIFY_ENFORCE is on.</summary>
+    public const string FailedErrorId = "VmReplayFailed";
+
+    private ReplayService? _service;
+    private string? _leaves;
+
+    /// <summary>Batch manifest files; wildcards allowed. Binds FullName from Get-ChildItem.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>The batch's leaves: one leaf hash per line (hex), or NDJSON leaf documents.</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? LeafPath { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnBegin()
+    {
+        WriteContextWarnings();
+        WriteVerbose($"VERIFY_ENFORCE is {(Context.KillSwitches.VerifyEnforce.Enabled ? "on" : "off")} ({Context.KillSwitches.VerifyEnforce.Source}).");
+        _service = new ReplayService();
+        if (LeafPath is not null)
+        {
+            var leafFiles = ResolveFilePaths(LeafPath);
+            if (leafFiles.Count != 1)
+            {
+                throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"-LeafPath must name exactly one file: {LeafPath}", LeafPath);
+            }
+            _leaves = leafFiles[0];
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
+        foreach (var path in Path)
+        {
+            foreach (var file in ResolveFilePaths(path))
+            {
+                CancellationToken.ThrowIfCancellationRequested();
+                ReplayResult result;
+                try
+                {
+                    WriteVerbose($"Replaying {file}{(_leaves is null ? string.Empty : " against " + _leaves)}");
+                    result = _service!.ReplayFile(file, _leaves, enforce, CancellationToken);
+                }
+                catch (VaultMeshException ex)
+                {
+                    WriteVmError(ex);
+                    continue;
+                }
+                foreach (var reason in result.Reasons)
+                {
+                    WriteVerbose($"{file}: {reason}");
+                }
+                WriteObject(result);
+                if (result.Ok)
+                {
+                    continue;
+                }
+                var message = $"Replay of {file} failed: {string.Join("; ", result.Reasons.Take(3))}{(result.Reasons.Count > 3 ? $" ... and {result.Reasons.Count - 3} more" : string.Empty)}";
+                if (enforce)
+                {
+                    WriteVmError(new VaultMeshException(FailedErrorId, VmErrorKind.SecurityError, message + " (VERIFY_ENFORCE is on)", file));
+                }
+                else
+                {
+                    WriteWarning(message + " (VERIFY_ENFORCE is off, so this is a warning)");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.IO;
+using System.Management.Automation;
+using VaultMesh.Core.Conflicts;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Receipts;
+using VaultMesh.Core.Schemas;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Picks the canonical anchor receipt of each root by the deterministic conflict order (eligibility, rail tier, anchorTs, transaction hash, canonical hash).</para>
+/// <para type="description">Collects every receipt given (objects from the pipeline, JSON text, or receipt and manifest files),
+/// validates each, groups them by root and writes one ConflictResolution per root, ordered by root:
+/// the winner, every candidate best first, and the rule that decided each adjacent pair. Identical
+/// receipts count once. Objects made with ConvertFrom-Json should use -DateKind String so that
+/// date-times keep their exact text.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Resolve, "VmConflict")]
+[OutputType(typeof(ConflictResolution))]
+public sealed class ResolveVmConflictCommand : VaultMeshCmdlet
+{
+    private const string PathSet = "Path";
+    private const string JsonSet = "Json";
+    private const string ObjectSet = "Object";
+
+    private readonly List<Receipt> _receipts = [];
+    private ReceiptValidator? _validator;
+
+    /// <summary>Receipt or manifest files (a manifest gives all its receipts); wildcards allowed. Binds FullName by property name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>Receipt or manifest JSON text.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = JsonSet)]
+    [ValidateNotNull]
+    public string[] Json { get; set; } = [];
+
+    /// <summary>
+    /// From the pipeline: a receipt or manifest as a PSCustomObject or hashtable, JSON text, or a
+    /// file (the FileInfo of Get-ChildItem).
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ObjectSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public PSObject? InputObject { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnBegin()
+    {
+        WriteContextWarnings();
+        var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
+        WriteVerbose($"VERIFY_ENFORCE is {(enforce ? "on" : "off")} ({Context.KillSwitches.VerifyEnforce.Source}).");
+        _validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = enforce });
+    }
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        switch (ParameterSetName)
+        {
+            case JsonSet:
+                foreach (var text in Json)
+                {
+                    Collect(text, ReceiptValidator.JsonSource);
+                }
+                break;
+            case ObjectSet:
+                // A FileInfo reaches this parameter before FullName could bind to -Path, so files are taken here.
+                switch (InputObject!.BaseObject)
+                {
+                    case FileInfo file:
+                        CollectFile(file.FullName);
+                        break;
+                    case string text:
+                        Collect(text, ReceiptValidator.JsonSource);
+                        break;
+                    default:
+                        Collect(CanonicalJsonInput.ToNode(InputObject)?.ToJsonString() ?? "null", "<object>");
+                        break;
+                }
+                break;
+            default:
+                foreach (var path in Path)
+                {
+                    foreach (var file in ResolveFilePaths(path))
+                    {
+                        CollectFile(file);
+                    }
+                }
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void OnEnd()
+    {
+        WriteVerbose($"Resolving {_receipts.Count} receipt(s).");
+        foreach (var resolution in new ConflictResolver().Resolve(_receipts, CancellationToken))
+        {
+            WriteObject(resolution);
+        }
+    }
+
+    private void CollectFile(string file)
+    {
+        CancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            WriteVerbose($"Reading {file}");
+            Add(ReceiptReader.ReadFile(file, _validator));
+        }
+        catch (VaultMeshException ex)
+        {
+            WriteVmError(ex);
+        }
+    }
+
+    private void Collect(string json, string source)
+    {
+        try
+        {
+            Add(ReceiptReader.Read(json, source, _validator!));
+        }
+        catch (VaultMeshException ex)
+        {
+            WriteVmError(ex);
+        }
+    }
+
+    private void Add(ReceiptDocument document)
+    {
+        foreach (var receipt in document.Receipts)
+        {
+            // Canonicalise now, so a receipt that cannot be (a number beyond the double range) is
+            // reported against its own input instead of stopping the whole resolution at the end.
+            ConflictResolver.CanonicalHash(receipt);
+            _receipts.Add(receipt);
+        }
+    }
+}
