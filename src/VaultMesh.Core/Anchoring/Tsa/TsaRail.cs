@@ -81,9 +81,14 @@ public sealed class TsaRail : IAnchorRail, IDisposable
             throw new TsaException(TsaException.RejectedErrorId, VmErrorKind.InvalidOperation, TsaReason.Rejected,
                 $"The TSA at {Options.Url} refused to timestamp root {root.To0x()}: {response.Describe()}.", Options.Url);
         }
-        if (response.Token is not { } tokenBytes || !TsaTokenVerifier.TryDecode(tokenBytes, out var token))
+        if (response.Token is not { } tokenBytes)
         {
-            throw Invalid(TsaReason.TokenInvalid, $"The TSA at {Options.Url} granted the request ({response.Describe()}) but sent no decodable timestamp token.");
+            throw Invalid(TsaReason.TokenInvalid, $"The TSA at {Options.Url} granted the request ({response.Describe()}) but sent no timestamp token.");
+        }
+        if (!TsaTokenVerifier.TryDecode(tokenBytes, out var token))
+        {
+            var why = TsaTokenVerifier.Undecodable(tokenBytes);
+            throw Invalid(why.Reason!, $"The TSA at {Options.Url} granted the request but its token is unusable: {why.Detail}");
         }
         var imprint = TsaTokenVerifier.CheckImprint(token, root);
         if (!imprint.Valid)
@@ -193,7 +198,7 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         }
         if (!TsaTokenVerifier.TryDecode(tokenBytes, out var token))
         {
-            return TsaVerdict.Fail(TsaReason.TokenInvalid, "evidence.token is not a DER RFC 3161 TimeStampToken.");
+            return TsaTokenVerifier.Undecodable(tokenBytes);
         }
         if (!Sha256Digest.TryParse(receipt.Root, out var root))
         {

@@ -44,6 +44,30 @@ internal static class TsaTokenVerifier
         }
     }
 
+    /// <summary>Why a token that <see cref="TryDecode"/> refused is unusable: a broken signature, or not a token at all.</summary>
+    public static TsaVerdict Undecodable(ReadOnlyMemory<byte> der)
+    {
+        // The platform refuses to decode a token whose signature does not verify; tell that apart from garbage.
+        var cms = new SignedCms();
+        try
+        {
+            cms.Decode(der.Span);
+            if (cms.SignerInfos.Count == 1 && cms.ContentInfo.ContentType.Value == "1.2.840.113549.1.9.16.1.4")
+            {
+                cms.SignerInfos[0].CheckSignature(new X509Certificate2Collection(), verifySignatureOnly: true);
+            }
+        }
+        catch (CryptographicException e) when (cms.SignerInfos.Count == 1)
+        {
+            return TsaVerdict.Fail(TsaReason.SignatureInvalid, $"The token's signature does not verify: {e.Message}");
+        }
+        catch (CryptographicException)
+        {
+            // Not CMS at all: reported below.
+        }
+        return TsaVerdict.Fail(TsaReason.TokenInvalid, "The token is not a DER RFC 3161 TimeStampToken.");
+    }
+
     public static TsaTokenFacts Facts(Rfc3161TimestampToken token)
     {
         var info = token.TokenInfo;
