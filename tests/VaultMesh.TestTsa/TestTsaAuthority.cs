@@ -49,7 +49,8 @@ public sealed class TestTsaAuthority
     /// <param name="directory">Target directory.</param>
     /// <param name="signerLifetime">How long from now the TSA certificate stays valid; short values make a certificate that expires during a test.</param>
     /// <param name="name">Distinguishes the subjects of several authorities.</param>
-    public static TestTsaAuthority Create(string directory, TimeSpan? signerLifetime = null, string name = "VaultMesh Test TSA")
+    /// <param name="essCertIdAlgorithm">OpenSSL's <c>ess_cert_id_alg</c>: <c>sha256</c> gives an ESS signingCertificateV2, <c>sha1</c> a v1 signingCertificate.</param>
+    public static TestTsaAuthority Create(string directory, TimeSpan? signerLifetime = null, string name = "VaultMesh Test TSA", string essCertIdAlgorithm = "sha256")
     {
         System.IO.Directory.CreateDirectory(directory);
         var now = DateTimeOffset.UtcNow;
@@ -85,11 +86,11 @@ public sealed class TestTsaAuthority
             File.SetUnixFileMode(authority.SignerKeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         File.WriteAllText(Path.Combine(directory, "tsaserial"), "01\n");
-        File.WriteAllText(authority.ConfigPath, Config(directory));
+        File.WriteAllText(authority.ConfigPath, Config(directory, essCertIdAlgorithm));
         return authority;
     }
 
-    private static string Config(string directory)
+    private static string Config(string directory, string essCertIdAlgorithm)
     {
         var text = new StringBuilder();
         text.AppendLine("[ tsa ]");
@@ -106,7 +107,7 @@ public sealed class TestTsaAuthority
         text.AppendLine("ordering = no");
         text.AppendLine("tsa_name = yes");
         text.AppendLine("ess_cert_id_chain = no");
-        text.AppendLine("ess_cert_id_alg = sha256");
+        text.AppendLine(CultureInfo.InvariantCulture, $"ess_cert_id_alg = {essCertIdAlgorithm}");
         return text.ToString();
     }
 }

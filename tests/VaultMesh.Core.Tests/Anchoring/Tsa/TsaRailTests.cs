@@ -131,6 +131,24 @@ public sealed class TsaRailTests : IClassFixture<TsaFixture>
     }
 
     [Fact]
+    public async Task A_token_bound_to_its_signer_by_an_ESS_v1_signingCertificate_verifies()
+    {
+        using var directory = new TempDirectory();
+        var authority = TestTsaAuthority.Create(directory.File("v1"), essCertIdAlgorithm: "sha1");
+        await using var server = TestTsaServer.Start(authority);
+        using var rail = new TsaRail(new TsaRailOptions(server.Url) { TrustBundlePath = authority.TrustBundlePath });
+        var receipt = await rail.SubmitAsync(Root, CancellationToken.None);
+
+        var cms = new SignedCms();
+        cms.Decode(Token(receipt));
+        var attributes = cms.SignerInfos[0].SignedAttributes.Cast<CryptographicAttributeObject>().Select(a => a.Oid.Value).ToList();
+        Assert.Contains("1.2.840.113549.1.9.16.2.12", attributes);
+        Assert.DoesNotContain("1.2.840.113549.1.9.16.2.47", attributes);
+        var check = rail.VerifyOffline(receipt);
+        Assert.True(check.Valid, check.Detail);
+    }
+
+    [Fact]
     public async Task A_reply_for_another_imprint_is_refused_at_submission()
     {
         using var rail = Rail(_tsa.Server.ModeUrl("wrong-imprint"));
