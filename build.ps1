@@ -41,6 +41,7 @@ $StageFiles = @{
         'JsonPointer.Net.dll'
         'Humanizer.dll'
         'Microsoft.Data.Sqlite.dll'
+        'System.Security.Cryptography.Pkcs.dll'
         'SQLitePCLRaw.core.dll'
         'SQLitePCLRaw.batteries_v2.dll'
         'SQLitePCLRaw.provider.e_sqlite3.dll'

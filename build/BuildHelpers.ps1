@@ -27,7 +27,10 @@ function Get-PwshArgument {
 
 # Debian packages later capabilities need, each with the command that shows it is present.
 function Get-RequiredDebianPackage {
-    @()
+    # openssl: the test TSA (`openssl ts -reply`) used by xunit, Pester and the demo.
+    @(
+        @{ Package = 'openssl'; Command = 'openssl' }
+    )
 }
 
 function Install-DebianPackage {
