@@ -13,11 +13,13 @@
     CmdletsToExport      = @(
         'Add-VmMemory'
         'ConvertTo-VmCanonicalJson'
+        'Get-VmAnchor'
         'Get-VmBatch'
         'Get-VmConfiguration'
         'Get-VmConsistencyProof'
         'Get-VmInclusionProof'
         'Get-VmMemory'
+        'Get-VmMetric'
         'Get-VmStatus'
         'Invoke-VmCommand'
         'Invoke-VmReplay'
@@ -25,10 +27,13 @@
         'New-VmMerkleTree'
         'Resolve-VmConflict'
         'Set-VmConfiguration'
+        'Submit-VmAnchor'
+        'Test-VmAnchor'
         'Test-VmConsistencyProof'
         'Test-VmInclusionProof'
         'Test-VmMemory'
         'Test-VmReceipt'
+        'Update-VmAnchor'
     )
     AliasesToExport      = @('vm')
     FunctionsToExport    = @()

@@ -80,6 +80,10 @@ public static class CommandGrammar
         new("status", "Node status: profile, configuration, kill switches.", "show",
         [
             new("status", "show", "Get-VmStatus", "Show the state of this node.", [], []),
+            new("status", "metrics", "Get-VmMetric", "Show the persisted counters (anchor verifications, ...).",
+            [
+                new("name", "Name", OptionKind.Text, "Only counters with this name (wildcards allowed).", "name"),
+            ], [], Many: true),
         ]),
         new("memory", "Record, find, seal and prove memories.", null,
         [
@@ -162,6 +166,34 @@ public static class CommandGrammar
             [
                 new("file", "Path", Required: true, Variadic: true, "Receipt or manifest files."),
             ], EnforcedCheck: true),
+            // No EnforcedCheck: Test-VmAnchor writes VmAnchorVerificationFailed itself under VERIFY_ENFORCE.
+            new("audit", "verify", "Test-VmAnchor", "Verify anchor receipts at their rails (stored ones, or files), updating finality and counters.",
+            [
+                new("batch", "BatchId", OptionKind.Text, "Only the stored receipts of this batch.", "batch-id"),
+                new("offline", "Offline", OptionKind.Flag, "Verify from evidence only, without contacting the rail."),
+                new("detailed", "Detailed", OptionKind.Flag, "Show depth, state and reason per receipt."),
+            ],
+            [
+                new("file", "Path", Required: false, Variadic: true, "Receipt or manifest files (default: the stored receipts)."),
+            ], Many: true),
+        ]),
+        new("anchor", "Anchor batch roots to witnesses (TSA, EVM, Bitcoin) and follow them to finality.", "list",
+        [
+            new("anchor", "submit", "Submit-VmAnchor", "Anchor a sealed batch on the profile's rails (needs ANCHOR_WRITE_ENABLED).",
+            [
+                new("rail", "Rail", OptionKind.List, "Rails: tsa, evm, btc (default: every configured rail).", "rail"),
+            ],
+            [
+                new("batch-id", "BatchId", Required: true, Variadic: false, "The sealed batch."),
+            ], Many: true),
+            new("anchor", "list", "Get-VmAnchor", "List stored anchor receipts.",
+            [
+                new("batch", "BatchId", OptionKind.Text, "Only receipts of this batch.", "batch-id"),
+                new("root", "Root", OptionKind.Text, "Only receipts of this root.", "root"),
+                new("rail", "Rail", OptionKind.Text, "Only receipts on this rail: tsa, evm, btc.", "rail"),
+                new("status", "Status", OptionKind.Text, "Only receipts with this status.", "status"),
+            ], [], Many: true),
+            new("anchor", "reconcile", "Update-VmAnchor", "The anchor manager pass: re-observe, mark finality and reorgs, re-anchor with backoff.", [], []),
         ]),
         new("conflict", "Conflicts between anchor receipts of the same root.", "resolve",
         [

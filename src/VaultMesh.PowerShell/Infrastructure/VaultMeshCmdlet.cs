@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
+using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Store;
@@ -16,6 +17,7 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
     private readonly CancellationTokenSource _cancellation = new();
     private VaultMeshContext? _context;
     private VaultStore? _store;
+    private AnchorRails? _rails;
 
     /// <summary>Profile to use; else VAULTMESH_PROFILE, else the config file's default_profile, else 'default'.</summary>
     [Parameter]
@@ -30,6 +32,9 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
 
     /// <summary>The active profile's store, opened on first use and closed with the cmdlet.</summary>
     protected VaultStore Store => _store ??= VaultStore.Open(Context.DataDirectory);
+
+    /// <summary>The anchoring rails the active profile configures, built on first use and disposed with the cmdlet.</summary>
+    protected AnchorRails Rails => _rails ??= AnchorRails.FromProfile(Context.Settings);
 
     /// <summary>Begin step; errors become terminating.</summary>
     protected virtual void OnBegin() { }
@@ -125,6 +130,7 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _rails?.Dispose();
         _store?.Dispose();
         _cancellation.Dispose();
         GC.SuppressFinalize(this);

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using VaultMesh.Core.Anchoring;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Receipts;
+using VaultMesh.Core.Sealing;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Anchors sealed batch roots on the named rails and stores the receipts. Refused while ANCHOR_WRITE_ENABLED is off.</para>
+/// <para type="description">Submitting a root that already has a live receipt on a rail returns that receipt. -WhatIf shows what would be sent and sends nothing.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Submit, "VmAnchor", SupportsShouldProcess = true)]
+[OutputType(typeof(AnchorRecord))]
+public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
+{
+    /// <summary>The batch to anchor; binds from Get-VmBatch or Invoke-VmSeal output.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string BatchId { get; set; } = "";
+
+    /// <summary>Rails to anchor on (default: every rail configured in the profile).</summary>
+    [Parameter]
+    [ValidateSet("Tsa", "Evm", "Btc", IgnoreCase = true)]
+    public string[]? Rail { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        var batch = new Sealer(Store).GetBatch(BatchId)
+            ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
+        var rails = Rails.Rails;
+        var chains = Rail is { Length: > 0 }
+            ? Rail.Select(r => Enum.Parse<ReceiptChain>(r, ignoreCase: true)).ToArray()
+            : rails.Select(r => r.Chain).ToArray();
+        if (chains.Length == 0)
+        {
+            throw new VaultMeshException("VmRailNotConfigured", VmErrorKind.InvalidOperation,
+                $"Profile '{Context.Profile}' configures no anchoring rail (rails.tsa.url, rails.evm.url, rails.btc.url).", Context.Profile);
+        }
+        var what = $"root 0x{batch.Root} of {batch.BatchId} on {string.Join(", ", chains)}";
+        if (!ShouldProcess(what, "Anchor"))
+        {
+            return;
+        }
+        WriteContextWarnings();
+        var service = new AnchorService(new AnchorStore(Store), rails, Context.KillSwitches);
+        foreach (var record in service.SubmitAsync(batch, chains, CancellationToken).GetAwaiter().GetResult())
+        {
+            WriteObject(record);
+        }
+    }
+}

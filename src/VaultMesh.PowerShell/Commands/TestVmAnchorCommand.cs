@@ -1,0 +1,111 @@
+using System.Management.Automation;
+using VaultMesh.Core.Anchoring;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Receipts;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Verifies anchor receipts (stored, from files, or from the pipeline) at their rails, or from their evidence with -Offline. Returns $true/$false, or with -Detailed the finality and reason.</para>
+/// <para type="description">Each verification updates the stored receipt and counts towards vaultmesh_anchor_verify_ok_total / vaultmesh_anchor_verify_fail_total. With VERIFY_ENFORCE on a failure is also an error (VmAnchorVerificationFailed); off, a warning.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "VmAnchor", DefaultParameterSetName = "Stored")]
+[OutputType(typeof(bool), typeof(AnchorVerification))]
+public sealed class TestVmAnchorCommand : VaultMeshCmdlet
+{
+    /// <summary>Verify the stored receipts of this batch.</summary>
+    [Parameter(ParameterSetName = "Stored", Position = 0)]
+    public string? BatchId { get; set; }
+
+    /// <summary>Receipt JSON text; binds the Json property of Get-VmAnchor output.</summary>
+    [Parameter(ParameterSetName = "Json", Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    public string? Json { get; set; }
+
+    /// <summary>Receipt or manifest files.</summary>
+    [Parameter(ParameterSetName = "Path", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    public string[]? Path { get; set; }
+
+    /// <summary>Verify from evidence only, without contacting the rail.</summary>
+    [Parameter]
+    public SwitchParameter Offline { get; set; }
+
+    /// <summary>Return the detailed verification instead of a boolean.</summary>
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
+    private AnchorService? _service;
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        switch (ParameterSetName)
+        {
+            case "Json":
+                foreach (var receipt in ReceiptReader.Read(Json!, "<json>").Receipts)
+                {
+                    Verify(receipt);
+                }
+                break;
+            case "Path":
+                foreach (var path in Path!)
+                {
+                    foreach (var file in ResolveFilePaths(path))
+                    {
+                        try
+                        {
+                            foreach (var receipt in ReceiptReader.ReadFile(file).Receipts)
+                            {
+                                Verify(receipt);
+                            }
+                        }
+                        catch (VaultMeshException ex)
+                        {
+                            WriteVmError(ex);
+                        }
+                    }
+                }
+                break;
+            default:
+                foreach (var record in new AnchorStore(Store).Query(batchId: BatchId).ToList())
+                {
+                    Verify(record.Receipt);
+                }
+                break;
+        }
+    }
+
+    private void Verify(Receipt receipt)
+    {
+        _service ??= new AnchorService(new AnchorStore(Store), Rails.Rails, Context.KillSwitches);
+        AnchorVerification result;
+        try
+        {
+            result = _service.VerifyAsync(receipt, Offline, CancellationToken).GetAwaiter().GetResult();
+        }
+        catch (VaultMeshException ex)
+        {
+            WriteVmError(ex);
+            if (!Detailed)
+            {
+                WriteObject(false);
+            }
+            return;
+        }
+        WriteVerbose($"{result.Chain} {result.TxRef}: {result.Status}/{result.State} depth {result.ObservedDepth}/{result.RequiredDepth} {result.Reason} {result.Detail}");
+        WriteObject(Detailed ? result : result.Valid);
+        if (!result.Valid)
+        {
+            var message = $"Anchor {result.Chain} {result.TxRef} for root {result.Root} failed verification: {result.Reason} ({result.Detail}).";
+            if (Context.KillSwitches.VerifyEnforce.Enabled)
+            {
+                WriteVmError(new VaultMeshException("VmAnchorVerificationFailed", VmErrorKind.SecurityError, message, result.TxRef));
+            }
+            else
+            {
+                WriteWarning(message + " VERIFY_ENFORCE is off.");
+            }
+        }
+    }
+}
