@@ -38,6 +38,15 @@ internal static class ExportFile
         }
     }
 
+    /// <summary>Fails with VmFileExists when <paramref name="path"/> exists, before anything is written.</summary>
+    public static void EnsureAbsent(string path)
+    {
+        if (File.Exists(path))
+        {
+            throw Exists(Path.GetFullPath(path), null);
+        }
+    }
+
     private static VaultMeshException Exists(string path, Exception? inner) =>
         new("VmFileExists", VmErrorKind.AlreadyExists, $"'{path}' already exists; use -Force to overwrite it.", path, inner);
 }
