@@ -27,6 +27,8 @@ public static partial class ProofBundleVerifier
     /// <summary>The <see cref="ProofBundleVerification.Source"/> of bundles given as text.</summary>
     public const string JsonSource = "<json>";
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private static readonly string[] TopKeys = ["format", "memory", "leaf", "proof", "batch", "anchors"];
     private static readonly string[] MemoryKeys = ["id", "type", "component", "version", "timestamp", "payload", "tags", "artifactHash", "artifactName", "actor"];
     private static readonly string[] LeafKeys = ["encoding", "jcs"];
@@ -54,16 +56,27 @@ public static partial class ProofBundleVerifier
         {
             throw new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"Cannot read proof bundle '{path}': {ex.Message}", path, ex);
         }
+        return VerifyUtf8(bytes, verifyAnchorOffline, validator, path);
+    }
+
+    /// <summary>Verifies bundle bytes (UTF-8 JSON); bytes that are not UTF-8 fail the <c>json</c> check.</summary>
+    /// <param name="utf8Json">The bundle as read from its file.</param>
+    /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for its rail. Null: receipts are reported as not checked offline.</param>
+    /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
+    /// <param name="source">Where the bytes came from; <see cref="JsonSource"/> when null.</param>
+    public static ProofBundleVerification VerifyUtf8(ReadOnlySpan<byte> utf8Json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null)
+    {
+        source ??= JsonSource;
         string text;
         try
         {
-            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+            text = StrictUtf8.GetString(utf8Json);
         }
         catch (DecoderFallbackException ex)
         {
-            return Fail(path, "json", $"the file is not valid UTF-8: {ex.Message}");
+            return Fail(source, "json", $"the bundle is not valid UTF-8: {ex.Message}");
         }
-        return Verify(text, verifyAnchorOffline, validator, path);
+        return Verify(text, verifyAnchorOffline, validator, source);
     }
 
     /// <summary>Verifies bundle JSON text.</summary>
@@ -93,7 +106,7 @@ public static partial class ProofBundleVerifier
             return Fail(source, "json", $"the bundle is not valid JSON: {ex.Message}");
         }
         using var document = JsonDocument.Parse(json);
-        return Verify(document.RootElement, verifyAnchorOffline, validator ?? new ReceiptValidator(), source);
+        return Verify(document.RootElement, verifyAnchorOffline, validator, source);
     }
 
     /// <summary>
@@ -123,7 +136,7 @@ public static partial class ProofBundleVerifier
         };
     }
 
-    private static ProofBundleVerification Verify(JsonElement root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline, ReceiptValidator validator, string source)
+    private static ProofBundleVerification Verify(JsonElement root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline, ReceiptValidator? validator, string source)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -251,13 +264,15 @@ public static partial class ProofBundleVerifier
     }
 
     private static (int Count, int Verified) CheckAnchors(JsonElement anchors, Sha256Digest root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline,
-        ReceiptValidator validator, string source, List<MemoryCheck> checks)
+        ReceiptValidator? validator, string source, List<MemoryCheck> checks)
     {
         if (anchors.GetArrayLength() == 0)
         {
             checks.Add(new MemoryCheck("anchors", null, $"no anchor receipts: the memory is proven into root {root.ToHex()}, which this bundle does not show anchored"));
             return (0, 0);
         }
+        // Building the schemas costs far more than the rest of a verification; only receipts need them.
+        validator ??= new ReceiptValidator();
         int count = 0, verified = 0, i = 0;
         foreach (var element in anchors.EnumerateArray())
         {
