@@ -13,12 +13,15 @@
     CmdletsToExport      = @(
         'Add-VmMemory'
         'ConvertTo-VmCanonicalJson'
+        'Export-VmBatchManifest'
+        'Export-VmProofBundle'
         'Get-VmBatch'
         'Get-VmConfiguration'
         'Get-VmConsistencyProof'
         'Get-VmInclusionProof'
         'Get-VmMemory'
         'Get-VmStatus'
+        'Get-VmTimeline'
         'Invoke-VmCommand'
         'Invoke-VmSeal'
         'New-VmMerkleTree'
@@ -26,6 +29,7 @@
         'Test-VmConsistencyProof'
         'Test-VmInclusionProof'
         'Test-VmMemory'
+        'Test-VmProofBundle'
         'Test-VmReceipt'
     )
     AliasesToExport      = @('vm')

@@ -84,10 +84,15 @@ public static class ProofBundleWriter
     /// <param name="overwrite">Replace an existing file; otherwise an existing file is <c>VmFileExists</c>.</param>
     /// <param name="receipts">Where anchor receipts come from; null means none.</param>
     /// <param name="cancellationToken">Cancels rebuilding the batch tree.</param>
-    public static void WriteFile(MemoryRecord memory, Sealer sealer, string path, bool overwrite, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
+    public static ProofBundleExport WriteFile(MemoryRecord memory, Sealer sealer, string path, bool overwrite, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ExportFile.Write(path, Create(memory, sealer, receipts, cancellationToken), overwrite);
+        var full = Path.GetFullPath(path);
+        var text = Create(memory, sealer, receipts, cancellationToken);
+        ExportFile.Write(full, text, overwrite);
+        var bundle = JsonNode.Parse(text)!;
+        return new ProofBundleExport(memory.Id, memory.BatchId!, memory.LeafIndex!.Value, (string)bundle["batch"]!["root"]!,
+            bundle["anchors"]!.AsArray().Count, full);
     }
 
     /// <summary>The file name a bundle gets inside a directory: <c>&lt;id hex&gt;.proof.json</c>.</summary>

@@ -53,7 +53,7 @@ public class CommandLineParserTests
     }
 
     [Theory]
-    [InlineData(new[] { "nosuch" }, "Valid domains: status, configure")]
+    [InlineData(new[] { "nosuch" }, "Valid domains: status, configure, memory")]
     [InlineData(new[] { "status", "explode" }, "Valid verbs: show")]
     [InlineData(new[] { "status", "show", "--bogus" }, "Valid options:")]
     [InlineData(new[] { "status", "show", "--format", "xml" }, "Valid formats: json, table")]
