@@ -10,7 +10,7 @@ namespace VaultMesh.PowerShell.Commands;
 /// <para type="synopsis">Verifies proof bundles offline: recomputes the memory id and leaf, checks the inclusion proof up to the batch root and that every receipt anchors that root. Returns $true/$false per bundle, or with -Detailed each check and the reason of a failure.</para>
 /// <para type="description">Needs no store and no network: an auditor can run it on a machine that has never seen VaultMesh data. A bundle without receipts verifies as ProvenUnanchored.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "VmProofBundle", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsDiagnostic.Test, "VmProofBundle")]
 [OutputType(typeof(bool), typeof(ProofBundleVerification))]
 public sealed class TestVmProofBundleCommand : VaultMeshCmdlet
 {
@@ -18,6 +18,9 @@ public sealed class TestVmProofBundleCommand : VaultMeshCmdlet
     private const string JsonSet = "Json";
 
     private ReceiptValidator? _validator;
+
+    // No default parameter set on purpose: with one, piped JSON text is bound against the Path set
+    // only and fails, where without one PowerShell picks the set that the input satisfies.
 
     /// <summary>Bundle files; wildcards allowed. Binds FullName from Get-ChildItem and Export-VmProofBundle.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
