@@ -13,6 +13,8 @@
     CmdletsToExport      = @(
         'Add-VmMemory'
         'ConvertTo-VmCanonicalJson'
+        'Export-VmBatchManifest'
+        'Export-VmProofBundle'
         'Get-VmAnchor'
         'Get-VmBatch'
         'Get-VmConfiguration'
@@ -21,6 +23,7 @@
         'Get-VmMemory'
         'Get-VmMetric'
         'Get-VmStatus'
+        'Get-VmTimeline'
         'Invoke-VmCommand'
         'Invoke-VmReplay'
         'Invoke-VmSeal'
@@ -32,6 +35,7 @@
         'Test-VmConsistencyProof'
         'Test-VmInclusionProof'
         'Test-VmMemory'
+        'Test-VmProofBundle'
         'Test-VmReceipt'
         'Update-VmAnchor'
     )

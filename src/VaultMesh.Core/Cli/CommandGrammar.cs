@@ -128,6 +128,22 @@ public static class CommandGrammar
                 new("batch", "BatchId", OptionKind.Text, "One batch by id.", "batch-id"),
                 new("first", "First", OptionKind.Number, "At most this many.", "n"),
             ], [], Many: true),
+            new("memory", "timeline", "Get-VmTimeline", "Show memories, seals and anchors in time order, newest first.",
+            [
+                new("since", "Since", OptionKind.Text, "Only entries at or after this time.", "time"),
+                new("first", "First", OptionKind.Number, "At most this many entries.", "n"),
+            ], [], Many: true),
+            new("memory", "export-proof", "Export-VmProofBundle", "Write a memory's offline proof bundle (<id hex>.proof.json in a directory).",
+            [
+                new("path", "Path", OptionKind.Text, "Directory or file to write.", "dir"),
+            ],
+            [
+                new("id", "Id", Required: true, Variadic: false, "The memory id."),
+            ]),
+            new("memory", "verify-proof", "Test-VmProofBundle", "Verify proof bundles offline, with no store.", [],
+            [
+                new("file", "Path", Required: true, Variadic: true, "Proof bundle files."),
+            ], EnforcedCheck: true),
         ]),
         new("configure", "Profiles in $VAULTMESH_HOME/config.toml.", "set",
         [

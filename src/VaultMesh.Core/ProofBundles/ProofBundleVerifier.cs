@@ -1,0 +1,444 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using VaultMesh.Core.Anchoring;
+using VaultMesh.Core.Canonical;
+using VaultMesh.Core.Digests;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Memory;
+using VaultMesh.Core.Merkle;
+using VaultMesh.Core.Receipts;
+using VaultMesh.Core.Schemas;
+using VaultMesh.Core.Sealing;
+
+namespace VaultMesh.Core.ProofBundles;
+
+/// <summary>
+/// Verifies a proof bundle with nothing but the bundle: no store, no configuration, no network.
+/// It recomputes the memory id from the content, the leaf from the fields, the leaf hash, the
+/// inclusion proof up to the batch root and the batch id from root and size; checks that every
+/// receipt is schema-valid and anchors exactly this root (compared as digests); and, where a rail
+/// verifier is supplied, checks each verified receipt's evidence offline. Anything wrong with the
+/// bundle, down to its JSON, is a failed check with a reason, never an exception.
+/// </summary>
+public static partial class ProofBundleVerifier
+{
+    /// <summary>The <see cref="ProofBundleVerification.Source"/> of bundles given as text.</summary>
+    public const string JsonSource = "<json>";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static readonly string[] TopKeys = ["format", "memory", "leaf", "proof", "batch", "anchors"];
+    private static readonly string[] MemoryKeys = ["id", "type", "component", "version", "timestamp", "payload", "tags", "artifactHash", "artifactName", "actor"];
+    private static readonly string[] LeafKeys = ["encoding", "jcs"];
+    private static readonly string[] ProofKeys = ["leafIndex", "treeSize", "leafHash", "auditPath"];
+    private static readonly string[] BatchKeys = ["batchId", "root", "size", "sealedAt"];
+
+    /// <summary>Reads a bundle file and verifies it.</summary>
+    /// <param name="path">The bundle file.</param>
+    /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for its rail. Null: receipts are reported as not checked offline.</param>
+    /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
+    /// <exception cref="VaultMeshException"><c>VmFileNotFound</c> or <c>VmFileUnreadable</c> when the file cannot be read.</exception>
+    public static ProofBundleVerification VerifyFile(string path, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"Proof bundle not found: {path}", path, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"Cannot read proof bundle '{path}': {ex.Message}", path, ex);
+        }
+        return VerifyUtf8(bytes, verifyAnchorOffline, validator, path);
+    }
+
+    /// <summary>Verifies bundle bytes (UTF-8 JSON); bytes that are not UTF-8 fail the <c>json</c> check.</summary>
+    /// <param name="utf8Json">The bundle as read from its file.</param>
+    /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for its rail. Null: receipts are reported as not checked offline.</param>
+    /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
+    /// <param name="source">Where the bytes came from; <see cref="JsonSource"/> when null.</param>
+    public static ProofBundleVerification VerifyUtf8(ReadOnlySpan<byte> utf8Json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null)
+    {
+        source ??= JsonSource;
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(utf8Json);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            return Fail(source, "json", $"the bundle is not valid UTF-8: {ex.Message}");
+        }
+        return Verify(text, verifyAnchorOffline, validator, source);
+    }
+
+    /// <summary>Verifies bundle JSON text.</summary>
+    /// <param name="json">The bundle.</param>
+    /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for its rail. Null: receipts are reported as not checked offline.</param>
+    /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
+    /// <param name="source">Where the text came from; <see cref="JsonSource"/> when null.</param>
+    public static ProofBundleVerification Verify(string json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        source ??= JsonSource;
+        if (json.Length > 0 && json[0] == '\uFEFF')
+        {
+            json = json[1..];
+        }
+        try
+        {
+            // Rejects duplicate keys (which parsers resolve differently), lone surrogates and bad numbers.
+            CanonicalJson.CanonicalizeToUtf8(json);
+        }
+        catch (CanonicalJsonException ex)
+        {
+            return Fail(source, "json", $"the bundle is not valid JSON: {ex.Message}");
+        }
+        catch (JsonException ex)
+        {
+            return Fail(source, "json", $"the bundle is not valid JSON: {ex.Message}");
+        }
+        using var document = JsonDocument.Parse(json);
+        return Verify(document.RootElement, verifyAnchorOffline, validator, source);
+    }
+
+    /// <summary>
+    /// An offline verifier that hands each receipt to the rail of its chain and network (else of its
+    /// chain); a rail that cannot verify offline (<c>VmAnchorOfflineUnsupported</c>) gives null.
+    /// </summary>
+    public static Func<Receipt, AnchorCheck?> OfflineVerifier(IEnumerable<IAnchorRail> rails)
+    {
+        ArgumentNullException.ThrowIfNull(rails);
+        var list = rails.ToArray();
+        return receipt =>
+        {
+            var rail = list.FirstOrDefault(r => r.Chain == receipt.Chain && string.Equals(r.Network, receipt.Network, StringComparison.Ordinal))
+                ?? list.FirstOrDefault(r => r.Chain == receipt.Chain);
+            if (rail is null)
+            {
+                return null;
+            }
+            try
+            {
+                return rail.VerifyOffline(receipt);
+            }
+            catch (VaultMeshException ex) when (ex.ErrorId == "VmAnchorOfflineUnsupported")
+            {
+                return null;
+            }
+        };
+    }
+
+    private static ProofBundleVerification Verify(JsonElement root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline, ReceiptValidator? validator, string source)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Fail(source, "format", $"the bundle is a JSON {Kind(root)}, not an object");
+        }
+        if (!root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String)
+        {
+            return Fail(source, "format", $"the bundle has no \"format\" string; expected \"{ProofBundleFormat.Version1}\"");
+        }
+        if (format.GetString() != ProofBundleFormat.Version1)
+        {
+            return Fail(source, "format", $"format is \"{format.GetString()}\"; this verifier reads \"{ProofBundleFormat.Version1}\"");
+        }
+
+        var reader = new SectionReader();
+        reader.Keys(root, "", TopKeys);
+        var memory = reader.Object(root, "memory", "");
+        var leaf = reader.Object(root, "leaf", "");
+        var proof = reader.Object(root, "proof", "");
+        var batch = reader.Object(root, "batch", "");
+        var anchors = reader.Array(root, "anchors", "");
+
+        string? id = null, type = null, component = null, version = null, timestamp = null, artifactHash = null, artifactName = null, actor = null, payload = null;
+        string[]? tags = null;
+        if (memory is { } m)
+        {
+            reader.Keys(m, "/memory", MemoryKeys);
+            id = reader.String(m, "id", "/memory");
+            type = reader.String(m, "type", "/memory");
+            component = reader.String(m, "component", "/memory");
+            version = reader.String(m, "version", "/memory");
+            timestamp = reader.Timestamp(m, "timestamp", "/memory");
+            artifactHash = reader.String(m, "artifactHash", "/memory", required: false);
+            artifactName = reader.String(m, "artifactName", "/memory", required: false);
+            actor = reader.String(m, "actor", "/memory", required: false);
+            tags = reader.Strings(m, "tags", "/memory");
+            if (m.TryGetProperty("payload", out var p))
+            {
+                payload = CanonicalJson.Canonicalize(p);
+            }
+            else
+            {
+                reader.Problem("/memory/payload is missing");
+            }
+        }
+        string? leafText = null;
+        if (leaf is { } l)
+        {
+            reader.Keys(l, "/leaf", LeafKeys);
+            var encoding = reader.String(l, "encoding", "/leaf");
+            if (encoding is not null && encoding != ProofBundleFormat.LeafEncoding)
+            {
+                reader.Problem($"/leaf/encoding is \"{encoding}\"; expected \"{ProofBundleFormat.LeafEncoding}\"");
+            }
+            leafText = reader.String(l, "jcs", "/leaf");
+        }
+        long? leafIndex = null, treeSize = null;
+        string? leafHash = null;
+        string[]? auditPath = null;
+        if (proof is { } pr)
+        {
+            reader.Keys(pr, "/proof", ProofKeys);
+            leafIndex = reader.Integer(pr, "leafIndex", "/proof", minimum: 0);
+            treeSize = reader.Integer(pr, "treeSize", "/proof", minimum: 1);
+            leafHash = reader.Hash(pr, "leafHash", "/proof");
+            auditPath = reader.Strings(pr, "auditPath", "/proof");
+            for (var i = 0; auditPath is not null && i < auditPath.Length; i++)
+            {
+                if (!LowerHex().IsMatch(auditPath[i]))
+                {
+                    reader.Problem($"/proof/auditPath/{i.ToString(CultureInfo.InvariantCulture)} is not 64 lower-case hex digits");
+                }
+            }
+        }
+        string? batchId = null, rootHex = null;
+        long? size = null;
+        if (batch is { } b)
+        {
+            reader.Keys(b, "/batch", BatchKeys);
+            batchId = reader.String(b, "batchId", "/batch");
+            rootHex = reader.Hash(b, "root", "/batch");
+            size = reader.Integer(b, "size", "/batch", minimum: 1);
+            reader.Timestamp(b, "sealedAt", "/batch");
+        }
+        if (reader.Problems.Count > 0)
+        {
+            var shown = string.Join("; ", reader.Problems.Take(5)) + (reader.Problems.Count > 5 ? $"; and {reader.Problems.Count - 5} more" : "");
+            return new ProofBundleVerification(source, id, batchId, leafIndex, rootHex, [new MemoryCheck("fields", false, shown)], 0, 0);
+        }
+
+        var checks = new List<MemoryCheck>();
+        var content = MemoryContent.Content(type!, component!, version!, payload!, artifactHash, artifactName, actor, tags!);
+        var recomputedId = MemoryContent.Id(content);
+        checks.Add(recomputedId == id
+            ? new MemoryCheck("id", true, "the content hashes to the id")
+            : new MemoryCheck("id", false, $"the content hashes to {recomputedId}, not {id}"));
+
+        var recomputedLeaf = MemoryContent.Leaf(content, id!, timestamp!);
+        var leafOk = recomputedLeaf.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(leafText!));
+        checks.Add(new MemoryCheck("leaf", leafOk, leafOk
+            ? "the memory's fields reproduce the sealed leaf"
+            : "the memory's fields do not reproduce the leaf the bundle says was sealed"));
+
+        var recomputedHash = Convert.ToHexString(MerkleHasher.HashLeaf(recomputedLeaf)).ToLowerInvariant();
+        var hashOk = recomputedHash == leafHash;
+        checks.Add(new MemoryCheck("leafHash", hashOk, hashOk
+            ? "SHA-256(0x00 || leaf) equals the proof's leaf hash"
+            : $"SHA-256(0x00 || leaf) is {recomputedHash}; the proof says {leafHash}"));
+
+        var derivedBatchId = BatchRecord.DeriveId(rootHex!, size!.Value);
+        var batchOk = derivedBatchId == batchId && treeSize == size;
+        checks.Add(new MemoryCheck("batch", batchOk, batchOk
+            ? $"batch id and tree size agree with root and size {size.Value.ToString(CultureInfo.InvariantCulture)}"
+            : treeSize != size
+                ? $"the proof is for a tree of {treeSize!.Value.ToString(CultureInfo.InvariantCulture)} leaves; the batch has {size.Value.ToString(CultureInfo.InvariantCulture)}"
+                : $"a batch of this root and size is {derivedBatchId}, not {batchId}"));
+
+        var inclusion = MerkleVerifier.VerifyInclusion(recomputedHash, leafIndex!.Value, treeSize!.Value, auditPath!, rootHex!);
+        checks.Add(new MemoryCheck("inclusion", inclusion.Valid, inclusion.Valid
+            ? $"leaf {leafIndex.Value.ToString(CultureInfo.InvariantCulture)} of {treeSize.Value.ToString(CultureInfo.InvariantCulture)} proves into root {rootHex}"
+            : $"inclusion fails ({inclusion.FailedCheck}): {inclusion.Reason}"));
+
+        var (anchorCount, anchorsVerified) = CheckAnchors(anchors!.Value, Sha256Digest.Parse(rootHex!, DigestForm.Hex), verifyAnchorOffline, validator, source, checks);
+        return new ProofBundleVerification(source, id, batchId, leafIndex, rootHex, checks, anchorCount, anchorsVerified);
+    }
+
+    private static (int Count, int Verified) CheckAnchors(JsonElement anchors, Sha256Digest root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline,
+        ReceiptValidator? validator, string source, List<MemoryCheck> checks)
+    {
+        if (anchors.GetArrayLength() == 0)
+        {
+            checks.Add(new MemoryCheck("anchors", null, $"no anchor receipts: the memory is proven into root {root.ToHex()}, which this bundle does not show anchored"));
+            return (0, 0);
+        }
+        // Building the schemas costs far more than the rest of a verification; only receipts need them.
+        validator ??= new ReceiptValidator();
+        int count = 0, verified = 0, i = 0;
+        foreach (var element in anchors.EnumerateArray())
+        {
+            var name = "anchor[" + i.ToString(CultureInfo.InvariantCulture) + "]";
+            var pointer = "/anchors/" + i.ToString(CultureInfo.InvariantCulture);
+            i++;
+            if (element.ValueKind != JsonValueKind.Object || ReceiptValidator.Detect(element) != ReceiptDocumentKind.Receipt)
+            {
+                checks.Add(new MemoryCheck(name, false, $"{pointer} is not a receipt.v1 object"));
+                continue;
+            }
+            var validation = validator.Validate(element, source + "#" + pointer);
+            if (!validation.Valid)
+            {
+                checks.Add(new MemoryCheck(name, false, $"{pointer} is not a valid receipt.v1: {string.Join("; ", validation.Errors.Take(3))}"));
+                continue;
+            }
+            var receipt = new Receipt(element, source + "#" + pointer, pointer);
+            if (!Sha256Digest.TryParse(receipt.Root, DigestForm.ZeroX, out var anchored) || anchored != root)
+            {
+                checks.Add(new MemoryCheck(name, false, $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} anchors root {receipt.Root}, not this batch's root {root.To0x()}"));
+                continue;
+            }
+            count++;
+            var label = $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} ({receipt.Status.ToString().ToLowerInvariant()}, {receipt.Finality.State.ToString().ToLowerInvariant()})";
+            if (receipt.Status != ReceiptStatus.Verified)
+            {
+                checks.Add(new MemoryCheck(name, null, $"{label} anchors this root but is not verified; it is not counted as an anchor"));
+                continue;
+            }
+            AnchorCheck? offline;
+            try
+            {
+                offline = verifyAnchorOffline?.Invoke(receipt);
+            }
+            catch (VaultMeshException ex)
+            {
+                checks.Add(new MemoryCheck(name, false, $"{label}: offline verification failed: {ex.Message}"));
+                continue;
+            }
+            if (offline is null)
+            {
+                checks.Add(new MemoryCheck(name, null, $"{label} anchors this root; its evidence was not checked offline (no offline verifier for this rail)"));
+            }
+            else if (offline.Valid)
+            {
+                verified++;
+                checks.Add(new MemoryCheck(name, true, $"{label}: evidence verified offline{(offline.Detail is null ? "" : ": " + offline.Detail)}"));
+            }
+            else
+            {
+                checks.Add(new MemoryCheck(name, false, $"{label}: evidence does not hold ({offline.Reason}){(offline.Detail is null ? "" : ": " + offline.Detail)}"));
+            }
+        }
+        return (count, verified);
+    }
+
+    private static ProofBundleVerification Fail(string source, string check, string reason) =>
+        new(source, null, null, null, null, [new MemoryCheck(check, false, reason)], 0, 0);
+
+    private static string Kind(JsonElement e) => e.ValueKind.ToString().ToLowerInvariant();
+
+    [GeneratedRegex("^[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex LowerHex();
+
+    /// <summary>Reads sections strictly, collecting every problem as a JSON pointer and what is wrong.</summary>
+    private sealed class SectionReader
+    {
+        public List<string> Problems { get; } = [];
+
+        public void Problem(string text) => Problems.Add(text);
+
+        public void Keys(JsonElement obj, string path, string[] allowed)
+        {
+            foreach (var property in obj.EnumerateObject())
+            {
+                if (!allowed.Contains(property.Name, StringComparer.Ordinal))
+                {
+                    Problem($"{path}/{property.Name} is not a field of {ProofBundleFormat.Version1}");
+                }
+            }
+        }
+
+        public JsonElement? Object(JsonElement obj, string name, string path) => Typed(obj, name, path, JsonValueKind.Object, "an object");
+
+        public JsonElement? Array(JsonElement obj, string name, string path) => Typed(obj, name, path, JsonValueKind.Array, "an array");
+
+        public string? String(JsonElement obj, string name, string path, bool required = true) =>
+            Typed(obj, name, path, JsonValueKind.String, "a string", required)?.GetString();
+
+        public string? Hash(JsonElement obj, string name, string path)
+        {
+            var text = String(obj, name, path);
+            if (text is not null && !LowerHex().IsMatch(text))
+            {
+                Problem($"{path}/{name} is not 64 lower-case hex digits");
+                return null;
+            }
+            return text;
+        }
+
+        public string? Timestamp(JsonElement obj, string name, string path)
+        {
+            var text = String(obj, name, path);
+            if (text is not null && !DateTimeOffset.TryParseExact(text, MemoryContent.TimestampFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out _))
+            {
+                Problem($"{path}/{name} \"{text}\" is not a UTC time in the form {MemoryContent.TimestampFormat}");
+                return null;
+            }
+            return text;
+        }
+
+        public long? Integer(JsonElement obj, string name, string path, long minimum)
+        {
+            var value = Typed(obj, name, path, JsonValueKind.Number, "an integer");
+            if (value is null)
+            {
+                return null;
+            }
+            if (!value.Value.TryGetInt64(out var n) || n < minimum || value.Value.GetRawText().Contains('.', StringComparison.Ordinal))
+            {
+                Problem($"{path}/{name} {value.Value.GetRawText()} is not an integer of at least {minimum.ToString(CultureInfo.InvariantCulture)}");
+                return null;
+            }
+            return n;
+        }
+
+        public string[]? Strings(JsonElement obj, string name, string path)
+        {
+            var array = Array(obj, name, path);
+            if (array is null)
+            {
+                return null;
+            }
+            var values = new List<string>();
+            var i = 0;
+            foreach (var item in array.Value.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String)
+                {
+                    Problem($"{path}/{name}/{i.ToString(CultureInfo.InvariantCulture)} is a {Kind(item)}, not a string");
+                    return null;
+                }
+                values.Add(item.GetString()!);
+                i++;
+            }
+            return values.ToArray();
+        }
+
+        private JsonElement? Typed(JsonElement obj, string name, string path, JsonValueKind kind, string what, bool required = true)
+        {
+            if (!obj.TryGetProperty(name, out var value))
+            {
+                if (required)
+                {
+                    Problem($"{path}/{name} is missing");
+                }
+                return null;
+            }
+            if (value.ValueKind != kind)
+            {
+                Problem($"{path}/{name} is a {Kind(value)}, not {what}");
+                return null;
+            }
+            return value;
+        }
+    }
+}

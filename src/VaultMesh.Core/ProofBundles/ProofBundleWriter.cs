@@ -1,0 +1,127 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using VaultMesh.Core.Digests;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Memory;
+using VaultMesh.Core.Merkle;
+using VaultMesh.Core.Receipts;
+using VaultMesh.Core.Schemas;
+using VaultMesh.Core.Sealing;
+
+namespace VaultMesh.Core.ProofBundles;
+
+/// <summary>
+/// Builds proof bundles: everything needed to prove one sealed memory offline, taken from the
+/// store and checked with <see cref="ProofBundleVerifier"/> before it is handed out, so a store
+/// that no longer reproduces its own roots never yields a bundle that looks genuine.
+/// </summary>
+public static class ProofBundleWriter
+{
+    /// <summary>Builds the bundle JSON of a sealed memory.</summary>
+    /// <param name="memory">The memory; it must be sealed.</param>
+    /// <param name="sealer">The sealer of the memory's store (batch, leaves).</param>
+    /// <param name="receipts">Where anchor receipts of the batch root come from; null means none.</param>
+    /// <param name="cancellationToken">Cancels rebuilding the batch tree.</param>
+    /// <exception cref="VaultMeshException"><c>VmMemoryNotSealed</c>, <c>VmBatchNotFound</c>, or <c>VmProofBundleInvalid</c> when the store's data does not verify.</exception>
+    public static string Create(MemoryRecord memory, Sealer sealer, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        ArgumentNullException.ThrowIfNull(sealer);
+        if (memory.BatchId is not { } batchId || memory.LeafIndex is not { } index)
+        {
+            throw new VaultMeshException("VmMemoryNotSealed", VmErrorKind.InvalidOperation,
+                $"Memory {memory.Id} is not sealed yet; run Invoke-VmSeal first.", memory.Id);
+        }
+        var batch = sealer.GetBatch(batchId)
+            ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"Batch '{batchId}' of memory {memory.Id} is not in the store.", batchId);
+        var leaves = sealer.GetLeaves(batchId);
+        var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
+        var proof = tree.GetInclusionProof(index);
+        var anchors = receipts?.ForRoot(Sha256Digest.Parse(batch.Root, DigestForm.Hex)) ?? [];
+
+        var bundle = new JsonObject
+        {
+            ["format"] = ProofBundleFormat.Version1,
+            ["memory"] = MemorySection(memory),
+            ["leaf"] = new JsonObject
+            {
+                ["encoding"] = ProofBundleFormat.LeafEncoding,
+                ["jcs"] = Encoding.UTF8.GetString(leaves[(int)index]),
+            },
+            ["proof"] = new JsonObject
+            {
+                ["leafIndex"] = proof.LeafIndex,
+                ["treeSize"] = proof.TreeSize,
+                ["leafHash"] = proof.LeafHash,
+                ["auditPath"] = new JsonArray(proof.AuditPath.Select(h => (JsonNode?)JsonValue.Create(h)).ToArray()),
+            },
+            ["batch"] = new JsonObject
+            {
+                ["batchId"] = batch.BatchId,
+                ["root"] = batch.Root,
+                ["size"] = batch.Size,
+                ["sealedAt"] = MemoryContent.FormatTimestamp(batch.SealedAt),
+            },
+            ["anchors"] = new JsonArray(anchors.Select(r => JsonNode.Parse(r.Json.GetRawText())).ToArray()),
+        };
+        var text = ProofBundleFormat.ToText(bundle);
+
+        // Receipts were validated where they were read, under that caller's enforcement; here only
+        // the memory and its proof are in question.
+        var check = ProofBundleVerifier.Verify(text, validator: anchors.Count > 0 ? new ReceiptValidator(new ReceiptValidatorOptions { Enforce = false }) : null);
+        if (!check.Valid)
+        {
+            throw new VaultMeshException("VmProofBundleInvalid", VmErrorKind.SecurityError,
+                $"The store's data for memory {memory.Id} does not verify ({check.FailedCheck}: {check.Reason}); no bundle was written.", memory.Id);
+        }
+        return text;
+    }
+
+    /// <summary>Builds the bundle of a sealed memory and writes it to <paramref name="path"/> atomically.</summary>
+    /// <param name="memory">The memory; it must be sealed.</param>
+    /// <param name="sealer">The sealer of the memory's store.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="overwrite">Replace an existing file; otherwise an existing file is <c>VmFileExists</c>.</param>
+    /// <param name="receipts">Where anchor receipts come from; null means none.</param>
+    /// <param name="cancellationToken">Cancels rebuilding the batch tree.</param>
+    public static ProofBundleExport WriteFile(MemoryRecord memory, Sealer sealer, string path, bool overwrite, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        var text = Create(memory, sealer, receipts, cancellationToken);
+        ExportFile.Write(full, text, overwrite);
+        var bundle = JsonNode.Parse(text)!;
+        return new ProofBundleExport(memory.Id, memory.BatchId!, memory.LeafIndex!.Value, (string)bundle["batch"]!["root"]!,
+            bundle["anchors"]!.AsArray().Count, full);
+    }
+
+    /// <summary>The file name a bundle gets inside a directory: <c>&lt;id hex&gt;.proof.json</c>.</summary>
+    public static string FileName(string memoryId) => Sha256Digest.Parse(memoryId).ToHex() + ProofBundleFormat.FileSuffix;
+
+    private static JsonObject MemorySection(MemoryRecord m)
+    {
+        var section = new JsonObject
+        {
+            ["id"] = m.Id,
+            ["type"] = m.Type,
+            ["component"] = m.Component,
+            ["version"] = m.Version,
+            ["timestamp"] = MemoryContent.FormatTimestamp(m.Timestamp),
+            ["payload"] = JsonNode.Parse(m.Payload),
+            ["tags"] = new JsonArray(m.Tags.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
+        };
+        if (m.ArtifactHash is not null)
+        {
+            section["artifactHash"] = m.ArtifactHash;
+        }
+        if (m.ArtifactName is not null)
+        {
+            section["artifactName"] = m.ArtifactName;
+        }
+        if (m.Actor is not null)
+        {
+            section["actor"] = m.Actor;
+        }
+        return section;
+    }
+}

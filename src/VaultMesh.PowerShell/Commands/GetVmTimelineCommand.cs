@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using VaultMesh.Core.Memory;
+using VaultMesh.Core.Sealing;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Shows memories, seals and anchors in time order, newest first (-Oldest for oldest first).</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "VmTimeline")]
+[OutputType(typeof(TimelineEntry))]
+public sealed class GetVmTimelineCommand : VaultMeshCmdlet
+{
+    /// <summary>Only entries at or after this time.</summary>
+    [Parameter(Position = 0)]
+    public DateTimeOffset? Since { get; set; }
+
+    /// <summary>At most this many entries.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? First { get; set; }
+
+    /// <summary>Oldest first.</summary>
+    [Parameter]
+    public SwitchParameter Oldest { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnEnd()
+    {
+        // Anchor entries join once the profile's receipts are stored; until then there is no receipt source.
+        var timeline = new Timeline(new MemoryStore(Store), new Sealer(Store));
+        foreach (var entry in timeline.Entries(Since, Oldest, First, CancellationToken))
+        {
+            WriteObject(entry);
+        }
+    }
+}
