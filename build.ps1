@@ -60,6 +60,7 @@ function Invoke-Bootstrap {
     foreach ($package in Get-RequiredDebianPackage) {
         Install-DebianPackage @package
     }
+    Install-Anvil -RepositoryRoot $Root
 }
 
 function Invoke-Build {
