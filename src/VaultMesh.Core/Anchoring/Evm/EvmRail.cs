@@ -27,7 +27,8 @@ namespace VaultMesh.Core.Anchoring.Evm;
 /// configured address (<c>wrong-target</c>), carries exactly this root (<c>root-mismatch</c>), has a
 /// receipt with status 0x1 (<c>reverted</c>), and the block recorded in the evidence is still
 /// canonical (<c>reorged</c>). Not yet mined is <c>unconfirmed</c>. Depth is
-/// <c>tip - block + 1</c>. Receipts of upstream's anchor contract (<c>evidence.mode</c>
+/// <c>tip - block + 1</c>; the receipt is final at the stricter of its own <c>requiredDepth</c> and
+/// <see cref="EvmRailOptions.RequiredDepth"/>, and the updated receipt carries that requirement. Receipts of upstream's anchor contract (<c>evidence.mode</c>
 /// <c>contract-event</c>) are verified by the contract's <c>BatchAnchored</c> log whose topic 1 is the root.</para>
 /// <para>Evidence keeps <c>mode</c>, <c>chainId</c>, <c>txHash</c>, <c>from</c>, <c>to</c> and, once
 /// mined, <c>blockNumber</c>, <c>blockHash</c> and (contract events) <c>logIndex</c>.</para>
@@ -275,14 +276,18 @@ public sealed class EvmRail : IAnchorRail, IDisposable
                 string.Create(CultureInfo.InvariantCulture, $"eth_blockNumber at {Client.Endpoint} gave an invalid response: tip {tip} is below block {block.Number} it returned."));
         }
         var depth = tip - block.Number + 1;
-        var final = depth >= RequiredDepth;
+        // The stricter of what the receipt asked for and what the profile asks for now: a receipt
+        // written with a shallow requirement never finalises below the operator's setting.
+        var required = Math.Max(receipt.Finality.RequiredDepth, RequiredDepth);
+        var final = depth >= required;
         var status = final ? ReceiptStatus.Verified : ReceiptStatus.Submitted;
-        var observed = evidence.BlockHash is null || receipt.BlockNumber != block.Number
-            ? RecordInclusion(receipt, tx, block, logIndex)
+        var inclusionNew = evidence.BlockHash is null || receipt.BlockNumber != block.Number;
+        var observed = inclusionNew || required != receipt.Finality.RequiredDepth
+            ? Rewrite(receipt, inclusionNew ? (tx, block, logIndex) : null, required)
             : receipt;
         var updated = ReceiptBuilder.WithObservation(observed, status, depth, now);
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"transaction {tx.Hash} in block {block.Number} ({block.Hash}); depth {depth} of {RequiredDepth} (tip {tip})");
+            $"transaction {tx.Hash} in block {block.Number} ({block.Hash}); depth {depth} of {required} (tip {tip})");
         return new AnchorCheck(receipt, true, status, final ? FinalityState.Finalized : FinalityState.Observed, depth, null, detail, now, updated);
     }
 
@@ -327,27 +332,34 @@ public sealed class EvmRail : IAnchorRail, IDisposable
         }
     }
 
-    private Receipt RecordInclusion(Receipt receipt, EvmTransaction tx, EvmBlock block, long? logIndex)
+    private Receipt Rewrite(Receipt receipt, (EvmTransaction Tx, EvmBlock Block, long? LogIndex)? inclusion, long requiredDepth)
     {
         var json = JsonNode.Parse(receipt.Json.GetRawText())!.AsObject();
-        var evidence = json["evidence"] as JsonObject ?? [];
-        json["evidence"] = evidence;
-        evidence["chainId"] = Options.ChainId;
-        evidence["txHash"] = tx.Hash;
-        evidence["from"] = tx.From;
-        evidence["to"] = tx.To;
-        evidence["blockNumber"] = block.Number;
-        evidence["blockHash"] = block.Hash;
-        if (logIndex is not null)
+        // The state is recomputed by WithObservation right after; only the requirement changes here.
+        json["finality"]!["requiredDepth"] = requiredDepth;
+        json["finality"]!["state"] = receipt.Finality.State == FinalityState.Reorged ? "reorged"
+            : receipt.Finality.ObservedDepth >= requiredDepth ? "finalized" : "observed";
+        if (inclusion is var (tx, block, logIndex))
         {
-            evidence["logIndex"] = logIndex.Value;
+            var evidence = json["evidence"] as JsonObject ?? [];
+            json["evidence"] = evidence;
+            evidence["chainId"] = Options.ChainId;
+            evidence["txHash"] = tx.Hash;
+            evidence["from"] = tx.From;
+            evidence["to"] = tx.To;
+            evidence["blockNumber"] = block.Number;
+            evidence["blockHash"] = block.Hash;
+            if (logIndex is not null)
+            {
+                evidence["logIndex"] = logIndex.Value;
+            }
+            if (evidence["mode"] is null)
+            {
+                evidence["mode"] = CalldataMode;
+            }
+            json["blockNumber"] = block.Number;
+            json["anchorTs"] = ReceiptBuilder.FormatInstant(block.Timestamp);
         }
-        if (evidence["mode"] is null)
-        {
-            evidence["mode"] = CalldataMode;
-        }
-        json["blockNumber"] = block.Number;
-        json["anchorTs"] = ReceiptBuilder.FormatInstant(block.Timestamp);
         return ReceiptReader.Read(json.ToJsonString(), receipt.Source, _validator.Value).Receipt!;
     }
 
