@@ -77,6 +77,10 @@ public sealed class EvmRailAnvilTests
         // The transaction on the chain carries exactly the 32 root bytes as its input.
         var tx = await _node.Rpc.GetTransactionByHashAsync(receipt.TxRef, CancellationToken.None);
         Assert.Equal(root.ToArray(), tx!.Input);
+        // An EIP-1559 (type 2) transaction, since Anvil's blocks have a base fee.
+        var raw = await _node.CallAsync("eth_getTransactionByHash", JsonValue.Create(receipt.TxRef));
+        Assert.Equal("0x2", raw.GetProperty("type").GetString());
+        Assert.Equal("0x0", raw.GetProperty("value").GetString());
 
         await _node.MineAsync(1);
         var second = await rail.VerifyAsync(receipt, CancellationToken.None);
