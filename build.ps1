@@ -45,6 +45,15 @@ $StageFiles = @{
         'SQLitePCLRaw.core.dll'
         'SQLitePCLRaw.batteries_v2.dll'
         'SQLitePCLRaw.provider.e_sqlite3.dll'
+        'Nethereum.Signer.dll'
+        'Nethereum.Hex.dll'
+        'Nethereum.RLP.dll'
+        'Nethereum.Util.dll'
+        'Nethereum.Model.dll'
+        'Nethereum.ABI.dll'
+        'NBitcoin.Secp256k1.dll'
+        'BouncyCastle.Cryptography.dll'
+        'Newtonsoft.Json.dll'
         'runtimes/linux-x64/native/libe_sqlite3.so'
         'runtimes/linux-arm64/native/libe_sqlite3.so'
         'runtimes/osx-x64/native/libe_sqlite3.dylib'
@@ -61,6 +70,7 @@ function Invoke-Bootstrap {
     foreach ($package in Get-RequiredDebianPackage) {
         Install-DebianPackage @package
     }
+    Install-Anvil -RepositoryRoot $Root
 }
 
 function Invoke-Build {

@@ -48,6 +48,44 @@ function Install-DebianPackage {
     if ($LASTEXITCODE -ne 0) { throw "Bootstrap: installing '$Package' failed." }
 }
 
+# Anvil, the local EVM node the EVM rail's tests and the demo run against. Its binary ships inside
+# an npm package, installed at this exact version into the git-ignored tools/anvil folder.
+$AnvilPackage = '@foundry-rs/anvil-linux-amd64'
+$AnvilVersion = '1.7.1'
+
+# The anvil binary under <repo>/tools/anvil, or $null when it is not installed.
+function Get-AnvilPath {
+    param([string] $RepositoryRoot = (Split-Path $PSScriptRoot))
+    $package = Join-Path $RepositoryRoot "tools/anvil/node_modules/$AnvilPackage"
+    if (-not (Test-Path -LiteralPath $package)) { return $null }
+    $binary = Get-ChildItem -LiteralPath $package -Recurse -File -Filter 'anvil' -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($binary) { return $binary.FullName }
+    $null
+}
+
+# Idempotent: installs the package only when the binary is missing, makes it executable, and sets
+# VAULTMESH_ANVIL for the processes this build starts (xunit, Pester, the demo).
+function Install-Anvil {
+    param([string] $RepositoryRoot = (Split-Path $PSScriptRoot))
+    $anvil = Get-AnvilPath -RepositoryRoot $RepositoryRoot
+    if (-not $anvil) {
+        if (-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -ne [Runtime.InteropServices.Architecture]::X64) {
+            Write-Warning "Bootstrap: Anvil is packaged here for linux-x64 only; EVM tests need VAULTMESH_ANVIL to name an anvil binary."
+            return
+        }
+        Install-DebianPackage -Package npm -Command npm
+        $prefix = Join-Path $RepositoryRoot 'tools/anvil'
+        New-Item -ItemType Directory -Force -Path $prefix | Out-Null
+        Invoke-Native npm install --prefix $prefix --no-save --no-audit --no-fund --loglevel=error "$AnvilPackage@$AnvilVersion"
+        $anvil = Get-AnvilPath -RepositoryRoot $RepositoryRoot
+        if (-not $anvil) { throw "Bootstrap: $AnvilPackage@$AnvilVersion installed but no 'anvil' binary was found under $prefix/node_modules." }
+    }
+    $execute = [IO.UnixFileMode]::UserExecute -bor [IO.UnixFileMode]::GroupExecute -bor [IO.UnixFileMode]::OtherExecute
+    $mode = [IO.File]::GetUnixFileMode($anvil)
+    if (($mode -band $execute) -ne $execute) { [IO.File]::SetUnixFileMode($anvil, $mode -bor $execute) }
+    $env:VAULTMESH_ANVIL = $anvil
+}
+
 function Invoke-XunitRun {
     param([string] $Project, [string] $Configuration, [string] $ResultsDirectory)
     $trx = 'xunit.trx'
