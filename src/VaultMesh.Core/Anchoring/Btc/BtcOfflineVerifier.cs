@@ -404,5 +404,5 @@ public static class BtcOfflineVerifier
 
     private static bool IsParseFailure(Exception e) =>
         e is FormatException or EndOfStreamException or ArgumentException or InvalidOperationException
-            or OverflowException or IndexOutOfRangeException or NotSupportedException or IOException;
+            or OverflowException or IndexOutOfRangeException or NotSupportedException or IOException or InvalidDataException;
 }

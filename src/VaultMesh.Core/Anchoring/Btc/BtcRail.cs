@@ -282,7 +282,7 @@ public sealed class BtcRail : IAnchorRail, IDisposable
             tx.FromBytes(Convert.FromHexString(hex));
             return tx;
         }
-        catch (Exception e) when (e is FormatException or EndOfStreamException or ArgumentException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is FormatException or EndOfStreamException or ArgumentException or InvalidOperationException or IOException or InvalidDataException)
         {
             throw Invalid(method, "the transaction hex does not parse: " + e.Message);
         }
