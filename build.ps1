@@ -54,6 +54,8 @@ $StageFiles = @{
         'NBitcoin.Secp256k1.dll'
         'BouncyCastle.Cryptography.dll'
         'Newtonsoft.Json.dll'
+        'NBitcoin.dll'
+        'Microsoft.Extensions.Logging.Abstractions.dll'
         'runtimes/linux-x64/native/libe_sqlite3.so'
         'runtimes/linux-arm64/native/libe_sqlite3.so'
         'runtimes/osx-x64/native/libe_sqlite3.dylib'

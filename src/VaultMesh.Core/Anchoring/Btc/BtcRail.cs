@@ -1,0 +1,314 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NBitcoin;
+using VaultMesh.Core.Digests;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Receipts;
+
+namespace VaultMesh.Core.Anchoring.Btc;
+
+/// <summary>
+/// The Bitcoin rail: anchors a root in an OP_RETURN output (<c>"RV"</c> + 32 root bytes) through Bitcoin
+/// Core's wallet RPCs, re-observes it through the node (confirmations, payload, reorgs), and verifies
+/// receipts offline from their evidence (transaction, merkle proof, headers). Depth counts the inclusion
+/// block as 1; an unconfirmed transaction never counts as final.
+/// </summary>
+public sealed class BtcRail : IAnchorRail, IDisposable
+{
+    private const long TxNotFoundCode = -5;
+
+    private readonly BtcRailOptions _options;
+    private readonly BtcRpcClient _node;
+    private readonly BtcRpcClient _wallet;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the rail.</summary>
+    /// <param name="options">Endpoint, credentials, network, depth and timeout.</param>
+    /// <param name="handler">Optional HTTP handler for the RPC client (not disposed by the rail).</param>
+    /// <param name="timeProvider">Clock for <c>observedAt</c> and <c>CheckedAt</c>; the system clock when null.</param>
+    public BtcRail(BtcRailOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _node = new BtcRpcClient(options.RpcUrl, options.ReadCredentials, options.Timeout, handler);
+        _wallet = options.Wallet is null
+            ? _node
+            : new BtcRpcClient(new Uri(options.RpcUrl.AbsoluteUri.TrimEnd('/') + "/wallet/" + Uri.EscapeDataString(options.Wallet)),
+                options.ReadCredentials, options.Timeout, handler);
+    }
+
+    /// <inheritdoc />
+    public ReceiptChain Chain => ReceiptChain.BTC;
+
+    /// <inheritdoc />
+    public string Network => _options.Network.Name;
+
+    /// <inheritdoc />
+    public long RequiredDepth => _options.RequiredDepth;
+
+    private static string VerifierName => $"vaultmesh/{VersionInfo.Product} btc";
+
+    /// <summary>
+    /// Creates, funds, signs and sends a transaction whose OP_RETURN output carries <c>"RV"</c> and the root;
+    /// returns a <c>submitted</c> receipt at depth 0 whose evidence holds the transaction.
+    /// </summary>
+    /// <exception cref="VaultMeshException">VmBtcRpcError, VmBtcUnavailable, VmBtcAuthFailed, VmBtcResponseInvalid, VmBtcSigningIncomplete.</exception>
+    public async Task<Receipt> SubmitAsync(Sha256Digest root, CancellationToken cancellationToken)
+    {
+        var payload = BtcOfflineVerifier.AnchorPayload(root);
+        var payloadHex = Convert.ToHexString(payload).ToLowerInvariant();
+        var created = Text(await _wallet.CallAsync("createrawtransaction",
+            [new JsonArray(), new JsonArray(new JsonObject { ["data"] = payloadHex })], cancellationToken).ConfigureAwait(false), "createrawtransaction");
+        var funded = Member(await _wallet.CallAsync("fundrawtransaction", [created], cancellationToken).ConfigureAwait(false), "fundrawtransaction", "hex");
+        var signedResult = await _wallet.CallAsync("signrawtransactionwithwallet", [funded], cancellationToken).ConfigureAwait(false);
+        var signed = Member(signedResult, "signrawtransactionwithwallet", "hex");
+        if (signedResult!["complete"] is not JsonValue complete || !complete.TryGetValue<bool>(out var isComplete) || !isComplete)
+        {
+            throw new VaultMeshException(BtcErrorIds.SigningIncomplete, VmErrorKind.InvalidOperation,
+                "The wallet did not sign every input of the anchor transaction (signrawtransactionwithwallet complete=false).", _wallet.Url);
+        }
+        var tx = ParseNodeTransaction(signed, "signrawtransactionwithwallet");
+        if (!tx.Outputs.Any(o => BtcOfflineVerifier.NullDataPayload(o.ScriptPubKey) is { } data && data.AsSpan().SequenceEqual(payload)))
+        {
+            throw Invalid("signrawtransactionwithwallet", "the signed transaction no longer carries the anchor's OP_RETURN output.");
+        }
+        var txid = Text(await _wallet.CallAsync("sendrawtransaction", [signed], cancellationToken).ConfigureAwait(false), "sendrawtransaction");
+        if (!string.Equals(txid, tx.GetHash().ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            throw Invalid("sendrawtransaction", $"the node reports txid {txid} for a transaction whose id is {tx.GetHash()}.");
+        }
+        var now = _time.GetUtcNow();
+        var evidence = new BtcEvidence { Network = Network, Txid = txid.ToLowerInvariant(), RawTx = WithoutWitness(tx) };
+        return ReceiptBuilder.Build(root, ReceiptChain.BTC, Network, txid.ToLowerInvariant(), txid.ToLowerInvariant(), 0, now, now,
+            ReceiptStatus.Submitted, VerifierName, 0, RequiredDepth, evidence.ToJson());
+    }
+
+    /// <summary>
+    /// Re-observes the anchor at the node: the recorded block must still be on the best chain at its height
+    /// (else <c>reorged</c>), the transaction must carry exactly this root (else <c>root-mismatch</c>), and
+    /// its confirmations give the depth (0 = <c>unconfirmed</c>, never final). The evidence is refreshed
+    /// (header, <c>gettxoutproof</c>, headers above up to the required depth) and verified as offline.
+    /// </summary>
+    /// <exception cref="VaultMeshException">VmBtcUnavailable, VmBtcAuthFailed, VmBtcRpcError, VmBtcResponseInvalid when the node cannot answer.</exception>
+    public async Task<AnchorCheck> VerifyAsync(Receipt receipt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        var now = _time.GetUtcNow();
+        if (Precheck(receipt, now, out var root, out var evidence) is { } early)
+        {
+            return early;
+        }
+        var txid = receipt.TxRef.ToLowerInvariant();
+
+        if (evidence.BlockHash is { } recordedHash && evidence.BlockHeight is { } recordedHeight)
+        {
+            var tip = Integer(await _node.CallAsync("getblockcount", [], cancellationToken).ConfigureAwait(false), "getblockcount");
+            var hashAtHeight = tip < recordedHeight
+                ? null
+                : Text(await _node.CallAsync("getblockhash", [recordedHeight], cancellationToken).ConfigureAwait(false), "getblockhash");
+            if (!string.Equals(hashAtHeight, recordedHash, StringComparison.OrdinalIgnoreCase))
+            {
+                var detail = hashAtHeight is null
+                    ? string.Create(CultureInfo.InvariantCulture, $"The best chain ends at {tip}, below the recorded block {recordedHash} at {recordedHeight}.")
+                    : string.Create(CultureInfo.InvariantCulture, $"Block {recordedHeight} is now {hashAtHeight}, not the recorded {recordedHash}.");
+                return Reorged(receipt, now, detail);
+            }
+        }
+
+        JsonNode? info;
+        try
+        {
+            JsonArray parameters = evidence.BlockHash is null ? [txid, true] : [txid, true, evidence.BlockHash];
+            info = await _node.CallAsync("getrawtransaction", parameters, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BtcRpcException e) when (e.Code == TxNotFoundCode)
+        {
+            return Failed(receipt, now, BtcReasons.TxNotFound, $"The node does not know transaction {txid}: {e.RpcMessage}");
+        }
+        var tx = ParseNodeTransaction(Member(info, "getrawtransaction", "hex"), "getrawtransaction");
+        if (!string.Equals(tx.GetHash().ToString(), txid, StringComparison.Ordinal))
+        {
+            throw Invalid("getrawtransaction", $"asked for {txid}, got transaction {tx.GetHash()}.");
+        }
+        var payload = BtcOfflineVerifier.AnchorPayload(root);
+        if (!tx.Outputs.Any(o => BtcOfflineVerifier.NullDataPayload(o.ScriptPubKey) is { } data && data.AsSpan().SequenceEqual(payload)))
+        {
+            return Failed(receipt, now, BtcReasons.RootMismatch,
+                $"Transaction {txid} has no OP_RETURN output carrying exactly {Convert.ToHexString(payload).ToLowerInvariant()}.");
+        }
+        var confirmations = info!["confirmations"] is null ? 0 : Integer(info["confirmations"], "getrawtransaction");
+        var blockHash = info["blockhash"] is null ? null : Text(info["blockhash"], "getrawtransaction");
+        var rawTx = WithoutWitness(tx);
+        if (confirmations <= 0 || blockHash is null)
+        {
+            var pending = new BtcEvidence { Network = Network, Txid = txid, RawTx = rawTx };
+            var updated = ReceiptBuilder.Build(root, ReceiptChain.BTC, Network, receipt.TxRef, receipt.TxHash ?? txid, 0,
+                receipt.AnchorInstant ?? now, now, ReceiptStatus.Submitted, VerifierName, 0, RequiredDepth, pending.ToJson());
+            return new AnchorCheck(receipt, false, ReceiptStatus.Submitted, FinalityState.Observed, 0, BtcReasons.Unconfirmed,
+                $"Transaction {txid} is not in a block yet; an unconfirmed transaction is never final.", now, updated);
+        }
+
+        var header = await _node.CallAsync("getblockheader", [blockHash, true], cancellationToken).ConfigureAwait(false);
+        var height = Integer(header?["height"], "getblockheader");
+        var headerHex = Text(await _node.CallAsync("getblockheader", [blockHash, false], cancellationToken).ConfigureAwait(false), "getblockheader");
+        var proof = Text(await _node.CallAsync("gettxoutproof", [new JsonArray(txid), blockHash], cancellationToken).ConfigureAwait(false), "gettxoutproof");
+        var following = new List<string>();
+        var wanted = Math.Min(confirmations, RequiredDepth) - 1;
+        for (var h = height + 1; h <= height + wanted; h++)
+        {
+            var hash = Text(await _node.CallAsync("getblockhash", [h], cancellationToken).ConfigureAwait(false), "getblockhash");
+            following.Add(Text(await _node.CallAsync("getblockheader", [hash, false], cancellationToken).ConfigureAwait(false), "getblockheader"));
+        }
+        var fresh = new BtcEvidence
+        {
+            Network = Network,
+            Txid = txid,
+            RawTx = rawTx,
+            BlockHash = blockHash.ToLowerInvariant(),
+            BlockHeight = height,
+            BlockHeader = headerHex.ToLowerInvariant(),
+            TxOutProof = proof.ToLowerInvariant(),
+            FollowingHeaders = following,
+        };
+        var result = BtcOfflineVerifier.Verify(fresh, _options.Network, payload);
+        if (!result.Valid)
+        {
+            return Failed(receipt, now, result.Reason!, "The node's evidence does not verify: " + result.Detail);
+        }
+        var final = confirmations >= RequiredDepth;
+        var status = final ? ReceiptStatus.Verified : ReceiptStatus.Submitted;
+        var observed = ReceiptBuilder.Build(root, ReceiptChain.BTC, Network, receipt.TxRef, receipt.TxHash ?? txid, height,
+            result.BlockTime ?? now, now, status, VerifierName, confirmations, RequiredDepth, fresh.ToJson());
+        return new AnchorCheck(receipt, true, status, final ? FinalityState.Finalized : FinalityState.Observed, confirmations, null,
+            string.Create(CultureInfo.InvariantCulture, $"{confirmations} confirmation(s) of {RequiredDepth} required; {result.Detail}"), now, observed);
+    }
+
+    /// <summary>
+    /// Verifies the receipt from its evidence alone: inclusion through the merkle proof, proof of work of the
+    /// header and of the headers above it, the OP_RETURN payload, and the depth those headers support.
+    /// </summary>
+    public AnchorCheck VerifyOffline(Receipt receipt)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        var now = _time.GetUtcNow();
+        if (Precheck(receipt, now, out var root, out var evidence) is { } early)
+        {
+            return early;
+        }
+        var result = BtcOfflineVerifier.Verify(evidence, _options.Network, root);
+        if (!result.Valid)
+        {
+            return result.Reason == BtcReasons.Unconfirmed
+                ? new AnchorCheck(receipt, false, ReceiptStatus.Submitted, FinalityState.Observed, 0, BtcReasons.Unconfirmed, result.Detail, now,
+                    ReceiptBuilder.WithObservation(receipt, ReceiptStatus.Submitted, 0, now))
+                : Failed(receipt, now, result.Reason!, result.Detail!);
+        }
+        if (!string.Equals(result.Txid, receipt.TxRef, StringComparison.OrdinalIgnoreCase))
+        {
+            return Failed(receipt, now, BtcReasons.TxidMismatch, $"The evidence proves transaction {result.Txid}, the receipt names {receipt.TxRef}.");
+        }
+        var depth = result.Depth;
+        var required = Math.Max(RequiredDepth, receipt.Finality.RequiredDepth);
+        if (depth >= required)
+        {
+            return new AnchorCheck(receipt, true, ReceiptStatus.Verified, FinalityState.Finalized, depth, null, result.Detail, now,
+                ReceiptBuilder.WithObservation(receipt, ReceiptStatus.Verified, depth, now));
+        }
+        var claimsFinal = receipt.Finality.State == FinalityState.Finalized || receipt.Status == ReceiptStatus.Verified;
+        var updated = ReceiptBuilder.WithObservation(receipt, ReceiptStatus.Submitted, depth, now);
+        return claimsFinal
+            ? new AnchorCheck(receipt, false, ReceiptStatus.Submitted, FinalityState.Observed, depth, BtcReasons.InsufficientDepth,
+                string.Create(CultureInfo.InvariantCulture, $"The receipt claims finality but its headers support depth {depth} of {required} required."), now, updated)
+            : new AnchorCheck(receipt, true, ReceiptStatus.Submitted, FinalityState.Observed, depth, null, result.Detail, now, updated);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!ReferenceEquals(_wallet, _node))
+        {
+            _wallet.Dispose();
+        }
+        _node.Dispose();
+    }
+
+    private AnchorCheck? Precheck(Receipt receipt, DateTimeOffset now, out Sha256Digest root, out BtcEvidence evidence)
+    {
+        root = default;
+        evidence = new BtcEvidence();
+        if (receipt.Chain != ReceiptChain.BTC)
+        {
+            return Failed(receipt, now, BtcReasons.WrongChain, $"The Bitcoin rail cannot verify a {receipt.Chain} receipt.");
+        }
+        if (!_options.Network.Matches(receipt.Network))
+        {
+            return Failed(receipt, now, BtcReasons.NetworkMismatch, $"The receipt is for '{receipt.Network}', the rail is on {Network}.");
+        }
+        root = Sha256Digest.Parse(receipt.Root, DigestForm.ZeroX);
+        if (receipt.Evidence is { } json)
+        {
+            try
+            {
+                evidence = BtcEvidence.FromJson(json);
+            }
+            catch (FormatException e)
+            {
+                return Failed(receipt, now, BtcReasons.EvidenceInvalid, e.Message);
+            }
+        }
+        if (evidence.Txid is not null && !string.Equals(evidence.Txid, receipt.TxRef, StringComparison.OrdinalIgnoreCase))
+        {
+            return Failed(receipt, now, BtcReasons.TxidMismatch, $"evidence.txid {evidence.Txid} differs from txRef {receipt.TxRef}.");
+        }
+        return null;
+    }
+
+    private static AnchorCheck Failed(Receipt receipt, DateTimeOffset now, string reason, string detail) =>
+        new(receipt, false, ReceiptStatus.Failed, FinalityState.Observed, 0, reason, detail, now,
+            ReceiptBuilder.WithObservation(receipt, ReceiptStatus.Failed, 0, now));
+
+    private static AnchorCheck Reorged(Receipt receipt, DateTimeOffset now, string detail) =>
+        new(receipt, false, ReceiptStatus.Reorged, FinalityState.Reorged, 0, BtcReasons.Reorged, detail, now,
+            ReceiptBuilder.WithObservation(receipt, ReceiptStatus.Reorged, 0, now, reorged: true));
+
+    private Transaction ParseNodeTransaction(string hex, string method)
+    {
+        try
+        {
+            var tx = _options.Network.Network.Consensus.ConsensusFactory.CreateTransaction();
+            tx.FromBytes(Convert.FromHexString(hex));
+            return tx;
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or ArgumentException or InvalidOperationException or IOException or InvalidDataException)
+        {
+            throw Invalid(method, "the transaction hex does not parse: " + e.Message);
+        }
+    }
+
+    // The txid commits to the transaction without its witness: keeping exactly those bytes makes every
+    // byte of the evidence's transaction bound by the merkle proof.
+    private static string WithoutWitness(Transaction tx)
+    {
+        var stripped = tx.Clone();
+        foreach (var input in stripped.Inputs)
+        {
+            input.WitScript = WitScript.Empty;
+        }
+        return stripped.ToHex();
+    }
+
+    private VaultMeshException Invalid(string method, string problem) =>
+        new(BtcErrorIds.ResponseInvalid, VmErrorKind.InvalidData, $"Bitcoin RPC {method}: {problem}", _options.RpcUrl);
+
+    private string Text(JsonNode? node, string method) =>
+        node is JsonValue value && value.TryGetValue<string>(out var s) && s.Length > 0 ? s : throw Invalid(method, "expected a string result.");
+
+    private long Integer(JsonNode? node, string method) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var n) ? n : throw Invalid(method, "expected an integer.");
+
+    private string Member(JsonNode? node, string method, string name) =>
+        node is JsonObject o ? Text(o[name], method) : throw Invalid(method, $"expected an object with '{name}'.");
+}
