@@ -1,3 +1,5 @@
+using VaultMesh.Core.Anchoring.Btc;
+using VaultMesh.Core.Anchoring.Evm;
 using VaultMesh.Core.Anchoring.Tsa;
 using VaultMesh.Core.Configuration;
 
@@ -16,13 +18,30 @@ public sealed class AnchorRails : IDisposable
     /// <summary>The configured rails, in tier order.</summary>
     public IReadOnlyList<IAnchorRail> Rails => _rails;
 
-    /// <summary>Builds the rails of a profile; a malformed rail setting throws naming the key.</summary>
-    public static AnchorRails FromProfile(ProfileSettings settings)
+    /// <summary>Builds the rails of a profile, highest tier first; a malformed rail setting throws naming the key.
+    /// Keys are read from <paramref name="environment"/> where a rail takes a secret by variable name.</summary>
+    public static AnchorRails FromProfile(ProfileSettings settings, EnvironmentSource? environment = null)
     {
         var rails = new List<IAnchorRail>();
-        if (settings.GetString("rails.tsa.url") is not null)
+        try
         {
-            rails.Add(new TsaRail(TsaRailOptions.FromProfile(settings)));
+            if (settings.GetString("rails.btc.url") is not null)
+            {
+                rails.Add(new BtcRail(BtcRailOptions.FromProfile(settings)));
+            }
+            if (settings.GetString("rails.evm.url") is not null)
+            {
+                rails.Add(new EvmRail(EvmRailOptions.FromProfile(settings, environment)));
+            }
+            if (settings.GetString("rails.tsa.url") is not null)
+            {
+                rails.Add(new TsaRail(TsaRailOptions.FromProfile(settings)));
+            }
+        }
+        catch
+        {
+            new AnchorRails(rails).Dispose();
+            throw;
         }
         return new AnchorRails(rails);
     }

@@ -34,7 +34,7 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
     protected VaultStore Store => _store ??= VaultStore.Open(Context.DataDirectory);
 
     /// <summary>The anchoring rails the active profile configures, built on first use and disposed with the cmdlet.</summary>
-    protected AnchorRails Rails => _rails ??= AnchorRails.FromProfile(Context.Settings);
+    protected AnchorRails Rails => _rails ??= AnchorRails.FromProfile(Context.Settings, Context.Environment);
 
     /// <summary>Begin step; errors become terminating.</summary>
     protected virtual void OnBegin() { }
