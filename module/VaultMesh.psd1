@@ -19,6 +19,7 @@
         'Get-VmInclusionProof'
         'Get-VmMemory'
         'Get-VmStatus'
+        'Import-VmMemory'
         'Invoke-VmCommand'
         'Invoke-VmSeal'
         'New-VmMerkleTree'
