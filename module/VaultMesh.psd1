@@ -24,6 +24,7 @@
         'Get-VmMetric'
         'Get-VmStatus'
         'Get-VmTimeline'
+        'Import-VmMemory'
         'Invoke-VmCommand'
         'Invoke-VmReplay'
         'Invoke-VmSeal'

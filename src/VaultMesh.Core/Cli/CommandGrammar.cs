@@ -218,6 +218,16 @@ public static class CommandGrammar
                 new("file", "Path", Required: true, Variadic: true, "Receipt or manifest files."),
             ], Many: true),
         ]),
+        new("harbinger", "Intake of event files into memories.", "run",
+        [
+            new("harbinger", "run", "Import-VmMemory", "Record the inbox's event files as memories; quarantine invalid ones with a reason file.",
+            [
+                new("inbox", "Inbox", OptionKind.Text, "Inbox folder (default <data>/harbinger/inbox).", "dir"),
+                new("quarantine-path", "QuarantinePath", OptionKind.Text, "Quarantine folder (default <data>/harbinger/quarantine).", "dir"),
+                new("legacy-database", "LegacyDatabase", OptionKind.Text, "Import an upstream Remembrancer SQLite database instead.", "path"),
+                new("expected-legacy-root", "ExpectedLegacyRoot", OptionKind.Text, "Upstream root the legacy database must have; on a mismatch nothing is recorded.", "hex"),
+            ], []),
+        ]),
     ];
 
     /// <summary>Finds a domain by name (ordinal, case-insensitive).</summary>

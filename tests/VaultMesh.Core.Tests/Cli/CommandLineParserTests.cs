@@ -45,6 +45,18 @@ public class CommandLineParserTests
     }
 
     [Fact]
+    public void Harbinger_run_binds_the_inbox_and_legacy_options()
+    {
+        var inbox = Parse("harbinger", "run", "--inbox", "/srv/in");
+        Assert.Equal("Import-VmMemory", inbox.Verb!.Cmdlet);
+        Assert.Equal("/srv/in", inbox.Parameters["Inbox"]);
+        var legacy = Parse("harbinger", "--legacy-database", "old.db", "--expected-legacy-root", "ab");
+        Assert.Equal("harbinger.run", legacy.Verb!.Action);
+        Assert.Equal("old.db", legacy.Parameters["LegacyDatabase"]);
+        Assert.Equal("ab", legacy.Parameters["ExpectedLegacyRoot"]);
+    }
+
+    [Fact]
     public void Options_right_after_a_domain_with_a_default_verb_select_it()
     {
         var p = Parse("configure", "--region", "eu");

@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using VaultMesh.Core.Digests;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Memory;
+using VaultMesh.Core.Schemas;
+
+namespace VaultMesh.Core.Legacy;
+
+/// <summary>
+/// Reads the upstream Remembrancer's SQLite database (read-only): the <c>memories</c> table with
+/// columns id, timestamp, type, component, version, hash, sig, data and merkle_root. It recomputes
+/// the upstream audit root with <see cref="LegacyMerkleRoot"/> over the rows ordered by SQLite's
+/// <c>ORDER BY timestamp, id</c>, and turns each row into a memory that keeps its original fields:
+/// type, component and version from the row; payload <c>{"legacy": {id, timestamp, hash, sig, data,
+/// merkle_root}}</c> with the values as stored (integers, floats, text, null); tag <c>legacy</c>; and the
+/// row's timestamp when it parses (RFC 3339, SQLite's <c>YYYY-MM-DD HH:MM:SS[.fff]</c> as UTC, or
+/// Unix seconds), else the import time.
+/// </summary>
+public sealed class LegacyRemembrancer
+{
+    /// <summary>Error id for a file that is not a Remembrancer database.</summary>
+    public const string InvalidErrorId = "VmLegacyDatabaseInvalid";
+
+    /// <summary>Error id for an expected root that is not a SHA-256 hex digest.</summary>
+    public const string RootInvalidErrorId = "VmLegacyRootInvalid";
+
+    /// <summary>The tag every imported memory carries.</summary>
+    public const string Tag = "legacy";
+
+    /// <summary>The eight columns hashed into a leaf, plus merkle_root.</summary>
+    public static IReadOnlyList<string> Columns { get; } = ["id", "timestamp", "type", "component", "version", "hash", "sig", "data", "merkle_root"];
+
+    private readonly List<MemoryDraft> _drafts;
+
+    private LegacyRemembrancer(string database, List<MemoryDraft> drafts, List<string> leaves)
+    {
+        Database = database;
+        _drafts = drafts;
+        Leaves = leaves;
+        ComputedLegacyRoot = LegacyMerkleRoot.Compute(leaves);
+    }
+
+    /// <summary>The database file.</summary>
+    public string Database { get; }
+
+    /// <summary>The legacy leaves, in root order.</summary>
+    public IReadOnlyList<string> Leaves { get; }
+
+    /// <summary>Number of rows.</summary>
+    public int Rows => _drafts.Count;
+
+    /// <summary>The recomputed upstream root (lower-case hex), null for an empty table.</summary>
+    public string? ComputedLegacyRoot { get; }
+
+    /// <summary>Reads and checks every row; nothing is written anywhere.</summary>
+    /// <exception cref="VaultMeshException"><c>VmFileNotFound</c>, or <c>VmLegacyDatabaseInvalid</c> naming the file: not SQLite, no memories table, missing columns, or a row that cannot become a memory.</exception>
+    public static LegacyRemembrancer Open(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"Legacy database not found: {full}", full);
+        }
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            CheckShape(connection, full);
+            var drafts = new List<MemoryDraft>();
+            var leaves = new List<string>();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT id, timestamp, type, component, version, hash, sig, data, merkle_root FROM memories ORDER BY timestamp, id";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var values = new object?[Columns.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var value = reader.GetValue(i);
+                    values[i] = value is DBNull ? null : value;
+                    if (value is byte[])
+                    {
+                        throw Invalid(full, $"row {Describe(values[0])} has a BLOB in column '{Columns[i]}', which the upstream root cannot hash (Python's json.dumps has no form for bytes).");
+                    }
+                }
+                var leafMembers = Columns.Take(8).Select((c, i) => new KeyValuePair<string, object?>(c, values[i]));
+                leaves.Add(LegacyMerkleRoot.Leaf(PythonJson.DumpsSorted(leafMembers)));
+                drafts.Add(ToDraft(full, values));
+            }
+            return new LegacyRemembrancer(full, drafts, leaves);
+        }
+        catch (SqliteException ex)
+        {
+            throw Invalid(full, $"it is not a readable SQLite database ({ex.Message}).", ex);
+        }
+    }
+
+    /// <summary>
+    /// Compares the root with <paramref name="expectedRoot"/> (any digest form; null to skip) and,
+    /// when it matches or none is given and <paramref name="memories"/> is not null, records every
+    /// row. A mismatch records nothing: the rows are not what the operator vouched for.
+    /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmLegacyRootInvalid</c> when the expected root is not a digest.</exception>
+    public LegacyImportResult Import(MemoryStore? memories, string? expectedRoot, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
+    {
+        string? expected = null;
+        bool? matches = null;
+        if (expectedRoot is not null)
+        {
+            if (!Sha256Digest.TryParse(expectedRoot.Trim(), out var digest))
+            {
+                throw new VaultMeshException(RootInvalidErrorId, VmErrorKind.InvalidArgument,
+                    $"Expected legacy root '{expectedRoot}' is not a SHA-256 digest (64 hex digits, optionally 0x or sha256: prefixed).", expectedRoot);
+            }
+            expected = digest.ToHex();
+            matches = ComputedLegacyRoot is not null && string.Equals(expected, ComputedLegacyRoot, StringComparison.Ordinal);
+        }
+        if (memories is null || matches == false)
+        {
+            return new LegacyImportResult(Database, Rows, 0, 0, ComputedLegacyRoot, expected, matches, imported: false);
+        }
+        int recorded = 0, duplicates = 0;
+        for (var i = 0; i < _drafts.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (memories.Record(_drafts[i]).Existing)
+            {
+                duplicates++;
+            }
+            else
+            {
+                recorded++;
+            }
+            progress?.Report((i + 1, _drafts.Count));
+        }
+        return new LegacyImportResult(Database, Rows, recorded, duplicates, ComputedLegacyRoot, expected, matches, imported: true);
+    }
+
+    private static void CheckShape(SqliteConnection connection, string path)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info('memories')";
+        var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                present.Add(reader.GetString(0));
+            }
+        }
+        if (present.Count == 0)
+        {
+            throw Invalid(path, "it has no 'memories' table.");
+        }
+        var missing = Columns.Where(c => !present.Contains(c)).ToList();
+        if (missing.Count > 0)
+        {
+            throw Invalid(path, $"its 'memories' table lacks column(s) {string.Join(", ", missing)}.");
+        }
+    }
+
+    private static MemoryDraft ToDraft(string path, object?[] values)
+    {
+        var legacy = new JsonObject();
+        foreach (var (column, index) in new[] { ("id", 0), ("timestamp", 1), ("hash", 5), ("sig", 6), ("data", 7), ("merkle_root", 8) })
+        {
+            legacy[column] = ToNode(values[index]);
+        }
+        var draft = new MemoryDraft
+        {
+            Type = Text(values[2]) ?? "",
+            Component = Text(values[3]) ?? "",
+            Version = Text(values[4]) ?? "",
+            Payload = new JsonObject { ["legacy"] = legacy },
+            Tags = [Tag],
+            Timestamp = Timestamp(values[1]),
+        };
+        try
+        {
+            MemoryContent.Normalise(draft);
+        }
+        catch (VaultMeshException ex)
+        {
+            throw Invalid(path, $"row {Describe(values[0])} cannot be recorded as a memory: {ex.Message}", ex);
+        }
+        return draft;
+    }
+
+    // Integers beyond 2^53 would lose digits as JSON numbers under RFC 8785, and infinities have
+    // no JSON form, so those two keep their exact text instead.
+    private static JsonValue? ToNode(object? value) => value switch
+    {
+        null => null,
+        long l when Math.Abs(l) <= (1L << 53) => JsonValue.Create(l),
+        long l => JsonValue.Create(l.ToString(CultureInfo.InvariantCulture)),
+        double d when double.IsFinite(d) => JsonValue.Create(d),
+        double d => JsonValue.Create(PythonJson.FloatRepr(d)),
+        string s => JsonValue.Create(s),
+        _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
+    };
+
+    private static string? Text(object? value) => value switch
+    {
+        null => null,
+        string s => s,
+        double d => PythonJson.FloatRepr(d),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+
+    private static DateTimeOffset? Timestamp(object? value)
+    {
+        switch (value)
+        {
+            case string s:
+                if (Rfc3339DateTime.TryParse(s, out var instant, out _) && instant is { } at)
+                {
+                    return at;
+                }
+                if (DateTime.TryParseExact(s, ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"], CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var utc))
+                {
+                    return new DateTimeOffset(utc, TimeSpan.Zero);
+                }
+                return null;
+            case long seconds when seconds is > 0 and < 253_402_300_800:
+                return DateTimeOffset.FromUnixTimeSeconds(seconds);
+            case double seconds when double.IsFinite(seconds) && seconds is > 0 and < 253_402_300_800:
+                return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
+            default:
+                return null;
+        }
+    }
+
+    private static string Describe(object? id) => id is null ? "with id NULL" : "id " + PythonJson.Dumps(id);
+
+    private static VaultMeshException Invalid(string path, string problem, Exception? inner = null) =>
+        new(InvalidErrorId, VmErrorKind.InvalidData, $"'{path}' is not a usable Remembrancer database: {problem}", path, inner);
+}

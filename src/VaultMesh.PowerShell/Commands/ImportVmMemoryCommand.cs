@@ -1,0 +1,159 @@
+using System.Management.Automation;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Harbinger;
+using VaultMesh.Core.Legacy;
+using VaultMesh.Core.Memory;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">The harbinger job: records the event files of an inbox as memories, quarantining invalid ones; or imports an upstream Remembrancer database.</para>
+/// <para type="description">Inbox (default): every *.json file of the inbox (default &lt;data&gt;/harbinger/inbox) is validated; valid
+/// ones are recorded and moved to &lt;data&gt;/harbinger/processed, invalid ones are moved to the quarantine folder with a
+/// &lt;name&gt;.reason.json. Each problem file is also written as a non-terminating error. Legacy: -LegacyDatabase reads the
+/// upstream memories table read-only, recomputes its legacy root, compares it with -ExpectedLegacyRoot, and records
+/// every row unless the roots differ.</para>
+/// </summary>
+[Cmdlet(VerbsData.Import, "VmMemory", SupportsShouldProcess = true, DefaultParameterSetName = InboxSet)]
+[OutputType(typeof(HarbingerRunResult), ParameterSetName = [InboxSet])]
+[OutputType(typeof(LegacyImportResult), ParameterSetName = [LegacySet])]
+public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
+{
+    private const string InboxSet = "Inbox";
+    private const string LegacySet = "Legacy";
+
+    // Below this, a run is over before a progress bar could be read.
+    private const int ProgressThreshold = 20;
+
+    /// <summary>The inbox folder; default &lt;data&gt;/harbinger/inbox of the profile.</summary>
+    [Parameter(ParameterSetName = InboxSet, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? Inbox { get; set; }
+
+    /// <summary>Where recorded files go; default &lt;data&gt;/harbinger/processed.</summary>
+    [Parameter(ParameterSetName = InboxSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ProcessedPath { get; set; }
+
+    /// <summary>Where invalid files go; default &lt;data&gt;/harbinger/quarantine.</summary>
+    [Parameter(ParameterSetName = InboxSet)]
+    [ValidateNotNullOrEmpty]
+    public string? QuarantinePath { get; set; }
+
+    /// <summary>How far in the future an event's timestamp may be (default 5 minutes).</summary>
+    [Parameter(ParameterSetName = InboxSet)]
+    public TimeSpan? MaxClockDrift { get; set; }
+
+    /// <summary>Quarantine events whose timestamp is older than this.</summary>
+    [Parameter(ParameterSetName = InboxSet)]
+    public TimeSpan? MaxAge { get; set; }
+
+    /// <summary>The upstream Remembrancer SQLite database to import.</summary>
+    [Parameter(ParameterSetName = LegacySet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string LegacyDatabase { get; set; } = "";
+
+    /// <summary>The upstream root the operator vouches for; on a mismatch nothing is recorded.</summary>
+    [Parameter(ParameterSetName = LegacySet)]
+    [ValidateNotNullOrEmpty]
+    public string? ExpectedLegacyRoot { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnEnd()
+    {
+        if (ParameterSetName == LegacySet)
+        {
+            ImportLegacy();
+        }
+        else
+        {
+            RunInbox();
+        }
+    }
+
+    private void RunInbox()
+    {
+        var options = HarbingerOptions.ForDataDirectory(Context.DataDirectory, FullPath(Inbox), FullPath(ProcessedPath), FullPath(QuarantinePath), MaxClockDrift, MaxAge);
+        var intake = new HarbingerIntake(new MemoryStore(Store), options);
+        WriteVerbose($"Reading {options.Inbox}");
+        var record = new ProgressRecord(1, "Harbinger", $"Reading {options.Inbox}");
+        var progress = new SynchronousProgress<HarbingerProgress>(p =>
+        {
+            if (p.Result is null)
+            {
+                if (p.Total >= ProgressThreshold)
+                {
+                    record.StatusDescription = $"{p.Index + 1} of {p.Total}: {System.IO.Path.GetFileName(p.Path)}";
+                    record.PercentComplete = 100 * p.Index / p.Total;
+                    WriteProgress(record);
+                }
+                return;
+            }
+            Report(p.Result);
+        });
+        var result = intake.Run((path, action) => ShouldProcess(path, action), progress, CancellationToken);
+        if (result.Scanned >= ProgressThreshold)
+        {
+            record.RecordType = ProgressRecordType.Completed;
+            WriteProgress(record);
+        }
+        WriteObject(result);
+    }
+
+    private void Report(HarbingerFileResult file)
+    {
+        switch (file.Outcome)
+        {
+            case HarbingerOutcome.Recorded or HarbingerOutcome.Duplicate:
+                WriteVerbose($"{file.Name}: {file.Outcome.ToString().ToLowerInvariant()} as {file.MemoryId}");
+                break;
+            case HarbingerOutcome.Skipped:
+                WriteVerbose(file.Reason is null ? $"{file.Name}: valid; not recorded." : $"{file.Name}: would be quarantined ({file.Reason}): {file.Message}");
+                break;
+            default:
+                var kind = file.Outcome == HarbingerOutcome.Quarantined ? VmErrorKind.InvalidData : VmErrorKind.ResourceUnavailable;
+                WriteVmError(new VaultMeshException(file.ErrorId ?? HarbingerErrorIds.Invalid, kind, file.Message ?? file.Name, file.Path));
+                break;
+        }
+    }
+
+    private void ImportLegacy()
+    {
+        var files = ResolveFilePaths(LegacyDatabase);
+        if (files.Count != 1)
+        {
+            if (files.Count > 1)
+            {
+                WriteVmError(new VaultMeshException("VmPathAmbiguous", VmErrorKind.InvalidArgument, $"'{LegacyDatabase}' names {files.Count} files; import one database at a time.", LegacyDatabase));
+            }
+            return;
+        }
+        var legacy = LegacyRemembrancer.Open(files[0], CancellationToken);
+        WriteVerbose($"{legacy.Rows} rows; legacy root {legacy.ComputedLegacyRoot ?? "(none: empty table)"}");
+        var import = ShouldProcess(files[0], $"Record {legacy.Rows} legacy memories");
+        var record = new ProgressRecord(2, "Legacy import", files[0]);
+        var progress = new SynchronousProgress<(int Done, int Total)>(p =>
+        {
+            if (p.Total >= ProgressThreshold)
+            {
+                record.PercentComplete = 100 * p.Done / p.Total;
+                WriteProgress(record);
+            }
+        });
+        var result = legacy.Import(import ? new MemoryStore(Store) : null, ExpectedLegacyRoot, progress, CancellationToken);
+        if (import && legacy.Rows >= ProgressThreshold)
+        {
+            record.RecordType = ProgressRecordType.Completed;
+            WriteProgress(record);
+        }
+        WriteObject(result);
+        if (result.RootMatches == false)
+        {
+            WriteVmError(new VaultMeshException("VmLegacyRootMismatch", VmErrorKind.SecurityError,
+                $"The legacy root of '{files[0]}' is {result.ComputedLegacyRoot ?? "(none: empty table)"}, not the expected {result.ExpectedLegacyRoot}; nothing was recorded.", files[0]));
+        }
+    }
+
+    private string? FullPath(string? path) => path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+}
