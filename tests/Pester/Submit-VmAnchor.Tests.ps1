@@ -43,6 +43,7 @@ Describe 'Anchoring on a real OpenSSL TSA' {
         $again = Submit-VmAnchor -BatchId $script:batch.BatchId -Rail Tsa
         $again.TxRef | Should -Be $a.TxRef
         @(Get-VmAnchor).Count | Should -Be 1
+        (Get-VmStatus).Anchors.Final | Should -Be 1
     }
 
     It 'verifies stored, piped and file receipts, online and offline, and counts each verification' {
@@ -86,6 +87,29 @@ Describe 'Anchoring on a real OpenSSL TSA' {
         { Submit-VmAnchor -BatchId $script:batch.BatchId -ErrorAction Stop } |
             Should -Throw -ErrorId 'VmTsaUnavailable,VaultMesh.PowerShell.Commands.SubmitVmAnchorCommand'
         Get-VmAnchor | Should -BeNullOrEmpty
+    }
+
+    It 'puts stored receipts into proof bundles that verify their TSA anchor offline with -TrustBundle' {
+        $env:ANCHOR_WRITE_ENABLED = '1'
+        Submit-VmAnchor -BatchId $script:batch.BatchId | Out-Null
+        $dir = Join-Path TestDrive: ([guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        $export = Get-VmMemory -First 1 | Export-VmProofBundle -Path $dir
+        $auditor = New-VmTestHome
+        $r = Invoke-VmChildPwsh -Environment @{ VAULTMESH_HOME = $auditor; NO_COLOR = '1' } -Script @"
+`$with = Test-VmProofBundle -Path '$($export.Path)' -TrustBundle '$($script:tsa.TrustBundle)' -Detailed
+`$without = Test-VmProofBundle -Path '$($export.Path)' -Detailed
+"with=`$(`$with.Status)/`$(`$with.AnchorsVerified) without=`$(`$without.Status)"
+"@
+        $r.StdOut | Should -Match 'with=ProvenAnchored/1 without=ProvenAnchorNotChecked'
+        (Get-ChildItem $auditor -Recurse -File) | Should -BeNullOrEmpty
+        $bundle = Get-Content -Raw $export.Path | ConvertFrom-Json -AsHashtable -DateKind String
+        $token = [Convert]::FromBase64String($bundle.anchors[0].evidence.token)
+        $token[$token.Length - 5] = $token[$token.Length - 5] -bxor 0x01
+        $bundle.anchors[0].evidence.token = [Convert]::ToBase64String($token)
+        $tampered = $bundle | ConvertTo-Json -Depth 20
+        $t = Test-VmProofBundle -Json $tampered -TrustBundle $script:tsa.TrustBundle -Detailed
+        $t.Valid | Should -BeFalse
     }
 
     It 'runs through vm anchor submit, vm anchor list and vm audit verify' {

@@ -11,7 +11,7 @@ namespace VaultMesh.Core.Anchoring;
 /// is observed) with an append-only history of every observation, per-rail retry backoff, and the
 /// verification counters that timer-driven runs add up.
 /// </summary>
-public sealed class AnchorStore
+public sealed class AnchorStore : IReceiptSource
 {
     private const string Select = "SELECT seq, batch_id, json, created_at, updated_at FROM receipts";
     private readonly VaultStore _store;
@@ -96,6 +96,9 @@ public sealed class AnchorStore
             yield return Read(reader);
         }
     }
+
+    /// <summary>Every stored receipt of <paramref name="root"/>, in store order (for proof bundles, manifests, the timeline).</summary>
+    public IReadOnlyList<Receipt> ForRoot(Sha256Digest root) => Query(root: root.ToHex()).Select(r => r.Receipt).ToList();
 
     /// <summary>Every observation of a stored receipt, oldest first.</summary>
     public IReadOnlyList<Receipt> History(AnchorRecord record)

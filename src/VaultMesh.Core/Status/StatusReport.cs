@@ -14,6 +14,7 @@ public sealed class StatusReport
         BatchCount = store.Batches;
         LastBatchId = store.LastBatchId;
         LastSealAt = store.LastSealAt;
+        Anchors = store.Anchors;
         Profile = context.Profile;
         ProfileSource = context.ProfileSource.ToString();
         ProfileExists = context.ProfileExists;
@@ -83,6 +84,8 @@ public sealed class StatusReport
     public string? LastBatchId { get; }
     /// <summary>When the newest batch was sealed.</summary>
     public DateTimeOffset? LastSealAt { get; }
+    /// <summary>Anchor receipts by state.</summary>
+    public AnchorSummary Anchors { get; }
     /// <summary>Configuration warnings (unrecognised kill-switch values).</summary>
     public IReadOnlyList<string> Warnings { get; }
 }

@@ -1,3 +1,4 @@
+using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Memory;
@@ -18,7 +19,7 @@ public static class StatusService
     {
         if (!File.Exists(Path.Combine(dataDirectory, VaultStore.FileName)))
         {
-            return new StoreSummary("absent", 0, 0, 0, null, null);
+            return new StoreSummary("absent", 0, 0, 0, null, null, new AnchorSummary(0, 0, 0, 0));
         }
         try
         {
@@ -26,14 +27,25 @@ public static class StatusService
             var (total, pending) = new MemoryStore(store).Count();
             var batches = new Sealer(store).GetBatches().ToList();
             var last = batches.FirstOrDefault();
-            return new StoreSummary("ok", total, pending, batches.Count, last?.BatchId, last?.SealedAt);
+            var anchors = new AnchorStore(store).Query().ToList();
+            var final = anchors.Count(a => a.Final);
+            var dead = anchors.Count(a => a.Status is "failed" or "reorged");
+            return new StoreSummary("ok", total, pending, batches.Count, last?.BatchId, last?.SealedAt,
+                new AnchorSummary(anchors.Count, final, anchors.Count - final - dead, dead));
         }
         catch (VaultMeshException ex)
         {
-            return new StoreSummary($"error: {ex.ErrorId}: {ex.Message}", 0, 0, 0, null, null);
+            return new StoreSummary($"error: {ex.ErrorId}: {ex.Message}", 0, 0, 0, null, null, new AnchorSummary(0, 0, 0, 0));
         }
     }
 }
 
 /// <summary>Counts read from a profile's store for the status report.</summary>
-internal sealed record StoreSummary(string State, long Memories, long Pending, long Batches, string? LastBatchId, DateTimeOffset? LastSealAt);
+internal sealed record StoreSummary(string State, long Memories, long Pending, long Batches, string? LastBatchId, DateTimeOffset? LastSealAt, AnchorSummary Anchors);
+
+/// <summary>Anchor receipts by state: final (verified and deep enough), in flight, and failed or reorged.</summary>
+/// <param name="Total">All stored receipts.</param>
+/// <param name="Final">Verified and final.</param>
+/// <param name="InFlight">Submitted or observed, not final yet.</param>
+/// <param name="FailedOrReorged">Failed or reorged.</param>
+public sealed record AnchorSummary(long Total, long Final, long InFlight, long FailedOrReorged);

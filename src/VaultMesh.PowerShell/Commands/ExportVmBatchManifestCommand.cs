@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
@@ -50,10 +51,8 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
     protected override void OnBegin()
     {
         _validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
-        if (ReceiptPath is not null)
-        {
-            _receipts = ReceiptFiles.Read(this, ReceiptPath, _validator);
-        }
+        // Stored anchor receipts always count; -ReceiptPath adds receipts kept elsewhere.
+        _receipts = ReceiptPath is null ? new AnchorStore(Store) : ReceiptFiles.Read(this, ReceiptPath, _validator, new AnchorStore(Store));
     }
 
     /// <inheritdoc />

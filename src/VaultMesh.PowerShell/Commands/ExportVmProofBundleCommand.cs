@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.ProofBundles;
@@ -43,10 +44,16 @@ public sealed class ExportVmProofBundleCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnBegin()
     {
+        // Stored anchor receipts always go into the bundle; -ReceiptPath adds receipts kept elsewhere.
+        var stored = new AnchorStore(Store);
         if (ReceiptPath is not null)
         {
             var validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
-            _receipts = ReceiptFiles.Read(this, ReceiptPath, validator);
+            _receipts = ReceiptFiles.Read(this, ReceiptPath, validator, stored);
+        }
+        else
+        {
+            _receipts = stored;
         }
     }
 

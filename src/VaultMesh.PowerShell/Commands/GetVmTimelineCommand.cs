@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Sealing;
 using VaultMesh.PowerShell.Infrastructure;
@@ -29,7 +30,7 @@ public sealed class GetVmTimelineCommand : VaultMeshCmdlet
     protected override void OnEnd()
     {
         // Anchor entries join once the profile's receipts are stored; until then there is no receipt source.
-        var timeline = new Timeline(new MemoryStore(Store), new Sealer(Store));
+        var timeline = new Timeline(new MemoryStore(Store), new Sealer(Store), new AnchorStore(Store));
         foreach (var entry in timeline.Entries(Since, Oldest, First, CancellationToken))
         {
             WriteObject(entry);

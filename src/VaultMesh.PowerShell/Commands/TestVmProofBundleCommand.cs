@@ -1,4 +1,7 @@
 using System.Management.Automation;
+using VaultMesh.Core.Receipts;
+using VaultMesh.Core.Anchoring.Tsa;
+using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Schemas;
@@ -18,6 +21,8 @@ public sealed class TestVmProofBundleCommand : VaultMeshCmdlet
     private const string JsonSet = "Json";
 
     private ReceiptValidator? _validator;
+    private Func<Receipt, AnchorCheck?>? _anchors;
+    private TsaRail? _offlineTsa;
 
     // No default parameter set on purpose: with one, piped JSON text is bound against the Path set
     // only and fails, where without one PowerShell picks the set that the input satisfies.
@@ -33,6 +38,13 @@ public sealed class TestVmProofBundleCommand : VaultMeshCmdlet
     [AllowEmptyString]
     public string Json { get; set; } = string.Empty;
 
+    /// <summary>PEM file of the TSA roots to trust: with it, TSA anchors in the bundle are verified offline
+    /// (token signature, imprint, and the chain at the token's genTime). Without it, the profile's
+    /// rails.tsa.trust_bundle is used when set; otherwise TSA anchors are reported as not checked.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TrustBundle { get; set; }
+
     /// <summary>Return the ProofBundleVerification (status, each check, the failed check and its reason) instead of $true/$false.</summary>
     [Parameter]
     public SwitchParameter Detailed { get; set; }
@@ -43,14 +55,34 @@ public sealed class TestVmProofBundleCommand : VaultMeshCmdlet
         // Only the kill switches are read (environment and config file); the store is never opened.
         WriteContextWarnings();
         _validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
+        var rails = new List<IAnchorRail>();
+        try
+        {
+            // EVM anchors need the chain itself; TSA and Bitcoin evidence can be checked here.
+            rails.AddRange(Rails.Rails.Where(r => r.Chain != ReceiptChain.EVM));
+        }
+        catch (VaultMeshException ex)
+        {
+            WriteWarning($"The profile's rail settings cannot be used for offline anchor checks: {ex.Message}");
+        }
+        if (TrustBundle is not null)
+        {
+            // Offline verification reads only the token and the pinned roots; the URL is never contacted.
+            _offlineTsa = new TsaRail(new TsaRailOptions(new Uri("http://127.0.0.1/")) { TrustBundlePath = GetUnresolvedProviderPathFromPSPath(TrustBundle) });
+            rails.Insert(0, _offlineTsa);
+        }
+        _anchors = rails.Count == 0 ? null : ProofBundleVerifier.OfflineVerifier(rails);
     }
+
+    /// <inheritdoc />
+    protected override void OnEnd() => _offlineTsa?.Dispose();
 
     /// <inheritdoc />
     protected override void OnProcess()
     {
         if (ParameterSetName == JsonSet)
         {
-            Emit(ProofBundleVerifier.Verify(Json, validator: _validator));
+            Emit(ProofBundleVerifier.Verify(Json, _anchors, _validator));
             return;
         }
         foreach (var path in Path)
@@ -61,7 +93,7 @@ public sealed class TestVmProofBundleCommand : VaultMeshCmdlet
                 try
                 {
                     WriteVerbose($"Verifying {file}");
-                    Emit(ProofBundleVerifier.VerifyFile(file, validator: _validator));
+                    Emit(ProofBundleVerifier.VerifyFile(file, _anchors, _validator));
                 }
                 catch (VaultMeshException ex)
                 {

@@ -12,7 +12,7 @@ internal static class ReceiptFiles
     /// Every receipt in the named files (wildcards allowed). A path that names no file is
     /// <c>VmFileNotFound</c>: exporting without receipts the operator asked for would hide anchors.
     /// </summary>
-    public static ReceiptList Read(PSCmdlet cmdlet, IEnumerable<string> paths, ReceiptValidator validator)
+    public static ReceiptList Read(PSCmdlet cmdlet, IEnumerable<string> paths, ReceiptValidator validator, IReceiptSource? next = null)
     {
         var receipts = new List<Receipt>();
         foreach (var path in paths)
@@ -40,6 +40,6 @@ internal static class ReceiptFiles
                 receipts.AddRange(ReceiptReader.ReadFile(file, validator).Receipts);
             }
         }
-        return new ReceiptList(receipts);
+        return new ReceiptList(receipts, next);
     }
 }
