@@ -27,7 +27,7 @@ function Invoke-VmChildPwsh {
     $pwsh = Get-VmTestPwsh
     $file = Join-Path ([IO.Path]::GetTempPath()) ("vmchild-" + [guid]::NewGuid().ToString('N') + '.ps1')
     "Import-Module '$script:ModulePath'`n$Script" | Set-Content -LiteralPath $file
-    Invoke-VmProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file)) -Environment $Environment
+    Invoke-VmProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-File', $file)) -Environment $Environment
     Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue
 }
 

@@ -136,7 +136,7 @@ public class ReplayServiceTests
     public void Hex_leaves_accept_prefixes_upper_case_crlf_and_blank_lines()
     {
         var lines = Text("leaves.hex").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var messy = "\uFEFF0x" + lines[0].ToUpperInvariant() + "\r\n\r\nsha256:" + lines[1] + "\r\n  " + string.Join("\n", lines.Skip(2)) + "\n\n";
+        var messy = "\uFEFF0x" + lines[0].ToUpperInvariant() + "\r\n\r\nsha256:" + lines[1] + "\r\n  " + string.Join("\n", lines[2..]) + "\n\n";
         Assert.Equal(Root, Replay(Text("manifest.json"), messy).RecomputedRoot);
     }
 

@@ -94,8 +94,8 @@ public class MemoryStoreTests
         Assert.Null(sealer.Seal());
 
         var leaves = recorded.Select(MemoryContent.Leaf).ToList();
-        Assert.Equal(MerkleTree.FromLeaves(leaves.Take(4)).Root, first.Root);
-        Assert.Equal(MerkleTree.FromLeaves(leaves.Skip(4)).Root, second.Root);
+        Assert.Equal(MerkleTree.FromLeaves(leaves[..4]).Root, first.Root);
+        Assert.Equal(MerkleTree.FromLeaves(leaves[4..]).Root, second.Root);
         foreach (var m in memories.Query(new MemoryQuery()))
         {
             Assert.True(m.Sealed);

@@ -42,7 +42,7 @@ internal sealed class RegtestChain
     public void Reorg(int height, bool dropTransactions = true)
     {
         var length = _blocks.Count;
-        var orphaned = _blocks.Skip(height).SelectMany(b => b.Transactions.Skip(1)).ToList();
+        var orphaned = _blocks.GetRange(height, _blocks.Count - height).SelectMany(b => b.Transactions.Where((_, i) => i > 0)).ToList();
         _blocks.RemoveRange(height, _blocks.Count - height);
         _variant++;
         while (_blocks.Count < length)
