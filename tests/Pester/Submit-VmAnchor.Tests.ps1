@@ -44,6 +44,9 @@ Describe 'Anchoring on a real OpenSSL TSA' {
         $again.TxRef | Should -Be $a.TxRef
         @(Get-VmAnchor).Count | Should -Be 1
         (Get-VmStatus).Anchors.Final | Should -Be 1
+        $anchorCheck = (Get-VmMemory -First 1 | Test-VmMemory -Detailed).Checks | Where-Object Name -EQ 'anchor'
+        $anchorCheck.Passed | Should -BeTrue
+        $anchorCheck.Detail | Should -Match 'final on TSA'
     }
 
     It 'verifies stored, piped and file receipts, online and offline, and counts each verification' {

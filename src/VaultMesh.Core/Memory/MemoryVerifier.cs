@@ -1,4 +1,6 @@
+using VaultMesh.Core.Digests;
 using VaultMesh.Core.Merkle;
+using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Sealing;
 
 namespace VaultMesh.Core.Memory;
@@ -10,8 +12,8 @@ namespace VaultMesh.Core.Memory;
 /// </summary>
 public static class MemoryVerifier
 {
-    /// <summary>Runs every applicable check.</summary>
-    public static MemoryVerification Verify(MemoryRecord memory, Sealer sealer, string? artifactPath = null, CancellationToken cancellationToken = default)
+    /// <summary>Runs every applicable check; with <paramref name="receipts"/> it also reports the anchor state of the batch root.</summary>
+    public static MemoryVerification Verify(MemoryRecord memory, Sealer sealer, string? artifactPath = null, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
     {
         var checks = new List<MemoryCheck>();
         var content = MemoryContent.Content(memory);
@@ -41,6 +43,11 @@ public static class MemoryVerifier
             checks.Add(new MemoryCheck("inclusion", null, "not sealed yet"));
         }
 
+        if (receipts is not null && root is not null)
+        {
+            checks.Add(AnchorState(receipts.ForRoot(Sha256Digest.Parse(root))));
+        }
+
         if (artifactPath is not null)
         {
             var actual = ArtifactHasher.Hash(artifactPath, cancellationToken).ToPrefixed();
@@ -48,5 +55,25 @@ public static class MemoryVerifier
             checks.Add(new MemoryCheck("artifact", ok, ok ? "the file matches the recorded artifact hash" : $"the file hashes to {actual}; the memory records {memory.ArtifactHash ?? "no artifact"}"));
         }
         return new MemoryVerification(memory.Id, memory.BatchId, memory.LeafIndex, root, checks);
+    }
+
+    // The anchor state as last observed (Test-VmAnchor re-observes it at the rail): final anchors
+    // pass, anchors still in flight or none yet do not decide, and a root whose every anchor failed
+    // or was reorganised away fails.
+    private static MemoryCheck AnchorState(IReadOnlyList<Receipt> anchors)
+    {
+        if (anchors.Count == 0)
+        {
+            return new MemoryCheck("anchor", null, "the batch root is not anchored yet");
+        }
+        var final = anchors.Where(a => a.Status == ReceiptStatus.Verified && a.Finality.State == FinalityState.Finalized).ToList();
+        if (final.Count > 0)
+        {
+            return new MemoryCheck("anchor", true, "anchored and final on " + string.Join(", ", final.Select(a => $"{a.Chain} ({a.TxRef})")));
+        }
+        var dead = anchors.Where(a => a.Status is ReceiptStatus.Failed or ReceiptStatus.Reorged || a.Finality.State == FinalityState.Reorged).ToList();
+        return dead.Count == anchors.Count
+            ? new MemoryCheck("anchor", false, "every anchor of the root failed or was reorganised away: " + string.Join(", ", dead.Select(a => $"{a.Chain} {a.Status.ToString().ToLowerInvariant()}")))
+            : new MemoryCheck("anchor", null, "anchors not final yet: " + string.Join(", ", anchors.Select(a => $"{a.Chain} {a.Status.ToString().ToLowerInvariant()} depth {a.Finality.ObservedDepth}/{a.Finality.RequiredDepth}")));
     }
 }

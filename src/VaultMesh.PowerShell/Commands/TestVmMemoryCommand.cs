@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Sealing;
@@ -37,7 +38,7 @@ public sealed class TestVmMemoryCommand : VaultMeshCmdlet
         {
             artifact = GetUnresolvedProviderPathFromPSPath(Path);
         }
-        var result = MemoryVerifier.Verify(memory, new Sealer(Store), artifact, CancellationToken);
+        var result = MemoryVerifier.Verify(memory, new Sealer(Store), artifact, new AnchorStore(Store), CancellationToken);
         foreach (var check in result.Checks)
         {
             WriteVerbose($"{check.Name}: {(check.Passed is null ? "n/a" : check.Passed.Value ? "ok" : "FAILED")} - {check.Detail}");
