@@ -166,7 +166,8 @@ public sealed class AnchorStore : IReceiptSource
         command.Parameters.AddWithValue("$next", MemoryContent.FormatTimestamp(next));
         command.Parameters.AddWithValue("$error", error);
         command.ExecuteNonQuery();
-        return new RailBackoff(chain, network, attempts, next, error);
+        // Return what was stored (millisecond precision), which is what the next run will read.
+        return GetBackoff(chain, network)!;
     }
 
     /// <summary>Forgets a rail's failures after it worked again.</summary>
