@@ -49,6 +49,8 @@ Describe 'Anchoring on a real Anvil chain and a real OpenSSL TSA' {
     }
 
     It 'follows the EVM receipt to finality as blocks are mined' {
+        # One block makes sure the transaction is mined even if automine lags under load (depth 1 or 2 of 3).
+        Invoke-VmTestAnvilRpc $script:anvil anvil_mine '0x1' | Out-Null
         $r = Get-VmAnchor -Rail Evm | Test-VmAnchor -Detailed
         $script:verifications++
         $r.Valid | Should -BeTrue

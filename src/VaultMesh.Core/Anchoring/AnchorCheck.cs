@@ -34,8 +34,8 @@ public sealed class AnchorCheck
     public FinalityState State { get; }
     /// <summary>Depth now observed (tip - block + 1; 0 when unconfirmed).</summary>
     public long ObservedDepth { get; }
-    /// <summary>Depth required for finality.</summary>
-    public long RequiredDepth => Receipt.Finality.RequiredDepth;
+    /// <summary>Depth required for finality, as the rail applied it (a rail may raise a receipt's own requirement to the profile's).</summary>
+    public long RequiredDepth => Updated.Finality.RequiredDepth;
     /// <summary>Stable failure code, null when valid.</summary>
     public string? Reason { get; }
     /// <summary>Human detail of what was compared or why it failed.</summary>

@@ -130,8 +130,19 @@ public sealed partial class AnvilNode : IAsyncDisposable
         {
             tx["to"] = to;
         }
-        var hash = await CallAsync("eth_sendTransaction", tx);
-        return hash.GetString()!;
+        var hash = (await CallAsync("eth_sendTransaction", tx)).GetString()!;
+        // Automine answers before the block is always visible under load; wait (bounded) until the
+        // transaction has a receipt so tests see a mined transaction, as they intend.
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var receipt = await CallAsync("eth_getTransactionReceipt", JsonValue.Create(hash));
+            if (receipt.ValueKind == System.Text.Json.JsonValueKind.Object)
+            {
+                return hash;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"transaction {hash} was not mined within 5 s");
     }
 
     /// <summary>Deploys creation code from account 0 and returns the new contract's address.</summary>
