@@ -29,7 +29,7 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>Receipt or batch-manifest files whose receipts anchor the batch root; wildcards allowed.</summary>
+    /// <summary>More receipt or batch-manifest files whose receipts anchor the batch root (stored receipts are always included); wildcards allowed.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? ReceiptPath { get; set; }
@@ -51,8 +51,7 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
     protected override void OnBegin()
     {
         _validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
-        // Stored anchor receipts always count; -ReceiptPath adds receipts kept elsewhere.
-        _receipts = ReceiptPath is null ? new AnchorStore(Store) : ReceiptFiles.Read(this, ReceiptPath, _validator, new AnchorStore(Store));
+        _receipts = ReceiptFiles.WithStored(this, ReceiptPath, _validator, new AnchorStore(Store));
     }
 
     /// <inheritdoc />

@@ -12,7 +12,7 @@ namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Exports a sealed memory as a self-contained proof bundle (memory, leaf, inclusion proof, batch root and anchor receipts) that Test-VmProofBundle verifies offline, with no store.</para>
-/// <para type="description">Outputs where each bundle went; its Path binds to Test-VmProofBundle. With -Path a directory, each memory is written to &lt;directory&gt;/&lt;id hex&gt;.proof.json, so 'Get-VmMemory | Export-VmProofBundle -Path ./proofs' writes one file per memory. Receipts of the batch root come from -ReceiptPath files. An unsealed memory is a VmMemoryNotSealed error and the pipeline goes on.</para>
+/// <para type="description">Outputs where each bundle went; its Path binds to Test-VmProofBundle. With -Path a directory, each memory is written to &lt;directory&gt;/&lt;id hex&gt;.proof.json, so 'Get-VmMemory | Export-VmProofBundle -Path ./proofs' writes one file per memory. Receipts of the batch root come from the store, plus any -ReceiptPath files. An unsealed memory is a VmMemoryNotSealed error and the pipeline goes on.</para>
 /// </summary>
 [Cmdlet(VerbsData.Export, "VmProofBundle", SupportsShouldProcess = true)]
 [OutputType(typeof(ProofBundleExport))]
@@ -32,7 +32,7 @@ public sealed class ExportVmProofBundleCommand : VaultMeshCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>Receipt or batch-manifest files whose receipts anchor the batch root; wildcards allowed.</summary>
+    /// <summary>More receipt or batch-manifest files whose receipts anchor the batch root (stored receipts are always included); wildcards allowed.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? ReceiptPath { get; set; }
@@ -44,17 +44,8 @@ public sealed class ExportVmProofBundleCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnBegin()
     {
-        // Stored anchor receipts always go into the bundle; -ReceiptPath adds receipts kept elsewhere.
-        var stored = new AnchorStore(Store);
-        if (ReceiptPath is not null)
-        {
-            var validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
-            _receipts = ReceiptFiles.Read(this, ReceiptPath, validator, stored);
-        }
-        else
-        {
-            _receipts = stored;
-        }
+        var validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
+        _receipts = ReceiptFiles.WithStored(this, ReceiptPath, validator, new AnchorStore(Store));
     }
 
     /// <inheritdoc />

@@ -8,6 +8,10 @@ namespace VaultMesh.PowerShell.Infrastructure;
 /// <summary>Reads the receipt and manifest files of a <c>-ReceiptPath</c> parameter.</summary>
 internal static class ReceiptFiles
 {
+    /// <summary>The receipts an export includes: the stored ones, plus those of the <c>-ReceiptPath</c> files when given.</summary>
+    public static IReceiptSource WithStored(PSCmdlet cmdlet, IEnumerable<string>? paths, ReceiptValidator validator, IReceiptSource stored) =>
+        paths is null ? stored : Read(cmdlet, paths, validator, stored);
+
     /// <summary>
     /// Every receipt in the named files (wildcards allowed). A path that names no file is
     /// <c>VmFileNotFound</c>: exporting without receipts the operator asked for would hide anchors.
