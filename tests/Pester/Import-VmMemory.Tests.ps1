@@ -103,6 +103,7 @@ Describe 'Import-VmMemory from the inbox' {
         $result.Recorded | Should -Be 0
         (Get-ChildItem (Get-Inbox) -Name | Sort-Object) | Should -Be @('bad.json', 'good.json')
         Test-Path (Join-Path $env:VAULTMESH_HOME 'data/default/harbinger/quarantine') | Should -BeFalse
+        Test-Path (Join-Path $env:VAULTMESH_HOME 'data/default/vaultmesh.db') | Should -BeFalse
         Get-VmMemory | Should -BeNullOrEmpty
     }
 

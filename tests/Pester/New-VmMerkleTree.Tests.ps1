@@ -92,3 +92,23 @@ Describe 'New-VmMerkleTree' {
         $tree | Get-VmConsistencyProof -FirstSize 500000 | Test-VmConsistencyProof | Should -BeTrue
     }
 }
+
+Describe 'New-VmMerkleTree progress' {
+    BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
+
+    It 'reports progress on a large tree and completes it' {
+        $hashes = [string[]]::new(100000)
+        $seed = [byte[]]::new(32)
+        for ($i = 0; $i -lt $hashes.Length; $i++) {
+            [BitConverter]::GetBytes($i).CopyTo($seed, 0)
+            $hashes[$i] = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($seed))
+        }
+        $ps = [PowerShell]::Create()
+        $null = $ps.AddCommand('Import-Module').AddArgument($script:ModulePath).AddStatement().AddCommand('New-VmMerkleTree').AddParameter('LeafHash', $hashes)
+        $tree = $ps.Invoke()
+        $tree[0].Size | Should -Be 100000
+        $ps.Streams.Progress.Count | Should -BeGreaterOrEqual 2
+        $ps.Streams.Progress[-1].RecordType | Should -Be 'Completed'
+        $ps.Dispose()
+    }
+}

@@ -75,7 +75,9 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
     private void RunInbox()
     {
         var options = HarbingerOptions.ForDataDirectory(Context.DataDirectory, FullPath(Inbox), FullPath(ProcessedPath), FullPath(QuarantinePath), MaxClockDrift, MaxAge);
-        var intake = new HarbingerIntake(new MemoryStore(Store), options);
+        // Under -WhatIf every file is declined, so the store is not opened (nor created).
+        var dryRun = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true };
+        var intake = new HarbingerIntake(dryRun ? null : new MemoryStore(Store), options);
         WriteVerbose($"Reading {options.Inbox}");
         var record = new ProgressRecord(1, "Harbinger", $"Reading {options.Inbox}");
         var progress = new SynchronousProgress<HarbingerProgress>(p =>

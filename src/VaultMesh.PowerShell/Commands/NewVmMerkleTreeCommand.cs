@@ -51,9 +51,22 @@ public sealed class NewVmMerkleTreeCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnEnd()
     {
+        var count = ParameterSetName == LeafSet ? _leaves.Count : LeafHash.Length;
+        var progress = new ProgressRecord(1, "New-VmMerkleTree", $"Hashing {count} leaves");
+        // Large trees take seconds; small ones finish before a progress bar would be seen.
+        var report = count >= 100_000;
+        if (report)
+        {
+            WriteProgress(progress);
+        }
         var tree = ParameterSetName == LeafSet
             ? MerkleTree.FromLeaves(_leaves, Encoding, CancellationToken)
             : MerkleTree.FromLeafHashes(LeafHash, CancellationToken);
+        if (report)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
         WriteVerbose($"Built a Merkle tree of {tree.Size} leaves with root {tree.Root}.");
         WriteObject(tree);
     }
