@@ -61,7 +61,11 @@ public class ConflictResolverPropertyTests
                 if (eligibility.Any(e => e != ReceiptEligibility.Ineligible))
                 {
                     Assert.NotEqual(ReceiptEligibility.Ineligible, ConflictResolver.GetEligibility(resolution.Winner));
-                    contested += eligibility.Contains(ReceiptEligibility.Ineligible) ? 1 : 0;
+                    if (eligibility.Contains(ReceiptEligibility.Ineligible))
+                    {
+                        // CsCheck runs samples on several threads.
+                        Interlocked.Increment(ref contested);
+                    }
                 }
                 // Eligibility is the first rule, so the ordering is sorted by it.
                 Assert.Equal(eligibility.Order(), eligibility);
@@ -73,7 +77,8 @@ public class ConflictResolverPropertyTests
     [Fact]
     public void Each_decision_names_the_first_rule_that_tells_the_pair_apart_and_every_rule_occurs()
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // CsCheck runs samples on several threads, so the rules seen are gathered in a concurrent set.
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         TestReceipts.Lists(2, 14).Sample(receipts =>
         {
             foreach (var resolution in Resolver.Resolve(receipts))
@@ -87,11 +92,11 @@ public class ConflictResolverPropertyTests
                     Assert.True(Resolver.Compare(d.Winner, d.Loser) < 0);
                     Assert.True(Resolver.Compare(d.Loser, d.Winner) > 0);
                     Assert.Equal(ExpectedRule(d.Winner, d.Loser), d.Rule);
-                    seen.Add(d.Rule);
+                    seen.TryAdd(d.Rule, true);
                 }
             }
         }, iter: 300);
-        Assert.Equal(ConflictRules.All.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+        Assert.Equal(ConflictRules.All.Order(StringComparer.Ordinal), seen.Keys.Order(StringComparer.Ordinal));
     }
 
     // An independent statement of DESIGN.md 3.7 for one pair, as a reader would apply it by hand.
