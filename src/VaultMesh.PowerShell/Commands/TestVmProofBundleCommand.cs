@@ -15,28 +15,11 @@ namespace VaultMesh.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmProofBundle")]
 [OutputType(typeof(bool), typeof(ProofBundleVerification))]
-public sealed class TestVmProofBundleCommand : VaultMeshCmdlet
+public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
 {
-    private const string PathSet = "Path";
-    private const string JsonSet = "Json";
-
     private ReceiptValidator? _validator;
     private Func<Receipt, AnchorCheck?>? _anchors;
     private TsaRail? _offlineTsa;
-
-    // No default parameter set on purpose: with one, piped JSON text is bound against the Path set
-    // only and fails, where without one PowerShell picks the set that the input satisfies.
-
-    /// <summary>Bundle files; wildcards allowed. Binds FullName from Get-ChildItem and Export-VmProofBundle.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    /// <summary>Bundle JSON text.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = JsonSet, ValueFromPipeline = true)]
-    [AllowEmptyString]
-    public string Json { get; set; } = string.Empty;
 
     /// <summary>PEM file of the TSA roots to trust: with it, TSA anchors in the bundle are verified offline
     /// (token signature, imprint, and the chain at the token's genTime). Without it, the profile's
@@ -78,30 +61,10 @@ public sealed class TestVmProofBundleCommand : VaultMeshCmdlet
     protected override void OnEnd() => _offlineTsa?.Dispose();
 
     /// <inheritdoc />
-    protected override void OnProcess()
-    {
-        if (ParameterSetName == JsonSet)
-        {
-            Emit(ProofBundleVerifier.Verify(Json, _anchors, _validator));
-            return;
-        }
-        foreach (var path in Path)
-        {
-            foreach (var file in ResolveFilePaths(path))
-            {
-                CancellationToken.ThrowIfCancellationRequested();
-                try
-                {
-                    WriteVerbose($"Verifying {file}");
-                    Emit(ProofBundleVerifier.VerifyFile(file, _anchors, _validator));
-                }
-                catch (VaultMeshException ex)
-                {
-                    WriteVmError(ex);
-                }
-            }
-        }
-    }
+    protected override void ProcessJson(string json) => Emit(ProofBundleVerifier.Verify(json, _anchors, _validator));
+
+    /// <inheritdoc />
+    protected override void ProcessFile(string file) => Emit(ProofBundleVerifier.VerifyFile(file, _anchors, _validator));
 
     private void Emit(ProofBundleVerification result)
     {

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultMesh.Core.Errors;
 using VaultMesh.Core.Schemas;
 using VaultMesh.PowerShell.Infrastructure;
 
@@ -10,26 +9,9 @@ namespace VaultMesh.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmReceipt")]
 [OutputType(typeof(bool), typeof(ReceiptValidationResult))]
-public sealed class TestVmReceiptCommand : VaultMeshCmdlet
+public sealed class TestVmReceiptCommand : DocumentInputCmdlet
 {
-    private const string PathSet = "Path";
-    private const string JsonSet = "Json";
-
     private ReceiptValidator? _validator;
-
-    /// <summary>Receipt or manifest files; wildcards allowed. Binds FullName from Get-ChildItem.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    // No object parameter set on purpose: a ValueFromPipeline object parameter would capture the
-    // FileInfo objects of 'Get-ChildItem | Test-VmReceipt' before FullName binds to -Path.
-
-    /// <summary>Receipt or manifest JSON text (for objects: ConvertTo-Json -Depth 10 | Test-VmReceipt).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = JsonSet, ValueFromPipeline = true)]
-    [AllowEmptyString]
-    public string Json { get; set; } = string.Empty;
 
     /// <summary>Return the ReceiptValidationResult (kind, source, each error's kind, pointer and message) instead of $true/$false.</summary>
     [Parameter]
@@ -45,33 +27,10 @@ public sealed class TestVmReceiptCommand : VaultMeshCmdlet
     }
 
     /// <inheritdoc />
-    protected override void OnProcess()
-    {
-        switch (ParameterSetName)
-        {
-            case JsonSet:
-                Emit(_validator!.Validate(Json));
-                break;
-            default:
-                foreach (var path in Path)
-                {
-                    CancellationToken.ThrowIfCancellationRequested();
-                    foreach (var file in ResolveFilePaths(path))
-                    {
-                        try
-                        {
-                            WriteVerbose($"Validating {file}");
-                            Emit(_validator!.ValidateFile(file));
-                        }
-                        catch (VaultMeshException ex)
-                        {
-                            WriteVmError(ex);
-                        }
-                    }
-                }
-                break;
-        }
-    }
+    protected override void ProcessJson(string json) => Emit(_validator!.Validate(json));
+
+    /// <inheritdoc />
+    protected override void ProcessFile(string file) => Emit(_validator!.ValidateFile(file));
 
     private void Emit(ReceiptValidationResult result)
     {
