@@ -128,7 +128,7 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Write-Step 'Demo'
-    & (Get-PwshCommand) @(Get-PwshArgument) -NoProfile -NonInteractive -File (Join-Path $Root 'demo/demo.ps1') -ModulePath (Join-Path $StageDir 'VaultMesh.psd1')
+    Invoke-VmPwsh -NoProfile -NonInteractive -File (Join-Path $Root 'demo/demo.ps1') -ModulePath (Join-Path $StageDir 'VaultMesh.psd1')
     if ($LASTEXITCODE -ne 0) { throw "Demo failed with exit code $LASTEXITCODE." }
 }
 

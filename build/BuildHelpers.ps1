@@ -13,17 +13,7 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "'$command $($arguments -join ' ')' failed with exit code $LASTEXITCODE." }
 }
 
-# The pwsh that runs this script, started again as a fresh process: the dotnet tool runs as
-# 'dotnet pwsh.dll', an installed pwsh as its own executable.
-function Get-PwshCommand {
-    [Environment]::ProcessPath
-}
-
-function Get-PwshArgument {
-    $process = [Environment]::ProcessPath
-    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { return @(Join-Path $PSHOME 'pwsh.dll') }
-    return @()
-}
+. (Join-Path $PSScriptRoot 'PwshProcess.ps1')
 
 # Debian packages later capabilities need, each with the command that shows it is present.
 function Get-RequiredDebianPackage {
@@ -114,7 +104,7 @@ function Invoke-PesterRun {
     param([string] $ModulePath, [string] $TestPath, [string] $ResultsDirectory)
     $resultFile = Join-Path $ResultsDirectory 'pester.json'
     $runner = Join-Path $TestPath 'Invoke-PesterRun.ps1'
-    & (Get-PwshCommand) @(Get-PwshArgument) -NoProfile -NonInteractive -File $runner -PesterPath (Get-PesterModulePath) -ModulePath $ModulePath -TestPath $TestPath -ResultFile $resultFile | Out-Host
+    Invoke-VmPwsh -NoProfile -NonInteractive -File $runner -PesterPath (Get-PesterModulePath) -ModulePath $ModulePath -TestPath $TestPath -ResultFile $resultFile | Out-Host
     $exit = $LASTEXITCODE
     if (-not (Test-Path $resultFile)) {
         Write-Warning "Pester produced no results (exit code $exit)."

@@ -11,6 +11,7 @@ New-Item -ItemType Directory -Path $demoHome | Out-Null
 $env:VAULTMESH_HOME = (Resolve-Path $demoHome).Path
 Import-Module $ModulePath
 . (Join-Path $repo 'tests/TestServers/VmTestAnvil.ps1')
+. (Join-Path $repo 'build/PwshProcess.ps1')
 Import-Module (Join-Path $repo 'tests/VaultMesh.TestTsa/VmTestTsa.psm1')
 
 function Write-Section([string] $Title) { Write-Host "`n== $Title" -ForegroundColor Green }
@@ -68,10 +69,8 @@ try {
     $export = Export-VmProofBundle -Id $memories[0].Id -Path $bundleDir
     $emptyHome = Join-Path $demoHome 'auditor-home'
     New-Item -ItemType Directory -Path $emptyHome | Out-Null
-    $pwsh = [Environment]::ProcessPath
-    [string[]] $pwshArgs = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' } else { @() }
     $env:VAULTMESH_HOME, $saved = $emptyHome, $env:VAULTMESH_HOME
-    & $pwsh @pwshArgs -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; Test-VmProofBundle -Path '$($export.Path)' -TrustBundle '$($tsa.TrustBundle)' -Detailed | Format-List Valid, Status, MemoryId, BatchId, Root, AnchorCount, AnchorsVerified | Out-String"
+    Invoke-VmPwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; Test-VmProofBundle -Path '$($export.Path)' -TrustBundle '$($tsa.TrustBundle)' -Detailed | Format-List Valid, Status, MemoryId, BatchId, Root, AnchorCount, AnchorsVerified | Out-String"
     $env:VAULTMESH_HOME = $saved
 
     Write-Section 'vm status show --format table, and the counters the anchor verifications left'

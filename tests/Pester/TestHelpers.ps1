@@ -4,6 +4,7 @@ $script:ModulePath = $env:VAULTMESH_TEST_MODULE
 if (-not $script:ModulePath) { throw 'VAULTMESH_TEST_MODULE is not set; run the tests through build.ps1 -Task Test.' }
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 Import-Module $script:ModulePath -Force
+. (Join-Path $script:RepoRoot 'build/PwshProcess.ps1')
 
 function New-VmTestHome {
     $path = Join-Path ([IO.Path]::GetTempPath()) ("vmtest-" + [guid]::NewGuid().ToString('N'))
@@ -11,20 +12,11 @@ function New-VmTestHome {
     $path
 }
 
-# A fresh pwsh process: the dotnet tool runs as 'dotnet pwsh.dll', an installed pwsh as itself.
-function Get-VmTestPwsh {
-    $process = [Environment]::ProcessPath
-    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
-        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
-    }
-    @($process)
-}
-
 # Runs a script in a child 'pwsh -NoProfile -NonInteractive' with the staged module imported and
 # returns its stdout lines, stderr text and exit code.
 function Invoke-VmChildPwsh {
     param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
-    $pwsh = Get-VmTestPwsh
+    $pwsh = Get-VmPwshCommandLine
     $file = Join-Path ([IO.Path]::GetTempPath()) ("vmchild-" + [guid]::NewGuid().ToString('N') + '.ps1')
     "Import-Module '$script:ModulePath'`n$Script" | Set-Content -LiteralPath $file
     Invoke-VmProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-File', $file)) -Environment $Environment

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Text;
+using VaultMesh.TestServers;
 
 namespace VaultMesh.TestTsa;
 
@@ -57,7 +58,7 @@ public sealed class TestTsaServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(authority);
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackPort.Next();
             var url = new Uri($"http://127.0.0.1:{port}/");
             var listener = new HttpListener();
             listener.Prefixes.Add(url.ToString());
@@ -77,13 +78,6 @@ public sealed class TestTsaServer : IAsyncDisposable
         }
     }
 
-    /// <summary>A loopback port that nothing listens on at the moment of the call.</summary>
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     /// <summary>Stops listening, cancels pending answers and waits for them.</summary>
     public async ValueTask DisposeAsync()

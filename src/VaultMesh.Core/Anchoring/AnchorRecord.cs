@@ -1,3 +1,4 @@
+using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Receipts;
 
 namespace VaultMesh.Core.Anchoring;
@@ -40,7 +41,9 @@ public sealed class AnchorRecord
     /// <summary>When the witness saw the root.</summary>
     public string AnchorTs => Receipt.AnchorTs;
     /// <summary>Whether the anchor is verified and final.</summary>
-    public bool Final => Receipt.Status == ReceiptStatus.Verified && Receipt.Finality.State == FinalityState.Finalized;
+    public bool Final => Eligibility == ReceiptEligibility.Eligible;
+    /// <summary>Eligible (verified and final), pending, or ineligible (failed or reorged), as the conflict resolver ranks it.</summary>
+    public ReceiptEligibility Eligibility => ConflictResolver.GetEligibility(Receipt);
     /// <summary>The receipt.v1 JSON text.</summary>
     public string Json => Receipt.Json.GetRawText();
     /// <summary>When the receipt was first stored.</summary>

@@ -1,4 +1,5 @@
 using VaultMesh.Core.Configuration;
+using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
@@ -98,7 +99,7 @@ public sealed class AnchorService
             }
             try
             {
-                foreach (var record in _store.Query(chain: rail.Chain).Where(r => r.Network == rail.Network && !r.Final && !Dead(r.Receipt)).ToList())
+                foreach (var record in _store.Query(chain: rail.Chain).Where(r => r.Network == rail.Network && ConflictResolver.GetEligibility(r.Receipt) == ReceiptEligibility.Pending).ToList())
                 {
                     var result = await VerifyAsync(record.Receipt, offline: false, cancellationToken).ConfigureAwait(false);
                     report.Checked.Add(result);
@@ -133,8 +134,7 @@ public sealed class AnchorService
     private IEnumerable<AnchorRecord> Live(Sha256Digest root, IAnchorRail rail) =>
         _store.Query(root: root.ToHex(), chain: rail.Chain).Where(r => r.Network == rail.Network && !Dead(r.Receipt));
 
-    private static bool Dead(Receipt r) =>
-        r.Status is ReceiptStatus.Failed or ReceiptStatus.Reorged || r.Finality.State == FinalityState.Reorged;
+    private static bool Dead(Receipt r) => ConflictResolver.GetEligibility(r) == ReceiptEligibility.Ineligible;
 
     private void RequireWrites(string target)
     {

@@ -27,7 +27,7 @@ public sealed class AnchorStore : IReceiptSource
     /// <summary>Inserts the receipt, or updates the stored one of the same rail transaction; history keeps both.</summary>
     public AnchorRecord Save(Receipt receipt, string? batchId)
     {
-        var now = MemoryContent.FormatTimestamp(_time.GetUtcNow());
+        var now = UtcTimestamp.Format(_time.GetUtcNow());
         var json = receipt.Json.GetRawText();
         using var tx = _store.BeginWrite();
         using (var upsert = _store.Command("""
@@ -147,7 +147,7 @@ public sealed class AnchorStore : IReceiptSource
         command.Parameters.AddWithValue("$network", network);
         using var reader = command.ExecuteReader();
         return reader.Read()
-            ? new RailBackoff(chain, network, reader.GetInt32(0), MemoryContent.ParseTimestamp(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2))
+            ? new RailBackoff(chain, network, reader.GetInt32(0), UtcTimestamp.Parse(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2))
             : null;
     }
 
@@ -163,7 +163,7 @@ public sealed class AnchorStore : IReceiptSource
         command.Parameters.AddWithValue("$chain", chain.ToString());
         command.Parameters.AddWithValue("$network", network);
         command.Parameters.AddWithValue("$attempts", attempts);
-        command.Parameters.AddWithValue("$next", MemoryContent.FormatTimestamp(next));
+        command.Parameters.AddWithValue("$next", UtcTimestamp.Format(next));
         command.Parameters.AddWithValue("$error", error);
         command.ExecuteNonQuery();
         // Return what was stored (millisecond precision), which is what the next run will read.
@@ -182,10 +182,7 @@ public sealed class AnchorStore : IReceiptSource
     /// <summary>The key roots are stored under: bare lower-case hex.</summary>
     internal static string RootKey(string root) => Sha256Digest.Parse(root).ToHex();
 
-    private static readonly Lazy<Schemas.ReceiptValidator> LazyValidator =
-        new(() => new Schemas.ReceiptValidator(new Schemas.ReceiptValidatorOptions { Enforce = false }));
-
-    private static Schemas.ReceiptValidator Validator => LazyValidator.Value;
+    private static Schemas.ReceiptValidator Validator => Schemas.ReceiptValidator.Unenforced;
 
     private AnchorRecord? Find(ReceiptChain chain, string network, string txRef, SqliteTransaction? tx)
     {
@@ -200,7 +197,7 @@ public sealed class AnchorStore : IReceiptSource
     private static AnchorRecord Read(SqliteDataReader r) => new(
         r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1),
         ReceiptReader.Read(r.GetString(2), "<store>", Validator).Receipt!,
-        MemoryContent.ParseTimestamp(r.GetString(3)), MemoryContent.ParseTimestamp(r.GetString(4)));
+        UtcTimestamp.Parse(r.GetString(3)), UtcTimestamp.Parse(r.GetString(4)));
 
     private static string LabelText(IReadOnlyDictionary<string, string> labels) =>
         string.Join(",", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value));

@@ -13,14 +13,6 @@ namespace VaultMesh.Core.Anchoring;
 /// </summary>
 public static class ReceiptBuilder
 {
-    // Built receipts are checked without enforcement: a submitted, not yet final receipt is a
-    // legitimate intermediate state; enforcement applies when receipts are judged, not built.
-    private static readonly Lazy<Schemas.ReceiptValidator> Validator =
-        new(() => new Schemas.ReceiptValidator(new Schemas.ReceiptValidatorOptions { Enforce = false }));
-
-    /// <summary>Formats an instant the way receipts carry it (UTC, millisecond precision, Z).</summary>
-    public static string FormatInstant(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Builds a new receipt.</summary>
     /// <param name="root">The anchored batch root.</param>
@@ -56,8 +48,8 @@ public static class ReceiptBuilder
             ["txScheme"] = chain.ToString().ToLowerInvariant(),
             ["txRef"] = txRef,
             ["blockNumber"] = blockNumber,
-            ["anchorTs"] = FormatInstant(anchorTs),
-            ["observedAt"] = FormatInstant(observedAt),
+            ["anchorTs"] = UtcTimestamp.Format(anchorTs),
+            ["observedAt"] = UtcTimestamp.Format(observedAt),
             ["status"] = StatusText(reorged ? ReceiptStatus.Reorged : status),
             ["verifier"] = verifier,
             ["finality"] = new JsonObject
@@ -73,7 +65,7 @@ public static class ReceiptBuilder
         }
         if (chain == ReceiptChain.TSA)
         {
-            json["rfc3161Ts"] = FormatInstant(anchorTs);
+            json["rfc3161Ts"] = UtcTimestamp.Format(anchorTs);
         }
         if (evidence is not null)
         {
@@ -89,7 +81,7 @@ public static class ReceiptBuilder
         var required = receipt.Finality.RequiredDepth;
         var state = reorged ? FinalityState.Reorged : observedDepth >= required ? FinalityState.Finalized : FinalityState.Observed;
         json["status"] = StatusText(reorged ? ReceiptStatus.Reorged : status);
-        json["observedAt"] = FormatInstant(observedAt);
+        json["observedAt"] = UtcTimestamp.Format(observedAt);
         json["finality"] = new JsonObject
         {
             ["observedDepth"] = observedDepth,
@@ -103,7 +95,7 @@ public static class ReceiptBuilder
 
     private static Receipt Parse(JsonObject json)
     {
-        var document = ReceiptReader.Read(json.ToJsonString(), "<built>", Validator.Value);
+        var document = ReceiptReader.Read(json.ToJsonString(), "<built>", Schemas.ReceiptValidator.Unenforced);
         return document.Receipt!;
     }
 }

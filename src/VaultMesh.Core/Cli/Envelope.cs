@@ -37,7 +37,7 @@ public static class Envelope
         {
             ["action"] = action,
             ["ok"] = ok,
-            ["timestamp"] = timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["timestamp"] = UtcTimestamp.Format(timestamp),
             ["data"] = data,
         };
         if (warnings.Count > 0)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Tomlyn.Parsing;
+using VaultMesh.Core.Files;
 using Tomlyn.Syntax;
 
 namespace VaultMesh.Core.Configuration;
@@ -44,39 +45,8 @@ public static partial class ConfigWriter
     /// <summary>Writes text to a temp file beside <paramref name="path"/> with mode 0600, then renames it over.</summary>
     public static void WriteAtomically(string path, string text)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(directory))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        try
-        {
-            using (var stream = new FileStream(temp, options))
-            {
-                var bytes = new UTF8Encoding(false).GetBytes(text);
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        PrivateDirectory.Ensure(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, new UTF8Encoding(false).GetBytes(text), overwrite: true, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     private static string[] SplitKey(string key)

@@ -195,13 +195,13 @@ internal static class HarbingerEventReader
         if (at - now > options.MaxClockDrift)
         {
             throw Reject(HarbingerReasons.TimestampInFuture, string.Create(CultureInfo.InvariantCulture,
-                $"\"timestamp\" {text} is {(at - now).TotalSeconds:0} s ahead of this machine's clock ({MemoryContent.FormatTimestamp(now)}); the allowed drift is {options.MaxClockDrift.TotalSeconds:0} s."),
+                $"\"timestamp\" {text} is {(at - now).TotalSeconds:0} s ahead of this machine's clock ({UtcTimestamp.Format(now)}); the allowed drift is {options.MaxClockDrift.TotalSeconds:0} s."),
                 "$.timestamp", "/timestamp");
         }
         if (options.MaxAge is { } maxAge && now - at > maxAge)
         {
             throw Reject(HarbingerReasons.TimestampTooOld, string.Create(CultureInfo.InvariantCulture,
-                $"\"timestamp\" {text} is older than the allowed maximum age of {maxAge} (now {MemoryContent.FormatTimestamp(now)})."),
+                $"\"timestamp\" {text} is older than the allowed maximum age of {maxAge} (now {UtcTimestamp.Format(now)})."),
                 "$.timestamp", "/timestamp");
         }
         return at;

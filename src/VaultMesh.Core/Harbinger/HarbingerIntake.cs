@@ -1,6 +1,7 @@
 using System.Text.Json;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Memory;
+using VaultMesh.Core.Files;
 
 namespace VaultMesh.Core.Harbinger;
 
@@ -209,24 +210,7 @@ public sealed class HarbingerIntake
         }
     }
 
-    private static bool TryWriteNew(string path, byte[] content)
-    {
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllBytes(temp, content);
-        try
-        {
-            File.Move(temp, path, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return false;
-        }
-        finally
-        {
-            DeleteQuietly(temp);
-        }
-    }
+    private static bool TryWriteNew(string path, byte[] content) => AtomicFile.Write(path, content, overwrite: false);
 
     private static void DeleteQuietly(string? path)
     {
@@ -272,7 +256,7 @@ public sealed class HarbingerIntake
                 writer.WriteNumber("column", column);
             }
             writer.WriteNumber("size", size);
-            writer.WriteString("quarantinedAt", MemoryContent.FormatTimestamp(now));
+            writer.WriteString("quarantinedAt", UtcTimestamp.Format(now));
             writer.WriteEndObject();
         }
         return buffer.ToArray();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using VaultMesh.Core.Digests;
 
 namespace VaultMesh.Core.Legacy;
 
@@ -42,5 +43,5 @@ public static class LegacyMerkleRoot
     }
 
     private static string HexSha256(string text) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+        LowerHex.Format(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -19,17 +19,6 @@ public static class MemoryContent
     /// <summary>Longest type, component, version, actor, artifact name or tag.</summary>
     public const int MaxFieldLength = 256;
 
-    /// <summary>Timestamps are stored and hashed at millisecond precision in this form.</summary>
-    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-
-    /// <summary>Formats a timestamp the way it is stored and hashed.</summary>
-    public static string FormatTimestamp(DateTimeOffset timestamp) =>
-        timestamp.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
-
-    /// <summary>Parses a stored timestamp.</summary>
-    public static DateTimeOffset ParseTimestamp(string text) =>
-        DateTimeOffset.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
     /// <summary>Validates and normalises a draft's fields; throws a VaultMeshException naming the field.</summary>
     internal static (string Payload, string? ArtifactHash, string[] Tags) Normalise(MemoryDraft draft)
     {
@@ -97,7 +86,7 @@ public static class MemoryContent
         Content(m.Type, m.Component, m.Version, m.Payload, m.ArtifactHash, m.ArtifactName, m.Actor, m.Tags);
 
     /// <summary>The leaf of a stored memory.</summary>
-    public static byte[] Leaf(MemoryRecord m) => Leaf(Content(m), m.Id, FormatTimestamp(m.Timestamp));
+    public static byte[] Leaf(MemoryRecord m) => Leaf(Content(m), m.Id, UtcTimestamp.Format(m.Timestamp));
 
     private static void Require(string? value, string field)
     {

@@ -32,7 +32,7 @@ public sealed class MemoryStore
         var (payload, artifact, tags) = MemoryContent.Normalise(draft);
         var content = MemoryContent.Content(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags);
         var id = MemoryContent.Id(content);
-        var timestamp = MemoryContent.FormatTimestamp(draft.Timestamp ?? _time.GetUtcNow());
+        var timestamp = UtcTimestamp.Format(draft.Timestamp ?? _time.GetUtcNow());
         using var tx = _store.BeginWrite();
         var existing = Find(id, tx);
         if (existing is not null)
@@ -94,11 +94,11 @@ public sealed class MemoryStore
         }
         if (query.Since is { } since)
         {
-            Filter("m.timestamp >= $since", "$since", MemoryContent.FormatTimestamp(since));
+            Filter("m.timestamp >= $since", "$since", UtcTimestamp.Format(since));
         }
         if (query.Until is { } until)
         {
-            Filter("m.timestamp <= $until", "$until", MemoryContent.FormatTimestamp(until));
+            Filter("m.timestamp <= $until", "$until", UtcTimestamp.Format(until));
         }
         if (query.Text is not null)
         {
@@ -144,7 +144,7 @@ public sealed class MemoryStore
 
     internal static MemoryRecord Read(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
-        MemoryContent.ParseTimestamp(r.GetString(5)),
+        UtcTimestamp.Parse(r.GetString(5)),
         r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7),
         r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
         JsonSerializer.Deserialize<string[]>(r.GetString(10)) ?? [],

@@ -1,3 +1,4 @@
+using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Receipts;
@@ -34,7 +35,7 @@ public static class MemoryVerifier
             var rootOk = batch is not null && tree.Root == batch.Root && tree.Size == batch.Size;
             checks.Add(new MemoryCheck("batchRoot", rootOk, rootOk ? $"{leaves.Count} leaves reproduce root {tree.Root}" : $"leaves give root {tree.Root} (size {tree.Size}); the batch records {batch?.Root} (size {batch?.Size})"));
             var proof = tree.GetInclusionProof(index);
-            var expectedLeafHash = Convert.ToHexString(MerkleHasher.HashLeaf(leaf)).ToLowerInvariant();
+            var expectedLeafHash = LowerHex.Format(MerkleHasher.HashLeaf(leaf));
             var result = MerkleVerifier.VerifyInclusion(expectedLeafHash, proof.LeafIndex, proof.TreeSize, proof.AuditPath, batch?.Root ?? tree.Root);
             checks.Add(new MemoryCheck("inclusion", result.Valid, result.Valid ? $"leaf {index} of {proof.TreeSize} proves into the root" : $"inclusion fails: {result.Reason}"));
         }
@@ -66,12 +67,12 @@ public static class MemoryVerifier
         {
             return new MemoryCheck("anchor", null, "the batch root is not anchored yet");
         }
-        var final = anchors.Where(a => a.Status == ReceiptStatus.Verified && a.Finality.State == FinalityState.Finalized).ToList();
+        var final = anchors.Where(a => ConflictResolver.GetEligibility(a) == ReceiptEligibility.Eligible).ToList();
         if (final.Count > 0)
         {
             return new MemoryCheck("anchor", true, "anchored and final on " + string.Join(", ", final.Select(a => $"{a.Chain} ({a.TxRef})")));
         }
-        var dead = anchors.Where(a => a.Status is ReceiptStatus.Failed or ReceiptStatus.Reorged || a.Finality.State == FinalityState.Reorged).ToList();
+        var dead = anchors.Where(a => ConflictResolver.GetEligibility(a) == ReceiptEligibility.Ineligible).ToList();
         return dead.Count == anchors.Count
             ? new MemoryCheck("anchor", false, "every anchor of the root failed or was reorganised away: " + string.Join(", ", dead.Select(a => $"{a.Chain} {a.Status.ToString().ToLowerInvariant()}")))
             : new MemoryCheck("anchor", null, "anchors not final yet: " + string.Join(", ", anchors.Select(a => $"{a.Chain} {a.Status.ToString().ToLowerInvariant()} depth {a.Finality.ObservedDepth}/{a.Finality.RequiredDepth}")));

@@ -4,30 +4,11 @@ using VaultMesh.Core.Errors;
 namespace VaultMesh.Core.Merkle;
 
 /// <summary>
-/// Lower-case hex formatting and strict parsing for Merkle hashes and hex-encoded leaves. Internal so it
-/// can be folded into the shared digest type later without changing public API.
+/// Strict parsing of Merkle hashes and hex-encoded leaves, with errors that name the input (formatting is
+/// <see cref="Digests.LowerHex"/>).
 /// </summary>
 internal static class Hex
 {
-    private const string Digits = "0123456789abcdef";
-
-    /// <summary>Formats bytes as lower-case hex without allocating anything but the result.</summary>
-    public static string ToLower(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.IsEmpty)
-        {
-            return string.Empty;
-        }
-        char[]? rented = null;
-        Span<char> chars = bytes.Length <= 128 ? stackalloc char[bytes.Length * 2] : (rented = new char[bytes.Length * 2]);
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            chars[2 * i] = Digits[bytes[i] >> 4];
-            chars[(2 * i) + 1] = Digits[bytes[i] & 0xF];
-        }
-        return new string(chars[..(bytes.Length * 2)]);
-    }
-
     /// <summary>
     /// Parses a 32-byte hash written as 64 hex digits (either case), optionally prefixed by <c>0x</c> or
     /// <c>sha256:</c> as receipts and memories write them, into <paramref name="destination"/>.

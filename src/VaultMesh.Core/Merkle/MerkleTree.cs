@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Digests;
 
 namespace VaultMesh.Core.Merkle;
 
@@ -26,7 +27,7 @@ public sealed class MerkleTree
         _leafHashes = leafHashes;
         Size = size;
         _root = ComputeRoot(leafHashes, size, cancellationToken);
-        Root = Hex.ToLower(_root);
+        Root = LowerHex.Format(_root);
     }
 
     /// <summary>The largest number of leaves a tree can hold (its leaf hashes fill one array).</summary>
@@ -160,19 +161,19 @@ public sealed class MerkleTree
             var k = LargestPowerOfTwoBelow(n);
             if (m < k)
             {
-                path.Add(Hex.ToLower(Subtree(levels, lo + k, lo + n)));
+                path.Add(LowerHex.Format(Subtree(levels, lo + k, lo + n)));
                 n = k;
             }
             else
             {
-                path.Add(Hex.ToLower(Subtree(levels, lo, lo + k)));
+                path.Add(LowerHex.Format(Subtree(levels, lo, lo + k)));
                 lo += k;
                 m -= k;
                 n -= k;
             }
         }
         path.Reverse();
-        return new InclusionProof(index, Size, Hex.ToLower(_leafHashes.AsSpan((int)index * H, H)), path.AsReadOnly(), Root);
+        return new InclusionProof(index, Size, LowerHex.Format(_leafHashes.AsSpan((int)index * H, H)), path.AsReadOnly(), Root);
     }
 
     /// <summary>
@@ -194,12 +195,12 @@ public sealed class MerkleTree
                 var k = LargestPowerOfTwoBelow(n);
                 if (m <= k)
                 {
-                    path.Add(Hex.ToLower(Subtree(levels, lo + k, lo + n)));
+                    path.Add(LowerHex.Format(Subtree(levels, lo + k, lo + n)));
                     n = k;
                 }
                 else
                 {
-                    path.Add(Hex.ToLower(Subtree(levels, lo, lo + k)));
+                    path.Add(LowerHex.Format(Subtree(levels, lo, lo + k)));
                     lo += k;
                     m -= k;
                     n -= k;
@@ -208,11 +209,11 @@ public sealed class MerkleTree
             }
             if (!complete)
             {
-                path.Add(Hex.ToLower(Subtree(levels, lo, lo + n)));
+                path.Add(LowerHex.Format(Subtree(levels, lo, lo + n)));
             }
             path.Reverse();
         }
-        return new ConsistencyProof(firstSize, Size, Hex.ToLower(RootOfPrefix(firstSize)), Root, path.AsReadOnly());
+        return new ConsistencyProof(firstSize, Size, LowerHex.Format(RootOfPrefix(firstSize)), Root, path.AsReadOnly());
     }
 
     /// <summary>MTH(D[0:<paramref name="size"/>]): the root this tree had when it held its first <paramref name="size"/> leaves.</summary>

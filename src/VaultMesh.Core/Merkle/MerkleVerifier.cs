@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Digests;
 
 namespace VaultMesh.Core.Merkle;
 
@@ -207,7 +208,7 @@ public static class MerkleVerifier
         if (!r.SequenceEqual(root))
         {
             return VerificationResult.Fail(Inclusion, "Root", 5,
-                $"the audit path leads to root {Hex.ToLower(r)}, not {Hex.ToLower(root)}", MerkleErrorIds.RootMismatch);
+                $"the audit path leads to root {LowerHex.Format(r)}, not {LowerHex.Format(root)}", MerkleErrorIds.RootMismatch);
         }
         return VerificationResult.Ok(Inclusion);
     }
@@ -234,13 +235,13 @@ public static class MerkleVerifier
                 if (!firstRoot.SequenceEqual(empty))
                 {
                     return VerificationResult.Fail(Consistency, "FirstRoot", null,
-                        $"FirstRoot {Hex.ToLower(firstRoot)} is not the empty tree's root {Hex.ToLower(empty)}", MerkleErrorIds.RootMismatch);
+                        $"FirstRoot {LowerHex.Format(firstRoot)} is not the empty tree's root {LowerHex.Format(empty)}", MerkleErrorIds.RootMismatch);
                 }
             }
             else if (!firstRoot.SequenceEqual(secondRoot))
             {
                 return VerificationResult.Fail(Consistency, "SecondRoot", null,
-                    $"the sizes are equal but SecondRoot {Hex.ToLower(secondRoot)} differs from FirstRoot {Hex.ToLower(firstRoot)}", MerkleErrorIds.RootMismatch);
+                    $"the sizes are equal but SecondRoot {LowerHex.Format(secondRoot)} differs from FirstRoot {LowerHex.Format(firstRoot)}", MerkleErrorIds.RootMismatch);
             }
             return VerificationResult.Ok(Consistency);
         }
@@ -302,12 +303,12 @@ public static class MerkleVerifier
         if (!fr.SequenceEqual(firstRoot))
         {
             return VerificationResult.Fail(Consistency, "FirstRoot", 7,
-                $"the path leads to first root {Hex.ToLower(fr)}, not {Hex.ToLower(firstRoot)}", MerkleErrorIds.RootMismatch);
+                $"the path leads to first root {LowerHex.Format(fr)}, not {LowerHex.Format(firstRoot)}", MerkleErrorIds.RootMismatch);
         }
         if (!sr.SequenceEqual(secondRoot))
         {
             return VerificationResult.Fail(Consistency, "SecondRoot", 7,
-                $"the path leads to second root {Hex.ToLower(sr)}, not {Hex.ToLower(secondRoot)}", MerkleErrorIds.RootMismatch);
+                $"the path leads to second root {LowerHex.Format(sr)}, not {LowerHex.Format(secondRoot)}", MerkleErrorIds.RootMismatch);
         }
         return VerificationResult.Ok(Consistency);
     }

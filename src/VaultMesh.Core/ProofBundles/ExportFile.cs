@@ -1,5 +1,6 @@
 using System.Text;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 
 namespace VaultMesh.Core.ProofBundles;
 
@@ -15,26 +16,18 @@ internal static class ExportFile
         {
             throw Exists(full, null);
         }
-        var temp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        bool written;
         try
         {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite);
-        }
-        catch (IOException ex) when (!overwrite && File.Exists(full))
-        {
-            throw Exists(full, ex);
+            written = AtomicFile.Write(full, bytes, overwrite);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new VaultMeshException("VmFileUnwritable", VmErrorKind.ResourceUnavailable, $"Cannot write '{full}': {ex.Message}", full, ex);
         }
-        finally
+        if (!written)
         {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
+            throw Exists(full, null);
         }
     }
 

@@ -240,7 +240,7 @@ public static partial class ProofBundleVerifier
             ? "the memory's fields reproduce the sealed leaf"
             : "the memory's fields do not reproduce the leaf the bundle says was sealed"));
 
-        var recomputedHash = Convert.ToHexString(MerkleHasher.HashLeaf(recomputedLeaf)).ToLowerInvariant();
+        var recomputedHash = Digests.LowerHex.Format(MerkleHasher.HashLeaf(recomputedLeaf));
         var hashOk = recomputedHash == leafHash;
         checks.Add(new MemoryCheck("leafHash", hashOk, hashOk
             ? "SHA-256(0x00 || leaf) equals the proof's leaf hash"
@@ -377,10 +377,10 @@ public static partial class ProofBundleVerifier
         public string? Timestamp(JsonElement obj, string name, string path)
         {
             var text = String(obj, name, path);
-            if (text is not null && !DateTimeOffset.TryParseExact(text, MemoryContent.TimestampFormat, CultureInfo.InvariantCulture,
+            if (text is not null && !DateTimeOffset.TryParseExact(text, UtcTimestamp.Pattern, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out _))
             {
-                Problem($"{path}/{name} \"{text}\" is not a UTC time in the form {MemoryContent.TimestampFormat}");
+                Problem($"{path}/{name} \"{text}\" is not a UTC time in the form {UtcTimestamp.Pattern}");
                 return null;
             }
             return text;

@@ -60,7 +60,7 @@ public static class ProofBundleWriter
                 ["batchId"] = batch.BatchId,
                 ["root"] = batch.Root,
                 ["size"] = batch.Size,
-                ["sealedAt"] = MemoryContent.FormatTimestamp(batch.SealedAt),
+                ["sealedAt"] = UtcTimestamp.Format(batch.SealedAt),
             },
             ["anchors"] = new JsonArray(anchors.Select(r => JsonNode.Parse(r.Json.GetRawText())).ToArray()),
         };
@@ -68,7 +68,7 @@ public static class ProofBundleWriter
 
         // Receipts were validated where they were read, under that caller's enforcement; here only
         // the memory and its proof are in question.
-        var check = ProofBundleVerifier.Verify(text, validator: anchors.Count > 0 ? new ReceiptValidator(new ReceiptValidatorOptions { Enforce = false }) : null);
+        var check = ProofBundleVerifier.Verify(text, validator: anchors.Count > 0 ? ReceiptValidator.Unenforced : null);
         if (!check.Valid)
         {
             throw new VaultMeshException("VmProofBundleInvalid", VmErrorKind.SecurityError,
@@ -106,7 +106,7 @@ public static class ProofBundleWriter
             ["type"] = m.Type,
             ["component"] = m.Component,
             ["version"] = m.Version,
-            ["timestamp"] = MemoryContent.FormatTimestamp(m.Timestamp),
+            ["timestamp"] = UtcTimestamp.Format(m.Timestamp),
             ["payload"] = JsonNode.Parse(m.Payload),
             ["tags"] = new JsonArray(m.Tags.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
         };

@@ -29,6 +29,15 @@ public sealed class ReceiptValidator
     private readonly EvaluationOptions _evaluation;
     private readonly Dictionary<string, JsonNode> _schemaNodes;
 
+    private static readonly Lazy<ReceiptValidator> LazyUnenforced = new(() => new ReceiptValidator(new ReceiptValidatorOptions { Enforce = false }));
+
+    /// <summary>
+    /// A shared validator without VERIFY_ENFORCE's finality rule, for receipts that are built, stored or
+    /// re-read by VaultMesh itself: a submitted, not yet final receipt is a legitimate state there;
+    /// enforcement applies where receipts are judged. Immutable, so one instance serves every caller.
+    /// </summary>
+    public static ReceiptValidator Unenforced => LazyUnenforced.Value;
+
     /// <summary>Builds the schemas once for this validator.</summary>
     /// <param name="options">Settings; the default enforces verification.</param>
     public ReceiptValidator(ReceiptValidatorOptions? options = null)

@@ -65,7 +65,7 @@ public static class BatchManifestExporter
         {
             ["version"] = "1",
             ["batchId"] = batch.BatchId,
-            ["createdAt"] = MemoryContent.FormatTimestamp(batch.SealedAt),
+            ["createdAt"] = UtcTimestamp.Format(batch.SealedAt),
         };
         if (!string.IsNullOrEmpty(submittedBy))
         {

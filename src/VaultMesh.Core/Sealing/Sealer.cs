@@ -70,7 +70,7 @@ public sealed class Sealer
         progress?.Report(new SealProgress("Hashing leaves", 0, leaves.Count));
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
         var batchId = BatchRecord.DeriveId(tree.Root, tree.Size);
-        var sealedAt = MemoryContent.FormatTimestamp(_time.GetUtcNow());
+        var sealedAt = UtcTimestamp.Format(_time.GetUtcNow());
         using (var insert = _store.Command("""
             INSERT INTO batches (batch_id, number, root, size, sealed_at, first_seq, last_seq)
             VALUES ($id, (SELECT coalesce(max(number), 0) + 1 FROM batches), $root, $size, $sealed_at, $first, $last)
@@ -111,6 +111,13 @@ public sealed class Sealer
 
     /// <summary>The batch with this id, or null.</summary>
     public BatchRecord? GetBatch(string batchId) => Find(batchId, null);
+
+    /// <summary>Number of sealed batches.</summary>
+    public long CountBatches()
+    {
+        using var command = _store.Command("SELECT count(*) FROM batches");
+        return (long)command.ExecuteScalar()!;
+    }
 
     /// <summary>All batches, newest first (or oldest first).</summary>
     public IEnumerable<BatchRecord> GetBatches(bool ascending = false)
@@ -161,5 +168,5 @@ public sealed class Sealer
     }
 
     private static BatchRecord Read(SqliteDataReader r) => new(
-        r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), MemoryContent.ParseTimestamp(r.GetString(4)), r.GetInt64(5), r.GetInt64(6));
+        r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), UtcTimestamp.Parse(r.GetString(4)), r.GetInt64(5), r.GetInt64(6));
 }

@@ -25,12 +25,12 @@ public static class StatusService
         {
             using var store = VaultStore.Open(dataDirectory);
             var (total, pending) = new MemoryStore(store).Count();
-            var batches = new Sealer(store).GetBatches().ToList();
-            var last = batches.FirstOrDefault();
+            var sealer = new Sealer(store);
+            var last = sealer.GetBatches().FirstOrDefault();
             var anchors = new AnchorStore(store).Query().ToList();
             var final = anchors.Count(a => a.Final);
-            var dead = anchors.Count(a => a.Status is "failed" or "reorged");
-            return new StoreSummary("ok", total, pending, batches.Count, last?.BatchId, last?.SealedAt,
+            var dead = anchors.Count(a => a.Eligibility == Conflicts.ReceiptEligibility.Ineligible);
+            return new StoreSummary("ok", total, pending, sealer.CountBatches(), last?.BatchId, last?.SealedAt,
                 new AnchorSummary(anchors.Count, final, anchors.Count - final - dead, dead));
         }
         catch (VaultMeshException ex)

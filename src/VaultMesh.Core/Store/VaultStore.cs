@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 
 namespace VaultMesh.Core.Store;
 
@@ -33,14 +34,7 @@ public sealed class VaultStore : IDisposable
         var path = System.IO.Path.Combine(dataDirectory, FileName);
         try
         {
-            if (!OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-            else
-            {
-                Directory.CreateDirectory(dataDirectory);
-            }
+            PrivateDirectory.Ensure(dataDirectory);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

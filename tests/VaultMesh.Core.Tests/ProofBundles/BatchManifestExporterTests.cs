@@ -5,6 +5,7 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Sealing;
+using VaultMesh.Core;
 
 namespace VaultMesh.Core.Tests.ProofBundles;
 
@@ -34,7 +35,7 @@ public sealed class BatchManifestExporterTests : IDisposable
         var manifest = ReceiptReader.ReadFile(path).Manifest!;
         Assert.Equal(_s.Batch.BatchId, manifest.BatchId);
         Assert.Equal("ops", manifest.SubmittedBy);
-        Assert.Equal(Memory.MemoryContent.FormatTimestamp(_s.Batch.SealedAt), manifest.CreatedAt);
+        Assert.Equal(UtcTimestamp.Format(_s.Batch.SealedAt), manifest.CreatedAt);
         var metadata = JsonNode.Parse(manifest.Metadata!.Value.GetRawText())!;
         Assert.Equal(_s.Root.To0x(), (string?)metadata["root"]);
         Assert.Equal(7, (long)metadata["size"]!);

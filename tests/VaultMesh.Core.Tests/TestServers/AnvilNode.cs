@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using VaultMesh.Core.Anchoring.Evm;
+using VaultMesh.TestServers;
 
 namespace VaultMesh.Core.Tests.TestServers;
 
@@ -75,7 +76,7 @@ public sealed partial class AnvilNode : IAsyncDisposable
         for (var attempt = 0; attempt < StartAttempts; attempt++)
         {
             // Another process may take the port between probe and bind: then Anvil exits and we retry.
-            var port = FreePort();
+            var port = LoopbackPort.Next();
             var output = new StringBuilder();
             var start = new ProcessStartInfo(binary)
             {
@@ -231,14 +232,6 @@ public sealed partial class AnvilNode : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     // Anvil prints "Private Keys" then "(0) 0x<64 hex>"; account lines carry 40-digit addresses.
     [GeneratedRegex(@"^\(0\) (0x[0-9a-fA-F]{64})\s*$", RegexOptions.Multiline)]

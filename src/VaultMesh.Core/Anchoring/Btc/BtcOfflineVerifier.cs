@@ -133,7 +133,7 @@ public static class BtcOfflineVerifier
         {
             if (NullDataPayload(output.ScriptPubKey) is { } data)
             {
-                found.Add(Convert.ToHexString(data).ToLowerInvariant());
+                found.Add(LowerHex.Format(data));
                 match |= data.AsSpan().SequenceEqual(payload);
             }
         }
@@ -141,7 +141,7 @@ public static class BtcOfflineVerifier
         {
             var seen = found.Count == 0 ? "no OP_RETURN output" : "OP_RETURN payloads " + string.Join(", ", found);
             return BtcProofResult.Fail(BtcReasons.RootMismatch,
-                $"Transaction {txidText} carries {seen}; expected {Convert.ToHexString(payload).ToLowerInvariant()}.", txidText, blockHashText);
+                $"Transaction {txidText} carries {seen}; expected {LowerHex.Format(payload)}.", txidText, blockHashText);
         }
 
         var depth = 1L + evidence.FollowingHeaders.Count;

@@ -59,7 +59,7 @@ public sealed class BtcRail : IAnchorRail, IDisposable
     public async Task<Receipt> SubmitAsync(Sha256Digest root, CancellationToken cancellationToken)
     {
         var payload = BtcOfflineVerifier.AnchorPayload(root);
-        var payloadHex = Convert.ToHexString(payload).ToLowerInvariant();
+        var payloadHex = LowerHex.Format(payload);
         var created = Text(await _wallet.CallAsync("createrawtransaction",
             [new JsonArray(), new JsonArray(new JsonObject { ["data"] = payloadHex })], cancellationToken).ConfigureAwait(false), "createrawtransaction");
         var funded = Member(await _wallet.CallAsync("fundrawtransaction", [created], cancellationToken).ConfigureAwait(false), "fundrawtransaction", "hex");
@@ -137,7 +137,7 @@ public sealed class BtcRail : IAnchorRail, IDisposable
         if (!tx.Outputs.Any(o => BtcOfflineVerifier.NullDataPayload(o.ScriptPubKey) is { } data && data.AsSpan().SequenceEqual(payload)))
         {
             return Failed(receipt, now, BtcReasons.RootMismatch,
-                $"Transaction {txid} has no OP_RETURN output carrying exactly {Convert.ToHexString(payload).ToLowerInvariant()}.");
+                $"Transaction {txid} has no OP_RETURN output carrying exactly {LowerHex.Format(payload)}.");
         }
         var confirmations = info!["confirmations"] is null ? 0 : Integer(info["confirmations"], "getrawtransaction");
         var blockHash = info["blockhash"] is null ? null : Text(info["blockhash"], "getrawtransaction");

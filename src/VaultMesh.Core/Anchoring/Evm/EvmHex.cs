@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using VaultMesh.Core.Digests;
 
 namespace VaultMesh.Core.Anchoring.Evm;
 
@@ -42,7 +43,7 @@ internal static class EvmHex
         return true;
     }
 
-    public static string Data(ReadOnlySpan<byte> bytes) => "0x" + Convert.ToHexString(bytes).ToLowerInvariant();
+    public static string Data(ReadOnlySpan<byte> bytes) => "0x" + LowerHex.Format(bytes);
 
     public static bool TryParseData(string? text, out byte[] bytes)
     {

@@ -43,8 +43,6 @@ public sealed class EvmRail : IAnchorRail, IDisposable
 
     private readonly HttpClient? _ownedHttp;
     private readonly TimeProvider _time;
-    private readonly Lazy<ReceiptValidator> _validator =
-        new(() => new ReceiptValidator(new ReceiptValidatorOptions { Enforce = false }), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Creates the rail.</summary>
     /// <param name="options">Settings.</param>
@@ -358,9 +356,9 @@ public sealed class EvmRail : IAnchorRail, IDisposable
                 evidence["mode"] = CalldataMode;
             }
             json["blockNumber"] = block.Number;
-            json["anchorTs"] = ReceiptBuilder.FormatInstant(block.Timestamp);
+            json["anchorTs"] = UtcTimestamp.Format(block.Timestamp);
         }
-        return ReceiptReader.Read(json.ToJsonString(), receipt.Source, _validator.Value).Receipt!;
+        return ReceiptReader.Read(json.ToJsonString(), receipt.Source, ReceiptValidator.Unenforced).Receipt!;
     }
 
     private static AnchorCheck Failed(Receipt receipt, DateTimeOffset now, string reason, string detail) =>

@@ -71,7 +71,7 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         var nonce = NewNonce();
         var request = Rfc3161TimestampRequest.CreateFromData(root.ToArray(), HashAlgorithmName.SHA256,
             Options.PolicyOid is null ? null : new Oid(Options.PolicyOid), nonce, Options.RequestCertificates);
-        var nonceHex = Convert.ToHexString(request.GetNonce()!.Value.Span).ToLowerInvariant();
+        var nonceHex = LowerHex.Format(request.GetNonce()!.Value.Span);
         var responseBytes = await PostAsync(request.Encode(), cancellationToken).ConfigureAwait(false);
 
         var response = TsaResponse.TryParse(responseBytes)
@@ -128,7 +128,7 @@ public sealed class TsaRail : IAnchorRail, IDisposable
             ["tsaUrl"] = Options.Url.ToString(),
             ["policyOid"] = facts.PolicyOid,
             ["serial"] = facts.SerialHex,
-            ["genTime"] = ReceiptBuilder.FormatInstant(facts.GenTime),
+            ["genTime"] = UtcTimestamp.Format(facts.GenTime),
             ["nonce"] = nonceHex,
             ["hashAlgorithm"] = "sha256",
         };
@@ -245,12 +245,12 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         // Receipts carry milliseconds; a genTime may be finer, so agreement is to within a second.
         if (receipt.AnchorInstant is not { } anchor || (anchor - facts.GenTime).Duration() >= TimeSpan.FromSeconds(1))
         {
-            return $"anchorTs '{receipt.AnchorTs}' is not the token's genTime {ReceiptBuilder.FormatInstant(facts.GenTime)}.";
+            return $"anchorTs '{receipt.AnchorTs}' is not the token's genTime {UtcTimestamp.Format(facts.GenTime)}.";
         }
         if (Text(evidence, "genTime") is { } genText
             && (!Schemas.Rfc3339DateTime.TryParse(genText, out var gen, out _) || gen is not { } genInstant || (genInstant - facts.GenTime).Duration() >= TimeSpan.FromSeconds(1)))
         {
-            return $"evidence.genTime '{genText}' is not the token's genTime {ReceiptBuilder.FormatInstant(facts.GenTime)}.";
+            return $"evidence.genTime '{genText}' is not the token's genTime {UtcTimestamp.Format(facts.GenTime)}.";
         }
         return null;
     }

@@ -73,10 +73,10 @@ internal static class TsaTokenVerifier
         var info = token.TokenInfo;
         var nonce = info.GetNonce();
         return new TsaTokenFacts(
-            Convert.ToHexString(info.GetSerialNumber().Span).ToLowerInvariant(),
+            LowerHex.Format(info.GetSerialNumber().Span),
             info.Timestamp,
             info.PolicyId.Value ?? string.Empty,
-            nonce is { } n ? Convert.ToHexString(n.Span).ToLowerInvariant() : null,
+            nonce is { } n ? LowerHex.Format(n.Span) : null,
             info.HashAlgorithmId.Value ?? string.Empty);
     }
 
@@ -94,7 +94,7 @@ internal static class TsaTokenVerifier
         return actual.SequenceEqual(expected)
             ? new TsaVerdict(null, "imprint matches")
             : TsaVerdict.Fail(TsaReason.ImprintMismatch,
-                $"The token timestamps {Convert.ToHexString(actual).ToLowerInvariant()}, not SHA-256 of root {root.To0x()} ({Convert.ToHexString(expected).ToLowerInvariant()}).");
+                $"The token timestamps {LowerHex.Format(actual)}, not SHA-256 of root {root.To0x()} ({LowerHex.Format(expected)}).");
     }
 
     /// <summary>Checks that the token carries exactly the expected nonce (lower-case hex of the DER integer's bytes).</summary>
@@ -161,7 +161,7 @@ internal static class TsaTokenVerifier
             return TsaVerdict.Fail(TsaReason.TokenInvalid, "System.Security.Cryptography.Pkcs refuses the token's signature for this root.");
         }
         return new TsaVerdict(null,
-            $"Token {Facts(token).SerialHex} of {ReceiptBuilder.FormatInstant(info.Timestamp)} signed by {certificate.Subject}, chained at genTime to {chain.Detail}.");
+            $"Token {Facts(token).SerialHex} of {UtcTimestamp.Format(info.Timestamp)} signed by {certificate.Subject}, chained at genTime to {chain.Detail}.");
     }
 
     private static TsaVerdict CheckEssBinding(SignerInfo signer, X509Certificate2 certificate)
@@ -225,7 +225,7 @@ internal static class TsaTokenVerifier
             var actual = CertificateHash(certificate, algorithm);
             if (!certHash.AsSpan().SequenceEqual(actual))
             {
-                return $"{label} names a certificate with {algorithm.Name} hash {Convert.ToHexString(certHash).ToLowerInvariant()}, but the signer {certificate.Subject} hashes to {Convert.ToHexString(actual).ToLowerInvariant()}.";
+                return $"{label} names a certificate with {algorithm.Name} hash {LowerHex.Format(certHash)}, but the signer {certificate.Subject} hashes to {LowerHex.Format(actual)}.";
             }
             if (id.HasData)
             {
@@ -320,6 +320,6 @@ internal static class TsaTokenVerifier
                 $"The signer {certificate.Subject} does not chain to a pinned root (ends at {top?.Subject ?? "nothing"}): {statuses}");
         }
         return TsaVerdict.Fail(TsaReason.ChainInvalid,
-            $"The chain of {certificate.Subject} is not valid at genTime {ReceiptBuilder.FormatInstant(genTime)}: {flags}; {statuses}");
+            $"The chain of {certificate.Subject} is not valid at genTime {UtcTimestamp.Format(genTime)}: {flags}; {statuses}");
     }
 }

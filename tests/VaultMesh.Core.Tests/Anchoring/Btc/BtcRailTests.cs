@@ -8,6 +8,7 @@ using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
+using VaultMesh.TestServers;
 
 namespace VaultMesh.Core.Tests.Anchoring.Btc;
 
@@ -248,7 +249,7 @@ public sealed class BtcRailTests : IDisposable
     [Fact]
     public async Task An_unreachable_node_is_VmBtcUnavailable()
     {
-        var port = BtcRpcDouble.FreePort();
+        var port = LoopbackPort.Next();
         using var rail = Rail(url: new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")));
         var e = await Assert.ThrowsAsync<VaultMeshException>(() => rail.SubmitAsync(Root, CancellationToken.None));
         Assert.Equal(BtcErrorIds.Unavailable, e.ErrorId);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using NBitcoin;
+using VaultMesh.TestServers;
 
 namespace VaultMesh.Core.Tests.Anchoring.Btc;
 
@@ -25,7 +26,7 @@ internal sealed class BtcRpcDouble : IDisposable
     public BtcRpcDouble(string user, string password)
     {
         _expectedAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
-        Port = FreePort();
+        Port = LoopbackPort.Next();
         _listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/"));
         _listener.Start();
         _loop = Task.Run(ServeAsync);
@@ -76,12 +77,6 @@ internal sealed class BtcRpcDouble : IDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private async Task ServeAsync()
     {

@@ -10,6 +10,7 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.TestTsa;
+using VaultMesh.TestServers;
 
 namespace VaultMesh.Core.Tests.Anchoring.Tsa;
 
@@ -256,7 +257,7 @@ public sealed class TsaRailTests : IClassFixture<TsaFixture>
     [Fact]
     public async Task An_unreachable_TSA_is_unavailable_and_named()
     {
-        using var rail = Rail(new Uri($"http://127.0.0.1:{TestTsaServer.FreePort()}/"));
+        using var rail = Rail(new Uri($"http://127.0.0.1:{LoopbackPort.Next()}/"));
         var e = await SubmitFails(rail, TsaException.UnavailableErrorId, TsaReason.Unreachable);
         Assert.Equal(VmErrorKind.ResourceUnavailable, e.Kind);
     }
