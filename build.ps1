@@ -7,10 +7,13 @@
     Build      compiles the solution.
     Stage      publishes the module into output/VaultMesh/<version>/ from an explicit file list.
     Test       runs xunit, then Pester in a fresh pwsh against the staged module, and ends with
-               the line "N passed, N failed, N skipped"; exits non-zero on any failure.
+               the line "N passed, N failed, N skipped"; exits non-zero on any failure. With
+               -Repeat N it runs both suites N times and lists every test that failed in any run.
     Demo       the main job: runs the demo on the embedded default.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Test
+.EXAMPLE
+    dotnet pwsh -NoProfile -File build.ps1 -Task Test -Repeat 5     # list every test that failed in any of 5 runs
 #>
 [CmdletBinding()]
 param(
@@ -18,7 +21,11 @@ param(
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Test: run both suites this many times and list every test that failed in any run.
+    [ValidateRange(1, 1000)]
+    [int] $Repeat = 1
 )
 
 $ErrorActionPreference = 'Stop'
@@ -108,20 +115,34 @@ function Invoke-Stage {
 }
 
 function Invoke-Test {
-    Write-Step 'Test: xunit'
-    $results = Join-Path $Root 'output/test-results'
-    Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
-    New-Item -ItemType Directory -Force -Path $results | Out-Null
-    $xunit = Invoke-XunitRun -Project (Join-Path $Root 'tests/VaultMesh.Core.Tests/VaultMesh.Core.Tests.csproj') -Configuration $Configuration -ResultsDirectory $results
+    $runs = for ($run = 1; $run -le $Repeat; $run++) {
+        $label = if ($Repeat -gt 1) { " (run $run of $Repeat)" } else { '' }
+        Write-Step "Test: xunit$label"
+        $results = Join-Path $Root 'output/test-results'
+        Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
+        New-Item -ItemType Directory -Force -Path $results | Out-Null
+        $xunit = Invoke-XunitRun -Project (Join-Path $Root 'tests/VaultMesh.Core.Tests/VaultMesh.Core.Tests.csproj') -Configuration $Configuration -ResultsDirectory $results
 
-    Write-Step 'Test: Pester against the staged module'
-    $pester = Invoke-PesterRun -ModulePath (Join-Path $StageDir 'VaultMesh.psd1') -TestPath (Join-Path $Root 'tests/Pester') -ResultsDirectory $results
-
-    $passed = $xunit.Passed + $pester.Passed
-    $failed = $xunit.Failed + $pester.Failed
-    $skipped = $xunit.Skipped + $pester.Skipped
-    Write-Host ("xunit: {0} passed, {1} failed, {2} skipped; Pester: {3} passed, {4} failed, {5} skipped" -f `
-        $xunit.Passed, $xunit.Failed, $xunit.Skipped, $pester.Passed, $pester.Failed, $pester.Skipped)
+        Write-Step "Test: Pester against the staged module$label"
+        $pester = Invoke-PesterRun -ModulePath (Join-Path $StageDir 'VaultMesh.psd1') -TestPath (Join-Path $Root 'tests/Pester') -ResultsDirectory $results
+        Write-Host ("xunit: {0} passed, {1} failed, {2} skipped; Pester: {3} passed, {4} failed, {5} skipped" -f `
+            $xunit.Passed, $xunit.Failed, $xunit.Skipped, $pester.Passed, $pester.Failed, $pester.Skipped)
+        [pscustomobject]@{
+            Passed      = $xunit.Passed + $pester.Passed
+            Failed      = $xunit.Failed + $pester.Failed
+            Skipped     = $xunit.Skipped + $pester.Skipped
+            FailedTests = @($xunit.FailedTests) + @($pester.FailedTests)
+        }
+    }
+    $passed = ($runs | Measure-Object Passed -Sum).Sum
+    $failed = ($runs | Measure-Object Failed -Sum).Sum
+    $skipped = ($runs | Measure-Object Skipped -Sum).Sum
+    if ($Repeat -gt 1) {
+        Write-Step "Tests that failed in any of $Repeat runs"
+        $flaky = @(Get-FlakyTestReport -Runs $runs)
+        if ($flaky.Count -eq 0) { Write-Host "none: every run passed" } else { $flaky | Format-Table -AutoSize -Wrap | Out-Host }
+        Write-Host ("runs: " + (($runs | ForEach-Object { "$($_.Passed)/$($_.Failed)/$($_.Skipped)" }) -join ' ') + " (passed/failed/skipped); totals over all runs:")
+    }
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0) { exit 1 }
 }

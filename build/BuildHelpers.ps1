@@ -84,13 +84,14 @@ function Invoke-XunitRun {
     $file = Join-Path $ResultsDirectory $trx
     if (-not (Test-Path $file)) {
         Write-Warning "xunit produced no results (exit code $exit)."
-        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; FailedTests = @("xunit: the run itself (no results, exit code $exit)") }
     }
     [xml] $xml = Get-Content -Raw $file
     $c = $xml.TestRun.ResultSummary.Counters
     $failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
-    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 }
-    [pscustomobject]@{ Passed = [int]$c.passed; Failed = $failed; Skipped = [int]$c.notExecuted }
+    $names = @($xml.TestRun.Results.UnitTestResult | Where-Object { $_.outcome -ne 'Passed' -and $_.outcome -ne 'NotExecuted' } | ForEach-Object { "xunit: $($_.testName)" })
+    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1; $names += "xunit: the run itself (exit code $exit)" }
+    [pscustomobject]@{ Passed = [int]$c.passed; Failed = $failed; Skipped = [int]$c.notExecuted; FailedTests = $names }
 }
 
 function Get-PesterModulePath {
@@ -108,10 +109,23 @@ function Invoke-PesterRun {
     $exit = $LASTEXITCODE
     if (-not (Test-Path $resultFile)) {
         Write-Warning "Pester produced no results (exit code $exit)."
-        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; FailedTests = @("Pester: the run itself (no results, exit code $exit)") }
     }
     $r = Get-Content -Raw $resultFile | ConvertFrom-Json
     $failed = [int]$r.Failed
-    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 }
-    [pscustomobject]@{ Passed = [int]$r.Passed; Failed = $failed; Skipped = [int]$r.Skipped }
+    $names = @($r.FailedTests | ForEach-Object { "Pester: $_" })
+    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1; $names += "Pester: the run itself (exit code $exit)" }
+    [pscustomobject]@{ Passed = [int]$r.Passed; Failed = $failed; Skipped = [int]$r.Skipped; FailedTests = $names }
+}
+
+# Runs both suites -Repeat times and returns one row per test that failed at least once, with the
+# runs it failed in, so that a test failing one run in five shows up in one command.
+function Get-FlakyTestReport {
+    param([object[]] $Runs)
+    $Runs | ForEach-Object -Begin { $i = 0 } -Process {
+        $i++
+        foreach ($name in $_.FailedTests) { [pscustomobject]@{ Test = $name; Run = $i } }
+    } | Group-Object Test | ForEach-Object {
+        [pscustomobject]@{ FailedRuns = $_.Count; OfRuns = $Runs.Count; Runs = ($_.Group.Run -join ','); Test = $_.Name }
+    } | Sort-Object FailedRuns -Descending
 }

@@ -37,9 +37,11 @@ Describe 'Add-VmMemory, Get-VmMemory, Invoke-VmSeal, Test-VmMemory' {
     }
 
     It 'queries by each filter' {
-        Add-VmMemory -Type deployment -Component api -Version 1 -Tag release -Payload @{ note = 'Blue-Green rollout' } | Out-Null
-        Start-Sleep -Milliseconds 20
-        $mid = Get-Date
+        $first = Add-VmMemory -Type deployment -Component api -Version 1 -Tag release -Payload @{ note = 'Blue-Green rollout' }
+        # Timestamps have millisecond precision: $mid is the first instant after the first memory on
+        # that grid, and the clock is waited past it so the next memories carry later timestamps.
+        $mid = $first.Timestamp.AddMilliseconds(1)
+        while ([DateTimeOffset]::UtcNow -le $mid.AddMilliseconds(1)) { }
         Add-VmMemory -Type decision -Component db -Version 2 -Payload @{ note = 'freeze' } | Out-Null
         Add-VmMemory -Type deployment -Component api -Version 3 | Out-Null
         (Get-VmMemory).Version | Should -Be @('3', '2', '1')

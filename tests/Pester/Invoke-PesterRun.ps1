@@ -19,12 +19,18 @@ try {
 catch {
     # A crash of the runner itself counts as a failure; it must never read as a green run.
     Write-Host "Pester run failed: $_" -ForegroundColor Red
-    $result = [pscustomobject]@{ PassedCount = 0; SkippedCount = 0; NotRunCount = 0 }
+    $result = [pscustomobject]@{ PassedCount = 0; SkippedCount = 0; NotRunCount = 0; Failed = @(); FailedBlocks = @(); FailedContainers = @() }
     $failed = 1
 }
+$failedTests = @(
+    $result.Failed | ForEach-Object { $_.ExpandedPath }
+    $result.FailedBlocks | ForEach-Object { "$($_.ExpandedPath) (block)" }
+    $result.FailedContainers | ForEach-Object { "$($_.Item) (file)" }
+)
 [ordered]@{
-    Passed  = $result.PassedCount
-    Failed  = $failed
-    Skipped = $result.SkippedCount + $result.NotRunCount
+    Passed      = $result.PassedCount
+    Failed      = $failed
+    Skipped     = $result.SkippedCount + $result.NotRunCount
+    FailedTests = $failedTests
 } | ConvertTo-Json | Set-Content -LiteralPath $ResultFile
 exit ([int]($failed -gt 0))

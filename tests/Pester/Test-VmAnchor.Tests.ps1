@@ -83,6 +83,15 @@ Describe 'Anchoring on a real Anvil chain and a real OpenSSL TSA' {
     }
 
     It 'does not re-anchor while ANCHOR_WRITE_ENABLED is off, and says why' {
+        # The re-anchor before this may still be pending, and a pending transaction survives a reorg
+        # (it is mined into the new chain, which is right, not a reorg). Wait until it is mined and
+        # the anchor manager has recorded its block, so the reorg below removes a known block.
+        $live = Get-VmAnchor -Rail Evm | Where-Object Status -NE 'reorged'
+        $live | Should -HaveCount 1
+        $null = Wait-VmTestAnvilTransaction $script:anvil $live.TxRef
+        $observed = Update-VmAnchor
+        $script:verifications += $observed.Checked.Count
+        (Get-VmAnchor -Rail Evm | Where-Object Status -NE 'reorged').Receipt.BlockNumber | Should -BeGreaterThan 0
         Invoke-FullReorg
         $env:ANCHOR_WRITE_ENABLED = '0'
         try {

@@ -5,6 +5,7 @@
 #   $anvil.Url; $anvil.ProcessId; $anvil.DevKey      # account 0's key, read from Anvil's own output
 #   Invoke-VmTestAnvilRpc $anvil anvil_mine '0x3'    # mine three blocks
 #   Invoke-VmTestAnvilRpc $anvil anvil_reorg 3 @()   # replace the last three blocks
+#   Wait-VmTestAnvilTransaction $anvil $txHash       # until the transaction is mined; its block number
 #   Stop-VmTestAnvil $anvil                          # kills it and removes its log
 #
 # The binary is $env:VAULTMESH_ANVIL (set by build.ps1's Bootstrap) or the one Bootstrap installs
@@ -35,6 +36,30 @@ function Invoke-VmTestAnvilRpc {
     $answer = Invoke-RestMethod -Uri $Anvil.Url -Method Post -ContentType 'application/json' -Body $body -TimeoutSec $TimeoutSeconds
     if ($answer.PSObject.Properties['error'] -and $answer.error) { throw "$Method failed: $($answer.error.message)" }
     $answer.result
+}
+
+function Wait-VmTestAnvilTransaction {
+    <#
+    .SYNOPSIS
+        Waits until a transaction is mined (the node returns its receipt) and returns its block number.
+    .DESCRIPTION
+        Automine mines a sent transaction after the send returns, later under load. A transaction
+        still pending survives anvil_reorg and is mined into the new chain, so a test that means to
+        reorganise a transaction away waits for this first.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] [pscustomobject] $Anvil,
+        [Parameter(Mandatory, Position = 1)] [string] $TransactionHash,
+        [int] $TimeoutSeconds = 30
+    )
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $receipt = Invoke-VmTestAnvilRpc $Anvil eth_getTransactionReceipt $TransactionHash
+        if ($receipt -and $receipt.blockNumber) { return [Convert]::ToInt64($receipt.blockNumber.Substring(2), 16) }
+        Start-Sleep -Milliseconds 50
+    }
+    throw "Transaction $TransactionHash was not mined on $($Anvil.Url) within $TimeoutSeconds s."
 }
 
 function Start-VmTestAnvil {

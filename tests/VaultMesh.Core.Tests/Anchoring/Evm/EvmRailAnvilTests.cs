@@ -182,6 +182,65 @@ public sealed class EvmRailAnvilTests
     }
 
     [Fact]
+    public async Task A_transaction_still_pending_across_a_reorganisation_is_mined_into_the_new_chain_not_reorged()
+    {
+        using var rail = Rail(requiredDepth: 1);
+        await _node.MineAsync(3);
+        await _node.CallAsync("evm_setAutomine", JsonValue.Create(false));
+        Receipt receipt;
+        AnchorCheck afterReorg;
+        AnchorCheck mined;
+        try
+        {
+            receipt = await rail.SubmitAsync(NewRoot(), CancellationToken.None);
+            // The blocks below the pending transaction change; the transaction stays in the pool.
+            await _node.CallAsync("anvil_reorg", JsonValue.Create(3), new JsonArray());
+            afterReorg = await rail.VerifyAsync(receipt, CancellationToken.None);
+            await _node.CallAsync("evm_mine");
+            mined = await rail.VerifyAsync(afterReorg.Updated, CancellationToken.None);
+        }
+        finally
+        {
+            await _node.CallAsync("evm_setAutomine", JsonValue.Create(true));
+        }
+
+        Assert.Equal(ReceiptStatus.Submitted, receipt.Status);
+        Assert.Equal("unconfirmed", afterReorg.Reason);
+        Assert.Equal(ReceiptStatus.Submitted, afterReorg.Updated.Status);
+        Assert.True(mined.Valid, mined.Detail);
+        Assert.Equal(FinalityState.Finalized, mined.State);
+        var block = await _node.Rpc.GetBlockByNumberAsync(mined.Updated.BlockNumber, CancellationToken.None);
+        Assert.Equal(block!.Hash, Evidence(mined.Updated).GetProperty("blockHash").GetString());
+        AssertSchemaValid(mined.Updated);
+    }
+
+    [Fact]
+    public async Task A_transaction_mined_then_reorganised_away_before_it_was_observed_is_not_found()
+    {
+        using var rail = Rail(requiredDepth: 3);
+        await _node.CallAsync("evm_setAutomine", JsonValue.Create(false));
+        Receipt receipt;
+        try
+        {
+            receipt = await rail.SubmitAsync(NewRoot(), CancellationToken.None);
+            await _node.CallAsync("evm_mine");
+        }
+        finally
+        {
+            await _node.CallAsync("evm_setAutomine", JsonValue.Create(true));
+        }
+        Assert.Equal(0, receipt.BlockNumber);
+
+        // The receipt never recorded a block, so no block hash can show the reorg; the transaction
+        // is gone from the node, and the receipt fails so that the anchor manager anchors again.
+        await _node.CallAsync("anvil_reorg", JsonValue.Create(1), new JsonArray());
+        var check = await rail.VerifyAsync(receipt, CancellationToken.None);
+        Assert.False(check.Valid);
+        Assert.Equal("not-found", check.Reason);
+        Assert.Equal(ReceiptStatus.Failed, check.Updated.Status);
+    }
+
+    [Fact]
     public async Task A_reverted_calldata_transaction_fails_with_reverted()
     {
         var reverter = await _node.DeployAsync(EvmTestContracts.Creation(EvmTestContracts.RevertRuntime()));
