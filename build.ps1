@@ -73,6 +73,7 @@ function Invoke-Bootstrap {
         Install-DebianPackage @package
     }
     Install-Anvil -RepositoryRoot $Root
+    Install-SpawnLint -RepositoryRoot $Root
 }
 
 function Invoke-Build {

@@ -40,7 +40,8 @@ internal static class ConfigAuditChecks
     private static AuditCheckResult UnixPermissions(VaultMeshContext context)
     {
         var open = new List<string>();
-        foreach (var path in new[] { context.Paths.ConfigPath, context.DataDirectory, Path.Combine(context.DataDirectory, Store.VaultStore.FileName) })
+        // The database files inherit the umask; the owner-only data directory is what keeps them private.
+        foreach (var path in new[] { context.Paths.ConfigPath, context.DataDirectory })
         {
             if ((File.Exists(path) || Directory.Exists(path)) && (File.GetUnixFileMode(path) & GroupOrOther) != 0)
             {
