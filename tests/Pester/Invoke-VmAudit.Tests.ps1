@@ -34,7 +34,7 @@ Describe 'Invoke-VmAudit' {
     It 'passes every check on a healthy, anchored store, one object per check and a summary' {
         $report = Invoke-VmAudit -ErrorVariable failure
         $failure | Should -BeNullOrEmpty
-        $checks = $report | Where-Object { $_ -is [VaultMesh.Core.Audit.AuditCheckResult] }
+        $checks = $report | Where-Object { $_.GetType().FullName -eq 'VaultMesh.Core.Audit.AuditCheckResult' }
         $checks.Name | Should -Be @('store', 'batch-roots', 'receipts', 'pending-anchors', 'backlog', 'kill-switches', 'permissions', 'key-files', 'trust-bundle', 'rails', 'redis', 'metrics')
         $checks | Where-Object Status -NE 'pass' | Should -BeNullOrEmpty
         (Get-Check $checks 'receipts').Detail | Should -Match 'All 1 stored receipts'
@@ -65,8 +65,8 @@ Describe 'Invoke-VmAudit' {
     It 'fails receipts when a receipt and its recorded history are both forged: offline verification catches it' {
         Invoke-Sql @"
 DROP TRIGGER receipt_history_append_only_update;
-UPDATE receipts SET json = replace(json, '"anchorTs":"20', '"anchorTs":"19');
-UPDATE receipt_history SET json = replace(json, '"anchorTs":"20', '"anchorTs":"19');
+UPDATE receipts SET json = replace(replace(json, '"anchorTs":"20', '"anchorTs":"19'), '"rfc3161Ts":"20', '"rfc3161Ts":"19');
+UPDATE receipt_history SET json = replace(replace(json, '"anchorTs":"20', '"anchorTs":"19'), '"rfc3161Ts":"20', '"rfc3161Ts":"19');
 "@
         $check = Get-Check (Invoke-VmAudit -ErrorAction SilentlyContinue) 'receipts'
         $check.Status | Should -Be 'fail'
@@ -108,7 +108,7 @@ UPDATE receipt_history SET json = replace(json, '"anchorTs":"20', '"anchorTs":"1
 
     It 'runs only the checks -Check names, by name or position' {
         $report = Invoke-VmAudit -Check store, receipts
-        ($report | Where-Object { $_ -is [VaultMesh.Core.Audit.AuditCheckResult] }).Name | Should -Be @('store', 'receipts')
+        ($report | Where-Object { $_.GetType().FullName -eq 'VaultMesh.Core.Audit.AuditCheckResult' }).Name | Should -Be @('store', 'receipts')
         (Invoke-VmAudit kill-switches)[0].Name | Should -Be 'kill-switches'
         (Invoke-VmAudit kill-switches)[-1].Checks | Should -Be 1
     }
