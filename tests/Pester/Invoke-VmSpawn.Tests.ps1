@@ -99,7 +99,7 @@ Describe 'Invoke-VmSpawn' {
         $memory.Id | Should -Be $spawn.MemoryId
         $memory.ArtifactHash | Should -Be $spawn.TreeHash
         (Get-Content -Raw (Join-Path $spawn.Path 'vaultmesh.spawn.json') | ConvertFrom-Json).memoryId | Should -Be $memory.Id
-        Get-VmTimeline | Where-Object { $_.Component -eq 'billing' } | Should -Not -BeNullOrEmpty
+        (Get-VmTimeline | Where-Object { $_.Id -eq $memory.Id }).Summary | Should -Match 'billing'
     }
 
     It 'gives a tree hash that sha256sum reproduces' {
@@ -148,17 +148,31 @@ Describe 'Invoke-VmSpawn' {
     }
 
     It 'removes everything it wrote when a template file fails part-way' {
+        # The overlay needs src/x to be a folder, the base made it a file: the write fails after
+        # the base files are written.
         $templates = Join-Path $env:VAULTMESH_HOME 'templates'
-        New-Item -ItemType Directory -Force -Path (Join-Path $templates 'worker/src') | Out-Null
+        New-Item -ItemType Directory -Force -Path (Join-Path $templates 'worker/src'), (Join-Path $templates 'mcp/src/x') | Out-Null
         Set-Content -LiteralPath (Join-Path $templates 'worker/README.md') -Value '# __NAME__'
-        Set-Content -LiteralPath (Join-Path $templates 'worker/src/a.txt') -Value 'first'
-        # A dangling link: listed as a file, unreadable when its turn comes.
-        New-Item -ItemType SymbolicLink -Path (Join-Path $templates 'worker/src/z-broken.txt') -Target (Join-Path $templates 'missing') | Out-Null
+        Set-Content -LiteralPath (Join-Path $templates 'worker/src/x') -Value 'a file'
+        Set-Content -LiteralPath (Join-Path $templates 'mcp/src/x/y.txt') -Value 'needs a folder'
         Set-VmConfiguration -Setting @{ 'spawn.templates' = $templates }
         $root = New-SpawnRoot
-        { Invoke-VmSpawn half -Type worker -Destination $root -ErrorAction Stop } | Should -Throw -ErrorId "VmSpawnFailed,$script:Cmd"
+        { Invoke-VmSpawn half -Type worker -WithMcp -Destination $root -ErrorAction Stop } | Should -Throw -ErrorId "VmSpawnFailed,$script:Cmd"
         $root | Should -Not -Exist
         Get-VmMemory -Type spawn | Should -BeNullOrEmpty
+    }
+
+    It 'restores the replaced component when a -Force spawn fails part-way' {
+        $templates = Join-Path $env:VAULTMESH_HOME 'templates'
+        New-Item -ItemType Directory -Force -Path (Join-Path $templates 'worker/src'), (Join-Path $templates 'mcp/src/x') | Out-Null
+        Set-Content -LiteralPath (Join-Path $templates 'worker/src/x') -Value 'a file'
+        Set-Content -LiteralPath (Join-Path $templates 'mcp/src/x/y.txt') -Value 'needs a folder'
+        Set-VmConfiguration -Setting @{ 'spawn.templates' = $templates }
+        $root = New-SpawnRoot
+        $before = Invoke-VmSpawn keep -Type worker -Destination $root
+        { Invoke-VmSpawn keep -Type worker -WithMcp -Force -Destination $root -ErrorAction Stop } | Should -Throw -ErrorId "VmSpawnFailed,$script:Cmd"
+        (Get-VmSpawn keep -Root $root).TreeHash | Should -Be $before.TreeHash
+        @(Get-ChildItem -Force $root).Name | Should -Be @('keep')
     }
 
     It 'uses a profile template folder for a new type' {

@@ -91,8 +91,20 @@ public sealed class SpawnTemplates
                 $"No template folder provides the '{overlay}' overlay.", overlay);
             folders.Add(found.Folder);
         }
-        var version = builtIn ? "builtin-" + VersionInfo.Product : "custom-" + TreeHash.Compute(folder).ToHex()[..12];
-        return (folders, version);
+        return (folders, builtIn ? "builtin-" + VersionInfo.Product : "custom-" + CustomVersion(folder));
+    }
+
+    private static string CustomVersion(string folder)
+    {
+        try
+        {
+            return TreeHash.Compute(folder).ToHex()[..12];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new VaultMeshException(SpawnErrorIds.TemplateMissing, VmErrorKind.ResourceUnavailable,
+                $"Template folder '{folder}' cannot be read: {ex.Message}", folder, ex);
+        }
     }
 
     private (string Folder, bool BuiltIn)? Find(string name)
