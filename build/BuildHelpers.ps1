@@ -20,10 +20,12 @@ function Get-RequiredDebianPackage {
     # openssl: the test TSA (`openssl ts -reply`) used by xunit, Pester and the demo.
     # jq: the legacy shims (ops/bin/remembrancer, ops/bin/health-check) read vm's JSON with it.
     # sqlite3: the audit tests tamper with a store file directly, as an attacker would.
+    # shellcheck: the tests lint the shell scripts under ops/.
     @(
         @{ Package = 'openssl'; Command = 'openssl' }
         @{ Package = 'jq'; Command = 'jq' }
         @{ Package = 'sqlite3'; Command = 'sqlite3' }
+        @{ Package = 'shellcheck'; Command = 'shellcheck' }
     )
 }
 

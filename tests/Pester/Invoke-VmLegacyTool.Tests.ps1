@@ -66,6 +66,13 @@ Describe 'Invoke-VmLegacyTool' {
     }
 }
 
+Describe 'The legacy shims' {
+    It 'are shellcheck-clean' {
+        $out = & shellcheck $script:Shim $script:HealthCheck 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $out
+    }
+}
+
 Describe 'The legacy shims against a store made by the module' {
     BeforeAll {
         $env:VAULTMESH_HOME = New-VmTestHome
