@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace __PASCAL__;
 
-/// <summary>The __NAME__ command line: exit 0 ok, 1 the command failed, 2 usage error.</summary>
+/// <summary>The __NAME__ command line: exit 0 ok, 2 usage error.</summary>
 public static class ToolApp
 {
     /// <summary>Runs one command line and returns the exit code.</summary>
