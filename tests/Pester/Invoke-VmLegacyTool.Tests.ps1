@@ -42,6 +42,16 @@ Describe 'Invoke-VmLegacyTool' {
         finally { Pop-Location }
     }
 
+    It 'binds the tool name from pipeline objects' {
+        Push-Location $script:Work
+        try {
+            $result = [pscustomobject]@{ Name = 'health-check' } | Invoke-VmLegacyTool -ErrorAction SilentlyContinue
+            $result.ExitCode | Should -Be 127
+            $result.Command | Should -Be @('bash', 'ops/bin/health-check')
+        }
+        finally { Pop-Location }
+    }
+
     It 'fails an unknown tool name with VmLegacyToolUnknown' {
         { Invoke-VmLegacyTool rm -ErrorAction Stop } | Should -Throw -ErrorId "VmLegacyToolUnknown,$script:Cmd"
     }
