@@ -80,6 +80,7 @@ function Invoke-Bootstrap {
         Install-DebianPackage @package
     }
     Install-Anvil -RepositoryRoot $Root
+    Install-SpawnLint -RepositoryRoot $Root
 }
 
 function Invoke-Build {
@@ -110,6 +111,8 @@ function Invoke-Stage {
         New-Item -ItemType Directory -Force -Path (Join-Path $StageDir 'schemas') | Out-Null
         Copy-Item -LiteralPath $schema.FullName -Destination (Join-Path $StageDir 'schemas')
     }
+    # Spawn templates ship as plain folders (dotfiles included) beside the module.
+    Copy-Item -LiteralPath (Join-Path $Root 'templates') -Destination (Join-Path $StageDir 'templates') -Recurse -Force
     $null = Test-ModuleManifest -Path (Join-Path $StageDir 'VaultMesh.psd1')
     Write-Host "Staged VaultMesh $Version"
 }

@@ -18,8 +18,14 @@ function Invoke-Native {
 # Debian packages later capabilities need, each with the command that shows it is present.
 function Get-RequiredDebianPackage {
     # openssl: the test TSA (`openssl ts -reply`) used by xunit, Pester and the demo.
+    # jq: the legacy shims (ops/bin/remembrancer, ops/bin/health-check) read vm's JSON with it.
+    # sqlite3: the audit tests tamper with a store file directly, as an attacker would.
+    # shellcheck: the tests lint the shell scripts under ops/.
     @(
         @{ Package = 'openssl'; Command = 'openssl' }
+        @{ Package = 'jq'; Command = 'jq' }
+        @{ Package = 'sqlite3'; Command = 'sqlite3' }
+        @{ Package = 'shellcheck'; Command = 'shellcheck' }
     )
 }
 
@@ -74,6 +80,24 @@ function Install-Anvil {
     $mode = [IO.File]::GetUnixFileMode($anvil)
     if (($mode -band $execute) -ne $execute) { [IO.File]::SetUnixFileMode($anvil, $mode -bor $execute) }
     $env:VAULTMESH_ANVIL = $anvil
+}
+
+# The checkers of generated projects (tests/Pester/SpawnLint.mjs): HashiCorp's HCL parser (WASM),
+# a Dockerfile linter and a YAML parser, at pinned versions in the git-ignored tools/spawn-lint.
+$SpawnLintPackages = @('@cdktf/hcl2json@0.21.0', 'dockerfile-utils@0.16.3', 'yaml@2.8.1')
+
+# Idempotent: installs the packages only when one is missing.
+function Install-SpawnLint {
+    param([string] $RepositoryRoot = (Split-Path $PSScriptRoot))
+    $prefix = Join-Path $RepositoryRoot 'tools/spawn-lint'
+    $missing = $SpawnLintPackages | Where-Object {
+        $name = $_.Substring(0, $_.LastIndexOf('@'))
+        -not (Test-Path -LiteralPath (Join-Path $prefix "node_modules/$name/package.json"))
+    }
+    if (-not $missing) { return }
+    Install-DebianPackage -Package npm -Command npm
+    New-Item -ItemType Directory -Force -Path $prefix | Out-Null
+    Invoke-Native npm install --prefix $prefix --no-save --no-audit --no-fund --loglevel=error @SpawnLintPackages
 }
 
 function Invoke-XunitRun {

@@ -42,6 +42,8 @@ public sealed record ArgumentSpec(string Name, string Parameter, bool Required, 
 /// <param name="Arguments">Positional arguments.</param>
 /// <param name="EnforcedCheck">When true, a <c>$false</c> result is a failure while VERIFY_ENFORCE is on.</param>
 /// <param name="Many">When true, <c>data</c> is always an array, even of one item.</param>
+/// <param name="Passthrough">When true, every word after the first argument is an argument too, dashes
+/// included (a legacy tool's own options).</param>
 public sealed record VerbSpec(
     string Domain,
     string Verb,
@@ -50,7 +52,8 @@ public sealed record VerbSpec(
     IReadOnlyList<OptionSpec> Options,
     IReadOnlyList<ArgumentSpec> Arguments,
     bool EnforcedCheck = false,
-    bool Many = false)
+    bool Many = false,
+    bool Passthrough = false)
 {
     /// <summary>The action name used in the JSON envelope.</summary>
     public string Action => $"{Domain}.{Verb}";
@@ -167,7 +170,7 @@ public static class CommandGrammar
                 new("all", "All", OptionKind.Flag, "Show every profile, not only the active one."),
             ], [], Many: true),
         ]),
-        new("audit", "Audit evidence: deterministic replay and receipt validation.", null,
+        new("audit", "Audit evidence: the health report, deterministic replay and receipt validation.", null,
         [
             // No EnforcedCheck: replay returns an object, and Invoke-VmReplay itself writes
             // VmReplayFailed when it fails under VERIFY_ENFORCE, which makes the envelope fail.
@@ -178,6 +181,11 @@ public static class CommandGrammar
             [
                 new("manifest", "Path", Required: true, Variadic: false, "The batch-manifest.v1 file."),
             ]),
+            new("audit", "report", "Invoke-VmAudit", "Run the operator health checks (store, batch roots, receipts, backlog, kill switches, permissions, keys, rails); exits 1 when one fails.",
+            [
+                new("check", "Check", OptionKind.List, "Only these checks (repeat or comma-separate).", "name"),
+                new("online", "Online", OptionKind.Flag, "Also check that the configured rails are reachable."),
+            ], [], Many: true),
             new("audit", "validate", "Test-VmReceipt", "Validate receipt.v1 and batch-manifest.v1 files against the frozen schemas and consistency rules.", [],
             [
                 new("file", "Path", Required: true, Variadic: true, "Receipt or manifest files."),
@@ -217,6 +225,39 @@ public static class CommandGrammar
             [
                 new("file", "Path", Required: true, Variadic: true, "Receipt or manifest files."),
             ], Many: true),
+        ]),
+        new("spawn", "Generate components (service, infra, tool) from templates and find them again.", "list",
+        [
+            new("spawn", "create", "Invoke-VmSpawn", "Generate a component into spawn.root (default <data>/services) and record it as a memory.",
+            [
+                new("type", "Type", OptionKind.Text, "Template type: service (default), infra, tool, or a profile template.", "type"),
+                new("with-mcp", "WithMcp", OptionKind.Flag, "Add an MCP server scaffold."),
+                new("with-mq", "WithMq", OptionKind.Text, "Add a message-queue client: rabbitmq or nats.", "kind"),
+                new("destination", "Destination", OptionKind.Text, "Folder to create the component in (default spawn.root).", "dir"),
+                new("force", "Force", OptionKind.Flag, "Replace an existing component folder."),
+            ],
+            [
+                new("name", "Name", Required: true, Variadic: false, "Component name (lower-case letters, digits, hyphens)."),
+            ]),
+            new("spawn", "list", "Get-VmSpawn", "List the components spawned under spawn.root.",
+            [
+                new("root", "Root", OptionKind.Text, "Folder to list (default spawn.root).", "dir"),
+            ], [], Many: true),
+            new("spawn", "describe", "Get-VmSpawn", "Describe one spawned component: manifest, files, whether it is intact.",
+            [
+                new("root", "Root", OptionKind.Text, "Folder to look in (default spawn.root).", "dir"),
+            ],
+            [
+                new("name", "Name", Required: true, Variadic: false, "Component name."),
+            ]),
+        ]),
+        new("legacy", "Run the upstream bash tools that runbooks still call.", "run",
+        [
+            new("legacy", "run", "Invoke-VmLegacyTool", "Run spawn.sh, remembrancer or health-check from the working directory: {command, exitCode, stdout, stderr}; 127 when missing.", [],
+            [
+                new("tool", "Name", Required: true, Variadic: false, "spawn.sh, remembrancer or health-check."),
+                new("args", "ArgumentList", Required: false, Variadic: true, "The tool's own arguments, passed as they are."),
+            ], Passthrough: true),
         ]),
         new("harbinger", "Intake of event files into memories.", "run",
         [

@@ -96,6 +96,7 @@ public static class CommandLineParser
                 continue;
             }
             positionals.Add(token);
+            endOfOptions |= verb.Passthrough;
         }
 
         if (help || domain is null)

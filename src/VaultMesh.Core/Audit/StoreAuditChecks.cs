@@ -1,0 +1,204 @@
+using Microsoft.Data.Sqlite;
+using VaultMesh.Core.Anchoring;
+using VaultMesh.Core.Conflicts;
+using VaultMesh.Core.Digests;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Harbinger;
+using VaultMesh.Core.Receipts;
+using VaultMesh.Core.Schemas;
+using VaultMesh.Core.Sealing;
+using VaultMesh.Core.Store;
+
+namespace VaultMesh.Core.Audit;
+
+/// <summary>The checks that read the store: integrity, batch roots, receipts, pending anchors, backlog.</summary>
+internal static class StoreAuditChecks
+{
+    public static AuditCheckResult Store(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, VaultStore.FileName);
+        if (!File.Exists(path))
+        {
+            return AuditCheckResult.Warned("store", $"No store at {path} yet.", "Record a memory (Add-VmMemory) to create it, or check the profile's data_dir.");
+        }
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            var version = Convert.ToInt64(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+            var integrity = new List<string>();
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "PRAGMA integrity_check;";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    integrity.Add(reader.GetString(0));
+                }
+            }
+            if (integrity is not ["ok"])
+            {
+                return AuditCheckResult.Failed("store", $"PRAGMA integrity_check of {path}: {string.Join("; ", integrity.Take(5))}",
+                    "Restore the store from a backup; export what still verifies first (Export-VmProofBundle).");
+            }
+            if (version > VaultStore.CurrentSchemaVersion)
+            {
+                return AuditCheckResult.Failed("store", $"{path} has schema version {version}, newer than this VaultMesh ({VaultStore.CurrentSchemaVersion}).", "Upgrade VaultMesh.");
+            }
+            if (version < VaultStore.CurrentSchemaVersion)
+            {
+                return AuditCheckResult.Warned("store", $"{path} has schema version {version}; current is {VaultStore.CurrentSchemaVersion}.", "Any write (Add-VmMemory, Invoke-VmSeal) migrates it forward.");
+            }
+            return AuditCheckResult.Passed("store", $"{path}: schema {version} (current), integrity_check ok.");
+        }
+        catch (SqliteException ex)
+        {
+            return AuditCheckResult.Failed("store", $"{path} cannot be read: {ex.Message}", "Restore the store from a backup.");
+        }
+    }
+
+    public static AuditCheckResult BatchRoots(VaultStore store, CancellationToken cancellationToken)
+    {
+        var (count, mismatches) = BatchRootCheck.Run(store, cancellationToken);
+        if (mismatches.Count > 0)
+        {
+            var shown = mismatches.Take(5).Select(m => $"{m.BatchId} records root {m.RecordedRoot} over {m.RecordedSize} leaves, its {m.Leaves} stored leaves give {m.ComputedRoot ?? "(none)"}");
+            return AuditCheckResult.Failed("batch-roots", $"{mismatches.Count} of {count} sealed batches do not recompute: {string.Join("; ", shown)}.",
+                "The store was edited outside VaultMesh: compare with a federated peer or a backup, and rely on the anchored roots and proof bundles, not on these rows.");
+        }
+        return AuditCheckResult.Passed("batch-roots", $"All {count} sealed batches recompute to their recorded roots.");
+    }
+
+    public static AuditCheckResult Receipts(VaultStore store, IReadOnlyList<IAnchorRail> rails, bool enforce, CancellationToken cancellationToken)
+    {
+        var validator = enforce ? new ReceiptValidator() : ReceiptValidator.Unenforced;
+        var problems = new List<string>();
+        var unverifiable = new List<string>();
+        var total = 0;
+        using var command = store.Command("""
+            SELECT r.seq, r.root, r.chain, r.network, r.tx_ref, r.status, r.state, r.json,
+                   (SELECT h.json FROM receipt_history h WHERE h.receipt_seq = r.seq ORDER BY h.rowid DESC LIMIT 1)
+            FROM receipts r ORDER BY r.seq
+            """);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            total++;
+            var label = $"receipt {reader.GetInt64(0)} ({reader.GetString(2)} {reader.GetString(4)})";
+            var json = reader.GetString(7);
+            if (reader.IsDBNull(8) || reader.GetString(8) != json)
+            {
+                problems.Add($"{label} differs from its last recorded observation (edited in the store)");
+                continue;
+            }
+            Receipt receipt;
+            try
+            {
+                receipt = ReceiptReader.Read(json, label, validator).Receipt
+                    ?? throw new VaultMeshException(ReceiptReader.InvalidErrorId, VmErrorKind.InvalidData, $"{label} is a manifest, not a receipt.");
+            }
+            catch (VaultMeshException ex)
+            {
+                problems.Add(ex.Message.ReplaceLineEndings(" "));
+                continue;
+            }
+            if (!Sha256Digest.TryParse(receipt.Root, out var root) || root.ToHex() != reader.GetString(1)
+                || receipt.Chain.ToString() != reader.GetString(2) || receipt.Network != reader.GetString(3) || receipt.TxRef != reader.GetString(4)
+                || !string.Equals(receipt.Status.ToString(), reader.GetString(5), StringComparison.OrdinalIgnoreCase)
+                || !string.Equals(receipt.Finality.State.ToString(), reader.GetString(6), StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{label}: its indexed columns do not match its JSON (edited in the store)");
+                continue;
+            }
+            if (receipt.Status is ReceiptStatus.Failed or ReceiptStatus.Reorged)
+            {
+                continue;
+            }
+            var rail = rails.FirstOrDefault(r => r.Chain == receipt.Chain && r.Network == receipt.Network);
+            if (rail is null)
+            {
+                unverifiable.Add(label);
+                continue;
+            }
+            try
+            {
+                var check = rail.VerifyOffline(receipt);
+                if (!check.Valid)
+                {
+                    problems.Add($"{label} fails offline verification: {check.Reason} {check.Detail}".TrimEnd());
+                }
+            }
+            catch (VaultMeshException ex)
+            {
+                problems.Add($"{label} cannot be verified offline: {ex.Message}");
+            }
+        }
+        if (problems.Count > 0)
+        {
+            return AuditCheckResult.Failed("receipts", $"{problems.Count} of {total} stored receipts do not hold: {string.Join("; ", problems.Take(5))}.",
+                "Re-verify at the rail (Test-VmAnchor) and re-anchor the batch (Update-VmAnchor); investigate who wrote to the store.");
+        }
+        if (unverifiable.Count > 0)
+        {
+            return AuditCheckResult.Warned("receipts", $"{total} stored receipts are schema-valid and consistent; {unverifiable.Count} could not be verified offline because their rail is not configured here: {string.Join(", ", unverifiable.Take(5))}.",
+                "Configure the rail (rails.<tsa|evm|btc>.*) so its receipts can be verified.");
+        }
+        return AuditCheckResult.Passed("receipts", $"All {total} stored receipts are schema-valid, consistent and verify offline.");
+    }
+
+    public static AuditCheckResult PendingAnchors(VaultStore store, AuditOptions options, DateTimeOffset now)
+    {
+        var anchors = new AnchorStore(store);
+        var stale = new List<string>();
+        var waiting = 0;
+        var batches = new Sealer(store).GetBatches(ascending: true).ToList();
+        foreach (var batch in batches)
+        {
+            var receipts = anchors.Query(batchId: batch.BatchId).Select(r => r.Receipt)
+                .Concat(anchors.ForRoot(Sha256Digest.Parse(batch.Root))).ToList();
+            if (receipts.Any(r => ConflictResolver.GetEligibility(r) == ReceiptEligibility.Eligible))
+            {
+                continue;
+            }
+            var age = now - batch.SealedAt;
+            if (age > options.MaxPendingAge)
+            {
+                stale.Add($"{batch.BatchId} (sealed {UtcTimestamp.Format(batch.SealedAt)}, {receipts.Count} receipts, none final)");
+            }
+            else
+            {
+                waiting++;
+            }
+        }
+        if (stale.Count > 0)
+        {
+            return AuditCheckResult.Failed("pending-anchors", $"{stale.Count} sealed batches have waited longer than audit.max_pending_age ({options.MaxPendingAge}) for a final anchor: {string.Join("; ", stale.Take(5))}.",
+                "Anchor them (Submit-VmAnchor with ANCHOR_WRITE_ENABLED=1) and run the anchor manager (Update-VmAnchor); check the rails.");
+        }
+        return AuditCheckResult.Passed("pending-anchors", $"{batches.Count - waiting} of {batches.Count} sealed batches have a final anchor; {waiting} are within audit.max_pending_age ({options.MaxPendingAge}).");
+    }
+
+    public static AuditCheckResult Backlog(VaultStore store, string dataDirectory, AuditOptions options)
+    {
+        var pending = new Sealer(store).PendingCount();
+        var quarantine = HarbingerOptions.ForDataDirectory(dataDirectory).QuarantinePath;
+        var quarantined = Directory.Exists(quarantine)
+            ? Directory.EnumerateFiles(quarantine, "*.json").Count(f => !f.EndsWith(".reason.json", StringComparison.Ordinal))
+            : 0;
+        var detail = $"{pending} unsealed memories (limit {options.MaxPendingMemories}); {quarantined} quarantined intake files in {quarantine} (limit {options.MaxQuarantine}).";
+        if (pending > options.MaxPendingMemories || quarantined > options.MaxQuarantine)
+        {
+            return AuditCheckResult.Warned("backlog", detail,
+                "Seal the backlog (Invoke-VmSeal; is the sealer timer running?) and read the .reason.json of each quarantined file.");
+        }
+        return AuditCheckResult.Passed("backlog", detail);
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

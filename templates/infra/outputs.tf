@@ -1,0 +1,9 @@
+output "name" {
+  description = "Component name."
+  value       = local.name
+}
+
+output "tags" {
+  description = "Tags applied to every resource."
+  value       = local.tags
+}

@@ -1,0 +1,2 @@
+var app = __PASCAL__.ServiceApp.Build(args);
+app.Run();

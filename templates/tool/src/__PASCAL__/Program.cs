@@ -1,0 +1,1 @@
+return __PASCAL__.ToolApp.Run(args, Console.Out, Console.Error);
