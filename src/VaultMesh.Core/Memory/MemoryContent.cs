@@ -16,6 +16,9 @@ public static class MemoryContent
     /// <summary>Largest canonical payload accepted, in bytes.</summary>
     public const int MaxPayloadBytes = 1024 * 1024;
 
+    /// <summary>Error id of a payload nested deeper than <see cref="JsonLimits.MaxPayloadDepth"/>.</summary>
+    public const string PayloadTooDeepErrorId = "VmMemoryPayloadTooDeep";
+
     /// <summary>Longest type, component, version, actor, artifact name or tag.</summary>
     public const int MaxFieldLength = 256;
 
@@ -32,11 +35,23 @@ public static class MemoryContent
         {
             Limit(tag, "Tag");
         }
-        var payload = CanonicalJson.CanonicalizeToUtf8(draft.Payload ?? new JsonObject());
+        byte[] payload;
+        try
+        {
+            payload = CanonicalJson.CanonicalizeToUtf8(draft.Payload ?? new JsonObject());
+        }
+        catch (CanonicalJsonException ex) when (ex.Problem.Contains("deeper than", StringComparison.Ordinal))
+        {
+            throw TooDeep(ex);
+        }
         if (payload.Length > MaxPayloadBytes)
         {
             throw new VaultMeshException("VmMemoryPayloadTooLarge", VmErrorKind.InvalidData,
                 $"Payload is {payload.Length} bytes in canonical form; the limit is {MaxPayloadBytes}.", "Payload");
+        }
+        if (JsonLimits.DepthOf(payload) > JsonLimits.MaxPayloadDepth)
+        {
+            throw TooDeep(null);
         }
         var artifact = draft.ArtifactHash is null ? null : Sha256Digest.Parse(draft.ArtifactHash).ToPrefixed();
         return (System.Text.Encoding.UTF8.GetString(payload), artifact, tags);
@@ -87,6 +102,12 @@ public static class MemoryContent
 
     /// <summary>The leaf of a stored memory.</summary>
     public static byte[] Leaf(MemoryRecord m) => Leaf(Content(m), m.Id, UtcTimestamp.Format(m.Timestamp));
+
+    // The memory wraps the payload in one level and a proof bundle in one more; both must stay readable.
+    private static VaultMeshException TooDeep(Exception? inner) => new(PayloadTooDeepErrorId, VmErrorKind.InvalidData,
+        string.Create(CultureInfo.InvariantCulture,
+            $"Payload nests deeper than {JsonLimits.MaxPayloadDepth} levels of arrays and objects; the limit leaves room for the memory and the proof bundle that carry it within the {JsonLimits.MaxDepth} levels every VaultMesh JSON reader accepts."),
+        "Payload", inner);
 
     private static void Require(string? value, string field)
     {

@@ -57,7 +57,7 @@ public sealed class JsonDepthTests
     [Fact]
     public void The_receipt_reader_gives_a_receipt_error()
     {
-        var json = BadJson.WithRaw(BadJson.Receipt(), "evidence", BadJson.Objects(Limit));
+        var json = BadJson.WithRaw(BadJson.Receipt(), "verifier", BadJson.Objects(Limit));
         var ex = Assert.Throws<VaultMeshException>(() => ReceiptReader.Read(json, "<json>"));
         Assert.Equal(ReceiptReader.InvalidErrorId, ex.ErrorId);
     }
