@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace VaultMesh.Core.Canonical;
 
@@ -62,18 +63,12 @@ public static class JsonLimits
         return JsonDocument.Parse(json, DocumentOptions);
     }
 
-    /// <summary>The nesting depth of UTF-8 JSON that is already known to be well formed (0 for a scalar).</summary>
-    internal static int DepthOf(ReadOnlySpan<byte> utf8Json)
+    /// <summary>Whether a node tree nests deeper than <paramref name="limit"/> levels of arrays and objects; looks no deeper than that.</summary>
+    internal static bool Exceeds(JsonNode? node, int limit) => node switch
     {
-        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
-        var deepest = 0;
-        while (reader.Read())
-        {
-            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
-            {
-                deepest = Math.Max(deepest, reader.CurrentDepth + 1);
-            }
-        }
-        return deepest;
-    }
+        JsonObject or JsonArray when limit <= 0 => true,
+        JsonObject obj => obj.Any(member => Exceeds(member.Value, limit - 1)),
+        JsonArray array => array.Any(item => Exceeds(item, limit - 1)),
+        _ => false,
+    };
 }

@@ -35,23 +35,15 @@ public static class MemoryContent
         {
             Limit(tag, "Tag");
         }
-        byte[] payload;
-        try
+        if (JsonLimits.Exceeds(draft.Payload, JsonLimits.MaxPayloadDepth))
         {
-            payload = CanonicalJson.CanonicalizeToUtf8(draft.Payload ?? new JsonObject());
+            throw TooDeep();
         }
-        catch (CanonicalJsonException ex) when (ex.Problem.Contains("deeper than", StringComparison.Ordinal))
-        {
-            throw TooDeep(ex);
-        }
+        var payload = CanonicalJson.CanonicalizeToUtf8(draft.Payload ?? new JsonObject());
         if (payload.Length > MaxPayloadBytes)
         {
             throw new VaultMeshException("VmMemoryPayloadTooLarge", VmErrorKind.InvalidData,
                 $"Payload is {payload.Length} bytes in canonical form; the limit is {MaxPayloadBytes}.", "Payload");
-        }
-        if (JsonLimits.DepthOf(payload) > JsonLimits.MaxPayloadDepth)
-        {
-            throw TooDeep(null);
         }
         var artifact = draft.ArtifactHash is null ? null : Sha256Digest.Parse(draft.ArtifactHash).ToPrefixed();
         return (System.Text.Encoding.UTF8.GetString(payload), artifact, tags);
@@ -104,10 +96,10 @@ public static class MemoryContent
     public static byte[] Leaf(MemoryRecord m) => Leaf(Content(m), m.Id, UtcTimestamp.Format(m.Timestamp));
 
     // The memory wraps the payload in one level and a proof bundle in one more; both must stay readable.
-    private static VaultMeshException TooDeep(Exception? inner) => new(PayloadTooDeepErrorId, VmErrorKind.InvalidData,
+    private static VaultMeshException TooDeep() => new(PayloadTooDeepErrorId, VmErrorKind.InvalidData,
         string.Create(CultureInfo.InvariantCulture,
             $"Payload nests deeper than {JsonLimits.MaxPayloadDepth} levels of arrays and objects; the limit leaves room for the memory and the proof bundle that carry it within the {JsonLimits.MaxDepth} levels every VaultMesh JSON reader accepts."),
-        "Payload", inner);
+        "Payload");
 
     private static void Require(string? value, string field)
     {
