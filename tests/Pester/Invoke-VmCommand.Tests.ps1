@@ -58,6 +58,32 @@ Describe 'Invoke-VmCommand (vm) in the session' {
     }
 }
 
+Describe 'vm usage errors from parameter binding' {
+    BeforeEach {
+        $env:VAULTMESH_HOME = New-VmTestHome
+    }
+
+    It 'exits 2 with the usage line of <Verb> for <Words>' -ForEach @(
+        @{ Words = @('memory', 'record'); Verb = 'vm memory record'; Option = 'type' }
+        @{ Words = @('memory', 'export-proof', 'sha256:00'); Verb = 'vm memory export-proof'; Option = 'path' }
+        @{ Words = @('memory', 'query', '--first', '0'); Verb = 'vm memory query'; Option = 'first' }
+        @{ Words = @('memory', 'query', '--first', '-1'); Verb = 'vm memory query'; Option = 'first' }
+        @{ Words = @('memory', 'query', '--first', '99999999999'); Verb = 'vm memory query'; Option = 'first' }
+        @{ Words = @('memory', 'seal', '--max-items', '-5'); Verb = 'vm memory seal'; Option = 'max-items' }
+        @{ Words = @('memory', 'query', '--since', 'not-a-date'); Verb = 'vm memory query'; Option = 'since' }
+        @{ Words = @('configure', 'set', '--set', 'a..b=1'); Verb = 'vm configure set'; Option = 'set' }
+    ) {
+        $out = vm @Words -ErrorVariable e -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Be 2
+        $out | Should -BeNullOrEmpty
+        $e | Should -HaveCount 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'VmUsage,VaultMesh.PowerShell.Commands.InvokeVmCommandCommand'
+        $e[0].Exception.Message | Should -Match ([regex]::Escape("Usage: $Verb"))
+        $e[0].Exception.Message | Should -Match ([regex]::Escape("--$Option"))
+        Test-Path (Join-Path $env:VAULTMESH_HOME 'config.toml') | Should -BeFalse
+    }
+}
+
 Describe 'ops/bin/vm launcher' {
     BeforeAll {
         $launcherHome = New-VmTestHome
@@ -84,6 +110,17 @@ Describe 'ops/bin/vm launcher' {
         $r = Invoke-VmLauncher -ArgumentList 'nosuch' -Environment @{ VAULTMESH_HOME = $launcherHome }
         $r.ExitCode | Should -Be 2
         $r.StdErr | Should -Match 'Valid domains'
+    }
+
+    It 'prints a usage error as one plain line, not a PowerShell error block' {
+        $r = Invoke-VmLauncher -ArgumentList 'memory', 'query', '--first', '0' -Environment @{ VAULTMESH_HOME = $launcherHome }
+        $r.ExitCode | Should -Be 2
+        $r.StdOut | Should -BeNullOrEmpty
+        $lines = @($r.StdErr -split "`r?`n" | Where-Object { $_ })
+        $lines | Should -HaveCount 1
+        $lines[0] | Should -Match '^vm: .*--first.*Usage: vm memory query'
+        $r.StdErr | Should -Not -Match 'Line \|'
+        $r.StdErr | Should -Not -Match 'vm\.ps1'
     }
 
     It 'exits 1 when the action fails' {

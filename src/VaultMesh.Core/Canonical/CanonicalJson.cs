@@ -20,6 +20,8 @@ public static class CanonicalJson
         // Escaping is redone by the canonicaliser; the relaxed encoder only avoids needless work.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = false,
+        // CheckNode enforces the limit itself, with a path; the slack keeps the serializer out of it.
+        MaxDepth = JsonLimits.MaxDepth + 1,
     };
 
     /// <summary>Canonicalises JSON text.</summary>
@@ -68,11 +70,11 @@ public static class CanonicalJson
     }
 
     /// <summary>Canonicalises a JSON node tree; <see langword="null"/> is the JSON <c>null</c>.</summary>
-    /// <exception cref="CanonicalJsonException">The tree holds a lone surrogate or a non-finite number.</exception>
+    /// <exception cref="CanonicalJsonException">The tree holds a lone surrogate or a non-finite number, or nests too deep.</exception>
     public static string Canonicalize(JsonNode? node) => Encoding.UTF8.GetString(CanonicalizeToUtf8(node));
 
     /// <summary>Canonicalises a JSON node tree into UTF-8 bytes.</summary>
-    /// <exception cref="CanonicalJsonException">The tree holds a lone surrogate or a non-finite number.</exception>
+    /// <exception cref="CanonicalJsonException">The tree holds a lone surrogate or a non-finite number, or nests too deep.</exception>
     public static byte[] CanonicalizeToUtf8(JsonNode? node) => CanonicalizeToUtf8(NodeToUtf8(node));
 
     /// <summary>SHA-256 of the canonical UTF-8 bytes of JSON text (a memory's id is this, in <c>sha256:</c> form).</summary>
@@ -116,12 +118,17 @@ public static class CanonicalJson
         }
         // The serializer would silently replace lone surrogates and refuses NaN with a generic
         // error, so both are found first, with their path.
-        CheckNode(node, new StringBuilder("$"));
+        CheckNode(node, new StringBuilder("$"), 0);
         return JsonSerializer.SerializeToUtf8Bytes(node, NodeOptions);
     }
 
-    private static void CheckNode(JsonNode? node, StringBuilder path)
+    private static void CheckNode(JsonNode? node, StringBuilder path, int depth)
     {
+        if (node is JsonObject or JsonArray && ++depth > JsonLimits.MaxDepth)
+        {
+            throw new CanonicalJsonException(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the value nests deeper than {JsonLimits.MaxDepth} levels of arrays and objects, the limit of every VaultMesh JSON reader."), path.ToString());
+        }
         switch (node)
         {
             case JsonObject obj:
@@ -133,7 +140,7 @@ public static class CanonicalJson
                     {
                         throw new CanonicalJsonException("lone surrogate in a key (it is not a Unicode character).", path.ToString());
                     }
-                    CheckNode(value, path);
+                    CheckNode(value, path, depth);
                     path.Length = length;
                 }
                 break;
@@ -142,7 +149,7 @@ public static class CanonicalJson
                 {
                     var length = path.Length;
                     path.Append('[').Append(i).Append(']');
-                    CheckNode(array[i], path);
+                    CheckNode(array[i], path, depth);
                     path.Length = length;
                 }
                 break;

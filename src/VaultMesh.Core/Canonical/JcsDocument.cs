@@ -42,9 +42,6 @@ internal struct JcsEntry
 /// </summary>
 internal sealed class JcsDocument
 {
-    // Deep enough for any real document, shallow enough that the recursive writer stays safe.
-    private const int MaxDepth = 512;
-
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private JcsEntry[] _entries = new JcsEntry[16];
@@ -138,7 +135,8 @@ internal sealed class JcsDocument
         {
             CommentHandling = JsonCommentHandling.Disallow,
             AllowTrailingCommas = false,
-            MaxDepth = MaxDepth,
+            // One level of slack so that the depth check below, not the reader, reports it with a path.
+            MaxDepth = JsonLimits.MaxDepth + 1,
         });
         var frames = new Frame[8];
         var depth = 0;
@@ -168,6 +166,11 @@ internal sealed class JcsDocument
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
                     {
+                        if (depth == JsonLimits.MaxDepth)
+                        {
+                            throw Error(utf8, offset, bomLength, frames, depth,
+                                string.Create(CultureInfo.InvariantCulture, $"the document nests deeper than {JsonLimits.MaxDepth} levels of arrays and objects, the limit of every VaultMesh JSON reader."));
+                        }
                         if (depth == frames.Length)
                         {
                             Array.Resize(ref frames, frames.Length * 2);

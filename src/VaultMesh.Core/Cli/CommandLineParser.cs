@@ -75,7 +75,7 @@ public static class CommandLineParser
                 }
                 var option = verb.Options.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase))
                     ?? throw new UsageException($"Unknown option --{name} for 'vm {verb.Domain} {verb.Verb}'. Valid options: {OptionList(verb)}.", token);
-                Bind(option, option.Kind == OptionKind.Flag ? inline : TakeValue(option.Name), parameters, token);
+                Bind(verb, option, option.Kind == OptionKind.Flag ? inline : TakeValue(option.Name), parameters, token);
                 continue;
             }
             if (domain is null)
@@ -145,7 +145,7 @@ public static class CommandLineParser
         }
     }
 
-    private static void Bind(OptionSpec option, string? value, Dictionary<string, object> parameters, string token)
+    private static void Bind(VerbSpec verb, OptionSpec option, string? value, Dictionary<string, object> parameters, string token)
     {
         switch (option.Kind)
         {
@@ -176,6 +176,11 @@ public static class CommandLineParser
                 if (eq <= 0)
                 {
                     throw new UsageException($"Option --{option.Name} needs key=value; got '{value}'.", token);
+                }
+                // Key=value options carry setting keys; a key that cannot be written is a usage error here, before anything runs.
+                if (SettingRules.KeyProblem(value[..eq]) is { } problem)
+                {
+                    throw new UsageException($"Option --{option.Name} '{value[..eq]}': {problem}. Usage: {HelpWriter.Usage(verb)}", token);
                 }
                 if (!parameters.TryGetValue(option.Parameter, out var dict))
                 {

@@ -1,7 +1,9 @@
+using System.Globalization;
 using Tomlyn;
 using Tomlyn.Model;
 using Tomlyn.Parsing;
 using Tomlyn.Syntax;
+using VaultMesh.Core.Errors;
 
 namespace VaultMesh.Core.Configuration;
 
@@ -23,26 +25,61 @@ public sealed class ConfigDocument
         Exists = exists;
         Text = text;
         Syntax = syntax;
-        DefaultProfile = model.TryGetValue(DefaultProfileKey, out var d) ? d as string : null;
+        if (model.TryGetValue(DefaultProfileKey, out var d))
+        {
+            var problem = d is not string name ? "must be a profile name in quotes"
+                : ProfileNameProblem(name);
+            if (problem is not null)
+            {
+                throw Invalid(path, syntax, [DefaultProfileKey], $"'{DefaultProfileKey}' {problem}.");
+            }
+            DefaultProfile = (string)d;
+        }
         var profiles = new SortedDictionary<string, ProfileSettings>(StringComparer.Ordinal);
         if (model.TryGetValue("profiles", out var p))
         {
             if (p is not TomlTable table)
             {
-                throw new ConfigurationException("VmConfigurationInvalid", path, $"{path}: 'profiles' must be a table of [profiles.<name>] tables.");
+                throw Invalid(path, syntax, ["profiles"], "'profiles' must be a table of [profiles.<name>] tables.");
             }
             foreach (var (name, value) in table)
             {
                 if (value is not TomlTable profileTable)
                 {
-                    throw new ConfigurationException("VmConfigurationInvalid", path, $"{path}: 'profiles.{name}' must be a table.");
+                    throw Invalid(path, syntax, ["profiles", name], $"'profiles.{name}' must be a table ([profiles.{name}]).");
                 }
                 var flat = new SortedDictionary<string, object?>(StringComparer.Ordinal);
                 Flatten(profileTable, prefix: "", flat);
+                if (flat.TryGetValue("data_dir", out var dir) && dir is not null
+                    && (dir is string text2 ? SettingRules.DataDirProblem(text2) : "data_dir must be a path string") is { } dirProblem)
+                {
+                    throw Invalid(path, syntax, ["profiles", name, "data_dir"], $"'profiles.{name}.data_dir': {dirProblem}.");
+                }
                 profiles[name] = new ProfileSettings(name, flat);
             }
         }
         Profiles = profiles;
+    }
+
+    private static string? ProfileNameProblem(string name)
+    {
+        try
+        {
+            ProfileName.Validate(name);
+            return null;
+        }
+        catch (VaultMeshException ex)
+        {
+            return $"is invalid: {ex.Message}";
+        }
+    }
+
+    // A rule broken by a value: the message names the file, and the line and column of the key.
+    private static ConfigurationException Invalid(string path, DocumentSyntax syntax, string[] key, string problem)
+    {
+        var (line, column) = ConfigLocator.Find(syntax, key);
+        return new ConfigurationException("VmConfigurationInvalid", path,
+            line is null ? $"{path}: {problem}" : string.Create(CultureInfo.InvariantCulture, $"{path}:{line}:{column}: {problem}"), line, column);
     }
 
     /// <summary>The file's path.</summary>
@@ -67,6 +104,10 @@ public sealed class ConfigDocument
     public static ConfigDocument Load(string path)
     {
         string text;
+        if (Directory.Exists(path))
+        {
+            throw new ConfigurationException("VmConfigurationUnreadable", path, $"{path}: is a directory, not a config file.");
+        }
         bool exists = File.Exists(path);
         try
         {
@@ -82,7 +123,15 @@ public sealed class ConfigDocument
     /// <summary>Parses text as if read from <paramref name="path"/>.</summary>
     public static ConfigDocument Parse(string path, bool exists, string text)
     {
-        var syntax = SyntaxParser.Parse(text, path, false);
+        DocumentSyntax syntax;
+        try
+        {
+            syntax = SyntaxParser.Parse(text, path, false);
+        }
+        catch (TomlException ex)
+        {
+            throw FromToml(path, text, ex);
+        }
         if (syntax.HasErrors)
         {
             var first = syntax.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
@@ -99,9 +148,34 @@ public sealed class ConfigDocument
         }
         catch (TomlException ex)
         {
-            throw new ConfigurationException("VmConfigurationInvalid", path, $"{path}: invalid TOML: {ex.Message}", inner: ex);
+            throw FromToml(path, text, ex);
         }
         return new ConfigDocument(path, exists, text, syntax, model);
+    }
+
+    private static bool Fails(string text)
+    {
+        try
+        {
+            if (SyntaxParser.Parse(text, "config.toml", false).HasErrors)
+            {
+                return true;
+            }
+            _ = TomlSerializer.Deserialize<TomlTable>(text, StrictOptions);
+            return false;
+        }
+        catch (TomlException)
+        {
+            return true;
+        }
+    }
+
+    private static ConfigurationException FromToml(string path, string text, TomlException ex)
+    {
+        var (line, column) = ex.Line is { } l && ex.Column is { } c ? (l, c) : ConfigLocator.FirstFailingLine(text, Fails);
+        var message = ex.Message;
+        return new ConfigurationException("VmConfigurationInvalid", path,
+            string.Create(CultureInfo.InvariantCulture, $"{path}:{line}:{column}: invalid TOML: {message}"), line, column, ex);
     }
 
     // TOML forbids defining a key or a table twice; the model reader would silently keep the last.

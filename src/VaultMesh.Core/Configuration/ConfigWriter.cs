@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Tomlyn.Parsing;
+using VaultMesh.Core.Errors;
 using VaultMesh.Core.Files;
 using Tomlyn.Syntax;
 
@@ -14,13 +15,25 @@ namespace VaultMesh.Core.Configuration;
 /// </summary>
 public static partial class ConfigWriter
 {
+    /// <summary>Error id of a setting key or value that cannot be written; nothing is written.</summary>
+    public const string SettingInvalidErrorId = "VmConfigurationSettingInvalid";
+
     /// <summary>
     /// Sets (or, with a null value, removes) dotted keys in one profile and optionally the root
     /// <c>default_profile</c>. Returns the document as re-read after the write.
     /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmConfigurationSettingInvalid</c> (a key or value that cannot be written; nothing is written), <c>VmProfileNameInvalid</c>, or a <see cref="ConfigurationException"/> for the file.</exception>
     public static ConfigDocument Write(string path, string profile, IReadOnlyDictionary<string, object?> values, string? defaultProfile = null)
     {
         ProfileName.Validate(profile);
+        foreach (var (key, value) in values)
+        {
+            if ((SettingRules.KeyProblem(key) ?? SettingRules.ValueProblem(key, value)) is { } problem)
+            {
+                throw new VaultMeshException(SettingInvalidErrorId, VmErrorKind.InvalidArgument,
+                    $"Setting '{Printable(key)}' of profile '{profile}' cannot be written: {problem}. Nothing was written to {path}.", key);
+            }
+        }
         var current = ConfigDocument.Load(path);
         var syntax = current.Syntax;
         foreach (var (key, value) in values)
@@ -216,8 +229,9 @@ public static partial class ConfigWriter
     {
         string s => Quote(s),
         bool b => b ? "true" : "false",
-        int or long or short or byte or uint => Convert.ToString(value, CultureInfo.InvariantCulture)!,
+        int or long or short or byte or uint or sbyte or ushort => Convert.ToString(value, CultureInfo.InvariantCulture)!,
         double d when double.IsFinite(d) => d.ToString("R", CultureInfo.InvariantCulture),
+        float f when float.IsFinite(f) => ((double)f).ToString("R", CultureInfo.InvariantCulture),
         System.Collections.IEnumerable list => "[" + string.Join(", ", list.Cast<object>().Select(FormatValue)) + "]",
         _ => throw new ArgumentException($"Unsupported setting value type {value.GetType().Name}.", nameof(value)),
     };
@@ -240,6 +254,8 @@ public static partial class ConfigWriter
         }
         return sb.Append('"').ToString();
     }
+
+    private static string Printable(string key) => string.Concat(key.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : c.ToString()));
 
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]
     private static partial Regex BareKey();

@@ -39,6 +39,12 @@ internal static class HarbingerEventReader
         {
             return (null, ex.Rejection);
         }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            // A timer-driven intake must never stop on one file: whatever the checks above did not
+            // foresee still ends in quarantine, with the parser's own words as the reason.
+            return (null, new HarbingerRejection(HarbingerReasons.JsonInvalid, $"The file cannot be read as an event: {ex.Message}"));
+        }
     }
 
     private static MemoryDraft Parse(ReadOnlySpan<byte> bytes, HarbingerOptions options, DateTimeOffset now)
@@ -61,7 +67,7 @@ internal static class HarbingerEventReader
             throw new RejectedException(new HarbingerRejection(HarbingerReasons.JsonInvalid, ex.Message, ex.Path, null, ex.Line, ex.Column));
         }
         // The canonical form has unique keys and no BOM, so the standard parser reads it faithfully.
-        using var document = JsonDocument.Parse(canonical);
+        using var document = JsonDocument.Parse(canonical, JsonLimits.DocumentOptions);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -84,7 +90,7 @@ internal static class HarbingerEventReader
             Type = RequiredString(root, "type"),
             Component = RequiredString(root, "component"),
             Version = RequiredString(root, "version"),
-            Payload = root.TryGetProperty("payload", out var payload) && payload.ValueKind != JsonValueKind.Null ? JsonNode.Parse(payload.GetRawText()) : null,
+            Payload = root.TryGetProperty("payload", out var payload) && payload.ValueKind != JsonValueKind.Null ? JsonNode.Parse(payload.GetRawText(), documentOptions: JsonLimits.DocumentOptions) : null,
             ArtifactHash = OptionalString(root, "artifactHash"),
             ArtifactName = OptionalString(root, "artifactName"),
             Actor = OptionalString(root, "actor"),
@@ -106,6 +112,7 @@ internal static class HarbingerEventReader
             var reason = ex.ErrorId switch
             {
                 "VmMemoryPayloadTooLarge" => HarbingerReasons.PayloadTooLarge,
+                MemoryContent.PayloadTooDeepErrorId => HarbingerReasons.PayloadTooDeep,
                 "VmMemoryFieldTooLong" => HarbingerReasons.FieldTooLong,
                 "VmMemoryFieldMissing" => HarbingerReasons.FieldMissing,
                 _ => HarbingerReasons.FieldInvalid,

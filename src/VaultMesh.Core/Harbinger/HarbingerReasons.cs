@@ -26,6 +26,8 @@ public static class HarbingerReasons
     public const string FieldUnknown = "field-unknown";
     /// <summary>The canonical payload is larger than the store accepts.</summary>
     public const string PayloadTooLarge = "payload-too-large";
+    /// <summary>The payload nests deeper than a memory payload may.</summary>
+    public const string PayloadTooDeep = "payload-too-deep";
     /// <summary>The timestamp is not an RFC 3339 date-time this system can represent.</summary>
     public const string TimestampInvalid = "timestamp-invalid";
     /// <summary>The timestamp is further in the future than the allowed clock drift.</summary>

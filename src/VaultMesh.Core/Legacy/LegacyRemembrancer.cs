@@ -200,7 +200,7 @@ public sealed class LegacyRemembrancer
     private static JsonValue? ToNode(object? value) => value switch
     {
         null => null,
-        long l when Math.Abs(l) <= (1L << 53) => JsonValue.Create(l),
+        long l when l is >= -(1L << 53) and <= 1L << 53 => JsonValue.Create(l),
         long l => JsonValue.Create(l.ToString(CultureInfo.InvariantCulture)),
         double d when double.IsFinite(d) => JsonValue.Create(d),
         double d => JsonValue.Create(PythonJson.FloatRepr(d)),

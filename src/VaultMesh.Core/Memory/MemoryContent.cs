@@ -16,6 +16,9 @@ public static class MemoryContent
     /// <summary>Largest canonical payload accepted, in bytes.</summary>
     public const int MaxPayloadBytes = 1024 * 1024;
 
+    /// <summary>Error id of a payload nested deeper than <see cref="JsonLimits.MaxPayloadDepth"/>.</summary>
+    public const string PayloadTooDeepErrorId = "VmMemoryPayloadTooDeep";
+
     /// <summary>Longest type, component, version, actor, artifact name or tag.</summary>
     public const int MaxFieldLength = 256;
 
@@ -31,6 +34,10 @@ public static class MemoryContent
         foreach (var tag in tags)
         {
             Limit(tag, "Tag");
+        }
+        if (JsonLimits.Exceeds(draft.Payload, JsonLimits.MaxPayloadDepth))
+        {
+            throw TooDeep();
         }
         var payload = CanonicalJson.CanonicalizeToUtf8(draft.Payload ?? new JsonObject());
         if (payload.Length > MaxPayloadBytes)
@@ -87,6 +94,12 @@ public static class MemoryContent
 
     /// <summary>The leaf of a stored memory.</summary>
     public static byte[] Leaf(MemoryRecord m) => Leaf(Content(m), m.Id, UtcTimestamp.Format(m.Timestamp));
+
+    // The memory wraps the payload in one level and a proof bundle in one more; both must stay readable.
+    private static VaultMeshException TooDeep() => new(PayloadTooDeepErrorId, VmErrorKind.InvalidData,
+        string.Create(CultureInfo.InvariantCulture,
+            $"Payload nests deeper than {JsonLimits.MaxPayloadDepth} levels of arrays and objects; the limit leaves room for the memory and the proof bundle that carry it within the {JsonLimits.MaxDepth} levels every VaultMesh JSON reader accepts."),
+        "Payload");
 
     private static void Require(string? value, string field)
     {

@@ -105,7 +105,7 @@ public static partial class ProofBundleVerifier
         {
             return Fail(source, "json", $"the bundle is not valid JSON: {ex.Message}");
         }
-        using var document = JsonDocument.Parse(json);
+        using var document = JsonLimits.Parse(json);
         return Verify(document.RootElement, verifyAnchorOffline, validator, source);
     }
 

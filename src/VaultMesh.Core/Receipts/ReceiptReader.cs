@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Schemas;
 
@@ -61,7 +62,7 @@ public static class ReceiptReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = JsonLimits.Parse(json);
         }
         catch (JsonException)
         {

@@ -68,7 +68,7 @@ public sealed class ReplayService
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(manifestJson);
+            document = JsonLimits.Parse(manifestJson);
         }
         catch (JsonException ex)
         {
@@ -97,7 +97,7 @@ public sealed class ReplayService
             problems.Add("notAManifest");
         }
 
-        var elements = isManifest && manifest.TryGetProperty("receipts", out var array) && array.ValueKind == JsonValueKind.Array
+        var elements = isManifest && ReceiptValidator.TryMember(manifest, "receipts", out var array) && array.ValueKind == JsonValueKind.Array
             ? array.EnumerateArray().ToList()
             : [];
         var hashes = elements.Select(ElementHash).ToList();
@@ -165,7 +165,7 @@ public sealed class ReplayService
         }
 
         var ok = reasons.Count == 0;
-        var batchId = isManifest && manifest.TryGetProperty("batchId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        var batchId = isManifest && ReceiptValidator.TryMember(manifest, "batchId", out var id) && id.ValueKind == JsonValueKind.String && ReceiptScreen.TryString(id) ? id.GetString() : null;
         var canonical = Render(ok, batchId, enforce, hashes, errors, problems, roots, recomputed, tree?.Size);
         return new ReplayResult(ok, batchId, source, enforce, elements.Count, roots.AsReadOnly(), recomputed, tree?.Size, reasons.AsReadOnly(), canonical);
     }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Pointer;
 using Json.Schema;
+using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Errors;
 
 namespace VaultMesh.Core.Schemas;
@@ -78,7 +79,7 @@ public sealed class ReceiptValidator
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = JsonLimits.Parse(json);
         }
         catch (JsonException ex)
         {
@@ -97,15 +98,33 @@ public sealed class ReceiptValidator
     {
         source ??= JsonSource;
         var kind = Detect(document);
-        var duplicates = new List<ReceiptValidationError>();
-        FindDuplicateKeys(document, string.Empty, duplicates);
-        if (duplicates.Count > 0)
+        var screened = ReceiptScreen.Check(document);
+        if (screened.Count == 0)
         {
-            // A document with repeated keys means different things to different parsers.
-            return new ReceiptValidationResult(kind, source, duplicates);
+            return new ReceiptValidationResult(kind, source, Evaluate(document, kind, string.Empty));
         }
+        // Repeated keys mean different things to different parsers, and a string that is not Unicode
+        // or a number beyond every field cannot be evaluated against the schema. A manifest's
+        // receipts that are clean by themselves are still evaluated one by one, so that no reader
+        // of the result ever uses a receipt that was not checked.
+        var errors = new List<ReceiptValidationError>(screened);
+        if (kind == ReceiptDocumentKind.BatchManifest)
+        {
+            foreach (var (receipt, prefix) in ReceiptsOf(document, kind))
+            {
+                if (!screened.Any(e => e.Pointer == prefix || e.Pointer.StartsWith(prefix + "/", StringComparison.Ordinal)))
+                {
+                    errors.AddRange(Evaluate(receipt, ReceiptDocumentKind.Receipt, prefix));
+                }
+            }
+        }
+        return new ReceiptValidationResult(kind, source, errors);
+    }
 
-        var node = JsonNode.Parse(document.GetRawText());
+    // The schema of the document's kind, the 64-bit integer rule and the cross-field rules; pointers are prefixed with 'at'.
+    private List<ReceiptValidationError> Evaluate(JsonElement document, ReceiptDocumentKind kind, string at)
+    {
+        var node = JsonNode.Parse(document.GetRawText(), documentOptions: JsonLimits.DocumentOptions);
         EvaluationResults results;
         lock (_gate)
         {
@@ -117,6 +136,7 @@ public sealed class ReceiptValidator
         {
             CollectSchemaErrors(results, node, errors);
         }
+        errors.AddRange(ReceiptScreen.Integers(document, kind).Where(e => !errors.Any(o => o.Pointer == e.Pointer)));
         foreach (var (receipt, prefix) in ReceiptsOf(document, kind))
         {
             var schemaClean = !errors.Any(e => e.Pointer == prefix || e.Pointer.StartsWith(prefix + "/", StringComparison.Ordinal) || (prefix.Length > 0 && e.Pointer.Length == 0));
@@ -125,7 +145,7 @@ public sealed class ReceiptValidator
                 errors.AddRange(ReceiptConsistency.Check(receipt, prefix, Options.Enforce));
             }
         }
-        return new ReceiptValidationResult(kind, source, errors);
+        return at.Length == 0 ? errors : errors.Select(e => new ReceiptValidationError(e.Kind, at + e.Pointer, e.Message)).ToList();
     }
 
     /// <summary>Reads and validates a file.</summary>
@@ -156,18 +176,44 @@ public sealed class ReceiptValidator
 
     /// <summary>A batch manifest has <c>receipts</c> or <c>batchId</c>; anything else is validated as a receipt.</summary>
     public static ReceiptDocumentKind Detect(JsonElement document) =>
-        document.ValueKind == JsonValueKind.Object && (document.TryGetProperty("receipts", out _) || document.TryGetProperty("batchId", out _))
+        TryMember(document, "receipts", out _) || TryMember(document, "batchId", out _)
             ? ReceiptDocumentKind.BatchManifest
             : ReceiptDocumentKind.Receipt;
 
-    private static IEnumerable<(JsonElement Receipt, string Prefix)> ReceiptsOf(JsonElement document, ReceiptDocumentKind kind)
+    // TryGetProperty decodes every name it passes and throws on one that is not Unicode; this skips such names.
+    internal static bool TryMember(JsonElement element, string name, out JsonElement value)
+    {
+        value = default;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+        foreach (var property in element.EnumerateObject())
+        {
+            try
+            {
+                if (property.NameEquals(name))
+                {
+                    value = property.Value;
+                    return true;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // A lone surrogate in this name; the screen reports it.
+            }
+        }
+        return false;
+    }
+
+    internal static IEnumerable<(JsonElement Receipt, string Prefix)> ReceiptsOf(JsonElement document, ReceiptDocumentKind kind)
     {
         if (kind == ReceiptDocumentKind.Receipt)
         {
             yield return (document, string.Empty);
             yield break;
         }
-        if (document.TryGetProperty("receipts", out var receipts) && receipts.ValueKind == JsonValueKind.Array)
+        if (TryMember(document, "receipts", out var receipts) && receipts.ValueKind == JsonValueKind.Array)
         {
             var i = 0;
             foreach (var receipt in receipts.EnumerateArray())
@@ -263,33 +309,6 @@ public sealed class ReceiptValidator
         return JsonPointer.TryParse(fragment, out var pointer) && pointer!.TryEvaluate(root, out var node) ? node : null;
     }
 
-    private static void FindDuplicateKeys(JsonElement element, string pointer, List<ReceiptValidationError> errors)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var names = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var property in element.EnumerateObject())
-                {
-                    var child = pointer + "/" + Escape(property.Name);
-                    if (!names.Add(property.Name))
-                    {
-                        errors.Add(new ReceiptValidationError(ReceiptValidationErrorKind.Json, child, $"Property '{property.Name}' appears more than once."));
-                    }
-                    FindDuplicateKeys(property.Value, child, errors);
-                }
-                break;
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    FindDuplicateKeys(item, pointer + "/" + i.ToString(CultureInfo.InvariantCulture), errors);
-                    i++;
-                }
-                break;
-        }
-    }
-
     private static ReceiptValidationError JsonError(JsonException ex)
     {
         // System.Text.Json appends "LineNumber: n | BytePositionInLine: n." (both zero-based); say it once, one-based.
@@ -309,7 +328,7 @@ public sealed class ReceiptValidator
 
     private static ReceiptValidationError Schema(string pointer, string message) => new(ReceiptValidationErrorKind.Schema, pointer, message);
 
-    private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    internal static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     // JsonSchema.Net 7.4 binds "format" to its global format table when the schema is parsed; we
     // rebuild our private copy with the strict RFC 3339 date-time instead of changing that table.

@@ -51,6 +51,13 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
 
     private int Run(ParsedCommandLine parsed, VerbSpec verb)
     {
+        // Missing mandatory parameters are found before the cmdlet runs: run, it would prompt the
+        // host for them in an interactive session and fail with a PowerShell binding error otherwise.
+        if (MissingMandatory(verb, parsed.Parameters) is { } missing)
+        {
+            WriteVmError(new UsageException($"Missing {missing} for 'vm {verb.Domain} {verb.Verb}'. Usage: {HelpWriter.Usage(verb)}", verb.Action));
+            return 2;
+        }
         var started = DateTimeOffset.UtcNow;
         var output = new List<PSObject>();
         var warnings = new List<string>();
@@ -75,6 +82,12 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
                         output.Add(item);
                     }
                 }
+            }
+            catch (ParameterBindingException ex)
+            {
+                // A value the cmdlet's parameter refuses (a range, a type, a format) is a usage error.
+                WriteVmError(BindingUsage(verb, ex));
+                return 2;
             }
             catch (RuntimeException ex)
             {
@@ -133,6 +146,41 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
         }
         return ok ? 0 : 1;
     }
+
+    private string? MissingMandatory(VerbSpec verb, IReadOnlyDictionary<string, object> bound)
+    {
+        if (InvokeCommand.GetCommand(verb.Cmdlet, CommandTypes.Cmdlet) is not CmdletInfo cmdlet || cmdlet.ParameterSets.Count == 0)
+        {
+            return null;
+        }
+        List<string>? fewest = null;
+        foreach (var set in cmdlet.ParameterSets)
+        {
+            var missing = set.Parameters.Where(p => p.IsMandatory && !bound.ContainsKey(p.Name)).Select(p => p.Name).ToList();
+            if (missing.Count == 0)
+            {
+                return null;
+            }
+            if (fewest is null || missing.Count < fewest.Count)
+            {
+                fewest = missing;
+            }
+        }
+        return string.Join(", ", fewest!.Select(p => Spelling(verb, p)));
+    }
+
+    private static UsageException BindingUsage(VerbSpec verb, ParameterBindingException ex)
+    {
+        var what = string.IsNullOrEmpty(ex.ParameterName) ? "an argument" : Spelling(verb, ex.ParameterName);
+        var message = string.Join(' ', ex.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return new UsageException($"Invalid {what} for 'vm {verb.Domain} {verb.Verb}': {message} Usage: {HelpWriter.Usage(verb)}", what);
+    }
+
+    // How the user spelled the parameter on the command line: --option or <argument>.
+    private static string Spelling(VerbSpec verb, string parameter) =>
+        verb.Options.FirstOrDefault(o => string.Equals(o.Parameter, parameter, StringComparison.OrdinalIgnoreCase)) is { } option ? "--" + option.Name
+        : verb.Arguments.FirstOrDefault(a => string.Equals(a.Parameter, parameter, StringComparison.OrdinalIgnoreCase)) is { } argument ? $"<{argument.Name}>"
+        : "-" + parameter;
 
     private static string Word(object? argument) => argument switch
     {

@@ -16,8 +16,8 @@ namespace VaultMesh.PowerShell.Infrastructure;
 /// </summary>
 internal static class CanonicalJsonInput
 {
-    // Deeper data is almost certainly a self-referencing structure.
-    private const int MaxDepth = 100;
+    // The one limit of every VaultMesh JSON reader; deeper pipeline data is usually a self-referencing structure.
+    private const int MaxDepth = JsonLimits.MaxDepth;
 
     public static JsonNode? ToNode(object? value) => Convert(value, new StringBuilder("$"), 0, expand: true);
 
@@ -26,7 +26,7 @@ internal static class CanonicalJsonInput
         if (depth > MaxDepth)
         {
             throw new CanonicalJsonException(
-                string.Create(CultureInfo.InvariantCulture, $"the object nests deeper than {MaxDepth} levels (does it refer to itself?)."), path.ToString());
+                string.Create(CultureInfo.InvariantCulture, $"the object nests deeper than {MaxDepth} levels of arrays and objects, the limit of every VaultMesh JSON reader (does it refer to itself?)."), path.ToString());
         }
         if (value is PSObject ps)
         {

@@ -266,9 +266,10 @@ public class CanonicalJsonTests
         var escaped = string.Concat(Enumerable.Repeat("\\u00e9\\n", 500));
         var expected = string.Concat(Enumerable.Repeat("é\\n", 500));
         Assert.Equal($"\"{expected}\"", CanonicalJson.Canonicalize($"\"{escaped}\""));
-        var deep = new string('[', 300) + new string(']', 300);
+        // The one depth limit of every VaultMesh JSON reader (JsonLimits.MaxDepth).
+        var deep = new string('[', 64) + new string(']', 64);
         Assert.Equal(deep, CanonicalJson.Canonicalize(deep));
-        var tooDeep = new string('[', 600) + new string(']', 600);
+        var tooDeep = new string('[', 65) + new string(']', 65);
         Assert.Throws<CanonicalJsonException>(() => CanonicalJson.Canonicalize(tooDeep));
     }
 

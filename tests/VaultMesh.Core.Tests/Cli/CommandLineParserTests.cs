@@ -137,4 +137,16 @@ public class CommandLineParserTests
         Assert.Equal("VmThing", f.RootElement.GetProperty("errors")[0].GetProperty("id").GetString());
         Assert.Equal("careful", f.RootElement.GetProperty("warnings")[0].GetString());
     }
+
+    [Theory]
+    [InlineData("a..b=1")]
+    [InlineData(".x=1")]
+    [InlineData("x.=1")]
+    public void A_set_key_with_an_empty_part_is_a_usage_error_with_the_verb_usage(string pair)
+    {
+        var ex = Assert.Throws<UsageException>(() => Parse("configure", "set", "--set", pair));
+        Assert.Equal("VmUsage", ex.ErrorId);
+        Assert.Contains(pair[..pair.IndexOf('=')], ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Usage: vm configure set", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -104,6 +104,22 @@ public sealed class LegacyRemembrancerTests : IDisposable
         Assert.Equal(data, legacy.Leaves);
     }
 
+    [Theory]
+    [InlineData(long.MinValue)]
+    [InlineData(long.MaxValue)]
+    [InlineData(-(1L << 53) - 1)]
+    public void An_id_at_the_edge_of_64_bits_imports_with_its_exact_digits(long id)
+    {
+        var legacy = LegacyRemembrancer.Open(Database(LegacyVectors.Typed, [[id, "2025-10-01T00:00:00Z", "deploy", "api", "1.0.0", null, null, "x", null]]));
+        Assert.Single(legacy.Leaves);
+        using var store = OpenStore();
+        var memories = new MemoryStore(store);
+        var result = legacy.Import(memories, legacy.ComputedLegacyRoot);
+        Assert.Equal(1, result.Recorded);
+        var memory = Assert.Single(memories.Query(new MemoryQuery()));
+        Assert.Contains(id.ToString(System.Globalization.CultureInfo.InvariantCulture), memory.Payload, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Floats_render_as_python_repr()
     {

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Errors;
 
 namespace VaultMesh.Core.Anchoring.Btc;
@@ -96,9 +97,11 @@ public sealed class BtcRpcClient : IDisposable
         JsonObject? json;
         try
         {
-            json = JsonNode.Parse(body) as JsonObject;
+            json = JsonNode.Parse(body, documentOptions: JsonLimits.DocumentOptions) as JsonObject;
+            // A repeated member only surfaces when the object is first read.
+            _ = json?.ContainsKey("result");
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
             json = null;
         }

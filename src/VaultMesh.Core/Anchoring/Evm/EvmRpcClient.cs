@@ -5,6 +5,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Errors;
 
 namespace VaultMesh.Core.Anchoring.Evm;
@@ -217,7 +218,7 @@ public sealed class EvmRpcClient
         JsonElement root;
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(body, JsonLimits.DocumentOptions);
             root = document.RootElement.Clone();
         }
         catch (JsonException)

@@ -1,0 +1,89 @@
+# Malformed and hostile input through the cmdlets: every case ends in a VaultMesh error id or a
+# normal invalid result, never a raw .NET exception, and nothing already stored is lost.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:ReceiptFixture = Join-Path $script:RepoRoot 'tests/fixtures/receipts/valid/evm-verified.json'
+}
+
+Describe 'Bad input through the cmdlets' {
+    BeforeEach {
+        $env:VAULTMESH_HOME = New-VmTestHome
+    }
+
+    It 'Test-VmReceipt -Json <Json> is an invalid result, not an exception' -ForEach @(
+        @{ Json = '{"version":1e30}' }
+        @{ Json = '1e29' }
+        @{ Json = '{"chain":"\ud800"}' }
+        @{ Json = '{"chain":"' + [char]0xD800 + '"}' }
+        @{ Json = ('[' * 65) + (']' * 65) }
+    ) {
+        $result = Test-VmReceipt -Json $Json -Detailed -ErrorAction Stop
+        $result.Valid | Should -BeFalse
+        $result.Errors | Should -Not -BeNullOrEmpty
+    }
+
+    It 'Test-VmReceipt rejects a blockNumber of 1e20, which does not fit 64 bits' {
+        $json = (Get-Content -Raw $script:ReceiptFixture) -replace '"blockNumber":\s*\d+', '"blockNumber": 1e20'
+        $result = Test-VmReceipt -Json $json -Detailed
+        $result.Valid | Should -BeFalse
+        $result.Errors.Pointer | Should -Contain '/blockNumber'
+    }
+
+    It 'Test-VmProofBundle on 65 nested arrays fails its json check' {
+        $result = Test-VmProofBundle -Json (('[' * 65) + (']' * 65)) -ErrorAction Stop
+        $result.Valid | Should -BeFalse
+    }
+
+    It 'Add-VmMemory refuses a payload nested 64 deep with VmMemoryPayloadTooDeep and records nothing' {
+        { Add-VmMemory -Type t -Component c -Version 1 -Payload (('[' * 64) + (']' * 64)) -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VmMemoryPayloadTooDeep,VaultMesh.PowerShell.Commands.AddVmMemoryCommand'
+        Get-VmMemory | Should -BeNullOrEmpty
+    }
+
+    It 'Set-VmConfiguration -Setting with key <Key> is refused with VmConfigurationSettingInvalid' -ForEach @(
+        @{ Key = 'a..b'; Value = 1 }
+        @{ Key = ''; Value = 1 }
+        @{ Key = '.x'; Value = 1 }
+        @{ Key = 'x'; Value = @{ a = 1 }; What = 'hashtable' }
+        @{ Key = 'x'; Value = [datetime]'2026-01-01'; What = 'DateTime' }
+        @{ Key = 'x'; Value = 1.5d; What = 'decimal' }
+        @{ Key = 'x'; Value = [double]::NaN; What = 'NaN' }
+        @{ Key = 'x'; Value = [char]'c'; What = 'char' }
+    ) {
+        { Set-VmConfiguration -Profile lab -Setting @{ $Key = $Value } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VmConfigurationSettingInvalid,VaultMesh.PowerShell.Commands.SetVmConfigurationCommand'
+        Test-Path (Join-Path $env:VAULTMESH_HOME 'config.toml') | Should -BeFalse
+    }
+
+    It 'Set-VmConfiguration -DataDir with a NUL writes nothing, and the profile keeps working' {
+        Set-VmConfiguration -Profile lab -Region eu
+        $before = Get-Content -Raw (Join-Path $env:VAULTMESH_HOME 'config.toml')
+        { Set-VmConfiguration -Profile lab -DataDir "a`0b" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VmConfigurationSettingInvalid,VaultMesh.PowerShell.Commands.SetVmConfigurationCommand'
+        Get-Content -Raw (Join-Path $env:VAULTMESH_HOME 'config.toml') | Should -Be $before
+        (Get-VmStatus -Profile lab).Profile | Should -Be 'lab'
+    }
+
+    It 'reports a malformed config.toml with file:line:col' {
+        Set-Content -LiteralPath (Join-Path $env:VAULTMESH_HOME 'config.toml') -Value "# first`nprofiles = 5"
+        $err = { Get-VmStatus -ErrorAction Stop } | Should -Throw -ErrorId 'VmConfigurationInvalid,VaultMesh.PowerShell.Commands.GetVmStatusCommand' -PassThru
+        $err.Exception.Message | Should -Match 'config\.toml:2:1: '
+    }
+
+    It 'Import-VmMemory quarantines a poisoned first file with a reason and records the other 20' {
+        $inbox = Join-Path $env:VAULTMESH_HOME 'data/default/harbinger/inbox'
+        New-Item -ItemType Directory -Force -Path $inbox | Out-Null
+        [IO.File]::WriteAllText((Join-Path $inbox '000.json'), '{"type":"t","component":"c","version":"1","payload":' + ('[' * 64) + (']' * 64) + '}')
+        foreach ($i in 1..20) {
+            [IO.File]::WriteAllText((Join-Path $inbox ('{0:000}.json' -f $i)), ('{{"type":"t","component":"c","version":"1.{0}"}}' -f $i))
+        }
+        $result = Import-VmMemory -ErrorVariable errs -ErrorAction SilentlyContinue
+        $result.Recorded | Should -Be 20
+        $result.Quarantined | Should -Be 1
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'VmHarbingerInvalid,VaultMesh.PowerShell.Commands.ImportVmMemoryCommand'
+        Get-ChildItem $inbox -File | Should -BeNullOrEmpty
+        $reason = Get-Content -Raw (Join-Path $env:VAULTMESH_HOME 'data/default/harbinger/quarantine/000.json.reason.json') | ConvertFrom-Json
+        $reason.reason | Should -Be 'json-invalid'
+    }
+}
