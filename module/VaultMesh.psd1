@@ -6,7 +6,8 @@
     CompanyName          = 'VaultMesh'
     Copyright            = '(c) VaultMesh contributors. All rights reserved.'
     Description          = 'Tamper-evident operational memory: RFC 6962 Merkle batches anchored to RFC 3161, EVM and Bitcoin witnesses, operated through cmdlets and the vm grammar.'
-    RootModule           = 'VaultMesh.PowerShell.dll'
+    # Registers the load-context resolver, then imports VaultMesh.PowerShell.dll.
+    RootModule           = 'VaultMesh.psm1'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('VaultMesh.Format.ps1xml')
