@@ -104,7 +104,19 @@ function Invoke-Stage {
         Copy-Item -LiteralPath $schema.FullName -Destination (Join-Path $StageDir 'schemas')
     }
     $null = Test-ModuleManifest -Path (Join-Path $StageDir 'VaultMesh.psd1')
+    Invoke-HelpBuild
     Write-Host "Staged VaultMesh $Version"
+}
+
+# MAML for Get-Help from docs/en-US/<Verb-Noun>.md (shape: docs/en-US/README.md), plus the about_ topics.
+function Invoke-HelpBuild {
+    $docs = Join-Path $Root 'docs/en-US'
+    $help = Join-Path $StageDir 'en-US'
+    New-Item -ItemType Directory -Force -Path $help | Out-Null
+    Invoke-VmPwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/New-VmHelp.ps1') -ModulePath (Join-Path $StageDir 'VaultMesh.psd1') `
+        -MarkdownDirectory $docs -OutFile (Join-Path $help 'VaultMesh.PowerShell.dll-Help.xml')
+    if ($LASTEXITCODE -ne 0) { throw "Stage: the help build failed (exit code $LASTEXITCODE)." }
+    Copy-Item -Path (Join-Path $docs 'about_*.help.txt') -Destination $help
 }
 
 function Invoke-Test {
