@@ -16,17 +16,17 @@ namespace VaultMesh.PowerShell.Commands;
 public sealed class AddVmMemoryCommand : VaultMeshCmdlet
 {
     /// <summary>Kind of memory: deployment, decision, artifact, event...</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Type { get; set; } = "";
 
     /// <summary>The component concerned.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Component { get; set; } = "";
 
     /// <summary>The component's version.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Version { get; set; } = "";
 
@@ -37,15 +37,15 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
     public string? Path { get; set; }
 
     /// <summary>Payload: a hashtable, PSCustomObject or JSON text.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public object? Payload { get; set; }
 
     /// <summary>Tags.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string[] Tag { get; set; } = [];
 
     /// <summary>Who records it (default: the current user).</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Actor { get; set; }
 
     /// <inheritdoc />
@@ -84,7 +84,7 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
         {
             return;
         }
-        var memory = new MemoryStore(Store).Record(draft);
+        var memory = Services.Memories.Record(draft);
         if (memory.Existing)
         {
             WriteVerbose($"Already recorded as {memory.Id}; returning the existing memory.");

@@ -50,14 +50,14 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnBegin()
     {
-        _validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
-        _receipts = ReceiptFiles.WithStored(this, ReceiptPath, _validator, new AnchorStore(Store));
+        _validator = Services.Validator;
+        _receipts = ReceiptFiles.WithStored(this, ReceiptPath, _validator, Services.Anchors);
     }
 
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var sealer = new Sealer(Store);
+        var sealer = Services.Sealer;
         var batch = sealer.GetBatch(BatchId)
             ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
         var target = GetUnresolvedProviderPathFromPSPath(Path);

@@ -34,7 +34,7 @@ public sealed class GetVmAnchorCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var chain = Rail is null ? (ReceiptChain?)null : Enum.Parse<ReceiptChain>(Rail, ignoreCase: true);
-        foreach (var record in new AnchorStore(Store).Query(BatchId, Root, chain, Status))
+        foreach (var record in Services.Anchors.Query(BatchId, Root, chain, Status))
         {
             WriteObject(record);
         }

@@ -25,7 +25,7 @@ public sealed class GetVmBatchCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var sealer = new Sealer(Store);
+        var sealer = Services.Sealer;
         if (BatchId is not null)
         {
             var batch = sealer.GetBatch(BatchId)

@@ -75,7 +75,7 @@ public sealed class GetVmMemoryCommand : VaultMeshCmdlet
             Ascending = Oldest,
         };
         var found = false;
-        foreach (var memory in new MemoryStore(Store).Query(query, CancellationToken))
+        foreach (var memory in Services.Memories.Query(query, CancellationToken))
         {
             found = true;
             WriteObject(memory);

@@ -79,15 +79,8 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
                 {
                     continue;
                 }
-                var message = $"Replay of {file} failed: {string.Join("; ", result.Reasons.Take(3))}{(result.Reasons.Count > 3 ? $" ... and {result.Reasons.Count - 3} more" : string.Empty)}";
-                if (enforce)
-                {
-                    WriteVmError(new VaultMeshException(FailedErrorId, VmErrorKind.SecurityError, message + " (VERIFY_ENFORCE is on)", file));
-                }
-                else
-                {
-                    WriteWarning(message + " (VERIFY_ENFORCE is off, so this is a warning)");
-                }
+                WriteVerificationFailure(Services.Failure(FailedErrorId,
+                    $"Replay of {file} failed: {string.Join("; ", result.Reasons.Take(3))}{(result.Reasons.Count > 3 ? $" ... and {result.Reasons.Count - 3} more" : string.Empty)}", file));
             }
         }
     }

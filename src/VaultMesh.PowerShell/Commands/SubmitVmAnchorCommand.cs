@@ -28,7 +28,7 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var batch = new Sealer(Store).GetBatch(BatchId)
+        var batch = Services.Sealer.GetBatch(BatchId)
             ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
         var rails = Rails.Rails;
         var chains = Rail is { Length: > 0 }
@@ -45,8 +45,7 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
             return;
         }
         WriteContextWarnings();
-        var service = new AnchorService(new AnchorStore(Store), rails, Context.KillSwitches);
-        foreach (var record in service.SubmitAsync(batch, chains, CancellationToken).GetAwaiter().GetResult())
+        foreach (var record in Services.AnchorService.SubmitAsync(batch, chains, CancellationToken).GetAwaiter().GetResult())
         {
             WriteObject(record);
         }

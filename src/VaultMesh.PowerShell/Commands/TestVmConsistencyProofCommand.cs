@@ -10,7 +10,7 @@ namespace VaultMesh.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmConsistencyProof")]
 [OutputType(typeof(bool), typeof(VerificationResult))]
-public sealed class TestVmConsistencyProofCommand : VaultMeshCmdlet
+public sealed class TestVmConsistencyProofCommand : CancellableCmdlet
 {
     /// <summary>Size of the earlier tree.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

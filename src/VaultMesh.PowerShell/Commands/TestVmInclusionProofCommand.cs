@@ -10,7 +10,7 @@ namespace VaultMesh.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmInclusionProof")]
 [OutputType(typeof(bool), typeof(VerificationResult))]
-public sealed class TestVmInclusionProofCommand : VaultMeshCmdlet
+public sealed class TestVmInclusionProofCommand : CancellableCmdlet
 {
     /// <summary>The leaf hash, 64 hex digits.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

@@ -23,7 +23,7 @@ public sealed class TestVmReceiptCommand : DocumentInputCmdlet
         WriteContextWarnings();
         var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
         WriteVerbose($"VERIFY_ENFORCE is {(enforce ? "on" : "off")} ({Context.KillSwitches.VerifyEnforce.Source}).");
-        _validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = enforce });
+        _validator = Services.Validator;
     }
 
     /// <inheritdoc />
