@@ -2,6 +2,11 @@
 # How examples are written and how the ones that need a server are run: docs/en-US/README.md.
 BeforeDiscovery {
     $script:cmdlets = (Import-PowerShellDataFile $env:VAULTMESH_TEST_MODULE).CmdletsToExport | ForEach-Object { @{ Name = $_ } }
+    . (Join-Path $PSScriptRoot '../../build/HelpMarkdown.ps1')
+    $index = 0
+    $script:exampleCases = foreach ($file in Get-ChildItem (Join-Path $PSScriptRoot '../../docs/en-US') -Filter '*-*.md' | Sort-Object FullName) {
+        foreach ($e in (Read-VmHelpMarkdown -Path $file.FullName).Examples) { @{ Page = $file.BaseName; Title = $e.Title; Index = $index++ } }
+    }
 }
 
 BeforeAll {
@@ -59,7 +64,7 @@ Describe 'The about topics' {
 
 Describe 'Every help example' {
     BeforeAll {
-        $pages = Get-ChildItem $script:docs -Filter '*-*.md' | ForEach-Object { Read-VmHelpMarkdown -Path $_.FullName }
+        $pages = Get-ChildItem $script:docs -Filter '*-*.md' | Sort-Object FullName | ForEach-Object { Read-VmHelpMarkdown -Path $_.FullName }
         $script:examples = foreach ($page in $pages) { foreach ($e in $page.Examples) { [pscustomobject]@{ Page = $page.Name; Example = $e } } }
         $needsTsa = @($script:examples | Where-Object { $_.Example.Needs -contains 'tsa' })
         if ($needsTsa) {
@@ -83,12 +88,10 @@ Describe 'Every help example' {
         if ($script:tsa) { Stop-VmTestTsa $script:tsa }
     }
 
-    It 'runs as written in a fresh session with an empty VAULTMESH_HOME' {
-        $script:examples.Count | Should -BeGreaterThan 0
-        $failures = for ($i = 0; $i -lt $script:examples.Count; $i++) {
-            $r = $script:runs[$i]
-            if ($r.ExitCode -ne 0 -or $r.StdErr) { "$($script:examples[$i].Page) '$($script:examples[$i].Example.Title)': exit $($r.ExitCode) $($r.StdErr)" }
-        }
-        $failures | Should -BeNullOrEmpty
+    It '<Page> <Title> runs as written in a fresh session with an empty VAULTMESH_HOME' -ForEach $script:exampleCases {
+        $script:examples[$Index].Page | Should -Be $Page
+        $r = $script:runs[$Index]
+        $r.StdErr | Should -BeNullOrEmpty
+        $r.ExitCode | Should -Be 0 -Because $r.StdOut
     }
 }

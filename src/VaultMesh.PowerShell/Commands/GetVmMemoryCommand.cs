@@ -40,8 +40,8 @@ public sealed class GetVmMemoryCommand : VaultMeshCmdlet
     [Parameter]
     public string? Text { get; set; }
 
-    /// <summary>Only memories of this batch.</summary>
-    [Parameter]
+    /// <summary>Only memories of this batch; binds by property name from Get-VmBatch.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? BatchId { get; set; }
 
     /// <summary>Only memories not yet sealed.</summary>

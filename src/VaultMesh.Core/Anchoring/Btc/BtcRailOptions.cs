@@ -10,7 +10,7 @@ namespace VaultMesh.Core.Anchoring.Btc;
 /// </summary>
 public sealed class BtcRailOptions
 {
-    /// <summary>Default confirmations before a Bitcoin anchor is final (DESIGN.md 3.5, issue 5 item 6).</summary>
+    /// <summary>Default confirmations before a Bitcoin anchor is final (docs/architecture.md, decision 5).</summary>
     public const long DefaultRequiredDepth = 6;
 
     /// <summary>The Bitcoin Core JSON-RPC endpoint, for example <c>http://127.0.0.1:8332/</c>.</summary>
