@@ -16,6 +16,12 @@ public sealed class MemoryStore
         FROM memories m LEFT JOIN batch_leaves l ON l.memory_seq = m.seq
         """;
 
+    /// <summary>
+    /// The one SQL condition for "memory <c>m</c> is pending": no batch holds it yet. The seal and
+    /// every count and query of pending memories use it.
+    /// </summary>
+    internal const string PendingCondition = "NOT EXISTS (SELECT 1 FROM batch_leaves pl WHERE pl.memory_seq = m.seq)";
+
     private readonly VaultStore _store;
     private readonly TimeProvider _time;
 
@@ -110,7 +116,7 @@ public sealed class MemoryStore
         }
         if (query.PendingOnly)
         {
-            where.Add("l.batch_id IS NULL");
+            where.Add(PendingCondition);
         }
         var order = query.Ascending ? "ASC" : "DESC";
         command.CommandText = Select
@@ -128,7 +134,7 @@ public sealed class MemoryStore
     /// <summary>Counts of all and of pending (unsealed) memories.</summary>
     public (long Total, long Pending) Count()
     {
-        using var command = _store.Command("SELECT (SELECT count(*) FROM memories), (SELECT count(*) FROM memories m WHERE NOT EXISTS (SELECT 1 FROM batch_leaves l WHERE l.memory_seq = m.seq))");
+        using var command = _store.Command("SELECT (SELECT count(*) FROM memories), (SELECT count(*) FROM memories m WHERE " + PendingCondition + ")");
         using var reader = command.ExecuteReader();
         reader.Read();
         return (reader.GetInt64(0), reader.GetInt64(1));
