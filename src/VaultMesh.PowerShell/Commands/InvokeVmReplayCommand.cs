@@ -37,7 +37,6 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
     protected override void OnBegin()
     {
         WriteContextWarnings();
-        WriteVerbose($"VERIFY_ENFORCE is {(Context.KillSwitches.VerifyEnforce.Enabled ? "on" : "off")} ({Context.KillSwitches.VerifyEnforce.Source}).");
         _service = new ReplayService();
         if (LeafPath is not null)
         {

@@ -32,7 +32,7 @@ public abstract class VaultMeshCmdlet : CancellableCmdlet
     /// <summary>The anchoring rails the active profile configures.</summary>
     protected AnchorRails Rails => Services.Rails;
 
-    /// <summary>Writes the kill-switch warnings of the context once.</summary>
+    /// <summary>Writes the kill-switch warnings of the context once, and the effective VERIFY_ENFORCE as verbose output.</summary>
     protected void WriteContextWarnings()
     {
         foreach (var sw in Context.KillSwitches.All)
@@ -42,6 +42,8 @@ public abstract class VaultMeshCmdlet : CancellableCmdlet
                 WriteWarning(sw.Warning);
             }
         }
+        var enforce = Context.KillSwitches.VerifyEnforce;
+        WriteVerbose($"VERIFY_ENFORCE is {(enforce.Enabled ? "on" : "off")} ({enforce.Source}).");
     }
 
     /// <summary>Writes a failed verification as the error or the warning its severity says.</summary>
