@@ -131,6 +131,24 @@ public sealed class MemoryStore
         }
     }
 
+    /// <summary>The distinct recorded values of <paramref name="field"/>, in ordinal order.</summary>
+    public IReadOnlyList<string> Values(MemoryField field)
+    {
+        using var command = _store.Command(field switch
+        {
+            MemoryField.Type => "SELECT DISTINCT type FROM memories ORDER BY 1",
+            MemoryField.Component => "SELECT DISTINCT component FROM memories ORDER BY 1",
+            _ => "SELECT DISTINCT j.value FROM memories m, json_each(m.tags) j WHERE j.type = 'text' ORDER BY 1",
+        });
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
+    }
+
     /// <summary>Counts of all and of pending (unsealed) memories.</summary>
     public (long Total, long Pending) Count()
     {

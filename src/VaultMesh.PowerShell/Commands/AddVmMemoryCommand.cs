@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Memory;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -18,11 +19,13 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
     /// <summary>Kind of memory: deployment, decision, artifact, event...</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MemoryValueCompleter))]
     public string Type { get; set; } = "";
 
     /// <summary>The component concerned.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MemoryValueCompleter))]
     public string Component { get; set; } = "";
 
     /// <summary>The component's version.</summary>
@@ -42,6 +45,7 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
 
     /// <summary>Tags.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(MemoryValueCompleter))]
     public string[] Tag { get; set; } = [];
 
     /// <summary>Who records it (default: the current user).</summary>

@@ -4,6 +4,7 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -22,6 +23,7 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
     /// <summary>The batch id; binds from Get-VmBatch output.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string BatchId { get; set; } = "";
 
     /// <summary>A directory, or the manifest file (the sidecar goes beside it).</summary>

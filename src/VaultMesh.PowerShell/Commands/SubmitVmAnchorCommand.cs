@@ -3,6 +3,7 @@ using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Sealing;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -18,6 +19,7 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
     /// <summary>The batch to anchor; binds from Get-VmBatch or Invoke-VmSeal output.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string BatchId { get; set; } = "";
 
     /// <summary>Rails to anchor on (default: every rail configured in the profile).</summary>

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -16,6 +17,7 @@ public sealed class TestVmAnchorCommand : VaultMeshCmdlet
 {
     /// <summary>Verify the stored receipts of this batch.</summary>
     [Parameter(ParameterSetName = "Stored", Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string? BatchId { get; set; }
 
     /// <summary>Receipt JSON text; binds the Json property of Get-VmAnchor output.</summary>

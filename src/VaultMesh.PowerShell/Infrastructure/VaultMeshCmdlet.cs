@@ -4,6 +4,8 @@ using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Services;
 using VaultMesh.Core.Store;
 
+using VaultMesh.PowerShell.Completion;
+
 namespace VaultMesh.PowerShell.Infrastructure;
 
 /// <summary>
@@ -18,6 +20,7 @@ public abstract class VaultMeshCmdlet : CancellableCmdlet
     /// <summary>Profile to use; else VAULTMESH_PROFILE, else the config file's default_profile, else 'default'.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public virtual string? Profile { get; set; }
 
     /// <summary>The profile's services, resolved on first use.</summary>
