@@ -63,7 +63,7 @@ $StageFiles = @{
         'runtimes/win-x64/native/e_sqlite3.dll'
     )
 }
-$ModuleFiles = @('VaultMesh.psd1', 'VaultMesh.Format.ps1xml', 'VaultMesh.psm1')
+$ModuleFiles = @('VaultMesh.psd1', 'VaultMesh.Format.ps1xml', 'VaultMesh.Loading.psm1')
 
 function Invoke-Bootstrap {
     Write-Step 'Bootstrap'

@@ -28,7 +28,7 @@ Describe 'Pipeline composition' {
         $m[0].Version | Should -Be '1.4.2'
         $m[0].Actor | Should -Be 'ci'
         $m[0].Tags | Should -Be @('release')
-        $m[0].Payload | ConvertTo-Json -Compress | Should -Be '{"env":"prod"}'
+        $m[0].Payload | Should -Be '{"env":"prod"}'
         $m[1].Actor | Should -Be 'alice'
     }
 

@@ -43,8 +43,9 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public object? Payload { get; set; }
 
-    /// <summary>Tags.</summary>
+    /// <summary>Tags; binds Tags too, as memories and JSON documents name them.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Tags")]
     [ArgumentCompleter(typeof(MemoryValueCompleter))]
     public string[] Tag { get; set; } = [];
 
@@ -80,8 +81,9 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
             Payload = ToPayload(Payload),
             ArtifactHash = artifactHash,
             ArtifactName = artifactName,
-            Actor = Actor ?? Environment.UserName,
-            Tags = Tag,
+            // Import-Csv gives an empty string for an empty cell: that is a field not given.
+            Actor = string.IsNullOrEmpty(Actor) ? Environment.UserName : Actor,
+            Tags = Tag.Where(t => !string.IsNullOrEmpty(t)).ToArray(),
         };
         var target = $"{Type} {Component} {Version}" + (artifactName is null ? "" : $" ({artifactName})");
         if (!ShouldProcess(target, "Record memory"))
@@ -101,7 +103,7 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
         var value = payload is PSObject ps ? ps.BaseObject : payload;
         return value switch
         {
-            null => null,
+            null or "" => null,
             // Text is JSON; parse it strictly so duplicate keys and bad numbers are refused here.
             string json => JsonNode.Parse(CanonicalJson.Canonicalize(json)),
             _ => CanonicalJsonInput.ToNode(payload),

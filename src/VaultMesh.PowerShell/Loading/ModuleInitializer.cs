@@ -7,7 +7,7 @@ namespace VaultMesh.PowerShell.Loading;
 /// <summary>
 /// Hooks assembly resolution as soon as this assembly's initializer runs: a request for
 /// VaultMesh.Core from the default context is answered from the isolated <see cref="ModuleLoadContext"/>.
-/// The root module (VaultMesh.psm1) runs the initializer before importing the cmdlets, because
+/// The nested module VaultMesh.Loading.psm1 runs the initializer before the cmdlets are imported, because
 /// PowerShell reflects over cmdlet types (help, syntax, completion) without running their code and
 /// IModuleAssemblyInitializer.OnImport runs too late; cmdlet parameters may then use core types freely.
 /// </summary>
