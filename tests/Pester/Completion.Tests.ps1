@@ -39,7 +39,7 @@ Describe 'Argument completion' {
     }
 
     It 'completes rails' {
-        Complete 'Get-VmAnchor -Rail ' | Should -Be @('Tsa', 'Evm', 'Btc')
+        Complete 'Get-VmAnchor -Rail ' | Sort-Object | Should -Be @('Btc', 'Evm', 'Tsa')
     }
 
     It 'offers nothing, and creates nothing, for a profile without a store' {
