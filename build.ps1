@@ -70,7 +70,7 @@ $StageFiles = @{
         'runtimes/win-x64/native/e_sqlite3.dll'
     )
 }
-$ModuleFiles = @('VaultMesh.psd1', 'VaultMesh.Format.ps1xml')
+$ModuleFiles = @('VaultMesh.psd1', 'VaultMesh.Format.ps1xml', 'VaultMesh.Loading.psm1')
 
 function Invoke-Bootstrap {
     Write-Step 'Bootstrap'
@@ -114,7 +114,19 @@ function Invoke-Stage {
     # Spawn templates ship as plain folders (dotfiles included) beside the module.
     Copy-Item -LiteralPath (Join-Path $Root 'templates') -Destination (Join-Path $StageDir 'templates') -Recurse -Force
     $null = Test-ModuleManifest -Path (Join-Path $StageDir 'VaultMesh.psd1')
+    Invoke-HelpBuild
     Write-Host "Staged VaultMesh $Version"
+}
+
+# MAML for Get-Help from docs/en-US/<Verb-Noun>.md (shape: docs/en-US/README.md), plus the about_ topics.
+function Invoke-HelpBuild {
+    $docs = Join-Path $Root 'docs/en-US'
+    $help = Join-Path $StageDir 'en-US'
+    New-Item -ItemType Directory -Force -Path $help | Out-Null
+    Invoke-VmPwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/New-VmHelp.ps1') -ModulePath (Join-Path $StageDir 'VaultMesh.psd1') `
+        -MarkdownDirectory $docs -OutFile (Join-Path $help 'VaultMesh.PowerShell.dll-Help.xml')
+    if ($LASTEXITCODE -ne 0) { throw "Stage: the help build failed (exit code $LASTEXITCODE)." }
+    Copy-Item -Path (Join-Path $docs 'about_*.help.txt') -Destination $help
 }
 
 function Invoke-Test {

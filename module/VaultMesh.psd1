@@ -7,6 +7,8 @@
     Copyright            = '(c) VaultMesh contributors. All rights reserved.'
     Description          = 'Tamper-evident operational memory: RFC 6962 Merkle batches anchored to RFC 3161, EVM and Bitcoin witnesses, operated through cmdlets and the vm grammar.'
     RootModule           = 'VaultMesh.PowerShell.dll'
+    # Runs the load-context resolver of the cmdlet assembly before PowerShell reflects over its cmdlets.
+    NestedModules        = @('VaultMesh.Loading.psm1')
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('VaultMesh.Format.ps1xml')

@@ -44,16 +44,18 @@ Describe 'Export-VmProofBundle and Test-VmProofBundle' {
             @($bundle.anchors).Count | Should -Be 0
         }
 
-        It 'writes a named file with -Id and -Path, refuses to overwrite it without -Force' {
-            $file = Join-Path (New-OutDir) 'one.json'
-            $r = Export-VmProofBundle -Id $script:Memories[1].Id -Path $file
-            $r.Path | Should -Be $file
+        It 'creates a missing -Path directory, refuses to overwrite a bundle without -Force, and refuses a file as -Path' {
+            $dir = Join-Path (New-OutDir) 'new/proofs'
+            $r = Export-VmProofBundle -Id $script:Memories[1].Id -Path $dir
+            $r.Path | Should -Be (Join-Path $dir ($script:Memories[1].Id.Substring(7) + '.proof.json'))
             $r.LeafIndex | Should -Be 1
-            Export-VmProofBundle -Id $script:Memories[2].Id -Path $file -ErrorVariable e -ErrorAction SilentlyContinue
+            $file = $r.Path
+            Export-VmProofBundle -Id $script:Memories[1].Id -Path $dir -ErrorVariable e -ErrorAction SilentlyContinue
             $e[0].FullyQualifiedErrorId | Should -Be 'VmFileExists,VaultMesh.PowerShell.Commands.ExportVmProofBundleCommand'
+            Export-VmProofBundle -Id $script:Memories[1].Id -Path $dir -Force | Out-Null
             (Test-VmProofBundle -Path $file -Detailed).MemoryId | Should -Be $script:Memories[1].Id
-            Export-VmProofBundle -Id $script:Memories[2].Id -Path $file -Force | Out-Null
-            (Test-VmProofBundle -Path $file -Detailed).MemoryId | Should -Be $script:Memories[2].Id
+            Export-VmProofBundle -Id $script:Memories[2].Id -Path $file -ErrorVariable e2 -ErrorAction SilentlyContinue
+            $e2[0].FullyQualifiedErrorId | Should -Be 'VmPathNotDirectory,VaultMesh.PowerShell.Commands.ExportVmProofBundleCommand'
         }
 
         It 'writes VmMemoryNotSealed for an unsealed memory and goes on with the next' {

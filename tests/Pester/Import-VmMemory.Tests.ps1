@@ -107,6 +107,15 @@ Describe 'Import-VmMemory from the inbox' {
         Get-VmMemory | Should -BeNullOrEmpty
     }
 
+    It 'changes nothing under $WhatIfPreference either' {
+        Add-InboxFile 'good.json' '{"type":"t","component":"c","version":"1"}'
+        $WhatIfPreference = $true
+        try { $result = Import-VmMemory } finally { $WhatIfPreference = $false }
+        $result.Recorded | Should -Be 0
+        (Get-ChildItem (Get-Inbox) -Name) | Should -Be @('good.json')
+        Test-Path (Join-Path $env:VAULTMESH_HOME 'data/default/vaultmesh.db') | Should -BeFalse
+    }
+
     It 'reads an explicit -Inbox and writes to an explicit -QuarantinePath, and refuses an inbox that does not exist' {
         $inbox = Join-Path $env:VAULTMESH_HOME 'drop'
         $quarantine = Join-Path $env:VAULTMESH_HOME 'held'

@@ -40,6 +40,15 @@ Describe 'Invoke-VmCommand (vm) in the session' {
         (vm configure --help) -join "`n" | Should -Match 'set\s+Create or update'
     }
 
+    It 'vm help memory record shows the usage and the same text as Get-Help -Full of Add-VmMemory' {
+        $text = (vm help memory record) -join "`n"
+        $LASTEXITCODE | Should -Be 0
+        $text | Should -Match 'vm memory record'
+        $full = (Get-Help Add-VmMemory -Full | Out-String -Width 120).Trim()
+        $text.EndsWith($full) | Should -BeTrue -Because $text
+        $text | Should -Match 'Import-Csv deployments.csv \| Add-VmMemory'
+    }
+
     It 'configures a profile with vm configure and shows it' {
         $r = vm configure set --profile lab --federation-endpoint 'https://a,https://b' --set rails.tsa.url=http://127.0.0.1:9 | ConvertFrom-Json
         $r.ok | Should -BeTrue

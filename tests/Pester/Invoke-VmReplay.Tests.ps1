@@ -159,7 +159,7 @@ Describe 'Invoke-VmReplay' {
             $bad = Join-Path $script:RepoRoot 'tests/fixtures/receipts/invalid/schema-missing-chain.json'
             $r = Invoke-VmLauncher -ArgumentList 'audit', 'validate', $bad -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME; NO_COLOR = '1' }
             $r.ExitCode | Should -Be 1 -Because $r.StdErr
-            ($r.StdOut | ConvertFrom-Json).errors[0].id | Should -Be 'VmVerificationFailed'
+            ($r.StdOut | ConvertFrom-Json).errors[0].id | Should -Be 'VmReceiptVerificationFailed'
             $good = Invoke-VmLauncher -ArgumentList 'audit', 'validate', $script:Manifest, (Join-Path $script:RepoRoot 'tests/fixtures/receipts/valid/btc-verified.json') -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME; NO_COLOR = '1' }
             $good.ExitCode | Should -Be 0 -Because $good.StdErr
         }

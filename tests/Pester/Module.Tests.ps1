@@ -42,6 +42,22 @@ $bad = Test-Json -Json '{"b":1}' -Schema '{"type":"object","required":["a"]}' -E
         $r.StdOut | Should -Match 'testjson=True/False'
     }
 
+    It 'exports every cmdlet again after Import-Module -Force and after Remove-Module' {
+        $r = Invoke-VmChildPwsh -Script @'
+Import-Module $env:VM_MODULE -Force
+"forced=$((Get-Command -Module VaultMesh -CommandType Cmdlet).Count)"
+Remove-Module VaultMesh
+Import-Module $env:VM_MODULE
+"again=$((Get-Command -Module VaultMesh -CommandType Cmdlet).Count)"
+"modules=$((Get-Module).Name -join ',')"
+'@ -Environment @{ VAULTMESH_HOME = (New-VmTestHome); VM_MODULE = $script:ModulePath }
+        $count = @((Import-PowerShellDataFile $script:ModulePath).CmdletsToExport).Count
+        $r.StdErr | Should -BeNullOrEmpty
+        $r.StdOut | Should -Match "forced=$count\b"
+        $r.StdOut | Should -Match "again=$count\b"
+        $r.StdOut | Should -Not -Match 'modules=.*Loading'
+    }
+
     It 'keeps its dependencies in an isolated load context' {
         $r = Invoke-VmChildPwsh -Environment @{ VAULTMESH_HOME = (New-VmTestHome) } -Script @'
 $null = Get-VmStatus

@@ -56,14 +56,14 @@ Describe 'New-VmMerkleTree' {
         $text | Should -Match "8\s+$($script:CtRoot8)"
     }
 
-    It 'rejects malformed leaf hashes with VmHexInvalid naming the element' {
+    It 'rejects malformed leaf hashes with VmDigestInvalid naming the element' {
         $good = 'aa' * 32
         { New-VmMerkleTree -LeafHash $good, 'abc' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'VmHexInvalid,VaultMesh.PowerShell.Commands.NewVmMerkleTreeCommand' -ExpectedMessage "*LeafHash``[1``]*odd number*"
+            Should -Throw -ErrorId 'VmDigestInvalid,VaultMesh.PowerShell.Commands.NewVmMerkleTreeCommand' -ExpectedMessage "*LeafHash``[1``]*odd number*"
         { New-VmMerkleTree -LeafHash ('zz' * 32) -ErrorAction Stop } |
-            Should -Throw -ErrorId 'VmHexInvalid,VaultMesh.PowerShell.Commands.NewVmMerkleTreeCommand' -ExpectedMessage '*not a hex digit*'
+            Should -Throw -ErrorId 'VmDigestInvalid,VaultMesh.PowerShell.Commands.NewVmMerkleTreeCommand' -ExpectedMessage '*not a hex digit*'
         { New-VmMerkleTree -LeafHash ('aa' * 31) -ErrorAction Stop } |
-            Should -Throw -ErrorId 'VmHexInvalid,VaultMesh.PowerShell.Commands.NewVmMerkleTreeCommand' -ExpectedMessage '*31 bytes*'
+            Should -Throw -ErrorId 'VmDigestInvalid,VaultMesh.PowerShell.Commands.NewVmMerkleTreeCommand' -ExpectedMessage '*31 bytes*'
     }
 
     It 'rejects malformed hex and Base64 leaves' {

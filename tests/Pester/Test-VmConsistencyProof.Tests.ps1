@@ -84,9 +84,9 @@ Describe 'Test-VmConsistencyProof' {
         $detail.Step | Should -Be 7
     }
 
-    It 'rejects malformed hex with VmHexInvalid' {
+    It 'rejects malformed hex with VmDigestInvalid' {
         $p = Get-VmConsistencyProof -Tree $script:Big -FirstSize 37
         { Test-VmConsistencyProof -FirstSize 37 -SecondSize 100 -FirstRoot 'abc' -SecondRoot $p.SecondRoot -Path $p.Path -ErrorAction Stop } |
-            Should -Throw -ErrorId 'VmHexInvalid,VaultMesh.PowerShell.Commands.TestVmConsistencyProofCommand' -ExpectedMessage '*FirstRoot*odd number*'
+            Should -Throw -ErrorId 'VmDigestInvalid,VaultMesh.PowerShell.Commands.TestVmConsistencyProofCommand' -ExpectedMessage '*FirstRoot*odd number*'
     }
 }

@@ -125,13 +125,13 @@ Describe 'Test-VmInclusionProof' {
             Should -Throw -ErrorId 'VmMerkleIndexOutOfRange,VaultMesh.PowerShell.Commands.TestVmInclusionProofCommand'
     }
 
-    It 'rejects malformed hex with VmHexInvalid naming the field' {
+    It 'rejects malformed hex with VmDigestInvalid naming the field' {
         $p = Get-VmInclusionProof -Tree $script:Big -Index 42
         { Test-VmInclusionProof -LeafHash 'xyz' -LeafIndex 42 -TreeSize 100 -AuditPath $p.AuditPath -Root $p.Root -ErrorAction Stop } |
-            Should -Throw -ErrorId 'VmHexInvalid,VaultMesh.PowerShell.Commands.TestVmInclusionProofCommand' -ExpectedMessage '*LeafHash*'
+            Should -Throw -ErrorId 'VmDigestInvalid,VaultMesh.PowerShell.Commands.TestVmInclusionProofCommand' -ExpectedMessage '*LeafHash*'
         $path = [string[]]$p.AuditPath
         $path[1] = 'g' * 64
         { Test-VmInclusionProof -LeafHash $p.LeafHash -LeafIndex 42 -TreeSize 100 -AuditPath $path -Root $p.Root -ErrorAction Stop } |
-            Should -Throw -ErrorId 'VmHexInvalid,VaultMesh.PowerShell.Commands.TestVmInclusionProofCommand' -ExpectedMessage "*AuditPath``[1``]*"
+            Should -Throw -ErrorId 'VmDigestInvalid,VaultMesh.PowerShell.Commands.TestVmInclusionProofCommand' -ExpectedMessage "*AuditPath``[1``]*"
     }
 }

@@ -44,3 +44,36 @@ function Invoke-VmProcess {
     if (-not $p.WaitForExit(120000)) { $p.Kill($true); throw "Timed out: $FilePath $ArgumentList" }
     [pscustomobject]@{ ExitCode = $p.ExitCode; StdOut = $stdout; StdErr = $stderr.Result }
 }
+
+# Runs each script in its own fresh child pwsh with the staged module imported, a few at a time
+# (each child is a separate process, so every script's first command meets a cold module).
+# Returns one result per script, in order, as Invoke-VmProcess does.
+function Invoke-VmChildPwshEach {
+    param([Parameter(Mandatory)] [string[]] $Script, [hashtable] $Environment = @{}, [int] $ThrottleLimit = 4)
+    $pwsh = Get-VmPwshCommandLine
+    $prefix = @($pwsh | Select-Object -Last ($pwsh.Count - 1))
+    $results = [object[]]::new($Script.Count)
+    $running = [System.Collections.Generic.List[object]]::new()
+    $next = 0
+    while ($next -lt $Script.Count -or $running.Count -gt 0) {
+        while ($next -lt $Script.Count -and $running.Count -lt $ThrottleLimit) {
+            $file = Join-Path ([IO.Path]::GetTempPath()) ("vmchild-" + [guid]::NewGuid().ToString('N') + '.ps1')
+            "Import-Module '$script:ModulePath'`n$($Script[$next])" | Set-Content -LiteralPath $file
+            $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+            foreach ($a in @($prefix) + @('-NoProfile', '-NonInteractive', '-File', $file)) { $psi.ArgumentList.Add($a) }
+            $psi.RedirectStandardOutput = $true
+            $psi.RedirectStandardError = $true
+            $psi.UseShellExecute = $false
+            foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
+            $p = [Diagnostics.Process]::Start($psi)
+            $running.Add([pscustomobject]@{ Index = $next; Process = $p; File = $file; Out = $p.StandardOutput.ReadToEndAsync(); Err = $p.StandardError.ReadToEndAsync() })
+            $next++
+        }
+        $first = $running[0]
+        if (-not $first.Process.WaitForExit(120000)) { $first.Process.Kill($true); throw "Timed out: $($Script[$first.Index])" }
+        $results[$first.Index] = [pscustomobject]@{ ExitCode = $first.Process.ExitCode; StdOut = $first.Out.Result; StdErr = $first.Err.Result }
+        Remove-Item -LiteralPath $first.File -ErrorAction SilentlyContinue
+        $running.RemoveAt(0)
+    }
+    , $results
+}

@@ -6,8 +6,8 @@ using VaultMesh.Core.Receipts;
 namespace VaultMesh.Core.Anchoring;
 
 /// <summary>
-/// Builds receipt.v1 documents that are schema-valid and consistent by construction (DESIGN.md
-/// 3.4): <c>txScheme</c> is the lower-case chain, the finality state follows the depths, a TSA
+/// Builds receipt.v1 documents that are schema-valid and consistent by construction (docs/architecture.md,
+/// decision 4): <c>txScheme</c> is the lower-case chain, the finality state follows the depths, a TSA
 /// receipt has block 0, required depth 0 and <c>rfc3161Ts == anchorTs</c>. The result goes through
 /// <see cref="ReceiptReader"/>, so a builder bug surfaces as <c>VmReceiptInvalid</c>, never as a bad receipt.
 /// </summary>

@@ -102,7 +102,7 @@ public static class CommandLineParser
         if (help || domain is null)
         {
             var text = verb is not null ? HelpWriter.ForVerb(verb) : domain is not null ? HelpWriter.ForDomain(domain) : HelpWriter.ForAll();
-            return new ParsedCommandLine(null, parameters, profile, format, text);
+            return new ParsedCommandLine(null, parameters, profile, format, text) { HelpVerb = verb };
         }
         if (verb is null)
         {

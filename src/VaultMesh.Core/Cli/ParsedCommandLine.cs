@@ -35,4 +35,7 @@ public sealed class ParsedCommandLine
 
     /// <summary>Help to print instead of running, if asked for.</summary>
     public string? HelpText { get; }
+
+    /// <summary>The verb whose help was asked for (<c>vm help &lt;domain&gt; &lt;verb&gt;</c>), so its cmdlet's full help can follow.</summary>
+    public VerbSpec? HelpVerb { get; init; }
 }

@@ -5,7 +5,7 @@ using VaultMesh.Core.Receipts;
 namespace VaultMesh.Core.Conflicts;
 
 /// <summary>
-/// The deterministic conflict resolver of DESIGN.md 3.7. Receipts are grouped by root (compared as
+/// The deterministic conflict resolver of docs/architecture.md, decision 7. Receipts are grouped by root (compared as
 /// digests) and ordered by a total order, so every node picks the same winner whatever order the
 /// receipts arrive in: eligibility, then rail tier, then the earliest <c>anchorTs</c>, then the
 /// lowest transaction hash, then the lowest SHA-256 of the receipt's RFC 8785 bytes. Identical

@@ -1,7 +1,7 @@
 namespace VaultMesh.Core.Conflicts;
 
 /// <summary>
-/// The rules of the conflict resolver's total order (DESIGN.md 3.7), in the order they are applied.
+/// The rules of the conflict resolver's total order (docs/architecture.md, decision 7), in the order they are applied.
 /// The values are public API: they appear in <see cref="ConflictDecision.Rule"/>, in <c>vm</c>
 /// output and in replay's canonical rendering.
 /// </summary>

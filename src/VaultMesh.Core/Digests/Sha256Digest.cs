@@ -259,18 +259,11 @@ public readonly struct Sha256Digest : IEquatable<Sha256Digest>, IComparable<Sha2
             return false;
         }
         Span<byte> bytes = stackalloc byte[ByteLength];
-        for (var i = 0; i < HexLength; i += 2)
+        if (!LowerHex.TryDecode(hex, bytes, out var bad))
         {
-            var hi = HexValue(hex[i]);
-            var lo = HexValue(hex[i + 1]);
-            if (hi < 0 || lo < 0)
-            {
-                var bad = hi < 0 ? i : i + 1;
-                problem = string.Create(CultureInfo.InvariantCulture,
-                    $"bad character '{Printable(hex[bad])}' at position {start + bad} (expected a hex digit).");
-                return false;
-            }
-            bytes[i / 2] = (byte)((hi << 4) | lo);
+            problem = string.Create(CultureInfo.InvariantCulture,
+                $"bad character '{Printable(hex[bad])}' at position {start + bad} (expected a hex digit).");
+            return false;
         }
         digest = new Sha256Digest(bytes);
         problem = string.Empty;
@@ -282,14 +275,6 @@ public readonly struct Sha256Digest : IEquatable<Sha256Digest>, IComparable<Sha2
         DigestForm.Prefixed => "'sha256:<hex>'",
         DigestForm.ZeroX => "'0x<hex>'",
         _ => "bare hex",
-    };
-
-    private static int HexValue(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
     };
 
     private static char HexDigit(int value) => (char)(value < 10 ? '0' + value : 'a' + value - 10);

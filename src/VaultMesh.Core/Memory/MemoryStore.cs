@@ -16,6 +16,12 @@ public sealed class MemoryStore
         FROM memories m LEFT JOIN batch_leaves l ON l.memory_seq = m.seq
         """;
 
+    /// <summary>
+    /// The one SQL condition for "memory <c>m</c> is pending": no batch holds it yet. The seal and
+    /// every count and query of pending memories use it.
+    /// </summary>
+    internal const string PendingCondition = "NOT EXISTS (SELECT 1 FROM batch_leaves pl WHERE pl.memory_seq = m.seq)";
+
     private readonly VaultStore _store;
     private readonly TimeProvider _time;
 
@@ -110,7 +116,7 @@ public sealed class MemoryStore
         }
         if (query.PendingOnly)
         {
-            where.Add("l.batch_id IS NULL");
+            where.Add(PendingCondition);
         }
         var order = query.Ascending ? "ASC" : "DESC";
         command.CommandText = Select
@@ -125,10 +131,28 @@ public sealed class MemoryStore
         }
     }
 
+    /// <summary>The distinct recorded values of <paramref name="field"/>, in ordinal order.</summary>
+    public IReadOnlyList<string> Values(MemoryField field)
+    {
+        using var command = _store.Command(field switch
+        {
+            MemoryField.Type => "SELECT DISTINCT type FROM memories ORDER BY 1",
+            MemoryField.Component => "SELECT DISTINCT component FROM memories ORDER BY 1",
+            _ => "SELECT DISTINCT j.value FROM memories m, json_each(m.tags) j WHERE j.type = 'text' ORDER BY 1",
+        });
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
+    }
+
     /// <summary>Counts of all and of pending (unsealed) memories.</summary>
     public (long Total, long Pending) Count()
     {
-        using var command = _store.Command("SELECT (SELECT count(*) FROM memories), (SELECT count(*) FROM memories m WHERE NOT EXISTS (SELECT 1 FROM batch_leaves l WHERE l.memory_seq = m.seq))");
+        using var command = _store.Command("SELECT (SELECT count(*) FROM memories), (SELECT count(*) FROM memories m WHERE " + PendingCondition + ")");
         using var reader = command.ExecuteReader();
         reader.Read();
         return (reader.GetInt64(0), reader.GetInt64(1));

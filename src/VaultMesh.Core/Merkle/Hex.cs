@@ -1,4 +1,5 @@
 using System.Globalization;
+using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 
 namespace VaultMesh.Core.Merkle;
@@ -9,6 +10,10 @@ namespace VaultMesh.Core.Merkle;
 /// </summary>
 internal static class Hex
 {
+    // A malformed hash is the same mistake wherever it is made, so it has the digest's error id;
+    // VmHexInvalid is for hex data (leaves given with -Encoding Hex).
+    private const string HashInvalid = Sha256Digest.InvalidErrorId;
+
     /// <summary>
     /// Parses a 32-byte hash written as 64 hex digits (either case), optionally prefixed by <c>0x</c> or
     /// <c>sha256:</c> as receipts and memories write them, into <paramref name="destination"/>.
@@ -20,7 +25,7 @@ internal static class Hex
     {
         if (text is null)
         {
-            throw Invalid(name, text, "it is null");
+            throw Invalid(name, text, "it is null", HashInvalid);
         }
         var digits = StripPrefix(text.AsSpan());
         if (digits.Length != MerkleHasher.HashSize * 2)
@@ -28,9 +33,9 @@ internal static class Hex
             var reason = digits.Length % 2 != 0
                 ? string.Create(CultureInfo.InvariantCulture, $"it has an odd number of hex digits ({digits.Length})")
                 : string.Create(CultureInfo.InvariantCulture, $"it is {digits.Length / 2} bytes long, a SHA-256 hash is {MerkleHasher.HashSize}");
-            throw Invalid(name, text, reason);
+            throw Invalid(name, text, reason, HashInvalid);
         }
-        Decode(digits, destination, name, text);
+        Decode(digits, destination, name, text, HashInvalid);
     }
 
     /// <summary>Parses a hash into a new 32-byte array; see <see cref="ParseHash(string?, string, Span{byte})"/>.</summary>
@@ -46,14 +51,14 @@ internal static class Hex
     {
         if (text is null)
         {
-            throw Invalid(name, text, "it is null");
+            throw Invalid(name, text, "it is null", MerkleErrorIds.HexInvalid);
         }
         if (text.Length % 2 != 0)
         {
-            throw Invalid(name, text, string.Create(CultureInfo.InvariantCulture, $"it has an odd number of hex digits ({text.Length})"));
+            throw Invalid(name, text, string.Create(CultureInfo.InvariantCulture, $"it has an odd number of hex digits ({text.Length})"), MerkleErrorIds.HexInvalid);
         }
         var data = new byte[text.Length / 2];
-        Decode(text.AsSpan(), data, name, text);
+        Decode(text.AsSpan(), data, name, text, MerkleErrorIds.HexInvalid);
         return data;
     }
 
@@ -70,34 +75,19 @@ internal static class Hex
         return text;
     }
 
-    private static void Decode(ReadOnlySpan<char> digits, Span<byte> destination, string name, string original)
+    private static void Decode(ReadOnlySpan<char> digits, Span<byte> destination, string name, string original, string errorId)
     {
-        for (var i = 0; i < digits.Length; i += 2)
+        if (!LowerHex.TryDecode(digits, destination, out var at))
         {
-            var hi = Nibble(digits[i]);
-            var lo = Nibble(digits[i + 1]);
-            if ((hi | lo) < 0)
-            {
-                var at = hi < 0 ? i : i + 1;
-                var offset = original.Length - digits.Length + at;
-                throw Invalid(name, original, string.Create(CultureInfo.InvariantCulture, $"'{original[offset]}' at position {offset} is not a hex digit"));
-            }
-            destination[i / 2] = (byte)((hi << 4) | lo);
+            var offset = original.Length - digits.Length + at;
+            throw Invalid(name, original, string.Create(CultureInfo.InvariantCulture, $"'{original[offset]}' at position {offset} is not a hex digit"), errorId);
         }
     }
 
-    private static int Nibble(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
-    };
-
-    private static VaultMeshException Invalid(string name, string? text, string reason)
+    private static VaultMeshException Invalid(string name, string? text, string reason, string errorId)
     {
         var shown = text is null ? "$null" : text.Length > 80 ? string.Concat("'", text.AsSpan(0, 77), "...'") : "'" + text + "'";
-        return new VaultMeshException(MerkleErrorIds.HexInvalid, VmErrorKind.InvalidData,
+        return new VaultMeshException(errorId, VmErrorKind.InvalidData,
             $"{name} {shown} is not valid hex: {reason}.", text);
     }
 }

@@ -89,10 +89,27 @@ public static class ProofBundleWriter
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
         var text = Create(memory, sealer, receipts, cancellationToken);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         ExportFile.Write(full, text, overwrite);
         var bundle = JsonNode.Parse(text)!;
         return new ProofBundleExport(memory.Id, memory.BatchId!, memory.LeafIndex!.Value, (string)bundle["batch"]!["root"]!,
             bundle["anchors"]!.AsArray().Count, full);
+    }
+
+    /// <summary>
+    /// The file a memory's bundle goes to inside <paramref name="directory"/>: <c>&lt;id hex&gt;.proof.json</c>.
+    /// A directory path that names an existing file is refused, so one bundle never takes the name meant for many.
+    /// </summary>
+    /// <exception cref="VaultMeshException">VmPathNotDirectory.</exception>
+    public static string PathIn(string directory, string memoryId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (File.Exists(directory))
+        {
+            throw new VaultMeshException("VmPathNotDirectory", VmErrorKind.InvalidArgument,
+                $"'{directory}' is a file; proof bundles go into a directory (created when missing), one <id hex>{ProofBundleFormat.FileSuffix} per memory.", directory);
+        }
+        return Path.Combine(Path.GetFullPath(directory), FileName(memoryId));
     }
 
     /// <summary>The file name a bundle gets inside a directory: <c>&lt;id hex&gt;.proof.json</c>.</summary>

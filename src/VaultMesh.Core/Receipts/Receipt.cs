@@ -41,7 +41,7 @@ public enum FinalityState
     Reorged,
 }
 
-/// <summary>receipt.v1 <c>finality</c>: depths count the inclusion block as 1 (DESIGN.md 3.5).</summary>
+/// <summary>receipt.v1 <c>finality</c>: depths count the inclusion block as 1 (docs/architecture.md, decision 5).</summary>
 public sealed class ReceiptFinality
 {
     internal ReceiptFinality(long observedDepth, long requiredDepth, FinalityState state)

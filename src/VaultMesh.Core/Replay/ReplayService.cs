@@ -12,7 +12,7 @@ using VaultMesh.Core.Schemas;
 namespace VaultMesh.Core.Replay;
 
 /// <summary>
-/// Deterministic replay of a batch-manifest.v1 document (DESIGN.md 3.8): validates the manifest and
+/// Deterministic replay of a batch-manifest.v1 document (docs/architecture.md, decision 8): validates the manifest and
 /// every receipt, resolves conflicts per root and, when the batch's leaves are supplied, recomputes
 /// the RFC 6962 root and requires it to equal the receipts' root. Never consults the clock. Failures
 /// of the evidence are reported in the result, not thrown.

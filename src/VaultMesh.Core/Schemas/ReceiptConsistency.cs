@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace VaultMesh.Core.Schemas;
 
 /// <summary>
-/// The cross-field rules of DESIGN.md 3.4 that the frozen schema cannot express. They run only on
+/// The cross-field rules of docs/architecture.md, decision 4 that the frozen schema cannot express. They run only on
 /// receipts that already satisfy the schema, so every field they read is present and well typed.
 /// </summary>
 internal static class ReceiptConsistency

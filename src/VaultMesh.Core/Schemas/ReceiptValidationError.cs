@@ -7,7 +7,7 @@ public enum ReceiptValidationErrorKind
 {
     /// <summary>The document breaks the frozen v1 JSON schema.</summary>
     Schema,
-    /// <summary>The document satisfies the schema but breaks a cross-field rule (DESIGN.md 3.4).</summary>
+    /// <summary>The document satisfies the schema but breaks a cross-field rule (docs/architecture.md, decision 4).</summary>
     Consistency,
     /// <summary>The text is not well-formed JSON (or repeats a property name).</summary>
     Json,

@@ -12,7 +12,7 @@ namespace VaultMesh.Core.Schemas;
 
 /// <summary>
 /// Validates receipt.v1 and batch-manifest.v1 documents against the frozen schemas embedded in this
-/// assembly, then against the cross-field rules of DESIGN.md 3.4. Each instance builds its own copy
+/// assembly, then against the cross-field rules of docs/architecture.md, decision 4. Each instance builds its own copy
 /// of the schemas and its own schema registry once, and touches no global state; an instance may be
 /// shared between threads.
 /// </summary>

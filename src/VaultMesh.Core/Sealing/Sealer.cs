@@ -34,7 +34,7 @@ public sealed class Sealer
     /// <summary>Number of memories a seal would take now.</summary>
     public long PendingCount(long? maxItems = null)
     {
-        using var command = _store.Command("SELECT count(*) FROM memories m WHERE NOT EXISTS (SELECT 1 FROM batch_leaves l WHERE l.memory_seq = m.seq)");
+        using var command = _store.Command("SELECT count(*) FROM memories m WHERE " + MemoryStore.PendingCondition);
         var pending = (long)command.ExecuteScalar()!;
         return maxItems is { } max ? Math.Min(max, pending) : pending;
     }
@@ -49,11 +49,8 @@ public sealed class Sealer
         using var tx = _store.BeginWrite();
         var sequences = new List<long>();
         var leaves = new List<byte[]>();
-        using (var select = _store.Command("""
-            SELECT m.seq, m.leaf FROM memories m
-            WHERE NOT EXISTS (SELECT 1 FROM batch_leaves l WHERE l.memory_seq = m.seq)
-            ORDER BY m.seq
-            """ + (maxItems is { } max ? " LIMIT " + max.ToString(CultureInfo.InvariantCulture) : ""), tx))
+        using (var select = _store.Command("SELECT m.seq, m.leaf FROM memories m WHERE " + MemoryStore.PendingCondition + " ORDER BY m.seq"
+            + (maxItems is { } max ? " LIMIT " + max.ToString(CultureInfo.InvariantCulture) : ""), tx))
         using (var reader = select.ExecuteReader())
         {
             while (reader.Read())
@@ -145,18 +142,6 @@ public sealed class Sealer
             leaves.Add((byte[])reader.GetValue(0));
         }
         return leaves;
-    }
-
-    /// <summary>The inclusion proof of a sealed memory in its batch.</summary>
-    public InclusionProof GetInclusionProof(MemoryRecord memory)
-    {
-        if (memory.BatchId is null || memory.LeafIndex is null)
-        {
-            throw new VaultMeshException("VmMemoryNotSealed", VmErrorKind.InvalidOperation,
-                $"Memory {memory.Id} is not sealed yet; run Invoke-VmSeal first.", memory.Id);
-        }
-        var tree = MerkleTree.FromLeaves(GetLeaves(memory.BatchId));
-        return tree.GetInclusionProof(memory.LeafIndex.Value);
     }
 
     private BatchRecord? Find(string batchId, SqliteTransaction? tx)

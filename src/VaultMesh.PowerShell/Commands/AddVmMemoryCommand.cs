@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Memory;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -16,17 +17,19 @@ namespace VaultMesh.PowerShell.Commands;
 public sealed class AddVmMemoryCommand : VaultMeshCmdlet
 {
     /// <summary>Kind of memory: deployment, decision, artifact, event...</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MemoryValueCompleter))]
     public string Type { get; set; } = "";
 
     /// <summary>The component concerned.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MemoryValueCompleter))]
     public string Component { get; set; } = "";
 
     /// <summary>The component's version.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Version { get; set; } = "";
 
@@ -37,15 +40,17 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
     public string? Path { get; set; }
 
     /// <summary>Payload: a hashtable, PSCustomObject or JSON text.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public object? Payload { get; set; }
 
-    /// <summary>Tags.</summary>
-    [Parameter]
+    /// <summary>Tags; binds Tags too, as memories and JSON documents name them.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Tags")]
+    [ArgumentCompleter(typeof(MemoryValueCompleter))]
     public string[] Tag { get; set; } = [];
 
     /// <summary>Who records it (default: the current user).</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Actor { get; set; }
 
     /// <inheritdoc />
@@ -76,15 +81,16 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
             Payload = ToPayload(Payload),
             ArtifactHash = artifactHash,
             ArtifactName = artifactName,
-            Actor = Actor ?? Environment.UserName,
-            Tags = Tag,
+            // Import-Csv gives an empty string for an empty cell: that is a field not given.
+            Actor = string.IsNullOrEmpty(Actor) ? Environment.UserName : Actor,
+            Tags = Tag.Where(t => !string.IsNullOrEmpty(t)).ToArray(),
         };
         var target = $"{Type} {Component} {Version}" + (artifactName is null ? "" : $" ({artifactName})");
         if (!ShouldProcess(target, "Record memory"))
         {
             return;
         }
-        var memory = new MemoryStore(Store).Record(draft);
+        var memory = Services.Memories.Record(draft);
         if (memory.Existing)
         {
             WriteVerbose($"Already recorded as {memory.Id}; returning the existing memory.");
@@ -97,7 +103,7 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
         var value = payload is PSObject ps ? ps.BaseObject : payload;
         return value switch
         {
-            null => null,
+            null or "" => null,
             // Text is JSON; parse it strictly so duplicate keys and bad numbers are refused here.
             string json => JsonNode.Parse(CanonicalJson.Canonicalize(json)),
             _ => CanonicalJsonInput.ToNode(payload),

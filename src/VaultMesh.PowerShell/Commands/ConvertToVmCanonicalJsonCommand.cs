@@ -13,7 +13,7 @@ namespace VaultMesh.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsData.ConvertTo, "VmCanonicalJson", DefaultParameterSetName = JsonSet)]
 [OutputType(typeof(string))]
-public sealed class ConvertToVmCanonicalJsonCommand : VaultMeshCmdlet
+public sealed class ConvertToVmCanonicalJsonCommand : CancellableCmdlet
 {
     private const string JsonSet = "Json";
     private const string InputObjectSet = "InputObject";

@@ -4,6 +4,7 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -22,6 +23,7 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
     /// <summary>The batch id; binds from Get-VmBatch output.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string BatchId { get; set; } = "";
 
     /// <summary>A directory, or the manifest file (the sidecar goes beside it).</summary>
@@ -50,14 +52,14 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnBegin()
     {
-        _validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
-        _receipts = ReceiptFiles.WithStored(this, ReceiptPath, _validator, new AnchorStore(Store));
+        _validator = Services.Validator;
+        _receipts = ReceiptFiles.WithStored(this, ReceiptPath, _validator, Services.Anchors);
     }
 
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var sealer = new Sealer(Store);
+        var sealer = Services.Sealer;
         var batch = sealer.GetBatch(BatchId)
             ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
         var target = GetUnresolvedProviderPathFromPSPath(Path);

@@ -12,22 +12,20 @@ namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Exports a sealed memory as a self-contained proof bundle (memory, leaf, inclusion proof, batch root and anchor receipts) that Test-VmProofBundle verifies offline, with no store.</para>
-/// <para type="description">Outputs where each bundle went; its Path binds to Test-VmProofBundle. With -Path a directory, each memory is written to &lt;directory&gt;/&lt;id hex&gt;.proof.json, so 'Get-VmMemory | Export-VmProofBundle -Path ./proofs' writes one file per memory. Receipts of the batch root come from the store, plus any -ReceiptPath files. An unsealed memory is a VmMemoryNotSealed error and the pipeline goes on.</para>
+/// <para type="description">Outputs where each bundle went; its Path binds to Test-VmProofBundle. Each memory is written to &lt;Path&gt;/&lt;id hex&gt;.proof.json (the directory is created when missing), so 'Get-VmMemory | Export-VmProofBundle -Path ./proofs' writes one file per memory. Receipts of the batch root come from the store, plus any -ReceiptPath files. An unsealed memory is a VmMemoryNotSealed error and the pipeline goes on.</para>
 /// </summary>
 [Cmdlet(VerbsData.Export, "VmProofBundle", SupportsShouldProcess = true)]
 [OutputType(typeof(ProofBundleExport))]
 public sealed class ExportVmProofBundleCommand : VaultMeshCmdlet
 {
     private IReceiptSource? _receipts;
-    private MemoryStore? _memories;
-    private Sealer? _sealer;
 
     /// <summary>The memory id; binds from Get-VmMemory output.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Id { get; set; } = "";
 
-    /// <summary>A directory (one &lt;id hex&gt;.proof.json per memory) or a file path.</summary>
+    /// <summary>The directory that receives one &lt;id hex&gt;.proof.json per memory; created when missing.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
@@ -44,32 +42,25 @@ public sealed class ExportVmProofBundleCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnBegin()
     {
-        var validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
-        _receipts = ReceiptFiles.WithStored(this, ReceiptPath, validator, new AnchorStore(Store));
+        _receipts = ReceiptFiles.WithStored(this, ReceiptPath, Services.Validator, Services.Anchors);
     }
 
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        _memories ??= new MemoryStore(Store);
-        _sealer ??= new Sealer(Store);
-        var memory = _memories.Get(Id)
+        var memory = Services.Memories.Get(Id)
             ?? throw new VaultMeshException("VmMemoryNotFound", VmErrorKind.NotFound, $"No memory with id {Id} in profile '{Context.Profile}'.", Id);
         if (!memory.Sealed)
         {
             throw new VaultMeshException("VmMemoryNotSealed", VmErrorKind.InvalidOperation,
                 $"Memory {memory.Id} is not sealed yet, so it has no proof; run Invoke-VmSeal first.", memory.Id);
         }
-        var target = GetUnresolvedProviderPathFromPSPath(Path);
-        if (Directory.Exists(target))
-        {
-            target = System.IO.Path.Combine(target, ProofBundleWriter.FileName(memory.Id));
-        }
+        var target = ProofBundleWriter.PathIn(GetUnresolvedProviderPathFromPSPath(Path), memory.Id);
         if (!ShouldProcess(target, $"Export proof bundle of {memory.Id}"))
         {
             return;
         }
         WriteVerbose($"Writing the proof of {memory.Id} (batch {memory.BatchId}, leaf {memory.LeafIndex}) to {target}");
-        WriteObject(ProofBundleWriter.WriteFile(memory, _sealer, target, Force, _receipts, CancellationToken));
+        WriteObject(ProofBundleWriter.WriteFile(memory, Services.Sealer, target, Force, _receipts, CancellationToken));
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Receipts;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -14,6 +15,7 @@ public sealed class GetVmAnchorCommand : VaultMeshCmdlet
 {
     /// <summary>Only receipts of this batch; binds from Get-VmBatch.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string? BatchId { get; set; }
 
     /// <summary>Only receipts of this root (any digest form).</summary>
@@ -34,7 +36,7 @@ public sealed class GetVmAnchorCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var chain = Rail is null ? (ReceiptChain?)null : Enum.Parse<ReceiptChain>(Rail, ignoreCase: true);
-        foreach (var record in new AnchorStore(Store).Query(BatchId, Root, chain, Status))
+        foreach (var record in Services.Anchors.Query(BatchId, Root, chain, Status))
         {
             WriteObject(record);
         }

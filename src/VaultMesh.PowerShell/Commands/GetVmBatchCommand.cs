@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Sealing;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -15,6 +16,7 @@ public sealed class GetVmBatchCommand : VaultMeshCmdlet
     /// <summary>The batch id.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string? BatchId { get; set; }
 
     /// <summary>At most this many.</summary>
@@ -25,7 +27,7 @@ public sealed class GetVmBatchCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var sealer = new Sealer(Store);
+        var sealer = Services.Sealer;
         if (BatchId is not null)
         {
             var batch = sealer.GetBatch(BatchId)

@@ -9,7 +9,7 @@ namespace VaultMesh.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "VmConsistencyProof")]
 [OutputType(typeof(ConsistencyProof))]
-public sealed class GetVmConsistencyProofCommand : VaultMeshCmdlet
+public sealed class GetVmConsistencyProofCommand : CancellableCmdlet
 {
     /// <summary>The later tree, as New-VmMerkleTree returns it.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]

@@ -10,7 +10,7 @@ namespace VaultMesh.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "VmInclusionProof")]
 [OutputType(typeof(InclusionProof))]
-public sealed class GetVmInclusionProofCommand : VaultMeshCmdlet
+public sealed class GetVmInclusionProofCommand : CancellableCmdlet
 {
     /// <summary>The tree, as New-VmMerkleTree returns it.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]

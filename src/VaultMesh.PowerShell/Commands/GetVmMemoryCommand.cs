@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VaultMesh.Core.Memory;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -18,14 +19,17 @@ public sealed class GetVmMemoryCommand : VaultMeshCmdlet
 
     /// <summary>Component.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(MemoryValueCompleter))]
     public string? Component { get; set; }
 
     /// <summary>Type.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(MemoryValueCompleter))]
     public string? Type { get; set; }
 
     /// <summary>Tag.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(MemoryValueCompleter))]
     public string? Tag { get; set; }
 
     /// <summary>Recorded at or after.</summary>
@@ -40,8 +44,9 @@ public sealed class GetVmMemoryCommand : VaultMeshCmdlet
     [Parameter]
     public string? Text { get; set; }
 
-    /// <summary>Only memories of this batch.</summary>
-    [Parameter]
+    /// <summary>Only memories of this batch; binds by property name from Get-VmBatch.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string? BatchId { get; set; }
 
     /// <summary>Only memories not yet sealed.</summary>
@@ -75,7 +80,7 @@ public sealed class GetVmMemoryCommand : VaultMeshCmdlet
             Ascending = Oldest,
         };
         var found = false;
-        foreach (var memory in new MemoryStore(Store).Query(query, CancellationToken))
+        foreach (var memory in Services.Memories.Query(query, CancellationToken))
         {
             found = true;
             WriteObject(memory);

@@ -20,7 +20,7 @@ public sealed class GetVmMetricCommand : VaultMeshCmdlet
     protected override void OnEnd()
     {
         var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
-        foreach (var counter in new AnchorStore(Store).Counters())
+        foreach (var counter in Services.Anchors.Counters())
         {
             if (pattern is null || pattern.IsMatch(counter.Name))
             {

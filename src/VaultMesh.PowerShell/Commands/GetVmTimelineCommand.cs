@@ -30,7 +30,7 @@ public sealed class GetVmTimelineCommand : VaultMeshCmdlet
     protected override void OnEnd()
     {
         // Anchor entries join once the profile's receipts are stored; until then there is no receipt source.
-        var timeline = new Timeline(new MemoryStore(Store), new Sealer(Store), new AnchorStore(Store));
+        var timeline = new Timeline(Services.Memories, Services.Sealer, Services.Anchors);
         foreach (var entry in timeline.Entries(Since, Oldest, First, CancellationToken))
         {
             WriteObject(entry);

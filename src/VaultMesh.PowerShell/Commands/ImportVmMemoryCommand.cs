@@ -23,8 +23,6 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
     private const string InboxSet = "Inbox";
     private const string LegacySet = "Legacy";
 
-    // Below this, a run is over before a progress bar could be read.
-    private const int ProgressThreshold = 20;
 
     /// <summary>The inbox folder; default &lt;data&gt;/harbinger/inbox of the profile.</summary>
     [Parameter(ParameterSetName = InboxSet, Position = 0)]
@@ -76,30 +74,21 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
     {
         var options = HarbingerOptions.ForDataDirectory(Context.DataDirectory, FullPath(Inbox), FullPath(ProcessedPath), FullPath(QuarantinePath), MaxClockDrift, MaxAge);
         // Under -WhatIf every file is declined, so the store is not opened (nor created).
-        var dryRun = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true };
-        var intake = new HarbingerIntake(dryRun ? null : new MemoryStore(Store), options);
+        var dryRun = WhatIfRequested;
+        var intake = new HarbingerIntake(dryRun ? null : Services.Memories, options);
         WriteVerbose($"Reading {options.Inbox}");
-        var record = new ProgressRecord(1, "Harbinger", $"Reading {options.Inbox}");
-        var progress = new SynchronousProgress<HarbingerProgress>(p =>
+        var bar = new CmdletProgress(this, 1, "Harbinger", $"Reading {options.Inbox}");
+        var progress = bar.For<HarbingerProgress>((b, p) =>
         {
             if (p.Result is null)
             {
-                if (p.Total >= ProgressThreshold)
-                {
-                    record.StatusDescription = $"{p.Index + 1} of {p.Total}: {System.IO.Path.GetFileName(p.Path)}";
-                    record.PercentComplete = 100 * p.Index / p.Total;
-                    WriteProgress(record);
-                }
+                b.Report(p.Index, p.Total, $"{p.Index + 1} of {p.Total}: {System.IO.Path.GetFileName(p.Path)}");
                 return;
             }
             Report(p.Result);
         });
         var result = intake.Run((path, action) => ShouldProcess(path, action), progress, CancellationToken);
-        if (result.Scanned >= ProgressThreshold)
-        {
-            record.RecordType = ProgressRecordType.Completed;
-            WriteProgress(record);
-        }
+        bar.Complete();
         WriteObject(result);
     }
 
@@ -134,21 +123,9 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
         var legacy = LegacyRemembrancer.Open(files[0], CancellationToken);
         WriteVerbose($"{legacy.Rows} rows; legacy root {legacy.ComputedLegacyRoot ?? "(none: empty table)"}");
         var import = ShouldProcess(files[0], $"Record {legacy.Rows} legacy memories");
-        var record = new ProgressRecord(2, "Legacy import", files[0]);
-        var progress = new SynchronousProgress<(int Done, int Total)>(p =>
-        {
-            if (p.Total >= ProgressThreshold)
-            {
-                record.PercentComplete = 100 * p.Done / p.Total;
-                WriteProgress(record);
-            }
-        });
-        var result = legacy.Import(import ? new MemoryStore(Store) : null, ExpectedLegacyRoot, progress, CancellationToken);
-        if (import && legacy.Rows >= ProgressThreshold)
-        {
-            record.RecordType = ProgressRecordType.Completed;
-            WriteProgress(record);
-        }
+        var bar = new CmdletProgress(this, 2, "Legacy import", files[0]);
+        var result = legacy.Import(import ? Services.Memories : null, ExpectedLegacyRoot, bar.For<(int Done, int Total)>((b, p) => b.Report(p.Done, p.Total)), CancellationToken);
+        bar.Complete();
         WriteObject(result);
         if (result.RootMatches == false)
         {

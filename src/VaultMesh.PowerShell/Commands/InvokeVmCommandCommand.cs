@@ -42,7 +42,7 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
         }
         if (parsed.Verb is null)
         {
-            WriteObject(parsed.HelpText);
+            WriteObject(parsed.HelpVerb is null ? parsed.HelpText : parsed.HelpText + Environment.NewLine + CmdletHelp(parsed.HelpVerb.Cmdlet));
             SetExitCode(0);
             return;
         }
@@ -109,15 +109,18 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
         var ok = errors.Count == 0;
         if (ok && verb.EnforcedCheck && output.Any(o => o.BaseObject is false || o.Properties["Valid"]?.Value is false))
         {
-            var enforce = VaultMeshContext.Resolve(parsed.Profile).KillSwitches.VerifyEnforce.Enabled;
-            if (enforce)
+            // The id names what failed, as the cmdlet's own would: Test-VmReceipt gives VmReceiptVerificationFailed.
+            var failure = VerificationFailure.Of(VaultMeshContext.Resolve(parsed.Profile).KillSwitches,
+                "Vm" + verb.Cmdlet[(verb.Cmdlet.IndexOf("-Vm", StringComparison.Ordinal) + 3)..] + "VerificationFailed",
+                $"vm {verb.Domain} {verb.Verb}: verification failed.", null);
+            if (failure.Severity == VerificationSeverity.Error)
             {
                 ok = false;
-                errors.Add(new EnvelopeError("VmVerificationFailed", "Verification failed and VERIFY_ENFORCE is on.", ErrorCategory.SecurityError.ToString(), null));
+                errors.Add(new EnvelopeError(failure.ErrorId, failure.Text, ErrorCategory.SecurityError.ToString(), null));
             }
             else
             {
-                warnings.Add("Verification failed; VERIFY_ENFORCE is off, so this is a warning.");
+                warnings.Add(failure.Text);
             }
         }
 
@@ -196,6 +199,14 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
         ps.AddCommand("Format-Table").AddParameter("AutoSize").AddCommand("Out-String").AddParameter("Width", 4096);
         var text = string.Concat(ps.Invoke(output).Select(o => o.ToString()));
         return text.Trim('\r', '\n');
+    }
+
+    // The same text Get-Help shows: one help source (docs/en-US) for both surfaces.
+    private static string CmdletHelp(string cmdlet)
+    {
+        using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+        ps.AddCommand("Get-Help").AddParameter("Name", cmdlet).AddParameter("Full").AddCommand("Out-String").AddParameter("Width", 120);
+        return string.Concat(ps.Invoke().Select(o => o.ToString())).Trim('\r', '\n');
     }
 
     private static EnvelopeError ToEnvelopeError(ErrorRecord record) => new(

@@ -37,7 +37,6 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
     protected override void OnBegin()
     {
         WriteContextWarnings();
-        WriteVerbose($"VERIFY_ENFORCE is {(Context.KillSwitches.VerifyEnforce.Enabled ? "on" : "off")} ({Context.KillSwitches.VerifyEnforce.Source}).");
         _service = new ReplayService();
         if (LeafPath is not null)
         {
@@ -79,15 +78,8 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
                 {
                     continue;
                 }
-                var message = $"Replay of {file} failed: {string.Join("; ", result.Reasons.Take(3))}{(result.Reasons.Count > 3 ? $" ... and {result.Reasons.Count - 3} more" : string.Empty)}";
-                if (enforce)
-                {
-                    WriteVmError(new VaultMeshException(FailedErrorId, VmErrorKind.SecurityError, message + " (VERIFY_ENFORCE is on)", file));
-                }
-                else
-                {
-                    WriteWarning(message + " (VERIFY_ENFORCE is off, so this is a warning)");
-                }
+                WriteVerificationFailure(Services.Failure(FailedErrorId,
+                    $"Replay of {file} failed: {string.Join("; ", result.Reasons.Take(3))}{(result.Reasons.Count > 3 ? $" ... and {result.Reasons.Count - 3} more" : string.Empty)}", file));
             }
         }
     }

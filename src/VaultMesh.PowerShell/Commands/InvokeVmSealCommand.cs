@@ -19,7 +19,7 @@ public sealed class InvokeVmSealCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnEnd()
     {
-        var sealer = new Sealer(Store);
+        var sealer = Services.Sealer;
         var pending = sealer.PendingCount(MaxItems);
         if (pending == 0)
         {
@@ -30,19 +30,9 @@ public sealed class InvokeVmSealCommand : VaultMeshCmdlet
         {
             return;
         }
-        var record = new ProgressRecord(1, "Sealing", $"{pending} memories");
-        var progress = new SynchronousProgress<SealProgress>(p =>
-        {
-            record.StatusDescription = p.Stage;
-            record.PercentComplete = p.Total == 0 ? 100 : (int)(100 * p.Done / p.Total);
-            WriteProgress(record);
-        });
-        var batch = sealer.Seal(MaxItems, pending >= 10_000 ? progress : null, CancellationToken);
-        record.RecordType = ProgressRecordType.Completed;
-        if (pending >= 10_000)
-        {
-            WriteProgress(record);
-        }
+        var progress = new CmdletProgress(this, 1, "Sealing", $"{pending} memories");
+        var batch = sealer.Seal(MaxItems, progress.For<SealProgress>((bar, p) => bar.Report(p.Done, p.Total, p.Stage)), CancellationToken);
+        progress.Complete();
         if (batch is not null)
         {
             WriteVerbose($"Sealed {batch.Size} memories into {batch.BatchId}, root {batch.Root}.");

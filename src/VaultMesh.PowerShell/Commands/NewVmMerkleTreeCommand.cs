@@ -9,7 +9,7 @@ namespace VaultMesh.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "VmMerkleTree", DefaultParameterSetName = LeafSet)]
 [OutputType(typeof(MerkleTree))]
-public sealed class NewVmMerkleTreeCommand : VaultMeshCmdlet
+public sealed class NewVmMerkleTreeCommand : CancellableCmdlet
 {
     private const string LeafSet = "Leaf";
     private const string LeafHashSet = "LeafHash";
@@ -52,21 +52,12 @@ public sealed class NewVmMerkleTreeCommand : VaultMeshCmdlet
     protected override void OnEnd()
     {
         var count = ParameterSetName == LeafSet ? _leaves.Count : LeafHash.Length;
-        var progress = new ProgressRecord(1, "New-VmMerkleTree", $"Hashing {count} leaves");
-        // Large trees take seconds; small ones finish before a progress bar would be seen.
-        var report = count >= 100_000;
-        if (report)
-        {
-            WriteProgress(progress);
-        }
+        var progress = new CmdletProgress(this, 1, "New-VmMerkleTree", $"Hashing {count} leaves");
+        progress.Report(0, count);
         var tree = ParameterSetName == LeafSet
             ? MerkleTree.FromLeaves(_leaves, Encoding, CancellationToken)
             : MerkleTree.FromLeafHashes(LeafHash, CancellationToken);
-        if (report)
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
+        progress.Complete();
         WriteVerbose($"Built a Merkle tree of {tree.Size} leaves with root {tree.Root}.");
         WriteObject(tree);
     }

@@ -25,7 +25,6 @@ public sealed class ResolveVmConflictCommand : VaultMeshCmdlet
     private const string ObjectSet = "Object";
 
     private readonly List<Receipt> _receipts = [];
-    private ReceiptValidator? _validator;
 
     /// <summary>Receipt or manifest files (a manifest gives all its receipts); wildcards allowed. Binds FullName by property name.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
@@ -50,9 +49,6 @@ public sealed class ResolveVmConflictCommand : VaultMeshCmdlet
     protected override void OnBegin()
     {
         WriteContextWarnings();
-        var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
-        WriteVerbose($"VERIFY_ENFORCE is {(enforce ? "on" : "off")} ({Context.KillSwitches.VerifyEnforce.Source}).");
-        _validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = enforce });
     }
 
     /// <inheritdoc />
@@ -109,7 +105,7 @@ public sealed class ResolveVmConflictCommand : VaultMeshCmdlet
         try
         {
             WriteVerbose($"Reading {file}");
-            Add(ReceiptReader.ReadFile(file, _validator));
+            Add(ReceiptReader.ReadFile(file, Services.Validator));
         }
         catch (VaultMeshException ex)
         {
@@ -121,7 +117,7 @@ public sealed class ResolveVmConflictCommand : VaultMeshCmdlet
     {
         try
         {
-            Add(ReceiptReader.Read(json, source, _validator!));
+            Add(ReceiptReader.Read(json, source, Services.Validator));
         }
         catch (VaultMeshException ex)
         {

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using VaultMesh.Core.Configuration;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -15,6 +16,7 @@ public sealed class SetVmConfigurationCommand : VaultMeshCmdlet
     /// <summary>The profile to write (default: the active profile).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public override string? Profile { get; set; }
 
     /// <summary>region.</summary>

@@ -3,6 +3,7 @@ using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Sealing;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -18,6 +19,7 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
     /// <summary>The batch to anchor; binds from Get-VmBatch or Invoke-VmSeal output.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string BatchId { get; set; } = "";
 
     /// <summary>Rails to anchor on (default: every rail configured in the profile).</summary>
@@ -28,7 +30,7 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var batch = new Sealer(Store).GetBatch(BatchId)
+        var batch = Services.Sealer.GetBatch(BatchId)
             ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
         var rails = Rails.Rails;
         var chains = Rail is { Length: > 0 }
@@ -45,8 +47,7 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
             return;
         }
         WriteContextWarnings();
-        var service = new AnchorService(new AnchorStore(Store), rails, Context.KillSwitches);
-        foreach (var record in service.SubmitAsync(batch, chains, CancellationToken).GetAwaiter().GetResult())
+        foreach (var record in Services.AnchorService.SubmitAsync(batch, chains, CancellationToken).GetAwaiter().GetResult())
         {
             WriteObject(record);
         }

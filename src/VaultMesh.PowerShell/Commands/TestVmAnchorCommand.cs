@@ -2,6 +2,7 @@ using System.Management.Automation;
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
+using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -15,7 +16,8 @@ namespace VaultMesh.PowerShell.Commands;
 public sealed class TestVmAnchorCommand : VaultMeshCmdlet
 {
     /// <summary>Verify the stored receipts of this batch.</summary>
-    [Parameter(ParameterSetName = "Stored", Position = 0)]
+    [Parameter(ParameterSetName = "Stored", Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string? BatchId { get; set; }
 
     /// <summary>Receipt JSON text; binds the Json property of Get-VmAnchor output.</summary>
@@ -34,8 +36,6 @@ public sealed class TestVmAnchorCommand : VaultMeshCmdlet
     /// <summary>Return the detailed verification instead of a boolean.</summary>
     [Parameter]
     public SwitchParameter Detailed { get; set; }
-
-    private AnchorService? _service;
 
     /// <inheritdoc />
     protected override void OnProcess()
@@ -68,7 +68,7 @@ public sealed class TestVmAnchorCommand : VaultMeshCmdlet
                 }
                 break;
             default:
-                foreach (var record in new AnchorStore(Store).Query(batchId: BatchId).ToList())
+                foreach (var record in Services.Anchors.Query(batchId: BatchId).ToList())
                 {
                     Verify(record.Receipt);
                 }
@@ -78,11 +78,10 @@ public sealed class TestVmAnchorCommand : VaultMeshCmdlet
 
     private void Verify(Receipt receipt)
     {
-        _service ??= new AnchorService(new AnchorStore(Store), Rails.Rails, Context.KillSwitches);
         AnchorVerification result;
         try
         {
-            result = _service.VerifyAsync(receipt, Offline, CancellationToken).GetAwaiter().GetResult();
+            result = Services.AnchorService.VerifyAsync(receipt, Offline, CancellationToken).GetAwaiter().GetResult();
         }
         catch (VaultMeshException ex)
         {
@@ -97,15 +96,8 @@ public sealed class TestVmAnchorCommand : VaultMeshCmdlet
         WriteObject(Detailed ? result : result.Valid);
         if (!result.Valid)
         {
-            var message = $"Anchor {result.Chain} {result.TxRef} for root {result.Root} failed verification: {result.Reason} ({result.Detail}).";
-            if (Context.KillSwitches.VerifyEnforce.Enabled)
-            {
-                WriteVmError(new VaultMeshException("VmAnchorVerificationFailed", VmErrorKind.SecurityError, message, result.TxRef));
-            }
-            else
-            {
-                WriteWarning(message + " VERIFY_ENFORCE is off.");
-            }
+            WriteVerificationFailure(Services.Failure("VmAnchorVerificationFailed",
+                $"Anchor {result.Chain} {result.TxRef} for root {result.Root} failed verification: {result.Reason} ({result.Detail}).", result.TxRef));
         }
     }
 }

@@ -10,7 +10,7 @@ namespace VaultMesh.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmConsistencyProof")]
 [OutputType(typeof(bool), typeof(VerificationResult))]
-public sealed class TestVmConsistencyProofCommand : VaultMeshCmdlet
+public sealed class TestVmConsistencyProofCommand : ProofTestCmdlet
 {
     /// <summary>Size of the earlier tree.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -33,25 +33,6 @@ public sealed class TestVmConsistencyProofCommand : VaultMeshCmdlet
     [AllowEmptyCollection]
     public string[] Path { get; set; } = [];
 
-    /// <summary>Return the verification result (which check and RFC 9162 step failed, and why) instead of a Boolean.</summary>
-    [Parameter]
-    public SwitchParameter Detailed { get; set; }
-
     /// <inheritdoc />
-    protected override void OnProcess()
-    {
-        var result = MerkleVerifier.VerifyConsistency(FirstSize, SecondSize, FirstRoot, SecondRoot, Path);
-        if (result.IsMalformed)
-        {
-            WriteVmError(result.ToException()!);
-        }
-        if (Detailed)
-        {
-            WriteObject(result);
-        }
-        else
-        {
-            WriteObject(result.Valid);
-        }
-    }
+    protected override void OnProcess() => WriteResult(MerkleVerifier.VerifyConsistency(FirstSize, SecondSize, FirstRoot, SecondRoot, Path));
 }

@@ -10,7 +10,7 @@ namespace VaultMesh.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmInclusionProof")]
 [OutputType(typeof(bool), typeof(VerificationResult))]
-public sealed class TestVmInclusionProofCommand : VaultMeshCmdlet
+public sealed class TestVmInclusionProofCommand : ProofTestCmdlet
 {
     /// <summary>The leaf hash, 64 hex digits.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -33,25 +33,6 @@ public sealed class TestVmInclusionProofCommand : VaultMeshCmdlet
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     public string Root { get; set; } = string.Empty;
 
-    /// <summary>Return the verification result (which check and RFC 9162 step failed, and why) instead of a Boolean.</summary>
-    [Parameter]
-    public SwitchParameter Detailed { get; set; }
-
     /// <inheritdoc />
-    protected override void OnProcess()
-    {
-        var result = MerkleVerifier.VerifyInclusion(LeafHash, LeafIndex, TreeSize, AuditPath, Root);
-        if (result.IsMalformed)
-        {
-            WriteVmError(result.ToException()!);
-        }
-        if (Detailed)
-        {
-            WriteObject(result);
-        }
-        else
-        {
-            WriteObject(result.Valid);
-        }
-    }
+    protected override void OnProcess() => WriteResult(MerkleVerifier.VerifyInclusion(LeafHash, LeafIndex, TreeSize, AuditPath, Root));
 }

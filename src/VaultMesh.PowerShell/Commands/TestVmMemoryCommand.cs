@@ -31,14 +31,14 @@ public sealed class TestVmMemoryCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var memory = new MemoryStore(Store).Get(Id)
+        var memory = Services.Memories.Get(Id)
             ?? throw new VaultMeshException("VmMemoryNotFound", VmErrorKind.NotFound, $"No memory with id {Id} in profile '{Context.Profile}'.", Id);
         string? artifact = null;
         if (Path is not null)
         {
             artifact = GetUnresolvedProviderPathFromPSPath(Path);
         }
-        var result = MemoryVerifier.Verify(memory, new Sealer(Store), artifact, new AnchorStore(Store), CancellationToken);
+        var result = MemoryVerifier.Verify(memory, Services.Sealer, artifact, Services.Anchors, CancellationToken);
         foreach (var check in result.Checks)
         {
             WriteVerbose($"{check.Name}: {(check.Passed is null ? "n/a" : check.Passed.Value ? "ok" : "FAILED")} - {check.Detail}");

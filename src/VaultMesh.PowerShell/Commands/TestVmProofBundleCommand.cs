@@ -37,7 +37,7 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
     {
         // Only the kill switches are read (environment and config file); the store is never opened.
         WriteContextWarnings();
-        _validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
+        _validator = Services.Validator;
         var rails = new List<IAnchorRail>();
         try
         {

@@ -11,7 +11,6 @@ namespace VaultMesh.PowerShell.Commands;
 [OutputType(typeof(bool), typeof(ReceiptValidationResult))]
 public sealed class TestVmReceiptCommand : DocumentInputCmdlet
 {
-    private ReceiptValidator? _validator;
 
     /// <summary>Return the ReceiptValidationResult (kind, source, each error's kind, pointer and message) instead of $true/$false.</summary>
     [Parameter]
@@ -21,16 +20,13 @@ public sealed class TestVmReceiptCommand : DocumentInputCmdlet
     protected override void OnBegin()
     {
         WriteContextWarnings();
-        var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
-        WriteVerbose($"VERIFY_ENFORCE is {(enforce ? "on" : "off")} ({Context.KillSwitches.VerifyEnforce.Source}).");
-        _validator = new ReceiptValidator(new ReceiptValidatorOptions { Enforce = enforce });
     }
 
     /// <inheritdoc />
-    protected override void ProcessJson(string json) => Emit(_validator!.Validate(json));
+    protected override void ProcessJson(string json) => Emit(Services.Validator.Validate(json));
 
     /// <inheritdoc />
-    protected override void ProcessFile(string file) => Emit(_validator!.ValidateFile(file));
+    protected override void ProcessFile(string file) => Emit(Services.Validator.ValidateFile(file));
 
     private void Emit(ReceiptValidationResult result)
     {

@@ -20,8 +20,8 @@ public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet
             return;
         }
         WriteContextWarnings();
-        var service = new AnchorService(new AnchorStore(Store), Rails.Rails, Context.KillSwitches);
-        var report = service.ReconcileAsync(new Sealer(Store).GetBatches(ascending: true).ToList(), CancellationToken).GetAwaiter().GetResult();
+        var service = Services.AnchorService;
+        var report = service.ReconcileAsync(Services.Sealer.GetBatches(ascending: true).ToList(), CancellationToken).GetAwaiter().GetResult();
         foreach (var note in report.Notes)
         {
             WriteWarning(note);

@@ -1,98 +1,41 @@
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Configuration;
-using VaultMesh.Core.Errors;
+using VaultMesh.Core.Services;
 using VaultMesh.Core.Store;
+
+using VaultMesh.PowerShell.Completion;
 
 namespace VaultMesh.PowerShell.Infrastructure;
 
 /// <summary>
-/// Base of every VaultMesh cmdlet: owns cancellation (cancelled by Ctrl+C through
-/// <see cref="StopProcessing"/>), resolves the profile context, and turns core exceptions into
-/// <see cref="ErrorRecord"/>s with the core's stable error id.
+/// Base of the cmdlets that work on a profile: adds <c>-Profile</c> and hands out the profile's
+/// services (<see cref="ProfileServices"/>: store, memories, sealer, anchors, rails, validator), each
+/// built on first use and disposed with the cmdlet.
 /// </summary>
-public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
+public abstract class VaultMeshCmdlet : CancellableCmdlet
 {
-    private readonly CancellationTokenSource _cancellation = new();
-    private VaultMeshContext? _context;
-    private VaultStore? _store;
-    private AnchorRails? _rails;
+    private ProfileServices? _services;
 
     /// <summary>Profile to use; else VAULTMESH_PROFILE, else the config file's default_profile, else 'default'.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public virtual string? Profile { get; set; }
 
-    /// <summary>Cancelled when the pipeline is stopped.</summary>
-    protected CancellationToken CancellationToken => _cancellation.Token;
+    /// <summary>The profile's services, resolved on first use.</summary>
+    protected ProfileServices Services => _services ??= new ProfileServices(VaultMeshContext.Resolve(Profile));
 
-    /// <summary>The resolved context, built on first use.</summary>
-    protected VaultMeshContext Context => _context ??= VaultMeshContext.Resolve(Profile);
+    /// <summary>The resolved context.</summary>
+    protected VaultMeshContext Context => Services.Context;
 
-    /// <summary>The active profile's store, opened on first use and closed with the cmdlet.</summary>
-    protected VaultStore Store => _store ??= VaultStore.Open(Context.DataDirectory);
+    /// <summary>The active profile's store.</summary>
+    protected VaultStore Store => Services.Store;
 
-    /// <summary>The anchoring rails the active profile configures, built on first use and disposed with the cmdlet.</summary>
-    protected AnchorRails Rails => _rails ??= AnchorRails.FromProfile(Context.Settings, Context.Environment);
+    /// <summary>The anchoring rails the active profile configures.</summary>
+    protected AnchorRails Rails => Services.Rails;
 
-    /// <summary>Begin step; errors become terminating.</summary>
-    protected virtual void OnBegin() { }
-
-    /// <summary>Per-record step; a core error is written for this record and the pipeline goes on.</summary>
-    protected virtual void OnProcess() { }
-
-    /// <summary>End step; errors become terminating.</summary>
-    protected virtual void OnEnd() { }
-
-    /// <inheritdoc />
-    protected sealed override void BeginProcessing() => Run(OnBegin, terminating: true);
-
-    /// <inheritdoc />
-    protected sealed override void ProcessRecord() => Run(OnProcess, terminating: false);
-
-    /// <inheritdoc />
-    protected sealed override void EndProcessing() => Run(OnEnd, terminating: true);
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => _cancellation.Cancel();
-
-    /// <summary>Writes a non-terminating error for a core exception.</summary>
-    protected void WriteVmError(VaultMeshException ex) => WriteError(ErrorMapper.ToRecord(ex));
-
-    /// <summary>Throws a terminating error for a core exception.</summary>
-    protected void ThrowVmError(VaultMeshException ex) => ThrowTerminatingError(ErrorMapper.ToRecord(ex));
-
-    /// <summary>
-    /// Resolves a file system path (wildcards allowed) to the files it names. A path that names
-    /// nothing, or another provider's item, is written as a <c>VmFileNotFound</c> error and yields nothing.
-    /// </summary>
-    protected Collection<string> ResolveFilePaths(string path)
-    {
-        Collection<string> resolved;
-        try
-        {
-            resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
-            if (provider.Name != "FileSystem")
-            {
-                WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"'{path}' is not a file system path.", path));
-                return [];
-            }
-        }
-        catch (ItemNotFoundException)
-        {
-            WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"File not found: {path}", path));
-            return [];
-        }
-        if (resolved.Count == 0)
-        {
-            // A wildcard that matched nothing names no file either.
-            WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"No file matches '{path}'.", path));
-        }
-        return resolved;
-    }
-
-    /// <summary>Writes the kill-switch warnings of the context once.</summary>
+    /// <summary>Writes the kill-switch warnings of the context once, and the effective VERIFY_ENFORCE as verbose output.</summary>
     protected void WriteContextWarnings()
     {
         foreach (var sw in Context.KillSwitches.All)
@@ -102,37 +45,31 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
                 WriteWarning(sw.Warning);
             }
         }
+        var enforce = Context.KillSwitches.VerifyEnforce;
+        WriteVerbose($"VERIFY_ENFORCE is {(enforce.Enabled ? "on" : "off")} ({enforce.Source}).");
     }
 
-    private void Run(Action step, bool terminating)
+    /// <summary>Writes a failed verification as the error or the warning its severity says.</summary>
+    protected void WriteVerificationFailure(VerificationFailure failure)
     {
-        try
+        ArgumentNullException.ThrowIfNull(failure);
+        if (failure.Severity == VerificationSeverity.Error)
         {
-            step();
+            WriteVmError(failure.ToException());
         }
-        catch (VaultMeshException ex)
+        else
         {
-            if (terminating)
-            {
-                ThrowVmError(ex);
-            }
-            else
-            {
-                WriteVmError(ex);
-            }
-        }
-        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
-        {
-            // The pipeline is stopping; PowerShell reports that itself.
+            WriteWarning(failure.Text);
         }
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        _rails?.Dispose();
-        _store?.Dispose();
-        _cancellation.Dispose();
-        GC.SuppressFinalize(this);
+        if (disposing)
+        {
+            _services?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

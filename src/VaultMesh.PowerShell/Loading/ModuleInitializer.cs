@@ -5,10 +5,11 @@ using System.Runtime.Loader;
 namespace VaultMesh.PowerShell.Loading;
 
 /// <summary>
-/// Hooks assembly resolution as soon as this assembly loads: a request for VaultMesh.Core from the
-/// default context is answered from the isolated <see cref="ModuleLoadContext"/>. A module
-/// initializer runs before PowerShell reflects over the cmdlets, so cmdlet fields, parameters and
-/// output types may use core types freely (IModuleAssemblyInitializer.OnImport runs too late).
+/// Hooks assembly resolution as soon as this assembly's initializer runs: a request for
+/// VaultMesh.Core from the default context is answered from the isolated <see cref="ModuleLoadContext"/>.
+/// The nested module VaultMesh.Loading.psm1 runs the initializer before the cmdlets are imported, because
+/// PowerShell reflects over cmdlet types (help, syntax, completion) without running their code and
+/// IModuleAssemblyInitializer.OnImport runs too late; cmdlet parameters may then use core types freely.
 /// </summary>
 internal static class ModuleInitializer
 {

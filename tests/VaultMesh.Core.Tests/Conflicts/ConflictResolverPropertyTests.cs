@@ -99,7 +99,7 @@ public class ConflictResolverPropertyTests
         Assert.Equal(ConflictRules.All.Order(StringComparer.Ordinal), seen.Keys.Order(StringComparer.Ordinal));
     }
 
-    // An independent statement of DESIGN.md 3.7 for one pair, as a reader would apply it by hand.
+    // An independent statement of docs/architecture.md, decision 7 for one pair, as a reader would apply it by hand.
     private static string ExpectedRule(Receipt a, Receipt b)
     {
         if (ConflictResolver.GetEligibility(a) != ConflictResolver.GetEligibility(b))

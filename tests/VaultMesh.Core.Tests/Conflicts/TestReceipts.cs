@@ -99,7 +99,7 @@ internal static class TestReceipts
             Chain = chain,
             Network = network,
             Status = status,
-            // The state must agree with the status (DESIGN.md 3.4); a TSA receipt is always deep enough.
+            // The state must agree with the status (docs/architecture.md, decision 4); a TSA receipt is always deep enough.
             State = status switch
             {
                 "reorged" => "reorged",

@@ -1,3 +1,4 @@
+using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Merkle;
 using static VaultMesh.Core.Tests.Merkle.MerkleTestData;
@@ -67,7 +68,7 @@ public sealed class MerkleInputErrorTests
     [MemberData(nameof(MalformedHashes))]
     public void Malformed_leaf_hash_hex_is_rejected_with_its_position(string? text, string reason)
     {
-        var ex = Expect(MerkleErrorIds.HexInvalid, VmErrorKind.InvalidData, () => MerkleTree.FromLeafHashes([Good, Good, text!]));
+        var ex = Expect(Sha256Digest.InvalidErrorId, VmErrorKind.InvalidData, () => MerkleTree.FromLeafHashes([Good, Good, text!]));
         Assert.Contains("LeafHash[2]", ex.Message, StringComparison.Ordinal);
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
         Assert.Equal(text, ex.Target);
@@ -80,7 +81,7 @@ public sealed class MerkleInputErrorTests
         var proof = Tree.GetInclusionProof(3);
         var path = proof.AuditPath.ToArray();
         path[1] = text!;
-        var ex = Expect(MerkleErrorIds.HexInvalid, VmErrorKind.InvalidData, () => MerkleVerifier.VerifyInclusion(proof.LeafHash, 3, 10, path, proof.Root));
+        var ex = Expect(Sha256Digest.InvalidErrorId, VmErrorKind.InvalidData, () => MerkleVerifier.VerifyInclusion(proof.LeafHash, 3, 10, path, proof.Root));
         Assert.Contains("AuditPath[1]", ex.Message, StringComparison.Ordinal);
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
         Assert.Contains("LeafHash", Assert.Throws<VaultMeshException>(() => MerkleVerifier.VerifyInclusion(text!, 3, 10, proof.AuditPath, proof.Root)).Message, StringComparison.Ordinal);
@@ -99,11 +100,11 @@ public sealed class MerkleInputErrorTests
         var proof = Tree.GetConsistencyProof(3);
         var path = proof.Path.ToArray();
         path[0] = text!;
-        var ex = Expect(MerkleErrorIds.HexInvalid, VmErrorKind.InvalidData, () => MerkleVerifier.VerifyConsistency(3, 10, proof.FirstRoot, proof.SecondRoot, path));
+        var ex = Expect(Sha256Digest.InvalidErrorId, VmErrorKind.InvalidData, () => MerkleVerifier.VerifyConsistency(3, 10, proof.FirstRoot, proof.SecondRoot, path));
         Assert.Contains("Path[0]", ex.Message, StringComparison.Ordinal);
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
-        Assert.StartsWith("FirstRoot", Expect(MerkleErrorIds.HexInvalid, VmErrorKind.InvalidData, () => MerkleVerifier.VerifyConsistency(3, 10, text!, proof.SecondRoot, proof.Path)).Message, StringComparison.Ordinal);
-        Assert.StartsWith("SecondRoot", Expect(MerkleErrorIds.HexInvalid, VmErrorKind.InvalidData, () => MerkleVerifier.VerifyConsistency(3, 10, proof.FirstRoot, text!, proof.Path)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("FirstRoot", Expect(Sha256Digest.InvalidErrorId, VmErrorKind.InvalidData, () => MerkleVerifier.VerifyConsistency(3, 10, text!, proof.SecondRoot, proof.Path)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("SecondRoot", Expect(Sha256Digest.InvalidErrorId, VmErrorKind.InvalidData, () => MerkleVerifier.VerifyConsistency(3, 10, proof.FirstRoot, text!, proof.Path)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -142,7 +143,7 @@ public sealed class MerkleInputErrorTests
     [Fact]
     public void Long_malformed_input_is_shortened_in_the_message()
     {
-        var ex = Expect(MerkleErrorIds.HexInvalid, VmErrorKind.InvalidData, () => MerkleTree.FromLeafHashes([new string('a', 500)]));
+        var ex = Expect(Sha256Digest.InvalidErrorId, VmErrorKind.InvalidData, () => MerkleTree.FromLeafHashes([new string('a', 500)]));
         Assert.Contains("...'", ex.Message, StringComparison.Ordinal);
         Assert.True(ex.Message.Length < 200, ex.Message);
     }

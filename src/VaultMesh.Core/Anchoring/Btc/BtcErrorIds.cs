@@ -16,7 +16,7 @@ public static class BtcErrorIds
     public const string AuthFailed = "VmBtcAuthFailed";
 
     /// <summary>The rail's settings are missing or wrong (network, URL, credential source).</summary>
-    public const string ConfigInvalid = "VmBtcConfigInvalid";
+    public const string ConfigInvalid = "VmBtcConfigurationInvalid";
 
     /// <summary>The credentials could not be read (cookie file or environment variable).</summary>
     public const string CredentialsUnavailable = "VmBtcCredentialsUnavailable";

@@ -37,7 +37,7 @@ public sealed class BtcNetwork
     public Target PowLimit => Network.Consensus.PowLimit!;
 
     /// <summary>Parses a network name; <c>mainnet</c>/<c>testnet</c>/<c>regtest</c> without prefix are accepted too.</summary>
-    /// <exception cref="VaultMeshException">Unknown network (VmBtcConfigInvalid).</exception>
+    /// <exception cref="VaultMeshException">Unknown network (VmBtcConfigurationInvalid).</exception>
     public static BtcNetwork Parse(string text)
     {
         if (TryParse(text, out var network))

@@ -387,19 +387,7 @@ public static class BtcOfflineVerifier
     private static bool TryHex(string? text, out byte[] bytes)
     {
         bytes = [];
-        if (text is null || text.Length % 2 != 0)
-        {
-            return false;
-        }
-        try
-        {
-            bytes = Convert.FromHexString(text);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        return text is not null && LowerHex.TryDecode(text, out bytes);
     }
 
     private static bool IsParseFailure(Exception e) =>

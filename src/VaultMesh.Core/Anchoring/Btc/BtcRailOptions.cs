@@ -10,7 +10,7 @@ namespace VaultMesh.Core.Anchoring.Btc;
 /// </summary>
 public sealed class BtcRailOptions
 {
-    /// <summary>Default confirmations before a Bitcoin anchor is final (DESIGN.md 3.5, issue 5 item 6).</summary>
+    /// <summary>Default confirmations before a Bitcoin anchor is final (docs/architecture.md, decision 5).</summary>
     public const long DefaultRequiredDepth = 6;
 
     /// <summary>The Bitcoin Core JSON-RPC endpoint, for example <c>http://127.0.0.1:8332/</c>.</summary>
@@ -41,7 +41,7 @@ public sealed class BtcRailOptions
     /// Reads <c>rails.btc.*</c> from a profile: <c>url</c> (required), <c>network</c>, <c>required_depth</c>,
     /// <c>wallet</c>, <c>cookie_file</c>, <c>user</c>, <c>password_env</c>, <c>timeout_seconds</c>.
     /// </summary>
-    /// <exception cref="VaultMeshException">A value is missing or wrong, or a password is written in the file (VmBtcConfigInvalid).</exception>
+    /// <exception cref="VaultMeshException">A value is missing or wrong, or a password is written in the file (VmBtcConfigurationInvalid).</exception>
     public static BtcRailOptions FromProfile(ProfileSettings profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
@@ -75,7 +75,7 @@ public sealed class BtcRailOptions
     }
 
     /// <summary>Checks that one credential source is configured and the depth and timeout are sane.</summary>
-    /// <exception cref="VaultMeshException">VmBtcConfigInvalid.</exception>
+    /// <exception cref="VaultMeshException">VmBtcConfigurationInvalid.</exception>
     public void Validate()
     {
         if (CookieFile is null && (RpcUser is null || PasswordEnvironmentVariable is null))

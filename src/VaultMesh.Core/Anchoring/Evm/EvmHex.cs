@@ -52,15 +52,7 @@ internal static class EvmHex
         {
             return false;
         }
-        foreach (var c in text.AsSpan(2))
-        {
-            if (!char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-        }
-        bytes = Convert.FromHexString(text.AsSpan(2));
-        return true;
+        return LowerHex.TryDecode(text.AsSpan(2), out bytes);
     }
 
     /// <summary>True for <c>0x</c> followed by exactly <paramref name="byteLength"/> bytes of hex.</summary>

@@ -10,7 +10,7 @@ namespace VaultMesh.Core.Anchoring.Evm;
 /// </summary>
 public sealed class EvmRailOptions
 {
-    /// <summary>Default confirmations before an EVM anchor is final (DESIGN.md 3.5).</summary>
+    /// <summary>Default confirmations before an EVM anchor is final (docs/architecture.md, decision 5).</summary>
     public const long DefaultRequiredDepth = 12;
 
     /// <summary>Default limit for one JSON-RPC call.</summary>

@@ -12,7 +12,7 @@ namespace VaultMesh.Core.Anchoring.Tsa;
 
 /// <summary>
 /// The RFC 3161 timestamp authority rail. <see cref="SubmitAsync"/> posts a timestamp query for SHA-256
-/// of the root's 32 bytes (DESIGN.md 3.6) with a random nonce and returns a TSA receipt whose
+/// of the root's 32 bytes (docs/architecture.md, decision 6) with a random nonce and returns a TSA receipt whose
 /// <c>txRef</c> is the token's serial and <c>anchorTs</c> its genTime. Verification needs no network:
 /// <see cref="VerifyAsync"/> and <see cref="VerifyOffline"/> both check the token kept in the evidence
 /// against the pinned roots of <see cref="TsaRailOptions.TrustBundlePath"/>, at the token's genTime.

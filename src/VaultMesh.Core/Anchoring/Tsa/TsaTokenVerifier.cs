@@ -19,7 +19,7 @@ internal sealed record TsaVerdict(string? Reason, string Detail)
 }
 
 /// <summary>
-/// Verifies an RFC 3161 token for a batch root (DESIGN.md 3.6): SHA-256 imprint of the 32 root bytes,
+/// Verifies an RFC 3161 token for a batch root (docs/architecture.md, decision 6): SHA-256 imprint of the 32 root bytes,
 /// nonce, CMS signature, ESS signing-certificate binding, the signer's critical timestamping usage,
 /// the policy when one is required, and a chain to the pinned roots built at the token's own genTime.
 /// </summary>
