@@ -31,6 +31,7 @@
         'New-VmMerkleTree'
         'Resolve-VmConflict'
         'Set-VmConfiguration'
+        'Start-VmMetricsServer'
         'Submit-VmAnchor'
         'Test-VmAnchor'
         'Test-VmConsistencyProof'

@@ -80,10 +80,17 @@ public static class CommandGrammar
         new("status", "Node status: profile, configuration, kill switches.", "show",
         [
             new("status", "show", "Get-VmStatus", "Show the state of this node.", [], []),
-            new("status", "metrics", "Get-VmMetric", "Show the persisted counters (anchor verifications, ...).",
+            new("status", "metrics", "Get-VmMetric", "Show the figures /metrics serves (anchor verifications, backlog, kill switches, ...).",
             [
-                new("name", "Name", OptionKind.Text, "Only counters with this name (wildcards allowed).", "name"),
+                new("name", "Name", OptionKind.Text, "Only metrics with this name (wildcards allowed).", "name"),
             ], [], Many: true),
+        ]),
+        new("metrics", "The Prometheus /metrics endpoint.", "serve",
+        [
+            new("metrics", "serve", "Start-VmMetricsServer", "Serve /metrics in the foreground until Ctrl+C or SIGTERM.",
+            [
+                new("bind", "Bind", OptionKind.Text, "Listener (else METRICS_BIND, else the profile's metrics_bind, else 127.0.0.1:9108).", "host:port"),
+            ], []),
         ]),
         new("memory", "Record, find, seal and prove memories.", null,
         [
