@@ -30,6 +30,7 @@
         'Invoke-VmSeal'
         'New-VmMerkleTree'
         'Resolve-VmConflict'
+        'Send-VmIntakeEvent'
         'Set-VmConfiguration'
         'Start-VmMetricsServer'
         'Submit-VmAnchor'

@@ -16,7 +16,7 @@ namespace VaultMesh.PowerShell.Commands;
 public sealed class StartVmMetricsServerCommand : VaultMeshCmdlet
 {
     /// <summary>host:port to listen on; default METRICS_BIND, else the profile's metrics_bind, else 127.0.0.1:9108.</summary>
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? Bind { get; set; }
 

@@ -45,10 +45,17 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
             return;
         }
         WriteContextWarnings();
-        var service = new AnchorService(new AnchorStore(Store), rails, Context.KillSwitches);
-        foreach (var record in service.SubmitAsync(batch, chains, CancellationToken).GetAwaiter().GetResult())
+        var service = new AnchorService(new AnchorStore(Store), rails, Context.KillSwitches, coordinator: SubmissionCoordinator);
+        try
         {
-            WriteObject(record);
+            foreach (var record in service.SubmitAsync(batch, chains, CancellationToken).GetAwaiter().GetResult())
+            {
+                WriteObject(record);
+            }
+        }
+        finally
+        {
+            WriteRedisWarnings();
         }
     }
 }

@@ -12,6 +12,10 @@ namespace VaultMesh.PowerShell.Commands;
 [OutputType(typeof(ReconcileReport))]
 public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet
 {
+    /// <summary>Also anchor sealed batches that have no receipt on a configured rail yet (needs ANCHOR_WRITE_ENABLED); the anchor-manager timer uses it.</summary>
+    [Parameter]
+    public SwitchParameter SubmitPending { get; set; }
+
     /// <inheritdoc />
     protected override void OnEnd()
     {
@@ -20,8 +24,16 @@ public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet
             return;
         }
         WriteContextWarnings();
-        var service = new AnchorService(new AnchorStore(Store), Rails.Rails, Context.KillSwitches);
-        var report = service.ReconcileAsync(new Sealer(Store).GetBatches(ascending: true).ToList(), CancellationToken).GetAwaiter().GetResult();
+        var service = new AnchorService(new AnchorStore(Store), Rails.Rails, Context.KillSwitches, coordinator: SubmissionCoordinator);
+        ReconcileReport report;
+        try
+        {
+            report = service.ReconcileAsync(new Sealer(Store).GetBatches(ascending: true).ToList(), CancellationToken, SubmitPending).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            WriteRedisWarnings();
+        }
         foreach (var note in report.Notes)
         {
             WriteWarning(note);

@@ -3,6 +3,8 @@ using System.Management.Automation;
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Metrics;
+using VaultMesh.Core.Redis;
 using VaultMesh.Core.Store;
 
 namespace VaultMesh.PowerShell.Infrastructure;
@@ -18,6 +20,9 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
     private VaultMeshContext? _context;
     private VaultStore? _store;
     private AnchorRails? _rails;
+    private RedisEndpoint? _redis;
+    private bool _redisResolved;
+    private int _redisOutages;
 
     /// <summary>Profile to use; else VAULTMESH_PROFILE, else the config file's default_profile, else 'default'.</summary>
     [Parameter]
@@ -35,6 +40,39 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
 
     /// <summary>The anchoring rails the active profile configures, built on first use and disposed with the cmdlet.</summary>
     protected AnchorRails Rails => _rails ??= AnchorRails.FromProfile(Context.Settings, Context.Environment);
+
+    /// <summary>The Redis the active profile names (its <c>redis</c> key), or null; opened on first use.</summary>
+    protected RedisEndpoint? RedisConnection
+    {
+        get
+        {
+            if (!_redisResolved)
+            {
+                _redis = RedisEndpoint.FromProfile(Context);
+                _redisResolved = true;
+            }
+            return _redis;
+        }
+    }
+
+    /// <summary>The submission lease shared through Redis when the profile names one, else null (one manager per store).
+    /// Each time Redis cannot be reached is counted in vaultmesh_redis_unavailable_total.</summary>
+    protected ISubmissionCoordinator? SubmissionCoordinator => RedisConnection is { } redis
+        ? new RedisSubmissionCoordinator(redis, operation =>
+        {
+            Interlocked.Increment(ref _redisOutages);
+            new AnchorStore(Store).Increment(MetricNames.RedisUnavailable, new Dictionary<string, string>(StringComparer.Ordinal) { ["operation"] = operation });
+        })
+        : null;
+
+    /// <summary>Warns once when Redis could not be reached during the command.</summary>
+    protected void WriteRedisWarnings()
+    {
+        if (_redisOutages > 0)
+        {
+            WriteWarning($"Redis at '{RedisConnection?.Configuration}' could not be reached {_redisOutages} time(s); submission waited for the lock rather than risk a double anchor.");
+        }
+    }
 
     /// <summary>Begin step; errors become terminating.</summary>
     protected virtual void OnBegin() { }
@@ -131,6 +169,7 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
     public void Dispose()
     {
         _rails?.Dispose();
+        _redis?.Dispose();
         _store?.Dispose();
         _cancellation.Dispose();
         GC.SuppressFinalize(this);
