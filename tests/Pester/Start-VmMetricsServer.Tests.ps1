@@ -98,8 +98,8 @@ Describe 'Start-VmMetricsServer' {
         try {
             Send-RawRequest $script:port "GARBAGE`r`n`r`n" | Should -Match '^HTTP/1\.[01] 400 '
             Send-RawRequest $script:port "GET /metrics HTTP/1.1`r`nConnection: close`r`n`r`n" | Should -Match '^HTTP/1\.[01] 400 '
-            Send-RawRequest $script:port "POST /metrics HTTP/1.1`r`nHost: x`r`nContent-Length: 0`r`nConnection: close`r`n`r`n" | Should -Match '^HTTP/1\.[01] 405 '
-            Send-RawRequest $script:port "GET /admin HTTP/1.1`r`nHost: x`r`nConnection: close`r`n`r`n" | Should -Match '^HTTP/1\.[01] 404 '
+            Send-RawRequest $script:port "POST /metrics HTTP/1.1`r`nHost: 127.0.0.1:$($script:port)`r`nContent-Length: 0`r`nConnection: close`r`n`r`n" | Should -Match '^HTTP/1\.[01] 405 '
+            Send-RawRequest $script:port "GET /admin HTTP/1.1`r`nHost: 127.0.0.1:$($script:port)`r`nConnection: close`r`n`r`n" | Should -Match '^HTTP/1\.[01] 404 '
             (Invoke-WebRequest -Uri "http://127.0.0.1:$script:port/metrics").StatusCode | Should -Be 200
         } finally { Stop-VmChild $child }
     }

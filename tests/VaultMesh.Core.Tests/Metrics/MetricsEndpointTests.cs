@@ -119,9 +119,9 @@ public sealed class MetricsEndpointTests : IDisposable
 
     [Theory]
     [InlineData("GARBAGE\r\n\r\n", "400")]
-    [InlineData("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "404")]
-    [InlineData("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", "405")]
-    [InlineData("DELETE /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "405")]
+    [InlineData("GET /nope HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n", "404")]
+    [InlineData("POST /metrics HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", "405")]
+    [InlineData("DELETE /metrics HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n", "405")]
     [InlineData("GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n", "400")]
     public async Task A_malformed_request_gets_an_error_status_and_the_server_keeps_serving(string request, string status4xx)
     {
@@ -132,7 +132,8 @@ public sealed class MetricsEndpointTests : IDisposable
             {
                 await tcp.ConnectAsync(IPAddress.Loopback, url.Port);
                 var stream = tcp.GetStream();
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+                // The listener answers a Host it does not serve with its own 404: name ours.
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(request.Replace("{host}", $"127.0.0.1:{url.Port}", StringComparison.Ordinal)));
                 using var reader = new StreamReader(stream, Encoding.ASCII);
                 line = await reader.ReadLineAsync() ?? "";
             }
@@ -166,7 +167,7 @@ public sealed class MetricsEndpointTests : IDisposable
     {
         Directory.CreateDirectory(Context().DataDirectory);
         var db = Path.Combine(Context().DataDirectory, VaultStore.FileName);
-        await File.WriteAllTextAsync(db, "this is not a database, it is a file of text long enough to be read as a header");
+        await File.WriteAllTextAsync(db, string.Concat(Enumerable.Repeat("this is not a database. ", 400)));
         var (bad, good) = await WithServer(async url =>
         {
             using var client = new HttpClient();
@@ -231,7 +232,7 @@ public sealed class MetricsEndpointTests : IDisposable
         File.WriteAllText(Path.Combine(home, "config.toml"), $"[profiles.lab]\n{key} = \"{value}\"\n");
 
     [Fact]
-    public void Anchor_series_that_empty_out_read_zero_instead_of_their_last_value()
+    public async Task Anchor_series_that_empty_out_read_zero_instead_of_their_last_value()
     {
         var round = 0;
         IReadOnlyList<MetricSample> Samples() => round++ == 0
@@ -239,9 +240,9 @@ public sealed class MetricsEndpointTests : IDisposable
             : [new MetricSample(MetricNames.Anchors, MetricKind.Gauge, "h", new Dictionary<string, string> { ["state"] = "finalized" }, 2)];
         var exporter = new PrometheusExporter(Samples);
         using var first = new MemoryStream();
-        exporter.WriteAsync(first, CancellationToken.None).GetAwaiter().GetResult();
+        await exporter.WriteAsync(first, CancellationToken.None);
         using var second = new MemoryStream();
-        exporter.WriteAsync(second, CancellationToken.None).GetAwaiter().GetResult();
+        await exporter.WriteAsync(second, CancellationToken.None);
         var text = Encoding.UTF8.GetString(second.ToArray());
         Assert.Contains("vaultmesh_anchors{state=\"observed\"} 0", text, StringComparison.Ordinal);
         Assert.Contains("vaultmesh_anchors{state=\"finalized\"} 2", text, StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using VaultMesh.Core.Tests.Schemas;
 namespace VaultMesh.Core.Tests.Operations;
 
 /// <summary>The shell scripts under ops/: shellcheck-clean, and the parts that need no module (usage, install).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ShellScriptTests
 {
     public static TheoryData<string> Scripts()

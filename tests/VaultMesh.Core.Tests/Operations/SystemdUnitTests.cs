@@ -4,6 +4,7 @@ using VaultMesh.Core.Tests.Schemas;
 namespace VaultMesh.Core.Tests.Operations;
 
 /// <summary>The systemd units of the ops pack: they verify, run the installed vm with the profile, and keep the cadences.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SystemdUnitTests : IDisposable
 {
     private readonly TempDirectory _home = new();
@@ -156,7 +157,7 @@ public sealed class SystemdUnitTests : IDisposable
         var assignments = EnvironmentFile.Read(shipped);
         var (name, value) = Assert.Single(assignments);
         var expected = dropIn.EndsWith("-on.conf", StringComparison.Ordinal);
-        Assert.Equal(expected, Configuration.KillSwitches.ParseFlag(value));
+        Assert.Equal(expected, VaultMesh.Core.Configuration.KillSwitches.ParseFlag(value));
         Assert.Contains(name, new[] { "ANCHOR_WRITE_ENABLED", "FEDERATION_ENABLED", "VERIFY_ENFORCE" });
     }
 
