@@ -5,6 +5,7 @@
 
 function New-VmPackage {
     param([Parameter(Mandatory)] [string] $StageDir, [Parameter(Mandatory)] [string] $OutputDirectory)
+    $OutputDirectory = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputDirectory)
     $version = (Import-PowerShellDataFile (Join-Path $StageDir 'VaultMesh.psd1')).ModuleVersion
     # Compress-PSResource names the package after the folder, which must carry the module's name.
     $work = Join-Path ([IO.Path]::GetTempPath()) ("vmpack-" + [guid]::NewGuid().ToString('N'))
@@ -14,7 +15,7 @@ function New-VmPackage {
         Copy-Item -Path (Join-Path $StageDir '*') -Destination $named -Recurse
         $package = Join-Path $OutputDirectory "VaultMesh.$version.nupkg"
         Remove-Item -LiteralPath $package -ErrorAction SilentlyContinue
-        Compress-PSResource -Path $named -DestinationPath $OutputDirectory
+        Compress-PSResource -Path $named -DestinationPath $OutputDirectory -ErrorAction Stop
         if (-not (Test-Path -LiteralPath $package)) { throw "Package: Compress-PSResource wrote no $package." }
         Get-Item -LiteralPath $package
     } finally {

@@ -48,7 +48,6 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('VaultMesh', 'Merkle', 'RFC6962', 'RFC3161', 'Anchoring', 'Audit')
-            ProjectUri = ''
         }
     }
 }

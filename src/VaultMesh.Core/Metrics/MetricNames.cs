@@ -11,6 +11,8 @@ public static class MetricNames
     public const string ConflictResolved = "vaultmesh_conflict_resolved_total";
     /// <summary>Times Redis could not be reached (label operation).</summary>
     public const string RedisUnavailable = "vaultmesh_redis_unavailable_total";
+    /// <summary>Observation cache outcomes (label result: hit, miss, forged, unavailable).</summary>
+    public const string ObservationCache = "vaultmesh_observation_cache_total";
     /// <summary>Memories recorded.</summary>
     public const string MemoriesRecorded = "vaultmesh_memories_recorded_total";
     /// <summary>Batches sealed.</summary>

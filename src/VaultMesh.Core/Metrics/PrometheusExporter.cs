@@ -16,28 +16,34 @@ public sealed class PrometheusExporter
     private readonly HashSet<(string, string[])> _seen = new(SeriesComparer.Instance);
     private readonly object _sync = new();
 
-    /// <summary>Creates an exporter that calls <paramref name="read"/> before each collection.</summary>
+    /// <summary>Creates an exporter that calls <paramref name="read"/> before each collection; a failure of
+    /// <paramref name="read"/> fails that collection (the caller answers it with an error).</summary>
     public PrometheusExporter(Func<IReadOnlyList<MetricSample>> read)
     {
         _read = read;
         _factory = Prometheus.Metrics.WithCustomRegistry(_registry);
-        _registry.AddBeforeCollectCallback(() =>
-        {
-            var samples = _read();
-            // One update at a time when scrapes overlap: the stale-series bookkeeping is shared.
-            lock (_sync)
-            {
-                Apply(samples);
-            }
-        });
     }
 
     /// <summary>The content type of <see cref="WriteAsync"/>'s output.</summary>
     public static string ContentType => "text/plain; version=0.0.4; charset=utf-8";
 
     /// <summary>Reads the figures and writes them to <paramref name="destination"/> in the text format.</summary>
-    public Task WriteAsync(Stream destination, CancellationToken cancellationToken) =>
-        _registry.CollectAndExportAsTextAsync(destination, cancellationToken);
+    public async Task WriteAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        // Read outside prometheus-net's collection, so that a store error reaches the caller.
+        var samples = _read();
+        using var buffer = new MemoryStream();
+        // One update and export at a time when scrapes overlap: the stale-series bookkeeping is shared.
+        // Exporting into memory completes at once, so nothing waits inside the lock.
+        lock (_sync)
+        {
+            Apply(samples);
+            _registry.CollectAndExportAsTextAsync(buffer, cancellationToken).GetAwaiter().GetResult();
+        }
+        buffer.Position = 0;
+        await buffer.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+    }
 
     private void Apply(IReadOnlyList<MetricSample> samples)
     {

@@ -32,11 +32,14 @@ public sealed class RedisIntake
         _time = time ?? TimeProvider.System;
     }
 
+    // Keys are strings in the public surface: the module's cmdlets must not touch StackExchange.Redis
+    // types, which load only in the module's own load context.
+
     /// <summary>The stream key.</summary>
-    public RedisKey StreamKey => _redis.Key("intake");
+    public string StreamKey => _redis.Key("intake").ToString();
 
     /// <summary>The dead-letter stream key.</summary>
-    public RedisKey DeadLetterKey => _redis.Key("intake", "dead");
+    public string DeadLetterKey => _redis.Key("intake", "dead").ToString();
 
     /// <summary>Validates an event as the harbinger will and appends it; returns the entry id.</summary>
     /// <exception cref="VaultMeshException"><c>VmIntakeEventInvalid</c> (nothing is sent), or <c>VmRedisUnavailable</c>.</exception>
@@ -95,7 +98,7 @@ public sealed class RedisIntake
                 }
             }
         }
-        return new IntakeRunResult(StreamKey.ToString(), consumer, reclaimed, results);
+        return new IntakeRunResult(StreamKey, consumer, reclaimed, results);
     }
 
     private async Task<IntakeEntryResult> ProcessAsync(StreamEntry entry, MemoryStore memories, HarbingerOptions options, string consumer)

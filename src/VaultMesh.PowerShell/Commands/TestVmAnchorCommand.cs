@@ -78,7 +78,7 @@ public sealed class TestVmAnchorCommand : VaultMeshCmdlet
 
     private void Verify(Receipt receipt)
     {
-        _service ??= new AnchorService(new AnchorStore(Store), Rails.Rails, Context.KillSwitches);
+        _service ??= new AnchorService(new AnchorStore(Store), VerifyingRails, Context.KillSwitches);
         AnchorVerification result;
         try
         {

@@ -24,7 +24,7 @@ public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet
             return;
         }
         WriteContextWarnings();
-        var service = new AnchorService(new AnchorStore(Store), Rails.Rails, Context.KillSwitches, coordinator: SubmissionCoordinator);
+        var service = new AnchorService(new AnchorStore(Store), VerifyingRails, Context.KillSwitches, coordinator: SubmissionCoordinator);
         ReconcileReport report;
         try
         {

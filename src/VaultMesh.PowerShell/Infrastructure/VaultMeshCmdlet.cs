@@ -23,6 +23,7 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
     private RedisEndpoint? _redis;
     private bool _redisResolved;
     private int _redisOutages;
+    private IReadOnlyList<IAnchorRail>? _verifyingRails;
 
     /// <summary>Profile to use; else VAULTMESH_PROFILE, else the config file's default_profile, else 'default'.</summary>
     [Parameter]
@@ -64,6 +65,22 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
             new AnchorStore(Store).Increment(MetricNames.RedisUnavailable, new Dictionary<string, string>(StringComparer.Ordinal) { ["operation"] = operation });
         })
         : null;
+
+    /// <summary>The profile's rails, each behind the shared observation cache when the profile names a Redis
+    /// and VAULTMESH_REDIS_CACHE_KEY holds the guardians' shared key; else the rails themselves.
+    /// Cache outcomes are counted in vaultmesh_observation_cache_total{result}.</summary>
+    protected IReadOnlyList<IAnchorRail> VerifyingRails => _verifyingRails ??= BuildVerifyingRails();
+
+    private IReadOnlyList<IAnchorRail> BuildVerifyingRails()
+    {
+        if (Context.Environment.Get(CachedAnchorRail.KeyVariable) is not { } key || RedisConnection is not { } redis)
+        {
+            return Rails.Rails;
+        }
+        var bytes = System.Text.Encoding.UTF8.GetBytes(key);
+        return Rails.Rails.Select(rail => (IAnchorRail)new CachedAnchorRail(rail, redis, bytes, result =>
+            new AnchorStore(Store).Increment(MetricNames.ObservationCache, new Dictionary<string, string>(StringComparer.Ordinal) { ["result"] = result }))).ToList();
+    }
 
     /// <summary>Warns once when Redis could not be reached during the command.</summary>
     protected void WriteRedisWarnings()
