@@ -75,7 +75,7 @@ Describe 'Send-VmIntakeEvent' {
     }
 
     It 'runs as vm harbinger send and vm harbinger run --source redis' {
-        $file = Join-Path TestDrive: 'one.json'
+        $file = Join-Path $TestDrive 'one.json'
         New-Event 7 | Set-Content $file
         $envs = @{ VAULTMESH_HOME = $env:VAULTMESH_HOME; VAULTMESH_PROFILE = $script:profileName }
         $send = Invoke-VmLauncher -ArgumentList @('harbinger', 'send', $file) -Environment $envs
@@ -92,7 +92,13 @@ Add-Type -Path (Join-Path `$PSHOME 'Microsoft.Extensions.ObjectPool.dll')
 Add-Type -AssemblyName System.IO.Pipelines
 `$null = [System.IO.Pipelines.Pipe]
 Send-VmIntakeEvent -Json '$(New-Event 1)' | Out-Null
-`$null = Get-VmMetric
+# A real scrape, served from a second runspace of this process.
+`$probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); `$probe.Start(); `$port = `$probe.LocalEndpoint.Port; `$probe.Stop()
+`$server = [powershell]::Create()
+`$null = `$server.AddScript("Import-Module '$script:ModulePath'; Start-VmMetricsServer -Bind 127.0.0.1:`$port").BeginInvoke()
+`$up = [Threading.SpinWait]::SpinUntil([Func[bool]] { try { (Invoke-WebRequest "http://127.0.0.1:`$port/metrics").StatusCode -eq 200 } catch { `$false } }, [TimeSpan]::FromSeconds(60))
+if (-not `$up) { throw 'The metrics server did not answer.' }
+`$server.Stop()
 [AppDomain]::CurrentDomain.GetAssemblies() |
     Where-Object { `$_.GetName().Name -in 'StackExchange.Redis', 'Pipelines.Sockets.Unofficial', 'System.IO.Pipelines', 'Prometheus.NetStandard', 'Microsoft.Extensions.ObjectPool' } |
     ForEach-Object { '{0}|{1}|{2}' -f `$_.GetName().Name, [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name, `$_.GetName().Version }
