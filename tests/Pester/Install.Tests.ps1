@@ -68,13 +68,14 @@ Describe 'Install' {
 
 Describe 'Package' {
     It 'writes a .nupkg that Install-PSResource installs from a folder repository in a fresh pwsh' {
-        $repoDir = Join-Path TestDrive: 'packages'
+        $repoDir = Join-Path $TestDrive 'packages'
         $package = New-VmPackage -StageDir $script:stage -OutputDirectory $repoDir
         $package.Name | Should -Be 'VaultMesh.0.1.0.nupkg'
         $home2 = New-VmTestHome
         try {
             $script = @"
-Register-PSResourceRepository -Name VmTest -Uri '$((Resolve-Path $repoDir).Path)' -Trusted
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name VmTest -Uri '$repoDir' -Trusted
 Install-PSResource VaultMesh -Repository VmTest -Scope CurrentUser -TrustRepository
 Import-Module VaultMesh
 (Get-Module VaultMesh).ModuleBase
