@@ -115,7 +115,13 @@ public sealed class AnchorService
             Count(receipt.Chain, valid: false, "unavailable");
             throw;
         }
+        // Only the stored receipt itself is updated: a copy from outside (a file, a peer, a tampered
+        // document with the same transaction) is verified and counted but never changes the store.
         var stored = _store.Find(receipt.Chain, receipt.Network, receipt.TxRef);
+        if (stored is not null && !string.Equals(stored.Json, receipt.Json.GetRawText(), StringComparison.Ordinal))
+        {
+            stored = null;
+        }
         if (stored is not null && !offline)
         {
             _store.Save(check.Updated, stored.BatchId);
