@@ -55,7 +55,26 @@ Describe 'Send-VmIntakeEvent' {
         (Import-VmMemory -Source Redis -Consumer t1).Read | Should -Be 0
     }
 
+    It 'Import-VmMemory -Source Redis -WhatIf records nothing and leaves the entries for the real run' {
+        Send-VmIntakeEvent -Json (New-Event 1) | Out-Null
+        Import-VmMemory -Source Redis -Consumer t1 -WhatIf | Should -BeNullOrEmpty
+        Get-VmMemory | Should -BeNullOrEmpty
+        (Import-VmMemory -Source Redis -Consumer t1).Recorded | Should -Be 1
+    }
+
+    It 'writes each dead-lettered entry as a VmHarbingerInvalid error naming the dead-letter entry' {
+        Send-VmIntakeEvent -Json (New-Event 1) | Out-Null
+        & redis-cli -p $script:redis.Port XADD "vaultmesh:$($script:profileName):intake" '*' event '{"type":' | Out-Null
+        $run = Import-VmMemory -Source Redis -Consumer t1 -ErrorVariable e -ErrorAction SilentlyContinue
+        $run.Recorded | Should -Be 1
+        $run.DeadLettered | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'VmHarbingerInvalid,VaultMesh.PowerShell.Commands.ImportVmMemoryCommand'
+        "$($e[0])" | Should -Match 'dead-letter stream as \d+-\d+ \(json-invalid\)'
+    }
+
     It 'needs a profile that names Redis: VmRedisNotConfigured' {
+        { Import-VmMemory -Source Redis -Profile other -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VmRedisNotConfigured,VaultMesh.PowerShell.Commands.ImportVmMemoryCommand'
         { Send-VmIntakeEvent -Json (New-Event 1) -Profile other -ErrorAction Stop } |
             Should -Throw -ErrorId 'VmRedisNotConfigured,VaultMesh.PowerShell.Commands.SendVmIntakeEventCommand'
     }
