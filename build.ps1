@@ -10,6 +10,11 @@
                the line "N passed, N failed, N skipped"; exits non-zero on any failure. With
                -Repeat N it runs both suites N times and lists every test that failed in any run.
     Demo       the main job: runs the demo on the embedded default.
+    Install    installs the staged module into the user's module path and vm into ~/.local/bin (under
+               -Destination or $env:VAULTMESH_INSTALL_ROOT instead of $HOME when given).
+    Package    writes output/packages/VaultMesh.<version>.nupkg for Install-PSResource from a folder repository.
+    Rehearse   the week-4 rehearsal on this machine: the units' commands in order with Redis, Anvil and
+               the OpenSSL TSA, verify-anchor.sh, /metrics, the kill switches, and a summary table.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Test
 .EXAMPLE
@@ -17,7 +22,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Bootstrap', 'Build', 'Stage', 'Test', 'Demo')]
+    [ValidateSet('Bootstrap', 'Build', 'Stage', 'Test', 'Demo', 'Install', 'Package', 'Rehearse')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -25,7 +30,10 @@ param(
 
     # Test: run both suites this many times and list every test that failed in any run.
     [ValidateRange(1, 1000)]
-    [int] $Repeat = 1
+    [int] $Repeat = 1,
+
+    # Install: the root that stands for $HOME (default $env:VAULTMESH_INSTALL_ROOT, else $HOME).
+    [string] $Destination
 )
 
 $ErrorActionPreference = 'Stop'
@@ -63,6 +71,22 @@ $StageFiles = @{
         'Newtonsoft.Json.dll'
         'NBitcoin.dll'
         'Microsoft.Extensions.Logging.Abstractions.dll'
+        # prometheus-net and its Microsoft.Extensions dependencies (pwsh carries another ObjectPool).
+        'Prometheus.NetStandard.dll'
+        'Microsoft.Extensions.ObjectPool.dll'
+        'Microsoft.Extensions.Http.dll'
+        'Microsoft.Extensions.Configuration.Abstractions.dll'
+        'Microsoft.Extensions.Configuration.Binder.dll'
+        'Microsoft.Extensions.Configuration.dll'
+        'Microsoft.Extensions.DependencyInjection.Abstractions.dll'
+        'Microsoft.Extensions.DependencyInjection.dll'
+        'Microsoft.Extensions.Logging.dll'
+        'Microsoft.Extensions.Options.dll'
+        'Microsoft.Extensions.Primitives.dll'
+        # StackExchange.Redis and its pipelines (the runtime carries a newer System.IO.Pipelines).
+        'StackExchange.Redis.dll'
+        'Pipelines.Sockets.Unofficial.dll'
+        'System.IO.Pipelines.dll'
         'runtimes/linux-x64/native/libe_sqlite3.so'
         'runtimes/linux-arm64/native/libe_sqlite3.so'
         'runtimes/osx-x64/native/libe_sqlite3.dylib'
@@ -168,6 +192,26 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw "Demo failed with exit code $LASTEXITCODE." }
 }
 
+function Invoke-Install {
+    Write-Step 'Install'
+    . (Join-Path $Root 'build/Install.ps1')
+    $installed = Install-VmModule -StageDir $StageDir -RepositoryRoot $Root -Destination $Destination
+    Write-Host "Installed VaultMesh $($installed.Version): module $($installed.Module), vm $($installed.Vm)"
+}
+
+function Invoke-Package {
+    Write-Step 'Package'
+    . (Join-Path $Root 'build/Package.ps1')
+    $package = New-VmPackage -StageDir $StageDir -OutputDirectory (Join-Path $Root 'output/packages')
+    Write-Host "Wrote $($package.FullName)"
+}
+
+function Invoke-Rehearse {
+    Write-Step 'Rehearse'
+    Invoke-VmPwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Rehearse.ps1') -ModulePath (Join-Path $StageDir 'VaultMesh.psd1')
+    if ($LASTEXITCODE -ne 0) { throw "Rehearsal failed with exit code $LASTEXITCODE." }
+}
+
 $plan = [System.Collections.Generic.List[string]]::new()
 foreach ($t in $Task) {
     $steps = switch ($t) {
@@ -176,6 +220,9 @@ foreach ($t in $Task) {
         'Stage' { 'Bootstrap', 'Build', 'Stage' }
         'Test' { 'Bootstrap', 'Build', 'Stage', 'Test' }
         'Demo' { 'Bootstrap', 'Build', 'Stage', 'Demo' }
+        'Install' { 'Bootstrap', 'Build', 'Stage', 'Install' }
+        'Package' { 'Bootstrap', 'Build', 'Stage', 'Package' }
+        'Rehearse' { 'Bootstrap', 'Build', 'Stage', 'Rehearse' }
     }
     foreach ($s in $steps) { if (-not $plan.Contains($s)) { $plan.Add($s) } }
 }

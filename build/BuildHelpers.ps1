@@ -20,14 +20,23 @@ function Get-RequiredDebianPackage {
     # openssl: the test TSA (`openssl ts -reply`) used by xunit, Pester and the demo.
     # jq: the legacy shims (ops/bin/remembrancer, ops/bin/health-check) read vm's JSON with it.
     # sqlite3: the audit tests tamper with a store file directly, as an attacker would.
-    # shellcheck: the tests lint the shell scripts under ops/.
+    # shellcheck: the tests lint every shell script under ops/.
+    # redis-server: the anchoring cache, lock and intake stream tests start their own.
+    # prometheus: promtool lints a live /metrics scrape.
+    # systemd: systemd-analyze verifies every unit under ops/phase-vi/systemd.
     @(
         @{ Package = 'openssl'; Command = 'openssl' }
         @{ Package = 'jq'; Command = 'jq' }
         @{ Package = 'sqlite3'; Command = 'sqlite3' }
         @{ Package = 'shellcheck'; Command = 'shellcheck' }
+        @{ Package = 'redis-server'; Command = 'redis-server' }
+        @{ Package = 'prometheus'; Command = 'promtool' }
+        @{ Package = 'systemd'; Command = 'systemd-analyze' }
     )
 }
+
+# Set once per build run, so that several missing packages share one 'apt-get update'.
+$script:AptUpdated = $false
 
 function Install-DebianPackage {
     param([string] $Package, [string] $Command)
@@ -35,12 +44,14 @@ function Install-DebianPackage {
     if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
         throw "Bootstrap: '$Command' is missing and apt-get is not available; install the '$Package' package."
     }
-    $sudo = if ((& id -u) -ne '0') { @('sudo') } else { @() }
+    # Root runs apt-get itself; anyone else goes through sudo.
+    $apt = if ((& id -u) -ne '0') { @('sudo', 'env') } else { @('env') }
+    $aptCommand, $aptPrefix = $apt
     if (-not $script:AptUpdated) {
-        & @sudo apt-get update -qq
+        & $aptCommand @aptPrefix apt-get -o DPkg::Lock::Timeout=600 update -qq
         $script:AptUpdated = $true
     }
-    & @sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $Package
+    & $aptCommand @aptPrefix DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $Package
     if ($LASTEXITCODE -ne 0) { throw "Bootstrap: installing '$Package' failed." }
 }
 

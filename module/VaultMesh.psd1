@@ -36,7 +36,9 @@
         'Invoke-VmSpawn'
         'New-VmMerkleTree'
         'Resolve-VmConflict'
+        'Send-VmIntakeEvent'
         'Set-VmConfiguration'
+        'Start-VmMetricsServer'
         'Submit-VmAnchor'
         'Test-VmAnchor'
         'Test-VmConsistencyProof'
@@ -52,7 +54,6 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('VaultMesh', 'Merkle', 'RFC6962', 'RFC3161', 'Anchoring', 'Audit')
-            ProjectUri = ''
         }
     }
 }

@@ -30,7 +30,8 @@ function Invoke-VmLauncher {
     Invoke-VmProcess -FilePath 'bash' -ArgumentList (@((Join-Path $script:RepoRoot 'ops/bin/vm')) + $ArgumentList) -Environment $env2
 }
 
-function Invoke-VmProcess {
+# Starts a process with redirected output and returns it with its pending stdout and stderr text.
+function Start-VmProcess {
     param([string] $FilePath, [string[]] $ArgumentList, [hashtable] $Environment = @{})
     $psi = [Diagnostics.ProcessStartInfo]::new($FilePath)
     foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
@@ -39,10 +40,15 @@ function Invoke-VmProcess {
     $psi.UseShellExecute = $false
     foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
     $p = [Diagnostics.Process]::Start($psi)
-    $stderr = $p.StandardError.ReadToEndAsync()
-    $stdout = $p.StandardOutput.ReadToEnd()
+    [pscustomobject]@{ Process = $p; StdOut = $p.StandardOutput.ReadToEndAsync(); StdErr = $p.StandardError.ReadToEndAsync() }
+}
+
+function Invoke-VmProcess {
+    param([string] $FilePath, [string[]] $ArgumentList, [hashtable] $Environment = @{})
+    $started = Start-VmProcess -FilePath $FilePath -ArgumentList $ArgumentList -Environment $Environment
+    $p = $started.Process
     if (-not $p.WaitForExit(120000)) { $p.Kill($true); throw "Timed out: $FilePath $ArgumentList" }
-    [pscustomobject]@{ ExitCode = $p.ExitCode; StdOut = $stdout; StdErr = $stderr.Result }
+    [pscustomobject]@{ ExitCode = $p.ExitCode; StdOut = $started.StdOut.Result; StdErr = $started.StdErr.Result }
 }
 
 # Runs each script in its own fresh child pwsh with the staged module imported, a few at a time

@@ -26,11 +26,17 @@ public sealed class AnchorService
     private readonly TimeProvider _time;
     private readonly BackoffPolicy _backoff;
     private readonly Random _random;
+    private readonly ISubmissionCoordinator? _coordinator;
 
-    /// <summary>Creates the manager over a store and the configured rails.</summary>
+    /// <summary>Counter of submissions whose lease another manager took over before the receipt was stored.</summary>
+    public const string LeaseLostCounter = "vaultmesh_anchor_lease_lost_total";
+
+    /// <summary>Creates the manager over a store and the configured rails; with a <paramref name="coordinator"/>
+    /// (Redis) several managers share one lease per root and rail.</summary>
     public AnchorService(AnchorStore store, IReadOnlyList<IAnchorRail> rails, KillSwitches switches,
-        TimeProvider? time = null, BackoffPolicy? backoff = null, Random? random = null)
+        TimeProvider? time = null, BackoffPolicy? backoff = null, Random? random = null, ISubmissionCoordinator? coordinator = null)
     {
+        _coordinator = coordinator;
         _store = store;
         _rails = rails;
         _switches = switches;
@@ -54,10 +60,44 @@ public sealed class AnchorService
                 results.Add(existing);
                 continue;
             }
-            var receipt = await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false);
-            results.Add(_store.Save(receipt, batch.BatchId));
+            results.Add(_coordinator is null
+                ? _store.Save(await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false), batch.BatchId)
+                : await SubmitLeasedAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
         }
         return results;
+    }
+
+    // Under the lease: look again (another run on this store may have finished), take a receipt
+    // another manager published once it verifies here, else submit, publish fenced, and store.
+    private async Task<AnchorRecord> SubmitLeasedAsync(IAnchorRail rail, Sha256Digest root, string batchId, CancellationToken cancellationToken)
+    {
+        await using var lease = await _coordinator!.AcquireAsync(rail.Chain, rail.Network, root, cancellationToken).ConfigureAwait(false);
+        if (Live(root, rail).FirstOrDefault() is { } existing)
+        {
+            return existing;
+        }
+        if (await lease.FindPublishedAsync(cancellationToken).ConfigureAwait(false) is { } published
+            && Sha256Digest.Parse(published.Root) == root && published.Chain == rail.Chain && published.Network == rail.Network)
+        {
+            // A published receipt is a claim from a shared cache: only evidence verified here counts.
+            var check = await rail.VerifyAsync(published, cancellationToken).ConfigureAwait(false);
+            Count(published.Chain, check.Valid, check.Reason);
+            if (check.Valid)
+            {
+                return _store.Save(check.Updated, batchId);
+            }
+        }
+        var receipt = await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false);
+        var stillHeld = await lease.PublishAsync(receipt, cancellationToken).ConfigureAwait(false);
+        // The rail has anchored the root: the receipt is evidence and is kept whatever the lease says.
+        var record = _store.Save(receipt, batchId);
+        if (!stillHeld)
+        {
+            _store.Increment(LeaseLostCounter, new Dictionary<string, string>(StringComparer.Ordinal) { ["chain"] = rail.Chain.ToString() });
+            throw new VaultMeshException("VmAnchorLeaseLost", VmErrorKind.InvalidOperation,
+                $"The submission lease of {rail.Chain} root {root.ToHex()} expired before the receipt {receipt.TxRef} was stored (fencing token {lease.Token} is no longer current); the receipt is stored, and another manager may have anchored the same root too.", receipt.TxRef);
+        }
+        return record;
     }
 
     /// <summary>Verifies a receipt at its rail (or from its evidence when <paramref name="offline"/>), stores
@@ -75,7 +115,13 @@ public sealed class AnchorService
             Count(receipt.Chain, valid: false, "unavailable");
             throw;
         }
+        // Only the stored receipt itself is updated: a copy from outside (a file, a peer, a tampered
+        // document with the same transaction) is verified and counted but never changes the store.
         var stored = _store.Find(receipt.Chain, receipt.Network, receipt.TxRef);
+        if (stored is not null && !string.Equals(stored.Json, receipt.Json.GetRawText(), StringComparison.Ordinal))
+        {
+            stored = null;
+        }
         if (stored is not null && !offline)
         {
             _store.Save(check.Updated, stored.BatchId);
@@ -84,13 +130,15 @@ public sealed class AnchorService
         return new AnchorVerification(check, stored?.BatchId);
     }
 
-    /// <summary>One anchor-manager pass over every rail.</summary>
-    public async Task<ReconcileReport> ReconcileAsync(IEnumerable<BatchRecord> batches, CancellationToken cancellationToken)
+    /// <summary>One anchor-manager pass over every rail; with <paramref name="submitPending"/> it also anchors
+    /// batches that have no receipt on a rail yet (the timer job's way to anchor new batches).</summary>
+    public async Task<ReconcileReport> ReconcileAsync(IEnumerable<BatchRecord> batches, CancellationToken cancellationToken, bool submitPending = false)
     {
         var report = new ReconcileReport();
         var batchList = batches.ToList();
         foreach (var rail in _rails)
         {
+            var waitingForWrites = 0;
             var backoff = _store.GetBackoff(rail.Chain, rail.Network);
             if (backoff is not null && backoff.NextAttemptAt > _time.GetUtcNow())
             {
@@ -108,6 +156,18 @@ public sealed class AnchorService
                 {
                     var root = Sha256Digest.Parse(batch.Root);
                     var onRail = _store.Query(root: batch.Root, chain: rail.Chain).Where(r => r.Network == rail.Network).ToList();
+                    if (onRail.Count == 0 && submitPending)
+                    {
+                        if (!_switches.AnchorWrite.Enabled)
+                        {
+                            waitingForWrites++;
+                            continue;
+                        }
+                        report.Submitted.Add(_coordinator is null
+                            ? _store.Save(await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false), batch.BatchId)
+                            : await SubmitLeasedAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
+                        continue;
+                    }
                     if (onRail.Count == 0 || onRail.Any(r => !Dead(r.Receipt)))
                     {
                         continue;
@@ -117,8 +177,13 @@ public sealed class AnchorService
                         report.Notes.Add($"{batch.BatchId} on {rail.Chain}: every receipt reorged or failed; re-anchoring needs ANCHOR_WRITE_ENABLED.");
                         continue;
                     }
-                    var receipt = await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false);
-                    report.Reanchored.Add(_store.Save(receipt, batch.BatchId));
+                    report.Reanchored.Add(_coordinator is null
+                        ? _store.Save(await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false), batch.BatchId)
+                        : await SubmitLeasedAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
+                }
+                if (waitingForWrites > 0)
+                {
+                    report.Notes.Add($"{waitingForWrites} batch(es) have no {rail.Chain} anchor yet; submitting them needs ANCHOR_WRITE_ENABLED.");
                 }
                 _store.ClearBackoff(rail.Chain, rail.Network);
             }
@@ -168,6 +233,8 @@ public sealed class ReconcileReport
 {
     /// <summary>Receipts re-observed.</summary>
     public List<AnchorVerification> Checked { get; } = [];
+    /// <summary>First receipts of batches that had none on a rail (with submitPending).</summary>
+    public List<AnchorRecord> Submitted { get; } = [];
     /// <summary>New receipts for roots whose receipts reorged or failed.</summary>
     public List<AnchorRecord> Reanchored { get; } = [];
     /// <summary>Rails skipped because they are backing off.</summary>

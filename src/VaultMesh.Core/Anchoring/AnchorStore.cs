@@ -100,6 +100,21 @@ public sealed class AnchorStore : IReceiptSource
     /// <summary>Every stored receipt of <paramref name="root"/>, in store order (for proof bundles, manifests, the timeline).</summary>
     public IReadOnlyList<Receipt> ForRoot(Sha256Digest root) => Query(root: root.ToHex()).Select(r => r.Receipt).ToList();
 
+    /// <summary>Every observation of a stored receipt, oldest first (the append-only receipt history).</summary>
+    public IReadOnlyList<Receipt> History(AnchorRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        using var command = _store.Command("SELECT json FROM receipt_history WHERE receipt_seq = $seq ORDER BY rowid");
+        command.Parameters.AddWithValue("$seq", record.Sequence);
+        using var reader = command.ExecuteReader();
+        var list = new List<Receipt>();
+        while (reader.Read())
+        {
+            list.Add(ReceiptReader.Read(reader.GetString(0), "<store>", Validator).Receipt!);
+        }
+        return list;
+    }
+
     /// <summary>Adds one to a persisted counter.</summary>
     public void Increment(string name, IReadOnlyDictionary<string, string> labels)
     {

@@ -83,10 +83,17 @@ public static class CommandGrammar
         new("status", "Node status: profile, configuration, kill switches.", "show",
         [
             new("status", "show", "Get-VmStatus", "Show the state of this node.", [], []),
-            new("status", "metrics", "Get-VmMetric", "Show the persisted counters (anchor verifications, ...).",
+            new("status", "metrics", "Get-VmMetric", "Show the figures /metrics serves (anchor verifications, backlog, kill switches, ...).",
             [
-                new("name", "Name", OptionKind.Text, "Only counters with this name (wildcards allowed).", "name"),
+                new("name", "Name", OptionKind.Text, "Only metrics with this name (wildcards allowed).", "name"),
             ], [], Many: true),
+        ]),
+        new("metrics", "The Prometheus /metrics endpoint.", "serve",
+        [
+            new("metrics", "serve", "Start-VmMetricsServer", "Serve /metrics in the foreground until Ctrl+C or SIGTERM.",
+            [
+                new("bind", "Bind", OptionKind.Text, "Listener (else METRICS_BIND, else the profile's metrics_bind, else 127.0.0.1:9108).", "host:port"),
+            ], []),
         ]),
         new("memory", "Record, find, seal and prove memories.", null,
         [
@@ -217,7 +224,10 @@ public static class CommandGrammar
                 new("rail", "Rail", OptionKind.Text, "Only receipts on this rail: tsa, evm, btc.", "rail"),
                 new("status", "Status", OptionKind.Text, "Only receipts with this status.", "status"),
             ], [], Many: true),
-            new("anchor", "reconcile", "Update-VmAnchor", "The anchor manager pass: re-observe, mark finality and reorgs, re-anchor with backoff.", [], []),
+            new("anchor", "reconcile", "Update-VmAnchor", "The anchor manager pass: re-observe, mark finality and reorgs, re-anchor with backoff.",
+            [
+                new("submit-pending", "SubmitPending", OptionKind.Flag, "Also anchor batches with no receipt on a rail yet (needs ANCHOR_WRITE_ENABLED)."),
+            ], []),
         ]),
         new("conflict", "Conflicts between anchor receipts of the same root.", "resolve",
         [
@@ -259,15 +269,24 @@ public static class CommandGrammar
                 new("args", "ArgumentList", Required: false, Variadic: true, "The tool's own arguments, passed as they are."),
             ], Passthrough: true),
         ]),
-        new("harbinger", "Intake of event files into memories.", "run",
+        new("harbinger", "Intake of events (inbox files or the Redis intake stream) into memories.", "run",
         [
-            new("harbinger", "run", "Import-VmMemory", "Record the inbox's event files as memories; quarantine invalid ones with a reason file.",
+            new("harbinger", "run", "Import-VmMemory", "Record the inbox's event files (or the Redis stream's events) as memories; quarantine invalid ones.",
             [
+                new("source", "Source", OptionKind.Text, "Where events come from: inbox (default) or redis (the profile's intake stream).", "inbox|redis"),
+                new("consumer", "Consumer", OptionKind.Text, "Consumer name in the stream's group (default the host name).", "name"),
                 new("inbox", "Inbox", OptionKind.Text, "Inbox folder (default <data>/harbinger/inbox).", "dir"),
                 new("quarantine-path", "QuarantinePath", OptionKind.Text, "Quarantine folder (default <data>/harbinger/quarantine).", "dir"),
                 new("legacy-database", "LegacyDatabase", OptionKind.Text, "Import an upstream Remembrancer SQLite database instead.", "path"),
                 new("expected-legacy-root", "ExpectedLegacyRoot", OptionKind.Text, "Upstream root the legacy database must have; on a mismatch nothing is recorded.", "hex"),
             ], []),
+            new("harbinger", "send", "Send-VmIntakeEvent", "Publish events to the profile's Redis intake stream (validated first; invalid ones are not sent).",
+            [
+                new("json", "Json", OptionKind.Text, "The event as JSON text.", "json"),
+            ],
+            [
+                new("file", "Path", Required: false, Variadic: true, "Event files."),
+            ], Many: true),
         ]),
     ];
 

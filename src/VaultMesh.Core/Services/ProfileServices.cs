@@ -1,6 +1,8 @@
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Memory;
+using VaultMesh.Core.Metrics;
+using VaultMesh.Core.Redis;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
@@ -22,6 +24,10 @@ public sealed class ProfileServices : IDisposable
     private AnchorRails? _rails;
     private AnchorService? _anchorService;
     private ReceiptValidator? _validator;
+    private RedisEndpoint? _redis;
+    private bool _redisResolved;
+    private int _redisOutages;
+    private IReadOnlyList<IAnchorRail>? _verifyingRails;
 
     /// <summary>Services of the given resolved profile context.</summary>
     public ProfileServices(VaultMeshContext context) => Context = context ?? throw new ArgumentNullException(nameof(context));
@@ -44,8 +50,41 @@ public sealed class ProfileServices : IDisposable
     /// <summary>The anchoring rails the profile configures.</summary>
     public AnchorRails Rails => _rails ??= AnchorRails.FromProfile(Context.Settings, Context.Environment);
 
-    /// <summary>Submits, verifies and reconciles anchors on the profile's rails.</summary>
-    public AnchorService AnchorService => _anchorService ??= new AnchorService(Anchors, Rails.Rails, Context.KillSwitches);
+    /// <summary>The Redis the profile names (its <c>redis</c> key), or null; opened on first use.</summary>
+    public RedisEndpoint? Redis
+    {
+        get
+        {
+            if (!_redisResolved)
+            {
+                _redis = RedisEndpoint.FromProfile(Context);
+                _redisResolved = true;
+            }
+            return _redis;
+        }
+    }
+
+    /// <summary>How many times Redis could not be reached by these services.</summary>
+    public int RedisOutages => _redisOutages;
+
+    /// <summary>The submission lease shared through Redis when the profile names one, else null (one
+    /// manager per store). Each time Redis cannot be reached is counted in vaultmesh_redis_unavailable_total.</summary>
+    public ISubmissionCoordinator? SubmissionCoordinator => Redis is { } redis
+        ? new RedisSubmissionCoordinator(redis, operation =>
+        {
+            Interlocked.Increment(ref _redisOutages);
+            Anchors.Increment(MetricNames.RedisUnavailable, new Dictionary<string, string>(StringComparer.Ordinal) { ["operation"] = operation });
+        })
+        : null;
+
+    /// <summary>The profile's rails, each behind the shared observation cache when the profile names a
+    /// Redis and VAULTMESH_REDIS_CACHE_KEY holds the guardians' shared key; else the rails themselves.
+    /// Cache outcomes are counted in vaultmesh_observation_cache_total{result}.</summary>
+    public IReadOnlyList<IAnchorRail> VerifyingRails => _verifyingRails ??= BuildVerifyingRails();
+
+    /// <summary>Submits, verifies and reconciles anchors on the profile's rails, under the shared
+    /// submission lease when the profile names a Redis.</summary>
+    public AnchorService AnchorService => _anchorService ??= new AnchorService(Anchors, VerifyingRails, Context.KillSwitches, coordinator: SubmissionCoordinator);
 
     /// <summary>The receipt validator, enforcing while VERIFY_ENFORCE is on.</summary>
     public ReceiptValidator Validator => _validator ??= new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
@@ -54,10 +93,22 @@ public sealed class ProfileServices : IDisposable
     public VerificationFailure Failure(string errorId, string message, string? target) =>
         VerificationFailure.Of(Context.KillSwitches, errorId, message, target);
 
+    private IReadOnlyList<IAnchorRail> BuildVerifyingRails()
+    {
+        if (Context.Environment.Get(CachedAnchorRail.KeyVariable) is not { } key || Redis is not { } redis)
+        {
+            return Rails.Rails;
+        }
+        var bytes = System.Text.Encoding.UTF8.GetBytes(key);
+        return Rails.Rails.Select(rail => (IAnchorRail)new CachedAnchorRail(rail, redis, bytes, result =>
+            Anchors.Increment(MetricNames.ObservationCache, new Dictionary<string, string>(StringComparer.Ordinal) { ["result"] = result }))).ToList();
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
         _rails?.Dispose();
+        _redis?.Dispose();
         _store?.Dispose();
     }
 }

@@ -1,17 +1,17 @@
 using System.Management.Automation;
-using VaultMesh.Core.Anchoring;
+using VaultMesh.Core.Metrics;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
-/// <para type="synopsis">Shows the persisted counters of the active profile (vaultmesh_anchor_verify_ok_total, vaultmesh_anchor_verify_fail_total, ...), as timer-driven runs added them up.</para>
+/// <para type="synopsis">Shows the figures /metrics serves for the active profile: the persisted counters (vaultmesh_anchor_verify_ok_total, ...), store counts, kill switches and build, as objects.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "VmMetric")]
-[OutputType(typeof(CounterValue))]
+[OutputType(typeof(MetricSample))]
 public sealed class GetVmMetricCommand : VaultMeshCmdlet
 {
-    /// <summary>Only counters with this name (wildcards allowed).</summary>
+    /// <summary>Only metrics with this name (wildcards allowed).</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     public string? Name { get; set; }
@@ -20,11 +20,11 @@ public sealed class GetVmMetricCommand : VaultMeshCmdlet
     protected override void OnEnd()
     {
         var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
-        foreach (var counter in Services.Anchors.Counters())
+        foreach (var sample in NodeMetrics.Read(Context))
         {
-            if (pattern is null || pattern.IsMatch(counter.Name))
+            if (pattern is null || pattern.IsMatch(sample.Name))
             {
-                WriteObject(counter);
+                WriteObject(sample);
             }
         }
     }

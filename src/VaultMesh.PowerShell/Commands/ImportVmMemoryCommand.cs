@@ -3,6 +3,7 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Harbinger;
 using VaultMesh.Core.Legacy;
 using VaultMesh.Core.Memory;
+using VaultMesh.Core.Redis;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -18,10 +19,12 @@ namespace VaultMesh.PowerShell.Commands;
 [Cmdlet(VerbsData.Import, "VmMemory", SupportsShouldProcess = true, DefaultParameterSetName = InboxSet)]
 [OutputType(typeof(HarbingerRunResult), ParameterSetName = [InboxSet])]
 [OutputType(typeof(LegacyImportResult), ParameterSetName = [LegacySet])]
+[OutputType(typeof(IntakeRunResult), ParameterSetName = [RedisSet])]
 public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
 {
     private const string InboxSet = "Inbox";
     private const string LegacySet = "Legacy";
+    private const string RedisSet = "Redis";
 
 
     /// <summary>The inbox folder; default &lt;data&gt;/harbinger/inbox of the profile.</summary>
@@ -47,6 +50,21 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
     [Parameter(ParameterSetName = InboxSet)]
     public TimeSpan? MaxAge { get; set; }
 
+    /// <summary>Where events come from: Inbox (files, the default) or Redis (the profile's intake stream).</summary>
+    [Parameter(ParameterSetName = InboxSet)]
+    [Parameter(ParameterSetName = RedisSet, Mandatory = true)]
+    [ValidateSet("Inbox", "Redis", IgnoreCase = true)]
+    public string Source { get; set; } = "Inbox";
+
+    /// <summary>This harbinger's consumer name in the stream's group; default the host name.</summary>
+    [Parameter(ParameterSetName = RedisSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Consumer { get; set; }
+
+    /// <summary>Take over entries another consumer left unacknowledged this long (default 5 minutes).</summary>
+    [Parameter(ParameterSetName = RedisSet)]
+    public TimeSpan ReclaimAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The upstream Remembrancer SQLite database to import.</summary>
     [Parameter(ParameterSetName = LegacySet, Mandatory = true)]
     [ValidateNotNullOrEmpty]
@@ -63,6 +81,10 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
         if (ParameterSetName == LegacySet)
         {
             ImportLegacy();
+        }
+        else if (string.Equals(Source, "Redis", StringComparison.OrdinalIgnoreCase))
+        {
+            RunRedis();
         }
         else
         {
@@ -89,6 +111,26 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
         });
         var result = intake.Run((path, action) => ShouldProcess(path, action), progress, CancellationToken);
         bar.Complete();
+        WriteObject(result);
+    }
+
+    private void RunRedis()
+    {
+        var redis = Services.Redis ?? throw new VaultMeshException("VmRedisNotConfigured", VmErrorKind.InvalidOperation,
+            $"Profile '{Context.Profile}' names no Redis; set one with Set-VmConfiguration -Redis host:port.", Context.Profile);
+        var intake = new RedisIntake(redis);
+        var consumer = Consumer ?? Environment.MachineName;
+        if (!ShouldProcess($"{intake.StreamKey} as consumer '{consumer}'", "Record intake events"))
+        {
+            return;
+        }
+        var result = intake.ConsumeAsync(new MemoryStore(Store), HarbingerOptions.ForDataDirectory(Context.DataDirectory, maxClockDrift: MaxClockDrift, maxAge: MaxAge),
+            consumer, ReclaimAfter, cancellationToken: CancellationToken).GetAwaiter().GetResult();
+        foreach (var entry in result.Entries.Where(e => e.Outcome == HarbingerOutcome.Quarantined))
+        {
+            WriteVmError(new VaultMeshException(HarbingerErrorIds.Invalid, VmErrorKind.InvalidData,
+                $"Intake entry {entry.EntryId} moved to the dead-letter stream as {entry.DeadLetterId} ({entry.Reason}): {entry.Message}", entry.EntryId));
+        }
         WriteObject(result);
     }
 

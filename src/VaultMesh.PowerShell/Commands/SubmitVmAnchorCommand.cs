@@ -47,9 +47,16 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
             return;
         }
         WriteContextWarnings();
-        foreach (var record in Services.AnchorService.SubmitAsync(batch, chains, CancellationToken).GetAwaiter().GetResult())
+        try
         {
-            WriteObject(record);
+            foreach (var record in Services.AnchorService.SubmitAsync(batch, chains, CancellationToken).GetAwaiter().GetResult())
+            {
+                WriteObject(record);
+            }
+        }
+        finally
+        {
+            WriteRedisWarnings();
         }
     }
 }

@@ -12,6 +12,10 @@ namespace VaultMesh.PowerShell.Commands;
 [OutputType(typeof(ReconcileReport))]
 public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet
 {
+    /// <summary>Also anchor sealed batches that have no receipt on a configured rail yet (needs ANCHOR_WRITE_ENABLED); the anchor-manager timer uses it.</summary>
+    [Parameter]
+    public SwitchParameter SubmitPending { get; set; }
+
     /// <inheritdoc />
     protected override void OnEnd()
     {
@@ -21,7 +25,15 @@ public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet
         }
         WriteContextWarnings();
         var service = Services.AnchorService;
-        var report = service.ReconcileAsync(Services.Sealer.GetBatches(ascending: true).ToList(), CancellationToken).GetAwaiter().GetResult();
+        ReconcileReport report;
+        try
+        {
+            report = service.ReconcileAsync(Services.Sealer.GetBatches(ascending: true).ToList(), CancellationToken, SubmitPending).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            WriteRedisWarnings();
+        }
         foreach (var note in report.Notes)
         {
             WriteWarning(note);

@@ -35,6 +35,15 @@ public abstract class VaultMeshCmdlet : CancellableCmdlet
     /// <summary>The anchoring rails the active profile configures.</summary>
     protected AnchorRails Rails => Services.Rails;
 
+    /// <summary>Warns once when Redis could not be reached during the command.</summary>
+    protected void WriteRedisWarnings()
+    {
+        if (_services is { RedisOutages: > 0 } services)
+        {
+            WriteWarning($"Redis at '{services.Redis?.Configuration}' could not be reached {services.RedisOutages} time(s); submission waited for the lock rather than risk a double anchor.");
+        }
+    }
+
     /// <summary>Writes the kill-switch warnings of the context once, and the effective VERIFY_ENFORCE as verbose output.</summary>
     protected void WriteContextWarnings()
     {

@@ -1,0 +1,164 @@
+# Start-VmMetricsServer / vm metrics serve: a real HttpListener in a child pwsh on a free loopback
+# port, scraped over HTTP, linted with promtool, fed by verifications made in another process.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module (Join-Path $script:RepoRoot 'tests/VaultMesh.TestTsa/VmTestTsa.psm1') -Force
+    $script:tsa = Start-VmTestTsa
+
+    function Get-FreePort {
+        $probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $probe.Start()
+        try { $probe.LocalEndpoint.Port } finally { $probe.Stop() }
+    }
+
+    function Test-PortOpen([int] $Port) {
+        $client = [Net.Sockets.TcpClient]::new()
+        try { $client.ConnectAsync('127.0.0.1', $Port).Wait(200) -and $client.Connected } catch { $false } finally { $client.Dispose() }
+    }
+
+    # A child pwsh running Start-VmMetricsServer on $Port; returns once the port answers.
+    function Start-VmMetricsChild {
+        param([int] $Port, [hashtable] $Environment = @{})
+        $pwsh = Get-VmPwshCommandLine
+        $file = Join-Path ([IO.Path]::GetTempPath()) ("vmmetrics-" + [guid]::NewGuid().ToString('N') + '.ps1')
+        "Import-Module '$script:ModulePath'`nStart-VmMetricsServer -Bind 127.0.0.1:$Port | ConvertTo-Json -Compress`nexit 0" | Set-Content -LiteralPath $file
+        $child = Start-VmProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-File', $file)) -Environment $Environment
+        $up = [Threading.SpinWait]::SpinUntil([Func[bool]] { $child.Process.HasExited -or (Test-PortOpen $Port) }, [TimeSpan]::FromSeconds(90))
+        if (-not $up -or $child.Process.HasExited) { throw "The metrics server did not start: $($child.StdErr.Result)" }
+        $child
+    }
+
+    function Stop-VmChild($Child) {
+        if (-not $Child.Process.HasExited) { & kill -TERM $Child.Process.Id }
+        if (-not $Child.Process.WaitForExit(60000)) { $Child.Process.Kill($true) }
+        $Child.Process.WaitForExit()
+    }
+
+    function Get-Scrape([int] $Port) { (Invoke-WebRequest -Uri "http://127.0.0.1:$Port/metrics" -SkipHttpErrorCheck).Content }
+
+    function Send-RawRequest([int] $Port, [string] $Request) {
+        $client = [Net.Sockets.TcpClient]::new('127.0.0.1', $Port)
+        try {
+            $stream = $client.GetStream()
+            $bytes = [Text.Encoding]::ASCII.GetBytes($Request)
+            $stream.Write($bytes, 0, $bytes.Length)
+            [IO.StreamReader]::new($stream).ReadLine()
+        } finally { $client.Dispose() }
+    }
+}
+
+AfterAll {
+    if ($script:tsa) { Stop-VmTestTsa $script:tsa }
+}
+
+Describe 'Start-VmMetricsServer' {
+    BeforeEach {
+        $env:VAULTMESH_HOME = New-VmTestHome
+        Remove-Item Env:ANCHOR_WRITE_ENABLED, Env:METRICS_BIND -ErrorAction SilentlyContinue
+        $script:port = Get-FreePort
+    }
+
+    It 'serves a scrape that promtool accepts, with the persisted figures of the profile' {
+        Add-VmMemory -Type event -Component metrics -Version 1 | Out-Null
+        Invoke-VmSeal | Out-Null
+        $child = Start-VmMetricsChild -Port $script:port -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME; ANCHOR_WRITE_ENABLED = '1' }
+        try {
+            $text = Get-Scrape $script:port
+        } finally { Stop-VmChild $child }
+        $file = Join-Path TestDrive: 'scrape.txt'
+        Set-Content -LiteralPath $file -Value $text -NoNewline
+        $lint = Get-Content -Raw -LiteralPath $file | & promtool check metrics 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "$lint"
+        $text | Should -Match '(?m)^vaultmesh_memories_recorded_total 1$'
+        $text | Should -Match '(?m)^vaultmesh_batches_sealed_total 1$'
+        $text | Should -Match '(?m)^vaultmesh_kill_switch_enabled\{switch="ANCHOR_WRITE_ENABLED"\} 1$'
+        $text | Should -Match '(?m)^vaultmesh_conflict_resolved_total 0$'
+        (Get-VmMetric vaultmesh_batches_sealed_total).Value | Should -Be 1
+    }
+
+    It 'shows on the next scrape the verifications another process made' {
+        Set-VmConfiguration -Profile default -Setting @{ 'rails.tsa.url' = $script:tsa.Url; 'rails.tsa.trust_bundle' = $script:tsa.TrustBundle }
+        Add-VmMemory -Type event -Component metrics -Version 1 | Out-Null
+        $batch = Invoke-VmSeal
+        $child = Start-VmMetricsChild -Port $script:port -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME }
+        try {
+            $before = Get-Scrape $script:port
+            $work = Invoke-VmChildPwsh -Script "Submit-VmAnchor -BatchId '$($batch.BatchId)' | Out-Null; Test-VmAnchor | Out-Null; Test-VmAnchor | Out-Null; exit 0" -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME; ANCHOR_WRITE_ENABLED = '1' }
+            $work.ExitCode | Should -Be 0 -Because $work.StdErr
+            $after = Get-Scrape $script:port
+        } finally { Stop-VmChild $child }
+        $before | Should -Not -Match 'vaultmesh_anchor_verify_ok_total\{'
+        $after | Should -Match '(?m)^vaultmesh_anchor_verify_ok_total\{chain="TSA"\} 2$'
+        $after | Should -Match '(?m)^vaultmesh_anchors\{chain="TSA",network="[^"]+",state="finalized",status="verified"\} 1$'
+        $after | Should -Match '(?m)^vaultmesh_seconds_since_last_final_anchor \d'
+    }
+
+    It 'answers malformed requests with a 4xx and keeps serving' {
+        $child = Start-VmMetricsChild -Port $script:port -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME }
+        try {
+            Send-RawRequest $script:port "GARBAGE`r`n`r`n" | Should -Match '^HTTP/1\.[01] 400 '
+            Send-RawRequest $script:port "GET /metrics HTTP/1.1`r`nConnection: close`r`n`r`n" | Should -Match '^HTTP/1\.[01] 400 '
+            Send-RawRequest $script:port "POST /metrics HTTP/1.1`r`nHost: 127.0.0.1:$($script:port)`r`nContent-Length: 0`r`nConnection: close`r`n`r`n" | Should -Match '^HTTP/1\.[01] 405 '
+            Send-RawRequest $script:port "GET /admin HTTP/1.1`r`nHost: 127.0.0.1:$($script:port)`r`nConnection: close`r`n`r`n" | Should -Match '^HTTP/1\.[01] 404 '
+            (Invoke-WebRequest -Uri "http://127.0.0.1:$script:port/metrics").StatusCode | Should -Be 200
+        } finally { Stop-VmChild $child }
+    }
+
+    It 'stops on SIGTERM with exit code 0 after writing where it served' {
+        $child = Start-VmMetricsChild -Port $script:port -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME }
+        Stop-VmChild $child
+        $child.Process.ExitCode | Should -Be 0 -Because $child.StdErr.Result
+        $info = $child.StdOut.Result | ConvertFrom-Json
+        $info.Bind | Should -Be "127.0.0.1:$script:port"
+        $info.Url | Should -Be "http://127.0.0.1:$script:port/metrics"
+        Test-PortOpen $script:port | Should -BeFalse
+    }
+
+    It 'serves through vm metrics serve, taking the listener from METRICS_BIND' {
+        $env2 = @{ VAULTMESH_MODULE = $script:ModulePath; VAULTMESH_HOME = $env:VAULTMESH_HOME; METRICS_BIND = "127.0.0.1:$script:port" }
+        $child = Start-VmProcess -FilePath 'bash' -ArgumentList @((Join-Path $script:RepoRoot 'ops/bin/vm'), 'metrics', 'serve') -Environment $env2
+        $up = [Threading.SpinWait]::SpinUntil([Func[bool]] { $child.Process.HasExited -or (Test-PortOpen $script:port) }, [TimeSpan]::FromSeconds(90))
+        $up | Should -BeTrue
+        try { Get-Scrape $script:port | Should -Match 'vaultmesh_build_info\{' } finally { Stop-VmChild $child }
+        $child.Process.ExitCode | Should -Be 0 -Because $child.StdErr.Result
+        $envelope = $child.StdOut.Result | ConvertFrom-Json
+        $envelope.action | Should -Be 'metrics.serve'
+        $envelope.ok | Should -BeTrue
+        $envelope.data.Bind | Should -Be "127.0.0.1:$script:port"
+    }
+
+    It 'takes -Bind from the pipeline by property name, and -WhatIf binds nothing' {
+        $r = [pscustomobject]@{ Bind = "127.0.0.1:$script:port" } | Start-VmMetricsServer -WhatIf
+        $r | Should -BeNullOrEmpty
+        Test-PortOpen $script:port | Should -BeFalse
+        Test-Path (Join-Path $env:VAULTMESH_HOME 'data') | Should -BeFalse
+    }
+
+    It 'refuses a malformed listener with VmBindAddressInvalid naming where it came from' {
+        { Start-VmMetricsServer -Bind 'localhost' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VmBindAddressInvalid,VaultMesh.PowerShell.Commands.StartVmMetricsServerCommand'
+        $env:METRICS_BIND = '0.0.0.0:99999'
+        { Start-VmMetricsServer -ErrorAction Stop } | Should -Throw -ExpectedMessage '*METRICS_BIND*99999*'
+    }
+
+    It 'refuses a port in use with VmBindFailed' {
+        $holder = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $script:port)
+        $holder.Start()
+        try {
+            { Start-VmMetricsServer -Bind "127.0.0.1:$script:port" -ErrorAction Stop } |
+                Should -Throw -ErrorId 'VmBindFailed,VaultMesh.PowerShell.Commands.StartVmMetricsServerCommand'
+        } finally { $holder.Stop() }
+    }
+}
+
+Describe 'Get-VmMetric' {
+    BeforeEach { $env:VAULTMESH_HOME = New-VmTestHome }
+
+    It 'returns the figures /metrics serves as objects, filtered by name' {
+        $all = Get-VmMetric
+        $all[0].GetType().FullName | Should -Be 'VaultMesh.Core.Metrics.MetricSample'
+        ($all | Where-Object Name -eq 'vaultmesh_kill_switch_enabled').Count | Should -Be 3
+        (Get-VmMetric 'vaultmesh_pending*').Name | Should -Be 'vaultmesh_pending_memories'
+        Test-Path (Join-Path $env:VAULTMESH_HOME 'data') | Should -BeFalse
+    }
+}
