@@ -128,7 +128,7 @@ public sealed class TsaRail : IAnchorRail, IDisposable
             ["tsaUrl"] = Options.Url.ToString(),
             ["policyOid"] = facts.PolicyOid,
             ["serial"] = facts.SerialHex,
-            ["genTime"] = UtcTimestamp.Format(facts.GenTime),
+            ["genTime"] = UtcTimestamp.FormatExact(facts.GenTime),
             ["nonce"] = nonceHex,
             ["hashAlgorithm"] = "sha256",
         };
@@ -224,16 +224,21 @@ public sealed class TsaRail : IAnchorRail, IDisposable
             return verdict;
         }
         var facts = TsaTokenVerifier.Facts(token);
-        var mismatch = EvidenceMismatch(receipt, evidence, facts);
+        if (!string.Equals(receipt.TxRef, facts.SerialHex, StringComparison.OrdinalIgnoreCase))
+        {
+            return TsaVerdict.Fail(ClaimReasons.TxRefMismatch, $"txRef '{receipt.TxRef}' is not the token's serial {facts.SerialHex}.");
+        }
+        // Exactly, at the precision the token carries: a receipt backdated by any amount is refused.
+        if (receipt.AnchorInstant != facts.GenTime)
+        {
+            return TsaVerdict.Fail(ClaimReasons.AnchorTsMismatch, $"anchorTs '{receipt.AnchorTs}' is not the token's genTime {UtcTimestamp.FormatExact(facts.GenTime)}.");
+        }
+        var mismatch = EvidenceMismatch(evidence, facts);
         return mismatch is null ? verdict : TsaVerdict.Fail(TsaReason.EvidenceInvalid, mismatch);
     }
 
-    private static string? EvidenceMismatch(Receipt receipt, JsonElement evidence, TsaTokenFacts facts)
+    private static string? EvidenceMismatch(JsonElement evidence, TsaTokenFacts facts)
     {
-        if (!string.Equals(receipt.TxRef, facts.SerialHex, StringComparison.OrdinalIgnoreCase))
-        {
-            return $"txRef '{receipt.TxRef}' is not the token's serial {facts.SerialHex}.";
-        }
         if (Text(evidence, "serial") is { } serial && !string.Equals(serial, facts.SerialHex, StringComparison.OrdinalIgnoreCase))
         {
             return $"evidence.serial '{serial}' is not the token's serial {facts.SerialHex}.";
@@ -242,15 +247,10 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         {
             return $"evidence.policyOid '{policy}' is not the token's policy {facts.PolicyOid}.";
         }
-        // Receipts carry milliseconds; a genTime may be finer, so agreement is to within a second.
-        if (receipt.AnchorInstant is not { } anchor || (anchor - facts.GenTime).Duration() >= TimeSpan.FromSeconds(1))
-        {
-            return $"anchorTs '{receipt.AnchorTs}' is not the token's genTime {UtcTimestamp.Format(facts.GenTime)}.";
-        }
         if (Text(evidence, "genTime") is { } genText
-            && (!Schemas.Rfc3339DateTime.TryParse(genText, out var gen, out _) || gen is not { } genInstant || (genInstant - facts.GenTime).Duration() >= TimeSpan.FromSeconds(1)))
+            && (!Schemas.Rfc3339DateTime.TryParse(genText, out var gen, out _) || gen != facts.GenTime))
         {
-            return $"evidence.genTime '{genText}' is not the token's genTime {UtcTimestamp.Format(facts.GenTime)}.";
+            return $"evidence.genTime '{genText}' is not the token's genTime {UtcTimestamp.FormatExact(facts.GenTime)}.";
         }
         return null;
     }

@@ -37,6 +37,13 @@ internal sealed class RegtestChain
         }
     }
 
+    /// <summary>Mines one block at <paramref name="time"/> (any time: the verifier's time rules are under test); it takes the mempool.</summary>
+    public void MineAt(DateTimeOffset time)
+    {
+        _blocks.Add(MineBlock(_blocks[^1], _blocks.Count, [.. _mempool], time));
+        _mempool.Clear();
+    }
+
     /// <summary>Replaces the chain from <paramref name="height"/> up with other blocks of the same length; the
     /// transactions of the replaced blocks go back to the mempool unless <paramref name="dropTransactions"/>.</summary>
     public void Reorg(int height, bool dropTransactions = true)
@@ -81,7 +88,7 @@ internal sealed class RegtestChain
         return tx;
     }
 
-    private Block MineBlock(Block previous, int height, IReadOnlyList<Transaction> transactions)
+    private Block MineBlock(Block previous, int height, IReadOnlyList<Transaction> transactions, DateTimeOffset? time = null)
     {
         var block = Net.Consensus.ConsensusFactory.CreateBlock();
         var coinbase = Net.CreateTransaction();
@@ -91,7 +98,7 @@ internal sealed class RegtestChain
         block.Transactions.AddRange(transactions);
         block.Header.HashPrevBlock = previous.GetHash();
         block.Header.Bits = Net.Consensus.PowLimit;
-        block.Header.BlockTime = previous.Header.BlockTime.AddMinutes(10);
+        block.Header.BlockTime = time ?? previous.Header.BlockTime.AddMinutes(10);
         block.Header.Version = 0x20000000;
         block.UpdateMerkleRoot();
         while (!block.Header.CheckProofOfWork())
