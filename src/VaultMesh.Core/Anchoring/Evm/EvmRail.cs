@@ -430,11 +430,6 @@ public sealed class EvmRail : IAnchorRail, IDisposable
                 problem = $"transaction hash '{txHash}' is not 0x and 64 hex digits";
                 return false;
             }
-            if (receipt.TxHash is not null && !EvmHex.SameHex(receipt.TxHash, txHash))
-            {
-                problem = $"txHash {receipt.TxHash} and evidence.txHash {txHash} differ";
-                return false;
-            }
             foreach (var name in new[] { "chainId", "blockNumber", "logIndex" })
             {
                 if (Has(name) && Number(name) is null or < 0)
