@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Replay;
 using VaultMesh.PowerShell.Infrastructure;
@@ -33,12 +34,21 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
     [ValidateNotNullOrEmpty]
     public string? LeafPath { get; set; }
 
+    /// <summary>Rank receipts by the status they claim instead of verifying them (lab work); refused while VERIFY_ENFORCE is on.</summary>
+    [Parameter]
+    public SwitchParameter TrustClaims { get; set; }
+
+    private ConflictResolverOptions? _options;
+
     /// <inheritdoc />
     protected override void OnBegin()
     {
         WriteContextWarnings();
-        WriteVerbose($"VERIFY_ENFORCE is {(Context.KillSwitches.VerifyEnforce.Enabled ? "on" : "off")} ({Context.KillSwitches.VerifyEnforce.Source}).");
-        _service = new ReplayService();
+        var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
+        WriteVerbose($"VERIFY_ENFORCE is {(enforce ? "on" : "off")} ({Context.KillSwitches.VerifyEnforce.Source}).");
+        // No clock: replay's output is a function of the manifest, the leaves and the trust inputs only.
+        _options = ConflictResolverOptions.FromProfile(Context.Settings, TrustClaims, enforce, clock: null, Context.Environment);
+        _service = new ReplayService(_options);
         if (LeafPath is not null)
         {
             var leafFiles = ResolveFilePaths(LeafPath);
@@ -91,4 +101,7 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
             }
         }
     }
+
+    /// <inheritdoc />
+    protected override void OnEnd() => (_options?.Verifier as IDisposable)?.Dispose();
 }

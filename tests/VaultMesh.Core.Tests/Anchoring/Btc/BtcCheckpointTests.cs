@@ -76,32 +76,8 @@ public sealed class BtcCheckpointTests
         Assert.Null(BtcCheckpoints.For(BtcNetwork.Regtest));
     }
 
-    private static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
-
-    // A regtest chain with the anchor transaction in block 1 and the given times for the blocks after it.
-    private static BtcEvidence Chain(DateTimeOffset inclusionTime, params DateTimeOffset[] following)
-    {
-        var chain = new RegtestChain();
-        var tx = RegtestChain.AnchorTransaction(BtcOfflineVerifier.AnchorPayload(Root), 1);
-        chain.AddToMempool(tx);
-        chain.MineAt(inclusionTime);
-        foreach (var time in following)
-        {
-            chain.MineAt(time);
-        }
-        var block = chain.Blocks[1];
-        var stripped = tx.Clone();
-        stripped.Inputs[0].WitScript = WitScript.Empty;
-        return new BtcEvidence
-        {
-            Network = "btc:regtest",
-            RawTx = stripped.ToHex(),
-            BlockHeader = Hex(block.Header.ToBytes()),
-            BlockHeight = 1,
-            TxOutProof = Hex(new MerkleBlock(block, [tx.GetHash()]).ToBytes()),
-            FollowingHeaders = [.. chain.Blocks.Skip(2).Select(b => Hex(b.Header.ToBytes()))],
-        };
-    }
+    private static BtcEvidence Chain(DateTimeOffset inclusionTime, params DateTimeOffset[] following) =>
+        RegtestChain.AnchorEvidence(BtcOfflineVerifier.AnchorPayload(Root), inclusionTime, following);
 
     [Fact]
     public void A_header_more_than_two_hours_ahead_of_the_verifier_clock_is_refused()

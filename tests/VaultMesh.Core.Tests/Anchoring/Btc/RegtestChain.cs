@@ -88,6 +88,38 @@ internal sealed class RegtestChain
         return tx;
     }
 
+    /// <summary>
+    /// Offline evidence of a fresh regtest chain whose block 1, mined at <paramref name="inclusionTime"/>, holds an
+    /// anchor transaction carrying <paramref name="payload"/>, with one following header per time given.
+    /// </summary>
+    public static VaultMesh.Core.Anchoring.Btc.BtcEvidence AnchorEvidence(byte[] payload, DateTimeOffset inclusionTime, params DateTimeOffset[] following)
+    {
+        var chain = new RegtestChain();
+        var tx = AnchorTransaction(payload, 1);
+        chain.AddToMempool(tx);
+        chain.MineAt(inclusionTime);
+        foreach (var time in following)
+        {
+            chain.MineAt(time);
+        }
+        var block = chain.Blocks[1];
+        var stripped = tx.Clone();
+        stripped.Inputs[0].WitScript = WitScript.Empty;
+        return new VaultMesh.Core.Anchoring.Btc.BtcEvidence
+        {
+            Network = "btc:regtest",
+            Txid = tx.GetHash().ToString(),
+            RawTx = stripped.ToHex(),
+            BlockHeader = Hex(block.Header.ToBytes()),
+            BlockHash = block.GetHash().ToString(),
+            BlockHeight = 1,
+            TxOutProof = Hex(new MerkleBlock(block, [tx.GetHash()]).ToBytes()),
+            FollowingHeaders = [.. chain.Blocks.Skip(2).Select(b => Hex(b.Header.ToBytes()))],
+        };
+    }
+
+    private static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
+
     private Block MineBlock(Block previous, int height, IReadOnlyList<Transaction> transactions, DateTimeOffset? time = null)
     {
         var block = Net.Consensus.ConsensusFactory.CreateBlock();
