@@ -31,7 +31,7 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
     protected VaultMeshContext Context => _context ??= VaultMeshContext.Resolve(Profile);
 
     /// <summary>The active profile's store, opened on first use and closed with the cmdlet.</summary>
-    protected VaultStore Store => _store ??= VaultStore.Open(Context.DataDirectory);
+    protected VaultStore Store => _store ??= VaultStore.Open(Context.DataDirectory, tightenDirectory: !Context.DataDirectoryConfigured);
 
     /// <summary>The anchoring rails the active profile configures, built on first use and disposed with the cmdlet.</summary>
     protected AnchorRails Rails => _rails ??= AnchorRails.FromProfile(Context.Settings, Context.Environment);
@@ -101,6 +101,10 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
             {
                 WriteWarning(sw.Warning);
             }
+        }
+        foreach (var warning in Context.Warnings)
+        {
+            WriteWarning(warning);
         }
     }
 
