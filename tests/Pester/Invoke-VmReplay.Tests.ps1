@@ -137,7 +137,7 @@ Describe 'Invoke-VmReplay' {
         }
 
         It 'formats results as a table' {
-            (Invoke-VmReplay -Path $script:Manifest | Out-String -Width 400) | Should -Match 'batch-2024-06-01-replay'
+            (Invoke-LabReplay -Path $script:Manifest -WarningAction SilentlyContinue | Out-String -Width 400) | Should -Match 'batch-2024-06-01-replay'
         }
     }
 

@@ -60,13 +60,20 @@ public sealed class AnchorService
         return results;
     }
 
-    /// <summary>Verifies a receipt from outside the store (a file, JSON, a peer) at its rail, or from its
-    /// evidence when <paramref name="offline"/>, and counts the outcome. Never changes a stored receipt:
-    /// outside input is a claim to check, not an observation of ours (docs/trust.md).</summary>
+    /// <summary>Verifies a receipt given as a document (a file, JSON, a peer) at its rail, or from its
+    /// evidence when <paramref name="offline"/>, and counts the outcome. A document byte for byte equal
+    /// (RFC 8785) to a stored receipt is that receipt, and its observation is recorded as
+    /// <see cref="VerifyStoredAsync"/> does; any other never changes the store: outside input is a claim
+    /// to check, not an observation of ours (docs/trust.md).</summary>
     public async Task<AnchorVerification> VerifyAsync(Receipt receipt, bool offline, CancellationToken cancellationToken)
     {
-        var check = await CheckAsync(receipt, offline, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(receipt);
         var stored = _store.Find(receipt.Chain, receipt.Network, receipt.TxRef);
+        if (stored is not null && ConflictResolver.CanonicalHash(stored.Receipt) == ConflictResolver.CanonicalHash(receipt))
+        {
+            return await VerifyStoredAsync(stored, offline, cancellationToken).ConfigureAwait(false);
+        }
+        var check = await CheckAsync(receipt, offline, cancellationToken).ConfigureAwait(false);
         var sameRoot = stored is not null && Sha256Digest.Parse(stored.Receipt.Root) == Sha256Digest.Parse(receipt.Root);
         return new AnchorVerification(check, sameRoot ? stored!.BatchId : null);
     }

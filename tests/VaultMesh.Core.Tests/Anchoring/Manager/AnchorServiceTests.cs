@@ -148,17 +148,22 @@ public sealed class AnchorServiceTests : IAsyncLifetime
         Assert.False(online.Valid);
         Assert.Null(online.BatchId);
 
-        // The stored receipt verified from outside as JSON is still only a check: history does not grow.
-        await service.VerifyAsync(record.Receipt, offline: false, CancellationToken.None);
+        // Same root, one claim changed: still outside input, still only a check.
+        var claimed = JsonNode.Parse(stored.Json)!.AsObject();
+        claimed["status"] = "verified";
+        claimed["finality"] = new JsonObject { ["observedDepth"] = 12, ["requiredDepth"] = 2, ["state"] = "finalized" };
+        await service.VerifyAsync(ReceiptReader.Read(claimed.ToJsonString(), "<outside>").Receipt!, offline: false, CancellationToken.None);
 
         var after = anchors.Query().Single();
         Assert.Equal(record.Json, after.Json);
         Assert.Equal(before, anchors.History(after).Select(r => r.Json.GetRawText()).ToList());
 
-        // The manager's own observation of the stored receipt is recorded.
-        var own = await service.VerifyStoredAsync(after, offline: false, CancellationToken.None);
+        // The stored receipt itself (Get-VmAnchor | Test-VmAnchor), or the manager's own pass, is observed and recorded.
+        var own = await service.VerifyAsync(after.Receipt, offline: false, CancellationToken.None);
         Assert.True(own.Final, own.Detail);
         Assert.Equal(before.Count + 1, anchors.History(anchors.Query().Single()).Count);
+        await service.VerifyStoredAsync(anchors.Query().Single(), offline: false, CancellationToken.None);
+        Assert.Equal(before.Count + 2, anchors.History(anchors.Query().Single()).Count);
     }
 
     [Fact]
