@@ -16,6 +16,15 @@ public static class UtcTimestamp
     public static string Format(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString(Pattern, CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Formats an instant in UTC at millisecond precision, or with up to seven fraction digits when
+    /// it is finer: for times that evidence proves (a TSA genTime), which a receipt must carry exactly.
+    /// </summary>
+    public static string FormatExact(DateTimeOffset instant) =>
+        instant.UtcTicks % TimeSpan.TicksPerMillisecond == 0
+            ? Format(instant)
+            : instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>Parses text written by <see cref="Format"/>.</summary>
     public static DateTimeOffset Parse(string text) =>
         DateTimeOffset.ParseExact(text, Pattern, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);

@@ -7,6 +7,18 @@ BeforeAll {
     $script:Root = '0x9eb8b462ec1b07399aaf1eb8d4382c4a2ed4b0946ea808bf12183e55be942573'
     $script:FailedId = 'VmReplayFailed,VaultMesh.PowerShell.Commands.InvokeVmReplayCommand'
 
+    # Lab mode: these fixtures carry no evidence, so their claims are taken (VERIFY_ENFORCE off, -TrustClaims).
+    function Invoke-LabReplay {
+        $saved = $env:VERIFY_ENFORCE
+        try {
+            $env:VERIFY_ENFORCE = '0'
+            if ($MyInvocation.ExpectingInput) { $input | Invoke-VmReplay -TrustClaims @args } else { Invoke-VmReplay -TrustClaims @args }
+        }
+        finally {
+            $env:VERIFY_ENFORCE = $saved
+        }
+    }
+
     # A copy of the manifest with its receipts in another order.
     function Write-ShuffledManifest([string] $Source, [string] $Destination, [int] $Seed) {
         $doc = Get-Content -Raw $Source | ConvertFrom-Json -DateKind String
@@ -17,8 +29,8 @@ BeforeAll {
 
 Describe 'Invoke-VmReplay' {
     Context 'by parameter' {
-        It 'replays a valid manifest' {
-            $r = Invoke-VmReplay -Path $script:Manifest
+        It 'replays a valid manifest by its claims with -TrustClaims' {
+            $r = Invoke-LabReplay -Path $script:Manifest -WarningAction SilentlyContinue
             $r.GetType().FullName | Should -Be 'VaultMesh.Core.Replay.ReplayResult'
             $r.Ok | Should -BeTrue
             $r.BatchId | Should -Be 'batch-2024-06-01-replay'
@@ -26,12 +38,29 @@ Describe 'Invoke-VmReplay' {
             $r.Roots.Count | Should -Be 1
             $r.Roots[0].Root | Should -Be $script:Root
             $r.Roots[0].WinnerChain.ToString() | Should -Be 'BTC'
+            $r.Roots[0].WinnerVerdict.Basis.ToString() | Should -Be 'Claimed'
             $r.Reasons.Count | Should -Be 0
             $r.Canonical | Should -BeLike '{"batchId":"batch-2024-06-01-replay",*'
         }
 
+        It 'verifies every candidate by default: receipts without evidence are unverified, and the replay is not proven' {
+            $r = Invoke-VmReplay -Path $script:Manifest -ErrorVariable err -ErrorAction SilentlyContinue
+            $r.Ok | Should -BeFalse
+            @($r.Reasons -like 'Unverified*').Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -Be $script:FailedId
+            $verdicts = $r.Roots[0].Resolution.Verdicts
+            $verdicts.Count | Should -Be 5
+            @($verdicts | Where-Object { $_.Eligibility.ToString() -eq 'Eligible' }).Count | Should -Be 0
+            $r.Canonical | Should -BeLike '*"trust":{"basis":"verified"*'
+            $r.Canonical | Should -BeLike '*"verdicts":*'
+        }
+
+        It '-TrustClaims is refused while VERIFY_ENFORCE is on' {
+            { Invoke-VmReplay -Path $script:Manifest -TrustClaims -ErrorAction Stop } | Should -Throw -ErrorId 'VmTrustClaimsRefused,VaultMesh.PowerShell.Commands.InvokeVmReplayCommand'
+        }
+
         It 'recomputes the root from <Name> leaves' -ForEach @(@{ Name = 'leaves.hex' }, @{ Name = 'leaves.ndjson' }) {
-            $r = Invoke-VmReplay -Path $script:Manifest -LeafPath (Join-Path $script:Replay $Name)
+            $r = Invoke-LabReplay -Path $script:Manifest -LeafPath (Join-Path $script:Replay $Name) -WarningAction SilentlyContinue
             $r.Ok | Should -BeTrue
             $r.RecomputedRoot | Should -Be $script:Root
             $r.LeafCount | Should -Be 5
@@ -40,13 +69,15 @@ Describe 'Invoke-VmReplay' {
 
         It 'gives the same canonical bytes for shuffled copies of the manifest' {
             $leaves = Join-Path $script:Replay 'leaves.ndjson'
-            $expected = (Invoke-VmReplay -Path $script:Manifest -LeafPath $leaves).Canonical
+            $expected = (Invoke-LabReplay -Path $script:Manifest -LeafPath $leaves -WarningAction SilentlyContinue).Canonical
+            $verified = (Invoke-VmReplay -Path $script:Manifest -LeafPath $leaves -ErrorAction SilentlyContinue).Canonical
             foreach ($seed in 1..6) {
                 $copy = Join-Path $TestDrive "shuffled-$seed.json"
                 Write-ShuffledManifest $script:Manifest $copy $seed
-                $r = Invoke-VmReplay -Path $copy -LeafPath $leaves
+                $r = Invoke-LabReplay -Path $copy -LeafPath $leaves -WarningAction SilentlyContinue
                 $r.Source | Should -Be $copy
                 $r.Ok | Should -BeTrue
+                (Invoke-VmReplay -Path $copy -LeafPath $leaves -ErrorAction SilentlyContinue).Canonical | Should -BeExactly $verified
                 # Compared as the hex of the UTF-8 bytes: exact, and one string for Pester to compare.
                 [Convert]::ToHexString([Text.Encoding]::UTF8.GetBytes($r.Canonical)) | Should -BeExactly ([Convert]::ToHexString([Text.Encoding]::UTF8.GetBytes($expected)))
             }
@@ -67,7 +98,7 @@ Describe 'Invoke-VmReplay' {
             Get-Content (Join-Path $script:Replay 'leaves.hex') | Select-Object -First 4 | Set-Content -LiteralPath $short
             $r = Invoke-VmReplay -Path $script:Manifest -LeafPath $short -ErrorVariable err -ErrorAction SilentlyContinue
             $r.Ok | Should -BeFalse
-            $r.Reasons[0] | Should -BeLike 'Root mismatch*'
+            @($r.Reasons -like 'Root mismatch*').Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -Be $script:FailedId
         }
 
@@ -106,14 +137,14 @@ Describe 'Invoke-VmReplay' {
         }
 
         It 'formats results as a table' {
-            (Invoke-VmReplay -Path $script:Manifest | Out-String -Width 400) | Should -Match 'batch-2024-06-01-replay'
+            (Invoke-LabReplay -Path $script:Manifest -WarningAction SilentlyContinue | Out-String -Width 400) | Should -Match 'batch-2024-06-01-replay'
         }
     }
 
     Context 'pipeline' {
         It 'binds FullName from Get-ChildItem and paths as strings' {
-            $a = Get-Item $script:Manifest | Invoke-VmReplay -LeafPath (Join-Path $script:Replay 'leaves.hex')
-            $b = $script:Manifest | Invoke-VmReplay -LeafPath (Join-Path $script:Replay 'leaves.hex')
+            $a = Get-Item $script:Manifest | Invoke-LabReplay -LeafPath (Join-Path $script:Replay 'leaves.hex') -WarningAction SilentlyContinue
+            $b = $script:Manifest | Invoke-LabReplay -LeafPath (Join-Path $script:Replay 'leaves.hex') -WarningAction SilentlyContinue
             $a.Ok | Should -BeTrue
             $a.Canonical | Should -Be $b.Canonical
         }
@@ -121,14 +152,15 @@ Describe 'Invoke-VmReplay' {
         It 'replays each manifest of a directory' {
             $out = @(Get-ChildItem $script:Replay -Filter 'manifest*.json' | Invoke-VmReplay -ErrorAction SilentlyContinue -ErrorVariable err)
             $out.Count | Should -Be 3
-            @($out | Where-Object Ok).Count | Should -Be 1
-            $err.Count | Should -Be 2
+            # Verified here, none of these evidence-free fixtures is proven.
+            @($out | Where-Object Ok).Count | Should -Be 0
+            $err.Count | Should -Be 3
         }
     }
 
     Context 'vm audit' {
-        It 'vm audit replay exits 0 with data.ok for a good manifest and its leaves' {
-            $r = Invoke-VmLauncher -ArgumentList 'audit', 'replay', $script:Manifest, '--leaves', (Join-Path $script:Replay 'leaves.hex') -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME; NO_COLOR = '1' }
+        It 'vm audit replay --trust-claims exits 0 with data.ok for a good manifest and its leaves' {
+            $r = Invoke-VmLauncher -ArgumentList 'audit', 'replay', $script:Manifest, '--leaves', (Join-Path $script:Replay 'leaves.hex'), '--trust-claims' -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME; VERIFY_ENFORCE = '0'; NO_COLOR = '1' }
             $r.ExitCode | Should -Be 0 -Because $r.StdErr
             $doc = $r.StdOut | ConvertFrom-Json -DateKind String
             $doc.action | Should -Be 'audit.replay'

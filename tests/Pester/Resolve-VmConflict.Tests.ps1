@@ -6,12 +6,24 @@ BeforeAll {
     $script:Manifest = Join-Path $script:Replay 'manifest.json'
     $script:Root = '0x9eb8b462ec1b07399aaf1eb8d4382c4a2ed4b0946ea808bf12183e55be942573'
     $script:FixtureRoot = '0x3b1f5c9e2a7d4086b5e1c0f9a8d7e6b5c4a3928170f6e5d4c3b2a19081726354'
+
+    # Lab mode: these fixtures carry no evidence, so their claims are taken (VERIFY_ENFORCE off, -TrustClaims).
+    function Resolve-LabConflict {
+        $saved = $env:VERIFY_ENFORCE
+        try {
+            $env:VERIFY_ENFORCE = '0'
+            if ($MyInvocation.ExpectingInput) { $input | Resolve-VmConflict -TrustClaims @args } else { Resolve-VmConflict -TrustClaims @args }
+        }
+        finally {
+            $env:VERIFY_ENFORCE = $saved
+        }
+    }
 }
 
 Describe 'Resolve-VmConflict' {
     Context 'by parameter' {
-        It 'resolves the receipts of a manifest file: the verified BTC anchor wins' {
-            $r = Resolve-VmConflict -Path $script:Manifest
+        It 'resolves the receipts of a manifest file by their claims with -TrustClaims: the verified BTC anchor wins' {
+            $r = Resolve-LabConflict -Path $script:Manifest -WarningAction SilentlyContinue
             @($r).Count | Should -Be 1
             # The core lives in the module's own load context, so compare by name, not by [type].
             $r.GetType().FullName | Should -Be 'VaultMesh.Core.Conflicts.ConflictResolution'
@@ -22,10 +34,28 @@ Describe 'Resolve-VmConflict' {
             $r.DuplicatesCollapsed | Should -Be 1
             $r.Decisions.Rule | Should -Be @('chain', 'chain', 'eligibility', 'eligibility')
             $r.Ordering.Count | Should -Be 5
+            $r.WinnerVerdict.Basis.ToString() | Should -Be 'Claimed'
+        }
+
+        It 'verifies every candidate by default and says, per candidate, how' {
+            $r = Resolve-VmConflict -Path $script:Manifest
+            $r.Verdicts.Count | Should -Be 5
+            # No fixture carries usable evidence: nothing is eligible, and the self-declared failure loses on its own word.
+            @($r.Verdicts | Where-Object { $_.Eligibility.ToString() -eq 'Eligible' }).Count | Should -Be 0
+            $r.WinnerVerdict.Eligibility.ToString() | Should -Be 'Unverified'
+            $r.WinnerVerdict.Basis.ToString() | Should -Be 'Verified'
+            $claimed = @($r.Verdicts | Where-Object { $_.Basis.ToString() -eq 'Claimed' })
+            $claimed.Count | Should -Be 1
+            $claimed[0].Eligibility.ToString() | Should -Be 'Ineligible' 
+            ($r.Verdicts | Format-Table | Out-String) | Should -Match 'Method'
+        }
+
+        It '-TrustClaims is refused while VERIFY_ENFORCE is on' {
+            { Resolve-VmConflict -Path $script:Manifest -TrustClaims -ErrorAction Stop } | Should -Throw -ErrorId 'VmTrustClaimsRefused,VaultMesh.PowerShell.Commands.ResolveVmConflictCommand'
         }
 
         It 'takes several files and wildcards, receipts and manifests alike' {
-            $r = Resolve-VmConflict -Path (Join-Path $script:Receipts 'valid/tsa-*.json'), (Join-Path $script:Receipts 'valid/evm-verified.json')
+            $r = Resolve-LabConflict -Path (Join-Path $script:Receipts 'valid/tsa-*.json'), (Join-Path $script:Receipts 'valid/evm-verified.json') -WarningAction SilentlyContinue
             $r.Root | Should -Be $script:FixtureRoot
             $r.CandidateCount | Should -Be 6
             $r.Winner.Chain.ToString() | Should -Be 'EVM'
@@ -34,7 +64,7 @@ Describe 'Resolve-VmConflict' {
 
         It 'takes JSON text with -Json' {
             $texts = Get-ChildItem (Join-Path $script:Receipts 'valid') -Filter 'btc-*.json' | ForEach-Object { Get-Content -Raw $_.FullName }
-            $r = Resolve-VmConflict -Json $texts
+            $r = Resolve-LabConflict -Json $texts -WarningAction SilentlyContinue
             $r.CandidateCount | Should -Be 5
             $r.Winner.Status.ToString() | Should -Be 'Verified'
             $r.Ordering[-1].Status.ToString() | Should -BeIn @('Failed', 'Reorged')

@@ -100,9 +100,38 @@ public sealed class AnchorService
         return record;
     }
 
-    /// <summary>Verifies a receipt at its rail (or from its evidence when <paramref name="offline"/>), stores
-    /// the observation when the receipt is stored, and counts the outcome.</summary>
+    /// <summary>Verifies a receipt given as a document (a file, JSON, a peer) at its rail, or from its
+    /// evidence when <paramref name="offline"/>, and counts the outcome. A document byte for byte equal
+    /// (RFC 8785) to a stored receipt is that receipt, and its observation is recorded as
+    /// <see cref="VerifyStoredAsync"/> does; any other never changes the store: outside input is a claim
+    /// to check, not an observation of ours (docs/trust.md).</summary>
     public async Task<AnchorVerification> VerifyAsync(Receipt receipt, bool offline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        var stored = _store.Find(receipt.Chain, receipt.Network, receipt.TxRef);
+        if (stored is not null && ConflictResolver.CanonicalHash(stored.Receipt) == ConflictResolver.CanonicalHash(receipt))
+        {
+            return await VerifyStoredAsync(stored, offline, cancellationToken).ConfigureAwait(false);
+        }
+        var check = await CheckAsync(receipt, offline, cancellationToken).ConfigureAwait(false);
+        var sameRoot = stored is not null && Sha256Digest.Parse(stored.Receipt.Root) == Sha256Digest.Parse(receipt.Root);
+        return new AnchorVerification(check, sameRoot ? stored!.BatchId : null);
+    }
+
+    /// <summary>Verifies a stored receipt (the anchor manager's own) and, online, stores what was observed
+    /// in its history.</summary>
+    public async Task<AnchorVerification> VerifyStoredAsync(AnchorRecord record, bool offline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var check = await CheckAsync(record.Receipt, offline, cancellationToken).ConfigureAwait(false);
+        if (!offline)
+        {
+            _store.Save(check.Updated, record.BatchId);
+        }
+        return new AnchorVerification(check, record.BatchId);
+    }
+
+    private async Task<AnchorCheck> CheckAsync(Receipt receipt, bool offline, CancellationToken cancellationToken)
     {
         var rail = RailFor(receipt.Chain, receipt.Network);
         AnchorCheck check;
@@ -115,19 +144,8 @@ public sealed class AnchorService
             Count(receipt.Chain, valid: false, "unavailable");
             throw;
         }
-        // Only the stored receipt itself is updated: a copy from outside (a file, a peer, a tampered
-        // document with the same transaction) is verified and counted but never changes the store.
-        var stored = _store.Find(receipt.Chain, receipt.Network, receipt.TxRef);
-        if (stored is not null && !string.Equals(stored.Json, receipt.Json.GetRawText(), StringComparison.Ordinal))
-        {
-            stored = null;
-        }
-        if (stored is not null && !offline)
-        {
-            _store.Save(check.Updated, stored.BatchId);
-        }
         Count(receipt.Chain, check.Valid, check.Reason);
-        return new AnchorVerification(check, stored?.BatchId);
+        return check;
     }
 
     /// <summary>One anchor-manager pass over every rail; with <paramref name="submitPending"/> it also anchors
@@ -149,7 +167,7 @@ public sealed class AnchorService
             {
                 foreach (var record in _store.Query(chain: rail.Chain).Where(r => r.Network == rail.Network && ConflictResolver.GetEligibility(r.Receipt) == ReceiptEligibility.Pending).ToList())
                 {
-                    var result = await VerifyAsync(record.Receipt, offline: false, cancellationToken).ConfigureAwait(false);
+                    var result = await VerifyStoredAsync(record, offline: false, cancellationToken).ConfigureAwait(false);
                     report.Checked.Add(result);
                 }
                 foreach (var batch in batchList)

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
+using VaultMesh.Core.Errors;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Store;
@@ -24,12 +25,22 @@ public sealed class AnchorStore : IReceiptSource
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>Error id when a save would change the root of a stored rail transaction.</summary>
+    public const string RootImmutableErrorId = "VmAnchorRootImmutable";
+
     /// <summary>Inserts the receipt, or updates the stored one of the same rail transaction; history keeps both.</summary>
+    /// <exception cref="VaultMeshException"><c>VmAnchorRootImmutable</c> when a receipt of that rail transaction is stored for another root.</exception>
     public AnchorRecord Save(Receipt receipt, string? batchId)
     {
         var now = UtcTimestamp.Format(_time.GetUtcNow());
         var json = receipt.Json.GetRawText();
         using var tx = _store.BeginWrite();
+        if (Find(receipt.Chain, receipt.Network, receipt.TxRef, tx) is { } existing && RootKey(existing.Receipt.Root) != RootKey(receipt.Root))
+        {
+            throw new VaultMeshException(RootImmutableErrorId, VmErrorKind.InvalidOperation,
+                $"{receipt.Chain} {receipt.Network} transaction {receipt.TxRef} is stored for root {existing.Receipt.Root}; a receipt for root {receipt.Root} cannot replace it.",
+                receipt.TxRef);
+        }
         using (var upsert = _store.Command("""
             INSERT INTO receipts (root, chain, network, tx_ref, batch_id, status, state, json, created_at, updated_at)
             VALUES ($root, $chain, $network, $tx_ref, $batch_id, $status, $state, $json, $now, $now)

@@ -48,7 +48,8 @@ public static class ReceiptBuilder
             ["txScheme"] = chain.ToString().ToLowerInvariant(),
             ["txRef"] = txRef,
             ["blockNumber"] = blockNumber,
-            ["anchorTs"] = UtcTimestamp.Format(anchorTs),
+            // A TSA's genTime is evidence: kept at the precision the token carries.
+            ["anchorTs"] = chain == ReceiptChain.TSA ? UtcTimestamp.FormatExact(anchorTs) : UtcTimestamp.Format(anchorTs),
             ["observedAt"] = UtcTimestamp.Format(observedAt),
             ["status"] = StatusText(reorged ? ReceiptStatus.Reorged : status),
             ["verifier"] = verifier,
@@ -65,7 +66,7 @@ public static class ReceiptBuilder
         }
         if (chain == ReceiptChain.TSA)
         {
-            json["rfc3161Ts"] = UtcTimestamp.Format(anchorTs);
+            json["rfc3161Ts"] = UtcTimestamp.FormatExact(anchorTs);
         }
         if (evidence is not null)
         {
@@ -75,10 +76,16 @@ public static class ReceiptBuilder
     }
 
     /// <summary>The receipt with a new status, observed depth and observation time; everything else kept.</summary>
-    public static Receipt WithObservation(Receipt receipt, ReceiptStatus status, long observedDepth, DateTimeOffset observedAt, bool reorged = false)
+    /// <param name="receipt">The receipt observed.</param>
+    /// <param name="status">Its status now.</param>
+    /// <param name="observedDepth">Depth observed.</param>
+    /// <param name="observedAt">When.</param>
+    /// <param name="reorged">Whether it was seen reorganised away.</param>
+    /// <param name="requiredDepth">The depth the verifier applied, when it differs from the receipt's own; kept otherwise.</param>
+    public static Receipt WithObservation(Receipt receipt, ReceiptStatus status, long observedDepth, DateTimeOffset observedAt, bool reorged = false, long? requiredDepth = null)
     {
         var json = JsonNode.Parse(receipt.Json.GetRawText())!.AsObject();
-        var required = receipt.Finality.RequiredDepth;
+        var required = receipt.Chain == ReceiptChain.TSA ? 0 : requiredDepth ?? receipt.Finality.RequiredDepth;
         var state = reorged ? FinalityState.Reorged : observedDepth >= required ? FinalityState.Finalized : FinalityState.Observed;
         json["status"] = StatusText(reorged ? ReceiptStatus.Reorged : status);
         json["observedAt"] = UtcTimestamp.Format(observedAt);

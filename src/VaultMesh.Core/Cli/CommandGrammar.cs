@@ -184,6 +184,7 @@ public static class CommandGrammar
             new("audit", "replay", "Invoke-VmReplay", "Replay a batch manifest: validate, resolve conflicts, recompute the root from --leaves.",
             [
                 new("leaves", "LeafPath", OptionKind.Text, "The batch's leaves: hex leaf hashes or NDJSON leaf documents, one per line.", "file"),
+                new("trust-claims", "TrustClaims", OptionKind.Flag, "Rank receipts by what they claim, unverified (lab work; refused while VERIFY_ENFORCE is on)."),
             ],
             [
                 new("manifest", "Path", Required: true, Variadic: false, "The batch-manifest.v1 file."),
@@ -231,7 +232,10 @@ public static class CommandGrammar
         ]),
         new("conflict", "Conflicts between anchor receipts of the same root.", "resolve",
         [
-            new("conflict", "resolve", "Resolve-VmConflict", "Pick each root's canonical anchor from receipt and manifest files.", [],
+            new("conflict", "resolve", "Resolve-VmConflict", "Pick each root's canonical anchor from receipt and manifest files.",
+            [
+                new("trust-claims", "TrustClaims", OptionKind.Flag, "Rank receipts by what they claim, unverified (lab work; refused while VERIFY_ENFORCE is on)."),
+            ],
             [
                 new("file", "Path", Required: true, Variadic: true, "Receipt or manifest files."),
             ], Many: true),

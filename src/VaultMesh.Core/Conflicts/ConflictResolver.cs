@@ -5,10 +5,11 @@ using VaultMesh.Core.Receipts;
 namespace VaultMesh.Core.Conflicts;
 
 /// <summary>
-/// The deterministic conflict resolver of docs/architecture.md, decision 7. Receipts are grouped by root (compared as
-/// digests) and ordered by a total order, so every node picks the same winner whatever order the
-/// receipts arrive in: eligibility, then rail tier, then the earliest <c>anchorTs</c>, then the
-/// lowest transaction hash, then the lowest SHA-256 of the receipt's RFC 8785 bytes. Identical
+/// The deterministic conflict resolver (docs/trust.md). Receipts are grouped by root (compared as
+/// digests) and ordered by a total order, so every node with the same trust inputs picks the same
+/// winner whatever order the receipts arrive in: eligibility (as <see cref="ConflictResolverOptions.Verifier"/>
+/// decides it), then rail tier (a network the verifier does not know ranks last), then the earliest
+/// <c>anchorTs</c>, then the lowest transaction hash, then the lowest SHA-256 of the receipt's RFC 8785 bytes. Identical
 /// receipts (same RFC 8785 bytes) collapse to one. Holds no state beyond its options; an instance may
 /// be shared between threads.
 /// </summary>
@@ -65,7 +66,7 @@ public sealed class ConflictResolver
         foreach (var (root, group) in groups.OrderBy(g => g.Key))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            results.Add(Resolve(root, group));
+            results.Add(Resolve(root, group, cancellationToken));
         }
         return results;
     }
@@ -79,7 +80,7 @@ public sealed class ConflictResolver
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        return Compare(Candidate(x), Candidate(y), out _);
+        return Compare(Verified(Candidate(x), CancellationToken.None), Verified(Candidate(y), CancellationToken.None), out _);
     }
 
     /// <summary>
@@ -154,9 +155,10 @@ public sealed class ConflictResolver
         return Sha256Digest.Parse(receipt.Root, DigestForm.ZeroX);
     }
 
-    private static ConflictResolution Resolve(Sha256Digest root, Group group)
+    private ConflictResolution Resolve(Sha256Digest root, Group group, CancellationToken cancellationToken)
     {
-        var ordered = group.Candidates.Values.ToList();
+        // Verified once per distinct receipt, after identical ones collapsed.
+        var ordered = group.Candidates.Values.Select(c => Verified(c, cancellationToken)).ToList();
         ordered.Sort((a, b) => Compare(a, b, out _));
         var decisions = new List<ConflictDecision>(Math.Max(0, ordered.Count - 1));
         for (var i = 1; i < ordered.Count; i++)
@@ -167,16 +169,22 @@ public sealed class ConflictResolver
         return new ConflictResolution(
             root.To0x(),
             ordered.Select(c => c.Receipt).ToList().AsReadOnly(),
+            ordered.Select(c => c.Verdict!).ToList().AsReadOnly(),
             ordered.Select(c => c.Hash.ToPrefixed()).ToList().AsReadOnly(),
             decisions.AsReadOnly(),
             group.Duplicates);
     }
 
-    private Ranked Candidate(Receipt receipt)
+    private static Ranked Candidate(Receipt receipt) =>
+        new(receipt, ReceiptEligibility.Unverified, 0, receipt.AnchorInstant?.UtcTicks, TransactionKey(receipt), CanonicalHash(receipt), null);
+
+    // Eligibility and tier come from the verifier's verdict: a network it does not know ranks below every known rail.
+    private Ranked Verified(Ranked candidate, CancellationToken cancellationToken)
     {
-        var rail = GetRail(receipt);
+        var verdict = Options.Verifier.Verify(candidate.Receipt, cancellationToken);
+        var rail = verdict.KnownNetwork ? GetRail(candidate.Receipt) : null;
         var tier = rail is { } r ? _tiers.GetValueOrDefault(r, _tiers.Count) : _tiers.Count + 1;
-        return new Ranked(receipt, GetEligibility(receipt), tier, receipt.AnchorInstant?.UtcTicks, TransactionKey(receipt), CanonicalHash(receipt));
+        return candidate with { Eligibility = verdict.Eligibility, Tier = tier, Verdict = verdict };
     }
 
     private static int Compare(Ranked x, Ranked y, out string? rule)
@@ -216,7 +224,7 @@ public sealed class ConflictResolver
         return c;
     }
 
-    private sealed record Ranked(Receipt Receipt, ReceiptEligibility Eligibility, int Tier, long? AnchorTicks, string TxKey, Sha256Digest Hash);
+    private sealed record Ranked(Receipt Receipt, ReceiptEligibility Eligibility, int Tier, long? AnchorTicks, string TxKey, Sha256Digest Hash, CandidateVerdict? Verdict);
 
     private sealed class Group
     {

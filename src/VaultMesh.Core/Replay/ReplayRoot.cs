@@ -24,8 +24,11 @@ public sealed class ReplayRoot
     /// <summary>The winner's rail as written in <c>chain</c>.</summary>
     public ReceiptChain WinnerChain => Resolution.Winner.Chain;
 
-    /// <summary>The winner's eligibility; <see cref="ReceiptEligibility.Ineligible"/> means every receipt of the root failed or was reorged.</summary>
-    public ReceiptEligibility WinnerEligibility => ConflictResolver.GetEligibility(Resolution.Winner);
+    /// <summary>The winner's eligibility as the verifier decided it; <see cref="ReceiptEligibility.Ineligible"/> means every receipt of the root failed or was reorged.</summary>
+    public ReceiptEligibility WinnerEligibility => Resolution.WinnerVerdict.Eligibility;
+
+    /// <summary>How the winner's eligibility was reached: verified here (and by what) or only claimed.</summary>
+    public CandidateVerdict WinnerVerdict => Resolution.WinnerVerdict;
 
     /// <summary>For each adjacent pair of the ordering, the rule that decided it.</summary>
     public IReadOnlyList<string> Rules => Resolution.Decisions.Select(d => d.Rule).ToList();

@@ -28,7 +28,8 @@ public sealed class ReplayService
     private readonly ConflictResolver _resolver;
 
     /// <summary>Creates a replay service.</summary>
-    /// <param name="resolverOptions">Conflict resolver settings (the rail order); the default when null.</param>
+    /// <param name="resolverOptions">Conflict resolver settings (the rail order and the verifier whose trust
+    /// inputs decide eligibility); the default, which takes receipts' claims, when null.</param>
     public ReplayService(ConflictResolverOptions? resolverOptions = null)
     {
         _resolver = new ConflictResolver(resolverOptions);
@@ -149,10 +150,16 @@ public sealed class ReplayService
         var roots = new List<ReplayRoot>(resolutions.Count);
         foreach (var resolution in resolutions)
         {
-            if (ConflictResolver.GetEligibility(resolution.Winner) == ReceiptEligibility.Ineligible)
+            var winner = resolution.WinnerVerdict.Eligibility;
+            if (winner == ReceiptEligibility.Ineligible)
             {
                 reasons.Add($"Empty group: every receipt of root {resolution.Root} failed or was reorged.");
                 problems.Add("emptyGroup " + resolution.Root);
+            }
+            else if (winner == ReceiptEligibility.Unverified)
+            {
+                reasons.Add($"Unverified: no receipt of root {resolution.Root} could be verified with the trust inputs given ({resolution.WinnerVerdict}).");
+                problems.Add("unverified " + resolution.Root);
             }
             bool? matches = recomputed is null ? null : recomputed == resolution.Root;
             if (matches == false)
@@ -166,12 +173,17 @@ public sealed class ReplayService
 
         var ok = reasons.Count == 0;
         var batchId = isManifest && ReceiptValidator.TryMember(manifest, "batchId", out var id) && id.ValueKind == JsonValueKind.String && ReceiptScreen.TryString(id) ? id.GetString() : null;
-        var canonical = Render(ok, batchId, enforce, hashes, errors, problems, roots, recomputed, tree?.Size);
+        var canonical = Render(ok, batchId, enforce, hashes, errors, problems, roots, recomputed, tree?.Size, Trust());
         return new ReplayResult(ok, batchId, source, enforce, elements.Count, roots.AsReadOnly(), recomputed, tree?.Size, reasons.AsReadOnly(), canonical);
     }
 
+    // The trust inputs the verdicts depend on, so a difference in output points at a difference in inputs.
+    private JsonObject Trust() => _resolver.Options.Verifier is EvidenceVerifier verifier
+        ? verifier.Describe()
+        : new JsonObject { ["basis"] = "claimed" };
+
     private static string Render(bool ok, string? batchId, bool enforce, List<string> hashes, List<JsonObject> errors, List<string> problems,
-        List<ReplayRoot> roots, string? recomputed, long? leafCount)
+        List<ReplayRoot> roots, string? recomputed, long? leafCount, JsonObject trust)
     {
         var rendered = new JsonObject
         {
@@ -186,6 +198,7 @@ public sealed class ReplayService
             ["problems"] = Array(problems.Order(StringComparer.Ordinal).Select(p => (JsonNode?)p)),
             ["roots"] = Array(roots.Select(RenderRoot)),
             ["leaves"] = recomputed is null ? null : new JsonObject { ["count"] = leafCount, ["root"] = recomputed },
+            ["trust"] = trust,
         };
         return CanonicalJson.Canonicalize(rendered);
     }
@@ -207,9 +220,19 @@ public sealed class ReplayService
                 ["anchorTs"] = w.AnchorTs,
                 ["status"] = w.Status.ToString().ToLowerInvariant(),
                 ["finality"] = w.Finality.State.ToString().ToLowerInvariant(),
-                ["eligibility"] = ConflictResolver.GetEligibility(w).ToString().ToLowerInvariant(),
+                ["eligibility"] = r.WinnerVerdict.Eligibility.ToString().ToLowerInvariant(),
             },
             ["candidates"] = Array(r.CanonicalHashes.Select(h => (JsonNode?)h)),
+            // Each candidate's verdict and how it was reached: verified here (and by what) or only claimed.
+            ["verdicts"] = Array(r.CanonicalHashes.Select((h, i) => (JsonNode?)new JsonObject
+            {
+                ["candidate"] = h,
+                ["eligibility"] = r.Verdicts[i].Eligibility.ToString().ToLowerInvariant(),
+                ["basis"] = r.Verdicts[i].Basis.ToString().ToLowerInvariant(),
+                ["method"] = r.Verdicts[i].Method,
+                ["reason"] = r.Verdicts[i].Reason,
+                ["knownNetwork"] = r.Verdicts[i].KnownNetwork,
+            })),
             ["decisions"] = Array(r.Decisions.Select(d => new JsonObject { ["winner"] = d.WinnerHash, ["loser"] = d.LoserHash, ["rule"] = d.Rule })),
             ["duplicatesCollapsed"] = r.DuplicatesCollapsed,
             ["matchesLeaves"] = root.MatchesLeaves,

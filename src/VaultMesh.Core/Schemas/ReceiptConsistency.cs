@@ -43,6 +43,12 @@ internal static class ReceiptConsistency
             yield return Error(prefix + "/status", $"status 'verified' requires finality.state 'finalized' while verification is enforced (VERIFY_ENFORCE); state is '{state}'.");
         }
 
+        // A chain anchor that asks for no confirmation at all would be "final" before it is mined.
+        if (enforce && chain is "BTC" or "EVM" && required < 1)
+        {
+            yield return Error(prefix + "/finality/requiredDepth", Invariant($"A {chain} receipt must require at least depth 1 while verification is enforced (VERIFY_ENFORCE); it requires {required}."));
+        }
+
         if (status == "reorged" && state != "reorged")
         {
             yield return Error(prefix + "/status", $"status 'reorged' requires finality.state 'reorged'; state is '{state}'.");

@@ -36,7 +36,7 @@ public sealed class ProfileServices : IDisposable
     public VaultMeshContext Context { get; }
 
     /// <summary>The profile's store, opened on first use.</summary>
-    public VaultStore Store => _store ??= VaultStore.Open(Context.DataDirectory);
+    public VaultStore Store => _store ??= VaultStore.Open(Context.DataDirectory, tightenDirectory: !Context.DataDirectoryConfigured);
 
     /// <summary>Memories of the profile.</summary>
     public MemoryStore Memories => _memories ??= new MemoryStore(Store);

@@ -13,9 +13,9 @@ public static class StatusService
     /// <summary>Reports on the given context; <paramref name="hostVersion"/> is the PowerShell version, if any.
     /// Reading status never creates a store: a profile that recorded nothing reports "absent".</summary>
     public static StatusReport GetStatus(VaultMeshContext context, string? hostVersion = null) =>
-        new(context, hostVersion, Summarise(context.DataDirectory));
+        new(context, hostVersion, Summarise(context.DataDirectory, !context.DataDirectoryConfigured));
 
-    private static StoreSummary Summarise(string dataDirectory)
+    private static StoreSummary Summarise(string dataDirectory, bool tightenDirectory)
     {
         if (!File.Exists(Path.Combine(dataDirectory, VaultStore.FileName)))
         {
@@ -23,7 +23,7 @@ public static class StatusService
         }
         try
         {
-            using var store = VaultStore.Open(dataDirectory);
+            using var store = VaultStore.Open(dataDirectory, tightenDirectory);
             var (total, pending) = new MemoryStore(store).Count();
             var sealer = new Sealer(store);
             var last = sealer.GetBatches().FirstOrDefault();

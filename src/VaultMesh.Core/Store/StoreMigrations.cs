@@ -106,5 +106,19 @@ internal static class StoreMigrations
             PRIMARY KEY (name, labels)
         );
         """,
+
+        // 3: a stored receipt's rail transaction and root never change, and its JSON always names that
+        // root: verifying or observing a receipt can change its status, never what it anchors.
+        """
+        CREATE TRIGGER receipts_identity_immutable BEFORE UPDATE OF root, chain, network, tx_ref ON receipts
+            WHEN NEW.root IS NOT OLD.root OR NEW.chain IS NOT OLD.chain OR NEW.network IS NOT OLD.network OR NEW.tx_ref IS NOT OLD.tx_ref
+            BEGIN SELECT RAISE(ABORT, 'the root and rail transaction of a stored receipt never change'); END;
+        CREATE TRIGGER receipts_json_root_insert BEFORE INSERT ON receipts
+            WHEN lower(json_extract(NEW.json, '$.root')) IS NOT '0x' || NEW.root
+            BEGIN SELECT RAISE(ABORT, 'a stored receipt must name the root it is stored under'); END;
+        CREATE TRIGGER receipts_json_root_update BEFORE UPDATE OF json ON receipts
+            WHEN lower(json_extract(NEW.json, '$.root')) IS NOT '0x' || OLD.root
+            BEGIN SELECT RAISE(ABORT, 'the root of a stored receipt never changes'); END;
+        """,
     ];
 }

@@ -28,13 +28,23 @@ public sealed class VaultStore : IDisposable
 
     internal SqliteConnection Connection { get; }
 
-    /// <summary>Opens (creating if needed) the store in <paramref name="dataDirectory"/>.</summary>
-    public static VaultStore Open(string dataDirectory)
+    /// <summary>Opens (creating if needed) the store in <paramref name="dataDirectory"/>. The database and its
+    /// <c>-wal</c> and <c>-shm</c> files are owner-only (0600), and so is the directory.</summary>
+    /// <param name="dataDirectory">The profile's data directory.</param>
+    /// <param name="tightenDirectory">Whether an existing directory is made owner-only: true for the directories
+    /// VaultMesh owns; a directory the operator configured is left as set (and warned about, see <see cref="Configuration.VaultMeshContext.Warnings"/>).</param>
+    public static VaultStore Open(string dataDirectory, bool tightenDirectory = true)
     {
         var path = System.IO.Path.Combine(dataDirectory, FileName);
         try
         {
-            PrivateDirectory.Ensure(dataDirectory);
+            PrivateDirectory.Ensure(dataDirectory, tightenDirectory);
+            // SQLite creates -wal and -shm with the database file's mode: an owner-only database makes all three owner-only.
+            PrivateDirectory.CreateOwnerOnlyFile(path);
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                PrivateDirectory.RestrictToOwner(file);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Replay;
 using VaultMesh.PowerShell.Infrastructure;
@@ -33,11 +34,20 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
     [ValidateNotNullOrEmpty]
     public string? LeafPath { get; set; }
 
+    /// <summary>Rank receipts by the status they claim instead of verifying them (lab work); refused while VERIFY_ENFORCE is on.</summary>
+    [Parameter]
+    public SwitchParameter TrustClaims { get; set; }
+
+    private ConflictResolverOptions? _options;
+
     /// <inheritdoc />
     protected override void OnBegin()
     {
         WriteContextWarnings();
-        _service = new ReplayService();
+        var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
+        // No clock: replay's output is a function of the manifest, the leaves and the trust inputs only.
+        _options = ConflictResolverOptions.FromProfile(Context.Settings, TrustClaims, enforce, clock: null, Context.Environment);
+        _service = new ReplayService(_options);
         if (LeafPath is not null)
         {
             var leafFiles = ResolveFilePaths(LeafPath);
@@ -83,4 +93,7 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
             }
         }
     }
+
+    /// <inheritdoc />
+    protected override void OnEnd() => (_options?.Verifier as IDisposable)?.Dispose();
 }

@@ -9,11 +9,13 @@ using VaultMesh.PowerShell.Infrastructure;
 namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
-/// <para type="synopsis">Picks the canonical anchor receipt of each root by the deterministic conflict order (eligibility, rail tier, anchorTs, transaction hash, canonical hash).</para>
+/// <para type="synopsis">Picks the canonical anchor receipt of each root by the deterministic conflict order (eligibility verified here, rail tier, anchorTs, transaction hash, canonical hash).</para>
 /// <para type="description">Collects every receipt given (objects from the pipeline, JSON text, or receipt and manifest files),
 /// validates each, groups them by root and writes one ConflictResolution per root, ordered by root:
 /// the winner, every candidate best first, and the rule that decided each adjacent pair. Identical
-/// receipts count once. Objects made with ConvertFrom-Json should use -DateKind String so that
+/// receipts count once. Eligibility is what this node verifies from each receipt's evidence (TSA with the
+/// trust bundle, Bitcoin with the pinned checkpoints, EVM at the profile's node); Verdicts says, per
+/// candidate, whether it was verified or only claimed (-TrustClaims). Objects made with ConvertFrom-Json should use -DateKind String so that
 /// date-times keep their exact text.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Resolve, "VmConflict")]
@@ -25,6 +27,7 @@ public sealed class ResolveVmConflictCommand : VaultMeshCmdlet
     private const string ObjectSet = "Object";
 
     private readonly List<Receipt> _receipts = [];
+    private ConflictResolverOptions? _options;
 
     /// <summary>Receipt or manifest files (a manifest gives all its receipts); wildcards allowed. Binds FullName by property name.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
@@ -45,10 +48,16 @@ public sealed class ResolveVmConflictCommand : VaultMeshCmdlet
     [ValidateNotNull]
     public PSObject? InputObject { get; set; }
 
+    /// <summary>Rank receipts by the status they claim instead of verifying them (lab work); refused while VERIFY_ENFORCE is on.</summary>
+    [Parameter]
+    public SwitchParameter TrustClaims { get; set; }
+
     /// <inheritdoc />
     protected override void OnBegin()
     {
         WriteContextWarnings();
+        var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
+        _options = ConflictResolverOptions.FromProfile(Context.Settings, TrustClaims, enforce, DateTimeOffset.UtcNow, Context.Environment);
     }
 
     /// <inheritdoc />
@@ -93,9 +102,16 @@ public sealed class ResolveVmConflictCommand : VaultMeshCmdlet
     protected override void OnEnd()
     {
         WriteVerbose($"Resolving {_receipts.Count} receipt(s).");
-        foreach (var resolution in new ConflictResolver().Resolve(_receipts, CancellationToken))
+        try
         {
-            WriteObject(resolution);
+            foreach (var resolution in new ConflictResolver(_options).Resolve(_receipts, CancellationToken))
+            {
+                WriteObject(resolution);
+            }
+        }
+        finally
+        {
+            (_options?.Verifier as IDisposable)?.Dispose();
         }
     }
 

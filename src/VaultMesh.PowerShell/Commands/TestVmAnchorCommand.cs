@@ -9,7 +9,7 @@ namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Verifies anchor receipts (stored, from files, or from the pipeline) at their rails, or from their evidence with -Offline. Returns $true/$false, or with -Detailed the finality and reason.</para>
-/// <para type="description">Each verification updates the stored receipt and counts towards vaultmesh_anchor_verify_ok_total / vaultmesh_anchor_verify_fail_total. With VERIFY_ENFORCE on a failure is also an error (VmAnchorVerificationFailed); off, a warning.</para>
+/// <para type="description">Verifying the stored receipts records each observation in the receipt history; receipts given with -Path or -Json are checked only and never change the store. Each verification counts towards vaultmesh_anchor_verify_ok_total / vaultmesh_anchor_verify_fail_total. With VERIFY_ENFORCE on a failure is also an error (VmAnchorVerificationFailed); off, a warning.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmAnchor", DefaultParameterSetName = "Stored")]
 [OutputType(typeof(bool), typeof(AnchorVerification))]
@@ -70,18 +70,21 @@ public sealed class TestVmAnchorCommand : VaultMeshCmdlet
             default:
                 foreach (var record in Services.Anchors.Query(batchId: BatchId).ToList())
                 {
-                    Verify(record.Receipt);
+                    Verify(record.Receipt, record);
                 }
                 break;
         }
     }
 
-    private void Verify(Receipt receipt)
+    private void Verify(Receipt receipt, AnchorRecord? stored = null)
     {
         AnchorVerification result;
         try
         {
-            result = Services.AnchorService.VerifyAsync(receipt, Offline, CancellationToken).GetAwaiter().GetResult();
+            // Only stored receipts record an observation; a receipt from -Path/-Json never changes the store.
+            result = (stored is null
+                ? Services.AnchorService.VerifyAsync(receipt, Offline, CancellationToken)
+                : Services.AnchorService.VerifyStoredAsync(stored, Offline, CancellationToken)).GetAwaiter().GetResult();
         }
         catch (VaultMeshException ex)
         {

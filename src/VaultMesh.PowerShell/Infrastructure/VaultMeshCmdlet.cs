@@ -56,6 +56,10 @@ public abstract class VaultMeshCmdlet : CancellableCmdlet
         }
         var enforce = Context.KillSwitches.VerifyEnforce;
         WriteVerbose($"VERIFY_ENFORCE is {(enforce.Enabled ? "on" : "off")} ({enforce.Source}).");
+        foreach (var warning in Context.Warnings)
+        {
+            WriteWarning(warning);
+        }
     }
 
     /// <summary>Writes a failed verification as the error or the warning its severity says.</summary>

@@ -21,6 +21,25 @@ public class ConflictResolverPropertyTests
     }
 
     [Fact]
+    public void With_verified_eligibility_the_ordering_still_does_not_depend_on_input_order_and_nothing_unverified_outranks_the_verified()
+    {
+        using var verifier = new EvidenceVerifier(new EvidenceVerifierOptions());
+        var resolver = new ConflictResolver(new ConflictResolverOptions { Verifier = verifier });
+        Gen.Select(TestReceipts.Lists(1, 14), Gen.Int).Sample((receipts, seed) =>
+        {
+            var results = resolver.Resolve(receipts);
+            Assert.Equal(Describe(results), Describe(resolver.Resolve(TestReceipts.Shuffle(receipts, seed))));
+            foreach (var resolution in results)
+            {
+                // None of these receipts carries evidence: each is at best unverified, whatever it claims.
+                Assert.All(resolution.Verdicts, v => Assert.True(v.Eligibility >= ReceiptEligibility.Unverified, v.ToString()));
+                var order = resolution.Verdicts.Select(v => v.Eligibility).ToList();
+                Assert.Equal(order.Order(), order);
+            }
+        }, iter: 200);
+    }
+
+    [Fact]
     public void Resolving_the_winners_again_with_more_receipts_equals_resolving_everything_at_once()
     {
         Gen.Select(TestReceipts.Lists(1, 10), TestReceipts.Lists(0, 6)).Sample((first, additions) =>

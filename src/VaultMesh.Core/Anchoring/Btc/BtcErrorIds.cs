@@ -52,6 +52,17 @@ public static class BtcReasons
     public const string TxNotFound = "tx-not-found";
     /// <summary>The receipt's network differs from the rail's.</summary>
     public const string NetworkMismatch = "network-mismatch";
+    /// <summary>A header does not carry the target its height requires: the exact target of its period
+    /// within the pinned checkpoints, or one no easier than the checkpoints allow beyond them.</summary>
+    public const string TargetInvalid = "target-invalid";
+    /// <summary>A header's height disagrees with the pinned checkpoints (a checkpoint block, or its child, at another height).</summary>
+    public const string CheckpointMismatch = "checkpoint-mismatch";
+    /// <summary>A header's time is more than 2 hours ahead of the verifier's clock, or not after the median of the 11 headers before it.</summary>
+    public const string TimeInvalid = "time-invalid";
+    /// <summary>A header lies beyond the pinned checkpoints and no clock was given to bound its difficulty (replay): it cannot be verified.</summary>
+    public const string BeyondCheckpoints = "beyond-checkpoints";
+    /// <summary>The receipt's network is not the one this node's profile trusts (<c>rails.btc.network</c>).</summary>
+    public const string NetworkUntrusted = "network-untrusted";
     /// <summary>The receipt is not a Bitcoin receipt.</summary>
     public const string WrongChain = "wrong-chain";
 }

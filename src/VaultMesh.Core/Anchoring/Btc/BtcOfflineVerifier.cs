@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Numerics;
 using NBitcoin;
 using VaultMesh.Core.Digests;
 
@@ -31,15 +32,25 @@ public static class BtcOfflineVerifier
         return payload;
     }
 
+    /// <summary>How far in the future of the verifier's clock a header's time may be (Bitcoin Core's rule).</summary>
+    public static TimeSpan MaxFutureDrift { get; } = TimeSpan.FromHours(2);
+
     /// <summary>Verifies that the evidence anchors <paramref name="root"/> on <paramref name="network"/>.</summary>
-    public static BtcProofResult Verify(BtcEvidence evidence, BtcNetwork network, Sha256Digest root) =>
-        Verify(evidence, network, AnchorPayload(root));
+    /// <param name="evidence">The receipt's evidence.</param>
+    /// <param name="network">The network the verifier trusts.</param>
+    /// <param name="root">The batch root the OP_RETURN output must carry.</param>
+    /// <param name="now">The verifier's clock for the header time rules; null where no clock may be read
+    /// (replay), and then a header beyond the pinned checkpoints cannot be judged (<c>beyond-checkpoints</c>).</param>
+    public static BtcProofResult Verify(BtcEvidence evidence, BtcNetwork network, Sha256Digest root, DateTimeOffset? now = null) =>
+        Verify(evidence, network, AnchorPayload(root), now);
 
     /// <summary>
     /// Verifies the evidence and that an output's script is exactly <c>OP_RETURN &lt;payload&gt;</c> with
     /// <paramref name="expectedPayload"/> (a single push). VaultMesh anchors use <see cref="AnchorPayload"/>.
+    /// Every header must sit at a height consistent with the pinned checkpoints, carry the target its
+    /// height requires (mainnet), keep to the time rules, and meet its own target.
     /// </summary>
-    public static BtcProofResult Verify(BtcEvidence evidence, BtcNetwork network, ReadOnlySpan<byte> expectedPayload)
+    public static BtcProofResult Verify(BtcEvidence evidence, BtcNetwork network, ReadOnlySpan<byte> expectedPayload, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(network);
@@ -96,6 +107,17 @@ public static class BtcOfflineVerifier
             return BtcProofResult.Fail(BtcReasons.EvidenceInvalid, "The evidence holds neither txOutProof nor merkleBranch with txIndex.", txidText, blockHashText);
         }
 
+        var checkpoints = BtcCheckpoints.For(network);
+        if (checkpoints is not null && evidence.BlockHeight is null)
+        {
+            return BtcProofResult.Fail(BtcReasons.EvidenceInvalid,
+                $"evidence.blockHeight is missing: on {network.Name} a header is checked against the pinned checkpoints for its height.", txidText, blockHashText);
+        }
+        var chain = new List<BlockHeader> { header };
+        if (Rules(header, evidence.BlockHeight, network, checkpoints, chain, now) is { } inclusionRule)
+        {
+            return BtcProofResult.Fail(inclusionRule.Reason, $"Block {blockHashText}: {inclusionRule.Problem}", txidText, blockHashText);
+        }
         if (!MeetsTarget(header, network, out var powProblem))
         {
             return BtcProofResult.Fail(BtcReasons.PowInvalid, $"Block {blockHashText}: {powProblem}", txidText, blockHashText);
@@ -117,6 +139,12 @@ public static class BtcOfflineVerifier
             {
                 return BtcProofResult.Fail(BtcReasons.HeaderChainInvalid,
                     string.Create(CultureInfo.InvariantCulture, $"evidence.followingHeaders[{i}] links to {next.HashPrevBlock}, not to {previous}."), txidText, blockHashText);
+            }
+            chain.Add(next);
+            if (Rules(next, evidence.BlockHeight + i + 1, network, checkpoints, chain, now) is { } rule)
+            {
+                return BtcProofResult.Fail(rule.Reason,
+                    string.Create(CultureInfo.InvariantCulture, $"evidence.followingHeaders[{i}] ({next.GetHash()}): {rule.Problem}"), txidText, blockHashText);
             }
             if (!MeetsTarget(next, network, out var problem))
             {
@@ -145,9 +173,10 @@ public static class BtcOfflineVerifier
         }
 
         var depth = 1L + evidence.FollowingHeaders.Count;
+        var pinned = checkpoints is null ? "no checkpoints on this network" : $"checked against the pinned {network.Name} checkpoints";
         return new BtcProofResult(true, null,
-            string.Create(CultureInfo.InvariantCulture, $"Transaction {txidText} is at position {index} of block {blockHashText}; {depth} header(s) of valid work."),
-            txidText, blockHashText, index, depth, header.BlockTime);
+            string.Create(CultureInfo.InvariantCulture, $"Transaction {txidText} is at position {index} of block {blockHashText}; {depth} header(s) of valid work, {pinned}."),
+            txidText, blockHashText, index, depth, header.BlockTime, evidence.BlockHeight);
     }
 
     /// <summary>The data of a script that is exactly <c>OP_RETURN &lt;one push&gt;</c>, else null.</summary>
@@ -216,6 +245,82 @@ public static class BtcOfflineVerifier
         {
             return null;
         }
+    }
+
+    // The SPV rules a header meets beyond its own proof of work: its height agrees with the pinned
+    // checkpoints, it carries the target its height requires (a header that only meets its own bits
+    // proves nothing), and its time is neither in the future nor at or before the median of the 11 before it.
+    private static (string Reason, string Problem)? Rules(BlockHeader header, long? height, BtcNetwork network, BtcCheckpoints? checkpoints,
+        List<BlockHeader> chain, DateTimeOffset? now)
+    {
+        var time = header.BlockTime;
+        if (now is { } clock && time > clock + MaxFutureDrift)
+        {
+            return (BtcReasons.TimeInvalid, $"its time {UtcTimestamp.Format(time)} is more than 2 hours after the verifier's clock {UtcTimestamp.Format(clock)}.");
+        }
+        if (chain.Count > 11)
+        {
+            var median = chain.Skip(chain.Count - 12).Take(11).Select(h => h.BlockTime).Order().ElementAt(5);
+            if (time <= median)
+            {
+                return (BtcReasons.TimeInvalid, $"its time {UtcTimestamp.Format(time)} is not after {UtcTimestamp.Format(median)}, the median of the 11 headers before it.");
+            }
+        }
+        if (checkpoints is null || height is not { } h)
+        {
+            return null;
+        }
+        var hash = header.GetHash();
+        if (checkpoints.TryGetHeight(hash, out var pinnedHeight) && pinnedHeight != h)
+        {
+            return (BtcReasons.CheckpointMismatch, string.Create(CultureInfo.InvariantCulture, $"it is the pinned checkpoint block {pinnedHeight}, not a block at height {h}."));
+        }
+        if (checkpoints.TryGetHeight(header.HashPrevBlock, out var parentHeight) && parentHeight + 1 != h)
+        {
+            return (BtcReasons.CheckpointMismatch, string.Create(CultureInfo.InvariantCulture,
+                $"it follows the pinned checkpoint block {parentHeight} ({header.HashPrevBlock}), so its height is {parentHeight + 1}, not {h}."));
+        }
+        if (checkpoints.HashAt(h) is { } expected && expected != hash)
+        {
+            return (BtcReasons.CheckpointMismatch, string.Create(CultureInfo.InvariantCulture, $"height {h} is pinned to block {expected}."));
+        }
+        if (!checkpoints.HasTargets)
+        {
+            return null;
+        }
+        var bits = header.Bits.ToCompact();
+        var powLimit = BtcCheckpoints.ToBigInteger(network.PowLimit.ToUInt256());
+        if (checkpoints.TargetAt(h, powLimit) is { } exact)
+        {
+            var required = new Target(BtcCheckpoints.ToUInt256(exact)).ToCompact();
+            return bits == required
+                ? null
+                : (BtcReasons.TargetInvalid, string.Create(CultureInfo.InvariantCulture,
+                    $"nBits 0x{bits:x8}, but a block at height {h} must carry 0x{required:x8}, the target the pinned checkpoints give its retarget period."));
+        }
+        if (now is not { } verifierClock)
+        {
+            return (BtcReasons.BeyondCheckpoints, string.Create(CultureInfo.InvariantCulture,
+                $"height {h} is beyond the pinned checkpoints (targets pinned below {checkpoints.FirstUnpinnedTargetHeight}); without the verifier's clock its difficulty cannot be bounded."));
+        }
+        BigInteger target;
+        try
+        {
+            target = BtcCheckpoints.ToBigInteger(header.Bits.ToUInt256());
+        }
+        catch (Exception e) when (IsParseFailure(e))
+        {
+            return (BtcReasons.TargetInvalid, string.Create(CultureInfo.InvariantCulture, $"nBits 0x{bits:x8} is not a valid target."));
+        }
+        // At most 4x easier per retarget period since the table was published, counted from the
+        // header's time (bounded by the clock above), plus the period under way when it was published.
+        var until = time < verifierClock + MaxFutureDrift ? time : verifierClock + MaxFutureDrift;
+        var elapsed = Math.Max(0L, (long)Math.Ceiling((until - checkpoints.PinnedAt) / BtcCheckpoints.PeriodSpan)) + 1;
+        var allowed = elapsed >= 128 ? powLimit : BigInteger.Min(powLimit, checkpoints.Targets[^1] * BigInteger.Pow(4, (int)elapsed));
+        return target <= allowed
+            ? null
+            : (BtcReasons.TargetInvalid, string.Create(CultureInfo.InvariantCulture,
+                $"nBits 0x{bits:x8} is easier than {elapsed} retarget period(s) after the last pinned checkpoint allow (at most 4x per period)."));
     }
 
     private static bool MeetsTarget(BlockHeader header, BtcNetwork network, out string problem)

@@ -3,8 +3,9 @@ namespace VaultMesh.Core.Anchoring.Btc;
 /// <summary>What offline verification of Bitcoin evidence established, or why it failed.</summary>
 public sealed class BtcProofResult
 {
-    internal BtcProofResult(bool valid, string? reason, string? detail, string? txid, string? blockHash, int? txIndex, long depth, DateTimeOffset? blockTime)
+    internal BtcProofResult(bool valid, string? reason, string? detail, string? txid, string? blockHash, int? txIndex, long depth, DateTimeOffset? blockTime, long? height = null)
     {
+        Height = height;
         Valid = valid;
         Reason = reason;
         Detail = detail;
@@ -35,6 +36,9 @@ public sealed class BtcProofResult
 
     /// <summary>Depth the headers support: 1 for the inclusion block plus one per following header; 0 on failure.</summary>
     public long Depth { get; }
+
+    /// <summary>The inclusion block's height as the evidence states it, checked against the pinned checkpoints where the network has them.</summary>
+    public long? Height { get; }
 
     /// <summary>The inclusion header's timestamp.</summary>
     public DateTimeOffset? BlockTime { get; }

@@ -97,7 +97,7 @@ public sealed class BtcRail : IAnchorRail, IDisposable
     {
         ArgumentNullException.ThrowIfNull(receipt);
         var now = _time.GetUtcNow();
-        if (Precheck(receipt, now, out var root, out var evidence) is { } early)
+        if (Precheck(receipt, _options.Network, now, out var root, out var evidence) is { } early)
         {
             return early;
         }
@@ -173,10 +173,15 @@ public sealed class BtcRail : IAnchorRail, IDisposable
             TxOutProof = proof.ToLowerInvariant(),
             FollowingHeaders = following,
         };
-        var result = BtcOfflineVerifier.Verify(fresh, _options.Network, payload);
+        var result = BtcOfflineVerifier.Verify(fresh, _options.Network, payload, now);
         if (!result.Valid)
         {
             return Failed(receipt, now, result.Reason!, "The node's evidence does not verify: " + result.Detail);
+        }
+        // A receipt that already recorded its block is a claim about that block: it must match exactly.
+        if (evidence.BlockHash is not null && ClaimMismatch(receipt, result) is { } claim)
+        {
+            return Failed(receipt, now, claim.Reason, claim.Detail);
         }
         var final = confirmations >= RequiredDepth;
         var status = final ? ReceiptStatus.Verified : ReceiptStatus.Submitted;
@@ -187,18 +192,36 @@ public sealed class BtcRail : IAnchorRail, IDisposable
     }
 
     /// <summary>
-    /// Verifies the receipt from its evidence alone: inclusion through the merkle proof, proof of work of the
-    /// header and of the headers above it, the OP_RETURN payload, and the depth those headers support.
+    /// Verifies the receipt from its evidence alone: inclusion through the merkle proof, the headers
+    /// against the pinned checkpoints and the time rules, their proof of work, the OP_RETURN payload, the
+    /// receipt's claims (<c>txRef</c>, <c>txHash</c>, <c>anchorTs</c>, <c>blockNumber</c>) and the depth
+    /// those headers support.
     /// </summary>
     public AnchorCheck VerifyOffline(Receipt receipt)
     {
-        ArgumentNullException.ThrowIfNull(receipt);
         var now = _time.GetUtcNow();
-        if (Precheck(receipt, now, out var root, out var evidence) is { } early)
+        return VerifyOffline(receipt, _options.Network, RequiredDepth, now, now);
+    }
+
+    /// <summary>
+    /// Offline verification without a rail instance (no node, no credentials): what
+    /// <see cref="VerifyOffline(Receipt)"/> does, for <paramref name="network"/> at <paramref name="requiredDepth"/>.
+    /// </summary>
+    /// <param name="receipt">The receipt.</param>
+    /// <param name="network">The network this node trusts; a receipt of another is <c>network-mismatch</c>.</param>
+    /// <param name="requiredDepth">The profile's required depth; the stricter of it and the receipt's applies.</param>
+    /// <param name="checkedAt">When the check runs (the observation time of the updated receipt).</param>
+    /// <param name="clock">The verifier's clock for the header time rules; null in replay (see <see cref="BtcOfflineVerifier"/>).</param>
+    public static AnchorCheck VerifyOffline(Receipt receipt, BtcNetwork network, long requiredDepth, DateTimeOffset checkedAt, DateTimeOffset? clock)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        ArgumentNullException.ThrowIfNull(network);
+        var now = checkedAt;
+        if (Precheck(receipt, network, now, out var root, out var evidence) is { } early)
         {
             return early;
         }
-        var result = BtcOfflineVerifier.Verify(evidence, _options.Network, root);
+        var result = BtcOfflineVerifier.Verify(evidence, network, root, clock);
         if (!result.Valid)
         {
             return result.Reason == BtcReasons.Unconfirmed
@@ -206,19 +229,20 @@ public sealed class BtcRail : IAnchorRail, IDisposable
                     ReceiptBuilder.WithObservation(receipt, ReceiptStatus.Submitted, 0, now))
                 : Failed(receipt, now, result.Reason!, result.Detail!);
         }
-        if (!string.Equals(result.Txid, receipt.TxRef, StringComparison.OrdinalIgnoreCase))
+        if (ClaimMismatch(receipt, result) is { } claim)
         {
-            return Failed(receipt, now, BtcReasons.TxidMismatch, $"The evidence proves transaction {result.Txid}, the receipt names {receipt.TxRef}.");
+            return Failed(receipt, now, claim.Reason, claim.Detail);
         }
         var depth = result.Depth;
-        var required = Math.Max(RequiredDepth, receipt.Finality.RequiredDepth);
+        var required = Math.Max(requiredDepth, receipt.Finality.RequiredDepth);
         if (depth >= required)
         {
             return new AnchorCheck(receipt, true, ReceiptStatus.Verified, FinalityState.Finalized, depth, null, result.Detail, now,
-                ReceiptBuilder.WithObservation(receipt, ReceiptStatus.Verified, depth, now));
+                ReceiptBuilder.WithObservation(receipt, ReceiptStatus.Verified, depth, now, requiredDepth: required));
         }
         var claimsFinal = receipt.Finality.State == FinalityState.Finalized || receipt.Status == ReceiptStatus.Verified;
-        var updated = ReceiptBuilder.WithObservation(receipt, ReceiptStatus.Submitted, depth, now);
+        // The requirement applied, not the receipt's own: a result never reads "submitted, finalized".
+        var updated = ReceiptBuilder.WithObservation(receipt, ReceiptStatus.Submitted, depth, now, requiredDepth: required);
         return claimsFinal
             ? new AnchorCheck(receipt, false, ReceiptStatus.Submitted, FinalityState.Observed, depth, BtcReasons.InsufficientDepth,
                 string.Create(CultureInfo.InvariantCulture, $"The receipt claims finality but its headers support depth {depth} of {required} required."), now, updated)
@@ -235,7 +259,7 @@ public sealed class BtcRail : IAnchorRail, IDisposable
         _node.Dispose();
     }
 
-    private AnchorCheck? Precheck(Receipt receipt, DateTimeOffset now, out Sha256Digest root, out BtcEvidence evidence)
+    private static AnchorCheck? Precheck(Receipt receipt, BtcNetwork network, DateTimeOffset now, out Sha256Digest root, out BtcEvidence evidence)
     {
         root = default;
         evidence = new BtcEvidence();
@@ -243,9 +267,9 @@ public sealed class BtcRail : IAnchorRail, IDisposable
         {
             return Failed(receipt, now, BtcReasons.WrongChain, $"The Bitcoin rail cannot verify a {receipt.Chain} receipt.");
         }
-        if (!_options.Network.Matches(receipt.Network))
+        if (!network.Matches(receipt.Network))
         {
-            return Failed(receipt, now, BtcReasons.NetworkMismatch, $"The receipt is for '{receipt.Network}', the rail is on {Network}.");
+            return Failed(receipt, now, BtcReasons.NetworkMismatch, $"The receipt is for '{receipt.Network}', this node trusts {network.Name} (rails.btc.network).");
         }
         root = Sha256Digest.Parse(receipt.Root, DigestForm.ZeroX);
         if (receipt.Evidence is { } json)
@@ -261,7 +285,29 @@ public sealed class BtcRail : IAnchorRail, IDisposable
         }
         if (evidence.Txid is not null && !string.Equals(evidence.Txid, receipt.TxRef, StringComparison.OrdinalIgnoreCase))
         {
-            return Failed(receipt, now, BtcReasons.TxidMismatch, $"evidence.txid {evidence.Txid} differs from txRef {receipt.TxRef}.");
+            return Failed(receipt, now, ClaimReasons.TxRefMismatch, $"txRef {receipt.TxRef} differs from evidence.txid {evidence.Txid}.");
+        }
+        return null;
+    }
+
+    // Every claim of the receipt that the evidence proves must be exactly what it proves.
+    private static (string Reason, string Detail)? ClaimMismatch(Receipt receipt, BtcProofResult result)
+    {
+        if (!string.Equals(result.Txid, receipt.TxRef, StringComparison.OrdinalIgnoreCase))
+        {
+            return (ClaimReasons.TxRefMismatch, $"txRef {receipt.TxRef} is not the transaction the evidence proves, {result.Txid}.");
+        }
+        if (receipt.TxHash is not null && !string.Equals(result.Txid, receipt.TxHash, StringComparison.OrdinalIgnoreCase))
+        {
+            return (ClaimReasons.TxHashMismatch, $"txHash {receipt.TxHash} is not the transaction the evidence proves, {result.Txid}.");
+        }
+        if (receipt.AnchorInstant != result.BlockTime)
+        {
+            return (ClaimReasons.AnchorTsMismatch, $"anchorTs {receipt.AnchorTs} is not the inclusion header's time {UtcTimestamp.Format(result.BlockTime!.Value)}.");
+        }
+        if (result.Height is { } height && receipt.BlockNumber != height)
+        {
+            return (ClaimReasons.BlockNumberMismatch, string.Create(CultureInfo.InvariantCulture, $"blockNumber {receipt.BlockNumber} is not the height the evidence states, {height}."));
         }
         return null;
     }

@@ -216,6 +216,14 @@ public sealed class EvmRail : IAnchorRail, IDisposable
         {
             return Failed(receipt, now, "not-found", $"the node does not know transaction {evidence.TxHash}");
         }
+        if (!EvmHex.SameHex(receipt.TxRef, tx.Hash))
+        {
+            return Failed(receipt, now, ClaimReasons.TxRefMismatch, $"txRef {receipt.TxRef} is not the transaction the evidence names, {tx.Hash}");
+        }
+        if (receipt.TxHash is not null && !EvmHex.SameHex(receipt.TxHash, tx.Hash))
+        {
+            return Failed(receipt, now, ClaimReasons.TxHashMismatch, $"txHash {receipt.TxHash} is not the transaction the evidence names, {tx.Hash}");
+        }
         var expectedTo = evidence.Mode == EvmAnchorMode.ContractEvent ? Options.ContractAddress ?? Options.TargetAddress : Options.TargetAddress;
         if (!EvmHex.SameHex(tx.To, expectedTo))
         {
@@ -280,6 +288,12 @@ public sealed class EvmRail : IAnchorRail, IDisposable
         var final = depth >= required;
         var status = final ? ReceiptStatus.Verified : ReceiptStatus.Submitted;
         var inclusionNew = evidence.BlockHash is null || receipt.BlockNumber != block.Number;
+        // Once a receipt records its block, its anchorTs is a claim about that block: exactly its timestamp.
+        if (!inclusionNew && receipt.AnchorInstant != block.Timestamp)
+        {
+            return Failed(receipt, now, ClaimReasons.AnchorTsMismatch,
+                $"anchorTs {receipt.AnchorTs} is not the timestamp of block {block.Number.ToString(CultureInfo.InvariantCulture)}, {UtcTimestamp.Format(block.Timestamp)}");
+        }
         var observed = inclusionNew || required != receipt.Finality.RequiredDepth
             ? Rewrite(receipt, inclusionNew ? (tx, block, logIndex) : null, required)
             : receipt;
@@ -414,11 +428,6 @@ public sealed class EvmRail : IAnchorRail, IDisposable
             if (!EvmHex.IsData(txHash, 32))
             {
                 problem = $"transaction hash '{txHash}' is not 0x and 64 hex digits";
-                return false;
-            }
-            if (receipt.TxHash is not null && !EvmHex.SameHex(receipt.TxHash, txHash))
-            {
-                problem = $"txHash {receipt.TxHash} and evidence.txHash {txHash} differ";
                 return false;
             }
             foreach (var name in new[] { "chainId", "blockNumber", "logIndex" })

@@ -14,7 +14,7 @@ namespace VaultMesh.Core.Anchoring.Tsa;
 /// The RFC 3161 timestamp authority rail. <see cref="SubmitAsync"/> posts a timestamp query for SHA-256
 /// of the root's 32 bytes (docs/architecture.md, decision 6) with a random nonce and returns a TSA receipt whose
 /// <c>txRef</c> is the token's serial and <c>anchorTs</c> its genTime. Verification needs no network:
-/// <see cref="VerifyAsync"/> and <see cref="VerifyOffline"/> both check the token kept in the evidence
+/// <see cref="VerifyAsync"/> and <see cref="VerifyOffline(Receipt)"/> both check the token kept in the evidence
 /// against the pinned roots of <see cref="TsaRailOptions.TrustBundlePath"/>, at the token's genTime.
 /// </summary>
 public sealed class TsaRail : IAnchorRail, IDisposable
@@ -128,7 +128,7 @@ public sealed class TsaRail : IAnchorRail, IDisposable
             ["tsaUrl"] = Options.Url.ToString(),
             ["policyOid"] = facts.PolicyOid,
             ["serial"] = facts.SerialHex,
-            ["genTime"] = UtcTimestamp.Format(facts.GenTime),
+            ["genTime"] = UtcTimestamp.FormatExact(facts.GenTime),
             ["nonce"] = nonceHex,
             ["hashAlgorithm"] = "sha256",
         };
@@ -136,7 +136,7 @@ public sealed class TsaRail : IAnchorRail, IDisposable
             _time.GetUtcNow(), status, Verifier, 0, 0, evidence);
     }
 
-    /// <summary>Verifies the receipt's token; a TSA needs no network for that, so this is <see cref="VerifyOffline"/>.</summary>
+    /// <summary>Verifies the receipt's token; a TSA needs no network for that, so this is <see cref="VerifyOffline(Receipt)"/>.</summary>
     public Task<AnchorCheck> VerifyAsync(Receipt receipt, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -151,7 +151,16 @@ public sealed class TsaRail : IAnchorRail, IDisposable
     /// </summary>
     /// <exception cref="VaultMeshException"><c>VmAnchorRailMismatch</c> for a receipt of another rail;
     /// <c>VmTsaTrustBundleMissing</c> or <c>VmTsaTrustBundleInvalid</c> when the pinned roots are not usable.</exception>
-    public AnchorCheck VerifyOffline(Receipt receipt)
+    public AnchorCheck VerifyOffline(Receipt receipt) =>
+        VerifyOffline(receipt, Options.TrustBundlePath, Options.PolicyOid, _time.GetUtcNow());
+
+    /// <summary>
+    /// Offline verification without a rail instance: what <see cref="VerifyOffline(Receipt)"/> does, against
+    /// the pinned roots of <paramref name="trustBundlePath"/>, requiring <paramref name="policyOid"/> when set.
+    /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmAnchorRailMismatch</c> for a receipt of another rail;
+    /// <c>VmTsaTrustBundleMissing</c> or <c>VmTsaTrustBundleInvalid</c> when the pinned roots are not usable.</exception>
+    public static AnchorCheck VerifyOffline(Receipt receipt, string? trustBundlePath, string? policyOid, DateTimeOffset checkedAt)
     {
         ArgumentNullException.ThrowIfNull(receipt);
         if (receipt.Chain != ReceiptChain.TSA)
@@ -159,9 +168,8 @@ public sealed class TsaRail : IAnchorRail, IDisposable
             throw new VaultMeshException("VmAnchorRailMismatch", VmErrorKind.InvalidArgument,
                 $"The TSA rail cannot verify a {receipt.Chain} receipt ({receipt}).", receipt);
         }
-        var pinned = TsaTrustBundle.Load(Options.TrustBundlePath);
-        var verdict = Check(receipt, pinned);
-        var checkedAt = _time.GetUtcNow();
+        var pinned = TsaTrustBundle.Load(trustBundlePath);
+        var verdict = Check(receipt, pinned, policyOid);
         var status = verdict.Valid ? ReceiptStatus.Verified : ReceiptStatus.Failed;
         var updated = ReceiptBuilder.WithObservation(receipt, status, 0, checkedAt);
         return new AnchorCheck(receipt, verdict.Valid, status, updated.Finality.State, 0, verdict.Reason, verdict.Detail, checkedAt, updated);
@@ -176,7 +184,7 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         }
     }
 
-    private TsaVerdict Check(Receipt receipt, X509Certificate2Collection pinned)
+    private static TsaVerdict Check(Receipt receipt, X509Certificate2Collection pinned, string? policyOid)
     {
         if (receipt.Evidence is not { ValueKind: JsonValueKind.Object } evidence)
         {
@@ -218,22 +226,27 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         {
             return nonce;
         }
-        var verdict = TsaTokenVerifier.Verify(token, root, pinned, Options.PolicyOid);
+        var verdict = TsaTokenVerifier.Verify(token, root, pinned, policyOid);
         if (!verdict.Valid)
         {
             return verdict;
         }
         var facts = TsaTokenVerifier.Facts(token);
-        var mismatch = EvidenceMismatch(receipt, evidence, facts);
+        if (!string.Equals(receipt.TxRef, facts.SerialHex, StringComparison.OrdinalIgnoreCase))
+        {
+            return TsaVerdict.Fail(ClaimReasons.TxRefMismatch, $"txRef '{receipt.TxRef}' is not the token's serial {facts.SerialHex}.");
+        }
+        // Exactly, at the precision the token carries: a receipt backdated by any amount is refused.
+        if (receipt.AnchorInstant != facts.GenTime)
+        {
+            return TsaVerdict.Fail(ClaimReasons.AnchorTsMismatch, $"anchorTs '{receipt.AnchorTs}' is not the token's genTime {UtcTimestamp.FormatExact(facts.GenTime)}.");
+        }
+        var mismatch = EvidenceMismatch(evidence, facts);
         return mismatch is null ? verdict : TsaVerdict.Fail(TsaReason.EvidenceInvalid, mismatch);
     }
 
-    private static string? EvidenceMismatch(Receipt receipt, JsonElement evidence, TsaTokenFacts facts)
+    private static string? EvidenceMismatch(JsonElement evidence, TsaTokenFacts facts)
     {
-        if (!string.Equals(receipt.TxRef, facts.SerialHex, StringComparison.OrdinalIgnoreCase))
-        {
-            return $"txRef '{receipt.TxRef}' is not the token's serial {facts.SerialHex}.";
-        }
         if (Text(evidence, "serial") is { } serial && !string.Equals(serial, facts.SerialHex, StringComparison.OrdinalIgnoreCase))
         {
             return $"evidence.serial '{serial}' is not the token's serial {facts.SerialHex}.";
@@ -242,15 +255,10 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         {
             return $"evidence.policyOid '{policy}' is not the token's policy {facts.PolicyOid}.";
         }
-        // Receipts carry milliseconds; a genTime may be finer, so agreement is to within a second.
-        if (receipt.AnchorInstant is not { } anchor || (anchor - facts.GenTime).Duration() >= TimeSpan.FromSeconds(1))
-        {
-            return $"anchorTs '{receipt.AnchorTs}' is not the token's genTime {UtcTimestamp.Format(facts.GenTime)}.";
-        }
         if (Text(evidence, "genTime") is { } genText
-            && (!Schemas.Rfc3339DateTime.TryParse(genText, out var gen, out _) || gen is not { } genInstant || (genInstant - facts.GenTime).Duration() >= TimeSpan.FromSeconds(1)))
+            && (!Schemas.Rfc3339DateTime.TryParse(genText, out var gen, out _) || gen != facts.GenTime))
         {
-            return $"evidence.genTime '{genText}' is not the token's genTime {UtcTimestamp.Format(facts.GenTime)}.";
+            return $"evidence.genTime '{genText}' is not the token's genTime {UtcTimestamp.FormatExact(facts.GenTime)}.";
         }
         return null;
     }

@@ -20,6 +20,8 @@ public static class TsaReason
     public const string EssBinding = "ess-binding";
     /// <summary>The signer's certificate lacks the critical, sole timestamping extended key usage.</summary>
     public const string SignerUsage = "signer-eku";
+    /// <summary>The token is signed over a digest weaker than SHA-256 (SHA-1, MD5).</summary>
+    public const string WeakDigest = "weak-digest";
     /// <summary>The signer's certificate is not in the token.</summary>
     public const string SignerMissing = "signer-missing";
     /// <summary>The chain does not end at a pinned root.</summary>

@@ -26,6 +26,9 @@ internal sealed record TsaVerdict(string? Reason, string Detail)
 internal static class TsaTokenVerifier
 {
     public const string Sha256Oid = "2.16.840.1.101.3.4.2.1";
+    private const string Sha384Oid = "2.16.840.1.101.3.4.2.2";
+    private const string Sha512Oid = "2.16.840.1.101.3.4.2.3";
+    private const string TstInfoOid = "1.2.840.113549.1.9.16.1.4";
     private const string TimeStampingOid = "1.3.6.1.5.5.7.3.8";
     private const string SigningCertificateOid = "1.2.840.113549.1.9.16.2.12";
     private const string SigningCertificateV2Oid = "1.2.840.113549.1.9.16.2.47";
@@ -44,28 +47,72 @@ internal static class TsaTokenVerifier
         }
     }
 
-    /// <summary>Why a token that <see cref="TryDecode"/> refused is unusable: a broken signature, or not a token at all.</summary>
+    /// <summary>
+    /// Why a token that <see cref="TryDecode"/> refused is unusable. The platform's decoder refuses real
+    /// tokens for reasons of their signer (its validity does not cover genTime, its usage, its ESS binding,
+    /// a broken signature); the CMS is decoded here to report the true reason, and garbage is <c>token-invalid</c>.
+    /// </summary>
     public static TsaVerdict Undecodable(ReadOnlyMemory<byte> der)
     {
-        // The platform refuses to decode a token whose signature does not verify; tell that apart from garbage.
         var cms = new SignedCms();
         try
         {
             cms.Decode(der.Span);
-            if (cms.SignerInfos.Count == 1 && cms.ContentInfo.ContentType.Value == "1.2.840.113549.1.9.16.1.4")
-            {
-                cms.SignerInfos[0].CheckSignature(new X509Certificate2Collection(), verifySignatureOnly: true);
-            }
-        }
-        catch (CryptographicException e) when (cms.SignerInfos.Count == 1)
-        {
-            return TsaVerdict.Fail(TsaReason.SignatureInvalid, $"The token's signature does not verify: {e.Message}");
         }
         catch (CryptographicException)
         {
-            // Not CMS at all: reported below.
+            return TsaVerdict.Fail(TsaReason.TokenInvalid, "The token is not a DER RFC 3161 TimeStampToken.");
         }
-        return TsaVerdict.Fail(TsaReason.TokenInvalid, "The token is not a DER RFC 3161 TimeStampToken.");
+        if (cms.ContentInfo.ContentType.Value != TstInfoOid
+            || !Rfc3161TimestampTokenInfo.TryDecode(cms.ContentInfo.Content, out var info, out var consumed)
+            || consumed != cms.ContentInfo.Content.Length)
+        {
+            return TsaVerdict.Fail(TsaReason.TokenInvalid, "The token is CMS but does not carry an RFC 3161 TSTInfo.");
+        }
+        var signerCheck = CheckSigner(cms, out var certificate);
+        if (!signerCheck.Valid)
+        {
+            return signerCheck;
+        }
+        if (info.Timestamp < certificate!.NotBefore.ToUniversalTime() || info.Timestamp > certificate.NotAfter.ToUniversalTime())
+        {
+            return TsaVerdict.Fail(TsaReason.ChainInvalid,
+                $"The signer {certificate.Subject} is valid from {UtcTimestamp.Format(certificate.NotBefore.ToUniversalTime())} to {UtcTimestamp.Format(certificate.NotAfter.ToUniversalTime())}, which does not cover the token's genTime {UtcTimestamp.FormatExact(info.Timestamp)}.");
+        }
+        return TsaVerdict.Fail(TsaReason.TokenInvalid, "System.Security.Cryptography.Pkcs refuses the token, though its signer, signature and ESS binding check out.");
+    }
+
+    // The checks of the one signer that do not need the pinned roots: present, a strong digest, a
+    // signature that verifies, an ESS binding to its certificate, and the timestamping usage.
+    private static TsaVerdict CheckSigner(SignedCms cms, out X509Certificate2? certificate)
+    {
+        certificate = null;
+        if (cms.SignerInfos.Count != 1)
+        {
+            return TsaVerdict.Fail(TsaReason.TokenInvalid, $"The token has {cms.SignerInfos.Count} signers; RFC 3161 requires exactly one.");
+        }
+        var signer = cms.SignerInfos[0];
+        certificate = signer.Certificate;
+        if (certificate is null)
+        {
+            return TsaVerdict.Fail(TsaReason.SignerMissing, "The token does not include its signer's certificate.");
+        }
+        if (signer.DigestAlgorithm.Value is not (Sha256Oid or Sha384Oid or Sha512Oid))
+        {
+            return TsaVerdict.Fail(TsaReason.WeakDigest,
+                $"The token is signed over a {signer.DigestAlgorithm.FriendlyName ?? signer.DigestAlgorithm.Value} digest; SHA-256 or stronger is required.");
+        }
+        try
+        {
+            // Signature and the messageDigest attribute only; trust is decided at genTime against the pinned roots.
+            signer.CheckSignature(new X509Certificate2Collection(), verifySignatureOnly: true);
+        }
+        catch (CryptographicException e)
+        {
+            return TsaVerdict.Fail(TsaReason.SignatureInvalid, $"The token's signature by {certificate.Subject} does not verify: {e.Message}");
+        }
+        var ess = CheckEssBinding(signer, certificate);
+        return ess.Valid ? CheckUsage(certificate) : ess;
     }
 
     public static TsaTokenFacts Facts(Rfc3161TimestampToken token)
@@ -116,34 +163,10 @@ internal static class TsaTokenVerifier
         }
         var info = token.TokenInfo;
         var cms = token.AsSignedCms();
-        if (cms.SignerInfos.Count != 1)
+        var signerCheck = CheckSigner(cms, out var signerCertificate);
+        if (!signerCheck.Valid || signerCertificate is not { } certificate)
         {
-            return TsaVerdict.Fail(TsaReason.TokenInvalid, $"The token has {cms.SignerInfos.Count} signers; RFC 3161 requires exactly one.");
-        }
-        var signer = cms.SignerInfos[0];
-        var certificate = signer.Certificate;
-        if (certificate is null)
-        {
-            return TsaVerdict.Fail(TsaReason.SignerMissing, "The token does not include its signer's certificate.");
-        }
-        try
-        {
-            // Signature and the messageDigest attribute only; trust is decided below at genTime against the pinned roots.
-            signer.CheckSignature(new X509Certificate2Collection(), verifySignatureOnly: true);
-        }
-        catch (CryptographicException e)
-        {
-            return TsaVerdict.Fail(TsaReason.SignatureInvalid, $"The token's signature by {certificate.Subject} does not verify: {e.Message}");
-        }
-        var ess = CheckEssBinding(signer, certificate);
-        if (!ess.Valid)
-        {
-            return ess;
-        }
-        var usage = CheckUsage(certificate);
-        if (!usage.Valid)
-        {
-            return usage;
+            return signerCheck;
         }
         var chain = CheckChain(certificate, cms.Certificates, pinnedRoots, info.Timestamp);
         if (!chain.Valid)

@@ -19,9 +19,10 @@ public sealed class BtcMainnetFixtureTests
 
     private static byte[] Payload => Convert.FromHexString(Field("opReturnPayload"));
 
-    private static BtcEvidence Evidence(string? rawTx = null, IReadOnlyList<string>? branch = null, string? header = null) => new()
+    private static BtcEvidence Evidence(string? rawTx = null, IReadOnlyList<string>? branch = null, string? header = null, long? height = 592920) => new()
     {
         Network = Field("network"),
+        BlockHeight = height,
         Txid = null,
         RawTx = rawTx ?? Field("rawTx"),
         BlockHeader = header ?? Field("blockHeader"),
@@ -51,9 +52,11 @@ public sealed class BtcMainnetFixtureTests
     [Fact]
     public void The_real_transaction_verifies_into_the_real_header_with_its_own_OP_RETURN_payload()
     {
-        var result = BtcOfflineVerifier.Verify(Evidence(), BtcNetwork.Mainnet, Payload);
+        var result = BtcOfflineVerifier.Verify(Evidence(), BtcNetwork.Mainnet, Payload, DateTimeOffset.UtcNow);
 
         Assert.True(result.Valid, result.Detail);
+        Assert.Equal(592920, result.Height);
+        Assert.Contains("pinned btc:mainnet checkpoints", result.Detail, StringComparison.Ordinal);
         Assert.Null(result.Reason);
         Assert.Equal(Field("txid"), result.Txid);
         Assert.Equal(Field("blockHash"), result.BlockHash);
@@ -115,7 +118,8 @@ public sealed class BtcMainnetFixtureTests
             changed[i] ^= (byte)mask;
             var result = BtcOfflineVerifier.Verify(Evidence(header: Convert.ToHexString(changed)), BtcNetwork.Mainnet, Payload);
             Assert.False(result.Valid, $"byte {i} of the header changed and still verified");
-            Assert.True(result.Reason is BtcReasons.PowInvalid or BtcReasons.MerkleBranchInvalid, $"byte {i}: {result.Reason}");
+            Assert.True(result.Reason is BtcReasons.PowInvalid or BtcReasons.MerkleBranchInvalid or BtcReasons.TargetInvalid or BtcReasons.TimeInvalid,
+                $"byte {i}: {result.Reason}");
         }
     }
 
@@ -145,7 +149,7 @@ public sealed class BtcMainnetFixtureTests
         var evidence = Evidence();
         foreach (var index in new long[] { 25, 27, 26 + 4096, -1 })
         {
-            var moved = new BtcEvidence { RawTx = evidence.RawTx, BlockHeader = evidence.BlockHeader, MerkleBranch = evidence.MerkleBranch, TxIndex = index };
+            var moved = new BtcEvidence { BlockHeight = 592920, RawTx = evidence.RawTx, BlockHeader = evidence.BlockHeader, MerkleBranch = evidence.MerkleBranch, TxIndex = index };
             Assert.Equal(BtcReasons.MerkleBranchInvalid, BtcOfflineVerifier.Verify(moved, BtcNetwork.Mainnet, Payload).Reason);
         }
         var shortened = Evidence(branch: evidence.MerkleBranch!.Take(11).ToArray());
@@ -156,7 +160,7 @@ public sealed class BtcMainnetFixtureTests
         Assert.Equal(BtcReasons.EvidenceInvalid, BtcOfflineVerifier.Verify(extended, BtcNetwork.Mainnet, Payload).Reason);
         var noHeader = new BtcEvidence { RawTx = evidence.RawTx, MerkleBranch = evidence.MerkleBranch, TxIndex = 26 };
         Assert.Equal(BtcReasons.Unconfirmed, BtcOfflineVerifier.Verify(noHeader, BtcNetwork.Mainnet, Payload).Reason);
-        var noBranch = new BtcEvidence { RawTx = evidence.RawTx, BlockHeader = evidence.BlockHeader };
+        var noBranch = new BtcEvidence { BlockHeight = 592920, RawTx = evidence.RawTx, BlockHeader = evidence.BlockHeader };
         Assert.Equal(BtcReasons.EvidenceInvalid, BtcOfflineVerifier.Verify(noBranch, BtcNetwork.Mainnet, Payload).Reason);
     }
 
@@ -164,11 +168,70 @@ public sealed class BtcMainnetFixtureTests
     public void A_recorded_block_hash_or_txid_that_differs_fails_and_the_network_must_match()
     {
         var e = Evidence();
-        var wrongHash = new BtcEvidence { RawTx = e.RawTx, BlockHeader = e.BlockHeader, MerkleBranch = e.MerkleBranch, TxIndex = 26, BlockHash = new string('0', 64) };
+        var wrongHash = new BtcEvidence { BlockHeight = 592920, RawTx = e.RawTx, BlockHeader = e.BlockHeader, MerkleBranch = e.MerkleBranch, TxIndex = 26, BlockHash = new string('0', 64) };
         Assert.Equal(BtcReasons.BlockHashMismatch, BtcOfflineVerifier.Verify(wrongHash, BtcNetwork.Mainnet, Payload).Reason);
-        var wrongTxid = new BtcEvidence { RawTx = e.RawTx, BlockHeader = e.BlockHeader, MerkleBranch = e.MerkleBranch, TxIndex = 26, Txid = new string('1', 64) };
+        var wrongTxid = new BtcEvidence { BlockHeight = 592920, RawTx = e.RawTx, BlockHeader = e.BlockHeader, MerkleBranch = e.MerkleBranch, TxIndex = 26, Txid = new string('1', 64) };
         Assert.Equal(BtcReasons.TxidMismatch, BtcOfflineVerifier.Verify(wrongTxid, BtcNetwork.Mainnet, Payload).Reason);
         Assert.Equal(BtcReasons.NetworkMismatch, BtcOfflineVerifier.Verify(e, BtcNetwork.Regtest, Payload).Reason);
+    }
+
+    // The header with its nBits (bytes 72-75, little-endian) or previous-block hash (bytes 4-35) replaced.
+    private static string HeaderWith(uint? bits = null, uint256? previous = null)
+    {
+        var header = Convert.FromHexString(Field("blockHeader"));
+        if (bits is { } b)
+        {
+            BitConverter.GetBytes(b).CopyTo(header, 72);
+        }
+        previous?.ToBytes().CopyTo(header, 4);
+        return Convert.ToHexString(header).ToLowerInvariant();
+    }
+
+    [Fact]
+    public void A_real_mainnet_header_with_bits_0x1d00ffff_is_refused_by_the_target_rule_before_its_work_is_checked()
+    {
+        var easy = Evidence(header: HeaderWith(bits: 0x1d00ffff));
+        var result = BtcOfflineVerifier.Verify(easy, BtcNetwork.Mainnet, Payload, DateTimeOffset.UtcNow);
+
+        Assert.False(result.Valid);
+        // Its own reason, not pow-invalid: the target rule runs before the hash is compared with the target.
+        Assert.Equal(BtcReasons.TargetInvalid, result.Reason);
+        Assert.Contains("0x1d00ffff", result.Detail, StringComparison.Ordinal);
+        Assert.Contains("592920", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_header_linked_to_a_pinned_checkpoint_hash_at_the_wrong_height_is_refused()
+    {
+        var checkpoints = BtcCheckpoints.Mainnet;
+        var pinned = checkpoints.Hashes[100];
+        var linked = Evidence(header: HeaderWith(previous: pinned));
+
+        var result = BtcOfflineVerifier.Verify(linked, BtcNetwork.Mainnet, Payload, DateTimeOffset.UtcNow);
+
+        Assert.Equal(BtcReasons.CheckpointMismatch, result.Reason);
+        Assert.Contains(BtcCheckpoints.HeightOfCheckpoint(100).ToString(System.Globalization.CultureInfo.InvariantCulture), result.Detail, StringComparison.Ordinal);
+        Assert.Contains("592920", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_height_in_another_retarget_period_or_a_missing_height_is_refused_on_mainnet()
+    {
+        var later = BtcOfflineVerifier.Verify(Evidence(height: 592920 + (10 * 2016)), BtcNetwork.Mainnet, Payload, DateTimeOffset.UtcNow);
+        Assert.Equal(BtcReasons.TargetInvalid, later.Reason);
+
+        var missing = BtcOfflineVerifier.Verify(Evidence(height: null), BtcNetwork.Mainnet, Payload, DateTimeOffset.UtcNow);
+        Assert.Equal(BtcReasons.EvidenceInvalid, missing.Reason);
+        Assert.Contains("evidence.blockHeight", missing.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Beyond_the_pinned_checkpoints_a_target_easier_than_the_retarget_rule_allows_is_refused_and_without_a_clock_it_cannot_be_judged()
+    {
+        var beyond = BtcCheckpoints.Mainnet.FirstUnpinnedTargetHeight + 10;
+        var easy = Evidence(header: HeaderWith(bits: 0x1d00ffff), height: beyond);
+        Assert.Equal(BtcReasons.TargetInvalid, BtcOfflineVerifier.Verify(easy, BtcNetwork.Mainnet, Payload, DateTimeOffset.UtcNow).Reason);
+        Assert.Equal(BtcReasons.BeyondCheckpoints, BtcOfflineVerifier.Verify(easy, BtcNetwork.Mainnet, Payload, now: null).Reason);
     }
 
     private static JsonElement Load()

@@ -45,6 +45,22 @@ public sealed class BtcRailTests : IDisposable
         Timeout = TimeSpan.FromSeconds(20),
     });
 
+    // A receipt submitted, mined under six blocks and observed final at the node.
+    private async Task<Receipt> FinalAsync(BtcRail rail)
+    {
+        var submitted = await rail.SubmitAsync(Root, CancellationToken.None);
+        _node.Mine(6);
+        return (await rail.VerifyAsync(submitted, CancellationToken.None)).Updated;
+    }
+
+    // Its evidence cut to the inclusion header and two above it: depth 3.
+    private static JsonObject WithTwoFollowingHeaders(Receipt final)
+    {
+        var evidence = JsonNode.Parse(final.Evidence!.Value.GetRawText())!.AsObject();
+        evidence["followingHeaders"] = new JsonArray([.. evidence["followingHeaders"]!.AsArray().Take(2).Select(n => n!.DeepClone())]);
+        return evidence;
+    }
+
     [Fact]
     public async Task Submit_then_mine_walks_unconfirmed_observed_finalized_and_a_reorg_is_detected()
     {
@@ -111,9 +127,7 @@ public sealed class BtcRailTests : IDisposable
     public async Task A_receipt_for_another_root_on_the_same_transaction_is_a_root_mismatch_online_and_offline()
     {
         using var rail = Rail();
-        var submitted = await rail.SubmitAsync(Root, CancellationToken.None);
-        _node.Mine(6);
-        var final = (await rail.VerifyAsync(submitted, CancellationToken.None)).Updated;
+        var final = await FinalAsync(rail);
 
         var other = Sha256Digest.Compute("another root"u8);
         var forged = ReceiptBuilder.Build(other, ReceiptChain.BTC, final.Network, final.TxRef, final.TxHash, final.BlockNumber,
@@ -130,11 +144,8 @@ public sealed class BtcRailTests : IDisposable
     public async Task Offline_a_claimed_finality_without_enough_headers_is_insufficient_depth_and_unclaimed_is_observed()
     {
         using var rail = Rail();
-        var submitted = await rail.SubmitAsync(Root, CancellationToken.None);
-        _node.Mine(6);
-        var final = (await rail.VerifyAsync(submitted, CancellationToken.None)).Updated;
-        var evidence = JsonNode.Parse(final.Evidence!.Value.GetRawText())!.AsObject();
-        evidence["followingHeaders"] = new JsonArray([.. evidence["followingHeaders"]!.AsArray().Take(2).Select(n => n!.DeepClone())]);
+        var final = await FinalAsync(rail);
+        var evidence = WithTwoFollowingHeaders(final);
 
         Receipt With(ReceiptStatus status, long depth) => ReceiptBuilder.Build(Root, ReceiptChain.BTC, final.Network, final.TxRef, final.TxHash,
             final.BlockNumber, final.AnchorInstant!.Value, DateTimeOffset.UtcNow, status, final.Verifier, depth, 6, (JsonObject)evidence.DeepClone());
@@ -155,9 +166,7 @@ public sealed class BtcRailTests : IDisposable
     public async Task Offline_changing_any_byte_of_the_txoutproof_transaction_or_header_fails_without_exceptions()
     {
         using var rail = Rail();
-        var submitted = await rail.SubmitAsync(Root, CancellationToken.None);
-        _node.Mine(6);
-        var final = (await rail.VerifyAsync(submitted, CancellationToken.None)).Updated;
+        var final = await FinalAsync(rail);
         var evidence = BtcEvidence.FromJson(final.Evidence!.Value);
         Assert.True(BtcOfflineVerifier.Verify(evidence, BtcNetwork.Regtest, Root).Valid);
 
@@ -188,9 +197,7 @@ public sealed class BtcRailTests : IDisposable
     public async Task Offline_following_headers_must_link()
     {
         using var rail = Rail();
-        var submitted = await rail.SubmitAsync(Root, CancellationToken.None);
-        _node.Mine(6);
-        var evidence = BtcEvidence.FromJson((await rail.VerifyAsync(submitted, CancellationToken.None)).Updated.Evidence!.Value);
+        var evidence = BtcEvidence.FromJson((await FinalAsync(rail)).Evidence!.Value);
         var swapped = evidence.FollowingHeaders.ToArray();
         (swapped[0], swapped[1]) = (swapped[1], swapped[0]);
         var result = BtcOfflineVerifier.Verify(new BtcEvidence
@@ -204,6 +211,56 @@ public sealed class BtcRailTests : IDisposable
         {
             RawTx = evidence.RawTx, BlockHeader = evidence.BlockHeader, TxOutProof = evidence.TxOutProof, FollowingHeaders = shortHeader,
         }, BtcNetwork.Regtest, Root).Reason);
+    }
+
+    private static Receipt Rewrite(Receipt receipt, Action<JsonObject> change)
+    {
+        var json = JsonNode.Parse(receipt.Json.GetRawText())!.AsObject();
+        change(json);
+        return ReceiptReader.Read(json.ToJsonString(), "<test>").Receipt!;
+    }
+
+    [Fact]
+    public async Task A_backdated_anchorTs_or_a_txRef_txHash_or_blockNumber_naming_something_else_fails_naming_the_field()
+    {
+        using var rail = Rail();
+        var final = await FinalAsync(rail);
+        Assert.True(rail.VerifyOffline(final).Final);
+
+        var backdated = Rewrite(final, j => j["anchorTs"] = UtcTimestamp.Format(final.AnchorInstant!.Value.AddSeconds(-1)));
+        Assert.Equal(ClaimReasons.AnchorTsMismatch, rail.VerifyOffline(backdated).Reason);
+        Assert.Equal(ClaimReasons.AnchorTsMismatch, (await rail.VerifyAsync(backdated, CancellationToken.None)).Reason);
+
+        var otherTx = new string('e', 64);
+        var txRef = Rewrite(final, j => j["txRef"] = otherTx);
+        Assert.Equal(ClaimReasons.TxRefMismatch, rail.VerifyOffline(txRef).Reason);
+        var withoutEvidenceTxid = Rewrite(final, j => { j["txRef"] = otherTx; j["evidence"]!.AsObject().Remove("txid"); });
+        Assert.Equal(ClaimReasons.TxRefMismatch, rail.VerifyOffline(withoutEvidenceTxid).Reason);
+
+        var txHash = Rewrite(final, j => j["txHash"] = otherTx);
+        Assert.Equal(ClaimReasons.TxHashMismatch, rail.VerifyOffline(txHash).Reason);
+
+        var block = Rewrite(final, j => j["blockNumber"] = final.BlockNumber + 1);
+        Assert.Equal(ClaimReasons.BlockNumberMismatch, rail.VerifyOffline(block).Reason);
+    }
+
+    [Fact]
+    public async Task Offline_the_result_carries_the_required_depth_applied_and_never_reads_submitted_finalized()
+    {
+        using var rail = Rail();
+        var final = await FinalAsync(rail);
+        var evidence = WithTwoFollowingHeaders(final);
+        // The receipt asks for depth 2 only; the rail requires 6.
+        var shallow = ReceiptBuilder.Build(Root, ReceiptChain.BTC, final.Network, final.TxRef, final.TxHash, final.BlockNumber,
+            final.AnchorInstant!.Value, DateTimeOffset.UtcNow, ReceiptStatus.Submitted, final.Verifier, 0, 2, evidence);
+
+        var check = rail.VerifyOffline(shallow);
+
+        Assert.Equal(3, check.ObservedDepth);
+        Assert.Equal(6, check.RequiredDepth);
+        Assert.Equal(ReceiptStatus.Submitted, check.Updated.Status);
+        Assert.Equal(FinalityState.Observed, check.Updated.Finality.State);
+        Assert.False(check.Final);
     }
 
     [Fact]

@@ -37,6 +37,13 @@ internal sealed class RegtestChain
         }
     }
 
+    /// <summary>Mines one block at <paramref name="time"/> (any time: the verifier's time rules are under test); it takes the mempool.</summary>
+    public void MineAt(DateTimeOffset time)
+    {
+        _blocks.Add(MineBlock(_blocks[^1], _blocks.Count, [.. _mempool], time));
+        _mempool.Clear();
+    }
+
     /// <summary>Replaces the chain from <paramref name="height"/> up with other blocks of the same length; the
     /// transactions of the replaced blocks go back to the mempool unless <paramref name="dropTransactions"/>.</summary>
     public void Reorg(int height, bool dropTransactions = true)
@@ -81,7 +88,39 @@ internal sealed class RegtestChain
         return tx;
     }
 
-    private Block MineBlock(Block previous, int height, IReadOnlyList<Transaction> transactions)
+    /// <summary>
+    /// Offline evidence of a fresh regtest chain whose block 1, mined at <paramref name="inclusionTime"/>, holds an
+    /// anchor transaction carrying <paramref name="payload"/>, with one following header per time given.
+    /// </summary>
+    public static VaultMesh.Core.Anchoring.Btc.BtcEvidence AnchorEvidence(byte[] payload, DateTimeOffset inclusionTime, params DateTimeOffset[] following)
+    {
+        var chain = new RegtestChain();
+        var tx = AnchorTransaction(payload, 1);
+        chain.AddToMempool(tx);
+        chain.MineAt(inclusionTime);
+        foreach (var time in following)
+        {
+            chain.MineAt(time);
+        }
+        var block = chain.Blocks[1];
+        var stripped = tx.Clone();
+        stripped.Inputs[0].WitScript = WitScript.Empty;
+        return new VaultMesh.Core.Anchoring.Btc.BtcEvidence
+        {
+            Network = "btc:regtest",
+            Txid = tx.GetHash().ToString(),
+            RawTx = stripped.ToHex(),
+            BlockHeader = Hex(block.Header.ToBytes()),
+            BlockHash = block.GetHash().ToString(),
+            BlockHeight = 1,
+            TxOutProof = Hex(new MerkleBlock(block, [tx.GetHash()]).ToBytes()),
+            FollowingHeaders = [.. chain.Blocks.Skip(2).Select(b => Hex(b.Header.ToBytes()))],
+        };
+    }
+
+    private static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
+
+    private Block MineBlock(Block previous, int height, IReadOnlyList<Transaction> transactions, DateTimeOffset? time = null)
     {
         var block = Net.Consensus.ConsensusFactory.CreateBlock();
         var coinbase = Net.CreateTransaction();
@@ -91,7 +130,7 @@ internal sealed class RegtestChain
         block.Transactions.AddRange(transactions);
         block.Header.HashPrevBlock = previous.GetHash();
         block.Header.Bits = Net.Consensus.PowLimit;
-        block.Header.BlockTime = previous.Header.BlockTime.AddMinutes(10);
+        block.Header.BlockTime = time ?? previous.Header.BlockTime.AddMinutes(10);
         block.Header.Version = 0x20000000;
         block.UpdateMerkleRoot();
         while (!block.Header.CheckProofOfWork())

@@ -303,6 +303,30 @@ public sealed class EvmRailAnvilTests
     }
 
     [Fact]
+    public async Task A_backdated_anchorTs_or_a_txRef_or_txHash_naming_another_transaction_fails_naming_the_field()
+    {
+        using var rail = Rail(requiredDepth: 1);
+        var receipt = await rail.SubmitAsync(NewRoot(), CancellationToken.None);
+        var other = await rail.SubmitAsync(NewRoot(), CancellationToken.None);
+        var observed = (await rail.VerifyAsync(receipt, CancellationToken.None)).Updated;
+        Assert.True((await rail.VerifyAsync(observed, CancellationToken.None)).Final);
+
+        Receipt With(Action<JsonObject> change)
+        {
+            var json = JsonNode.Parse(observed.Json.GetRawText())!.AsObject();
+            change(json);
+            return ReceiptReader.Read(json.ToJsonString(), "<forged>").Receipt!;
+        }
+
+        var backdated = With(j => j["anchorTs"] = UtcTimestamp.Format(observed.AnchorInstant!.Value.AddSeconds(-1)));
+        var check = await rail.VerifyAsync(backdated, CancellationToken.None);
+        Assert.Equal(ClaimReasons.AnchorTsMismatch, check.Reason);
+        Assert.Contains("anchorTs", check.Detail, StringComparison.Ordinal);
+        Assert.Equal(ClaimReasons.TxRefMismatch, (await rail.VerifyAsync(With(j => j["txRef"] = other.TxRef), CancellationToken.None)).Reason);
+        Assert.Equal(ClaimReasons.TxHashMismatch, (await rail.VerifyAsync(With(j => j["txHash"] = other.TxRef), CancellationToken.None)).Reason);
+    }
+
+    [Fact]
     public async Task A_receipt_for_an_unknown_transaction_fails_with_not_found()
     {
         using var rail = Rail();

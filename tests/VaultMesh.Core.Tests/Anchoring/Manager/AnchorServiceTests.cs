@@ -129,6 +129,76 @@ public sealed class AnchorServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Verifying_an_outside_receipt_for_a_stored_transaction_never_changes_the_store()
+    {
+        var anchors = new AnchorStore(_store);
+        var batch = Seal("5");
+        using var rail = Rail();
+        var service = new AnchorService(anchors, [rail], Switches(writes: true));
+        var stored = (await service.SubmitAsync(batch, [ReceiptChain.EVM], CancellationToken.None)).Single();
+        await _anvil.MineAsync(2);
+        var record = anchors.Query().Single();
+        var before = anchors.History(record).Select(r => r.Json.GetRawText()).ToList();
+
+        // Same (chain, network, txRef), another root: online verification fails it and must not store that.
+        var json = JsonNode.Parse(stored.Json)!.AsObject();
+        json["root"] = VaultMesh.Core.Digests.Sha256Digest.Compute("another root"u8).To0x();
+        var outside = ReceiptReader.Read(json.ToJsonString(), "<outside>").Receipt!;
+        var online = await service.VerifyAsync(outside, offline: false, CancellationToken.None);
+        Assert.False(online.Valid);
+        Assert.Null(online.BatchId);
+
+        // Same root, one claim changed: still outside input, still only a check.
+        var claimed = JsonNode.Parse(stored.Json)!.AsObject();
+        claimed["status"] = "verified";
+        claimed["finality"] = new JsonObject { ["observedDepth"] = 12, ["requiredDepth"] = 2, ["state"] = "finalized" };
+        await service.VerifyAsync(ReceiptReader.Read(claimed.ToJsonString(), "<outside>").Receipt!, offline: false, CancellationToken.None);
+
+        var after = anchors.Query().Single();
+        Assert.Equal(record.Json, after.Json);
+        Assert.Equal(before, anchors.History(after).Select(r => r.Json.GetRawText()).ToList());
+
+        // The stored receipt itself (Get-VmAnchor | Test-VmAnchor), or the manager's own pass, is observed and recorded.
+        var own = await service.VerifyAsync(after.Receipt, offline: false, CancellationToken.None);
+        Assert.True(own.Final, own.Detail);
+        Assert.Equal(before.Count + 1, anchors.History(anchors.Query().Single()).Count);
+        await service.VerifyStoredAsync(anchors.Query().Single(), offline: false, CancellationToken.None);
+        Assert.Equal(before.Count + 2, anchors.History(anchors.Query().Single()).Count);
+    }
+
+    [Fact]
+    public async Task The_store_refuses_to_change_the_root_of_a_stored_receipt_and_its_history_is_append_only()
+    {
+        var anchors = new AnchorStore(_store);
+        var batch = Seal("6");
+        using var rail = Rail();
+        var stored = (await new AnchorService(anchors, [rail], Switches(writes: true)).SubmitAsync(batch, [ReceiptChain.EVM], CancellationToken.None)).Single();
+        var json = JsonNode.Parse(stored.Json)!.AsObject();
+        json["root"] = VaultMesh.Core.Digests.Sha256Digest.Compute("another root"u8).To0x();
+        var other = ReceiptReader.Read(json.ToJsonString(), "<outside>").Receipt!;
+
+        var refused = Assert.Throws<VaultMeshException>(() => anchors.Save(other, batch.BatchId));
+        Assert.Equal(AnchorStore.RootImmutableErrorId, refused.ErrorId);
+        Assert.Contains(stored.TxRef, refused.Message, StringComparison.Ordinal);
+
+        // Below the API, the database itself refuses.
+        foreach (var sql in new[]
+        {
+            "UPDATE receipts SET json = $json",
+            "UPDATE receipts SET root = 'ff' || substr(root, 3)",
+            "UPDATE receipt_history SET json = $json",
+            "DELETE FROM receipt_history",
+            "DELETE FROM receipts",
+        })
+        {
+            using var command = _store.Command(sql);
+            command.Parameters.AddWithValue("$json", other.Json.GetRawText());
+            Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => command.ExecuteNonQuery());
+        }
+        Assert.Equal(stored.Json, anchors.Query().Single().Json);
+    }
+
+    [Fact]
     public void Backoff_grows_exponentially_with_jitter_and_is_capped()
     {
         var policy = new BackoffPolicy(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30));

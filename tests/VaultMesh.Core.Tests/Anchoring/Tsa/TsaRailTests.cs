@@ -304,7 +304,7 @@ public sealed class TsaRailTests : IClassFixture<TsaFixture>
     }
 
     [Fact]
-    public async Task A_txRef_that_is_not_the_token_serial_fails_with_evidence_invalid()
+    public async Task A_txRef_that_is_not_the_token_serial_fails_with_txref_mismatch()
     {
         using var rail = Rail();
         var receipt = await rail.SubmitAsync(Root, CancellationToken.None);
@@ -312,7 +312,26 @@ public sealed class TsaRailTests : IClassFixture<TsaFixture>
 
         var check = rail.VerifyOffline(altered);
         Assert.False(check.Valid);
-        Assert.Equal(TsaReason.EvidenceInvalid, check.Reason);
+        Assert.Equal(ClaimReasons.TxRefMismatch, check.Reason);
+        Assert.Contains("txRef", check.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-1000)]
+    [InlineData(-1)]
+    [InlineData(1)]
+    public async Task An_anchorTs_moved_by_any_amount_from_the_token_genTime_fails_with_anchorts_mismatch(int milliseconds)
+    {
+        using var rail = Rail();
+        var receipt = await rail.SubmitAsync(Root, CancellationToken.None);
+        var moved = UtcTimestamp.Format(receipt.AnchorInstant!.Value.AddMilliseconds(milliseconds));
+        var altered = Rewrite(receipt, json => { json["anchorTs"] = moved; json["rfc3161Ts"] = moved; });
+
+        var check = rail.VerifyOffline(altered);
+        Assert.False(check.Valid);
+        Assert.Equal(ClaimReasons.AnchorTsMismatch, check.Reason);
+        Assert.Contains("anchorTs", check.Detail, StringComparison.Ordinal);
+        Assert.True(rail.VerifyOffline(receipt).Valid);
     }
 
     [Fact]
