@@ -39,11 +39,15 @@ public sealed class AnchorService
         _random = random ?? Random.Shared;
     }
 
-    /// <summary>Anchors a batch root on each named rail; an existing live receipt for the same root and rail is returned instead.</summary>
+    /// <summary>
+    /// Anchors a batch on each named rail: the root of the log's checkpoint at the batch's end (which
+    /// proves every memory up to it), or the batch root for a batch sealed before the log existed. An
+    /// existing live receipt for the same root and rail is returned instead.
+    /// </summary>
     public async Task<IReadOnlyList<AnchorRecord>> SubmitAsync(BatchRecord batch, IEnumerable<ReceiptChain> chains, CancellationToken cancellationToken)
     {
         RequireWrites(batch.BatchId);
-        var root = Sha256Digest.Parse(batch.Root);
+        var root = Sha256Digest.Parse(batch.AnchorRoot);
         var results = new List<AnchorRecord>();
         foreach (var chain in chains.Distinct())
         {
@@ -84,8 +88,13 @@ public sealed class AnchorService
         return new AnchorVerification(check, stored?.BatchId);
     }
 
-    /// <summary>One anchor-manager pass over every rail.</summary>
-    public async Task<ReconcileReport> ReconcileAsync(IEnumerable<BatchRecord> batches, CancellationToken cancellationToken)
+    /// <summary>
+    /// One anchor-manager pass over every rail: re-observes pending receipts, and for each batch given
+    /// (the newest checkpoint's batch, so one anchor covers the whole log) anchors its
+    /// <see cref="BatchRecord.AnchorRoot"/> where every receipt reorged or failed, or, with
+    /// <paramref name="anchorUnanchored"/>, where the rail has none yet.
+    /// </summary>
+    public async Task<ReconcileReport> ReconcileAsync(IEnumerable<BatchRecord> batches, CancellationToken cancellationToken, bool anchorUnanchored = false)
     {
         var report = new ReconcileReport();
         var batchList = batches.ToList();
@@ -106,15 +115,17 @@ public sealed class AnchorService
                 }
                 foreach (var batch in batchList)
                 {
-                    var root = Sha256Digest.Parse(batch.Root);
-                    var onRail = _store.Query(root: batch.Root, chain: rail.Chain).Where(r => r.Network == rail.Network).ToList();
-                    if (onRail.Count == 0 || onRail.Any(r => !Dead(r.Receipt)))
+                    var root = Sha256Digest.Parse(batch.AnchorRoot);
+                    var onRail = _store.Query(root: batch.AnchorRoot, chain: rail.Chain).Where(r => r.Network == rail.Network).ToList();
+                    if ((onRail.Count == 0 && !anchorUnanchored) || onRail.Any(r => !Dead(r.Receipt)))
                     {
                         continue;
                     }
                     if (!_switches.AnchorWrite.Enabled)
                     {
-                        report.Notes.Add($"{batch.BatchId} on {rail.Chain}: every receipt reorged or failed; re-anchoring needs ANCHOR_WRITE_ENABLED.");
+                        report.Notes.Add(onRail.Count == 0
+                            ? $"{batch.BatchId} on {rail.Chain}: the checkpoint of log size {batch.LogEnd} is not anchored; anchoring needs ANCHOR_WRITE_ENABLED."
+                            : $"{batch.BatchId} on {rail.Chain}: every receipt reorged or failed; re-anchoring needs ANCHOR_WRITE_ENABLED.");
                         continue;
                     }
                     var receipt = await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false);
@@ -168,7 +179,7 @@ public sealed class ReconcileReport
 {
     /// <summary>Receipts re-observed.</summary>
     public List<AnchorVerification> Checked { get; } = [];
-    /// <summary>New receipts for roots whose receipts reorged or failed.</summary>
+    /// <summary>New receipts: the newest checkpoint anchored on a rail that had none, or a root whose receipts reorged or failed.</summary>
     public List<AnchorRecord> Reanchored { get; } = [];
     /// <summary>Rails skipped because they are backing off.</summary>
     public List<RailBackoff> Waiting { get; } = [];

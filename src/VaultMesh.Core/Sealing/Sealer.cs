@@ -41,6 +41,10 @@ public sealed class Sealer
         _log = new TransparencyLog(store, logOrigin, _time);
     }
 
+    /// <summary>A sealer whose log takes its origin from the profile's <c>log.origin</c> (used when the log signs its first checkpoint).</summary>
+    public static Sealer ForProfile(VaultStore store, Configuration.ProfileSettings settings) =>
+        new(store, null, settings.GetString("log.origin"));
+
     /// <summary>The log the sealer appends to.</summary>
     public TransparencyLog Log => _log;
 

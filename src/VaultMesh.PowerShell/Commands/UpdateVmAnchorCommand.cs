@@ -6,7 +6,7 @@ using VaultMesh.PowerShell.Infrastructure;
 namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
-/// <para type="synopsis">The anchor manager pass: re-observes every non-final receipt, marks finality and reorgs, and re-anchors roots whose receipts reorged or failed when writes are enabled; rails that are down back off.</para>
+/// <para type="synopsis">The anchor manager pass: re-observes every non-final receipt, marks finality and reorgs, and anchors the log's newest checkpoint on every rail that has no live receipt for it when writes are enabled; rails that are down back off.</para>
 /// </summary>
 [Cmdlet(VerbsData.Update, "VmAnchor", SupportsShouldProcess = true)]
 [OutputType(typeof(ReconcileReport))]
@@ -21,7 +21,12 @@ public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet
         }
         WriteContextWarnings();
         var service = new AnchorService(new AnchorStore(Store), Rails.Rails, Context.KillSwitches);
-        var report = service.ReconcileAsync(new Sealer(Store).GetBatches(ascending: true).ToList(), CancellationToken).GetAwaiter().GetResult();
+        // One anchor of the newest checkpoint proves every memory in the log, so that is the root
+        // anchored (or re-anchored), not every batch; a log grown past its last checkpoint is signed first.
+        var sealer = Sealer.ForProfile(Store, Context.Settings);
+        sealer.Log.EnsureCheckpoint();
+        var newest = sealer.GetBatches().Take(1).ToList();
+        var report = service.ReconcileAsync(newest, CancellationToken, anchorUnanchored: true).GetAwaiter().GetResult();
         foreach (var note in report.Notes)
         {
             WriteWarning(note);
