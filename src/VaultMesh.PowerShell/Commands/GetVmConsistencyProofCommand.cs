@@ -20,9 +20,8 @@ public sealed class GetVmConsistencyProofCommand : VaultMeshCmdlet
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = "Tree")]
     public long FirstSize { get; set; }
 
-    /// <summary>The older size of the stored log; binds from a checkpoint's Size.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "Log", ValueFromPipelineByPropertyName = true)]
-    [Alias("Size")]
+    /// <summary>The older size of the stored log.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Log")]
     [ValidateRange(0, long.MaxValue)]
     public long FromSize { get; set; }
 

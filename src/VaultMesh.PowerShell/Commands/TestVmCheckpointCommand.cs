@@ -9,27 +9,29 @@ namespace VaultMesh.PowerShell.Commands;
 /// <para type="synopsis">Verifies checkpoints: with no input, the stored log against every stored checkpoint (leaves, subtree hashes, batch roots, roots, signatures, consistency); with -Note, one C2SP checkpoint note against a vkey and, with -OlderNote, the consistency proof between them. Returns $true/$false, or with -Detailed each check.</para>
 /// <para type="description">The consistency proof for -OlderNote is -ConsistencyProof when given, else built from the profile's stored log. See docs/log.md.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "VmCheckpoint", DefaultParameterSetName = "Store")]
+[Cmdlet(VerbsDiagnostic.Test, "VmCheckpoint")]
 [OutputType(typeof(bool), typeof(CheckpointVerification))]
 public sealed class TestVmCheckpointCommand : VaultMeshCmdlet
 {
-    /// <summary>A signed checkpoint note; binds from Get-VmCheckpoint output.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Note", ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Note { get; set; } = "";
+    // One parameter set: a set without pipeline parameters would win the binding of piped checkpoints.
 
-    /// <summary>The C2SP verifier key (name+keyid+base64) the note must be signed by; binds from Get-VmCheckpoint output.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "Note", ValueFromPipelineByPropertyName = true)]
+    /// <summary>A signed checkpoint note to check instead of the stored log; binds from Get-VmCheckpoint output.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    public string Vkey { get; set; } = "";
+    public string? Note { get; set; }
+
+    /// <summary>The C2SP verifier key (name+keyid+base64) the note must be signed by; required with -Note; binds from Get-VmCheckpoint output.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Vkey { get; set; }
 
     /// <summary>An older checkpoint note of the same log that the note must extend.</summary>
-    [Parameter(ParameterSetName = "Note")]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string? OlderNote { get; set; }
 
     /// <summary>The consistency proof (hex, RFC 9162 order) from the older checkpoint to the note's; default: built from the stored log.</summary>
-    [Parameter(ParameterSetName = "Note")]
+    [Parameter]
     [AllowEmptyCollection]
     public string[]? ConsistencyProof { get; set; }
 
@@ -41,12 +43,17 @@ public sealed class TestVmCheckpointCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         CheckpointVerification result;
-        if (ParameterSetName == "Store")
+        if (Note is null)
         {
             result = new TransparencyLog(Store).Audit(CancellationToken);
         }
         else
         {
+            if (Vkey is null)
+            {
+                throw new Core.Errors.VaultMeshException("VmVkeyRequired", Core.Errors.VmErrorKind.InvalidArgument,
+                    "A checkpoint note is only checked against the key that must have signed it: give -Vkey (Get-VmCheckpoint shows this node's).", Note);
+            }
             var vkey = NoteVerifierKey.Parse(Vkey);
             var path = ConsistencyProof;
             if (OlderNote is not null && path is null)
