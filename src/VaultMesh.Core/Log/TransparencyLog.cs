@@ -37,11 +37,12 @@ public sealed class TransparencyLog
     /// <summary>Number of leaves in the log.</summary>
     public long Size => LogTree.CountLeaves(_store.Connection, null);
 
-    /// <summary>This node's key, loaded (or created) on first use.</summary>
-    public NodeKey Key => _key ??= NodeKey.LoadOrCreate(System.IO.Path.GetDirectoryName(_store.Path)!);
+    /// <summary>This node's key, loaded on first use; created only while the log has signed nothing.</summary>
+    /// <exception cref="VaultMeshException"><c>VmNodeKeyMissing</c> when checkpoints exist but their key file is gone.</exception>
+    public NodeKey Key => KeyIn(null);
 
     /// <summary>The log's origin: the stored one, else the configured one, else one derived from the node key.</summary>
-    public string Origin => StoredOrigin(null) ?? NewOrigin();
+    public string Origin => StoredOrigin(null) ?? NewOrigin(null);
 
     /// <summary>The vkey that verifies this log's checkpoints.</summary>
     public NoteVerifierKey VerifierKey => NoteVerifierKey.Of(Key, Origin);
@@ -154,10 +155,11 @@ public sealed class TransparencyLog
                     $"no consistency proof joins it to the last signed checkpoint of {last.Size} leaves ({joined.Reason})"));
             }
         }
-        var origin = StoredOrigin(tx) ?? StoreOrigin(tx, NewOrigin());
-        var vkey = NoteVerifierKey.Of(Key, origin);
+        var key = KeyIn(tx);
+        var origin = StoredOrigin(tx) ?? StoreOrigin(tx, NewOrigin(tx));
+        var vkey = NoteVerifierKey.Of(key, origin);
         var text = new CheckpointText(origin, size, root).ToString();
-        var note = new SignedNote(text, [vkey.Sign(Key, text)]).ToString();
+        var note = new SignedNote(text, [vkey.Sign(key, text)]).ToString();
         var createdAt = _time.GetUtcNow();
         using (var insert = _store.Command("INSERT INTO checkpoints (size, root, origin, note, created_at) VALUES ($size, $root, $origin, $note, $at)", tx))
         {
@@ -169,6 +171,25 @@ public sealed class TransparencyLog
             insert.ExecuteNonQuery();
         }
         return GetCheckpoint(size, tx)!;
+    }
+
+    private NodeKey KeyIn(SqliteTransaction? tx) => _key ??= LoadKey(tx);
+
+    private NodeKey LoadKey(SqliteTransaction? tx)
+    {
+        var directory = System.IO.Path.GetDirectoryName(_store.Path)!;
+        if (!File.Exists(NodeKey.PathIn(directory)))
+        {
+            using var count = _store.Command("SELECT count(*) FROM checkpoints", tx);
+            if ((long)count.ExecuteScalar()! > 0)
+            {
+                // A new key would sign the same origin's history under another identity.
+                throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
+                    $"The node key '{NodeKey.PathIn(directory)}' that signed this log's checkpoints is missing; restore it from backup. No new key was created.",
+                    NodeKey.PathIn(directory));
+            }
+        }
+        return NodeKey.LoadOrCreate(directory);
     }
 
     private CheckpointRecord? GetCheckpoint(long? size, SqliteTransaction? tx)
@@ -189,7 +210,7 @@ public sealed class TransparencyLog
         {
             var origin = reader.GetString(0);
             list.Add(new CheckpointRecord(origin, reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
-                NoteVerifierKey.Of(Key, origin).ToString(), UtcTimestamp.Parse(reader.GetString(4))));
+                NoteVerifierKey.Of(KeyIn(command.Transaction), origin).ToString(), UtcTimestamp.Parse(reader.GetString(4))));
         }
         return list;
     }
@@ -208,7 +229,7 @@ public sealed class TransparencyLog
         return origin;
     }
 
-    private string NewOrigin()
+    private string NewOrigin(SqliteTransaction? tx)
     {
         if (_configuredOrigin is not null)
         {
@@ -220,7 +241,7 @@ public sealed class TransparencyLog
             return _configuredOrigin;
         }
         // Derived from the node's identity, so it is stable for this node and distinct from every other.
-        return "vaultmesh.local/" + LowerHex.Format(SHA256.HashData(Key.PublicKey).AsSpan(0, 8));
+        return "vaultmesh.local/" + LowerHex.Format(SHA256.HashData(KeyIn(tx).PublicKey).AsSpan(0, 8));
     }
 
     private static VaultMeshException NotExtending(long size, string why) =>

@@ -39,4 +39,15 @@ public sealed class NodeKeyTests
         var ex = Assert.Throws<VaultMeshException>(() => NodeKey.LoadOrCreate(dir.Path));
         Assert.Equal("VmNodeKeyInvalid", ex.ErrorId);
     }
+
+    [Fact]
+    public void ALogWhoseKeyFileIsGone_RefusesToMakeANewKey()
+    {
+        using var store = new LogStore(2);
+        File.Delete(NodeKey.PathIn(store.DataDirectory));
+        var log = new VaultMesh.Core.Log.TransparencyLog(store.Store);
+        var ex = Assert.Throws<VaultMeshException>(() => log.GetCheckpoint());
+        Assert.Equal("VmNodeKeyMissing", ex.ErrorId);
+        Assert.False(File.Exists(NodeKey.PathIn(store.DataDirectory)));
+    }
 }
