@@ -106,5 +106,15 @@ public sealed class ProofBundleLogTests : IDisposable
         Assert.True(MerkleVerifier.VerifyInclusion(leafHash, proof.Index, checkpoint.Size, proof.Hashes, checkpoint.Root).Valid);
     }
 
+    [Fact]
+    public void TestVmMemory_CountsTheAnchorOfACheckpointThatContainsTheMemory()
+    {
+        var result = Memory.MemoryVerifier.Verify(_s.Memories.Get(_s.Recorded[0].Id)!, _s.Sealer, null, _anchors);
+        Assert.True(result.Valid);
+        Assert.True(result.Checks.Single(c => c.Name == "anchor").Passed);
+        var timeline = new Memory.Timeline(_s.Memories, _s.Sealer, _anchors).Entries().ToList();
+        Assert.Single(timeline, e => e.Kind == Memory.TimelineEntryKind.Anchor);
+    }
+
     public void Dispose() => _s.Dispose();
 }
