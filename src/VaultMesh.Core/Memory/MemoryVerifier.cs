@@ -77,7 +77,7 @@ public static class MemoryVerifier
     {
         if (anchors.Count == 0)
         {
-            return new MemoryCheck("anchor", null, "neither the batch root nor a checkpoint that contains the memory is anchored yet");
+            return new MemoryCheck("anchor", null, "the batch root and the checkpoints that contain the memory are not anchored yet");
         }
         var final = anchors.Where(a => ConflictResolver.GetEligibility(a) == ReceiptEligibility.Eligible).ToList();
         if (final.Count > 0)
