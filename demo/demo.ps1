@@ -1,6 +1,6 @@
 # The VaultMesh demo on the embedded default (SQLite), in its own VAULTMESH_HOME under output/.
-# It records memories (one of them an artifact file), seals them into an RFC 6962 batch, proves a
-# memory offline, then anchors the batch on a local OpenSSL TSA and a local Anvil chain that it
+# It records memories (one of them an artifact file), seals them into an RFC 6962 batch of the
+# profile's log and shows the signed checkpoint, proves a memory offline, then anchors the batch on a local OpenSSL TSA and a local Anvil chain that it
 # starts and stops itself, follows the EVM anchor to finality and shows the verified receipts.
 param([Parameter(Mandatory)] [string] $ModulePath)
 $ErrorActionPreference = 'Stop'
@@ -33,6 +33,12 @@ $memories | Format-Table -AutoSize | Out-Host
 Write-Section 'Seal them into one RFC 6962 batch'
 $batch = Invoke-VmSeal
 $batch | Format-Table -AutoSize | Out-Host
+
+Write-Section "The log's signed C2SP checkpoint (every seal extends one RFC 6962 log; docs/log.md)"
+$checkpoint = Get-VmCheckpoint
+$checkpoint | Format-List Origin, Size, Root, Vkey | Out-Host
+Get-VmCheckpoint -AsNote | Out-Host
+Test-VmCheckpoint -Detailed | Select-Object -ExpandProperty Checks | Format-Table -AutoSize | Out-Host
 
 Write-Section 'Verify every memory (id from content, leaf, batch root, inclusion proof) and the artifact file'
 Get-VmMemory | Test-VmMemory -Detailed | Format-Table -AutoSize | Out-Host
@@ -70,7 +76,7 @@ try {
     $emptyHome = Join-Path $demoHome 'auditor-home'
     New-Item -ItemType Directory -Path $emptyHome | Out-Null
     $env:VAULTMESH_HOME, $saved = $emptyHome, $env:VAULTMESH_HOME
-    Invoke-VmPwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; Test-VmProofBundle -Path '$($export.Path)' -TrustBundle '$($tsa.TrustBundle)' -Detailed | Format-List Valid, Status, MemoryId, BatchId, Root, AnchorCount, AnchorsVerified | Out-String"
+    Invoke-VmPwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; Test-VmProofBundle -Path '$($export.Path)' -TrustBundle '$($tsa.TrustBundle)' -Vkey '$($checkpoint.Vkey)' -Detailed | Format-List Valid, Status, MemoryId, LogSize, Root, AnchorCount, AnchorsVerified | Out-String"
     $env:VAULTMESH_HOME = $saved
 
     Write-Section 'vm status show --format table, and the counters the anchor verifications left'

@@ -45,11 +45,15 @@ public sealed class AnchorService
         _random = random ?? Random.Shared;
     }
 
-    /// <summary>Anchors a batch root on each named rail; an existing live receipt for the same root and rail is returned instead.</summary>
+    /// <summary>
+    /// Anchors a batch on each named rail: the root of the log's checkpoint at the batch's end (which
+    /// proves every memory up to it), or the batch root for a batch sealed before the log existed. An
+    /// existing live receipt for the same root and rail is returned instead.
+    /// </summary>
     public async Task<IReadOnlyList<AnchorRecord>> SubmitAsync(BatchRecord batch, IEnumerable<ReceiptChain> chains, CancellationToken cancellationToken)
     {
         RequireWrites(batch.BatchId);
-        var root = Sha256Digest.Parse(batch.Root);
+        var root = Sha256Digest.Parse(batch.AnchorRoot);
         var results = new List<AnchorRecord>();
         foreach (var chain in chains.Distinct())
         {
@@ -148,15 +152,18 @@ public sealed class AnchorService
         return check;
     }
 
-    /// <summary>One anchor-manager pass over every rail; with <paramref name="submitPending"/> it also anchors
-    /// batches that have no receipt on a rail yet (the timer job's way to anchor new batches).</summary>
-    public async Task<ReconcileReport> ReconcileAsync(IEnumerable<BatchRecord> batches, CancellationToken cancellationToken, bool submitPending = false)
+    /// <summary>
+    /// One anchor-manager pass over every rail: re-observes pending receipts, and for each batch given
+    /// (the newest checkpoint's batch, so one anchor covers the whole log) anchors its
+    /// <see cref="BatchRecord.AnchorRoot"/> where every receipt reorged or failed, or, with
+    /// <paramref name="anchorUnanchored"/>, where the rail has none yet.
+    /// </summary>
+    public async Task<ReconcileReport> ReconcileAsync(IEnumerable<BatchRecord> batches, CancellationToken cancellationToken, bool anchorUnanchored = false)
     {
         var report = new ReconcileReport();
         var batchList = batches.ToList();
         foreach (var rail in _rails)
         {
-            var waitingForWrites = 0;
             var backoff = _store.GetBackoff(rail.Chain, rail.Network);
             if (backoff is not null && backoff.NextAttemptAt > _time.GetUtcNow())
             {
@@ -172,36 +179,22 @@ public sealed class AnchorService
                 }
                 foreach (var batch in batchList)
                 {
-                    var root = Sha256Digest.Parse(batch.Root);
-                    var onRail = _store.Query(root: batch.Root, chain: rail.Chain).Where(r => r.Network == rail.Network).ToList();
-                    if (onRail.Count == 0 && submitPending)
-                    {
-                        if (!_switches.AnchorWrite.Enabled)
-                        {
-                            waitingForWrites++;
-                            continue;
-                        }
-                        report.Submitted.Add(_coordinator is null
-                            ? _store.Save(await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false), batch.BatchId)
-                            : await SubmitLeasedAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
-                        continue;
-                    }
-                    if (onRail.Count == 0 || onRail.Any(r => !Dead(r.Receipt)))
+                    var root = Sha256Digest.Parse(batch.AnchorRoot);
+                    var onRail = _store.Query(root: batch.AnchorRoot, chain: rail.Chain).Where(r => r.Network == rail.Network).ToList();
+                    if ((onRail.Count == 0 && !anchorUnanchored) || onRail.Any(r => !Dead(r.Receipt)))
                     {
                         continue;
                     }
                     if (!_switches.AnchorWrite.Enabled)
                     {
-                        report.Notes.Add($"{batch.BatchId} on {rail.Chain}: every receipt reorged or failed; re-anchoring needs ANCHOR_WRITE_ENABLED.");
+                        report.Notes.Add(onRail.Count == 0
+                            ? $"{batch.BatchId} on {rail.Chain}: the checkpoint of log size {batch.LogEnd} is not anchored; anchoring needs ANCHOR_WRITE_ENABLED."
+                            : $"{batch.BatchId} on {rail.Chain}: every receipt reorged or failed; re-anchoring needs ANCHOR_WRITE_ENABLED.");
                         continue;
                     }
                     report.Reanchored.Add(_coordinator is null
                         ? _store.Save(await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false), batch.BatchId)
                         : await SubmitLeasedAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
-                }
-                if (waitingForWrites > 0)
-                {
-                    report.Notes.Add($"{waitingForWrites} batch(es) have no {rail.Chain} anchor yet; submitting them needs ANCHOR_WRITE_ENABLED.");
                 }
                 _store.ClearBackoff(rail.Chain, rail.Network);
             }
@@ -251,9 +244,7 @@ public sealed class ReconcileReport
 {
     /// <summary>Receipts re-observed.</summary>
     public List<AnchorVerification> Checked { get; } = [];
-    /// <summary>First receipts of batches that had none on a rail (with submitPending).</summary>
-    public List<AnchorRecord> Submitted { get; } = [];
-    /// <summary>New receipts for roots whose receipts reorged or failed.</summary>
+    /// <summary>New receipts: the newest checkpoint anchored on a rail that had none, or a root whose receipts reorged or failed.</summary>
     public List<AnchorRecord> Reanchored { get; } = [];
     /// <summary>Rails skipped because they are backing off.</summary>
     public List<RailBackoff> Waiting { get; } = [];

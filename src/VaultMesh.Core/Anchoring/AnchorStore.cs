@@ -14,7 +14,8 @@ namespace VaultMesh.Core.Anchoring;
 /// </summary>
 public sealed class AnchorStore : IReceiptSource
 {
-    private const string Select = "SELECT seq, batch_id, json, created_at, updated_at FROM receipts";
+    // The size a receipt covers is the checkpoint whose log root it anchors (none for a batch root).
+    private const string Select = "SELECT seq, batch_id, json, created_at, updated_at, (SELECT c.size FROM checkpoints c WHERE c.root = receipts.root) FROM receipts";
     private readonly VaultStore _store;
     private readonly TimeProvider _time;
 
@@ -209,7 +210,7 @@ public sealed class AnchorStore : IReceiptSource
     private static AnchorRecord Read(SqliteDataReader r) => new(
         r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1),
         ReceiptReader.Read(r.GetString(2), "<store>", Validator).Receipt!,
-        UtcTimestamp.Parse(r.GetString(3)), UtcTimestamp.Parse(r.GetString(4)));
+        UtcTimestamp.Parse(r.GetString(3)), UtcTimestamp.Parse(r.GetString(4)), r.IsDBNull(5) ? null : r.GetInt64(5));
 
     private static string LabelText(IReadOnlyDictionary<string, string> labels) =>
         string.Join(",", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value));

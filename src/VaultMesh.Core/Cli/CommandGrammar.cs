@@ -138,6 +138,24 @@ public static class CommandGrammar
                 new("batch", "BatchId", OptionKind.Text, "One batch by id.", "batch-id"),
                 new("first", "First", OptionKind.Number, "At most this many.", "n"),
             ], [], Many: true),
+            new("memory", "checkpoint", "Get-VmCheckpoint", "Show the log's newest signed C2SP checkpoint, one of a given size, or all.",
+            [
+                new("size", "Size", OptionKind.Number, "The checkpoint of this log size.", "n"),
+                new("all", "All", OptionKind.Flag, "Every checkpoint, oldest first."),
+                new("as-note", "AsNote", OptionKind.Flag, "Only the signed note text, exactly as c2sp.org/tlog-checkpoint defines it."),
+            ], []),
+            new("memory", "verify-log", "Test-VmCheckpoint", "Check the stored log against every checkpoint, or one checkpoint note against a vkey.",
+            [
+                new("note", "Note", OptionKind.Text, "A signed checkpoint note to check instead of the stored log.", "text"),
+                new("vkey", "Vkey", OptionKind.Text, "The C2SP verifier key the note must be signed by.", "vkey"),
+                new("older-note", "OlderNote", OptionKind.Text, "An older checkpoint the note must be consistent with.", "text"),
+                new("detailed", "Detailed", OptionKind.Flag, "Show every check and the reason of a failure."),
+            ], [], EnforcedCheck: true),
+            new("memory", "consistency", "Get-VmConsistencyProof", "The consistency proof between two sizes of the stored log.",
+            [
+                new("from-size", "FromSize", OptionKind.Number, "The older log size.", "n"),
+                new("to-size", "ToSize", OptionKind.Number, "The newer log size (default: the whole log).", "n"),
+            ], []),
             new("memory", "timeline", "Get-VmTimeline", "Show memories, seals and anchors in time order, newest first.",
             [
                 new("since", "Since", OptionKind.Text, "Only entries at or after this time.", "time"),
@@ -225,10 +243,7 @@ public static class CommandGrammar
                 new("rail", "Rail", OptionKind.Text, "Only receipts on this rail: tsa, evm, btc.", "rail"),
                 new("status", "Status", OptionKind.Text, "Only receipts with this status.", "status"),
             ], [], Many: true),
-            new("anchor", "reconcile", "Update-VmAnchor", "The anchor manager pass: re-observe, mark finality and reorgs, re-anchor with backoff.",
-            [
-                new("submit-pending", "SubmitPending", OptionKind.Flag, "Also anchor batches with no receipt on a rail yet (needs ANCHOR_WRITE_ENABLED)."),
-            ], []),
+            new("anchor", "reconcile", "Update-VmAnchor", "The anchor manager pass: re-observe, mark finality and reorgs, anchor the newest checkpoint where a rail has none, re-anchor with backoff.", [], []),
         ]),
         new("conflict", "Conflicts between anchor receipts of the same root.", "resolve",
         [

@@ -9,8 +9,10 @@ public sealed class MemoryRecord
 {
     internal MemoryRecord(long sequence, string id, string type, string component, string version, DateTimeOffset timestamp,
         string? artifactHash, string? artifactName, string payload, string? actor, IReadOnlyList<string> tags,
-        string? batchId, long? leafIndex, bool existing)
+        string? batchId, long? leafIndex, bool existing, long? logIndex = null, string? leafHash = null)
     {
+        LogIndex = logIndex;
+        LeafHash = leafHash;
         Sequence = sequence;
         Id = id;
         Type = type;
@@ -53,6 +55,10 @@ public sealed class MemoryRecord
     public string? BatchId { get; }
     /// <summary>Its leaf index in that batch, once sealed.</summary>
     public long? LeafIndex { get; }
+    /// <summary>Its 0-based position in the profile's log, once sealed.</summary>
+    public long? LogIndex { get; }
+    /// <summary>Its RFC 6962 leaf hash SHA-256(0x00 || leaf), lower-case hex, once sealed.</summary>
+    public string? LeafHash { get; }
     /// <summary>Whether it is sealed.</summary>
     public bool Sealed => BatchId is not null;
     /// <summary>True when recording found this content already recorded and returned the existing memory.</summary>

@@ -12,8 +12,10 @@ public sealed class MemoryStore
 {
     private const string Select = """
         SELECT m.seq, m.id, m.type, m.component, m.version, m.timestamp, m.artifact_hash, m.artifact_name,
-               m.payload, m.actor, m.tags, l.batch_id, l.leaf_index
+               m.payload, m.actor, m.tags, l.batch_id, l.leaf_index, g.log_index, n.hash
         FROM memories m LEFT JOIN batch_leaves l ON l.memory_seq = m.seq
+        LEFT JOIN log_leaves g ON g.memory_seq = m.seq
+        LEFT JOIN log_nodes n ON n.level = 0 AND n.idx = g.log_index
         """;
 
     /// <summary>
@@ -172,9 +174,10 @@ public sealed class MemoryStore
         r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7),
         r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
         JsonSerializer.Deserialize<string[]>(r.GetString(10)) ?? [],
-        r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt64(12), existing: false);
+        r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt64(12), existing: false,
+        r.IsDBNull(13) ? null : r.GetInt64(13), r.IsDBNull(14) ? null : LowerHex.Format((byte[])r.GetValue(14)));
 
     private static MemoryRecord With(MemoryRecord m, bool existing) => new(
         m.Sequence, m.Id, m.Type, m.Component, m.Version, m.Timestamp, m.ArtifactHash, m.ArtifactName,
-        m.Payload, m.Actor, m.Tags, m.BatchId, m.LeafIndex, existing);
+        m.Payload, m.Actor, m.Tags, m.BatchId, m.LeafIndex, existing, m.LogIndex, m.LeafHash);
 }

@@ -46,7 +46,7 @@ public static class MemoryVerifier
 
         if (receipts is not null && root is not null)
         {
-            checks.Add(AnchorState(receipts.ForRoot(Sha256Digest.Parse(root))));
+            checks.Add(AnchorState(AnchoringRoots(memory, root, sealer).SelectMany(r => receipts.ForRoot(Sha256Digest.Parse(r))).ToList()));
         }
 
         if (artifactPath is not null)
@@ -58,14 +58,26 @@ public static class MemoryVerifier
         return new MemoryVerification(memory.Id, memory.BatchId, memory.LeafIndex, root, checks);
     }
 
+    // Roots whose anchors prove the memory in this store: its batch root, its own checkpoint's root
+    // and the newest checkpoint's root (the store's log contains it in both; docs/log.md).
+    private static IEnumerable<string> AnchoringRoots(MemoryRecord memory, string batchRoot, Sealer sealer)
+    {
+        var roots = new List<string> { batchRoot };
+        if (memory.LogIndex is { } index)
+        {
+            roots.AddRange(new[] { sealer.Log.CheckpointCovering(index), sealer.Log.GetCheckpoint() }.OfType<Log.CheckpointRecord>().Select(c => c.Root));
+        }
+        return roots.Distinct(StringComparer.Ordinal);
+    }
+
     // The anchor state as last observed (Test-VmAnchor re-observes it at the rail): final anchors
     // pass, anchors still in flight or none yet do not decide, and a root whose every anchor failed
     // or was reorganised away fails.
-    private static MemoryCheck AnchorState(IReadOnlyList<Receipt> anchors)
+    private static MemoryCheck AnchorState(List<Receipt> anchors)
     {
         if (anchors.Count == 0)
         {
-            return new MemoryCheck("anchor", null, "the batch root is not anchored yet");
+            return new MemoryCheck("anchor", null, "the batch root and the checkpoints that contain the memory are not anchored yet");
         }
         var final = anchors.Where(a => ConflictResolver.GetEligibility(a) == ReceiptEligibility.Eligible).ToList();
         if (final.Count > 0)

@@ -113,13 +113,15 @@ public sealed class Timeline
             if (since is null || batch.SealedAt >= since)
             {
                 events.Add((new TimelineEntry(batch.SealedAt, TimelineEntryKind.Seal, null, batch.BatchId,
-                    string.Create(CultureInfo.InvariantCulture, $"sealed {batch.Size} memories, root {batch.Root}")), batch.Number));
+                    string.Create(CultureInfo.InvariantCulture, $"sealed {batch.Size} memories, root {batch.Root}")
+                    + (batch.LogEnd is { } end ? string.Create(CultureInfo.InvariantCulture, $"; log checkpoint {end}") : "")), batch.Number));
             }
             if (_anchors is null)
             {
                 continue;
             }
-            foreach (var receipt in _anchors.ForRoot(Sha256Digest.Parse(batch.Root, DigestForm.Hex)))
+            // A batch is anchored by its own root (before the log) or by its checkpoint's root.
+            foreach (var receipt in new[] { batch.Root, batch.AnchorRoot }.Distinct().SelectMany(r => _anchors.ForRoot(Sha256Digest.Parse(r, DigestForm.Hex))))
             {
                 var time = receipt.AnchorInstant ?? batch.SealedAt;
                 if (since is null || time >= since)

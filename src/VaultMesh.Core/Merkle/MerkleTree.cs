@@ -153,26 +153,7 @@ public sealed class MerkleTree
     {
         CheckIndex(index);
         var levels = Levels();
-        var path = new List<string>(BitOperations.Log2((ulong)Size) + 1);
-        // PATH(m, D[lo:lo+n]) walked top-down; the recursion emits the deepest sibling first, so reverse.
-        long lo = 0, n = Size, m = index;
-        while (n > 1)
-        {
-            var k = LargestPowerOfTwoBelow(n);
-            if (m < k)
-            {
-                path.Add(LowerHex.Format(Subtree(levels, lo + k, lo + n)));
-                n = k;
-            }
-            else
-            {
-                path.Add(LowerHex.Format(Subtree(levels, lo, lo + k)));
-                lo += k;
-                m -= k;
-                n -= k;
-            }
-        }
-        path.Reverse();
+        var path = ProofPaths.Inclusion(index, Size, (start, end) => LowerHex.Format(Subtree(levels, start, end)));
         return new InclusionProof(index, Size, LowerHex.Format(_leafHashes.AsSpan((int)index * H, H)), path.AsReadOnly(), Root);
     }
 
@@ -184,35 +165,9 @@ public sealed class MerkleTree
     public ConsistencyProof GetConsistencyProof(long firstSize)
     {
         CheckPrefixSize(firstSize, nameof(firstSize));
-        var path = new List<string>();
-        if (firstSize > 0 && firstSize < Size)
-        {
-            var levels = Levels();
-            long lo = 0, n = Size, m = firstSize;
-            var complete = true;
-            while (m != n)
-            {
-                var k = LargestPowerOfTwoBelow(n);
-                if (m <= k)
-                {
-                    path.Add(LowerHex.Format(Subtree(levels, lo + k, lo + n)));
-                    n = k;
-                }
-                else
-                {
-                    path.Add(LowerHex.Format(Subtree(levels, lo, lo + k)));
-                    lo += k;
-                    m -= k;
-                    n -= k;
-                    complete = false;
-                }
-            }
-            if (!complete)
-            {
-                path.Add(LowerHex.Format(Subtree(levels, lo, lo + n)));
-            }
-            path.Reverse();
-        }
+        var path = firstSize > 0 && firstSize < Size
+            ? ProofPaths.Consistency(firstSize, Size, (start, end) => LowerHex.Format(Subtree(Levels(), start, end)))
+            : [];
         return new ConsistencyProof(firstSize, Size, LowerHex.Format(RootOfPrefix(firstSize)), Root, path.AsReadOnly());
     }
 

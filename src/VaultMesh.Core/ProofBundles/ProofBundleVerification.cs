@@ -22,8 +22,9 @@ public enum ProofBundleStatus
 public sealed class ProofBundleVerification
 {
     internal ProofBundleVerification(string source, string? memoryId, string? batchId, long? leafIndex, string? root,
-        IReadOnlyList<MemoryCheck> checks, int anchorCount, int anchorsVerified)
+        IReadOnlyList<MemoryCheck> checks, int anchorCount, int anchorsVerified, long? logSize)
     {
+        LogSize = logSize;
         Source = source;
         MemoryId = memoryId;
         BatchId = batchId;
@@ -44,6 +45,8 @@ public sealed class ProofBundleVerification
     public long? LeafIndex { get; }
     /// <summary>The batch root (lower-case hex) the proof was checked against.</summary>
     public string? Root { get; }
+    /// <summary>The log size the memory is proven into by a signed checkpoint (the anchored checkpoint's when the bundle has one); null without a log section.</summary>
+    public long? LogSize { get; }
     /// <summary>Every check in order; Passed is null for checks that did not apply or could not run offline.</summary>
     public IReadOnlyList<MemoryCheck> Checks { get; }
     /// <summary>Receipts in the bundle that are schema-valid and anchor exactly this root.</summary>

@@ -6,6 +6,7 @@ using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Receipts;
@@ -17,10 +18,13 @@ namespace VaultMesh.Core.ProofBundles;
 /// <summary>
 /// Verifies a proof bundle with nothing but the bundle: no store, no configuration, no network.
 /// It recomputes the memory id from the content, the leaf from the fields, the leaf hash, the
-/// inclusion proof up to the batch root and the batch id from root and size; checks that every
-/// receipt is schema-valid and anchors exactly this root (compared as digests); and, where a rail
-/// verifier is supplied, checks each verified receipt's evidence offline. Anything wrong with the
-/// bundle, down to its JSON, is a failed check with a reason, never an exception.
+/// inclusion proof up to the batch root and the batch id from root and size; with a <c>log</c>
+/// section, the memory's inclusion in the log at its signed checkpoint, the consistency proof to
+/// the anchored checkpoint and both notes' signatures against a vkey (docs/log.md); checks that
+/// every receipt is schema-valid and anchors exactly one of those roots (compared as digests); and,
+/// where a rail verifier is supplied, checks each verified receipt's evidence offline. What nothing
+/// commits to is listed as unproven. Anything wrong with the bundle, down to its JSON, is a failed
+/// check with a reason, never an exception.
 /// </summary>
 public static partial class ProofBundleVerifier
 {
@@ -29,7 +33,7 @@ public static partial class ProofBundleVerifier
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static readonly string[] TopKeys = ["format", "memory", "leaf", "proof", "batch", "anchors"];
+    private static readonly string[] TopKeys = ["format", "memory", "leaf", "proof", "batch", "log", "anchors"];
     private static readonly string[] MemoryKeys = ["id", "type", "component", "version", "timestamp", "payload", "tags", "artifactHash", "artifactName", "actor"];
     private static readonly string[] LeafKeys = ["encoding", "jcs"];
     private static readonly string[] ProofKeys = ["leafIndex", "treeSize", "leafHash", "auditPath"];
@@ -39,8 +43,9 @@ public static partial class ProofBundleVerifier
     /// <param name="path">The bundle file.</param>
     /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for its rail. Null: receipts are reported as not checked offline.</param>
     /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
+    /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are reported as not checked.</param>
     /// <exception cref="VaultMeshException"><c>VmFileNotFound</c> or <c>VmFileUnreadable</c> when the file cannot be read.</exception>
-    public static ProofBundleVerification VerifyFile(string path, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null)
+    public static ProofBundleVerification VerifyFile(string path, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, NoteVerifierKey? vkey = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes;
@@ -56,7 +61,7 @@ public static partial class ProofBundleVerifier
         {
             throw new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"Cannot read proof bundle '{path}': {ex.Message}", path, ex);
         }
-        return VerifyUtf8(bytes, verifyAnchorOffline, validator, path);
+        return VerifyUtf8(bytes, verifyAnchorOffline, validator, path, vkey);
     }
 
     /// <summary>Verifies bundle bytes (UTF-8 JSON); bytes that are not UTF-8 fail the <c>json</c> check.</summary>
@@ -64,7 +69,8 @@ public static partial class ProofBundleVerifier
     /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for its rail. Null: receipts are reported as not checked offline.</param>
     /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
     /// <param name="source">Where the bytes came from; <see cref="JsonSource"/> when null.</param>
-    public static ProofBundleVerification VerifyUtf8(ReadOnlySpan<byte> utf8Json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null)
+    /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are reported as not checked.</param>
+    public static ProofBundleVerification VerifyUtf8(ReadOnlySpan<byte> utf8Json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null, NoteVerifierKey? vkey = null)
     {
         source ??= JsonSource;
         string text;
@@ -76,7 +82,7 @@ public static partial class ProofBundleVerifier
         {
             return Fail(source, "json", $"the bundle is not valid UTF-8: {ex.Message}");
         }
-        return Verify(text, verifyAnchorOffline, validator, source);
+        return Verify(text, verifyAnchorOffline, validator, source, vkey);
     }
 
     /// <summary>Verifies bundle JSON text.</summary>
@@ -84,7 +90,8 @@ public static partial class ProofBundleVerifier
     /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for its rail. Null: receipts are reported as not checked offline.</param>
     /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
     /// <param name="source">Where the text came from; <see cref="JsonSource"/> when null.</param>
-    public static ProofBundleVerification Verify(string json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null)
+    /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are reported as not checked.</param>
+    public static ProofBundleVerification Verify(string json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null, NoteVerifierKey? vkey = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         source ??= JsonSource;
@@ -106,7 +113,7 @@ public static partial class ProofBundleVerifier
             return Fail(source, "json", $"the bundle is not valid JSON: {ex.Message}");
         }
         using var document = JsonLimits.Parse(json);
-        return Verify(document.RootElement, verifyAnchorOffline, validator, source);
+        return Verify(document.RootElement, verifyAnchorOffline, validator, source, vkey);
     }
 
     /// <summary>
@@ -136,7 +143,7 @@ public static partial class ProofBundleVerifier
         };
     }
 
-    private static ProofBundleVerification Verify(JsonElement root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline, ReceiptValidator? validator, string source)
+    private static ProofBundleVerification Verify(JsonElement root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline, ReceiptValidator? validator, string source, NoteVerifierKey? vkey)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -221,10 +228,11 @@ public static partial class ProofBundleVerifier
             size = reader.Integer(b, "size", "/batch", minimum: 1);
             reader.Timestamp(b, "sealedAt", "/batch");
         }
+        var log = ReadLog(root, reader);
         if (reader.Problems.Count > 0)
         {
             var shown = string.Join("; ", reader.Problems.Take(5)) + (reader.Problems.Count > 5 ? $"; and {reader.Problems.Count - 5} more" : "");
-            return new ProofBundleVerification(source, id, batchId, leafIndex, rootHex, [new MemoryCheck("fields", false, shown)], 0, 0);
+            return new ProofBundleVerification(source, id, batchId, leafIndex, rootHex, [new MemoryCheck("fields", false, shown)], 0, 0, null);
         }
 
         var checks = new List<MemoryCheck>();
@@ -259,13 +267,17 @@ public static partial class ProofBundleVerifier
             ? $"leaf {leafIndex.Value.ToString(CultureInfo.InvariantCulture)} of {treeSize.Value.ToString(CultureInfo.InvariantCulture)} proves into root {rootHex}"
             : $"inclusion fails ({inclusion.FailedCheck}): {inclusion.Reason}"));
 
-        var (anchorCount, anchorsVerified) = CheckAnchors(anchors!.Value, Sha256Digest.Parse(rootHex!, DigestForm.Hex), verifyAnchorOffline, validator, source, checks);
-        return new ProofBundleVerification(source, id, batchId, leafIndex, rootHex, checks, anchorCount, anchorsVerified);
+        var roots = new List<Sha256Digest> { Sha256Digest.Parse(rootHex!, DigestForm.Hex) };
+        var logSize = CheckLog(log, recomputedHash, vkey, checks, roots);
+        checks.Add(Unproven(log, logSize, size.Value));
+        var (anchorCount, anchorsVerified) = CheckAnchors(anchors!.Value, roots, verifyAnchorOffline, validator, source, checks);
+        return new ProofBundleVerification(source, id, batchId, leafIndex, rootHex, checks, anchorCount, anchorsVerified, logSize);
     }
 
-    private static (int Count, int Verified) CheckAnchors(JsonElement anchors, Sha256Digest root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline,
+    private static (int Count, int Verified) CheckAnchors(JsonElement anchors, List<Sha256Digest> roots, Func<Receipt, AnchorCheck?>? verifyAnchorOffline,
         ReceiptValidator? validator, string source, List<MemoryCheck> checks)
     {
+        var root = roots[^1];
         if (anchors.GetArrayLength() == 0)
         {
             checks.Add(new MemoryCheck("anchors", null, $"no anchor receipts: the memory is proven into root {root.ToHex()}, which this bundle does not show anchored"));
@@ -291,9 +303,9 @@ public static partial class ProofBundleVerifier
                 continue;
             }
             var receipt = new Receipt(element, source + "#" + pointer, pointer);
-            if (!Sha256Digest.TryParse(receipt.Root, DigestForm.ZeroX, out var anchored) || anchored != root)
+            if (!Sha256Digest.TryParse(receipt.Root, DigestForm.ZeroX, out var anchored) || !roots.Contains(anchored))
             {
-                checks.Add(new MemoryCheck(name, false, $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} anchors root {receipt.Root}, not this batch's root {root.To0x()}"));
+                checks.Add(new MemoryCheck(name, false, $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} anchors root {receipt.Root}, not this batch's root {roots[0].To0x()}{(roots.Count > 1 ? " nor a checkpoint root the memory is proven into" : "")}"));
                 continue;
             }
             count++;
@@ -331,7 +343,7 @@ public static partial class ProofBundleVerifier
     }
 
     private static ProofBundleVerification Fail(string source, string check, string reason) =>
-        new(source, null, null, null, null, [new MemoryCheck(check, false, reason)], 0, 0);
+        new(source, null, null, null, null, [new MemoryCheck(check, false, reason)], 0, 0, null);
 
     private static string Kind(JsonElement e) => e.ValueKind.ToString().ToLowerInvariant();
 

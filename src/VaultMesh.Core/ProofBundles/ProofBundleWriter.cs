@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Receipts;
@@ -37,7 +38,8 @@ public static class ProofBundleWriter
         var leaves = sealer.GetLeaves(batchId);
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
         var proof = tree.GetInclusionProof(index);
-        var anchors = receipts?.ForRoot(Sha256Digest.Parse(batch.Root, DigestForm.Hex)) ?? [];
+        var anchors = (receipts?.ForRoot(Sha256Digest.Parse(batch.Root, DigestForm.Hex)) ?? []).ToList();
+        var log = LogSection(memory, sealer.Log, receipts, anchors);
 
         var bundle = new JsonObject
         {
@@ -53,7 +55,7 @@ public static class ProofBundleWriter
                 ["leafIndex"] = proof.LeafIndex,
                 ["treeSize"] = proof.TreeSize,
                 ["leafHash"] = proof.LeafHash,
-                ["auditPath"] = new JsonArray(proof.AuditPath.Select(h => (JsonNode?)JsonValue.Create(h)).ToArray()),
+                ["auditPath"] = Hashes(proof.AuditPath),
             },
             ["batch"] = new JsonObject
             {
@@ -62,13 +64,18 @@ public static class ProofBundleWriter
                 ["size"] = batch.Size,
                 ["sealedAt"] = UtcTimestamp.Format(batch.SealedAt),
             },
-            ["anchors"] = new JsonArray(anchors.Select(r => JsonNode.Parse(r.Json.GetRawText())).ToArray()),
         };
+        if (log is not null)
+        {
+            bundle["log"] = log;
+        }
+        bundle["anchors"] = new JsonArray(anchors.Select(r => JsonNode.Parse(r.Json.GetRawText())).ToArray());
         var text = ProofBundleFormat.ToText(bundle);
 
         // Receipts were validated where they were read, under that caller's enforcement; here only
         // the memory and its proof are in question.
-        var check = ProofBundleVerifier.Verify(text, validator: anchors.Count > 0 ? ReceiptValidator.Unenforced : null);
+        var check = ProofBundleVerifier.Verify(text, validator: anchors.Count > 0 ? ReceiptValidator.Unenforced : null,
+            vkey: log is null ? null : sealer.Log.VerifierKey);
         if (!check.Valid)
         {
             throw new VaultMeshException("VmProofBundleInvalid", VmErrorKind.SecurityError,
@@ -90,10 +97,19 @@ public static class ProofBundleWriter
         var full = Path.GetFullPath(path);
         var text = Create(memory, sealer, receipts, cancellationToken);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        ExportFile.Write(full, text, overwrite);
         var bundle = JsonNode.Parse(text)!;
+        var tlogPath = bundle["log"] is null ? null : TlogProofPath(full);
+        if (tlogPath is not null && !overwrite)
+        {
+            ExportFile.EnsureAbsent(tlogPath);
+        }
+        ExportFile.Write(full, text, overwrite);
+        if (tlogPath is not null)
+        {
+            ExportFile.Write(tlogPath, ToTlogProof(bundle["log"]!).ToString(), overwrite);
+        }
         return new ProofBundleExport(memory.Id, memory.BatchId!, memory.LeafIndex!.Value, (string)bundle["batch"]!["root"]!,
-            bundle["anchors"]!.AsArray().Count, full);
+            bundle["anchors"]!.AsArray().Count, full, tlogPath, (long?)bundle["log"]?["index"]);
     }
 
     /// <summary>
@@ -111,6 +127,56 @@ public static class ProofBundleWriter
         }
         return Path.Combine(Path.GetFullPath(directory), FileName(memoryId));
     }
+
+    /// <summary>Where the C2SP tlog-proof of a bundle goes: beside it, <c>.proof.json</c> replaced by <c>.tlog-proof</c>.</summary>
+    public static string TlogProofPath(string bundlePath) =>
+        (bundlePath.EndsWith(ProofBundleFormat.FileSuffix, StringComparison.Ordinal)
+            ? bundlePath[..^ProofBundleFormat.FileSuffix.Length]
+            : Path.ChangeExtension(bundlePath, null)) + TlogProof.FileExtension;
+
+    // The memory's own checkpoint (the first that contains it) and, when a later checkpoint is
+    // anchored, that one with the consistency proof joining them; its receipts join the bundle.
+    private static JsonObject? LogSection(MemoryRecord memory, TransparencyLog log, IReceiptSource? receipts, List<Receipt> anchors)
+    {
+        if (memory.LogIndex is not { } index || log.CheckpointCovering(index) is not { } own)
+        {
+            return null;
+        }
+        var inclusion = log.GetInclusionProof(index, own.Size);
+        var section = new JsonObject
+        {
+            ["index"] = index,
+            ["checkpoint"] = own.Note,
+            ["inclusion"] = Hashes(inclusion.AuditPath),
+        };
+        if (receipts is null)
+        {
+            return section;
+        }
+        foreach (var checkpoint in log.GetCheckpoints().Reverse().Where(c => c.Size >= own.Size))
+        {
+            var found = receipts.ForRoot(Sha256Digest.Parse(checkpoint.Root, DigestForm.Hex));
+            if (found.Count == 0)
+            {
+                continue;
+            }
+            anchors.AddRange(found.Where(r => !anchors.Any(a => a.Chain == r.Chain && a.Network == r.Network && a.TxRef == r.TxRef)));
+            if (checkpoint.Size > own.Size)
+            {
+                section["anchoredCheckpoint"] = checkpoint.Note;
+                section["consistency"] = Hashes(log.GetConsistencyProof(own.Size, checkpoint.Size).Path);
+            }
+            break;
+        }
+        return section;
+    }
+
+    private static TlogProof ToTlogProof(JsonNode log) => new(
+        (long)log["index"]!,
+        log["inclusion"]!.AsArray().Select(h => Convert.FromHexString((string)h!)).ToList(),
+        (string)log["checkpoint"]!);
+
+    private static JsonArray Hashes(IEnumerable<string> hashes) => new(hashes.Select(h => (JsonNode?)JsonValue.Create(h)).ToArray());
 
     /// <summary>The file name a bundle gets inside a directory: <c>&lt;id hex&gt;.proof.json</c>.</summary>
     public static string FileName(string memoryId) => Sha256Digest.Parse(memoryId).ToHex() + ProofBundleFormat.FileSuffix;

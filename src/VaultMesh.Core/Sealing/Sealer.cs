@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Store;
@@ -14,22 +15,38 @@ namespace VaultMesh.Core.Sealing;
 public sealed record SealProgress(string Stage, long Done, long Total);
 
 /// <summary>
-/// The sealer: takes pending memories in recorded order, builds their RFC 6962 tree and writes the
-/// batch and its leaves in one transaction, so a crash leaves either no batch or the whole batch.
+/// The sealer: takes pending memories in recorded order, builds their RFC 6962 tree, writes the
+/// batch and its leaves, appends them to the log and signs the log's new checkpoint, all in one
+/// transaction, so a crash leaves either no batch or the whole batch with its checkpoint.
 /// </summary>
 public sealed class Sealer
 {
-    private const string SelectBatch = "SELECT batch_id, number, root, size, sealed_at, first_seq, last_seq FROM batches";
+    private const string SelectBatch = """
+        SELECT b.batch_id, b.number, b.root, b.size, b.sealed_at, b.first_seq, b.last_seq, r.log_start, r.log_end, c.root
+        FROM batches b LEFT JOIN batch_ranges r ON r.batch_id = b.batch_id LEFT JOIN checkpoints c ON c.size = r.log_end
+        """;
 
     private readonly VaultStore _store;
     private readonly TimeProvider _time;
+    private readonly TransparencyLog _log;
 
     /// <summary>Wraps an open store.</summary>
-    public Sealer(VaultStore store, TimeProvider? time = null)
+    /// <param name="store">The profile's store.</param>
+    /// <param name="time">Clock for seal and checkpoint times.</param>
+    /// <param name="logOrigin">The log origin for the first checkpoint (the profile's <c>log.origin</c>); null derives it from the node key.</param>
+    public Sealer(VaultStore store, TimeProvider? time = null, string? logOrigin = null)
     {
         _store = store;
         _time = time ?? TimeProvider.System;
+        _log = new TransparencyLog(store, logOrigin, _time);
     }
+
+    /// <summary>A sealer whose log takes its origin from the profile's <c>log.origin</c> (used when the log signs its first checkpoint).</summary>
+    public static Sealer ForProfile(VaultStore store, Configuration.ProfileSettings settings) =>
+        new(store, null, settings.GetString("log.origin"));
+
+    /// <summary>The log the sealer appends to.</summary>
+    public TransparencyLog Log => _log;
 
     /// <summary>Number of memories a seal would take now.</summary>
     public long PendingCount(long? maxItems = null)
@@ -100,6 +117,12 @@ public sealed class Sealer
                 }
             }
         }
+        progress?.Report(new SealProgress("Appending to the log", sequences.Count, sequences.Count));
+        using (var appender = LogAppender.Open(_store.Connection, tx))
+        {
+            appender.AppendBatch(batchId, sequences, i => tree.GetLeafHash(i), cancellationToken);
+            _log.SignCheckpoint(tx, appender.Size, appender.Root());
+        }
         var batch = Find(batchId, tx)!;
         tx.Commit();
         progress?.Report(new SealProgress("Sealed", sequences.Count, sequences.Count));
@@ -119,7 +142,7 @@ public sealed class Sealer
     /// <summary>All batches, newest first (or oldest first).</summary>
     public IEnumerable<BatchRecord> GetBatches(bool ascending = false)
     {
-        using var command = _store.Command(SelectBatch + " ORDER BY number " + (ascending ? "ASC" : "DESC"));
+        using var command = _store.Command(SelectBatch + " ORDER BY b.number " + (ascending ? "ASC" : "DESC"));
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -146,12 +169,13 @@ public sealed class Sealer
 
     private BatchRecord? Find(string batchId, SqliteTransaction? tx)
     {
-        using var command = _store.Command(SelectBatch + " WHERE batch_id = $id", tx);
+        using var command = _store.Command(SelectBatch + " WHERE b.batch_id = $id", tx);
         command.Parameters.AddWithValue("$id", batchId);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }
 
     private static BatchRecord Read(SqliteDataReader r) => new(
-        r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), UtcTimestamp.Parse(r.GetString(4)), r.GetInt64(5), r.GetInt64(6));
+        r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), UtcTimestamp.Parse(r.GetString(4)), r.GetInt64(5), r.GetInt64(6),
+        r.IsDBNull(7) ? null : r.GetInt64(7), r.IsDBNull(8) ? null : r.GetInt64(8), r.IsDBNull(9) ? null : r.GetString(9));
 }

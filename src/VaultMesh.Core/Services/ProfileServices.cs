@@ -45,7 +45,7 @@ public sealed class ProfileServices : IDisposable
     public AnchorStore Anchors => _anchors ??= new AnchorStore(Store);
 
     /// <summary>Seals pending memories into batches and reads batches.</summary>
-    public Sealer Sealer => _sealer ??= new Sealer(Store);
+    public Sealer Sealer => _sealer ??= Sealer.ForProfile(Store, Context.Settings);
 
     /// <summary>The anchoring rails the profile configures.</summary>
     public AnchorRails Rails => _rails ??= AnchorRails.FromProfile(Context.Settings, Context.Environment);

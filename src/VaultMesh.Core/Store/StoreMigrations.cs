@@ -1,3 +1,6 @@
+using Microsoft.Data.Sqlite;
+using VaultMesh.Core.Log;
+
 namespace VaultMesh.Core.Store;
 
 /// <summary>
@@ -120,5 +123,74 @@ internal static class StoreMigrations
             WHEN lower(json_extract(NEW.json, '$.root')) IS NOT '0x' || OLD.root
             BEGIN SELECT RAISE(ABORT, 'the root of a stored receipt never changes'); END;
         """,
+
+        // 4: the log (docs/log.md): every sealed leaf in seal order, the hash of every perfect
+        // subtree (level 0 holds the leaf hashes) so proofs at any size take O(log n) reads, each
+        // batch's range of the log, and the signed checkpoints. All append-only; a checkpoint can
+        // only be added above the largest size signed so far.
+        """
+        CREATE TABLE log_leaves (
+            log_index      INTEGER PRIMARY KEY,
+            memory_seq     INTEGER NOT NULL UNIQUE REFERENCES memories(seq),
+            batch_id       TEXT    NOT NULL REFERENCES batches(batch_id)
+        );
+        CREATE TABLE log_nodes (
+            level          INTEGER NOT NULL,
+            idx            INTEGER NOT NULL,
+            hash           BLOB    NOT NULL,
+            PRIMARY KEY (level, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE batch_ranges (
+            batch_id       TEXT    PRIMARY KEY REFERENCES batches(batch_id),
+            log_start      INTEGER NOT NULL,
+            log_end        INTEGER NOT NULL
+        );
+        CREATE TABLE log_meta (
+            key            TEXT    PRIMARY KEY,
+            value          TEXT    NOT NULL
+        );
+        CREATE TABLE checkpoints (
+            size           INTEGER PRIMARY KEY,
+            root           TEXT    NOT NULL,
+            origin         TEXT    NOT NULL,
+            note           TEXT    NOT NULL,
+            created_at     TEXT    NOT NULL
+        );
+        CREATE INDEX checkpoints_root ON checkpoints(root);
+
+        CREATE TRIGGER log_leaves_append_only_update BEFORE UPDATE ON log_leaves
+            BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+        CREATE TRIGGER log_leaves_append_only_delete BEFORE DELETE ON log_leaves
+            BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+        CREATE TRIGGER log_nodes_append_only_update BEFORE UPDATE ON log_nodes
+            BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+        CREATE TRIGGER log_nodes_append_only_delete BEFORE DELETE ON log_nodes
+            BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+        CREATE TRIGGER batch_ranges_append_only_update BEFORE UPDATE ON batch_ranges
+            BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+        CREATE TRIGGER batch_ranges_append_only_delete BEFORE DELETE ON batch_ranges
+            BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+        CREATE TRIGGER log_meta_append_only_update BEFORE UPDATE ON log_meta
+            BEGIN SELECT RAISE(ABORT, 'the log identity never changes'); END;
+        CREATE TRIGGER log_meta_append_only_delete BEFORE DELETE ON log_meta
+            BEGIN SELECT RAISE(ABORT, 'the log identity never changes'); END;
+        CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+            BEGIN SELECT RAISE(ABORT, 'signed checkpoints are append-only'); END;
+        CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints
+            BEGIN SELECT RAISE(ABORT, 'signed checkpoints are append-only'); END;
+        CREATE TRIGGER checkpoints_only_grow BEFORE INSERT ON checkpoints
+            WHEN NEW.size <= (SELECT coalesce(max(size), -1) FROM checkpoints)
+            BEGIN SELECT RAISE(ABORT, 'a checkpoint must be larger than every checkpoint signed before'); END;
+        """,
     ];
+
+    /// <summary>
+    /// Data a step derives with code rather than SQL, run in the step's transaction after its SQL
+    /// (keyed by the step's number): step 4 rebuilds the log from the batches in seal order.
+    /// </summary>
+    public static IReadOnlyDictionary<int, Action<SqliteConnection, SqliteTransaction>> Backfills { get; } =
+        new Dictionary<int, Action<SqliteConnection, SqliteTransaction>>
+        {
+            [4] = LogAppender.RebuildFromBatches,
+        };
 }

@@ -108,6 +108,10 @@ public sealed class VaultStore : IDisposable
                 command.CommandText = StoreMigrations.Steps[step] + $"\nPRAGMA user_version = {step + 1};";
                 command.ExecuteNonQuery();
             }
+            if (StoreMigrations.Backfills.TryGetValue(step + 1, out var backfill))
+            {
+                backfill(connection, tx);
+            }
             tx.Commit();
         }
     }

@@ -5,7 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
-/// <para type="synopsis">The sealer: seals pending memories into one RFC 6962 batch. Returns nothing when nothing is pending.</para>
+/// <para type="synopsis">The sealer: seals pending memories into one RFC 6962 batch, appends them to the profile's log and signs its new C2SP checkpoint. Returns nothing when nothing is pending.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VmSeal", SupportsShouldProcess = true)]
 [OutputType(typeof(BatchRecord))]
@@ -24,6 +24,13 @@ public sealed class InvokeVmSealCommand : VaultMeshCmdlet
         if (pending == 0)
         {
             WriteVerbose("Nothing is pending; no batch sealed.");
+            // A log migrated from batches has no checkpoint over its last size until one is signed.
+            if (sealer.Log.Size > (sealer.Log.GetCheckpoint()?.Size ?? 0)
+                && ShouldProcess($"the log of profile '{Context.Profile}' at size {sealer.Log.Size}", "Sign checkpoint"))
+            {
+                var checkpoint = sealer.Log.EnsureCheckpoint()!;
+                WriteVerbose($"Signed the checkpoint of log size {checkpoint.Size}, root {checkpoint.Root}.");
+            }
             return;
         }
         if (!ShouldProcess($"{pending} pending memories in profile '{Context.Profile}'", "Seal batch"))
@@ -35,7 +42,7 @@ public sealed class InvokeVmSealCommand : VaultMeshCmdlet
         progress.Complete();
         if (batch is not null)
         {
-            WriteVerbose($"Sealed {batch.Size} memories into {batch.BatchId}, root {batch.Root}.");
+            WriteVerbose($"Sealed {batch.Size} memories into {batch.BatchId}, root {batch.Root}; the log's checkpoint is now size {batch.LogEnd}, root {batch.CheckpointRoot}.");
             WriteObject(batch);
         }
     }

@@ -3,6 +3,7 @@ using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Anchoring.Tsa;
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Schemas;
 using VaultMesh.PowerShell.Infrastructure;
@@ -10,7 +11,7 @@ using VaultMesh.PowerShell.Infrastructure;
 namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
-/// <para type="synopsis">Verifies proof bundles offline: recomputes the memory id and leaf, checks the inclusion proof up to the batch root and that every receipt anchors that root. Returns $true/$false per bundle, or with -Detailed each check and the reason of a failure.</para>
+/// <para type="synopsis">Verifies proof bundles offline: recomputes the memory id and leaf, checks the inclusion proof up to the batch root, the memory's inclusion in the log's signed checkpoint and the consistency proof to the anchored checkpoint (signatures against -Vkey), and that every receipt anchors one of those roots. Returns $true/$false per bundle, or with -Detailed each check, what stays unproven, and the reason of a failure.</para>
 /// <para type="description">Needs no store and no network: an auditor can run it on a machine that has never seen VaultMesh data. A bundle without receipts verifies as ProvenUnanchored.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmProofBundle")]
@@ -20,6 +21,12 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
     private ReceiptValidator? _validator;
     private Func<Receipt, AnchorCheck?>? _anchors;
     private TsaRail? _offlineTsa;
+    private NoteVerifierKey? _vkey;
+
+    /// <summary>The C2SP verifier key (name+keyid+base64, as Get-VmCheckpoint shows it) the bundle's checkpoints must be signed by. Without it the checkpoint signatures are reported as not checked.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Vkey { get; set; }
 
     /// <summary>PEM file of the TSA roots to trust: with it, TSA anchors in the bundle are verified offline
     /// (token signature, imprint, and the chain at the token's genTime). Without it, the profile's
@@ -38,6 +45,7 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
         // Only the kill switches are read (environment and config file); the store is never opened.
         WriteContextWarnings();
         _validator = Services.Validator;
+        _vkey = Vkey is null ? null : NoteVerifierKey.Parse(Vkey);
         var rails = new List<IAnchorRail>();
         try
         {
@@ -61,10 +69,10 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
     protected override void OnEnd() => _offlineTsa?.Dispose();
 
     /// <inheritdoc />
-    protected override void ProcessJson(string json) => Emit(ProofBundleVerifier.Verify(json, _anchors, _validator));
+    protected override void ProcessJson(string json) => Emit(ProofBundleVerifier.Verify(json, _anchors, _validator, vkey: _vkey));
 
     /// <inheritdoc />
-    protected override void ProcessFile(string file) => Emit(ProofBundleVerifier.VerifyFile(file, _anchors, _validator));
+    protected override void ProcessFile(string file) => Emit(ProofBundleVerifier.VerifyFile(file, _anchors, _validator, _vkey));
 
     private void Emit(ProofBundleVerification result)
     {

@@ -6,16 +6,12 @@ using VaultMesh.PowerShell.Infrastructure;
 namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
-/// <para type="synopsis">The anchor manager pass: re-observes every non-final receipt, marks finality and reorgs, and re-anchors roots whose receipts reorged or failed when writes are enabled; rails that are down back off.</para>
+/// <para type="synopsis">The anchor manager pass: re-observes every non-final receipt, marks finality and reorgs, and anchors the log's newest checkpoint on every rail that has no live receipt for it when writes are enabled; rails that are down back off.</para>
 /// </summary>
 [Cmdlet(VerbsData.Update, "VmAnchor", SupportsShouldProcess = true)]
 [OutputType(typeof(ReconcileReport))]
 public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet
 {
-    /// <summary>Also anchor sealed batches that have no receipt on a configured rail yet (needs ANCHOR_WRITE_ENABLED); the anchor-manager timer uses it.</summary>
-    [Parameter]
-    public SwitchParameter SubmitPending { get; set; }
-
     /// <inheritdoc />
     protected override void OnEnd()
     {
@@ -24,11 +20,15 @@ public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet
             return;
         }
         WriteContextWarnings();
-        var service = Services.AnchorService;
+        // One anchor of the newest checkpoint proves every memory in the log, so that is the root
+        // anchored (or re-anchored), not every batch; a log grown past its last checkpoint is signed first.
+        var sealer = Services.Sealer;
+        sealer.Log.EnsureCheckpoint();
+        var newest = sealer.GetBatches().Take(1).ToList();
         ReconcileReport report;
         try
         {
-            report = service.ReconcileAsync(Services.Sealer.GetBatches(ascending: true).ToList(), CancellationToken, SubmitPending).GetAwaiter().GetResult();
+            report = Services.AnchorService.ReconcileAsync(newest, CancellationToken, anchorUnanchored: true).GetAwaiter().GetResult();
         }
         finally
         {

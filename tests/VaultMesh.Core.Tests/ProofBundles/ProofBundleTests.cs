@@ -21,7 +21,7 @@ public sealed class ProofBundleTests : IDisposable
         for (var i = 0; i < _s.Recorded.Count; i++)
         {
             var json = ProofBundleWriter.Create(_s.Get(i), _s.Sealer);
-            var result = ProofBundleVerifier.Verify(json);
+            var result = ProofBundleVerifier.Verify(json, vkey: _s.Sealer.Log.VerifierKey);
             Assert.True(result.Valid, result.Reason);
             Assert.Equal(ProofBundleStatus.ProvenUnanchored, result.Status);
             Assert.Equal(_s.Recorded[i].Id, result.MemoryId);
@@ -29,8 +29,12 @@ public sealed class ProofBundleTests : IDisposable
             Assert.Equal(_s.Batch.Root, result.Root);
             Assert.Equal(i, result.LeafIndex);
             Assert.Null(result.FailedCheck);
-            Assert.Equal(new[] { "id", "leaf", "leafHash", "batch", "inclusion", "anchors" }, result.Checks.Select(c => c.Name));
+            Assert.Equal(new[] { "id", "leaf", "leafHash", "batch", "inclusion", "checkpoint", "checkpointSignature", "logInclusion", "unproven", "anchors" },
+                result.Checks.Select(c => c.Name));
+            Assert.True(result.Checks.Single(c => c.Name == "checkpointSignature").Passed);
             Assert.Null(result.Checks.Single(c => c.Name == "anchors").Passed);
+            Assert.Null(result.Checks.Single(c => c.Name == "unproven").Passed);
+            Assert.Equal(_s.Recorded.Count, result.LogSize);
             var bundle = JsonNode.Parse(json)!;
             Assert.Equal(ProofBundleFormat.Version1, (string?)bundle["format"]);
             Assert.Empty(bundle["anchors"]!.AsArray());
@@ -49,6 +53,7 @@ public sealed class ProofBundleTests : IDisposable
     public void Flipping_any_byte_of_the_bundle_fails_it_with_a_reason()
     {
         var bytes = Encoding.UTF8.GetBytes(ProofBundleWriter.Create(_s.Get(2), _s.Sealer));
+        var vkey = _s.Sealer.Log.VerifierKey;
         // The seal time is what the exporter states; no hash covers it (only an anchor proves time).
         var (from, to) = ValueSpan(bytes, "\"sealedAt\": \"");
         var tested = 0;
@@ -62,7 +67,7 @@ public sealed class ProofBundleTests : IDisposable
             {
                 var copy = (byte[])bytes.Clone();
                 copy[i] ^= mask;
-                var result = ProofBundleVerifier.VerifyUtf8(copy);
+                var result = ProofBundleVerifier.VerifyUtf8(copy, vkey: vkey);
                 if (result.Valid && IsEquivalent(bytes, copy))
                 {
                     continue;

@@ -1,0 +1,236 @@
+using System.Globalization;
+using VaultMesh.Core.Digests;
+using VaultMesh.Core.Memory;
+using VaultMesh.Core.Merkle;
+using VaultMesh.Core.Store;
+
+namespace VaultMesh.Core.Log;
+
+/// <summary>
+/// Checks the stored log against everything it committed to: each leaf hash recomputed from the
+/// stored memory, the root at every checkpoint size recomputed from those leaves (not from the
+/// stored interior nodes), every checkpoint note's signature and body, the consistency proof
+/// between consecutive checkpoints built from the stored nodes, and every batch root from its range.
+/// </summary>
+internal static class LogAuditor
+{
+    public static CheckpointVerification Audit(VaultStore store, TransparencyLog log, CancellationToken cancellationToken)
+    {
+        var checks = new List<MemoryCheck>();
+        var checkpoints = log.GetCheckpoints();
+        var leafHashes = new List<byte[]>();
+        var leafProblems = 0;
+        string? firstLeafProblem = null;
+        void LeafProblem(string text)
+        {
+            leafProblems++;
+            firstLeafProblem ??= text;
+        }
+        using (var command = store.Command("""
+            SELECT g.log_index, m.leaf, n.hash FROM log_leaves g
+            LEFT JOIN memories m ON m.seq = g.memory_seq
+            LEFT JOIN log_nodes n ON n.level = 0 AND n.idx = g.log_index
+            ORDER BY g.log_index
+            """))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if ((leafHashes.Count & 0xFFF) == 0xFFF)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+                var index = reader.GetInt64(0);
+                if (index != leafHashes.Count)
+                {
+                    LeafProblem(string.Create(CultureInfo.InvariantCulture, $"log index {leafHashes.Count} is missing (the next stored index is {index})"));
+                    break;
+                }
+                if (reader.IsDBNull(1))
+                {
+                    LeafProblem(string.Create(CultureInfo.InvariantCulture, $"the memory of log index {index} is missing"));
+                    break;
+                }
+                var hash = MerkleHasher.HashLeaf((byte[])reader.GetValue(1));
+                if (reader.IsDBNull(2) || !hash.AsSpan().SequenceEqual((byte[])reader.GetValue(2)))
+                {
+                    LeafProblem(string.Create(CultureInfo.InvariantCulture, $"the memory at log index {index} no longer hashes to the stored leaf hash"));
+                }
+                leafHashes.Add(hash);
+            }
+        }
+        using (var count = store.Command("SELECT count(*) FROM batch_leaves"))
+        {
+            var sealedCount = (long)count.ExecuteScalar()!;
+            if (sealedCount != leafHashes.Count && leafProblems == 0)
+            {
+                LeafProblem(string.Create(CultureInfo.InvariantCulture, $"{sealedCount} memories are sealed but the log holds {leafHashes.Count}"));
+            }
+        }
+        checks.Add(leafProblems == 0
+            ? new MemoryCheck("leaves", true, string.Create(CultureInfo.InvariantCulture, $"{leafHashes.Count} leaf hashes recomputed from the stored memories match the log"))
+            : new MemoryCheck("leaves", false, firstLeafProblem!));
+
+        var all = MerkleTree.FromLeafHashes(leafHashes, cancellationToken);
+        CheckNodes(store, leafHashes, checks, cancellationToken);
+        CheckBatches(store, all, checks);
+        CheckCheckpoints(log, checkpoints, all, checks);
+        var newest = checkpoints.Count > 0 ? checkpoints[^1] : null;
+        return new CheckpointVerification("store", newest?.Origin, newest?.Size, newest?.Root, checks);
+    }
+
+    // Proofs are built from the stored interior nodes, so each must be the hash of its two children
+    // as recomputed from the leaves, and there must be exactly one per complete perfect subtree.
+    private static void CheckNodes(VaultStore store, List<byte[]> leafHashes, List<MemoryCheck> checks, CancellationToken cancellationToken)
+    {
+        string? problem = null;
+        var level = leafHashes;
+        var expected = 0L;
+        var depth = 0;
+        while (level.Count > 0 && problem is null)
+        {
+            expected += level.Count;
+            using (var command = store.Command("SELECT idx, hash FROM log_nodes WHERE level = $level ORDER BY idx"))
+            {
+                command.Parameters.AddWithValue("$level", depth);
+                using var reader = command.ExecuteReader();
+                var i = 0;
+                while (reader.Read() && problem is null)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (reader.GetInt64(0) != i || i >= level.Count || !level[i].AsSpan().SequenceEqual((byte[])reader.GetValue(1)))
+                    {
+                        problem = string.Create(CultureInfo.InvariantCulture, $"the stored node at level {depth}, index {reader.GetInt64(0)} is not the hash of its subtree");
+                    }
+                    i++;
+                }
+                if (problem is null && i != level.Count)
+                {
+                    problem = string.Create(CultureInfo.InvariantCulture, $"level {depth} of the log holds {i} nodes; the leaves make {level.Count}");
+                }
+            }
+            var next = new List<byte[]>(level.Count / 2);
+            for (var i = 0; i + 1 < level.Count; i += 2)
+            {
+                var parent = new byte[MerkleHasher.HashSize];
+                MerkleHasher.HashChildren(level[i], level[i + 1], parent);
+                next.Add(parent);
+            }
+            level = next;
+            depth++;
+        }
+        if (problem is null)
+        {
+            using var count = store.Command("SELECT count(*) FROM log_nodes");
+            var stored = (long)count.ExecuteScalar()!;
+            if (stored != expected)
+            {
+                problem = string.Create(CultureInfo.InvariantCulture, $"the log stores {stored} nodes; its leaves make {expected} complete subtrees");
+            }
+        }
+        checks.Add(new MemoryCheck("nodes", problem is null, problem ?? string.Create(CultureInfo.InvariantCulture,
+            $"each of the {expected} stored subtree hashes is recomputed from the leaves")));
+    }
+
+    private static void CheckBatches(VaultStore store, MerkleTree all, List<MemoryCheck> checks)
+    {
+        var problems = new List<string>();
+        var batches = 0;
+        using (var command = store.Command("SELECT b.batch_id, b.root, b.size, r.log_start, r.log_end FROM batches b LEFT JOIN batch_ranges r ON r.batch_id = b.batch_id ORDER BY b.number"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                batches++;
+                var id = reader.GetString(0);
+                if (reader.IsDBNull(3))
+                {
+                    problems.Add($"batch {id} has no range in the log");
+                    continue;
+                }
+                long start = reader.GetInt64(3), end = reader.GetInt64(4);
+                if (end - start != reader.GetInt64(2) || end > all.Size)
+                {
+                    problems.Add(string.Create(CultureInfo.InvariantCulture, $"batch {id} claims {reader.GetInt64(2)} leaves but its log range is [{start}, {end})"));
+                    continue;
+                }
+                var hashes = new List<byte[]>((int)(end - start));
+                for (var i = start; i < end; i++)
+                {
+                    hashes.Add(all.GetLeafHash(i));
+                }
+                var root = MerkleTree.FromLeafHashes(hashes).Root;
+                if (root != reader.GetString(1))
+                {
+                    problems.Add($"batch {id}'s leaves give root {root}, not its stored root {reader.GetString(1)}");
+                }
+            }
+        }
+        checks.Add(problems.Count == 0
+            ? new MemoryCheck("batches", true, string.Create(CultureInfo.InvariantCulture, $"every batch root ({batches}) is reproduced from its range of the log"))
+            : new MemoryCheck("batches", false, problems[0]));
+    }
+
+    private static void CheckCheckpoints(TransparencyLog log, IReadOnlyList<CheckpointRecord> checkpoints, MerkleTree all, List<MemoryCheck> checks)
+    {
+        if (checkpoints.Count == 0)
+        {
+            checks.Add(new MemoryCheck("checkpoints", null, "the log has no signed checkpoint yet"));
+            return;
+        }
+        var vkey = log.VerifierKey;
+        string? rootProblem = null, noteProblem = null, consistencyProblem = null;
+        CheckpointText? previous = null;
+        foreach (var checkpoint in checkpoints)
+        {
+            var at = string.Create(CultureInfo.InvariantCulture, $"checkpoint {checkpoint.Size}");
+            if (checkpoint.Size > all.Size)
+            {
+                rootProblem ??= string.Create(CultureInfo.InvariantCulture, $"{at} is larger than the log ({all.Size} leaves)");
+                continue;
+            }
+            var recomputed = LowerHex.Format(all.RootOfPrefix(checkpoint.Size));
+            if (recomputed != checkpoint.Root)
+            {
+                rootProblem ??= $"{at}: the stored leaves give root {recomputed}, the checkpoint says {checkpoint.Root}";
+            }
+            var noteChecks = new List<MemoryCheck>();
+            var text = CheckpointVerifier.Read(checkpoint.Note, at, noteChecks, vkey);
+            var failed = noteChecks.FirstOrDefault(c => c.Passed != true);
+            if (failed is not null)
+            {
+                noteProblem ??= $"{at}: {failed.Detail}";
+                continue;
+            }
+            if (text!.Size != checkpoint.Size || LowerHex.Format(text.Root) != checkpoint.Root || text.Origin != checkpoint.Origin)
+            {
+                noteProblem ??= $"{at}: the signed note does not say the size and root stored beside it";
+                continue;
+            }
+            if (previous is not null)
+            {
+                string[] path;
+                try
+                {
+                    path = log.GetConsistencyProof(previous.Size, text.Size).Path.ToArray();
+                }
+                catch (Errors.VaultMeshException ex)
+                {
+                    consistencyProblem ??= $"{at}: {ex.Message}";
+                    previous = text;
+                    continue;
+                }
+                var joined = CheckpointVerifier.Consistency(previous, text, path);
+                if (joined.Passed != true)
+                {
+                    consistencyProblem ??= string.Create(CultureInfo.InvariantCulture, $"checkpoints {previous.Size} and {text.Size}: {joined.Detail}");
+                }
+            }
+            previous = text;
+        }
+        var count = checkpoints.Count.ToString(CultureInfo.InvariantCulture);
+        checks.Add(new MemoryCheck("roots", rootProblem is null, rootProblem ?? $"the root of each of the {count} checkpoints is recomputed from the stored leaves"));
+        checks.Add(new MemoryCheck("signatures", noteProblem is null, noteProblem ?? $"each of the {count} checkpoint notes is signed by {vkey}"));
+        checks.Add(new MemoryCheck("consistency", consistencyProblem is null, consistencyProblem ?? "a verified consistency proof joins each checkpoint to the next"));
+    }
+}

@@ -1,0 +1,32 @@
+namespace VaultMesh.Core.Log;
+
+/// <summary>
+/// Stable error ids of the log, its checkpoints and signed notes. They are public API: cmdlets report
+/// them as the fully qualified error id and tests pin them.
+/// </summary>
+public static class LogErrorIds
+{
+    /// <summary>A signed note does not follow c2sp.org/signed-note.</summary>
+    public const string NoteMalformed = "VmNoteMalformed";
+
+    /// <summary>A verifier key (vkey) does not follow the name+keyid+base64 form, or its key ID does not match.</summary>
+    public const string VkeyInvalid = "VmVkeyInvalid";
+
+    /// <summary>A checkpoint's text does not follow c2sp.org/tlog-checkpoint.</summary>
+    public const string CheckpointMalformed = "VmCheckpointMalformed";
+
+    /// <summary>A checkpoint to be signed does not extend the last signed one.</summary>
+    public const string CheckpointNotExtending = "VmCheckpointNotExtending";
+
+    /// <summary>No checkpoint of the requested size exists.</summary>
+    public const string CheckpointNotFound = "VmCheckpointNotFound";
+
+    /// <summary>A tree size is outside the stored log.</summary>
+    public const string SizeOutOfRange = "VmLogSizeOutOfRange";
+
+    /// <summary>The stored log is missing a node it must hold.</summary>
+    public const string LogCorrupt = "VmLogCorrupt";
+
+    /// <summary>A tlog-proof does not follow c2sp.org/tlog-proof.</summary>
+    public const string TlogProofMalformed = "VmTlogProofMalformed";
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Identity;
+
+namespace VaultMesh.Core.Log;
+
+/// <summary>
+/// An Ed25519 note verifier key in the C2SP text form <c>&lt;name&gt;+&lt;key ID, 8 hex&gt;+&lt;base64(0x01 || public key)&gt;</c>
+/// (the "vkey"). The key ID is the first four bytes of SHA-256(name || 0x0A || 0x01 || public key);
+/// a vkey whose stated ID does not match is refused.
+/// </summary>
+public sealed class NoteVerifierKey
+{
+    /// <summary>The signature type byte of Ed25519 note signatures.</summary>
+    public const byte Ed25519Type = 0x01;
+
+    private readonly byte[] _publicKey;
+
+    private NoteVerifierKey(string name, uint keyId, byte[] publicKey)
+    {
+        Name = name;
+        KeyId = keyId;
+        _publicKey = publicKey;
+    }
+
+    /// <summary>The key name.</summary>
+    public string Name { get; }
+
+    /// <summary>The key ID.</summary>
+    public uint KeyId { get; }
+
+    /// <summary>A copy of the 32-byte Ed25519 public key.</summary>
+    public byte[] PublicKey => (byte[])_publicKey.Clone();
+
+    /// <summary>The vkey text.</summary>
+    public override string ToString()
+    {
+        var key = new byte[1 + _publicKey.Length];
+        key[0] = Ed25519Type;
+        _publicKey.CopyTo(key, 1);
+        return Name + "+" + KeyId.ToString("x8", CultureInfo.InvariantCulture) + "+" + Convert.ToBase64String(key);
+    }
+
+    /// <summary>The verifier key of a name and an Ed25519 public key.</summary>
+    public static NoteVerifierKey Create(string name, ReadOnlySpan<byte> publicKey)
+    {
+        if (!SignedNote.IsValidKeyName(name))
+        {
+            throw Invalid(name, "the key name is empty or contains a space or a plus sign");
+        }
+        if (publicKey.Length != 32)
+        {
+            throw Invalid(name, string.Create(CultureInfo.InvariantCulture, $"an Ed25519 public key is 32 bytes, not {publicKey.Length}"));
+        }
+        return new NoteVerifierKey(name, ComputeKeyId(name, publicKey), publicKey.ToArray());
+    }
+
+    /// <summary>The verifier key of this node's key under <paramref name="name"/>.</summary>
+    public static NoteVerifierKey Of(NodeKey key, string name) => Create(name, key.PublicKey);
+
+    /// <summary>Parses a vkey.</summary>
+    /// <exception cref="VaultMeshException"><c>VmVkeyInvalid</c> naming what is wrong.</exception>
+    public static NoteVerifierKey Parse(string vkey)
+    {
+        ArgumentNullException.ThrowIfNull(vkey);
+        var parts = vkey.Split('+', 3);
+        if (parts.Length != 3)
+        {
+            throw Invalid(vkey, "a vkey is <name>+<key ID>+<base64 key>");
+        }
+        var (name, id, encoded) = (parts[0], parts[1], parts[2]);
+        if (!SignedNote.IsValidKeyName(name))
+        {
+            throw Invalid(vkey, "the key name is empty or contains a space");
+        }
+        if (id.Length != 8 || !id.All(char.IsAsciiHexDigitLower) || !uint.TryParse(id, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var keyId))
+        {
+            throw Invalid(vkey, "the key ID is not 8 lower-case hex digits");
+        }
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(encoded);
+        }
+        catch (FormatException)
+        {
+            throw Invalid(vkey, "the key is not base64");
+        }
+        if (Convert.ToBase64String(key) != encoded)
+        {
+            throw Invalid(vkey, "the key is not canonical base64");
+        }
+        if (key.Length == 0 || key[0] != Ed25519Type)
+        {
+            throw Invalid(vkey, "the key is not an Ed25519 (type 0x01) key");
+        }
+        if (key.Length != 33)
+        {
+            throw Invalid(vkey, string.Create(CultureInfo.InvariantCulture, $"an Ed25519 key is 32 bytes, not {key.Length - 1}"));
+        }
+        var computed = ComputeKeyId(name, key.AsSpan(1));
+        if (computed != keyId)
+        {
+            throw Invalid(vkey, string.Create(CultureInfo.InvariantCulture, $"the key ID {id} does not match the name and key (they give {computed:x8})"));
+        }
+        return new NoteVerifierKey(name, keyId, key[1..]);
+    }
+
+    /// <summary>Signs <paramref name="text"/> with <paramref name="key"/> as this key's signature line.</summary>
+    public NoteSignature Sign(NodeKey key, string text)
+    {
+        if (!key.PublicKey.AsSpan().SequenceEqual(_publicKey))
+        {
+            throw new VaultMeshException(LogErrorIds.VkeyInvalid, VmErrorKind.InvalidArgument, $"The signing key is not the key of {this}.", Name);
+        }
+        return new NoteSignature(Name, KeyId, key.Sign(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>
+    /// Verifies the note's signatures by this key: signatures of other keys are ignored (as the spec
+    /// requires); the result is false when no signature is by this key or any of them does not verify.
+    /// </summary>
+    public NoteCheck Verify(SignedNote note)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        var mine = note.Signatures.Where(s => s.Name == Name && s.KeyId == KeyId).ToList();
+        if (mine.Count == 0)
+        {
+            return new NoteCheck(false, $"no signature by {Name}+{KeyId:x8}");
+        }
+        var text = Encoding.UTF8.GetBytes(note.Text);
+        foreach (var signature in mine)
+        {
+            if (!NodeKey.Verify(_publicKey, text, signature.Signature))
+            {
+                return new NoteCheck(false, $"the signature by {Name}+{KeyId:x8} does not verify");
+            }
+        }
+        return new NoteCheck(true, $"signed by {Name}+{KeyId:x8}");
+    }
+
+    /// <summary>SHA-256(name || 0x0A || 0x01 || public key)[:4] as a big-endian integer.</summary>
+    public static uint ComputeKeyId(string name, ReadOnlySpan<byte> publicKey)
+    {
+        var nameBytes = Encoding.UTF8.GetBytes(name);
+        var input = new byte[nameBytes.Length + 2 + publicKey.Length];
+        nameBytes.CopyTo(input, 0);
+        input[nameBytes.Length] = 0x0A;
+        input[nameBytes.Length + 1] = Ed25519Type;
+        publicKey.CopyTo(input.AsSpan(nameBytes.Length + 2));
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(input));
+    }
+
+    private static VaultMeshException Invalid(string vkey, string what) =>
+        new(LogErrorIds.VkeyInvalid, VmErrorKind.InvalidData, $"Verifier key '{vkey}' is invalid: {what}.", vkey);
+}
+
+/// <summary>The outcome of checking a note's signature.</summary>
+/// <param name="Valid">Whether a signature by the key verified (and none by it failed).</param>
+/// <param name="Detail">What was found.</param>
+public sealed record NoteCheck(bool Valid, string Detail);

@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using VaultMesh.Core.Digests;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Identity;
+using VaultMesh.Core.Merkle;
+using VaultMesh.Core.Store;
+
+namespace VaultMesh.Core.Log;
+
+/// <summary>
+/// The profile's append-only log (docs/log.md): every sealed leaf in seal order as one RFC 6962
+/// tree, and the C2SP checkpoints this node signed over it with its <see cref="NodeKey"/>. It never
+/// signs a checkpoint that a verified consistency proof does not join to the last one.
+/// </summary>
+public sealed class TransparencyLog
+{
+    private const string SelectCheckpoint = "SELECT origin, size, root, note, created_at FROM checkpoints";
+
+    private readonly VaultStore _store;
+    private readonly string? _configuredOrigin;
+    private readonly TimeProvider _time;
+    private NodeKey? _key;
+
+    /// <summary>Wraps an open store.</summary>
+    /// <param name="store">The profile's store.</param>
+    /// <param name="origin">The origin to use when the log signs its first checkpoint (the profile's <c>log.origin</c>); later the stored origin wins.</param>
+    /// <param name="time">Clock for checkpoint times.</param>
+    public TransparencyLog(VaultStore store, string? origin = null, TimeProvider? time = null)
+    {
+        _store = store;
+        _configuredOrigin = origin;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Number of leaves in the log.</summary>
+    public long Size => LogTree.CountLeaves(_store.Connection, null);
+
+    /// <summary>This node's key, loaded on first use; created only while the log has signed nothing.</summary>
+    /// <exception cref="VaultMeshException"><c>VmNodeKeyMissing</c> when checkpoints exist but their key file is gone.</exception>
+    public NodeKey Key => KeyIn(null);
+
+    /// <summary>The log's origin: the stored one, else the configured one, else one derived from the node key.</summary>
+    public string Origin => StoredOrigin(null) ?? NewOrigin(null);
+
+    /// <summary>The vkey that verifies this log's checkpoints.</summary>
+    public NoteVerifierKey VerifierKey => NoteVerifierKey.Of(Key, Origin);
+
+    /// <summary>The checkpoint of exactly <paramref name="size"/> leaves, or the newest when null; null when there is none.</summary>
+    public CheckpointRecord? GetCheckpoint(long? size = null) => GetCheckpoint(size, null);
+
+    /// <summary>Every checkpoint, oldest first.</summary>
+    public IReadOnlyList<CheckpointRecord> GetCheckpoints()
+    {
+        using var command = _store.Command(SelectCheckpoint + " ORDER BY size");
+        return ReadAll(command);
+    }
+
+    /// <summary>The smallest checkpoint that contains log index <paramref name="index"/>, or null.</summary>
+    public CheckpointRecord? CheckpointCovering(long index)
+    {
+        using var command = _store.Command(SelectCheckpoint + " WHERE size > $index ORDER BY size LIMIT 1");
+        command.Parameters.AddWithValue("$index", index);
+        return ReadAll(command).FirstOrDefault();
+    }
+
+    /// <summary>The log root at <paramref name="size"/>, lower-case hex.</summary>
+    public string GetRoot(long size)
+    {
+        using var tree = new LogTree(_store.Connection, null);
+        return LowerHex.Format(tree.Root(size));
+    }
+
+    /// <summary>The inclusion proof of log index <paramref name="index"/> in the log at <paramref name="size"/> (O(log n) reads).</summary>
+    public InclusionProof GetInclusionProof(long index, long size)
+    {
+        using var tree = new LogTree(_store.Connection, null);
+        return tree.InclusionProof(index, size);
+    }
+
+    /// <summary>The consistency proof from the log at <paramref name="fromSize"/> to the log at <paramref name="toSize"/> (the current size when null).</summary>
+    public ConsistencyProof GetConsistencyProof(long fromSize, long? toSize = null)
+    {
+        using var tree = new LogTree(_store.Connection, null);
+        return tree.ConsistencyProof(fromSize, toSize ?? tree.Size);
+    }
+
+    /// <summary>
+    /// Signs a checkpoint of <paramref name="size"/> leaves with root <paramref name="rootHex"/>. Refused
+    /// (<c>VmCheckpointNotExtending</c>) unless the root is the stored log's root at that size and a
+    /// verified consistency proof joins the last signed checkpoint to it; the same checkpoint again is
+    /// returned as it is.
+    /// </summary>
+    public CheckpointRecord SignCheckpoint(long size, string rootHex)
+    {
+        var root = Sha256Digest.Parse(rootHex).ToArray();
+        using var tx = _store.BeginWrite();
+        var record = SignCheckpoint(tx, size, root);
+        tx.Commit();
+        return record;
+    }
+
+    /// <summary>Signs a checkpoint of the whole log when the log has grown past its newest checkpoint; returns the newest checkpoint (null for an empty log).</summary>
+    public CheckpointRecord? EnsureCheckpoint()
+    {
+        using var tx = _store.BeginWrite();
+        using var tree = new LogTree(_store.Connection, tx);
+        var latest = GetCheckpoint(null, tx);
+        if (tree.Size == 0 || latest?.Size == tree.Size)
+        {
+            tx.Commit();
+            return latest;
+        }
+        var record = SignCheckpoint(tx, tree.Size, tree.Root(tree.Size));
+        tx.Commit();
+        return record;
+    }
+
+    /// <summary>
+    /// Checks the stored log against every stored checkpoint: leaf hashes and checkpoint roots
+    /// recomputed from the stored memories, every note signature, every consecutive consistency
+    /// proof, and every batch root from its range of the log.
+    /// </summary>
+    public CheckpointVerification Audit(CancellationToken cancellationToken = default) => LogAuditor.Audit(_store, this, cancellationToken);
+
+    internal CheckpointRecord SignCheckpoint(SqliteTransaction tx, long size, byte[] root)
+    {
+        using var tree = new LogTree(_store.Connection, tx);
+        if (size < 1 || size > tree.Size)
+        {
+            throw NotExtending(size, string.Create(CultureInfo.InvariantCulture, $"the log holds {tree.Size} leaves"));
+        }
+        var actual = tree.Root(size);
+        if (!actual.AsSpan().SequenceEqual(root))
+        {
+            throw NotExtending(size, $"root {LowerHex.Format(root)} is not the log's root at that size ({LowerHex.Format(actual)})");
+        }
+        var last = GetCheckpoint(null, tx);
+        if (last is not null)
+        {
+            if (size < last.Size || (size == last.Size && last.Root != LowerHex.Format(root)))
+            {
+                throw NotExtending(size, string.Create(CultureInfo.InvariantCulture, $"the last signed checkpoint has {last.Size} leaves and root {last.Root}"));
+            }
+            if (size == last.Size)
+            {
+                return last;
+            }
+            var proof = tree.ConsistencyProof(last.Size, size);
+            var joined = MerkleVerifier.VerifyConsistency(proof, last.Root, LowerHex.Format(root));
+            if (!joined.Valid)
+            {
+                throw NotExtending(size, string.Create(CultureInfo.InvariantCulture,
+                    $"no consistency proof joins it to the last signed checkpoint of {last.Size} leaves ({joined.Reason})"));
+            }
+        }
+        var key = KeyIn(tx);
+        var origin = StoredOrigin(tx) ?? StoreOrigin(tx, NewOrigin(tx));
+        var vkey = NoteVerifierKey.Of(key, origin);
+        var text = new CheckpointText(origin, size, root).ToString();
+        var note = new SignedNote(text, [vkey.Sign(key, text)]).ToString();
+        var createdAt = _time.GetUtcNow();
+        using (var insert = _store.Command("INSERT INTO checkpoints (size, root, origin, note, created_at) VALUES ($size, $root, $origin, $note, $at)", tx))
+        {
+            insert.Parameters.AddWithValue("$size", size);
+            insert.Parameters.AddWithValue("$root", LowerHex.Format(root));
+            insert.Parameters.AddWithValue("$origin", origin);
+            insert.Parameters.AddWithValue("$note", note);
+            insert.Parameters.AddWithValue("$at", UtcTimestamp.Format(createdAt));
+            insert.ExecuteNonQuery();
+        }
+        return GetCheckpoint(size, tx)!;
+    }
+
+    private NodeKey KeyIn(SqliteTransaction? tx) => _key ??= LoadKey(tx);
+
+    private NodeKey LoadKey(SqliteTransaction? tx)
+    {
+        var directory = System.IO.Path.GetDirectoryName(_store.Path)!;
+        if (!File.Exists(NodeKey.PathIn(directory)))
+        {
+            using var count = _store.Command("SELECT count(*) FROM checkpoints", tx);
+            if ((long)count.ExecuteScalar()! > 0)
+            {
+                // A new key would sign the same origin's history under another identity.
+                throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
+                    $"The node key '{NodeKey.PathIn(directory)}' that signed this log's checkpoints is missing; restore it from backup. No new key was created.",
+                    NodeKey.PathIn(directory));
+            }
+        }
+        return NodeKey.LoadOrCreate(directory);
+    }
+
+    private CheckpointRecord? GetCheckpoint(long? size, SqliteTransaction? tx)
+    {
+        using var command = _store.Command(SelectCheckpoint + (size is null ? " ORDER BY size DESC LIMIT 1" : " WHERE size = $size"), tx);
+        if (size is not null)
+        {
+            command.Parameters.AddWithValue("$size", size.Value);
+        }
+        return ReadAll(command).FirstOrDefault();
+    }
+
+    private List<CheckpointRecord> ReadAll(SqliteCommand command)
+    {
+        var list = new List<CheckpointRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var origin = reader.GetString(0);
+            list.Add(new CheckpointRecord(origin, reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+                NoteVerifierKey.Of(KeyIn(command.Transaction), origin).ToString(), UtcTimestamp.Parse(reader.GetString(4))));
+        }
+        return list;
+    }
+
+    private string? StoredOrigin(SqliteTransaction? tx)
+    {
+        using var command = _store.Command("SELECT value FROM log_meta WHERE key = 'origin'", tx);
+        return command.ExecuteScalar() as string;
+    }
+
+    private string StoreOrigin(SqliteTransaction tx, string origin)
+    {
+        using var insert = _store.Command("INSERT INTO log_meta (key, value) VALUES ('origin', $origin)", tx);
+        insert.Parameters.AddWithValue("$origin", origin);
+        insert.ExecuteNonQuery();
+        return origin;
+    }
+
+    private string NewOrigin(SqliteTransaction? tx)
+    {
+        if (_configuredOrigin is not null)
+        {
+            if (!SignedNote.IsValidKeyName(_configuredOrigin))
+            {
+                throw new VaultMeshException("VmLogOriginInvalid", VmErrorKind.InvalidData,
+                    $"The log origin '{_configuredOrigin}' (log.origin) must be non-empty without spaces or plus signs, for example example.com/vaultmesh.", _configuredOrigin);
+            }
+            return _configuredOrigin;
+        }
+        // Derived from the node's identity, so it is stable for this node and distinct from every other.
+        return "vaultmesh.local/" + LowerHex.Format(SHA256.HashData(KeyIn(tx).PublicKey).AsSpan(0, 8));
+    }
+
+    private static VaultMeshException NotExtending(long size, string why) =>
+        new(LogErrorIds.CheckpointNotExtending, VmErrorKind.SecurityError,
+            string.Create(CultureInfo.InvariantCulture, $"Refusing to sign a checkpoint of size {size}: {why}. A log never signs a checkpoint that does not extend the last one."), size);
+}

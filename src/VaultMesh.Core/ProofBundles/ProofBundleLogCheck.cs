@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+using VaultMesh.Core.Digests;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Log;
+using VaultMesh.Core.Memory;
+using VaultMesh.Core.Merkle;
+
+namespace VaultMesh.Core.ProofBundles;
+
+/// <summary>The <c>log</c> section of a proof bundle: the memory's place in the log and the checkpoints that commit to it.</summary>
+public static partial class ProofBundleVerifier
+{
+    private static readonly string[] LogKeys = ["index", "checkpoint", "inclusion", "anchoredCheckpoint", "consistency"];
+
+    private sealed record LogSection(long Index, string Checkpoint, string[] Inclusion, string? AnchoredCheckpoint, string[] Consistency);
+
+    private static LogSection? ReadLog(JsonElement root, SectionReader reader)
+    {
+        if (!root.TryGetProperty("log", out _))
+        {
+            return null;
+        }
+        var log = reader.Object(root, "log", "");
+        if (log is not { } l)
+        {
+            return null;
+        }
+        reader.Keys(l, "/log", LogKeys);
+        var index = reader.Integer(l, "index", "/log", minimum: 0);
+        var checkpoint = reader.String(l, "checkpoint", "/log");
+        var inclusion = reader.Strings(l, "inclusion", "/log");
+        var anchored = reader.String(l, "anchoredCheckpoint", "/log", required: false);
+        var consistency = l.TryGetProperty("consistency", out _) ? reader.Strings(l, "consistency", "/log") : [];
+        foreach (var (name, hashes) in new[] { ("inclusion", inclusion), ("consistency", consistency) })
+        {
+            for (var i = 0; hashes is not null && i < hashes.Length; i++)
+            {
+                if (!LowerHex().IsMatch(hashes[i]))
+                {
+                    reader.Problem($"/log/{name}/{i.ToString(CultureInfo.InvariantCulture)} is not 64 lower-case hex digits");
+                }
+            }
+        }
+        return index is null || checkpoint is null || inclusion is null || consistency is null
+            ? null
+            : new LogSection(index.Value, checkpoint, inclusion, anchored, consistency);
+    }
+
+    /// <summary>Checks the log section; adds the roots it proves the memory into to <paramref name="roots"/> and returns the log size proven.</summary>
+    private static long? CheckLog(LogSection? log, string leafHash, NoteVerifierKey? vkey, List<MemoryCheck> checks, List<Sha256Digest> roots)
+    {
+        if (log is null)
+        {
+            return null;
+        }
+        var own = CheckpointVerifier.Read(log.Checkpoint, "checkpoint", checks, vkey);
+        if (own is null)
+        {
+            return null;
+        }
+        VerificationResult inclusion;
+        try
+        {
+            inclusion = MerkleVerifier.VerifyInclusion(leafHash, log.Index, own.Size, log.Inclusion, Digests.LowerHex.Format(own.Root));
+        }
+        catch (VaultMeshException ex)
+        {
+            checks.Add(new MemoryCheck("logInclusion", false, ex.Message));
+            return null;
+        }
+        var index = log.Index.ToString(CultureInfo.InvariantCulture);
+        var size = own.Size.ToString(CultureInfo.InvariantCulture);
+        checks.Add(new MemoryCheck("logInclusion", inclusion.Valid, inclusion.Valid
+            ? $"log entry {index} is in the checkpoint of '{own.Origin}' at size {size}"
+            : $"inclusion in the log fails ({inclusion.FailedCheck}): {inclusion.Reason}"));
+        if (!inclusion.Valid)
+        {
+            return null;
+        }
+        roots.Add(Sha256Digest.FromBytes(own.Root));
+        if (log.AnchoredCheckpoint is null)
+        {
+            return own.Size;
+        }
+        var anchored = CheckpointVerifier.Read(log.AnchoredCheckpoint, "anchoredCheckpoint", checks, vkey);
+        if (anchored is null)
+        {
+            return null;
+        }
+        var consistency = CheckpointVerifier.Consistency(own, anchored, log.Consistency);
+        checks.Add(consistency);
+        if (consistency.Passed != true)
+        {
+            return null;
+        }
+        roots.Add(Sha256Digest.FromBytes(anchored.Root));
+        return anchored.Size;
+    }
+
+    /// <summary>What the bundle states that no signature or anchor commits to.</summary>
+    private static MemoryCheck Unproven(LogSection? log, long? logSize, long batchSize)
+    {
+        var size = batchSize.ToString(CultureInfo.InvariantCulture);
+        return logSize is { } n
+            ? new MemoryCheck("unproven", null, string.Create(CultureInfo.InvariantCulture,
+                $"the signed checkpoint commits to the log size {n} and its root; batch.batchId, batch.size ({size}) and batch.sealedAt are this node's labels, which nothing signed or anchored commits to"))
+            : new MemoryCheck("unproven", null, log is null
+                ? $"batch.batchId, batch.size ({size}) and batch.sealedAt are not committed to by the batch root or any anchor (an RFC 6962 proof for a leaf can verify for more than one tree size); only the memory's inclusion under the root is proven"
+                : "the log section did not verify, so no log size is proven; batch.batchId, batch.size and batch.sealedAt are unproven labels");
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Management.Automation;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Log;
+using VaultMesh.Core.Sealing;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Shows the log's signed C2SP checkpoints: the newest, the one of a given size, or all of them; -AsNote returns the note text exactly as c2sp.org/tlog-checkpoint defines it.</para>
+/// <para type="description">Every seal appends its memories to the profile's single append-only log and signs a checkpoint (origin, size, root) with the node's Ed25519 key. Vkey is the C2SP verifier key of that signature; see docs/log.md.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "VmCheckpoint", DefaultParameterSetName = "Newest")]
+[OutputType(typeof(CheckpointRecord), typeof(string))]
+public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
+{
+    /// <summary>The checkpoint of exactly this log size.</summary>
+    [Parameter(Position = 0, ParameterSetName = "Size", ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, long.MaxValue)]
+    public long Size { get; set; }
+
+    /// <summary>Every checkpoint, oldest first.</summary>
+    [Parameter(ParameterSetName = "All")]
+    public SwitchParameter All { get; set; }
+
+    /// <summary>Write only the signed note text.</summary>
+    [Parameter]
+    public SwitchParameter AsNote { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        var log = new TransparencyLog(Store);
+        if (All)
+        {
+            foreach (var checkpoint in log.GetCheckpoints())
+            {
+                Emit(checkpoint);
+            }
+            return;
+        }
+        var found = log.GetCheckpoint(ParameterSetName == "Size" ? Size : null);
+        if (found is null)
+        {
+            if (ParameterSetName == "Size")
+            {
+                throw new VaultMeshException(LogErrorIds.CheckpointNotFound, VmErrorKind.NotFound,
+                    string.Create(CultureInfo.InvariantCulture, $"No checkpoint of size {Size} in profile '{Context.Profile}'; Get-VmCheckpoint -All lists them."), Size);
+            }
+            WriteVerbose($"The log of profile '{Context.Profile}' has no checkpoint yet; Invoke-VmSeal signs one.");
+            return;
+        }
+        Emit(found);
+    }
+
+    private void Emit(CheckpointRecord checkpoint)
+    {
+        if (AsNote)
+        {
+            WriteObject(checkpoint.Note);
+        }
+        else
+        {
+            WriteObject(checkpoint);
+        }
+    }
+}
