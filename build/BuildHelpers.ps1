@@ -18,8 +18,10 @@ function Invoke-Native {
 # Debian packages later capabilities need, each with the command that shows it is present.
 function Get-RequiredDebianPackage {
     # openssl: the test TSA (`openssl ts -reply`) used by xunit, Pester and the demo.
+    # sqlite3: the federation tests digest and integrity-check each guardian's store from outside.
     @(
         @{ Package = 'openssl'; Command = 'openssl' }
+        @{ Package = 'sqlite3'; Command = 'sqlite3' }
     )
 }
 
