@@ -113,6 +113,11 @@ public sealed class GuardianHost : IAsyncDisposable
             {
                 response = GuardianResponse.Refused(400, "malformed-body", $"The request could not be read: {ex.Message}");
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A handler bug must still answer, or the peer would wait for its timeout.
+                response = GuardianResponse.Refused(500, "internal-error", $"The guardian failed to answer: {ex.GetType().Name}: {ex.Message}");
+            }
             context.Response.StatusCode = response.Status;
             context.Response.ContentType = "application/json";
             if (response.Signature is not null)
