@@ -28,13 +28,12 @@ Describe 'Add-VmPeer' {
         (Get-VmPeer).Name | Should -Be @('one', 'two')
     }
 
-    It 'refuses <Case> with VmFederationPeerInvalid and writes nothing' -ForEach @(
-        @{ Case = 'a bad name'; Name = 'Bad Name'; Did = $script:Did; Endpoint = 'http://127.0.0.1:1/' }
-        @{ Case = 'a DID that is not an Ed25519 did:key'; Name = 'x'; Did = 'did:web:example.com'; Endpoint = 'http://127.0.0.1:1/' }
-        @{ Case = 'a non-HTTP endpoint'; Name = 'x'; Did = $script:Did; Endpoint = 'ftp://127.0.0.1/' }
+    It 'refuses <Case> with <Id> and writes nothing' -ForEach @(
+        @{ Case = 'a bad name'; Name = 'Bad Name'; Did = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'; Endpoint = 'http://127.0.0.1:1/'; Id = 'VmFederationPeerInvalid' }
+        @{ Case = 'a DID that is not an Ed25519 did:key'; Name = 'x'; Did = 'did:web:example.com'; Endpoint = 'http://127.0.0.1:1/'; Id = 'VmFederationDidInvalid' }
+        @{ Case = 'a non-HTTP endpoint'; Name = 'x'; Did = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'; Endpoint = 'ftp://127.0.0.1/'; Id = 'VmFederationPeerInvalid' }
     ) {
-        $id = if ($Did -like 'did:key:*') { "VmFederationPeerInvalid,$script:Type" } else { "VmFederationDidInvalid,$script:Type" }
-        { Add-VmPeer -Name $Name -Did $Did -Endpoint $Endpoint -ErrorAction Stop } | Should -Throw -ErrorId $id
+        { Add-VmPeer -Name $Name -Did $Did -Endpoint $Endpoint -ErrorAction Stop } | Should -Throw -ErrorId "$Id,$script:Type"
         Get-VmPeer | Should -BeNullOrEmpty
     }
 

@@ -63,9 +63,13 @@ function Start-VmLabGuardian {
     foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
     $Node.Process = [Diagnostics.Process]::Start($psi)
     $Node.Log = [pscustomobject]@{ Out = $Node.Process.StandardOutput.ReadToEndAsync(); Err = $Node.Process.StandardError.ReadToEndAsync() }
-    $null = Wait-VmLabCondition -What "guardian $($Node.Name) on $($Node.Url)" {
-        if ($Node.Process.HasExited) { throw "guardian $($Node.Name) exited: $($Node.Log.Out.Result) $($Node.Log.Err.Result)" }
-        (Invoke-WebRequest -Uri "$($Node.Url)healthz" -TimeoutSec 2 -SkipHttpErrorCheck).StatusCode -eq 200
+    $deadline = [DateTime]::UtcNow.AddSeconds(180)
+    while ($true) {
+        if ($Node.Process.HasExited) { throw "guardian $($Node.Name) exited with $($Node.Process.ExitCode): $($Node.Log.Out.Result) $($Node.Log.Err.Result)" }
+        $status = try { (Invoke-WebRequest -Uri "$($Node.Url)healthz" -TimeoutSec 2 -SkipHttpErrorCheck).StatusCode } catch { 0 }
+        if ($status -eq 200) { break }
+        if ([DateTime]::UtcNow -gt $deadline) { $Node.Process.Kill($true); throw "guardian $($Node.Name) did not answer on $($Node.Url) within 180 s (last status $status)." }
+        Start-Sleep -Milliseconds 100
     }
 }
 

@@ -13,8 +13,8 @@ Describe 'New-VmIdentity' {
         $id.VKey | Should -Match '^vaultmesh-guardian-default\+[0-9a-f]{8}\+'
         $id.Adopted | Should -BeFalse
         (Get-Item $id.KeyPath).Length | Should -Be 32
-        (Get-Item $id.KeyPath).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite'
-        (Get-Item (Split-Path $id.KeyPath)).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite, UserExecute'
+        (Get-Item $id.KeyPath).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        (Get-Item (Split-Path $id.KeyPath)).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
         (Get-VmConfiguration).DidKeyId | Should -Be $id.Did
         $seed = [Convert]::ToHexString([IO.File]::ReadAllBytes($id.KeyPath))
         ($id | Out-String) | Should -Not -Match $seed

@@ -130,6 +130,7 @@ Describe 'Sync-VmFederation' {
 
     It 'changes nothing with -WhatIf' {
         Use-VmLabNode $script:local {
+            Get-VmPeer | Out-Null
             $before = Get-VmLabStoreDigest $script:local
             Sync-VmFederation -WhatIf | Should -BeNullOrEmpty
             Get-VmLabStoreDigest $script:local | Should -Be $before

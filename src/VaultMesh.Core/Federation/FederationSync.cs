@@ -215,6 +215,7 @@ public sealed class FederationSync
             {
                 return null;
             }
+            var latest = LatestPerTransaction(entries);
             foreach (var node in entries)
             {
                 var entry = node as JsonObject ?? throw Malformed(run.Peer, "receipts[]");
@@ -224,10 +225,11 @@ public sealed class FederationSync
                     throw Malformed(run.Peer, "receipts[].sequence");
                 }
                 var rootText = (entry["receipt"] as JsonObject)?["root"]?.GetValue<string>();
-                var batch = rootText is not null && Sha256Digest.TryParse(rootText, out var digest)
+                var batch = rootText is not null && latest.Contains(entry) && Sha256Digest.TryParse(rootText, out var digest)
                     ? await Locked(() => new FederationStore(_store, _time).BatchOfRoot(digest.ToHex()), ct).ConfigureAwait(false)
                     : null;
-                // Receipts of roots this node holds no batch for are not taken: nothing here could check them against leaves.
+                // Receipts of roots this node holds no batch for are not taken: nothing here could check them
+                // against leaves. Nor are observations the same page supersedes.
                 var receipt = batch is null ? null : await CheckAsync(run, entry["receipt"], batch.Root, ct).ConfigureAwait(false);
                 var stored = await Locked(() => new FederationStore(_store, _time).ImportReceipt(run.Peer.Did, sequence, receipt, batch?.BatchId), ct).ConfigureAwait(false);
                 if (stored)
@@ -238,6 +240,27 @@ public sealed class FederationSync
                 cursor = sequence;
             }
         }
+    }
+
+    // Of several observations of one rail transaction in a page only the last observed is checked;
+    // the earlier ones would lose the merge anyway, and an early "submitted" one may no longer verify.
+    private static HashSet<JsonObject> LatestPerTransaction(JsonArray entries)
+    {
+        var latest = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var entry in entries.OfType<JsonObject>())
+        {
+            if (entry["receipt"] is not JsonObject r)
+            {
+                continue;
+            }
+            var key = $"{r["chain"]}|{r["network"]}|{r["txRef"]}";
+            var observed = r["observedAt"]?.ToString() ?? "";
+            if (!latest.TryGetValue(key, out var seen) || string.CompareOrdinal(observed, seen["receipt"]!["observedAt"]?.ToString() ?? "") >= 0)
+            {
+                latest[key] = entry;
+            }
+        }
+        return [.. latest.Values];
     }
 
     // Parses, validates and verifies a peer's receipt at this node's own rail. Null when it is
