@@ -41,7 +41,7 @@ public sealed class StartVmGuardianCommand : VaultMeshCmdlet
         using var pump = new PipelinePump();
         using var sigterm = RegisterSigterm(stop);
         var service = new GuardianService(Context, key, settings, entry => pump.Post(() => Log(entry)));
-        var api = pump.Run(async () =>
+        _ = pump.Run(async () =>
         {
             await service.RunAsync(url => pump.Post(() => WriteVerbose($"Listening on {url}")), stop.Token).ConfigureAwait(false);
             return true;
