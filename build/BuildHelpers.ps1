@@ -19,7 +19,8 @@ function Invoke-Native {
 function Get-RequiredDebianPackage {
     # openssl: the test TSA (`openssl ts -reply`) used by xunit, Pester and the demo.
     # jq: the legacy shims (ops/bin/remembrancer, ops/bin/health-check) read vm's JSON with it.
-    # sqlite3: the audit tests tamper with a store file directly, as an attacker would.
+    # sqlite3: the audit tests tamper with a store file directly, as an attacker would; the federation
+    # tests digest and integrity-check each guardian's store from outside.
     # shellcheck: the tests lint every shell script under ops/.
     # redis-server: the anchoring cache, lock and intake stream tests start their own.
     # prometheus: promtool lints a live /metrics scrape.

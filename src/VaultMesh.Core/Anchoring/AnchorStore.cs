@@ -33,9 +33,17 @@ public sealed class AnchorStore : IReceiptSource
     /// <exception cref="VaultMeshException"><c>VmAnchorRootImmutable</c> when a receipt of that rail transaction is stored for another root.</exception>
     public AnchorRecord Save(Receipt receipt, string? batchId)
     {
+        using var tx = _store.BeginWrite();
+        var record = Save(receipt, batchId, tx);
+        tx.Commit();
+        return record;
+    }
+
+    /// <summary>Save inside the caller's transaction (federation imports a batch and its receipts at once).</summary>
+    internal AnchorRecord Save(Receipt receipt, string? batchId, SqliteTransaction tx)
+    {
         var now = UtcTimestamp.Format(_time.GetUtcNow());
         var json = receipt.Json.GetRawText();
-        using var tx = _store.BeginWrite();
         if (Find(receipt.Chain, receipt.Network, receipt.TxRef, tx) is { } existing && RootKey(existing.Receipt.Root) != RootKey(receipt.Root))
         {
             throw new VaultMeshException(RootImmutableErrorId, VmErrorKind.InvalidOperation,
@@ -69,7 +77,6 @@ public sealed class AnchorStore : IReceiptSource
             history.Parameters.AddWithValue("$json", json);
             history.ExecuteNonQuery();
         }
-        tx.Commit();
         return record;
     }
 
@@ -128,12 +135,15 @@ public sealed class AnchorStore : IReceiptSource
     }
 
     /// <summary>Adds one to a persisted counter.</summary>
-    public void Increment(string name, IReadOnlyDictionary<string, string> labels)
+    public void Increment(string name, IReadOnlyDictionary<string, string> labels) => Increment(name, labels, null);
+
+    /// <summary>Increment inside the caller's transaction.</summary>
+    internal void Increment(string name, IReadOnlyDictionary<string, string> labels, SqliteTransaction? tx)
     {
         using var command = _store.Command("""
             INSERT INTO counters (name, labels, value) VALUES ($name, $labels, 1)
             ON CONFLICT (name, labels) DO UPDATE SET value = value + 1
-            """);
+            """, tx);
         command.Parameters.AddWithValue("$name", name);
         command.Parameters.AddWithValue("$labels", LabelText(labels));
         command.ExecuteNonQuery();
@@ -197,7 +207,7 @@ public sealed class AnchorStore : IReceiptSource
 
     private static Schemas.ReceiptValidator Validator => Schemas.ReceiptValidator.Unenforced;
 
-    private AnchorRecord? Find(ReceiptChain chain, string network, string txRef, SqliteTransaction? tx)
+    internal AnchorRecord? Find(ReceiptChain chain, string network, string txRef, SqliteTransaction? tx)
     {
         using var command = _store.Command(Select + " WHERE chain = $chain AND network = $network AND tx_ref = $tx_ref", tx);
         command.Parameters.AddWithValue("$chain", chain.ToString());

@@ -56,7 +56,7 @@ public sealed record VerbSpec(
     bool Passthrough = false)
 {
     /// <summary>The action name used in the JSON envelope.</summary>
-    public string Action => $"{Domain}.{Verb}";
+    public string Action => $"{Domain}.{Verb.Replace(' ', '.')}";
 }
 
 /// <summary>A domain and its verbs.</summary>
@@ -254,6 +254,50 @@ public static class CommandGrammar
             [
                 new("file", "Path", Required: true, Variadic: true, "Receipt or manifest files."),
             ], Many: true),
+        ]),
+        new("federation", "Guardian identity, peers (the allowlist), sync and quarantine.", null,
+        [
+            new("federation", "identity", "New-VmIdentity", "Create this guardian's Ed25519 identity (did:key) and set did_key_id.",
+            [
+                new("force", "Force", OptionKind.Flag, "Replace an existing identity with a new key."),
+            ], []),
+            new("federation", "peers add", "Add-VmPeer", "Add a peer guardian to the profile's allowlist.",
+            [
+                new("weight", "Weight", OptionKind.Number, "Relative weight (default 1).", "n"),
+                new("force", "Force", OptionKind.Flag, "Replace a peer of the same name."),
+            ],
+            [
+                new("name", "Name", Required: true, Variadic: false, "The peer's name."),
+                new("did", "Did", Required: true, Variadic: false, "The peer's did:key."),
+                new("endpoint", "Endpoint", Required: true, Variadic: false, "The peer's guardian URL."),
+            ]),
+            new("federation", "peers list", "Get-VmPeer", "List peers with their last sync, result and lag.", [],
+            [
+                new("name", "Name", Required: false, Variadic: false, "Only this peer (wildcards allowed)."),
+            ], Many: true),
+            new("federation", "peers remove", "Remove-VmPeer", "Remove a peer from the allowlist.", [],
+            [
+                new("name", "Name", Required: true, Variadic: false, "The peer's name."),
+            ]),
+            new("federation", "sync", "Sync-VmFederation", "Pull batches and receipts from peers, verify, store, resolve (needs FEDERATION_ENABLED).",
+            [
+                new("throttle-limit", "ThrottleLimit", OptionKind.Number, "Peers synced at once (default 4).", "n"),
+            ],
+            [
+                new("name", "Name", Required: false, Variadic: true, "Only these peers."),
+            ], Many: true),
+            new("federation", "quarantine", "Get-VmQuarantine", "Show the evidence kept for quarantined peers.", [],
+            [
+                new("name", "Name", Required: false, Variadic: false, "Only this peer."),
+            ], Many: true),
+        ]),
+        new("guardian", "The guardian node.", "run",
+        [
+            new("guardian", "run", "Start-VmGuardian", "Run the guardian in the foreground until SIGTERM or Ctrl+C.",
+            [
+                new("listen", "Listen", OptionKind.Text, "host:port (else VAULTMESH_LISTEN, else guardian.listen, else 127.0.0.1:9110).", "host:port"),
+                new("sync-interval", "SyncIntervalSeconds", OptionKind.Number, "Seconds between syncs of every peer (0: on announce only).", "s"),
+            ], []),
         ]),
         new("spawn", "Generate components (service, infra, tool) from templates and find them again.", "list",
         [

@@ -91,6 +91,13 @@ public static class CommandLineParser
             }
             if (verb is null)
             {
+                // Two-word verbs ("peers add") take the next word too.
+                if (Find(domain, token) is null && i + 1 < args.Count && Find(domain, token + " " + args[i + 1]) is { } twoWords)
+                {
+                    verb = twoWords;
+                    i++;
+                    continue;
+                }
                 verb = Find(domain, token)
                     ?? throw new UsageException($"Unknown verb '{token}' for domain '{domain.Name}'. Valid verbs: {VerbList(domain)}.", token);
                 continue;

@@ -9,8 +9,8 @@ namespace VaultMesh.Core.Identity;
 /// <summary>
 /// This node's Ed25519 key: the raw 32-byte private seed in <c>&lt;data directory&gt;/keys/node.ed25519</c>,
 /// owner-only (file 0600, directory 0700), created on first use. It signs the log's checkpoints and
-/// is the identity the federation uses (docs/log.md). The private key never leaves this object:
-/// nothing prints it, and <see cref="ToString"/> shows only the public key.
+/// is the guardian identity the federation uses (docs/log.md, docs/federation.md). The private key
+/// never leaves this object: nothing prints it, and <see cref="ToString"/> shows only the public key.
 /// </summary>
 public sealed class NodeKey
 {
@@ -28,50 +28,88 @@ public sealed class NodeKey
     private readonly Ed25519PrivateKeyParameters _private;
     private readonly byte[] _public;
 
-    private NodeKey(Ed25519PrivateKeyParameters key)
+    private NodeKey(Ed25519PrivateKeyParameters key, string? path)
     {
         _private = key;
         _public = key.GeneratePublicKey().GetEncoded();
+        Path = path;
     }
 
     /// <summary>A copy of the 32-byte Ed25519 public key (RFC 8032 encoding).</summary>
     public byte[] PublicKey => (byte[])_public.Clone();
 
-    /// <summary>Path of the key file of a data directory.</summary>
-    public static string PathIn(string dataDirectory) => Path.Combine(dataDirectory, DirectoryName, FileName);
+    /// <summary>The key file, or null for a key made from a seed in memory.</summary>
+    public string? Path { get; }
 
-    /// <summary>
-    /// Loads the key of <paramref name="dataDirectory"/>, creating it (from the system's cryptographic
-    /// random source) when there is none yet.
-    /// </summary>
+    /// <summary>The key file of a profile data directory: <c>keys/node.ed25519</c>.</summary>
+    public static string DefaultPath(string dataDirectory) => System.IO.Path.Combine(dataDirectory, DirectoryName, FileName);
+
+    /// <summary>Loads the key at <paramref name="path"/>, creating it (from the system's cryptographic
+    /// random source) when there is none yet; a concurrent creator that wins the race gives its key.</summary>
+    /// <exception cref="VaultMeshException">As <see cref="TryLoad"/>.</exception>
+    public static NodeKey LoadOrCreate(string path)
+    {
+        if (TryLoad(path) is { } existing)
+        {
+            return existing;
+        }
+        Write(path, overwrite: false);
+        return TryLoad(path) ?? throw Unavailable(path, "the file vanished after it was created");
+    }
+
+    /// <summary>Loads the key at <paramref name="path"/>, or null when there is no file.</summary>
     /// <exception cref="VaultMeshException"><c>VmNodeKeyInvalid</c> when the file is not a 32-byte seed,
     /// <c>VmNodeKeyExposed</c> when others may read or write it, <c>VmNodeKeyUnavailable</c> on I/O errors.</exception>
-    public static NodeKey LoadOrCreate(string dataDirectory)
+    public static NodeKey? TryLoad(string path)
     {
-        var path = PathIn(dataDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] seed;
         try
         {
             if (!File.Exists(path))
             {
-                PrivateDirectory.Ensure(Path.GetDirectoryName(path)!);
-                var seed = RandomNumberGenerator.GetBytes(SeedSize);
-                try
-                {
-                    // A concurrent creator may win the rename; then its key is the key.
-                    AtomicFile.Write(path, seed, overwrite: false, OwnerOnlyFile);
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(seed);
-                }
+                return null;
             }
-            return Load(path);
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & GroupOrOther) != 0)
+            {
+                throw new VaultMeshException("VmNodeKeyExposed", VmErrorKind.SecurityError,
+                    $"The node key '{path}' is accessible to other users; make it owner-only (chmod 600) and consider it compromised.", path);
+            }
+            seed = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException("VmNodeKeyUnavailable", VmErrorKind.ResourceUnavailable,
-                $"The node key '{path}' cannot be read or created: {ex.Message}", path, ex);
+            throw Unavailable(path, ex.Message, ex);
         }
+        try
+        {
+            if (seed.Length != SeedSize)
+            {
+                throw new VaultMeshException("VmNodeKeyInvalid", VmErrorKind.InvalidData,
+                    $"The node key '{path}' is {seed.Length} bytes; it must be the raw {SeedSize}-byte Ed25519 seed. The file was not changed.", path);
+            }
+            return new NodeKey(new Ed25519PrivateKeyParameters(seed, 0), path);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>Creates a new random key at <paramref name="path"/>; an existing key is replaced only with <paramref name="overwrite"/>.</summary>
+    /// <exception cref="VaultMeshException"><c>VmNodeKeyExists</c> when a key exists and <paramref name="overwrite"/> is false.</exception>
+    public static NodeKey Create(string path, bool overwrite)
+    {
+        if (!Write(path, overwrite))
+        {
+            throw new VaultMeshException("VmNodeKeyExists", VmErrorKind.AlreadyExists,
+                $"A node key already exists at '{path}'; it was not replaced.", path);
+        }
+        return TryLoad(path) ?? throw Unavailable(path, "the file vanished after it was created");
     }
 
     /// <summary>A key from a 32-byte seed (tests and test vectors).</summary>
@@ -82,7 +120,7 @@ public sealed class NodeKey
             throw new VaultMeshException("VmNodeKeyInvalid", VmErrorKind.InvalidData,
                 $"An Ed25519 seed is {SeedSize} bytes; got {seed.Length}.", seed.Length);
         }
-        return new NodeKey(new Ed25519PrivateKeyParameters(seed.ToArray(), 0));
+        return new NodeKey(new Ed25519PrivateKeyParameters(seed.ToArray(), 0), null);
     }
 
     /// <summary>The RFC 8032 Ed25519 signature of <paramref name="message"/>.</summary>
@@ -90,48 +128,51 @@ public sealed class NodeKey
     {
         var signer = new Ed25519Signer();
         signer.Init(true, _private);
-        var bytes = message.ToArray();
-        signer.BlockUpdate(bytes, 0, bytes.Length);
+        signer.BlockUpdate(message);
         return signer.GenerateSignature();
     }
 
     /// <summary>Whether <paramref name="signature"/> is a valid Ed25519 signature of <paramref name="message"/> by <paramref name="publicKey"/>.</summary>
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
-        if (publicKey.Length != SeedSize || signature.Length != 64)
+        if (publicKey.Length != Ed25519PublicKeyParameters.KeySize || signature.Length != Ed25519PrivateKeyParameters.SignatureSize)
         {
             return false;
         }
-        var verifier = new Ed25519Signer();
-        verifier.Init(false, new Ed25519PublicKeyParameters(publicKey.ToArray(), 0));
-        var bytes = message.ToArray();
-        verifier.BlockUpdate(bytes, 0, bytes.Length);
-        return verifier.VerifySignature(signature.ToArray());
+        try
+        {
+            var verifier = new Ed25519Signer();
+            verifier.Init(false, new Ed25519PublicKeyParameters(publicKey));
+            verifier.BlockUpdate(message);
+            return verifier.VerifySignature(signature.ToArray());
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />
     public override string ToString() => "NodeKey(Ed25519 public " + Convert.ToBase64String(_public) + ")";
 
-    private static NodeKey Load(string path)
+    private static bool Write(string path, bool overwrite)
     {
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & GroupOrOther) != 0)
-        {
-            throw new VaultMeshException("VmNodeKeyExposed", VmErrorKind.SecurityError,
-                $"The node key '{path}' is accessible to other users; make it owner-only (chmod 600) and consider it compromised.", path);
-        }
-        var seed = File.ReadAllBytes(path);
+        var seed = RandomNumberGenerator.GetBytes(SeedSize);
         try
         {
-            if (seed.Length != SeedSize)
-            {
-                throw new VaultMeshException("VmNodeKeyInvalid", VmErrorKind.InvalidData,
-                    $"The node key '{path}' is {seed.Length} bytes; it must be the raw {SeedSize}-byte Ed25519 seed.", path);
-            }
-            return FromSeed(seed);
+            PrivateDirectory.Ensure(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+            return AtomicFile.Write(path, seed, overwrite, OwnerOnlyFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(path, ex.Message, ex);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(seed);
         }
     }
+
+    private static VaultMeshException Unavailable(string path, string why, Exception? inner = null) =>
+        new("VmNodeKeyUnavailable", VmErrorKind.ResourceUnavailable, $"The node key '{path}' cannot be read or created: {why}", path, inner);
 }

@@ -178,18 +178,18 @@ public sealed class TransparencyLog
     private NodeKey LoadKey(SqliteTransaction? tx)
     {
         var directory = System.IO.Path.GetDirectoryName(_store.Path)!;
-        if (!File.Exists(NodeKey.PathIn(directory)))
+        if (!File.Exists(NodeKey.DefaultPath(directory)))
         {
             using var count = _store.Command("SELECT count(*) FROM checkpoints", tx);
             if ((long)count.ExecuteScalar()! > 0)
             {
                 // A new key would sign the same origin's history under another identity.
                 throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
-                    $"The node key '{NodeKey.PathIn(directory)}' that signed this log's checkpoints is missing; restore it from backup. No new key was created.",
-                    NodeKey.PathIn(directory));
+                    $"The node key '{NodeKey.DefaultPath(directory)}' that signed this log's checkpoints is missing; restore it from backup. No new key was created.",
+                    NodeKey.DefaultPath(directory));
             }
         }
-        return NodeKey.LoadOrCreate(directory);
+        return NodeKey.LoadOrCreate(NodeKey.DefaultPath(directory));
     }
 
     private CheckpointRecord? GetCheckpoint(long? size, SqliteTransaction? tx)

@@ -48,27 +48,33 @@ public sealed class MemoryStore
             tx.Commit();
             return With(existing, existing: true);
         }
-        using (var insert = _store.Command("""
-            INSERT INTO memories (id, type, component, version, timestamp, artifact_hash, artifact_name, payload, actor, tags, leaf)
-            VALUES ($id, $type, $component, $version, $timestamp, $artifact_hash, $artifact_name, $payload, $actor, $tags, $leaf)
-            """, tx))
-        {
-            insert.Parameters.AddWithValue("$id", id);
-            insert.Parameters.AddWithValue("$type", draft.Type);
-            insert.Parameters.AddWithValue("$component", draft.Component);
-            insert.Parameters.AddWithValue("$version", draft.Version);
-            insert.Parameters.AddWithValue("$timestamp", timestamp);
-            insert.Parameters.AddWithValue("$artifact_hash", (object?)artifact ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$artifact_name", (object?)draft.ArtifactName ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$payload", payload);
-            insert.Parameters.AddWithValue("$actor", (object?)draft.Actor ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$tags", JsonSerializer.Serialize(tags));
-            insert.Parameters.AddWithValue("$leaf", MemoryContent.Leaf(content, id, timestamp));
-            insert.ExecuteNonQuery();
-        }
+        Insert(_store, tx, id, draft.Type, draft.Component, draft.Version, timestamp, artifact, draft.ArtifactName, payload, draft.Actor, tags,
+            MemoryContent.Leaf(content, id, timestamp));
         var recorded = Find(id, tx)!;
         tx.Commit();
         return recorded;
+    }
+
+    /// <summary>Inserts one memory row inside <paramref name="tx"/>; the caller has checked the id is new.</summary>
+    internal static void Insert(VaultStore store, SqliteTransaction tx, string id, string type, string component, string version, string timestamp,
+        string? artifactHash, string? artifactName, string payload, string? actor, IReadOnlyList<string> tags, byte[] leaf)
+    {
+        using var insert = store.Command("""
+            INSERT INTO memories (id, type, component, version, timestamp, artifact_hash, artifact_name, payload, actor, tags, leaf)
+            VALUES ($id, $type, $component, $version, $timestamp, $artifact_hash, $artifact_name, $payload, $actor, $tags, $leaf)
+            """, tx);
+        insert.Parameters.AddWithValue("$id", id);
+        insert.Parameters.AddWithValue("$type", type);
+        insert.Parameters.AddWithValue("$component", component);
+        insert.Parameters.AddWithValue("$version", version);
+        insert.Parameters.AddWithValue("$timestamp", timestamp);
+        insert.Parameters.AddWithValue("$artifact_hash", (object?)artifactHash ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$artifact_name", (object?)artifactName ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$payload", payload);
+        insert.Parameters.AddWithValue("$actor", (object?)actor ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$tags", JsonSerializer.Serialize(tags));
+        insert.Parameters.AddWithValue("$leaf", leaf);
+        insert.ExecuteNonQuery();
     }
 
     /// <summary>The memory with this id (any digest form), or null.</summary>

@@ -182,6 +182,45 @@ internal static class StoreMigrations
             WHEN NEW.size <= (SELECT coalesce(max(size), -1) FROM checkpoints)
             BEGIN SELECT RAISE(ABORT, 'a checkpoint must be larger than every checkpoint signed before'); END;
         """,
+
+        // 5: federation. Nonces of accepted peer messages (kept until they expire, so a restart
+        // does not reopen the replay window), per-peer sync cursors and results, and quarantined
+        // evidence, which is append-only.
+        """
+        CREATE TABLE federation_nonces (
+            sender         TEXT    NOT NULL,
+            nonce          TEXT    NOT NULL,
+            expires_at     TEXT    NOT NULL,
+            PRIMARY KEY (sender, nonce)
+        );
+        CREATE INDEX federation_nonces_expiry ON federation_nonces(expires_at);
+
+        CREATE TABLE federation_peers (
+            did            TEXT    PRIMARY KEY,
+            batch_cursor   INTEGER NOT NULL DEFAULT 0,
+            receipt_cursor INTEGER NOT NULL DEFAULT 0,
+            last_sync_at   TEXT,
+            last_result    TEXT,
+            last_error     TEXT,
+            lag            INTEGER,
+            quarantined    INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE federation_quarantine (
+            seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+            peer_did       TEXT    NOT NULL,
+            peer_name      TEXT    NOT NULL,
+            reason         TEXT    NOT NULL,
+            batch_id       TEXT,
+            detail         TEXT    NOT NULL,
+            evidence       TEXT    NOT NULL,
+            at             TEXT    NOT NULL
+        );
+        CREATE TRIGGER federation_quarantine_append_only_update BEFORE UPDATE ON federation_quarantine
+            BEGIN SELECT RAISE(ABORT, 'quarantine evidence is append-only'); END;
+        CREATE TRIGGER federation_quarantine_append_only_delete BEFORE DELETE ON federation_quarantine
+            BEGIN SELECT RAISE(ABORT, 'quarantine evidence is append-only'); END;
+        """,
     ];
 
     /// <summary>

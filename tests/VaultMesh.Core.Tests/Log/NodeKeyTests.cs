@@ -11,12 +11,12 @@ public sealed class NodeKeyTests
     public void TheKey_IsCreatedOnFirstUse_OwnerOnly_AndLoadedTheSameAfterwards()
     {
         using var dir = new TempDirectory();
-        var first = NodeKey.LoadOrCreate(dir.Path);
-        var path = NodeKey.PathIn(dir.Path);
+        var first = NodeKey.LoadOrCreate(NodeKey.DefaultPath(dir.Path));
+        var path = NodeKey.DefaultPath(dir.Path);
         Assert.Equal(32, new FileInfo(path).Length);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
-        Assert.Equal(first.PublicKey, NodeKey.LoadOrCreate(dir.Path).PublicKey);
+        Assert.Equal(first.PublicKey, NodeKey.LoadOrCreate(NodeKey.DefaultPath(dir.Path)).PublicKey);
         Assert.DoesNotContain(Convert.ToBase64String(File.ReadAllBytes(path)), first.ToString());
     }
 
@@ -24,9 +24,9 @@ public sealed class NodeKeyTests
     public void AKeyFileOthersCanRead_IsRefused()
     {
         using var dir = new TempDirectory();
-        NodeKey.LoadOrCreate(dir.Path);
-        File.SetUnixFileMode(NodeKey.PathIn(dir.Path), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
-        var ex = Assert.Throws<VaultMeshException>(() => NodeKey.LoadOrCreate(dir.Path));
+        NodeKey.LoadOrCreate(NodeKey.DefaultPath(dir.Path));
+        File.SetUnixFileMode(NodeKey.DefaultPath(dir.Path), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var ex = Assert.Throws<VaultMeshException>(() => NodeKey.LoadOrCreate(NodeKey.DefaultPath(dir.Path)));
         Assert.Equal("VmNodeKeyExposed", ex.ErrorId);
     }
 
@@ -34,9 +34,9 @@ public sealed class NodeKeyTests
     public void AKeyFileOfTheWrongLength_IsRefused()
     {
         using var dir = new TempDirectory();
-        NodeKey.LoadOrCreate(dir.Path);
-        File.WriteAllBytes(NodeKey.PathIn(dir.Path), new byte[31]);
-        var ex = Assert.Throws<VaultMeshException>(() => NodeKey.LoadOrCreate(dir.Path));
+        NodeKey.LoadOrCreate(NodeKey.DefaultPath(dir.Path));
+        File.WriteAllBytes(NodeKey.DefaultPath(dir.Path), new byte[31]);
+        var ex = Assert.Throws<VaultMeshException>(() => NodeKey.LoadOrCreate(NodeKey.DefaultPath(dir.Path)));
         Assert.Equal("VmNodeKeyInvalid", ex.ErrorId);
     }
 
@@ -44,10 +44,10 @@ public sealed class NodeKeyTests
     public void ALogWhoseKeyFileIsGone_RefusesToMakeANewKey()
     {
         using var store = new LogStore(2);
-        File.Delete(NodeKey.PathIn(store.DataDirectory));
+        File.Delete(NodeKey.DefaultPath(store.DataDirectory));
         var log = new VaultMesh.Core.Log.TransparencyLog(store.Store);
         var ex = Assert.Throws<VaultMeshException>(() => log.GetCheckpoint());
         Assert.Equal("VmNodeKeyMissing", ex.ErrorId);
-        Assert.False(File.Exists(NodeKey.PathIn(store.DataDirectory)));
+        Assert.False(File.Exists(NodeKey.DefaultPath(store.DataDirectory)));
     }
 }

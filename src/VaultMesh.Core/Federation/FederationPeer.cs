@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using VaultMesh.Core.Configuration;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Identity;
+
+namespace VaultMesh.Core.Federation;
+
+/// <summary>
+/// A peer guardian as the profile names it (<c>[profiles.&lt;p&gt;.peers.&lt;name&gt;]</c> with <c>did</c>,
+/// <c>endpoint</c> and <c>weight</c>). The profile's peers are the allowlist: a message from any
+/// other DID is refused.
+/// </summary>
+/// <param name="Name">The peer's name in the profile.</param>
+/// <param name="Did">Its did:key.</param>
+/// <param name="Endpoint">Its guardian base URL.</param>
+/// <param name="Weight">Relative weight (informational; sync order).</param>
+public sealed partial record FederationPeer(string Name, string Did, Uri Endpoint, int Weight)
+{
+    /// <summary>The profile key prefix of peers.</summary>
+    public const string KeyPrefix = "peers.";
+
+    /// <summary>The peers a profile names, ordinal by name; entries without a valid did and endpoint are skipped.</summary>
+    public static IReadOnlyList<FederationPeer> FromProfile(ProfileSettings settings)
+    {
+        var names = settings.Values.Keys
+            .Where(k => k.StartsWith(KeyPrefix, StringComparison.Ordinal))
+            .Select(k => k[KeyPrefix.Length..].Split('.')[0])
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        var peers = new List<FederationPeer>();
+        foreach (var name in names)
+        {
+            var did = settings.GetString($"{KeyPrefix}{name}.did");
+            var endpoint = settings.GetString($"{KeyPrefix}{name}.endpoint");
+            if (did is null || endpoint is null || !DidKey.TryParse(did, out _, out _) || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
+            {
+                continue;
+            }
+            var weight = int.TryParse(settings.GetString($"{KeyPrefix}{name}.weight"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? w : 1;
+            peers.Add(new FederationPeer(name, did, uri, weight));
+        }
+        return peers;
+    }
+
+    /// <summary>Validates a peer's fields; throws <c>VmFederationPeerInvalid</c> naming the field.</summary>
+    public static FederationPeer Create(string name, string did, string endpoint, int weight)
+    {
+        if (!NamePattern().IsMatch(name))
+        {
+            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument,
+                $"Peer name '{name}' must be 1-64 characters of a-z, 0-9, '-' or '_'.", name);
+        }
+        DidKey.Parse(did);
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Query.Length > 0)
+        {
+            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument,
+                $"Endpoint '{endpoint}' must be an absolute http:// or https:// URL without a query.", endpoint);
+        }
+        if (weight is < 0 or > 1000)
+        {
+            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument, $"Weight {weight} must be 0 to 1000.", weight);
+        }
+        return new FederationPeer(name, did, uri, weight);
+    }
+
+    /// <summary>Writes the peer into the profile (merged: other keys and profiles survive).</summary>
+    public static void Save(VaultMeshPaths paths, string profile, FederationPeer peer) =>
+        ConfigWriter.Write(paths.ConfigPath, profile, new Dictionary<string, object?>
+        {
+            [$"{KeyPrefix}{peer.Name}.did"] = peer.Did,
+            [$"{KeyPrefix}{peer.Name}.endpoint"] = peer.Endpoint.ToString(),
+            [$"{KeyPrefix}{peer.Name}.weight"] = (long)peer.Weight,
+        });
+
+    /// <summary>Removes the peer's keys from the profile.</summary>
+    public static void Delete(VaultMeshPaths paths, string profile, string name) =>
+        ConfigWriter.Write(paths.ConfigPath, profile, new Dictionary<string, object?>
+        {
+            [$"{KeyPrefix}{name}.did"] = null,
+            [$"{KeyPrefix}{name}.endpoint"] = null,
+            [$"{KeyPrefix}{name}.weight"] = null,
+        });
+
+    [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
+    private static partial Regex NamePattern();
+}

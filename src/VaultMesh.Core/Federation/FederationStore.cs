@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using VaultMesh.Core.Anchoring;
+using VaultMesh.Core.Canonical;
+using VaultMesh.Core.Conflicts;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Memory;
+using VaultMesh.Core.Receipts;
+using VaultMesh.Core.Sealing;
+using VaultMesh.Core.Store;
+
+namespace VaultMesh.Core.Federation;
+
+/// <summary>
+/// The federation tables of a profile's store: nonces of accepted messages, per-peer sync state,
+/// quarantined evidence, and the listing and atomic import of batches and receipts.
+/// Not thread-safe: callers serialise access to one store.
+/// </summary>
+public sealed class FederationStore
+{
+    private readonly VaultStore _store;
+    private readonly TimeProvider _time;
+
+    /// <summary>Wraps an open store.</summary>
+    public FederationStore(VaultStore store, TimeProvider? time = null)
+    {
+        _store = store;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Remembers a nonce until <paramref name="expiresAt"/>; false when the sender used it before. Expired nonces are dropped.</summary>
+    public bool TryRemember(string sender, string nonce, DateTimeOffset expiresAt)
+    {
+        using var tx = _store.BeginWrite();
+        using (var prune = _store.Command("DELETE FROM federation_nonces WHERE expires_at < $now", tx))
+        {
+            prune.Parameters.AddWithValue("$now", UtcTimestamp.Format(_time.GetUtcNow()));
+            prune.ExecuteNonQuery();
+        }
+        using var insert = _store.Command("INSERT OR IGNORE INTO federation_nonces (sender, nonce, expires_at) VALUES ($s, $n, $e)", tx);
+        insert.Parameters.AddWithValue("$s", sender);
+        insert.Parameters.AddWithValue("$n", nonce);
+        insert.Parameters.AddWithValue("$e", UtcTimestamp.Format(expiresAt));
+        var added = insert.ExecuteNonQuery() == 1;
+        tx.Commit();
+        return added;
+    }
+
+    /// <summary>The sync state of a peer (zeros when it was never synced).</summary>
+    public PeerState GetState(string did)
+    {
+        using var command = _store.Command("SELECT batch_cursor, receipt_cursor, last_sync_at, last_result, last_error, lag, quarantined FROM federation_peers WHERE did = $did");
+        command.Parameters.AddWithValue("$did", did);
+        using var r = command.ExecuteReader();
+        return r.Read()
+            ? new PeerState(did, r.GetInt64(0), r.GetInt64(1), r.IsDBNull(2) ? null : UtcTimestamp.Parse(r.GetString(2)),
+                r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetInt64(5), r.GetInt64(6) != 0)
+            : new PeerState(did, 0, 0, null, null, null, null, false);
+    }
+
+    /// <summary>Records the end of a peer's sync.</summary>
+    public void RecordResult(string did, string result, string? error, long? lag)
+    {
+        using var tx = _store.BeginWrite();
+        Ensure(did, tx);
+        using var command = _store.Command("UPDATE federation_peers SET last_sync_at = $at, last_result = $r, last_error = $e, lag = $lag WHERE did = $did", tx);
+        command.Parameters.AddWithValue("$did", did);
+        command.Parameters.AddWithValue("$at", UtcTimestamp.Format(_time.GetUtcNow()));
+        command.Parameters.AddWithValue("$r", result);
+        command.Parameters.AddWithValue("$e", (object?)error ?? DBNull.Value);
+        command.Parameters.AddWithValue("$lag", (object?)lag ?? DBNull.Value);
+        command.ExecuteNonQuery();
+        tx.Commit();
+    }
+
+    /// <summary>Keeps the evidence of a peer that contradicted itself and marks the peer quarantined, in one transaction.</summary>
+    public QuarantineRecord Quarantine(FederationPeer peer, string reason, string? batchId, string detail, JsonObject evidence)
+    {
+        using var tx = _store.BeginWrite();
+        Ensure(peer.Did, tx);
+        using (var mark = _store.Command("UPDATE federation_peers SET quarantined = 1 WHERE did = $did", tx))
+        {
+            mark.Parameters.AddWithValue("$did", peer.Did);
+            mark.ExecuteNonQuery();
+        }
+        var at = _time.GetUtcNow();
+        long seq;
+        using (var insert = _store.Command("""
+            INSERT INTO federation_quarantine (peer_did, peer_name, reason, batch_id, detail, evidence, at)
+            VALUES ($did, $name, $reason, $batch, $detail, $evidence, $at) RETURNING seq
+            """, tx))
+        {
+            insert.Parameters.AddWithValue("$did", peer.Did);
+            insert.Parameters.AddWithValue("$name", peer.Name);
+            insert.Parameters.AddWithValue("$reason", reason);
+            insert.Parameters.AddWithValue("$batch", (object?)batchId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$detail", detail);
+            insert.Parameters.AddWithValue("$evidence", CanonicalJson.Canonicalize(evidence));
+            insert.Parameters.AddWithValue("$at", UtcTimestamp.Format(at));
+            seq = (long)insert.ExecuteScalar()!;
+        }
+        tx.Commit();
+        return new QuarantineRecord(seq, peer.Name, peer.Did, reason, batchId, detail, CanonicalJson.Canonicalize(evidence), UtcTimestamp.Parse(UtcTimestamp.Format(at)));
+    }
+
+    /// <summary>Quarantined evidence, oldest first, optionally of one peer DID.</summary>
+    public IReadOnlyList<QuarantineRecord> GetQuarantine(string? did = null)
+    {
+        using var command = _store.Command("SELECT seq, peer_name, peer_did, reason, batch_id, detail, evidence, at FROM federation_quarantine"
+            + (did is null ? "" : " WHERE peer_did = $did") + " ORDER BY seq");
+        if (did is not null)
+        {
+            command.Parameters.AddWithValue("$did", did);
+        }
+        using var r = command.ExecuteReader();
+        var list = new List<QuarantineRecord>();
+        while (r.Read())
+        {
+            list.Add(new QuarantineRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+                r.GetString(5), r.GetString(6), UtcTimestamp.Parse(r.GetString(7))));
+        }
+        return list;
+    }
+
+    /// <summary>Sealed or imported batches with a sequence (the store's batch number) above <paramref name="since"/>.</summary>
+    public IReadOnlyList<BatchRecord> BatchesSince(long since, int limit)
+    {
+        var list = new List<BatchRecord>();
+        foreach (var b in new Sealer(_store).GetBatches(ascending: true))
+        {
+            if (b.Number > since)
+            {
+                list.Add(b);
+                if (list.Count == limit)
+                {
+                    break;
+                }
+            }
+        }
+        return list;
+    }
+
+    /// <summary>The highest batch sequence, 0 when there is none.</summary>
+    public long LatestBatch()
+    {
+        using var command = _store.Command("SELECT coalesce(max(number), 0) FROM batches");
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Receipt observations (the append-only history) with a sequence above <paramref name="since"/>.</summary>
+    public IReadOnlyList<(long Sequence, string Json)> ReceiptsSince(long since, int limit)
+    {
+        using var command = _store.Command("SELECT rowid, json FROM receipt_history WHERE rowid > $since ORDER BY rowid LIMIT $limit");
+        command.Parameters.AddWithValue("$since", since);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var r = command.ExecuteReader();
+        var list = new List<(long, string)>();
+        while (r.Read())
+        {
+            list.Add((r.GetInt64(0), r.GetString(1)));
+        }
+        return list;
+    }
+
+    /// <summary>The highest receipt observation sequence, 0 when there is none.</summary>
+    public long LatestReceipt()
+    {
+        using var command = _store.Command("SELECT coalesce(max(rowid), 0) FROM receipt_history");
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// Imports a peer's batch whose leaves were checked against its root: the memories, the batch,
+    /// its leaves, the receipts that passed verification and the peer's new batch cursor, in one
+    /// transaction, so a failure leaves nothing half-imported. A batch this store already holds only
+    /// advances the cursor.
+    /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmFederationLeafInvalid</c>, <c>VmFederationBatchOverlap</c>.</exception>
+    public bool ImportBatch(string peerDid, long sequence, string batchId, string rootHex, DateTimeOffset sealedAt,
+        IReadOnlyList<byte[]> leaves, IReadOnlyList<Receipt> receipts)
+    {
+        var parsed = leaves.Select((l, i) => PeerLeaf.Parse(l, i, batchId)).ToList();
+        using var tx = _store.BeginWrite();
+        Ensure(peerDid, tx);
+        var imported = false;
+        if (!Exists(batchId, tx))
+        {
+            var sequences = new List<long>(parsed.Count);
+            foreach (var leaf in parsed)
+            {
+                sequences.Add(AttachOrInsert(leaf, batchId, tx));
+            }
+            using (var insert = _store.Command("""
+                INSERT INTO batches (batch_id, number, root, size, sealed_at, first_seq, last_seq)
+                VALUES ($id, (SELECT coalesce(max(number), 0) + 1 FROM batches), $root, $size, $sealed_at, $first, $last)
+                """, tx))
+            {
+                insert.Parameters.AddWithValue("$id", batchId);
+                insert.Parameters.AddWithValue("$root", rootHex);
+                insert.Parameters.AddWithValue("$size", (long)leaves.Count);
+                insert.Parameters.AddWithValue("$sealed_at", UtcTimestamp.Format(sealedAt));
+                insert.Parameters.AddWithValue("$first", sequences[0]);
+                insert.Parameters.AddWithValue("$last", sequences[^1]);
+                insert.ExecuteNonQuery();
+            }
+            using (var leafInsert = _store.Command("INSERT INTO batch_leaves (batch_id, leaf_index, memory_seq) VALUES ($id, $index, $seq)", tx))
+            {
+                var id = leafInsert.Parameters.Add("$id", SqliteType.Text);
+                var index = leafInsert.Parameters.Add("$index", SqliteType.Integer);
+                var seq = leafInsert.Parameters.Add("$seq", SqliteType.Integer);
+                id.Value = batchId;
+                for (var i = 0; i < sequences.Count; i++)
+                {
+                    index.Value = i;
+                    seq.Value = sequences[i];
+                    leafInsert.ExecuteNonQuery();
+                }
+            }
+            imported = true;
+        }
+        foreach (var receipt in receipts)
+        {
+            MergeReceipt(receipt, batchId, tx);
+        }
+        SetCursor(peerDid, "batch_cursor", sequence, tx);
+        tx.Commit();
+        return imported;
+    }
+
+    /// <summary>Stores a verified peer receipt (when it is newer than the stored one of the same rail transaction) and advances the receipt cursor, atomically.</summary>
+    public bool ImportReceipt(string peerDid, long sequence, Receipt? receipt, string? batchId)
+    {
+        using var tx = _store.BeginWrite();
+        Ensure(peerDid, tx);
+        var stored = receipt is not null && MergeReceipt(receipt, batchId, tx);
+        SetCursor(peerDid, "receipt_cursor", sequence, tx);
+        tx.Commit();
+        return stored;
+    }
+
+    /// <summary>The batch with this root (lower-case hex), or null.</summary>
+    public BatchRecord? BatchOfRoot(string rootHex) => new Sealer(_store).GetBatches().FirstOrDefault(b => b.Root == rootHex);
+
+    /// <summary>Adds one to a persisted counter.</summary>
+    public void Increment(string name) => new AnchorStore(_store, _time).Increment(name, new Dictionary<string, string>());
+
+    // Of two observations of one rail transaction the later observedAt wins, then the lower
+    // canonical hash: a join of the two, so nodes converge whatever order receipts arrive in.
+    private bool MergeReceipt(Receipt receipt, string? batchId, SqliteTransaction tx)
+    {
+        var anchors = new AnchorStore(_store, _time);
+        var stored = anchors.Find(receipt.Chain, receipt.Network, receipt.TxRef, tx);
+        if (stored is not null && !Newer(receipt, stored.Receipt))
+        {
+            return false;
+        }
+        anchors.Save(receipt, batchId, tx);
+        return true;
+    }
+
+    private static bool Newer(Receipt incoming, Receipt stored)
+    {
+        var a = ConflictResolver.CanonicalHash(incoming);
+        var b = ConflictResolver.CanonicalHash(stored);
+        if (a == b)
+        {
+            return false;
+        }
+        var c = string.CompareOrdinal(incoming.ObservedAt, stored.ObservedAt);
+        return c > 0 || (c == 0 && a < b);
+    }
+
+    private long AttachOrInsert(PeerLeaf leaf, string batchId, SqliteTransaction tx)
+    {
+        using (var find = _store.Command("""
+            SELECT m.seq, m.leaf, l.batch_id FROM memories m LEFT JOIN batch_leaves l ON l.memory_seq = m.seq WHERE m.id = $id
+            """, tx))
+        {
+            find.Parameters.AddWithValue("$id", leaf.Id);
+            using var r = find.ExecuteReader();
+            if (r.Read())
+            {
+                if (!r.IsDBNull(2) || !((byte[])r.GetValue(1)).AsSpan().SequenceEqual(leaf.Bytes))
+                {
+                    throw new VaultMeshException("VmFederationBatchOverlap", VmErrorKind.InvalidOperation,
+                        $"Memory {leaf.Id} of peer batch {batchId} is already recorded here with another timestamp or in batch {(r.IsDBNull(2) ? "none" : r.GetString(2))}; the batch was not imported.", batchId);
+                }
+                return r.GetInt64(0);
+            }
+        }
+        MemoryStore.Insert(_store, tx, leaf.Id, leaf.Type, leaf.Component, leaf.Version, leaf.Timestamp, leaf.ArtifactHash, leaf.ArtifactName,
+            leaf.Payload, leaf.Actor, leaf.Tags, leaf.Bytes);
+        using var seq = _store.Command("SELECT seq FROM memories WHERE id = $id", tx);
+        seq.Parameters.AddWithValue("$id", leaf.Id);
+        return (long)seq.ExecuteScalar()!;
+    }
+
+    private bool Exists(string batchId, SqliteTransaction tx)
+    {
+        using var command = _store.Command("SELECT count(*) FROM batches WHERE batch_id = $id", tx);
+        command.Parameters.AddWithValue("$id", batchId);
+        return (long)command.ExecuteScalar()! > 0;
+    }
+
+    private void Ensure(string did, SqliteTransaction tx)
+    {
+        using var command = _store.Command("INSERT OR IGNORE INTO federation_peers (did) VALUES ($did)", tx);
+        command.Parameters.AddWithValue("$did", did);
+        command.ExecuteNonQuery();
+    }
+
+    private void SetCursor(string did, string column, long value, SqliteTransaction tx)
+    {
+        using var command = _store.Command($"UPDATE federation_peers SET {column} = max({column}, $v) WHERE did = $did", tx);
+        command.Parameters.AddWithValue("$did", did);
+        command.Parameters.AddWithValue("$v", value);
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>A peer's sync state in this store.</summary>
+/// <param name="Did">The peer.</param>
+/// <param name="BatchCursor">The last batch sequence imported from it.</param>
+/// <param name="ReceiptCursor">The last receipt observation sequence taken from it.</param>
+/// <param name="LastSyncAt">When it was last synced.</param>
+/// <param name="LastResult">ok, failed, quarantined, disabled.</param>
+/// <param name="LastError">Why the last sync failed.</param>
+/// <param name="Lag">Batches the peer had that were not imported at the end of the last sync.</param>
+/// <param name="Quarantined">Whether the peer contradicted itself.</param>
+public sealed record PeerState(string Did, long BatchCursor, long ReceiptCursor, DateTimeOffset? LastSyncAt, string? LastResult, string? LastError, long? Lag, bool Quarantined);

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Net;
+using VaultMesh.Core.Errors;
+
+namespace VaultMesh.Core.Federation;
+
+/// <summary>
+/// The guardian's HTTP server: the BCL's <see cref="HttpListener"/> (no extra shared framework, so it
+/// loads inside pwsh), bound to one host:port, with a bound on requests in flight and a timeout per
+/// request. Stopping closes the listener and waits for requests in flight. Self-contained so other
+/// endpoints (metrics, a C2SP witness) can be routed through their own handler.
+/// </summary>
+public sealed class GuardianHost : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Func<string, string, Stream, string?, CancellationToken, Task<GuardianResponse>> _handler;
+    private readonly TimeSpan _timeout;
+    private readonly SemaphoreSlim _slots;
+    private readonly List<Task> _inFlight = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    /// <summary>Creates a host for <paramref name="listen"/> (<c>host:port</c>); call <see cref="Start"/>.</summary>
+    public GuardianHost(string listen, Func<string, string, Stream, string?, CancellationToken, Task<GuardianResponse>> handler, TimeSpan timeout, int maxInFlight = 16)
+    {
+        Listen = ParseListen(listen);
+        _handler = handler;
+        _timeout = timeout;
+        _slots = new SemaphoreSlim(maxInFlight, maxInFlight);
+        _listener.Prefixes.Add($"http://{Listen}/");
+    }
+
+    /// <summary>The normalised <c>host:port</c>.</summary>
+    public string Listen { get; }
+
+    /// <summary>The base URL peers use.</summary>
+    public Uri BaseUrl => new($"http://{Listen}/");
+
+    /// <summary>Validates <c>host:port</c>; throws <c>VmGuardianListenInvalid</c>.</summary>
+    public static string ParseListen(string listen)
+    {
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(listen[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new VaultMeshException("VmGuardianListenInvalid", VmErrorKind.InvalidArgument,
+                $"Listen address '{listen}' must be host:port with a port from 1 to 65535, for example 127.0.0.1:9110.", listen);
+        }
+        return listen;
+    }
+
+    /// <summary>Starts listening; throws <c>VmGuardianListenFailed</c> when the address cannot be bound.</summary>
+    public void Start()
+    {
+        try
+        {
+            _listener.Start();
+        }
+        catch (HttpListenerException ex)
+        {
+            throw new VaultMeshException("VmGuardianListenFailed", VmErrorKind.ResourceUnavailable, $"Cannot listen on {Listen}: {ex.Message}", Listen, ex);
+        }
+        _loop = Task.Run(AcceptLoopAsync);
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            try
+            {
+                await _slots.WaitAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                context.Response.Abort();
+                return;
+            }
+            var task = Task.Run(() => ServeAsync(context));
+            lock (_inFlight)
+            {
+                _inFlight.RemoveAll(t => t.IsCompleted);
+                _inFlight.Add(task);
+            }
+        }
+    }
+
+    private async Task ServeAsync(HttpListenerContext context)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            timeout.CancelAfter(_timeout);
+            GuardianResponse response;
+            try
+            {
+                response = await _handler(context.Request.HttpMethod, context.Request.Url?.AbsolutePath ?? "/", context.Request.InputStream,
+                    context.Request.Headers[FederationMessage.SignatureHeader], timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                response = GuardianResponse.Refused(_stop.IsCancellationRequested ? 503 : 408, "timeout", "The request was not completed in time.");
+            }
+            catch (Exception ex) when (ex is IOException or HttpListenerException)
+            {
+                response = GuardianResponse.Refused(400, "malformed-body", $"The request could not be read: {ex.Message}");
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A handler bug must still answer, or the peer would wait for its timeout.
+                response = GuardianResponse.Refused(500, "internal-error", $"The guardian failed to answer: {ex.GetType().Name}: {ex.Message}");
+            }
+            context.Response.StatusCode = response.Status;
+            context.Response.ContentType = "application/json";
+            if (response.Signature is not null)
+            {
+                context.Response.Headers[FederationMessage.SignatureHeader] = response.Signature;
+            }
+            context.Response.ContentLength64 = response.Body.Length;
+            await context.Response.OutputStream.WriteAsync(response.Body).ConfigureAwait(false);
+            context.Response.Close();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException or InvalidOperationException)
+        {
+            // The client went away; nothing was changed on its behalf after its request failed.
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Stops accepting, waits for requests in flight, and closes the listener.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        try
+        {
+            _listener.Stop();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        Task[] pending;
+        lock (_inFlight)
+        {
+            pending = [.. _inFlight];
+        }
+        await Task.WhenAll(pending).ConfigureAwait(false);
+        _listener.Close();
+        _stop.Dispose();
+    }
+}

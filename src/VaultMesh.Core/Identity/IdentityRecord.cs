@@ -1,0 +1,71 @@
+using VaultMesh.Core.Configuration;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Log;
+
+namespace VaultMesh.Core.Identity;
+
+/// <summary>This guardian's identity as New-VmIdentity returns it (never the private key).</summary>
+public sealed class IdentityRecord
+{
+    private IdentityRecord(string profile, NodeKey key, bool adopted)
+    {
+        Profile = profile;
+        Did = DidKey.Format(key.PublicKey);
+        VKey = NoteVerifierKey.Create(KeyName(profile), key.PublicKey).ToString();
+        KeyPath = key.Path ?? string.Empty;
+        Adopted = adopted;
+    }
+
+    /// <summary>The profile.</summary>
+    public string Profile { get; }
+    /// <summary>The did:key (<c>did:key:z6Mk…</c>), also written to the profile's <c>did_key_id</c>.</summary>
+    public string Did { get; }
+    /// <summary>The C2SP signed-note verifier key.</summary>
+    public string VKey { get; }
+    /// <summary>The key file (owner-only).</summary>
+    public string KeyPath { get; }
+    /// <summary>Whether an existing key (made by the log) was adopted rather than a new one created.</summary>
+    public bool Adopted { get; }
+
+    /// <summary>The note key name of a profile's guardian.</summary>
+    public static string KeyName(string profile) => "vaultmesh-guardian-" + profile;
+
+    /// <summary>
+    /// Creates the profile's key, or adopts the key file that exists when the profile names no identity
+    /// yet; an identity the profile already has is replaced only with <paramref name="force"/>.
+    /// Sets <c>did_key_id</c>.
+    /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmFederationIdentityExists</c>.</exception>
+    public static IdentityRecord Create(VaultMeshContext context, bool force)
+    {
+        var path = NodeKey.DefaultPath(context.DataDirectory);
+        var existing = NodeKey.TryLoad(path);
+        NodeKey key;
+        var adopted = false;
+        if (existing is not null && !force)
+        {
+            var did = DidKey.Format(existing.PublicKey);
+            if (context.Settings.DidKeyId == did)
+            {
+                throw new VaultMeshException("VmFederationIdentityExists", VmErrorKind.AlreadyExists,
+                    $"Profile '{context.Profile}' already has identity {did} (key {path}); use -Force to replace it with a new key.", path);
+            }
+            key = existing;
+            adopted = true;
+        }
+        else
+        {
+            key = NodeKey.Create(path, overwrite: force);
+        }
+        ConfigWriter.Write(context.Paths.ConfigPath, context.Profile, new Dictionary<string, object?> { ["did_key_id"] = DidKey.Format(key.PublicKey) });
+        return new IdentityRecord(context.Profile, key, adopted);
+    }
+
+    /// <summary>The profile's current identity, or throws <c>VmFederationIdentityMissing</c>.</summary>
+    public static NodeKey Load(VaultMeshContext context)
+    {
+        var path = NodeKey.DefaultPath(context.DataDirectory);
+        return NodeKey.TryLoad(path) ?? throw new VaultMeshException("VmFederationIdentityMissing", VmErrorKind.NotFound,
+            $"Profile '{context.Profile}' has no guardian key at {path}; run New-VmIdentity first.", path);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Management.Automation;
+using VaultMesh.Core.Federation;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists the profile's peers with their last sync time, result and lag; upstream federation_endpoints are shown untrusted.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "VmPeer")]
+[OutputType(typeof(PeerRecord))]
+public sealed class GetVmPeerCommand : VaultMeshCmdlet
+{
+    /// <summary>Only peers with this name (wildcards allowed).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnProcess()
+    {
+        var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+        foreach (var peer in PeerRecord.List(Context.Settings, new FederationStore(Store)))
+        {
+            if (pattern is not null && !pattern.IsMatch(peer.Name))
+            {
+                continue;
+            }
+            if (!peer.Trusted)
+            {
+                WriteWarning($"federation_endpoints entry {peer.Endpoint} has no DID and is never trusted; add it with Add-VmPeer -Did.");
+            }
+            WriteObject(peer);
+        }
+    }
+}
