@@ -129,18 +129,22 @@ public sealed class LegacyRemembrancer
             return new LegacyImportResult(Database, Rows, 0, 0, ComputedLegacyRoot, expected, matches, imported: false);
         }
         int recorded = 0, duplicates = 0;
-        for (var i = 0; i < _drafts.Count; i++)
+        // Group commits: each group is one durable transaction, so a crash keeps whole groups only.
+        foreach (var group in _drafts.Chunk(GroupRecorder.DefaultMaxCount))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (memories.Record(_drafts[i]).Existing)
+            foreach (var memory in memories.RecordMany(group))
             {
-                duplicates++;
+                if (memory.Existing)
+                {
+                    duplicates++;
+                }
+                else
+                {
+                    recorded++;
+                }
             }
-            else
-            {
-                recorded++;
-            }
-            progress?.Report((i + 1, _drafts.Count));
+            progress?.Report((recorded + duplicates, _drafts.Count));
         }
         return new LegacyImportResult(Database, Rows, recorded, duplicates, ComputedLegacyRoot, expected, matches, imported: true);
     }

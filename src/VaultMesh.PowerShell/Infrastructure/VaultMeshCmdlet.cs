@@ -92,6 +92,9 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
         return resolved;
     }
 
+    /// <summary>Releases what a cmdlet holds beyond the store; runs before the store is closed.</summary>
+    protected virtual void OnDispose() { }
+
     /// <summary>Writes the kill-switch warnings of the context once.</summary>
     protected void WriteContextWarnings()
     {
@@ -130,6 +133,7 @@ public abstract class VaultMeshCmdlet : PSCmdlet, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        OnDispose();
         _rails?.Dispose();
         _store?.Dispose();
         _cancellation.Dispose();

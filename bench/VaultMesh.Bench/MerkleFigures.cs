@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using VaultMesh.Core.Merkle;
+
+namespace VaultMesh.Bench;
+
+/// <summary>Merkle roots and proofs against the SHA-256 block limit of this machine.</summary>
+internal static class MerkleFigures
+{
+    public static void Run(BenchOptions options, BenchReport report)
+    {
+        var scale = options.Scale;
+        var n = scale.MerkleLeaves;
+        var hashes = RandomNumberGenerator.GetBytes(n * MerkleHasher.HashSize);
+        var blockLimit = Baselines.BlocksPerSecond(report);
+        // Interior nodes: n - 1 of them, each SHA-256(0x01 || left || right) = 65 bytes = 2 blocks.
+        double nodeBlocks = 2.0 * (n - 1);
+
+        var sequential = Measure.MedianSeconds(() => ParallelHashing.Root(hashes, n, CancellationToken.None, parallel: false), 1, scale.Repetitions);
+        report.Add(new Figure("merkle.root.1core", $"RFC 6962 root of {n:N0} leaf hashes on one thread", n / sequential, "leaves/s",
+            nodeBlocks / sequential / blockLimit, "blocks/s ÷ one-core SHA-256 blocks/s", Budget.RatioAtLeast(0.8, ">= 0.8 of block limit"), scale.Repetitions, n));
+
+        var parallel = Measure.MedianSeconds(() => MerkleTree.FromLeafHashes(hashes), 1, scale.Repetitions);
+        report.Add(new Figure("merkle.root.allcores", $"the same root through MerkleTree.FromLeafHashes on {Environment.ProcessorCount} cores", n / parallel, "leaves/s",
+            nodeBlocks / parallel / blockLimit, "blocks/s ÷ one-core SHA-256 blocks/s", Budget.RatioAtLeast(1.6, ">= 1.6 x block limit"), scale.Repetitions, n,
+            "includes copying the leaf hashes into the tree"));
+
+        // Leaves as data: 32-byte leaves make 33-byte leaf inputs, one block each, so three blocks a leaf.
+        var leaves = Enumerable.Range(0, n).Select(i => hashes.AsSpan(i * 32, 32).ToArray()).ToList();
+        var fromLeaves = Measure.MedianSeconds(() => MerkleTree.FromLeaves(leaves), 1, scale.Repetitions);
+        report.Add(new Figure("merkle.root.leaves.allcores", $"root of {n:N0} 32-byte leaves (leaf hashing included) through MerkleTree.FromLeaves", n / fromLeaves, "leaves/s",
+            (nodeBlocks + n) / fromLeaves / blockLimit, "blocks/s ÷ one-core SHA-256 blocks/s", Budget.None, scale.Repetitions, n));
+
+        var tree = MerkleTree.FromLeafHashes(hashes);
+        var random = new Random(15);
+        var proofs = Enumerable.Range(0, 1024).Select(_ => tree.GetInclusionProof(random.NextInt64(n))).ToArray();
+        var k = 0;
+        var generate = Measure.MedianPerCall(() => tree.GetInclusionProof(random.NextInt64(n)), 1000, scale.Duration);
+        report.Add(new Figure("proof.inclusion.generate", $"inclusion proof from an in-memory tree of {n:N0} leaves (levels already built)", generate * 1e6, "µs",
+            null, null, Budget.None, 0, n, "a sealed batch's proof is figure proof.inclusion.sealed"));
+        var verify = Measure.MedianPerCall(() =>
+        {
+            var p = proofs[k++ & 1023];
+            if (!MerkleVerifier.VerifyInclusion(p).Valid)
+            {
+                throw new InvalidOperationException("a generated proof did not verify");
+            }
+        }, 1000, scale.Duration);
+        report.Add(new Figure("proof.inclusion.verify", $"RFC 9162 inclusion verification in a tree of {n:N0} leaves (hex proof as a user holds it)", verify * 1e6, "µs",
+            null, null, Budget.AtMost(5, "< 5 µs"), 0, n));
+
+        var consistency = Enumerable.Range(0, 256).Select(_ => tree.GetConsistencyProof(1 + random.NextInt64(n - 1))).ToArray();
+        var generateConsistency = Measure.MedianPerCall(() => tree.GetConsistencyProof(1 + random.NextInt64(n - 1)), 200, scale.Duration);
+        report.Add(new Figure("proof.consistency.generate", $"consistency proof to a tree of {n:N0} leaves from a random earlier size", generateConsistency * 1e6, "µs",
+            null, null, Budget.None, 0, n));
+        var verifyConsistency = Measure.MedianPerCall(() =>
+        {
+            if (!MerkleVerifier.VerifyConsistency(consistency[k++ & 255]).Valid)
+            {
+                throw new InvalidOperationException("a generated consistency proof did not verify");
+            }
+        }, 1000, scale.Duration);
+        report.Add(new Figure("proof.consistency.verify", "RFC 9162 consistency verification", verifyConsistency * 1e6, "µs", null, null, Budget.None, 0, n));
+    }
+}
