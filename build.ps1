@@ -9,16 +9,22 @@
     Test       runs xunit, then Pester in a fresh pwsh against the staged module, and ends with
                the line "N passed, N failed, N skipped"; exits non-zero on any failure.
     Demo       the main job: runs the demo on the embedded default.
+    Bench      runs the benchmark harness (bench/Invoke-Bench.ps1): baselines of this machine, every
+               figure with its ratio and budget, one table, and bench/results/<date>-<commit>.json.
+               -Quick uses small inputs and finishes in under two minutes.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Bootstrap', 'Build', 'Stage', 'Test', 'Demo')]
+    [ValidateSet('Bootstrap', 'Build', 'Stage', 'Test', 'Demo', 'Bench')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # With -Task Bench: small inputs, under two minutes.
+    [switch] $Quick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -132,6 +138,11 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw "Demo failed with exit code $LASTEXITCODE." }
 }
 
+function Invoke-Bench {
+    Write-Step ('Bench' + $(if ($Quick) { ' (quick)' } else { '' }))
+    & (Join-Path $Root 'bench/Invoke-Bench.ps1') -ModulePath (Join-Path $StageDir 'VaultMesh.psd1') -Configuration $Configuration -Quick:$Quick
+}
+
 $plan = [System.Collections.Generic.List[string]]::new()
 foreach ($t in $Task) {
     $steps = switch ($t) {
@@ -140,6 +151,7 @@ foreach ($t in $Task) {
         'Stage' { 'Bootstrap', 'Build', 'Stage' }
         'Test' { 'Bootstrap', 'Build', 'Stage', 'Test' }
         'Demo' { 'Bootstrap', 'Build', 'Stage', 'Demo' }
+        'Bench' { 'Bootstrap', 'Build', 'Stage', 'Bench' }
     }
     foreach ($s in $steps) { if (-not $plan.Contains($s)) { $plan.Add($s) } }
 }

@@ -70,5 +70,5 @@ internal sealed record BenchScale(int MerkleLeaves, int CoreRecords, int Pipelin
 {
     public static BenchScale Full { get; } = new(1_000_000, 100_000, 100_000, [100_000, 1_000_000], 10_000, 100_000, 10_000_000, 5, TimeSpan.FromSeconds(1));
 
-    public static BenchScale QuickScale { get; } = new(100_000, 10_000, 2_000, [20_000], 200, 10_000, 100_000, 3, TimeSpan.FromSeconds(0.2));
+    public static BenchScale QuickScale { get; } = new(65_536, 10_000, 1_000, [10_000], 100, 5_000, 50_000, 3, TimeSpan.FromSeconds(0.2));
 }

@@ -15,6 +15,15 @@ internal sealed class BenchReport(BenchOptions options)
 
     public IReadOnlyList<Figure> Figures => _figures;
 
+    /// <summary>Figure groups that failed, with why.</summary>
+    public List<string> Errors { get; } = [];
+
+    public void Fail(string group, Exception ex)
+    {
+        Errors.Add($"{group}: {ex}");
+        Console.Error.WriteLine($"Figure group '{group}' failed: {ex}");
+    }
+
     public void Add(Figure figure)
     {
         _figures.Add(figure);
@@ -38,6 +47,10 @@ internal sealed class BenchReport(BenchOptions options)
             Console.WriteLine(Row(figure));
         }
         var budgets = _figures.Where(f => f.Met is not null).ToList();
+        foreach (var error in Errors)
+        {
+            Console.WriteLine("FAILED " + error.Split('\n')[0]);
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{budgets.Count(f => f.Met == true)} of {budgets.Count} budgets met; CPU load average at start {_loadAtStart}, at end {LoadAverage()} on {Environment.ProcessorCount} logical cores."));
     }
@@ -88,6 +101,7 @@ internal sealed class BenchReport(BenchOptions options)
                 ["sqlite"] = SqliteVersion(),
             },
             ["figures"] = figures,
+            ["errors"] = new JsonArray(Errors.Select(e => (JsonNode?)JsonValue.Create(e)).ToArray()),
         };
         File.WriteAllText(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(false));
         return path;

@@ -25,14 +25,23 @@ try
     };
     foreach (var (name, run) in groups)
     {
-        if (options.Runs(name))
+        if (!options.Runs(name))
+        {
+            continue;
+        }
+        try
         {
             run(options, report);
+        }
+        catch (Exception ex)
+        {
+            // One broken group must not hide the others' figures; the run still fails.
+            report.Fail(name, ex);
         }
     }
     report.PrintTable();
     Console.WriteLine("Results: " + report.Write());
-    return 0;
+    return report.Errors.Count == 0 ? 0 : 1;
 }
 finally
 {

@@ -28,7 +28,9 @@ switch ($Figure) {
     'AddPipeline' {
         # Objects bind by property name when Add-VmMemory takes Type/Component/Version from the
         # pipeline; before that, the pipeline form is one artifact file per object (FullName).
-        $byName = (Get-Command Add-VmMemory).Parameters['Version'].Attributes.ValueFromPipelineByPropertyName -contains $true
+        # Read from the cmdlet class: CmdletInfo.Parameters is empty for this module's cmdlets.
+        $version = (Get-Command Add-VmMemory).ImplementingType.GetProperty('Version')
+        $byName = @($version.GetCustomAttributes([Management.Automation.ParameterAttribute], $true) | Where-Object ValueFromPipelineByPropertyName).Count -gt 0
         if ($byName) {
             $inputs = foreach ($i in 1..$Count) {
                 [pscustomobject]@{ Type = 'event'; Component = "svc-$($i % 50)"; Version = "1.$i"; Payload = @{ n = $i; env = 'prod' } }
