@@ -43,7 +43,7 @@ internal sealed class BenchOptions
                 case "--module": options.ModulePath = Path.GetFullPath(Next()); break;
                 case "--pwsh": options.Pwsh.Add(Next()); break;
                 case "--commit": options.Commit = Next(); break;
-                case "--only": options.Only.Add(Next()); break;
+                case "--only": options.Only.AddRange(Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
                 case "--bench-dir": options.BenchDirectory = Path.GetFullPath(Next()); break;
                 case "--work": options.WorkDirectory = Path.GetFullPath(Next()); break;
                 default: throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown argument '{args[i]}'."));

@@ -31,6 +31,16 @@ internal static class StoreFigures
                 perCall * 1000 / commitMs, "x one durable SQLite commit", Budget.None, 0, 1));
         }
 
+        // Where recording's time goes: validation, canonical JSON and hashing, without SQLite.
+        using (var scratch = VaultStore.Open(DataDirectory(options, "prepare")))
+        {
+            var memories = new MemoryStore(scratch);
+            var drafts = Enumerable.Range(0, 20 * GroupSize).Select(Draft).ToList();
+            var seconds = Measure.MedianSeconds(() => memories.PrepareAll(drafts), 1, scale.Repetitions);
+            report.Add(new Figure("record.core.prepare", $"MemoryStore.PrepareAll of {drafts.Count:N0} drafts on every core (the CPU part of recording, no SQLite)",
+                drafts.Count / seconds, "memories/s", null, null, Budget.None, scale.Repetitions, drafts.Count));
+        }
+
         foreach (var size in scale.SealSizes)
         {
             var name = string.Create(CultureInfo.InvariantCulture, $"seal{size}");
