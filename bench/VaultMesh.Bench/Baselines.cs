@@ -81,6 +81,6 @@ internal static class Baselines
             insert.Parameters.AddWithValue("$v", value);
             insert.ExecuteNonQuery();
             tx.Commit();
-        }, 20, duration);
+        }, 20, duration).Wall;
     }
 }

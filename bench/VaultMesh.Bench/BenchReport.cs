@@ -33,10 +33,10 @@ internal sealed class BenchReport(BenchOptions options)
     public Figure? Find(string name) => _figures.Find(f => f.Name == name);
 
     public static string Header() =>
-        string.Create(CultureInfo.InvariantCulture, $"{"figure",-34} {"value",14} {"unit",-12} {"ratio",7} {"budget",-22} {"met",-4}") + "\n" + new string('-', 98);
+        string.Create(CultureInfo.InvariantCulture, $"{"figure",-34} {"value",14} {"by CPU time",14} {"unit",-12} {"ratio",7} {"budget",-22} {"met",-4}") + "\n" + new string('-', 113);
 
     public static string Row(Figure f) => string.Create(CultureInfo.InvariantCulture,
-        $"{f.Name,-34} {Format(f.Value),14} {f.Unit,-12} {(f.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : ""),7} {f.Budget.Text,-22} {(f.Met is { } m ? (m ? "yes" : "NO") : ""),-4}");
+        $"{f.Name,-34} {Format(f.Value),14} {(f.ByCpu is { } cpu ? Format(cpu) : ""),14} {f.Unit,-12} {(f.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : ""),7} {f.Budget.Text,-22} {(f.Met is { } m ? (m ? "yes" : "NO") : ""),-4}");
 
     public void PrintTable()
     {
@@ -68,6 +68,7 @@ internal sealed class BenchReport(BenchOptions options)
                 ["name"] = f.Name,
                 ["description"] = f.Description,
                 ["value"] = Round(f.Value),
+                ["valueByCpuTime"] = f.ByCpu is { } cpu ? Round(cpu) : null,
                 ["unit"] = f.Unit,
                 ["ratio"] = f.Ratio is { } r ? Round(r) : null,
                 ["ratioOf"] = f.RatioOf,

@@ -40,8 +40,10 @@ internal sealed record Budget(BudgetKind Kind, double Target, bool OnRatio, stri
 /// <param name="Samples">How many timed repetitions the median is taken over.</param>
 /// <param name="Scale">The size of the input (leaves, memories, rows...).</param>
 /// <param name="Note">Anything needed to read the figure.</param>
+/// <param name="ByCpu">The same figure computed from this process's CPU seconds instead of elapsed time: what the
+/// work costs, whatever else shares the machine (for work on several threads, per CPU-second of all of them).</param>
 internal sealed record Figure(string Name, string Description, double Value, string Unit, double? Ratio, string? RatioOf,
-    Budget Budget, int Samples, long Scale, string? Note = null)
+    Budget Budget, int Samples, long Scale, string? Note = null, double? ByCpu = null)
 {
     /// <summary>Whether the budget is met; null when there is none.</summary>
     public bool? Met => Budget.Kind switch

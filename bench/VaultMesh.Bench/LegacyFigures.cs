@@ -17,7 +17,7 @@ internal static class LegacyFigures
         Create(path, rows);
 
         string? root = null;
-        var open = Measure.MedianSeconds(() => root = LegacyRemembrancer.Open(path).ComputedLegacyRoot, 1, options.Scale.Repetitions);
+        var (open, openCpu) = Measure.MedianSeconds(() => root = LegacyRemembrancer.Open(path).ComputedLegacyRoot, 1, options.Scale.Repetitions);
         double? ratio = null;
         string? note = "python3 not found: no same-run comparison";
         var python = ChildProcess.OnPath("python3");
@@ -25,7 +25,7 @@ internal static class LegacyFigures
         {
             var script = Path.Combine(options.BenchDirectory, "legacy_root.py");
             string? upstream = null;
-            var pythonSeconds = Measure.MedianSeconds(() => upstream = ChildProcess.Run(python, [script, path]).Trim(), 0, Math.Min(3, options.Scale.Repetitions));
+            var pythonSeconds = Measure.MedianSeconds(() => upstream = ChildProcess.Run(python, [script, path]).Trim(), 0, Math.Min(3, options.Scale.Repetitions)).Wall;
             if (upstream != root)
             {
                 throw new InvalidOperationException($"python3 computes legacy root {upstream}, VaultMesh {root}");
@@ -34,9 +34,9 @@ internal static class LegacyFigures
             note = string.Create(CultureInfo.InvariantCulture, $"python3 bench/legacy_root.py (upstream's algorithm) takes {pythonSeconds:0.000} s for the same root");
         }
         report.Add(new Figure("legacy.root", $"legacy root of a {rows:N0}-row upstream database (LegacyRemembrancer.Open: read, check, leaves, root)", rows / open, "rows/s",
-            ratio, "x faster than python3", Budget.RatioAtLeast(5, ">= 5x python3"), options.Scale.Repetitions, rows, note));
+            ratio, "x faster than python3", Budget.RatioAtLeast(5, ">= 5x python3"), options.Scale.Repetitions, rows, note, rows / openCpu));
 
-        var import = Measure.MedianSeconds(() =>
+        var (import, importCpu) = Measure.MedianSeconds(() =>
         {
             var dataDirectory = StoreFigures.DataDirectory(options, "legacy-" + Guid.NewGuid().ToString("N"));
             using var store = VaultStore.Open(dataDirectory);
@@ -47,7 +47,7 @@ internal static class LegacyFigures
             }
         }, 0, Math.Min(3, options.Scale.Repetitions));
         report.Add(new Figure("legacy.import", $"full import of the {rows:N0}-row database into a new store (root checked, every row recorded)", rows / import, "rows/s",
-            null, null, Budget.AtLeast(30_000, ">= 30,000/s"), Math.Min(3, options.Scale.Repetitions), rows));
+            null, null, Budget.AtLeast(30_000, ">= 30,000/s"), Math.Min(3, options.Scale.Repetitions), rows, ByCpu: rows / importCpu));
     }
 
     private static void Create(string path, int rows)

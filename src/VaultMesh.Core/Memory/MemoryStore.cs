@@ -87,9 +87,13 @@ public sealed class MemoryStore
     {
         ArgumentNullException.ThrowIfNull(draft);
         var (payload, artifact, tags) = MemoryContent.Normalise(draft);
-        var content = MemoryContent.Content(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags);
-        var id = MemoryContent.Id(content);
         var timestamp = UtcTimestamp.Format(draft.Timestamp ?? _time.GetUtcNow());
+        if (MemoryContentWriter.TryWrite(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags, timestamp, out var id, out var leaf))
+        {
+            return new PreparedMemory(draft, payload, artifact, tags, id, timestamp, leaf);
+        }
+        var content = MemoryContent.Content(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags);
+        id = MemoryContent.Id(content);
         return new PreparedMemory(draft, payload, artifact, tags, id, timestamp, MemoryContent.Leaf(content, id, timestamp));
     }
 
@@ -107,6 +111,7 @@ public sealed class MemoryStore
         using var insert = _store.Command("""
             INSERT INTO memories (id, type, component, version, timestamp, artifact_hash, artifact_name, payload, actor, tags, leaf)
             VALUES ($id, $type, $component, $version, $timestamp, $artifact_hash, $artifact_name, $payload, $actor, $tags, $leaf)
+            ON CONFLICT (id) DO NOTHING
             RETURNING seq
             """, tx);
         var p = insert.Parameters;
@@ -118,20 +123,19 @@ public sealed class MemoryStore
         for (var i = 0; i < memories.Count; i++)
         {
             var m = memories[i];
-            findId.Value = m.Id;
-            using (var reader = find.ExecuteReader())
-            {
-                if (reader.Read())
-                {
-                    results[i] = With(Read(reader), existing: true);
-                    continue;
-                }
-            }
             var d = m.Draft;
             (id.Value, type.Value, component.Value, version.Value, timestamp.Value) = (m.Id, d.Type, d.Component, d.Version, m.Timestamp);
             (artifactHash.Value, artifactName.Value, payload.Value, actor.Value) = ((object?)m.ArtifactHash ?? DBNull.Value, (object?)d.ArtifactName ?? DBNull.Value, m.Payload, (object?)d.Actor ?? DBNull.Value);
             (tags.Value, leaf.Value) = (JsonSerializer.Serialize(m.Tags), m.Leaf);
-            var seq = (long)insert.ExecuteScalar()!;
+            // The same content is one memory: a conflicting id inserts nothing and returns no row.
+            if (insert.ExecuteScalar() is not long seq)
+            {
+                findId.Value = m.Id;
+                using var reader = find.ExecuteReader();
+                reader.Read();
+                results[i] = With(Read(reader), existing: true);
+                continue;
+            }
             results[i] = new MemoryRecord(seq, m.Id, d.Type, d.Component, d.Version, UtcTimestamp.Parse(m.Timestamp), m.ArtifactHash, d.ArtifactName,
                 m.Payload, d.Actor, m.Tags, batchId: null, leafIndex: null, existing: false);
         }

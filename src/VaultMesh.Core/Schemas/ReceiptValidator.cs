@@ -27,6 +27,7 @@ public sealed class ReceiptValidator
     private readonly JsonSchema _receiptSchema;
     private readonly JsonSchema _manifestSchema;
     private readonly EvaluationOptions _evaluation;
+    private readonly EvaluationOptions _verdict;
     private readonly Dictionary<string, JsonNode> _schemaNodes;
 
     private static readonly Lazy<ReceiptValidator> LazyUnenforced = new(() => new ReceiptValidator(new ReceiptValidatorOptions { Enforce = false }));
@@ -58,6 +59,16 @@ public sealed class ReceiptValidator
         // receipt.v1 and nothing is added to JsonSchema.Net's global registry.
         _evaluation.SchemaRegistry.Register(new Uri(ReceiptSchemas.ReceiptV1Id), _receiptSchema);
         _evaluation.SchemaRegistry.Register(new Uri(ReceiptSchemas.BatchManifestV1Id), _manifestSchema);
+        // Most documents are valid: a pass that only answers yes or no, and stops at the first
+        // failure, decides them; the detailed list is built only for a document that fails it.
+        _verdict = new EvaluationOptions
+        {
+            EvaluateAs = SpecVersion.Draft7,
+            OutputFormat = OutputFormat.Flag,
+            RequireFormatValidation = true,
+        };
+        _verdict.SchemaRegistry.Register(new Uri(ReceiptSchemas.ReceiptV1Id), _receiptSchema);
+        _verdict.SchemaRegistry.Register(new Uri(ReceiptSchemas.BatchManifestV1Id), _manifestSchema);
         _schemaNodes = new Dictionary<string, JsonNode>(StringComparer.Ordinal)
         {
             [ReceiptSchemas.ReceiptV1Id] = JsonNode.Parse(receiptText)!,
@@ -109,7 +120,12 @@ public sealed class ReceiptValidator
         EvaluationResults results;
         lock (_gate)
         {
-            results = (kind == ReceiptDocumentKind.BatchManifest ? _manifestSchema : _receiptSchema).Evaluate(node, _evaluation);
+            var schema = kind == ReceiptDocumentKind.BatchManifest ? _manifestSchema : _receiptSchema;
+            results = schema.Evaluate(node, _verdict);
+            if (!results.IsValid)
+            {
+                results = schema.Evaluate(node, _evaluation);
+            }
         }
 
         var errors = new List<ReceiptValidationError>();
