@@ -102,7 +102,7 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnDispose() => _recorder?.Dispose();
 
-    // Pipeline input is committed in groups (see docs/architecture.md); each memory is written out
+    // Pipeline input is committed in groups (see docs/performance.md); each memory is written out
     // only after the commit that holds it.
     private void Emit(IReadOnlyList<GroupRecordResult> results)
     {
