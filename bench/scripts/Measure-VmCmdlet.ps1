@@ -70,7 +70,8 @@ switch ($Figure) {
         $checked = @(Get-VmMemory -First $Count | Test-VmMemory)
         $result.seconds = $watch.Elapsed.TotalSeconds
         $result.count = $checked.Count
-        $result.failed = @($checked | Where-Object { -not $_.Valid }).Count
+        # Without -Detailed, Test-VmMemory writes one Boolean per memory.
+        $result.failed = @($checked | Where-Object { $_ -ne $true }).Count
     }
     'Queries' {
         $since = [DateTimeOffset]::Parse('2024-01-01T00:00:00Z')
