@@ -35,7 +35,7 @@ Describe 'bench/Invoke-Bench.ps1 -Quick' {
         $script:stdout | Should -Match '\d+ of \d+ budgets met'
     }
 
-    It 'writes one <date>-<commit>-quick.json with the machine, the baselines and every figure group' {
+    It 'writes one dated, commit-named quick results file with the machine, the baselines and every figure group' {
         $script:files.Count | Should -Be 1
         $script:files[0].Name | Should -Match '^\d{4}-\d{2}-\d{2}-[0-9a-z-]+-quick\.json$'
         $doc = Get-Content -LiteralPath $script:files[0].FullName -Raw | ConvertFrom-Json
