@@ -165,7 +165,8 @@ public static class CanonicalJson
         }
     }
 
-    private static bool HasLoneSurrogate(string text)
+    /// <summary>True when <paramref name="text"/> holds a surrogate that is not half of a pair: not a Unicode character, refused by RFC 8785.</summary>
+    internal static bool HasLoneSurrogate(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {

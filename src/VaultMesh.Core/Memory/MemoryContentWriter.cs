@@ -99,23 +99,5 @@ internal static class MemoryContentWriter
         output.Write("}"u8);
     }
 
-    private static bool Valid(string? text)
-    {
-        if (text is null)
-        {
-            return true;
-        }
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    private static bool Valid(string? text) => text is null || !CanonicalJson.HasLoneSurrogate(text);
 }
