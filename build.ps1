@@ -15,6 +15,9 @@
     Package    writes output/packages/VaultMesh.<version>.nupkg for Install-PSResource from a folder repository.
     Rehearse   the week-4 rehearsal on this machine: the units' commands in order with Redis, Anvil and
                the OpenSSL TSA, verify-anchor.sh, /metrics, the kill switches, and a summary table.
+    Bench      runs the benchmark harness (bench/Invoke-Bench.ps1): baselines of this machine, every
+               figure with its ratio and budget, one table, and bench/results/<date>-<commit>.json.
+               -Quick uses small inputs and finishes in under two minutes.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Test
 .EXAMPLE
@@ -22,7 +25,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Bootstrap', 'Build', 'Stage', 'Test', 'Demo', 'Install', 'Package', 'Rehearse')]
+    [ValidateSet('Bootstrap', 'Build', 'Stage', 'Test', 'Demo', 'Install', 'Package', 'Rehearse', 'Bench')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -33,7 +36,10 @@ param(
     [int] $Repeat = 1,
 
     # Install: the root that stands for $HOME (default $env:VAULTMESH_INSTALL_ROOT, else $HOME).
-    [string] $Destination
+    [string] $Destination,
+
+    # With -Task Bench: small inputs, under two minutes.
+    [switch] $Quick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -212,6 +218,11 @@ function Invoke-Rehearse {
     if ($LASTEXITCODE -ne 0) { throw "Rehearsal failed with exit code $LASTEXITCODE." }
 }
 
+function Invoke-Bench {
+    Write-Step ('Bench' + $(if ($Quick) { ' (quick)' } else { '' }))
+    & (Join-Path $Root 'bench/Invoke-Bench.ps1') -ModulePath (Join-Path $StageDir 'VaultMesh.psd1') -Configuration $Configuration -Quick:$Quick
+}
+
 $plan = [System.Collections.Generic.List[string]]::new()
 foreach ($t in $Task) {
     $steps = switch ($t) {
@@ -223,6 +234,7 @@ foreach ($t in $Task) {
         'Install' { 'Bootstrap', 'Build', 'Stage', 'Install' }
         'Package' { 'Bootstrap', 'Build', 'Stage', 'Package' }
         'Rehearse' { 'Bootstrap', 'Build', 'Stage', 'Rehearse' }
+        'Bench' { 'Bootstrap', 'Build', 'Stage', 'Bench' }
     }
     foreach ($s in $steps) { if (-not $plan.Contains($s)) { $plan.Add($s) } }
 }

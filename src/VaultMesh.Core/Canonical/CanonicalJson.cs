@@ -158,6 +158,12 @@ public static class CanonicalJson
                 {
                     throw new CanonicalJsonException("lone surrogate in a string (it is not a Unicode character).", path.ToString());
                 }
+                // A value read from JSON text is finite already, and asking it for a float would turn a
+                // double beyond float's range (1e39) into an infinity that is not there.
+                if (value.TryGetValue<JsonElement>(out _))
+                {
+                    break;
+                }
                 if ((value.TryGetValue<double>(out var d) && !double.IsFinite(d)) || (value.TryGetValue<float>(out var f) && !float.IsFinite(f)))
                 {
                     throw new CanonicalJsonException("NaN and infinity have no JSON form.", path.ToString());
@@ -166,7 +172,8 @@ public static class CanonicalJson
         }
     }
 
-    private static bool HasLoneSurrogate(string text)
+    /// <summary>True when <paramref name="text"/> holds a surrogate that is not half of a pair: not a Unicode character, refused by RFC 8785.</summary>
+    internal static bool HasLoneSurrogate(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {

@@ -28,6 +28,59 @@ public static class LegacyMerkleRoot
         {
             return null;
         }
+        // Each node is kept as its 64 ASCII hex digits, the very bytes its parent hashes.
+        var level = new byte[leaves.Count * HexLength];
+        for (var i = 0; i < leaves.Count; i++)
+        {
+            if (leaves[i] is not { Length: HexLength } leaf || !Ascii.IsValid(leaf))
+            {
+                // Not a digest written by Leaf: hash the text exactly as given, the slow way.
+                return ComputeText(leaves);
+            }
+            Encoding.ASCII.GetBytes(leaf, level.AsSpan(i * HexLength, HexLength));
+        }
+        var count = leaves.Count;
+        while (count > 1)
+        {
+            var parents = (count + 1) / 2;
+            var next = new byte[parents * HexLength];
+            var source = level;
+            var n = count;
+            void Parent(int p)
+            {
+                Span<byte> digest = stackalloc byte[32];
+                var left = source.AsSpan(2 * p * HexLength, HexLength);
+                var right = 2 * p + 1 < n ? source.AsSpan((2 * p + 1) * HexLength, HexLength) : left;
+                Span<byte> pair = stackalloc byte[2 * HexLength];
+                left.CopyTo(pair);
+                right.CopyTo(pair[HexLength..]);
+                SHA256.HashData(pair, digest);
+                WriteHex(digest, next.AsSpan(p * HexLength, HexLength));
+            }
+            if (parents >= ParallelParents)
+            {
+                Parallel.For(0, parents, Parent);
+            }
+            else
+            {
+                for (var p = 0; p < parents; p++)
+                {
+                    Parent(p);
+                }
+            }
+            level = next;
+            count = parents;
+        }
+        return Encoding.ASCII.GetString(level, 0, HexLength);
+    }
+
+    private const int HexLength = 64;
+
+    // Below this many parents in a level, other threads cost more than they save.
+    private const int ParallelParents = 4096;
+
+    private static string? ComputeText(IReadOnlyList<string> leaves)
+    {
         var level = leaves.ToList();
         while (level.Count > 1)
         {
@@ -40,6 +93,15 @@ public static class LegacyMerkleRoot
             level = next;
         }
         return level[0];
+    }
+
+    private static void WriteHex(ReadOnlySpan<byte> bytes, Span<byte> destination)
+    {
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            destination[2 * i] = (byte)"0123456789abcdef"[bytes[i] >> 4];
+            destination[(2 * i) + 1] = (byte)"0123456789abcdef"[bytes[i] & 0xF];
+        }
     }
 
     private static string HexSha256(string text) =>

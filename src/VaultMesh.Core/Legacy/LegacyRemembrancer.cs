@@ -58,6 +58,33 @@ public sealed class LegacyRemembrancer
     /// <exception cref="VaultMeshException"><c>VmFileNotFound</c>, or <c>VmLegacyDatabaseInvalid</c> naming the file: not SQLite, no memories table, missing columns, or a row that cannot become a memory.</exception>
     public static LegacyRemembrancer Open(string path, CancellationToken cancellationToken = default)
     {
+        var (full, rows) = ReadRows(path, cancellationToken);
+        var leaves = new string[rows.Count];
+        var drafts = new MemoryDraft[rows.Count];
+        ForEachRow(full, rows, i =>
+        {
+            leaves[i] = LeafOf(rows[i]);
+            drafts[i] = ToDraft(full, rows[i]);
+        }, cancellationToken);
+        return new LegacyRemembrancer(full, [.. drafts], [.. leaves]);
+    }
+
+    /// <summary>
+    /// Only the legacy root (lower-case hex, null for an empty table): every row is read and hashed as
+    /// <see cref="Open"/> does, but no memory is built, so this is the quick way to compare a database
+    /// with a root upstream published.
+    /// </summary>
+    /// <exception cref="VaultMeshException">As <see cref="Open"/>, except that rows are not checked as memories.</exception>
+    public static string? ComputeRoot(string path, CancellationToken cancellationToken = default)
+    {
+        var (full, rows) = ReadRows(path, cancellationToken);
+        var leaves = new string[rows.Count];
+        ForEachRow(full, rows, i => leaves[i] = LeafOf(rows[i]), cancellationToken);
+        return LegacyMerkleRoot.Compute(leaves);
+    }
+
+    private static (string Full, List<object?[]> Rows) ReadRows(string path, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
@@ -74,8 +101,7 @@ public sealed class LegacyRemembrancer
         {
             connection.Open();
             CheckShape(connection, full);
-            var drafts = new List<MemoryDraft>();
-            var leaves = new List<string>();
+            var rows = new List<object?[]>();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT id, timestamp, type, component, version, hash, sig, data, merkle_root FROM memories ORDER BY timestamp, id";
             using var reader = command.ExecuteReader();
@@ -87,22 +113,46 @@ public sealed class LegacyRemembrancer
                 {
                     var value = reader.GetValue(i);
                     values[i] = value is DBNull ? null : value;
-                    if (value is byte[])
-                    {
-                        throw Invalid(full, $"row {Describe(values[0])} has a BLOB in column '{Columns[i]}', which the upstream root cannot hash (Python's json.dumps has no form for bytes).");
-                    }
                 }
-                var leafMembers = Columns.Take(8).Select((c, i) => new KeyValuePair<string, object?>(c, values[i]));
-                leaves.Add(LegacyMerkleRoot.Leaf(PythonJson.DumpsSorted(leafMembers)));
-                drafts.Add(ToDraft(full, values));
+                rows.Add(values);
             }
-            return new LegacyRemembrancer(full, drafts, leaves);
+            return (full, rows);
         }
         catch (SqliteException ex)
         {
             throw Invalid(full, $"it is not a readable SQLite database ({ex.Message}).", ex);
         }
     }
+
+    // Rows are independent, so they are hashed (and turned into memories) on every core; the error
+    // reported is that of the first bad row in root order, as a pass row by row would report it.
+    private static void ForEachRow(string full, List<object?[]> rows, Action<int> work, CancellationToken cancellationToken)
+    {
+        var errors = new VaultMeshException?[rows.Count];
+        Parallel.For(0, rows.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            try
+            {
+                var blob = Array.FindIndex(rows[i], v => v is byte[]);
+                if (blob >= 0)
+                {
+                    throw Invalid(full, $"row {Describe(rows[i][0])} has a BLOB in column '{Columns[blob]}', which the upstream root cannot hash (Python's json.dumps has no form for bytes).");
+                }
+                work(i);
+            }
+            catch (VaultMeshException ex)
+            {
+                errors[i] = ex;
+            }
+        });
+        if (Array.Find(errors, e => e is not null) is { } first)
+        {
+            throw first;
+        }
+    }
+
+    private static string LeafOf(object?[] values) =>
+        LegacyMerkleRoot.Leaf(PythonJson.DumpsSorted(Columns.Take(8).Select((c, i) => new KeyValuePair<string, object?>(c, values[i]))));
 
     /// <summary>
     /// Compares the root with <paramref name="expectedRoot"/> (any digest form; null to skip) and,
@@ -129,18 +179,22 @@ public sealed class LegacyRemembrancer
             return new LegacyImportResult(Database, Rows, 0, 0, ComputedLegacyRoot, expected, matches, imported: false);
         }
         int recorded = 0, duplicates = 0;
-        for (var i = 0; i < _drafts.Count; i++)
+        // Group commits: each group is one durable transaction, so a crash keeps whole groups only.
+        foreach (var group in _drafts.Chunk(GroupRecorder.DefaultMaxCount))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (memories.Record(_drafts[i]).Existing)
+            foreach (var memory in memories.RecordMany(group))
             {
-                duplicates++;
+                if (memory.Existing)
+                {
+                    duplicates++;
+                }
+                else
+                {
+                    recorded++;
+                }
             }
-            else
-            {
-                recorded++;
-            }
-            progress?.Report((i + 1, _drafts.Count));
+            progress?.Report((recorded + duplicates, _drafts.Count));
         }
         return new LegacyImportResult(Database, Rows, recorded, duplicates, ComputedLegacyRoot, expected, matches, imported: true);
     }
@@ -240,7 +294,12 @@ public sealed class LegacyRemembrancer
         }
     }
 
-    private static string Describe(object? id) => id is null ? "with id NULL" : "id " + PythonJson.Dumps(id);
+    private static string Describe(object? id) => id switch
+    {
+        null => "with id NULL",
+        byte[] => "with a BLOB id",
+        _ => "id " + PythonJson.Dumps(id),
+    };
 
     private static VaultMeshException Invalid(string path, string problem, Exception? inner = null) =>
         new(InvalidErrorId, VmErrorKind.InvalidData, $"'{path}' is not a usable Remembrancer database: {problem}", path, inner);

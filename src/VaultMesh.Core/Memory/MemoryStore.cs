@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
+using VaultMesh.Core.Errors;
 using VaultMesh.Core.Store;
 
 namespace VaultMesh.Core.Memory;
@@ -23,6 +24,8 @@ public sealed class MemoryStore
     /// every count and query of pending memories use it.
     /// </summary>
     internal const string PendingCondition = "NOT EXISTS (SELECT 1 FROM batch_leaves pl WHERE pl.memory_seq = m.seq)";
+    // Below this many drafts, handing work to other threads costs more than it saves.
+    private const int ParallelPrepare = 32;
 
     private readonly VaultStore _store;
     private readonly TimeProvider _time;
@@ -35,24 +38,116 @@ public sealed class MemoryStore
     }
 
     /// <summary>Records a memory, or returns the existing one with the same content (<see cref="MemoryRecord.Existing"/>).</summary>
-    public MemoryRecord Record(MemoryDraft draft)
+    public MemoryRecord Record(MemoryDraft draft) => Commit([Prepare(draft)])[0];
+
+    /// <summary>
+    /// Records several memories in one transaction (a group commit): all of them are durable when this
+    /// returns, none if it throws. Every draft is validated before anything is written. The results are
+    /// in draft order; a draft whose content is already stored (or repeated in the group) returns the
+    /// existing memory.
+    /// </summary>
+    public IReadOnlyList<MemoryRecord> RecordMany(IEnumerable<MemoryDraft> drafts)
     {
-        var (payload, artifact, tags) = MemoryContent.Normalise(draft);
-        var content = MemoryContent.Content(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags);
-        var id = MemoryContent.Id(content);
-        var timestamp = UtcTimestamp.Format(draft.Timestamp ?? _time.GetUtcNow());
-        using var tx = _store.BeginWrite();
-        var existing = Find(id, tx);
-        if (existing is not null)
+        ArgumentNullException.ThrowIfNull(drafts);
+        var prepared = PrepareAll(drafts.ToList());
+        if (prepared.FirstOrDefault(p => p.Error is not null).Error is { } error)
         {
-            tx.Commit();
-            return With(existing, existing: true);
+            throw error;
         }
-        Insert(_store, tx, id, draft.Type, draft.Component, draft.Version, timestamp, artifact, draft.ArtifactName, payload, draft.Actor, tags,
-            MemoryContent.Leaf(content, id, timestamp));
-        var recorded = Find(id, tx)!;
+        return Commit(prepared.ConvertAll(p => p.Memory!));
+    }
+
+    /// <summary>
+    /// Prepares drafts on every core (canonical JSON and hashing are most of a memory's cost); a
+    /// draft that fails carries its own error and does not stop the others.
+    /// </summary>
+    internal List<(PreparedMemory? Memory, VaultMeshException? Error)> PrepareAll(IReadOnlyList<MemoryDraft> drafts)
+    {
+        var results = new (PreparedMemory? Memory, VaultMeshException? Error)[drafts.Count];
+        void PrepareOne(int i)
+        {
+            try
+            {
+                results[i] = (Prepare(drafts[i]), null);
+            }
+            catch (VaultMeshException ex)
+            {
+                results[i] = (null, ex);
+            }
+        }
+        if (drafts.Count >= ParallelPrepare)
+        {
+            Parallel.For(0, drafts.Count, PrepareOne);
+        }
+        else
+        {
+            for (var i = 0; i < drafts.Count; i++)
+            {
+                PrepareOne(i);
+            }
+        }
+        return [.. results];
+    }
+
+    /// <summary>Validates a draft and computes its id and leaf; throws a VaultMeshException naming the bad field.</summary>
+    internal PreparedMemory Prepare(MemoryDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var (payload, artifact, tags) = MemoryContent.Normalise(draft);
+        var timestamp = UtcTimestamp.Format(draft.Timestamp ?? _time.GetUtcNow());
+        if (MemoryContentWriter.TryWrite(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags, timestamp, out var id, out var leaf))
+        {
+            return new PreparedMemory(draft, payload, artifact, tags, id, timestamp, leaf);
+        }
+        var content = MemoryContent.Content(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags);
+        id = MemoryContent.Id(content);
+        return new PreparedMemory(draft, payload, artifact, tags, id, timestamp, MemoryContent.Leaf(content, id, timestamp));
+    }
+
+    /// <summary>Writes prepared memories in one transaction and returns them as stored, in order.</summary>
+    internal IReadOnlyList<MemoryRecord> Commit(IReadOnlyList<PreparedMemory> memories)
+    {
+        var results = new MemoryRecord[memories.Count];
+        if (memories.Count == 0)
+        {
+            return results;
+        }
+        using var tx = _store.BeginWrite();
+        using var find = _store.Command(Select + " WHERE m.id = $id", tx);
+        var findId = find.Parameters.Add("$id", SqliteType.Text);
+        using var insert = _store.Command("""
+            INSERT INTO memories (id, type, component, version, timestamp, artifact_hash, artifact_name, payload, actor, tags, leaf)
+            VALUES ($id, $type, $component, $version, $timestamp, $artifact_hash, $artifact_name, $payload, $actor, $tags, $leaf)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING seq
+            """, tx);
+        var p = insert.Parameters;
+        SqliteParameter Add(string name, SqliteType type) => p.Add(name, type);
+        var (id, type, component, version, timestamp, artifactHash, artifactName, payload, actor, tags, leaf) = (
+            Add("$id", SqliteType.Text), Add("$type", SqliteType.Text), Add("$component", SqliteType.Text), Add("$version", SqliteType.Text),
+            Add("$timestamp", SqliteType.Text), Add("$artifact_hash", SqliteType.Text), Add("$artifact_name", SqliteType.Text),
+            Add("$payload", SqliteType.Text), Add("$actor", SqliteType.Text), Add("$tags", SqliteType.Text), Add("$leaf", SqliteType.Blob));
+        for (var i = 0; i < memories.Count; i++)
+        {
+            var m = memories[i];
+            var d = m.Draft;
+            (id.Value, type.Value, component.Value, version.Value, timestamp.Value) = (m.Id, d.Type, d.Component, d.Version, m.Timestamp);
+            (artifactHash.Value, artifactName.Value, payload.Value, actor.Value) = ((object?)m.ArtifactHash ?? DBNull.Value, (object?)d.ArtifactName ?? DBNull.Value, m.Payload, (object?)d.Actor ?? DBNull.Value);
+            (tags.Value, leaf.Value) = (JsonSerializer.Serialize(m.Tags), m.Leaf);
+            // The same content is one memory: a conflicting id inserts nothing and returns no row.
+            if (insert.ExecuteScalar() is not long seq)
+            {
+                findId.Value = m.Id;
+                using var reader = find.ExecuteReader();
+                reader.Read();
+                results[i] = With(Read(reader), existing: true);
+                continue;
+            }
+            results[i] = new MemoryRecord(seq, m.Id, d.Type, d.Component, d.Version, UtcTimestamp.Parse(m.Timestamp), m.ArtifactHash, d.ArtifactName,
+                m.Payload, d.Actor, m.Tags, batchId: null, leafIndex: null, existing: false);
+        }
         tx.Commit();
-        return recorded;
+        return results;
     }
 
     /// <summary>Inserts one memory row inside <paramref name="tx"/>; the caller has checked the id is new.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -16,6 +15,10 @@ namespace VaultMesh.Core.Merkle;
 public sealed class MerkleTree
 {
     private const int H = MerkleHasher.HashSize;
+
+    // Leaf lists at least this long are hashed on every core; a null leaf falls back to the
+    // sequential path, which names it.
+    private const int ParallelLeaves = 1 << 14;
 
     private readonly byte[] _leafHashes;
     private readonly byte[] _root;
@@ -45,6 +48,11 @@ public sealed class MerkleTree
     public static MerkleTree FromLeaves(IEnumerable<byte[]> leaves, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(leaves);
+        if (leaves is IReadOnlyList<byte[]> { Count: >= ParallelLeaves } list && list.Count <= MaxSize
+            && ParallelHashing.HashLeaves(list, cancellationToken) is { } hashes)
+        {
+            return new MerkleTree(hashes, list.Count, cancellationToken);
+        }
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new HashBuffer(leaves.TryGetNonEnumeratedCount(out var count) ? count : 0);
         var index = 0L;
@@ -214,31 +222,8 @@ public sealed class MerkleTree
 
     internal static long LargestPowerOfTwoBelow(long n) => 1L << BitOperations.Log2((ulong)(n - 1));
 
-    private static byte[] ComputeRoot(byte[] leafHashes, int size, CancellationToken cancellationToken)
-    {
-        switch (size)
-        {
-            case 0:
-                return MerkleHasher.EmptyRoot();
-            case 1:
-                return leafHashes.AsSpan(0, H).ToArray();
-        }
-        var scratchLength = ((size + 1) / 2) * H;
-        var scratch = ArrayPool<byte>.Shared.Rent(scratchLength);
-        try
-        {
-            var count = MerkleHasher.HashLevel(leafHashes, size, scratch, cancellationToken);
-            while (count > 1)
-            {
-                count = MerkleHasher.HashLevel(scratch, count, scratch, cancellationToken);
-            }
-            return scratch.AsSpan(0, H).ToArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
-    }
+    private static byte[] ComputeRoot(byte[] leafHashes, int size, CancellationToken cancellationToken) =>
+        ParallelHashing.Root(leafHashes, size, cancellationToken);
 
     private byte[][] Levels()
     {

@@ -28,6 +28,7 @@ public sealed class ReceiptValidator
     private readonly JsonSchema _receiptSchema;
     private readonly JsonSchema _manifestSchema;
     private readonly EvaluationOptions _evaluation;
+    private readonly EvaluationOptions _verdict;
     private readonly Dictionary<string, JsonNode> _schemaNodes;
 
     private static readonly Lazy<ReceiptValidator> LazyUnenforced = new(() => new ReceiptValidator(new ReceiptValidatorOptions { Enforce = false }));
@@ -48,22 +49,31 @@ public sealed class ReceiptValidator
         var manifestText = Encoding.UTF8.GetString(ReceiptSchemas.BatchManifestV1Bytes.Span);
         _receiptSchema = WithStrictDateTime(JsonSchema.FromText(receiptText));
         _manifestSchema = WithStrictDateTime(JsonSchema.FromText(manifestText));
-        _evaluation = new EvaluationOptions
-        {
-            EvaluateAs = SpecVersion.Draft7,
-            OutputFormat = OutputFormat.List,
-            // Without this JsonSchema.Net treats "format" as an annotation and accepts any string.
-            RequireFormatValidation = true,
-        };
-        // The registry belongs to these options, so the manifest's $ref resolves to our copy of
-        // receipt.v1 and nothing is added to JsonSchema.Net's global registry.
-        _evaluation.SchemaRegistry.Register(new Uri(ReceiptSchemas.ReceiptV1Id), _receiptSchema);
-        _evaluation.SchemaRegistry.Register(new Uri(ReceiptSchemas.BatchManifestV1Id), _manifestSchema);
+        _evaluation = Evaluation(OutputFormat.List);
+        // Most documents are valid: a pass that only answers yes or no, and stops at the first
+        // failure, decides them; the detailed list is built only for a document that fails it.
+        _verdict = Evaluation(OutputFormat.Flag);
         _schemaNodes = new Dictionary<string, JsonNode>(StringComparer.Ordinal)
         {
             [ReceiptSchemas.ReceiptV1Id] = JsonNode.Parse(receiptText)!,
             [ReceiptSchemas.BatchManifestV1Id] = JsonNode.Parse(manifestText)!,
         };
+    }
+
+    private EvaluationOptions Evaluation(OutputFormat format)
+    {
+        var evaluation = new EvaluationOptions
+        {
+            EvaluateAs = SpecVersion.Draft7,
+            OutputFormat = format,
+            // Without this JsonSchema.Net treats "format" as an annotation and accepts any string.
+            RequireFormatValidation = true,
+        };
+        // The registry belongs to these options, so the manifest's $ref resolves to our copy of
+        // receipt.v1 and nothing is added to JsonSchema.Net's global registry.
+        evaluation.SchemaRegistry.Register(new Uri(ReceiptSchemas.ReceiptV1Id), _receiptSchema);
+        evaluation.SchemaRegistry.Register(new Uri(ReceiptSchemas.BatchManifestV1Id), _manifestSchema);
+        return evaluation;
     }
 
     /// <summary>The settings in force.</summary>
@@ -128,7 +138,12 @@ public sealed class ReceiptValidator
         EvaluationResults results;
         lock (_gate)
         {
-            results = (kind == ReceiptDocumentKind.BatchManifest ? _manifestSchema : _receiptSchema).Evaluate(node, _evaluation);
+            var schema = kind == ReceiptDocumentKind.BatchManifest ? _manifestSchema : _receiptSchema;
+            results = schema.Evaluate(node, _verdict);
+            if (!results.IsValid)
+            {
+                results = schema.Evaluate(node, _evaluation);
+            }
         }
 
         var errors = new List<ReceiptValidationError>();

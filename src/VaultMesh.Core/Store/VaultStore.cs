@@ -61,6 +61,10 @@ public sealed class VaultStore : IDisposable
         try
         {
             connection.Open();
+            // A commit is durable once it is in the WAL. Checkpointing the WAL into the database on
+            // every close would cost each short-lived cmdlet several more fsyncs; SQLite's automatic
+            // checkpoints still run as the WAL grows, and the next open reads whatever it holds.
+            SQLitePCL.raw.sqlite3_db_config(connection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
             // FULL makes each commit durable across power loss, not only process death.
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
             Migrate(connection, path);

@@ -16,6 +16,8 @@ namespace VaultMesh.PowerShell.Commands;
 [OutputType(typeof(MemoryRecord))]
 public sealed class AddVmMemoryCommand : VaultMeshCmdlet
 {
+    private GroupRecorder? _recorder;
+
     /// <summary>Kind of memory: deployment, decision, artifact, event...</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -90,12 +92,39 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
         {
             return;
         }
-        var memory = Services.Memories.Record(draft);
-        if (memory.Existing)
+        _recorder ??= new GroupRecorder(Services.Memories);
+        Emit(_recorder.Add(draft));
+    }
+
+    /// <inheritdoc />
+    protected override void OnEnd()
+    {
+        if (_recorder is not null)
         {
-            WriteVerbose($"Already recorded as {memory.Id}; returning the existing memory.");
+            Emit(_recorder.Flush());
         }
-        WriteObject(memory);
+    }
+
+    /// <inheritdoc />
+    protected override void OnDispose() => _recorder?.Dispose();
+
+    // Pipeline input is committed in groups (see docs/performance.md); each memory is written out
+    // only after the commit that holds it.
+    private void Emit(IReadOnlyList<GroupRecordResult> results)
+    {
+        foreach (var result in results)
+        {
+            if (result.Memory is not { } memory)
+            {
+                WriteVmError(result.Error!);
+                continue;
+            }
+            if (memory.Existing)
+            {
+                WriteVerbose($"Already recorded as {memory.Id}; returning the existing memory.");
+            }
+            WriteObject(memory);
+        }
     }
 
     private static JsonNode? ToPayload(object? payload)

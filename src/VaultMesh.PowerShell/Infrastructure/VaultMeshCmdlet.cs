@@ -44,6 +44,9 @@ public abstract class VaultMeshCmdlet : CancellableCmdlet
         }
     }
 
+    /// <summary>Releases what a cmdlet holds beyond the store; runs before the store is closed.</summary>
+    protected virtual void OnDispose() { }
+
     /// <summary>Writes the kill-switch warnings of the context once, and the effective VERIFY_ENFORCE as verbose output.</summary>
     protected void WriteContextWarnings()
     {
@@ -81,6 +84,7 @@ public abstract class VaultMeshCmdlet : CancellableCmdlet
     {
         if (disposing)
         {
+            OnDispose();
             _services?.Dispose();
         }
         base.Dispose(disposing);

@@ -29,6 +29,15 @@ public class CanonicalJsonTests
         "5c 5c 22 2f 22 7d";
 
     [Fact]
+    public void A_parsed_number_beyond_float_range_is_canonicalised_not_called_infinite()
+    {
+        // Parsed nodes hold JsonElements; asking one for a float overflowed to infinity and refused 1e39.
+        var parsed = JsonNode.Parse("""{"x":-8.32057094923297e+49,"y":1e39}""");
+        Assert.Equal("""{"x":-8.32057094923297e+49,"y":1e+39}""", CanonicalJson.Canonicalize(parsed));
+        Assert.Equal(CanonicalJson.Canonicalize(new JsonObject { ["x"] = -8.32057094923297e+49, ["y"] = 1e39 }), CanonicalJson.Canonicalize(parsed));
+    }
+
+    [Fact]
     public void Rfc8785_sample_canonicalises_to_the_bytes_of_section_3_2_4()
     {
         var expected = Convert.FromHexString(RfcSampleBytes.Replace(" ", "", StringComparison.Ordinal));

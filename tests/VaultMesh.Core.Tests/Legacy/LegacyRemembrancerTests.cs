@@ -52,6 +52,24 @@ public sealed class LegacyRemembrancerTests : IDisposable
         var legacy = LegacyRemembrancer.Open(Database(LegacyVectors.Typed, LegacyVectors.Basic.Take(rows)));
         Assert.Equal(rows, legacy.Rows);
         Assert.Equal(expected, legacy.ComputedLegacyRoot);
+        Assert.Equal(expected, LegacyRemembrancer.ComputeRoot(legacy.Database));
+    }
+
+    [Theory]
+    [InlineData(8_193)]
+    [InlineData(10_000)]
+    public void Large_trees_hashed_level_by_level_on_every_core_give_the_text_concatenation_root(int count)
+    {
+        var leaves = Enumerable.Range(0, count).Select(i => Sha("row " + i)).ToList();
+        var level = leaves;
+        while (level.Count > 1)
+        {
+            level = Enumerable.Range(0, (level.Count + 1) / 2).Select(p => Sha(level[2 * p] + (2 * p + 1 < level.Count ? level[2 * p + 1] : level[2 * p]))).ToList();
+        }
+        Assert.Equal(level[0], LegacyMerkleRoot.Compute(leaves));
+        // Leaves that are not 64 hex digits are hashed as the text they are.
+        Assert.Equal(Sha("é" + "é"), LegacyMerkleRoot.Compute(["é", "é"]));
+        Assert.Equal(Sha(leaves[0] + "x"), LegacyMerkleRoot.Compute([leaves[0], "x"]));
     }
 
     [Fact]

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VaultMesh.Core.Memory;
+using VaultMesh.Core.Sealing;
+using VaultMesh.Core.Store;
+
+namespace VaultMesh.Bench;
+
+/// <summary>Durable recording, sealing, and verification in sealed batches, through the core.</summary>
+internal static class StoreFigures
+{
+    public const int GroupSize = 1000;
+
+    /// <summary>The data directory (under a VAULTMESH_HOME) of the largest sealed store, for the cmdlet figures.</summary>
+    public static string? LargestHome { get; private set; }
+
+    public static void Run(BenchOptions options, BenchReport report)
+    {
+        var scale = options.Scale;
+        var commitMs = report.Find(Baselines.SqliteCommit)!.Value;
+
+        // One at a time, as an interactive call does: each memory is its own durable commit.
+        using (var single = VaultStore.Open(DataDirectory(options, "single")))
+        {
+            var memories = new MemoryStore(single);
+            var n = 0;
+            var perCall = Measure.MedianPerCall(() => memories.Record(Draft(n++)), 20, scale.Duration);
+            report.Add(new Figure("record.core.single", "one memory recorded and committed through MemoryStore.Record", perCall.Wall * 1000, "ms",
+                perCall.Wall * 1000 / commitMs, "x one durable SQLite commit", Budget.None, 0, 1, ByCpu: perCall.Cpu * 1000));
+        }
+
+        // Where recording's time goes: validation, canonical JSON and hashing, without SQLite.
+        using (var scratch = VaultStore.Open(DataDirectory(options, "prepare")))
+        {
+            var memories = new MemoryStore(scratch);
+            var drafts = Enumerable.Range(0, 20 * GroupSize).Select(Draft).ToList();
+            var seconds = Measure.MedianSeconds(() => memories.PrepareAll(drafts), 1, scale.Repetitions);
+            report.Add(new Figure("record.core.prepare", $"MemoryStore.PrepareAll of {drafts.Count:N0} drafts on every core (the CPU part of recording, no SQLite)",
+                drafts.Count / seconds.Wall, "memories/s", null, null, Budget.None, scale.Repetitions, drafts.Count, ByCpu: drafts.Count / seconds.Cpu));
+        }
+
+        foreach (var size in scale.SealSizes)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"seal{size}");
+            var dataDirectory = DataDirectory(options, name);
+            using (var store = VaultStore.Open(dataDirectory))
+            {
+                var memories = new MemoryStore(store);
+                var cpu = Measure.CpuSeconds();
+                var watch = Stopwatch.StartNew();
+                for (var start = 0; start < size; start += GroupSize)
+                {
+                    memories.RecordMany(Enumerable.Range(start, Math.Min(GroupSize, size - start)).Select(Draft));
+                }
+                var seconds = watch.Elapsed.TotalSeconds;
+                cpu = Measure.CpuSeconds() - cpu;
+                if (size == scale.SealSizes[0])
+                {
+                    report.Add(new Figure("record.core.group1000", $"{size:N0} memories recorded through MemoryStore.RecordMany in groups of {GroupSize}", size / seconds, "memories/s",
+                        size / seconds * commitMs / 1000, "memories per durable commit time", Budget.AtLeast(50_000, ">= 50,000/s"), 1, size, ByCpu: size / cpu));
+                }
+            }
+            var (sealSeconds, peak) = SealInChild(dataDirectory);
+            var label = size >= 1_000_000 ? $"{size / 1_000_000}M" : $"{size / 1000}k";
+            var large = size >= 1_000_000;
+            report.Add(new Figure($"seal.{label}.seconds", $"Sealer.Seal of {size:N0} pending memories in a fresh process, end to end", sealSeconds, "s",
+                null, null, large ? Budget.AtMost(10, "< 10 s") : Budget.None, 1, size));
+            report.Add(new Figure($"seal.{label}.peakWorkingSet", "peak working set of that process (VmHWM)", peak / 1048576.0, "MiB",
+                null, null, large ? Budget.AtMost(1024, "< 1 GiB") : Budget.None, 1, size));
+            LargestHome = dataDirectory;
+        }
+
+        if (LargestHome is not null)
+        {
+            VerifyFigures(options, report, LargestHome);
+        }
+    }
+
+    /// <summary>A typical memory; <paramref name="i"/> makes its content, and so its id, unique.</summary>
+    public static MemoryDraft Draft(int i) => new()
+    {
+        Type = "deployment",
+        Component = "svc-" + (i % 50).ToString(CultureInfo.InvariantCulture),
+        Version = "1." + i.ToString(CultureInfo.InvariantCulture),
+        Payload = new JsonObject { ["env"] = "prod", ["region"] = "eu-west-1", ["replicas"] = 6, ["change"] = "CHG-" + i.ToString(CultureInfo.InvariantCulture) },
+        Actor = "bench",
+        Tags = ["release"],
+    };
+
+    /// <summary>VAULTMESH_HOME/data/default for a named scratch home.</summary>
+    public static string DataDirectory(BenchOptions options, string name) => Path.Combine(options.WorkDirectory, name, "data", "default");
+
+    /// <summary>The home (VAULTMESH_HOME) that holds a data directory made by <see cref="DataDirectory"/>.</summary>
+    public static string HomeOf(string dataDirectory) => Path.GetFullPath(Path.Combine(dataDirectory, "..", ".."));
+
+    private static void VerifyFigures(BenchOptions options, BenchReport report, string dataDirectory)
+    {
+        using var store = VaultStore.Open(dataDirectory);
+        var memories = new MemoryStore(store);
+        var sealer = new Sealer(store);
+        var batch = sealer.GetBatches().First();
+        var random = new Random(15);
+        MemoryRecord Random() => Pick(store, memories, batch.FirstSequence + random.NextInt64(batch.Size));
+        var deadline = options.Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(30);
+
+        var verified = 0;
+        var watch = Stopwatch.StartNew();
+        while (verified < options.Scale.VerifySamples && (verified < 3 || watch.Elapsed < deadline))
+        {
+            var result = MemoryVerifier.Verify(Random(), sealer);
+            if (!result.Valid)
+            {
+                throw new InvalidOperationException($"memory {result.Id} failed verification");
+            }
+            verified++;
+        }
+        var seconds = watch.Elapsed.TotalSeconds;
+        report.Add(new Figure("verify.memory", $"MemoryVerifier.Verify (what Test-VmMemory runs) of random memories in a batch of {batch.Size:N0}", verified / seconds, "memories/s",
+            null, null, Budget.AtLeast(2_000, ">= 2,000/s"), verified, batch.Size,
+            verified < options.Scale.VerifySamples ? $"{verified} of {options.Scale.VerifySamples} samples: stopped at the time limit" : null));
+
+        var proofs = 0;
+        watch.Restart();
+        while (proofs < 1000 && (proofs < 3 || watch.Elapsed < deadline / 3))
+        {
+            var memory = Random();
+            _ = sealer.Log.GetInclusionProof(memory.LogIndex!.Value, sealer.Log.Size);
+            proofs++;
+        }
+        var perProof = watch.Elapsed.TotalSeconds / proofs;
+        report.Add(new Figure("proof.inclusion.sealed", $"The log's inclusion proof (O(log n) stored subtree reads) for a random memory of a sealed batch of {batch.Size:N0}", perProof * 1000, "ms",
+            null, null, Budget.AtMost(1, "< 1 ms"), proofs, batch.Size));
+    }
+
+    private static MemoryRecord Pick(VaultStore store, MemoryStore memories, long seq)
+    {
+        using var command = store.Command("SELECT id FROM memories WHERE seq = $seq");
+        command.Parameters.AddWithValue("$seq", seq);
+        return memories.Get((string)command.ExecuteScalar()!)!;
+    }
+
+    private static (double Seconds, long PeakBytes) SealInChild(string dataDirectory)
+    {
+        var output = ChildProcess.RunSelf(["seal-child", dataDirectory]);
+        var json = JsonNode.Parse(output.Trim().Split('\n')[^1])!;
+        return (json["seconds"]!.GetValue<double>(), json["peakWorkingSet"]!.GetValue<long>());
+    }
+
+    /// <summary>The child side: seals everything pending and reports time and peak working set as one JSON line.</summary>
+    public static int SealChild(string dataDirectory)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var store = VaultStore.Open(dataDirectory))
+        {
+            _ = new Sealer(store).Seal() ?? throw new InvalidOperationException("nothing was pending");
+        }
+        var seconds = watch.Elapsed.TotalSeconds;
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds, peakWorkingSet = self.PeakWorkingSet64 }));
+        return 0;
+    }
+}

@@ -1,0 +1,83 @@
+# Times VaultMesh cmdlets as a user runs them, in this fresh pwsh with the staged module imported.
+# Called by the benchmark harness (bench/VaultMesh.Bench); prints one JSON object on its last line.
+# The clock starts after Import-Module and one warm-up call, so module loading is not counted.
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [ValidateSet('AddPipeline', 'AddInteractive', 'NewMerkleTree', 'TestMemory', 'Queries')] [string] $Figure,
+    [Parameter(Mandatory)] [string] $VaultHome,
+    [int] $Count = 1000,
+    [string] $WorkDirectory = $VaultHome
+)
+$ErrorActionPreference = 'Stop'
+$env:VAULTMESH_HOME = $VaultHome
+Import-Module $ModulePath
+
+function Get-MedianMs([scriptblock] $Script, [int] $Repetitions = 7) {
+    $null = & $Script
+    $times = foreach ($i in 1..$Repetitions) {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $null = & $Script
+        $watch.Elapsed.TotalMilliseconds
+    }
+    $sorted = @($times | Sort-Object)
+    $sorted[[int][math]::Floor($sorted.Count / 2)]
+}
+
+$result = [ordered]@{ figure = $Figure }
+switch ($Figure) {
+    'AddPipeline' {
+        # Objects bind by property name when Add-VmMemory takes Type/Component/Version from the
+        # pipeline; before that, the pipeline form is one artifact file per object (FullName).
+        # Read from the cmdlet class: CmdletInfo.Parameters is empty for this module's cmdlets.
+        $version = (Get-Command Add-VmMemory).ImplementingType.GetProperty('Version')
+        $byName = @($version.GetCustomAttributes([Management.Automation.ParameterAttribute], $true) | Where-Object ValueFromPipelineByPropertyName).Count -gt 0
+        if ($byName) {
+            $inputs = foreach ($i in 1..$Count) {
+                [pscustomobject]@{ Type = 'event'; Component = "svc-$($i % 50)"; Version = "1.$i"; Payload = @{ n = $i; env = 'prod' } }
+            }
+            $null = [pscustomobject]@{ Type = 'event'; Component = 'warm'; Version = '0'; Payload = @{ n = 0 } } | Add-VmMemory
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $recorded = @($inputs | Add-VmMemory).Count
+        }
+        else {
+            $dir = Join-Path $WorkDirectory 'artifacts'
+            $null = New-Item -ItemType Directory -Force -Path $dir
+            foreach ($i in 0..$Count) { [IO.File]::WriteAllText((Join-Path $dir "a$i.txt"), "artifact $i") }
+            $null = Get-Item (Join-Path $dir 'a0.txt') | Add-VmMemory -Type artifact -Component warm -Version 0
+            $files = @(Get-ChildItem $dir -Filter 'a*.txt' | Where-Object Name -ne 'a0.txt')
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $recorded = @($files | Add-VmMemory -Type artifact -Component bench -Version 1).Count
+        }
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $recorded
+        $result.form = if ($byName) { 'objects bound by property name' } else { 'Get-ChildItem files (FullName), each hashed' }
+    }
+    'AddInteractive' {
+        $script:n = 0
+        $result.ms = Get-MedianMs { $script:n++; Add-VmMemory -Type decision -Component api -Version "2.$script:n" -Payload @{ approved = $true } } 15
+    }
+    'NewMerkleTree' {
+        $leaves = foreach ($i in 1..$Count) { 'leaf-{0:x16}' -f $i }
+        $null = $leaves[0..99] | New-VmMerkleTree
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $tree = $leaves | New-VmMerkleTree
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $tree.Size
+    }
+    'TestMemory' {
+        $null = Get-VmMemory -First 1 | Test-VmMemory
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $checked = @(Get-VmMemory -First $Count | Test-VmMemory)
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $checked.Count
+        # Without -Detailed, Test-VmMemory writes one Boolean per memory.
+        $result.failed = @($checked | Where-Object { $_ -ne $true }).Count
+    }
+    'Queries' {
+        $since = [DateTimeOffset]::Parse('2024-01-01T00:00:00Z')
+        $result.componentRangeMs = Get-MedianMs { Get-VmMemory -Component 'c7' -Since $since -Until $since.AddDays(2) -First 100 }
+        $result.statusMs = Get-MedianMs { Get-VmStatus }
+        $result.metricsMs = Get-MedianMs { Get-VmMetric }
+    }
+}
+$result | ConvertTo-Json -Compress
