@@ -29,7 +29,7 @@ Describe 'Get-VmConsistencyProof' {
 
     It 'has a table view' {
         $text = Get-VmConsistencyProof -Tree $script:Tree -FirstSize 6 | Format-Table | Out-String -Width 300
-        $text | Should -Match 'FirstSize\s+SecondSize\s+PathLength\s+FirstRoot\s+SecondRoot'
+        $text | Should -Match 'FirstSize\s+SecondSize\s+PathLength\s+SecondRoot'
     }
 
     It 'rejects a first size above the tree size with VmMerkleSizeInvalid' {

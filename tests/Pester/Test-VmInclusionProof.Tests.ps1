@@ -27,7 +27,7 @@ Describe 'Get-VmInclusionProof' {
 
     It 'has a table view' {
         $text = Get-VmInclusionProof -Tree $script:Tree -Index 5 | Format-Table | Out-String -Width 300
-        $text | Should -Match 'LeafIndex\s+TreeSize\s+PathLength\s+LeafHash\s+Root'
+        $text | Should -Match 'LeafIndex\s+TreeSize\s+PathLength\s+Root'
     }
 
     It 'rejects an index outside the tree with VmMerkleIndexOutOfRange' {

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
+using VaultMesh.Core.Sealing;
 using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
 
@@ -16,9 +17,16 @@ namespace VaultMesh.PowerShell.Commands;
 public sealed class TestVmAnchorCommand : VaultMeshCmdlet
 {
     /// <summary>Verify the stored receipts of this batch.</summary>
-    [Parameter(ParameterSetName = "Stored", Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = "Stored", Position = 0)]
     [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string? BatchId { get; set; }
+
+    // A batch binds by its type, not by its BatchId property: an anchor record has a BatchId too,
+    // and piped anchors must verify themselves, not every receipt of their batch.
+
+    /// <summary>Batches from Get-VmBatch or Invoke-VmSeal: verify the stored receipts of each.</summary>
+    [Parameter(ParameterSetName = "Batch", Mandatory = true, ValueFromPipeline = true)]
+    public BatchRecord? Batch { get; set; }
 
     /// <summary>Receipt JSON text; binds the Json property of Get-VmAnchor output.</summary>
     [Parameter(ParameterSetName = "Json", Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -68,7 +76,7 @@ public sealed class TestVmAnchorCommand : VaultMeshCmdlet
                 }
                 break;
             default:
-                foreach (var record in Services.Anchors.Query(batchId: BatchId).ToList())
+                foreach (var record in Services.Anchors.Query(batchId: ParameterSetName == "Batch" ? Batch!.BatchId : BatchId).ToList())
                 {
                     Verify(record.Receipt, record);
                 }
