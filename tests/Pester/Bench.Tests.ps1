@@ -10,7 +10,7 @@ Describe 'bench/Invoke-Bench.ps1 -Quick' {
         $script:out = Join-Path ([IO.Path]::GetTempPath()) ('vmbench-out-' + [guid]::NewGuid().ToString('N'))
         $pwsh = Get-VmPwshCommandLine
         $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $script:RepoRoot 'bench/Invoke-Bench.ps1'),
+        foreach ($a in @($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $script:RepoRoot 'bench/Invoke-Bench.ps1'),
                 '-ModulePath', $script:ModulePath, '-OutputDirectory', $script:out, '-Quick')) {
             $psi.ArgumentList.Add($a)
         }

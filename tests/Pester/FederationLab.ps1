@@ -54,7 +54,7 @@ function Start-VmLabGuardian {
     $pwsh = Get-VmPwshCommandLine
     $script = "Import-Module '$script:ModulePath'; Start-VmGuardian -Listen 127.0.0.1:$($Node.Port) -SyncIntervalSeconds $SyncIntervalSeconds -Verbose"
     $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $psi.ArgumentList.Add($a) }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
@@ -115,7 +115,7 @@ while (`$true) {
 "@
     $pwsh = Get-VmPwshCommandLine
     $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $psi.ArgumentList.Add($a) }
     $psi.UseShellExecute = $false
     $process = [Diagnostics.Process]::Start($psi)
     $recorder = [pscustomobject]@{ Url = "http://127.0.0.1:$port/"; Log = $log; Process = $process }

@@ -50,7 +50,7 @@ Describe 'Test-VmCheckpoint' {
             Test-VmCheckpoint -Note $new.Note -Vkey $new.Vkey -OlderNote $old.Note | Should -BeTrue
             $path = (Get-VmConsistencyProof -FromSize 10 -ToSize 55).Path
             Test-VmCheckpoint -Note $new.Note -Vkey $new.Vkey -OlderNote $old.Note -ConsistencyProof $path | Should -BeTrue
-            $bad = @($path[0] -replace '^.', { if ($_.Value -eq '0') { '1' } else { '0' } }) + @($path | Select-Object -Skip 1)
+            $bad = @($path[0] -replace '^.', { if ($_.Value -eq '0') { '1' } else { '0' } }) + @($path | Select-Object -Last ($path.Count - 1))
             $r = Test-VmCheckpoint -Note $new.Note -Vkey $new.Vkey -OlderNote $old.Note -ConsistencyProof $bad -Detailed
             $r.Valid | Should -BeFalse
             $r.FailedCheck | Should -Be 'consistency'

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using VaultMesh.Core.Anchoring;
+using VaultMesh.Core.Anchoring.Tsa;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
@@ -120,12 +121,23 @@ public static partial class ProofBundleVerifier
     /// An offline verifier that hands each receipt to the rail of its chain and network (else of its
     /// chain); a rail that cannot verify offline (<c>VmAnchorOfflineUnsupported</c>) gives null.
     /// </summary>
-    public static Func<Receipt, AnchorCheck?> OfflineVerifier(IEnumerable<IAnchorRail> rails)
+    public static Func<Receipt, AnchorCheck?> OfflineVerifier(IEnumerable<IAnchorRail> rails) => OfflineVerifier(rails, tsaTrustBundlePath: null);
+
+    /// <summary>
+    /// As <see cref="OfflineVerifier(IEnumerable{IAnchorRail})"/>, and TSA receipts are checked against the
+    /// pinned roots of <paramref name="tsaTrustBundlePath"/> when it is given (an auditor's own bundle,
+    /// ahead of any TSA rail the profile configures); no rail, URL or network is involved.
+    /// </summary>
+    public static Func<Receipt, AnchorCheck?> OfflineVerifier(IEnumerable<IAnchorRail> rails, string? tsaTrustBundlePath)
     {
         ArgumentNullException.ThrowIfNull(rails);
         var list = rails.ToArray();
         return receipt =>
         {
+            if (tsaTrustBundlePath is not null && receipt.Chain == ReceiptChain.TSA)
+            {
+                return TsaRail.VerifyOffline(receipt, tsaTrustBundlePath, policyOid: null, DateTimeOffset.UtcNow);
+            }
             var rail = list.FirstOrDefault(r => r.Chain == receipt.Chain && string.Equals(r.Network, receipt.Network, StringComparison.Ordinal))
                 ?? list.FirstOrDefault(r => r.Chain == receipt.Chain);
             if (rail is null)

@@ -5,7 +5,7 @@ using VaultMesh.Core.Digests;
 namespace VaultMesh.Core.Store;
 
 /// <summary>
-/// SHA-256 over every row of every table of a store, in table-name and rowid order: two equal
+/// SHA-256 over every row of every table of a store, in table-name and row order: two equal
 /// digests mean nothing was added, changed or removed (used to show that a refused request changed nothing).
 /// </summary>
 public static class StoreDigest
@@ -33,7 +33,16 @@ public static class StoreDigest
         foreach (var table in tables)
         {
             hash.AppendData(Encoding.UTF8.GetBytes("\0table\0" + table + "\0"));
-            using var rows = store.Command($"SELECT * FROM \"{table}\" ORDER BY rowid");
+            int columns;
+            using (var shape = store.Command($"SELECT * FROM \"{table}\" LIMIT 0"))
+            using (var r0 = shape.ExecuteReader())
+            {
+                columns = r0.FieldCount;
+            }
+            // Every column in order, not rowid: some tables (the log's subtree hashes) have none, and
+            // rows equal in every column are interchangeable for the digest.
+            var order = string.Join(", ", Enumerable.Range(1, columns));
+            using var rows = store.Command($"SELECT * FROM \"{table}\" ORDER BY {order}");
             using var r = rows.ExecuteReader();
             while (r.Read())
             {

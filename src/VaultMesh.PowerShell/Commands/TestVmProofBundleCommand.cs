@@ -20,7 +20,6 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
 {
     private ReceiptValidator? _validator;
     private Func<Receipt, AnchorCheck?>? _anchors;
-    private TsaRail? _offlineTsa;
     private NoteVerifierKey? _vkey;
 
     /// <summary>The C2SP verifier key (name+keyid+base64, as Get-VmCheckpoint shows it) the bundle's checkpoints must be signed by. Without it the checkpoint signatures are reported as not checked.</summary>
@@ -56,17 +55,9 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
         {
             WriteWarning($"The profile's rail settings cannot be used for offline anchor checks: {ex.Message}");
         }
-        if (TrustBundle is not null)
-        {
-            // Offline verification reads only the token and the pinned roots; the URL is never contacted.
-            _offlineTsa = new TsaRail(new TsaRailOptions(new Uri("http://127.0.0.1/")) { TrustBundlePath = GetUnresolvedProviderPathFromPSPath(TrustBundle) });
-            rails.Insert(0, _offlineTsa);
-        }
-        _anchors = rails.Count == 0 ? null : ProofBundleVerifier.OfflineVerifier(rails);
+        var trustBundle = TrustBundle is null ? null : GetUnresolvedProviderPathFromPSPath(TrustBundle);
+        _anchors = rails.Count == 0 && trustBundle is null ? null : ProofBundleVerifier.OfflineVerifier(rails, trustBundle);
     }
-
-    /// <inheritdoc />
-    protected override void OnEnd() => _offlineTsa?.Dispose();
 
     /// <inheritdoc />
     protected override void ProcessJson(string json) => Emit(ProofBundleVerifier.Verify(json, _anchors, _validator, vkey: _vkey));

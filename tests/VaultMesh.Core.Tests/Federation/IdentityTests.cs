@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Identity;
 using Xunit;
@@ -12,12 +13,14 @@ public sealed class IdentityTests
     private const string Rfc8032Signature = "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b";
 
     [Fact]
+    [SupportedOSPlatform("linux")]
     public void NodeKey_signs_the_RFC_8032_vector()
     {
         using var dir = new TempDirectory();
         var path = NodeKey.DefaultPath(dir.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, Convert.FromHexString(Rfc8032Seed));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var key = NodeKey.TryLoad(path)!;
         Assert.Equal(Rfc8032Public, Convert.ToHexString(key.PublicKey).ToLowerInvariant());
         var signature = key.Sign([]);
@@ -59,11 +62,13 @@ public sealed class IdentityTests
     }
 
     [Fact]
+    [SupportedOSPlatform("linux")]
     public void A_key_file_of_the_wrong_length_is_refused_and_left_alone()
     {
         using var dir = new TempDirectory();
         var path = dir.File("node.ed25519");
         File.WriteAllBytes(path, new byte[31]);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var ex = Assert.Throws<VaultMeshException>(() => NodeKey.TryLoad(path));
         Assert.Equal("VmNodeKeyInvalid", ex.ErrorId);
         Assert.Equal(31, new FileInfo(path).Length);

@@ -83,7 +83,7 @@ public sealed class SystemdUnitTests : IDisposable
             var domain = CommandGrammar.FindDomain(words[0]);
             Assert.NotNull(domain);
             var verb = Assert.Single(domain.Verbs, v => v.Verb == words[1]);
-            foreach (var option in words.Skip(2))
+            foreach (var option in words[2..])
             {
                 Assert.Contains(verb.Options, o => "--" + o.Name == option);
             }

@@ -109,7 +109,7 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
             var batchA = a.Seal(round);
             var batchB = b.Seal(round);
             Assert.Equal(batchA.Root, batchB.Root);
-            roots.Add(batchA.Root);
+            roots.Add(batchA.AnchorRoot);
             var repliesBefore = _tsa.Replies;
             IReadOnlyList<AnchorRecord> fromA, fromB;
             if (round == 7)

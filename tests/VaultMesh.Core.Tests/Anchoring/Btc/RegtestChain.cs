@@ -114,7 +114,7 @@ internal sealed class RegtestChain
             BlockHash = block.GetHash().ToString(),
             BlockHeight = 1,
             TxOutProof = Hex(new MerkleBlock(block, [tx.GetHash()]).ToBytes()),
-            FollowingHeaders = [.. chain.Blocks.Skip(2).Select(b => Hex(b.Header.ToBytes()))],
+            FollowingHeaders = [.. chain.Blocks.Where((_, i) => i >= 2).Select(b => Hex(b.Header.ToBytes()))],
         };
     }
 
