@@ -84,9 +84,9 @@ internal static partial class Mutator
         {
             return text;
         }
-        var start = text.LastIndexOf('"', at - 1);
+        var start = at == 0 ? -1 : text.LastIndexOf('"', at - 1);
         var comma = text.IndexOf(',', at);
-        return comma < 0 ? text : text.Insert(comma + 1, text[start..(at + 2)] + "1,");
+        return start < 0 || comma < 0 ? text : text.Insert(comma + 1, text[start..(at + 2)] + "1,");
     }
 
     private static string Stray(Random random) => random.Next(6) switch

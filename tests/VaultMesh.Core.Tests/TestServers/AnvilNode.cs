@@ -132,14 +132,23 @@ public sealed partial class AnvilNode : IAsyncDisposable
             tx["to"] = to;
         }
         var hash = (await CallAsync("eth_sendTransaction", tx)).GetString()!;
-        // Automine answers before the block is always visible under load; wait (bounded) until the
-        // transaction has a receipt so tests see a mined transaction, as they intend.
+        await WaitMinedAsync(hash);
+        return hash;
+    }
+
+    /// <summary>
+    /// Waits (bounded) until a transaction has a receipt. Automine answers before the block is always
+    /// visible under load, and a transaction still pending survives anvil_reorg and evm_revert, so a
+    /// test that means to act on a mined transaction waits for this first.
+    /// </summary>
+    public async Task WaitMinedAsync(string hash)
+    {
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var receipt = await CallAsync("eth_getTransactionReceipt", JsonValue.Create(hash));
             if (receipt.ValueKind == System.Text.Json.JsonValueKind.Object)
             {
-                return hash;
+                return;
             }
             await Task.Delay(50);
         }

@@ -36,6 +36,15 @@ public sealed class EvmRailAnvilTests
 
     private static Sha256Digest NewRoot() => Sha256Digest.Compute(Guid.NewGuid().ToByteArray());
 
+    // Submits, waits until the transaction is mined and observes it once more, so the receipt has
+    // recorded its inclusion block even when automine answered before mining (it does under load).
+    private async Task<Receipt> SubmitMinedAsync(EvmRail rail, Sha256Digest root)
+    {
+        var submitted = await rail.SubmitAsync(root, CancellationToken.None);
+        await _node.WaitMinedAsync(submitted.TxRef);
+        return (await rail.VerifyAsync(submitted, CancellationToken.None)).Updated;
+    }
+
     private static void AssertSchemaValid(Receipt receipt)
     {
         var result = new ReceiptValidator().Validate(receipt.Json);
@@ -54,7 +63,7 @@ public sealed class EvmRailAnvilTests
         using var rail = Rail(requiredDepth: 3);
         var root = NewRoot();
 
-        var receipt = await rail.SubmitAsync(root, CancellationToken.None);
+        var receipt = await SubmitMinedAsync(rail, root);
 
         AssertSchemaValid(receipt);
         Assert.Equal(root.To0x(), receipt.Root);
@@ -67,7 +76,7 @@ public sealed class EvmRailAnvilTests
         Assert.Equal(_node.DevAddress, evidence.GetProperty("from").GetString());
         Assert.Equal(Sink, evidence.GetProperty("to").GetString());
         Assert.Equal(31337, evidence.GetProperty("chainId").GetInt64());
-        // Anvil mines each transaction at once, so the single observation after sending sees block and depth 1.
+        // Observed once mined, with no block above it: block and depth 1.
         var block = evidence.GetProperty("blockNumber").GetInt64();
         Assert.Equal(block, receipt.BlockNumber);
         Assert.Equal((await _node.Rpc.GetBlockByNumberAsync(block, CancellationToken.None))!.Hash, evidence.GetProperty("blockHash").GetString());
@@ -107,7 +116,7 @@ public sealed class EvmRailAnvilTests
     public async Task A_reorganisation_below_the_recorded_block_marks_the_receipt_reorged()
     {
         using var rail = Rail(requiredDepth: 3);
-        var receipt = await rail.SubmitAsync(NewRoot(), CancellationToken.None);
+        var receipt = await SubmitMinedAsync(rail, NewRoot());
         await _node.MineAsync(2);
         var final = await rail.VerifyAsync(receipt, CancellationToken.None);
         Assert.True(final.Final, final.Detail);
@@ -130,7 +139,8 @@ public sealed class EvmRailAnvilTests
     {
         using var rail = Rail(requiredDepth: 2);
         var snapshot = await _node.CallAsync("evm_snapshot");
-        var receipt = await rail.SubmitAsync(NewRoot(), CancellationToken.None);
+        // The receipt must have recorded its inclusion block for the revert to show as a reorg.
+        var receipt = await SubmitMinedAsync(rail, NewRoot());
         Assert.Equal(1, receipt.Finality.ObservedDepth);
 
         Assert.True((await _node.CallAsync("evm_revert", JsonValue.Create(snapshot.GetString()))).GetBoolean());
