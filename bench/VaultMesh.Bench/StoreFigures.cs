@@ -122,11 +122,12 @@ internal static class StoreFigures
             verified < options.Scale.VerifySamples ? $"{verified} of {options.Scale.VerifySamples} samples: stopped at the time limit" : null));
 
         var proofs = 0;
+        var logSize = sealer.Log.Size;
         watch.Restart();
         while (proofs < 1000 && (proofs < 3 || watch.Elapsed < deadline / 3))
         {
             var memory = Random();
-            _ = sealer.Log.GetInclusionProof(memory.LogIndex!.Value, sealer.Log.Size);
+            _ = sealer.Log.GetInclusionProof(memory.LogIndex!.Value, logSize);
             proofs++;
         }
         var perProof = watch.Elapsed.TotalSeconds / proofs;

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Http;
 
 namespace VaultMesh.Core.Federation;
 
@@ -36,16 +36,19 @@ public sealed class GuardianHost : IAsyncDisposable
     /// <summary>The base URL peers use.</summary>
     public Uri BaseUrl => new($"http://{Listen}/");
 
-    /// <summary>Validates <c>host:port</c>; throws <c>VmGuardianListenInvalid</c>.</summary>
+    /// <summary>Validates <c>host:port</c> with the one listener-address rule (<see cref="HttpBind"/>, which the
+    /// metrics endpoint uses too); throws <c>VmGuardianListenInvalid</c>.</summary>
     public static string ParseListen(string listen)
     {
-        var colon = listen.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(listen[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        try
         {
-            throw new VaultMeshException("VmGuardianListenInvalid", VmErrorKind.InvalidArgument,
-                $"Listen address '{listen}' must be host:port with a port from 1 to 65535, for example 127.0.0.1:9110.", listen);
+            _ = HttpBind.Parse(listen, "Listen address");
+            return listen;
         }
-        return listen;
+        catch (VaultMeshException ex)
+        {
+            throw new VaultMeshException("VmGuardianListenInvalid", VmErrorKind.InvalidArgument, ex.Message, listen, ex);
+        }
     }
 
     /// <summary>Starts listening; throws <c>VmGuardianListenFailed</c> when the address cannot be bound.</summary>
