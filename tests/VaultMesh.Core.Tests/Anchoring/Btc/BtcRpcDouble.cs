@@ -66,7 +66,15 @@ internal sealed class BtcRpcDouble : IDisposable
     public void Dispose()
     {
         _listener.Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // Managed HttpListener re-resolves its endpoint on close and can report "address already
+            // in use" when another test's listener took the port meanwhile; the listener is stopped.
+        }
         try
         {
             _loop.Wait(TimeSpan.FromSeconds(10));
