@@ -122,7 +122,7 @@ public sealed class GuardianHost : IAsyncDisposable
                 response = GuardianResponse.Refused(500, "internal-error", $"The guardian failed to answer: {ex.GetType().Name}: {ex.Message}");
             }
             context.Response.StatusCode = response.Status;
-            context.Response.ContentType = "application/json";
+            context.Response.ContentType = response.ContentType;
             if (response.Signature is not null)
             {
                 context.Response.Headers[FederationMessage.SignatureHeader] = response.Signature;

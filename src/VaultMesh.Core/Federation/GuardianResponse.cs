@@ -4,12 +4,20 @@ using VaultMesh.Core.Canonical;
 
 namespace VaultMesh.Core.Federation;
 
-/// <summary>What the guardian answers: a status, a JSON body and, for federation responses, the body's signature.</summary>
+/// <summary>What the guardian answers: a status, a body (JSON unless <paramref name="ContentType"/> says otherwise) and, for federation responses, the body's signature.</summary>
 /// <param name="Status">HTTP status.</param>
-/// <param name="Body">UTF-8 JSON.</param>
+/// <param name="Body">The body bytes (UTF-8).</param>
 /// <param name="Signature">The <see cref="FederationMessage.SignatureHeader"/> value, when the body is a signed message.</param>
-public sealed record GuardianResponse(int Status, byte[] Body, string? Signature = null)
+/// <param name="ContentType">The media type of the body.</param>
+public sealed record GuardianResponse(int Status, byte[] Body, string? Signature = null, string ContentType = GuardianResponse.Json)
 {
+    /// <summary>The media type of JSON bodies.</summary>
+    public const string Json = "application/json";
+
+    /// <summary>A plain-text answer (the C2SP witness protocol answers in text).</summary>
+    public static GuardianResponse Text(int status, string text, string contentType = "text/plain; charset=utf-8") =>
+        new(status, Encoding.UTF8.GetBytes(text), null, contentType);
+
     /// <summary>A refusal: <c>{"error":{"status":..,"reason":..,"message":..}}</c>.</summary>
     public static GuardianResponse Refused(int status, string reason, string message) => new(status,
         CanonicalJson.CanonicalizeToUtf8(new JsonObject
