@@ -168,7 +168,12 @@ public static class CommandGrammar
             [
                 new("id", "Id", Required: true, Variadic: false, "The memory id."),
             ]),
-            new("memory", "verify-proof", "Test-VmProofBundle", "Verify proof bundles offline, with no store.", [],
+            new("memory", "verify-proof", "Test-VmProofBundle", "Verify proof bundles offline, with no store.",
+            [
+                new("vkey", "Vkey", OptionKind.Text, "The log's verifier key the checkpoints must be signed by.", "vkey"),
+                new("witness", "Witness", OptionKind.List, "A witness (cosigner vkey or did:key) whose cosignature counts (repeat or comma-separate).", "witness"),
+                new("witness-quorum", "WitnessQuorum", OptionKind.Number, "How many witnesses must have cosigned (default all).", "k"),
+            ],
             [
                 new("file", "Path", Required: true, Variadic: true, "Proof bundle files."),
             ], EnforcedCheck: true),
@@ -264,6 +269,7 @@ public static class CommandGrammar
             new("federation", "peers add", "Add-VmPeer", "Add a peer guardian to the profile's allowlist.",
             [
                 new("weight", "Weight", OptionKind.Number, "Relative weight (default 1).", "n"),
+                new("origin", "Origin", OptionKind.Text, "The origin of the peer's log when its profile sets log.origin.", "origin"),
                 new("force", "Force", OptionKind.Flag, "Replace a peer of the same name."),
             ],
             [

@@ -49,32 +49,7 @@ public sealed class FederationClient : IDisposable
             throw Disabled(_switches);
         }
         var (body, signature, nonce) = FederationMessage.Sign(_key, FederationEndpoints.TypeOf(endpoint), peer.Did, payload, _time.GetUtcNow());
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(peer.Endpoint, FederationEndpoints.Prefix.TrimStart('/') + endpoint));
-        request.Content = new ByteArrayContent(body);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(FederationMessage.SignatureHeader, signature);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
-        byte[] answer;
-        string? answerSignature;
-        int status;
-        try
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            status = (int)response.StatusCode;
-            answerSignature = response.Headers.TryGetValues(FederationMessage.SignatureHeader, out var values) ? values.FirstOrDefault() : null;
-            answer = await ReadLimitedAsync(response.Content, _options.MaxResponseBytes, peer, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new VaultMeshException("VmFederationPeerUnreachable", VmErrorKind.OperationTimeout,
-                string.Create(CultureInfo.InvariantCulture, $"Peer {peer.Name} ({peer.Endpoint}) did not answer {endpoint} within {_options.RequestTimeout.TotalSeconds} s."), peer.Name);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new VaultMeshException("VmFederationPeerUnreachable", VmErrorKind.ResourceUnavailable,
-                $"Peer {peer.Name} ({peer.Endpoint}) cannot be reached: {ex.Message}", peer.Name, ex);
-        }
+        var (status, _, answer, answerSignature) = await SendAsync(peer, endpoint, body, "application/json", signature, cancellationToken).ConfigureAwait(false);
         if (status != 200)
         {
             throw new VaultMeshException("VmFederationPeerRefused", VmErrorKind.ResourceUnavailable,
@@ -96,6 +71,52 @@ public sealed class FederationClient : IDisposable
                 $"The answer of peer {peer.Name} to {endpoint} is not addressed to this request (audience {message.Audience}, inReplyTo {message.InReplyTo}).", peer.Name);
         }
         return new PeerAnswer(message, answer, answerSignature!);
+    }
+
+    /// <summary>
+    /// Posts a text body to <paramref name="endpoint"/> of <paramref name="peer"/> and returns the status,
+    /// media type and body unverified (the C2SP witness protocol authenticates by its note signatures).
+    /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmFederationDisabled</c>, <c>VmFederationPeerUnreachable</c>, <c>VmFederationAnswerInvalid</c> (too large).</exception>
+    public async Task<(int Status, string? ContentType, string Body)> PostTextAsync(FederationPeer peer, string endpoint, string body, CancellationToken cancellationToken)
+    {
+        if (!_switches.Federation.Enabled)
+        {
+            throw Disabled(_switches);
+        }
+        var (status, contentType, answer, _) = await SendAsync(peer, endpoint, Encoding.UTF8.GetBytes(body), "text/plain", null, cancellationToken).ConfigureAwait(false);
+        return (status, contentType, Encoding.UTF8.GetString(answer));
+    }
+
+    private async Task<(int Status, string? ContentType, byte[] Body, string? Signature)> SendAsync(FederationPeer peer, string endpoint, byte[] body, string mediaType,
+        string? signature, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(peer.Endpoint, FederationEndpoints.Prefix.TrimStart('/') + endpoint));
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation(FederationMessage.SignatureHeader, signature);
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var answerSignature = response.Headers.TryGetValues(FederationMessage.SignatureHeader, out var values) ? values.FirstOrDefault() : null;
+            var answer = await ReadLimitedAsync(response.Content, _options.MaxResponseBytes, peer, timeout.Token).ConfigureAwait(false);
+            return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, answer, answerSignature);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new VaultMeshException("VmFederationPeerUnreachable", VmErrorKind.OperationTimeout,
+                string.Create(CultureInfo.InvariantCulture, $"Peer {peer.Name} ({peer.Endpoint}) did not answer {endpoint} within {_options.RequestTimeout.TotalSeconds} s."), peer.Name);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new VaultMeshException("VmFederationPeerUnreachable", VmErrorKind.ResourceUnavailable,
+                $"Peer {peer.Name} ({peer.Endpoint}) cannot be reached: {ex.Message}", peer.Name, ex);
+        }
     }
 
     /// <summary>The error of a sync or call while federation is off.</summary>

@@ -1,11 +1,10 @@
 namespace VaultMesh.Core.Federation;
 
 /// <summary>
-/// The federation API under <c>/federation/v1/</c>. Every endpoint takes a POST of one signed
+/// The federation API under <c>/federation/v1/</c>. Every message endpoint takes a POST of one signed
 /// <see cref="FederationMessage"/> whose <c>type</c> is <see cref="TypeOf"/> its name and answers with a
-/// signed message of type <c>&lt;type&gt;.response</c>. New endpoints are added by name; a witness
-/// endpoint such as <c>add-checkpoint</c>, whose body is a C2SP note rather than a message, is routed
-/// by the same host (see docs/federation.md).
+/// signed message of type <c>&lt;type&gt;.response</c>. <see cref="AddCheckpoint"/> is the C2SP witness
+/// endpoint: its body is a checkpoint whose own signature authenticates it (see docs/federation.md).
 /// </summary>
 public static class FederationEndpoints
 {
@@ -19,6 +18,9 @@ public static class FederationEndpoints
     public const string Batch = "batch";
     /// <summary>Receipt observations with a sequence above <c>since</c>.</summary>
     public const string Receipts = "receipts";
+
+    /// <summary>The C2SP tlog-witness endpoint: a peer asks this guardian to cosign its checkpoint.</summary>
+    public const string AddCheckpoint = "add-checkpoint";
 
     /// <summary>Every message endpoint.</summary>
     public static IReadOnlyList<string> All { get; } = [Announce, Batches, Batch, Receipts];

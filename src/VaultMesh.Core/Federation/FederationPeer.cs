@@ -3,20 +3,32 @@ using System.Text.RegularExpressions;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Identity;
+using VaultMesh.Core.Log;
 
 namespace VaultMesh.Core.Federation;
 
 /// <summary>
 /// A peer guardian as the profile names it (<c>[profiles.&lt;p&gt;.peers.&lt;name&gt;]</c> with <c>did</c>,
-/// <c>endpoint</c> and <c>weight</c>). The profile's peers are the allowlist: a message from any
-/// other DID is refused.
+/// <c>endpoint</c>, <c>weight</c> and, when its log has a configured origin, <c>origin</c>). The
+/// profile's peers are the allowlist: a message from any other DID is refused, and this node
+/// witnesses only their logs, each under its origin and its DID's key.
 /// </summary>
 /// <param name="Name">The peer's name in the profile.</param>
 /// <param name="Did">Its did:key.</param>
 /// <param name="Endpoint">Its guardian base URL.</param>
 /// <param name="Weight">Relative weight (informational; sync order).</param>
-public sealed partial record FederationPeer(string Name, string Did, Uri Endpoint, int Weight)
+/// <param name="ConfiguredOrigin">The origin of the peer's log when its profile sets <c>log.origin</c>; null: the default origin derived from its key.</param>
+public sealed partial record FederationPeer(string Name, string Did, Uri Endpoint, int Weight, string? ConfiguredOrigin = null)
 {
+    /// <summary>The origin line of the peer's log.</summary>
+    public string Origin => ConfiguredOrigin ?? TransparencyLog.DefaultOrigin(DidKey.Parse(Did));
+
+    /// <summary>The key that signs the peer's checkpoints (its did:key under its log's origin).</summary>
+    public NoteVerifierKey LogKey => NoteVerifierKey.Create(Origin, DidKey.Parse(Did));
+
+    /// <summary>The key of the peer's cosignatures as a witness (tlog-cosignature/v1, named by its did:key).</summary>
+    public NoteVerifierKey CosignerKey => NoteVerifierKey.CreateCosigner(Did, DidKey.Parse(Did));
+
     /// <summary>The profile key prefix of peers.</summary>
     public const string KeyPrefix = "peers.";
 
@@ -38,13 +50,14 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
                 continue;
             }
             var weight = int.TryParse(settings.GetString($"{KeyPrefix}{name}.weight"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? w : 1;
-            peers.Add(new FederationPeer(name, did, uri, weight));
+            var origin = settings.GetString($"{KeyPrefix}{name}.origin");
+            peers.Add(new FederationPeer(name, did, uri, weight, origin is not null && SignedNote.IsValidKeyName(origin) ? origin : null));
         }
         return peers;
     }
 
     /// <summary>Validates a peer's fields; throws <c>VmFederationPeerInvalid</c> naming the field.</summary>
-    public static FederationPeer Create(string name, string did, string endpoint, int weight)
+    public static FederationPeer Create(string name, string did, string endpoint, int weight, string? origin = null)
     {
         if (!NamePattern().IsMatch(name))
         {
@@ -61,7 +74,12 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
         {
             throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument, $"Weight {weight} must be 0 to 1000.", weight);
         }
-        return new FederationPeer(name, did, uri, weight);
+        if (origin is not null && !SignedNote.IsValidKeyName(origin))
+        {
+            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument,
+                $"Origin '{origin}' must be a log origin line: non-empty, without spaces or plus signs (for example example.com/vaultmesh).", origin);
+        }
+        return new FederationPeer(name, did, uri, weight, origin);
     }
 
     /// <summary>Writes the peer into the profile (merged: other keys and profiles survive).</summary>
@@ -71,6 +89,7 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
             [$"{KeyPrefix}{peer.Name}.did"] = peer.Did,
             [$"{KeyPrefix}{peer.Name}.endpoint"] = peer.Endpoint.ToString(),
             [$"{KeyPrefix}{peer.Name}.weight"] = (long)peer.Weight,
+            [$"{KeyPrefix}{peer.Name}.origin"] = peer.ConfiguredOrigin,
         });
 
     /// <summary>Removes the peer's keys from the profile.</summary>
@@ -80,6 +99,7 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
             [$"{KeyPrefix}{name}.did"] = null,
             [$"{KeyPrefix}{name}.endpoint"] = null,
             [$"{KeyPrefix}{name}.weight"] = null,
+            [$"{KeyPrefix}{name}.origin"] = null,
         });
 
     [GeneratedRegex("^[a-z0-9_-]{1,64}$")]

@@ -11,6 +11,7 @@ using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
+using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.Federation;
 
@@ -82,11 +83,18 @@ public sealed class FederationSync
             return new PeerSyncResult(peer, "quarantined", 0, 0, 0, state.Lag ?? 0, [$"Peer {peer.Name} is quarantined; see Get-VmQuarantine."]);
         }
         string result;
+        CosignOutcome? cosigned = null;
         try
         {
             result = await PullBatchesAsync(run, state.BatchCursor, roots, progress, ct).ConfigureAwait(false)
                 ?? await PullReceiptsAsync(run, state.ReceiptCursor, roots, ct).ConfigureAwait(false)
                 ?? "ok";
+            cosigned = await new CheckpointCosigning(_store, _client, _lock).RequestAsync(peer, ct).ConfigureAwait(false);
+            if (cosigned.Problem is not null)
+            {
+                run.Problems.Add(cosigned.Problem);
+                _log(new FederationLogEntry(FederationLogLevel.Warning, "cosign-failed", cosigned.Problem));
+            }
         }
         catch (VaultMeshException ex) when (ex.ErrorId != "VmFederationDisabled")
         {
@@ -101,7 +109,7 @@ public sealed class FederationSync
         var lag = Math.Max(0, run.Latest - run.Cursor);
         await Locked(() => new FederationStore(_store, _time).RecordResult(peer.Did, result, run.Problems.Count > 0 ? string.Join("; ", run.Problems) : null, lag), CancellationToken.None).ConfigureAwait(false);
         progress?.Report(new FederationProgress(peer.Name, "done", run.Imported, run.Imported));
-        return new PeerSyncResult(peer, result, run.Imported, run.Stored, run.Rejected, lag, run.Problems);
+        return new PeerSyncResult(peer, result, run.Imported, run.Stored, run.Rejected, lag, run.Problems, cosigned?.Size);
     }
 
     private async Task<string?> PullBatchesAsync(PeerRun run, long cursor, ConcurrentDictionary<string, bool> roots, IProgress<FederationProgress>? progress, CancellationToken ct)
@@ -358,18 +366,7 @@ public sealed class FederationSync
         }
     }
 
-    private async Task<T> Locked<T>(Func<T> action, CancellationToken ct)
-    {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return action();
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+    private Task<T> Locked<T>(Func<T> action, CancellationToken ct) => _lock.RunAsync(action, ct);
 
     private Task<bool> Locked(Action action, CancellationToken ct) => Locked(() =>
     {

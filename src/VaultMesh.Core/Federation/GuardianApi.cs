@@ -6,6 +6,7 @@ using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Identity;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
+using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.Federation;
 
@@ -59,6 +60,10 @@ public sealed class GuardianApi : IDisposable
         if (path == "/healthz")
         {
             return method == "GET" ? Health() : GuardianResponse.Refused(405, "method-not-allowed", "Use GET /healthz.");
+        }
+        if (path == FederationEndpoints.Prefix + FederationEndpoints.AddCheckpoint)
+        {
+            return await WitnessAsync(method, body, cancellationToken).ConfigureAwait(false);
         }
         if (!path.StartsWith(FederationEndpoints.Prefix, StringComparison.Ordinal)
             || !FederationEndpoints.All.Contains(path[FederationEndpoints.Prefix.Length..]))
@@ -119,6 +124,51 @@ public sealed class GuardianApi : IDisposable
                 string.Create(CultureInfo.InvariantCulture, $"Refused {path} with {refusal.Status} ({refusal.Reason}): {refusal.Message}")));
             return GuardianResponse.Refused(refusal.Status, refusal.Reason, refusal.Message);
         }
+    }
+
+    // The C2SP witness endpoint: the checkpoint's signature by a peer's log key authenticates it,
+    // so it is not a signed message; the kill switch and the size limit apply as everywhere.
+    private async Task<GuardianResponse> WitnessAsync(string method, Stream body, CancellationToken cancellationToken)
+    {
+        const string path = FederationEndpoints.Prefix + FederationEndpoints.AddCheckpoint;
+        WitnessAnswer answer;
+        try
+        {
+            if (!_switches.Federation.Enabled)
+            {
+                throw new FederationRefusal(503, "federation-disabled", $"Federation is off on this guardian (FEDERATION_ENABLED, source {_switches.Federation.Source}).");
+            }
+            if (method != "POST")
+            {
+                return GuardianResponse.Refused(405, "method-not-allowed", $"Use POST {path}.");
+            }
+            var bytes = await ReadLimitedAsync(body, _options.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+            await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                answer = new CheckpointWitness(_store, _key, _peers, _time).AddCheckpoint(bytes);
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        }
+        catch (FederationRefusal refusal)
+        {
+            answer = new WitnessAnswer(refusal.Status, refusal.Message + "\n", "text/plain; charset=utf-8", refusal.Reason);
+        }
+        if (answer.Status == 200)
+        {
+            Interlocked.Increment(ref _accepted);
+            _log(new FederationLogEntry(FederationLogLevel.Information, "cosigned", $"Cosigned a checkpoint: {answer.Body.TrimEnd()}"));
+        }
+        else
+        {
+            _refused.AddOrUpdate(answer.Reason, 1, (_, n) => n + 1);
+            _log(new FederationLogEntry(answer.Reason == CheckpointWitness.SplitViewReason ? FederationLogLevel.Error : FederationLogLevel.Warning, "refused",
+                string.Create(CultureInfo.InvariantCulture, $"Refused {path} with {answer.Status} ({answer.Reason}): {answer.Body.TrimEnd()}")));
+        }
+        return GuardianResponse.Text(answer.Status, answer.Body, answer.ContentType);
     }
 
     private JsonObject Answer(string endpoint, FederationMessage message, FederationStore federation, FederationPeer peer)

@@ -3,8 +3,10 @@ namespace VaultMesh.Core.Federation;
 /// <summary>A peer as Get-VmPeer shows it: its profile entry and its last sync in this store.</summary>
 public sealed class PeerRecord
 {
-    internal PeerRecord(string name, string? did, string endpoint, int weight, bool trusted, PeerState? state)
+    internal PeerRecord(string name, string? did, string endpoint, int weight, bool trusted, PeerState? state, string? origin = null, long? witnessedSize = null)
     {
+        Origin = origin;
+        WitnessedSize = witnessedSize;
         Name = name;
         Did = did;
         Endpoint = endpoint;
@@ -37,12 +39,16 @@ public sealed class PeerRecord
     public long? Lag { get; }
     /// <summary>Whether it is quarantined.</summary>
     public bool Quarantined { get; }
+    /// <summary>The origin line of its log, which this node witnesses.</summary>
+    public string? Origin { get; }
+    /// <summary>The size of its log this node last cosigned as a witness (null: never).</summary>
+    public long? WitnessedSize { get; }
 
     /// <summary>The peers of a profile with their sync state, then the upstream endpoints (untrusted).</summary>
-    public static IReadOnlyList<PeerRecord> List(Configuration.ProfileSettings settings, FederationStore? store)
+    public static IReadOnlyList<PeerRecord> List(Configuration.ProfileSettings settings, FederationStore? store, Witness.WitnessStore? witness = null)
     {
         var list = FederationPeer.FromProfile(settings)
-            .Select(p => new PeerRecord(p.Name, p.Did, p.Endpoint.ToString(), p.Weight, true, store?.GetState(p.Did)))
+            .Select(p => new PeerRecord(p.Name, p.Did, p.Endpoint.ToString(), p.Weight, true, store?.GetState(p.Did), p.Origin, witness?.Get(p.Origin)?.Size))
             .ToList();
         var i = 0;
         foreach (var endpoint in settings.FederationEndpoints)

@@ -3,8 +3,9 @@ namespace VaultMesh.Core.Federation;
 /// <summary>What one sync did with one peer (what Sync-VmFederation returns).</summary>
 public sealed class PeerSyncResult
 {
-    internal PeerSyncResult(FederationPeer peer, string result, int batchesImported, int receiptsStored, int receiptsRejected, long lag, IReadOnlyList<string> problems)
+    internal PeerSyncResult(FederationPeer peer, string result, int batchesImported, int receiptsStored, int receiptsRejected, long lag, IReadOnlyList<string> problems, long? cosignedSize = null)
     {
+        CosignedSize = cosignedSize;
         Name = peer.Name;
         Did = peer.Did;
         Endpoint = peer.Endpoint.ToString();
@@ -32,6 +33,8 @@ public sealed class PeerSyncResult
     public int ReceiptsRejected { get; }
     /// <summary>Batches the peer has that this node has not imported.</summary>
     public long Lag { get; }
+    /// <summary>The size of this node's newest checkpoint that the peer has cosigned as a witness (null: not cosigned).</summary>
+    public long? CosignedSize { get; }
     /// <summary>What went wrong, one line each.</summary>
     public IReadOnlyList<string> Problems { get; }
     /// <summary>Whether the sync completed without problems.</summary>

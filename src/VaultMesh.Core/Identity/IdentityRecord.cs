@@ -12,6 +12,7 @@ public sealed class IdentityRecord
         Profile = profile;
         Did = DidKey.Format(key.PublicKey);
         VKey = NoteVerifierKey.Create(KeyName(profile), key.PublicKey).ToString();
+        CosignerVKey = Witness.CheckpointWitness.CosignerKey(key.PublicKey).ToString();
         KeyPath = key.Path ?? string.Empty;
         Adopted = adopted;
     }
@@ -22,6 +23,8 @@ public sealed class IdentityRecord
     public string Did { get; }
     /// <summary>The C2SP signed-note verifier key.</summary>
     public string VKey { get; }
+    /// <summary>The witness key (tlog-cosignature/v1, type 0x04, named by the did:key) that verifies this guardian's cosignatures of its peers' checkpoints.</summary>
+    public string CosignerVKey { get; }
     /// <summary>The key file (owner-only).</summary>
     public string KeyPath { get; }
     /// <summary>Whether an existing key (made by the log) was adopted rather than a new one created.</summary>

@@ -6,8 +6,9 @@ namespace VaultMesh.Core.Log;
 /// </summary>
 public sealed class CheckpointRecord
 {
-    internal CheckpointRecord(string origin, long size, string root, string note, string vkey, DateTimeOffset createdAt)
+    internal CheckpointRecord(string origin, long size, string root, string note, string vkey, DateTimeOffset createdAt, IReadOnlyList<CheckpointCosignature>? cosignatures = null)
     {
+        Cosignatures = cosignatures ?? [];
         Origin = origin;
         Size = size;
         Root = root;
@@ -28,4 +29,17 @@ public sealed class CheckpointRecord
     public string Vkey { get; }
     /// <summary>When it was signed (UTC).</summary>
     public DateTimeOffset CreatedAt { get; }
+    /// <summary>The witnesses' cosignatures of this checkpoint that this node verified and kept.</summary>
+    public IReadOnlyList<CheckpointCosignature> Cosignatures { get; }
+    /// <summary>The witnesses that cosigned it (their cosigner key names).</summary>
+    public IReadOnlyList<string> CosignedBy => Cosignatures.Select(c => c.Witness).Distinct(StringComparer.Ordinal).ToList();
+    /// <summary>The note with the witnesses' cosignature lines after this node's signature: what proofs carry.</summary>
+    public string CosignedNote => Note + string.Concat(Cosignatures.Select(c => c.Line + "\n"));
 }
+
+/// <summary>A witness's tlog-cosignature/v1 of one of this node's checkpoints.</summary>
+/// <param name="Witness">The cosigner key name (the witness's did:key).</param>
+/// <param name="KeyId">The cosigner key ID.</param>
+/// <param name="Time">The time the cosignature states (UTC).</param>
+/// <param name="Line">The note signature line, without its newline.</param>
+public sealed record CheckpointCosignature(string Witness, uint KeyId, DateTimeOffset Time, string Line);

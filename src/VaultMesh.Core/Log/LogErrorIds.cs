@@ -29,4 +29,7 @@ public static class LogErrorIds
 
     /// <summary>A tlog-proof does not follow c2sp.org/tlog-proof.</summary>
     public const string TlogProofMalformed = "VmTlogProofMalformed";
+
+    /// <summary>A witness cosignature that does not verify against the witness's key.</summary>
+    public const string CosignatureInvalid = "VmCosignatureInvalid";
 }

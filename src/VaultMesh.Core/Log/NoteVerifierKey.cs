@@ -7,23 +7,35 @@ using VaultMesh.Core.Identity;
 namespace VaultMesh.Core.Log;
 
 /// <summary>
-/// An Ed25519 note verifier key in the C2SP text form <c>&lt;name&gt;+&lt;key ID, 8 hex&gt;+&lt;base64(0x01 || public key)&gt;</c>
-/// (the "vkey"). The key ID is the first four bytes of SHA-256(name || 0x0A || 0x01 || public key);
-/// a vkey whose stated ID does not match is refused.
+/// An Ed25519 note verifier key in the C2SP text form <c>&lt;name&gt;+&lt;key ID, 8 hex&gt;+&lt;base64(type || public key)&gt;</c>
+/// (the "vkey"): type 0x01 for plain note signatures (a log's checkpoints), type 0x04 for
+/// tlog-cosignature/v1 cosignatures (a witness's, see <see cref="Witness.CosignatureV1"/>). The key
+/// ID is the first four bytes of SHA-256(name || 0x0A || type || public key); a vkey whose stated ID
+/// does not match is refused.
 /// </summary>
 public sealed class NoteVerifierKey
 {
     /// <summary>The signature type byte of Ed25519 note signatures.</summary>
     public const byte Ed25519Type = 0x01;
 
+    /// <summary>The signature type byte of Ed25519 tlog-cosignature/v1 cosignatures.</summary>
+    public const byte CosignatureV1Type = 0x04;
+
     private readonly byte[] _publicKey;
 
-    private NoteVerifierKey(string name, uint keyId, byte[] publicKey)
+    private NoteVerifierKey(string name, uint keyId, byte[] publicKey, byte type)
     {
         Name = name;
         KeyId = keyId;
         _publicKey = publicKey;
+        SignatureType = type;
     }
+
+    /// <summary><see cref="Ed25519Type"/> or <see cref="CosignatureV1Type"/>.</summary>
+    public byte SignatureType { get; }
+
+    /// <summary>Whether this key verifies witness cosignatures rather than plain note signatures.</summary>
+    public bool IsCosigner => SignatureType == CosignatureV1Type;
 
     /// <summary>The key name.</summary>
     public string Name { get; }
@@ -38,13 +50,18 @@ public sealed class NoteVerifierKey
     public override string ToString()
     {
         var key = new byte[1 + _publicKey.Length];
-        key[0] = Ed25519Type;
+        key[0] = SignatureType;
         _publicKey.CopyTo(key, 1);
         return Name + "+" + KeyId.ToString("x8", CultureInfo.InvariantCulture) + "+" + Convert.ToBase64String(key);
     }
 
-    /// <summary>The verifier key of a name and an Ed25519 public key.</summary>
-    public static NoteVerifierKey Create(string name, ReadOnlySpan<byte> publicKey)
+    /// <summary>The note verifier key (type 0x01) of a name and an Ed25519 public key.</summary>
+    public static NoteVerifierKey Create(string name, ReadOnlySpan<byte> publicKey) => Create(name, publicKey, Ed25519Type);
+
+    /// <summary>The cosigner key (type 0x04, tlog-cosignature/v1) of a witness name and an Ed25519 public key.</summary>
+    public static NoteVerifierKey CreateCosigner(string name, ReadOnlySpan<byte> publicKey) => Create(name, publicKey, CosignatureV1Type);
+
+    private static NoteVerifierKey Create(string name, ReadOnlySpan<byte> publicKey, byte type)
     {
         if (!SignedNote.IsValidKeyName(name))
         {
@@ -54,7 +71,7 @@ public sealed class NoteVerifierKey
         {
             throw Invalid(name, string.Create(CultureInfo.InvariantCulture, $"an Ed25519 public key is 32 bytes, not {publicKey.Length}"));
         }
-        return new NoteVerifierKey(name, ComputeKeyId(name, publicKey), publicKey.ToArray());
+        return new NoteVerifierKey(name, ComputeKeyId(name, publicKey, type), publicKey.ToArray(), type);
     }
 
     /// <summary>The verifier key of this node's key under <paramref name="name"/>.</summary>
@@ -92,25 +109,29 @@ public sealed class NoteVerifierKey
         {
             throw Invalid(vkey, "the key is not canonical base64");
         }
-        if (key.Length == 0 || key[0] != Ed25519Type)
+        if (key.Length == 0 || (key[0] != Ed25519Type && key[0] != CosignatureV1Type))
         {
-            throw Invalid(vkey, "the key is not an Ed25519 (type 0x01) key");
+            throw Invalid(vkey, "the key is neither an Ed25519 note key (type 0x01) nor an Ed25519 cosignature/v1 key (type 0x04)");
         }
         if (key.Length != 33)
         {
             throw Invalid(vkey, string.Create(CultureInfo.InvariantCulture, $"an Ed25519 key is 32 bytes, not {key.Length - 1}"));
         }
-        var computed = ComputeKeyId(name, key.AsSpan(1));
+        var computed = ComputeKeyId(name, key.AsSpan(1), key[0]);
         if (computed != keyId)
         {
             throw Invalid(vkey, string.Create(CultureInfo.InvariantCulture, $"the key ID {id} does not match the name and key (they give {computed:x8})"));
         }
-        return new NoteVerifierKey(name, keyId, key[1..]);
+        return new NoteVerifierKey(name, keyId, key[1..], key[0]);
     }
 
     /// <summary>Signs <paramref name="text"/> with <paramref name="key"/> as this key's signature line.</summary>
     public NoteSignature Sign(NodeKey key, string text)
     {
+        if (IsCosigner)
+        {
+            throw new VaultMeshException(LogErrorIds.VkeyInvalid, VmErrorKind.InvalidOperation, $"{this} is a cosigner key; a witness cosigns with CosignatureV1.Sign.", Name);
+        }
         if (!key.PublicKey.AsSpan().SequenceEqual(_publicKey))
         {
             throw new VaultMeshException(LogErrorIds.VkeyInvalid, VmErrorKind.InvalidArgument, $"The signing key is not the key of {this}.", Name);
@@ -121,6 +142,8 @@ public sealed class NoteVerifierKey
     /// <summary>
     /// Verifies the note's signatures by this key: signatures of other keys are ignored (as the spec
     /// requires); the result is false when no signature is by this key or any of them does not verify.
+    /// A cosigner key checks tlog-cosignature/v1 signatures (timestamp, then Ed25519 over the
+    /// <c>cosignature/v1</c> message).
     /// </summary>
     public NoteCheck Verify(SignedNote note)
     {
@@ -129,6 +152,10 @@ public sealed class NoteVerifierKey
         if (mine.Count == 0)
         {
             return new NoteCheck(false, $"no signature by {Name}+{KeyId:x8}");
+        }
+        if (IsCosigner)
+        {
+            return Witness.CosignatureV1.Verify(this, note.Text, mine);
         }
         var text = Encoding.UTF8.GetBytes(note.Text);
         foreach (var signature in mine)
@@ -141,14 +168,14 @@ public sealed class NoteVerifierKey
         return new NoteCheck(true, $"signed by {Name}+{KeyId:x8}");
     }
 
-    /// <summary>SHA-256(name || 0x0A || 0x01 || public key)[:4] as a big-endian integer.</summary>
-    public static uint ComputeKeyId(string name, ReadOnlySpan<byte> publicKey)
+    /// <summary>SHA-256(name || 0x0A || type || public key)[:4] as a big-endian integer.</summary>
+    public static uint ComputeKeyId(string name, ReadOnlySpan<byte> publicKey, byte type = Ed25519Type)
     {
         var nameBytes = Encoding.UTF8.GetBytes(name);
         var input = new byte[nameBytes.Length + 2 + publicKey.Length];
         nameBytes.CopyTo(input, 0);
         input[nameBytes.Length] = 0x0A;
-        input[nameBytes.Length + 1] = Ed25519Type;
+        input[nameBytes.Length + 1] = type;
         publicKey.CopyTo(input.AsSpan(nameBytes.Length + 2));
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(input));
     }

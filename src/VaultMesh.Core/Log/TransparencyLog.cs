@@ -204,13 +204,60 @@ public sealed class TransparencyLog
 
     private List<CheckpointRecord> ReadAll(SqliteCommand command)
     {
-        var list = new List<CheckpointRecord>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        var rows = new List<(string Origin, long Size, string Root, string Note, DateTimeOffset At)>();
+        using (var reader = command.ExecuteReader())
         {
-            var origin = reader.GetString(0);
-            list.Add(new CheckpointRecord(origin, reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
-                NoteVerifierKey.Of(KeyIn(command.Transaction), origin).ToString(), UtcTimestamp.Parse(reader.GetString(4))));
+            while (reader.Read())
+            {
+                rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), UtcTimestamp.Parse(reader.GetString(4))));
+            }
+        }
+        return rows.Select(r => new CheckpointRecord(r.Origin, r.Size, r.Root, r.Note, NoteVerifierKey.Of(KeyIn(command.Transaction), r.Origin).ToString(), r.At,
+            CosignaturesOf(r.Size, command.Transaction))).ToList();
+    }
+
+    /// <summary>
+    /// Keeps a witness's cosignature of the checkpoint of <paramref name="size"/>, after checking it
+    /// with <paramref name="cosigner"/> against that checkpoint's note; returns false when that witness's
+    /// cosignature of it is already kept.
+    /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmCheckpointNotFound</c>; <c>VmCosignatureInvalid</c> when it does not verify.</exception>
+    public bool AddCosignature(long size, NoteVerifierKey cosigner, NoteSignature cosignature)
+    {
+        using var tx = _store.BeginWrite();
+        var checkpoint = GetCheckpoint(size, tx) ?? throw new VaultMeshException(LogErrorIds.CheckpointNotFound, VmErrorKind.NotFound,
+            string.Create(CultureInfo.InvariantCulture, $"This log has no checkpoint of size {size}."), size);
+        var note = SignedNote.Parse(checkpoint.Note);
+        var check = cosigner.Verify(new SignedNote(note.Text, [cosignature]));
+        if (!cosigner.IsCosigner || !check.Valid)
+        {
+            throw new VaultMeshException(LogErrorIds.CosignatureInvalid, VmErrorKind.SecurityError,
+                string.Create(CultureInfo.InvariantCulture, $"The cosignature of checkpoint {size} by {cosigner.Name} is refused: {check.Detail}."), cosigner.Name);
+        }
+        using var insert = _store.Command("""
+            INSERT INTO checkpoint_cosignatures (size, witness, key_id, time, line, received_at) VALUES ($size, $witness, $id, $time, $line, $at)
+            ON CONFLICT DO NOTHING
+            """, tx);
+        insert.Parameters.AddWithValue("$size", size);
+        insert.Parameters.AddWithValue("$witness", cosigner.Name);
+        insert.Parameters.AddWithValue("$id", (long)cosigner.KeyId);
+        insert.Parameters.AddWithValue("$time", UtcTimestamp.Format(Witness.CosignatureV1.Time(cosignature)!.Value));
+        insert.Parameters.AddWithValue("$line", cosignature.ToLine());
+        insert.Parameters.AddWithValue("$at", UtcTimestamp.Format(_time.GetUtcNow()));
+        var added = insert.ExecuteNonQuery() == 1;
+        tx.Commit();
+        return added;
+    }
+
+    private List<CheckpointCosignature> CosignaturesOf(long size, SqliteTransaction? tx)
+    {
+        using var command = _store.Command("SELECT witness, key_id, time, line FROM checkpoint_cosignatures WHERE size = $size ORDER BY witness, key_id", tx);
+        command.Parameters.AddWithValue("$size", size);
+        using var r = command.ExecuteReader();
+        var list = new List<CheckpointCosignature>();
+        while (r.Read())
+        {
+            list.Add(new CheckpointCosignature(r.GetString(0), (uint)r.GetInt64(1), UtcTimestamp.Parse(r.GetString(2)), r.GetString(3)));
         }
         return list;
     }
@@ -240,9 +287,14 @@ public sealed class TransparencyLog
             }
             return _configuredOrigin;
         }
-        // Derived from the node's identity, so it is stable for this node and distinct from every other.
-        return "vaultmesh.local/" + LowerHex.Format(SHA256.HashData(KeyIn(tx).PublicKey).AsSpan(0, 8));
+        return DefaultOrigin(KeyIn(tx).PublicKey);
     }
+
+    /// <summary>
+    /// The origin of a log whose profile names none: derived from the node's public key, so it is
+    /// stable for the node, distinct from every other, and known to any peer that knows its did:key.
+    /// </summary>
+    public static string DefaultOrigin(ReadOnlySpan<byte> publicKey) => "vaultmesh.local/" + LowerHex.Format(SHA256.HashData(publicKey).AsSpan(0, 8));
 
     private static VaultMeshException NotExtending(long size, string why) =>
         new(LogErrorIds.CheckpointNotExtending, VmErrorKind.SecurityError,

@@ -13,6 +13,7 @@ using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
+using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.ProofBundles;
 
@@ -45,8 +46,10 @@ public static partial class ProofBundleVerifier
     /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for its rail. Null: receipts are reported as not checked offline.</param>
     /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
     /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are reported as not checked.</param>
+    /// <param name="witnesses">The witness policy the bundle's checkpoint must meet; null: cosignatures are reported as not checked.</param>
     /// <exception cref="VaultMeshException"><c>VmFileNotFound</c> or <c>VmFileUnreadable</c> when the file cannot be read.</exception>
-    public static ProofBundleVerification VerifyFile(string path, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, NoteVerifierKey? vkey = null)
+    public static ProofBundleVerification VerifyFile(string path, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, NoteVerifierKey? vkey = null,
+        WitnessPolicy? witnesses = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes;
@@ -62,7 +65,7 @@ public static partial class ProofBundleVerifier
         {
             throw new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"Cannot read proof bundle '{path}': {ex.Message}", path, ex);
         }
-        return VerifyUtf8(bytes, verifyAnchorOffline, validator, path, vkey);
+        return VerifyUtf8(bytes, verifyAnchorOffline, validator, path, vkey, witnesses);
     }
 
     /// <summary>Verifies bundle bytes (UTF-8 JSON); bytes that are not UTF-8 fail the <c>json</c> check.</summary>
@@ -71,7 +74,9 @@ public static partial class ProofBundleVerifier
     /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
     /// <param name="source">Where the bytes came from; <see cref="JsonSource"/> when null.</param>
     /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are reported as not checked.</param>
-    public static ProofBundleVerification VerifyUtf8(ReadOnlySpan<byte> utf8Json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null, NoteVerifierKey? vkey = null)
+    /// <param name="witnesses">The witness policy the bundle's checkpoint must meet; null: cosignatures are reported as not checked.</param>
+    public static ProofBundleVerification VerifyUtf8(ReadOnlySpan<byte> utf8Json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null, NoteVerifierKey? vkey = null,
+        WitnessPolicy? witnesses = null)
     {
         source ??= JsonSource;
         string text;
@@ -83,7 +88,7 @@ public static partial class ProofBundleVerifier
         {
             return Fail(source, "json", $"the bundle is not valid UTF-8: {ex.Message}");
         }
-        return Verify(text, verifyAnchorOffline, validator, source, vkey);
+        return Verify(text, verifyAnchorOffline, validator, source, vkey, witnesses);
     }
 
     /// <summary>Verifies bundle JSON text.</summary>
@@ -92,7 +97,9 @@ public static partial class ProofBundleVerifier
     /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
     /// <param name="source">Where the text came from; <see cref="JsonSource"/> when null.</param>
     /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are reported as not checked.</param>
-    public static ProofBundleVerification Verify(string json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null, NoteVerifierKey? vkey = null)
+    /// <param name="witnesses">The witness policy the bundle's checkpoint must meet; null: cosignatures are reported as not checked.</param>
+    public static ProofBundleVerification Verify(string json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null, NoteVerifierKey? vkey = null,
+        WitnessPolicy? witnesses = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         source ??= JsonSource;
@@ -114,7 +121,7 @@ public static partial class ProofBundleVerifier
             return Fail(source, "json", $"the bundle is not valid JSON: {ex.Message}");
         }
         using var document = JsonLimits.Parse(json);
-        return Verify(document.RootElement, verifyAnchorOffline, validator, source, vkey);
+        return Verify(document.RootElement, verifyAnchorOffline, validator, source, vkey, witnesses);
     }
 
     /// <summary>
@@ -155,7 +162,8 @@ public static partial class ProofBundleVerifier
         };
     }
 
-    private static ProofBundleVerification Verify(JsonElement root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline, ReceiptValidator? validator, string source, NoteVerifierKey? vkey)
+    private static ProofBundleVerification Verify(JsonElement root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline, ReceiptValidator? validator, string source, NoteVerifierKey? vkey,
+        WitnessPolicy? witnesses)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -281,6 +289,10 @@ public static partial class ProofBundleVerifier
 
         var roots = new List<Sha256Digest> { Sha256Digest.Parse(rootHex!, DigestForm.Hex) };
         var logSize = CheckLog(log, recomputedHash, vkey, checks, roots);
+        if (CheckWitnesses(log, logSize, witnesses) is { } witnessed)
+        {
+            checks.Add(witnessed);
+        }
         checks.Add(Unproven(log, logSize, size.Value));
         var (anchorCount, anchorsVerified) = CheckAnchors(anchors!.Value, roots, verifyAnchorOffline, validator, source, checks);
         return new ProofBundleVerification(source, id, batchId, leafIndex, rootHex, checks, anchorCount, anchorsVerified, logSize);

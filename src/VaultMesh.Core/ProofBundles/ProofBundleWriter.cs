@@ -136,6 +136,7 @@ public static class ProofBundleWriter
 
     // The memory's own checkpoint (the first that contains it) and, when a later checkpoint is
     // anchored, that one with the consistency proof joining them; its receipts join the bundle.
+    // Both notes carry the witnesses' cosignatures kept with them.
     private static JsonObject? LogSection(MemoryRecord memory, TransparencyLog log, IReceiptSource? receipts, List<Receipt> anchors)
     {
         if (memory.LogIndex is not { } index || log.CheckpointCovering(index) is not { } own)
@@ -146,7 +147,7 @@ public static class ProofBundleWriter
         var section = new JsonObject
         {
             ["index"] = index,
-            ["checkpoint"] = own.Note,
+            ["checkpoint"] = own.CosignedNote,
             ["inclusion"] = Hashes(inclusion.AuditPath),
         };
         if (receipts is null)
@@ -163,7 +164,7 @@ public static class ProofBundleWriter
             anchors.AddRange(found.Where(r => !anchors.Any(a => a.Chain == r.Chain && a.Network == r.Network && a.TxRef == r.TxRef)));
             if (checkpoint.Size > own.Size)
             {
-                section["anchoredCheckpoint"] = checkpoint.Note;
+                section["anchoredCheckpoint"] = checkpoint.CosignedNote;
                 section["consistency"] = Hashes(log.GetConsistencyProof(own.Size, checkpoint.Size).Path);
             }
             break;

@@ -221,6 +221,38 @@ internal static class StoreMigrations
         CREATE TRIGGER federation_quarantine_append_only_delete BEFORE DELETE ON federation_quarantine
             BEGIN SELECT RAISE(ABORT, 'quarantine evidence is append-only'); END;
         """,
+
+        // 6: witnessing (C2SP tlog-witness). The latest checkpoint this node cosigned of each peer's
+        // log, which only grows, and the cosignatures peers made of this node's own checkpoints.
+        """
+        CREATE TABLE witness_state (
+            origin         TEXT    PRIMARY KEY,
+            peer_did       TEXT    NOT NULL,
+            size           INTEGER NOT NULL,
+            root           TEXT    NOT NULL,
+            note           TEXT    NOT NULL,
+            updated_at     TEXT    NOT NULL
+        );
+        CREATE TRIGGER witness_state_only_grow BEFORE UPDATE ON witness_state
+            WHEN NEW.size < OLD.size OR (NEW.size = OLD.size AND NEW.root <> OLD.root) OR NEW.origin <> OLD.origin
+            BEGIN SELECT RAISE(ABORT, 'a witness never rolls back a log it cosigned'); END;
+        CREATE TRIGGER witness_state_kept BEFORE DELETE ON witness_state
+            BEGIN SELECT RAISE(ABORT, 'a witness never forgets a log it cosigned'); END;
+
+        CREATE TABLE checkpoint_cosignatures (
+            size           INTEGER NOT NULL,
+            witness        TEXT    NOT NULL,
+            key_id         INTEGER NOT NULL,
+            time           TEXT    NOT NULL,
+            line           TEXT    NOT NULL,
+            received_at    TEXT    NOT NULL,
+            PRIMARY KEY (size, witness, key_id)
+        );
+        CREATE TRIGGER checkpoint_cosignatures_append_only_update BEFORE UPDATE ON checkpoint_cosignatures
+            BEGIN SELECT RAISE(ABORT, 'cosignatures are append-only'); END;
+        CREATE TRIGGER checkpoint_cosignatures_append_only_delete BEFORE DELETE ON checkpoint_cosignatures
+            BEGIN SELECT RAISE(ABORT, 'cosignatures are append-only'); END;
+        """,
     ];
 
     /// <summary>

@@ -31,6 +31,11 @@ public sealed class AddVmPeerCommand : VaultMeshCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int Weight { get; set; } = 1;
 
+    /// <summary>The origin line of the peer's log, when its profile sets log.origin (default: derived from its did:key).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Origin { get; set; }
+
     /// <summary>Replace a peer of the same name.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -42,7 +47,7 @@ public sealed class AddVmPeerCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var peer = FederationPeer.Create(Name, Did, Endpoint, Weight);
+        var peer = FederationPeer.Create(Name, Did, Endpoint, Weight, Origin);
         var settings = Core.Configuration.VaultMeshContext.Resolve(Profile).Settings;
         if (!Force && FederationPeer.FromProfile(settings).Any(p => p.Name == peer.Name))
         {

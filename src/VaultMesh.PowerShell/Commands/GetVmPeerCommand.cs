@@ -21,7 +21,7 @@ public sealed class GetVmPeerCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
-        foreach (var peer in PeerRecord.List(Context.Settings, new FederationStore(Store)))
+        foreach (var peer in PeerRecord.List(Context.Settings, new FederationStore(Store), new Core.Witness.WitnessStore(Store)))
         {
             if (pattern is not null && !pattern.IsMatch(peer.Name))
             {

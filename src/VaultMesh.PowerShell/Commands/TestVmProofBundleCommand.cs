@@ -6,12 +6,13 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Schemas;
+using VaultMesh.Core.Witness;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
-/// <para type="synopsis">Verifies proof bundles offline: recomputes the memory id and leaf, checks the inclusion proof up to the batch root, the memory's inclusion in the log's signed checkpoint and the consistency proof to the anchored checkpoint (signatures against -Vkey), and that every receipt anchors one of those roots. Returns $true/$false per bundle, or with -Detailed each check, what stays unproven, and the reason of a failure.</para>
+/// <para type="synopsis">Verifies proof bundles offline: recomputes the memory id and leaf, checks the inclusion proof up to the batch root, the memory's inclusion in the log's signed checkpoint and the consistency proof to the anchored checkpoint (signatures against -Vkey, witness cosignatures against -Witness), and that every receipt anchors one of those roots. Returns $true/$false per bundle, or with -Detailed each check, what stays unproven, and the reason of a failure.</para>
 /// <para type="description">Needs no store and no network: an auditor can run it on a machine that has never seen VaultMesh data. A bundle without receipts verifies as ProvenUnanchored.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmProofBundle")]
@@ -21,11 +22,23 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
     private ReceiptValidator? _validator;
     private Func<Receipt, AnchorCheck?>? _anchors;
     private NoteVerifierKey? _vkey;
+    private WitnessPolicy? _witnesses;
 
     /// <summary>The C2SP verifier key (name+keyid+base64, as Get-VmCheckpoint shows it) the bundle's checkpoints must be signed by. Without it the checkpoint signatures are reported as not checked.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Vkey { get; set; }
+
+    /// <summary>The witnesses whose cosignatures the bundle's checkpoint must carry: each a cosigner vkey
+    /// (type 0x04) or a guardian's did:key (Get-VmPeer shows them). Without it, cosignatures are reported as not checked.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Witness { get; set; }
+
+    /// <summary>How many of -Witness must have cosigned (default: all of them).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int? WitnessQuorum { get; set; }
 
     /// <summary>PEM file of the TSA roots to trust: with it, TSA anchors in the bundle are verified offline
     /// (token signature, imprint, and the chain at the token's genTime). Without it, the profile's
@@ -45,6 +58,11 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
         WriteContextWarnings();
         _validator = Services.Validator;
         _vkey = Vkey is null ? null : NoteVerifierKey.Parse(Vkey);
+        if (WitnessQuorum is not null && Witness is null)
+        {
+            throw new VaultMeshException("VmWitnessPolicyInvalid", VmErrorKind.InvalidArgument, "-WitnessQuorum needs -Witness: name the witnesses whose cosignatures count.", WitnessQuorum);
+        }
+        _witnesses = Witness is null ? null : WitnessPolicy.Create(Witness, WitnessQuorum);
         var rails = new List<IAnchorRail>();
         try
         {
@@ -60,10 +78,10 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
     }
 
     /// <inheritdoc />
-    protected override void ProcessJson(string json) => Emit(ProofBundleVerifier.Verify(json, _anchors, _validator, vkey: _vkey));
+    protected override void ProcessJson(string json) => Emit(ProofBundleVerifier.Verify(json, _anchors, _validator, vkey: _vkey, witnesses: _witnesses));
 
     /// <inheritdoc />
-    protected override void ProcessFile(string file) => Emit(ProofBundleVerifier.VerifyFile(file, _anchors, _validator, _vkey));
+    protected override void ProcessFile(string file) => Emit(ProofBundleVerifier.VerifyFile(file, _anchors, _validator, _vkey, _witnesses));
 
     private void Emit(ProofBundleVerification result)
     {

@@ -3,9 +3,11 @@ using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Federation;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Tests.ProofBundles;
+using VaultMesh.Core.Witness;
 using VaultMesh.TestServers;
 using Xunit;
 
@@ -43,7 +45,7 @@ public sealed class SyncTests : IDisposable
                 }
             }
             var response = await _api.HandleAsync(method, path, body, signature, ct);
-            if (_lie is null || response.Status != 200)
+            if (_lie is null || response.Status != 200 || endpoint == FederationEndpoints.AddCheckpoint)
             {
                 return response;
             }
@@ -222,6 +224,45 @@ public sealed class SyncTests : IDisposable
         Assert.Equal("VmFederationDisabled", ex.ErrorId);
         Assert.Empty(_requests);
         Assert.Equal(0, LocalBatches());
+    }
+
+    [Fact]
+    public async Task Sync_asks_the_peer_to_witness_this_log_and_keeps_its_verified_cosignature()
+    {
+        _local.Seal(2);
+        var peer = await StartOriginAsync();
+        var result = await SyncAsync(peer);
+        Assert.True(result.Ok, string.Join(" ", result.Problems));
+        Assert.Equal(2, result.CosignedSize);
+        var log = new TransparencyLog(_local.Store);
+        Assert.Equal([_origin.Did], log.GetCheckpoint()!.CosignedBy);
+        // Already cosigned: the next sync does not ask again.
+        lock (_requests)
+        {
+            _requests.Clear();
+        }
+        Assert.Equal(2, (await SyncAsync(peer)).CosignedSize);
+        Assert.DoesNotContain(FederationEndpoints.AddCheckpoint, _requests);
+        // A new checkpoint is asked for with the consistency proof from the cosigned one.
+        _local.Seal(3);
+        Assert.Equal(5, (await SyncAsync(peer)).CosignedSize);
+        Assert.Equal(5, new WitnessStore(_origin.Store).Get(_local.AsPeer(peer.Endpoint).Origin)!.Size);
+    }
+
+    [Fact]
+    public async Task A_witness_that_cosigned_an_answer_this_node_lost_is_asked_again_from_the_size_it_states()
+    {
+        _local.Seal(2);
+        var peer = await StartOriginAsync();
+        var checkpoint = new TransparencyLog(_local.Store).GetCheckpoint()!;
+        // The witness cosigned size 2 before, but the answer never reached this node.
+        var lost = await _api!.HandleAsync("POST", FederationEndpoints.Prefix + FederationEndpoints.AddCheckpoint,
+            new MemoryStream(System.Text.Encoding.UTF8.GetBytes(new AddCheckpointRequest(0, [], checkpoint.Note).ToString())), null, CancellationToken.None);
+        Assert.Equal(200, lost.Status);
+        var result = await SyncAsync(peer);
+        Assert.True(result.Ok, string.Join(" ", result.Problems));
+        Assert.Equal(2, result.CosignedSize);
+        Assert.Equal(2, _requests.Count(r => r == FederationEndpoints.AddCheckpoint));
     }
 
     public void Dispose()

@@ -1,0 +1,59 @@
+using System.Globalization;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Log;
+using VaultMesh.Core.Memory;
+using VaultMesh.Core.Witness;
+
+namespace VaultMesh.Core.ProofBundles;
+
+/// <summary>The <c>witnesses</c> check of a proof bundle: the witnesses' cosignatures on its checkpoints.</summary>
+public static partial class ProofBundleVerifier
+{
+    /// <summary>
+    /// With a policy: passes when the memory's checkpoint, or the later checkpoint the bundle proves
+    /// it consistent with, carries a quorum of verified cosignatures. Without one: says how many other
+    /// signature lines the checkpoint carries, unchecked. Null when there is nothing to say.
+    /// </summary>
+    private static MemoryCheck? CheckWitnesses(LogSection? log, long? logSize, WitnessPolicy? policy)
+    {
+        if (policy is null)
+        {
+            var others = log is null ? 0 : Math.Max(0, SignatureLines(log.Checkpoint) - 1);
+            return others == 0 ? null : new MemoryCheck("witnesses", null, string.Create(CultureInfo.InvariantCulture,
+                $"the checkpoint carries {others} more signature line(s), such as witness cosignatures; no witness policy was given (-Witness), so none was checked"));
+        }
+        if (log is null || logSize is null)
+        {
+            return new MemoryCheck("witnesses", false, "the bundle has no verified signed checkpoint, so nothing shows that witnesses saw the memory's log");
+        }
+        var verdicts = new List<(string Which, WitnessVerdict Verdict)>();
+        foreach (var (which, note) in new[] { ("checkpoint", log.Checkpoint), ("anchoredCheckpoint", log.AnchoredCheckpoint) })
+        {
+            if (note is not null && Parse(note) is { } signed)
+            {
+                verdicts.Add((which, policy.Evaluate(signed)));
+            }
+        }
+        var met = verdicts.FirstOrDefault(v => v.Verdict.Met);
+        if (met.Verdict is not null)
+        {
+            return new MemoryCheck("witnesses", true, $"the {met.Which} is witnessed: {met.Verdict.Detail}");
+        }
+        var best = verdicts.OrderByDescending(v => v.Verdict.Cosigned).First();
+        return new MemoryCheck("witnesses", false, $"no checkpoint of the bundle meets the witness policy: on the {best.Which}, {best.Verdict.Detail}");
+    }
+
+    private static int SignatureLines(string note) => Parse(note)?.Signatures.Count ?? 0;
+
+    private static SignedNote? Parse(string note)
+    {
+        try
+        {
+            return SignedNote.Parse(note);
+        }
+        catch (VaultMeshException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using VaultMesh.Core.Configuration;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Federation;
+using VaultMesh.Core.Identity;
+using VaultMesh.Core.Log;
+
+namespace VaultMesh.Core.Witness;
+
+/// <summary>Whether a checkpoint note meets a witness policy.</summary>
+/// <param name="Met">At least <paramref name="Quorum"/> of the policy's witnesses cosigned it.</param>
+/// <param name="Cosigned">How many of them did, with a cosignature that verifies.</param>
+/// <param name="Quorum">How many are needed.</param>
+/// <param name="Of">How many witnesses the policy names.</param>
+/// <param name="By">The names of the witnesses whose cosignatures verified.</param>
+/// <param name="Detail">One line saying so.</param>
+public sealed record WitnessVerdict(bool Met, int Cosigned, int Quorum, int Of, IReadOnlyList<string> By, string Detail);
+
+/// <summary>
+/// A k-of-n witness policy: a checkpoint is witnessed when at least <see cref="Quorum"/> of the
+/// <see cref="Witnesses"/> (tlog-cosignature/v1 keys) cosigned it. A cosignature that does not
+/// verify counts as absent; cosignatures of keys the policy does not name are ignored.
+/// </summary>
+public sealed class WitnessPolicy
+{
+    /// <summary>The profile key of the quorum; the witnesses are the profile's peers.</summary>
+    public const string QuorumSetting = "witness.quorum";
+
+    private WitnessPolicy(IReadOnlyList<NoteVerifierKey> witnesses, int quorum)
+    {
+        Witnesses = witnesses;
+        Quorum = quorum;
+    }
+
+    /// <summary>The witnesses' cosigner keys.</summary>
+    public IReadOnlyList<NoteVerifierKey> Witnesses { get; }
+
+    /// <summary>How many of them must cosign.</summary>
+    public int Quorum { get; }
+
+    /// <summary>
+    /// A policy of <paramref name="witnesses"/> (each a type 0x04 vkey, or a guardian's did:key, whose
+    /// cosigner key is named by the DID) and <paramref name="quorum"/> (all of them when null).
+    /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmWitnessPolicyInvalid</c> naming the witness or quorum at fault.</exception>
+    public static WitnessPolicy Create(IReadOnlyList<string> witnesses, int? quorum)
+    {
+        ArgumentNullException.ThrowIfNull(witnesses);
+        var keys = new List<NoteVerifierKey>();
+        foreach (var witness in witnesses)
+        {
+            NoteVerifierKey key;
+            if (witness.StartsWith("did:", StringComparison.Ordinal) && !witness.Contains('+', StringComparison.Ordinal))
+            {
+                if (!DidKey.TryParse(witness, out var publicKey, out var problem))
+                {
+                    throw Invalid(witness, $"the witness '{witness}' is not a did:key: {problem}");
+                }
+                key = NoteVerifierKey.CreateCosigner(witness, publicKey);
+            }
+            else
+            {
+                try
+                {
+                    key = NoteVerifierKey.Parse(witness);
+                }
+                catch (VaultMeshException ex)
+                {
+                    throw Invalid(witness, ex.Message);
+                }
+                if (!key.IsCosigner)
+                {
+                    throw Invalid(witness, $"the witness key '{witness}' is a note signing key (type 0x01); a witness policy needs cosignature/v1 keys (type 0x04) or did:keys");
+                }
+            }
+            if (keys.Any(k => k.Name == key.Name && k.KeyId == key.KeyId))
+            {
+                throw Invalid(witness, $"the witness '{key.Name}' is named twice");
+            }
+            keys.Add(key);
+        }
+        var k = quorum ?? keys.Count;
+        if (keys.Count == 0 || k < 1 || k > keys.Count)
+        {
+            throw Invalid(k, string.Create(CultureInfo.InvariantCulture, $"a quorum of {k} of {keys.Count} witnesses is not possible; name at least one witness and a quorum from 1 to their number"));
+        }
+        return new WitnessPolicy(keys, k);
+    }
+
+    /// <summary>The profile's policy: its peers as witnesses, <c>witness.quorum</c> of them (default all); null without peers.</summary>
+    public static WitnessPolicy? FromProfile(ProfileSettings settings)
+    {
+        var peers = FederationPeer.FromProfile(settings);
+        if (peers.Count == 0)
+        {
+            return null;
+        }
+        var text = settings.GetString(QuorumSetting);
+        int? quorum = null;
+        if (text is not null)
+        {
+            quorum = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? q
+                : throw Invalid(text, $"profiles.{settings.Name}.{QuorumSetting} is '{text}', not a whole number");
+        }
+        return Create(peers.Select(p => p.Did).ToList(), quorum);
+    }
+
+    /// <summary>Counts the policy's witnesses whose cosignatures of <paramref name="note"/> verify.</summary>
+    public WitnessVerdict Evaluate(SignedNote note)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        var by = Witnesses.Where(w => w.Verify(note).Valid).Select(w => w.Name).ToList();
+        var met = by.Count >= Quorum;
+        var counts = string.Create(CultureInfo.InvariantCulture, $"{by.Count} of the {Witnesses.Count} witnesses cosigned it; the policy needs {Quorum}");
+        return new WitnessVerdict(met, by.Count, Quorum, Witnesses.Count, by, by.Count == 0 ? counts : $"{counts} ({string.Join(", ", by)})");
+    }
+
+    private static VaultMeshException Invalid(object target, string what) =>
+        new("VmWitnessPolicyInvalid", VmErrorKind.InvalidArgument, $"The witness policy is invalid: {what}.", target);
+}

@@ -1,0 +1,243 @@
+using System.Text;
+using VaultMesh.Core.Federation;
+using VaultMesh.Core.Log;
+using VaultMesh.Core.Tests.Federation;
+using VaultMesh.Core.Witness;
+using Xunit;
+
+namespace VaultMesh.Core.Tests.Witness;
+
+/// <summary>
+/// The guardian as a C2SP witness of a peer's log, through its API: it cosigns only what extends what
+/// it cosigned before, answers each refusal with the status c2sp.org/tlog-witness gives it, changes
+/// nothing when it refuses, and quarantines a peer that shows two views of its log.
+/// </summary>
+public sealed class CheckpointWitnessTests : IDisposable
+{
+    private static readonly Uri Nowhere = new("http://127.0.0.1:9/");
+    private readonly FederationNode _witness = new("witness");
+    private readonly FederationNode _log = new("log");
+    private readonly FederationNode _stranger = new("stranger");
+
+    private GuardianApi Api(bool federation = true) =>
+        new(_witness.Store, _witness.Key, "test", [_log.AsPeer(Nowhere)], FederationNode.Switches(federation));
+
+    private static async Task<GuardianResponse> Post(GuardianApi api, string body) =>
+        await api.HandleAsync("POST", FederationEndpoints.Prefix + FederationEndpoints.AddCheckpoint, new MemoryStream(Encoding.UTF8.GetBytes(body)), null, CancellationToken.None);
+
+    private TransparencyLog Log => new(_log.Store);
+
+    private string Request(long old, long? size = null)
+    {
+        var checkpoint = size is null ? Log.GetCheckpoint()! : Log.GetCheckpoint(size)!;
+        var proof = old == 0 || old == checkpoint.Size ? [] : Log.GetConsistencyProof(old, checkpoint.Size).Path.Select(Convert.FromHexString).ToList();
+        return new AddCheckpointRequest(old, proof, checkpoint.Note).ToString();
+    }
+
+    private async Task AssertRefused(GuardianApi api, string body, int status, string reason)
+    {
+        var before = _witness.Digest();
+        var response = await Post(api, body);
+        Assert.True(status == response.Status, $"{response}");
+        Assert.Equal(before, _witness.Digest());
+        Assert.Equal(1, api.Refused[reason]);
+    }
+
+    private static NoteSignature CosignatureIn(GuardianResponse response)
+    {
+        Assert.Equal(200, response.Status);
+        var text = Encoding.UTF8.GetString(response.Body);
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        return SignedNote.Parse("x\n\n" + text).Signatures.Single();
+    }
+
+    [Fact]
+    public async Task It_cosigns_a_first_checkpoint_and_then_only_checkpoints_that_extend_it()
+    {
+        _log.Seal(3);
+        using var api = Api();
+        var first = CosignatureIn(await Post(api, Request(0)));
+        var cosigner = CheckpointWitness.CosignerKey(_witness.Key.PublicKey);
+        Assert.Equal(_witness.Did, first.Name);
+        Assert.True(Log.AddCosignature(3, cosigner, first));
+        Assert.False(Log.AddCosignature(3, cosigner, first));
+        Assert.Equal([_witness.Did], Log.GetCheckpoint()!.CosignedBy);
+        // The cosigned note verifies with the witness's key, and the log's own signature still with the log's.
+        var cosigned = SignedNote.Parse(Log.GetCheckpoint()!.CosignedNote);
+        Assert.True(cosigner.Verify(cosigned).Valid);
+        Assert.True(NoteVerifierKey.Parse(Log.GetCheckpoint()!.Vkey).Verify(cosigned).Valid);
+
+        _log.Seal(2);
+        var second = CosignatureIn(await Post(api, Request(3)));
+        Assert.True(Log.AddCosignature(5, cosigner, second));
+        var state = new WitnessStore(_witness.Store).Get(_log.AsPeer(Nowhere).Origin)!;
+        Assert.Equal(5, state.Size);
+        Assert.Equal(Log.GetCheckpoint()!.Root, state.Root);
+        // The same checkpoint again is cosigned again (a lost answer can be asked for once more).
+        CosignatureIn(await Post(api, Request(5)));
+    }
+
+    [Fact]
+    public async Task A_cosignature_is_bound_to_the_checkpoint_and_to_the_witness_key()
+    {
+        _log.Seal(3);
+        using var api = Api();
+        var cosignature = CosignatureIn(await Post(api, Request(0)));
+        var other = CheckpointWitness.CosignerKey(_stranger.Key.PublicKey);
+        var ex = Assert.Throws<Errors.VaultMeshException>(() => Log.AddCosignature(3, other, cosignature with { Name = other.Name, KeyId = other.KeyId }));
+        Assert.Equal(LogErrorIds.CosignatureInvalid, ex.ErrorId);
+        _log.Seal(1);
+        // Presented as a cosignature of the next checkpoint, it does not verify.
+        ex = Assert.Throws<Errors.VaultMeshException>(() => Log.AddCosignature(4, CheckpointWitness.CosignerKey(_witness.Key.PublicKey), cosignature));
+        Assert.Equal(LogErrorIds.CosignatureInvalid, ex.ErrorId);
+        Assert.Empty(Log.GetCheckpoint(4)!.Cosignatures);
+    }
+
+    [Fact]
+    public async Task An_unknown_origin_is_404_and_a_checkpoint_not_signed_by_the_peer_is_403()
+    {
+        _stranger.Seal(2);
+        _log.Seal(2);
+        using var api = Api();
+        var strangers = new TransparencyLog(_stranger.Store).GetCheckpoint()!;
+        await AssertRefused(api, new AddCheckpointRequest(0, [], strangers.Note).ToString(), 404, "unknown-origin");
+        // The peer's origin, signed by the stranger's key.
+        var text = SignedNote.Parse(Log.GetCheckpoint()!.Note).Text;
+        var forged = new SignedNote(text, [NoteVerifierKey.Create(_log.AsPeer(Nowhere).Origin, _stranger.Key.PublicKey).Sign(_stranger.Key, text)]).ToString();
+        await AssertRefused(api, new AddCheckpointRequest(0, [], forged).ToString(), 403, "checkpoint-signature");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("old\n\n")]
+    [InlineData("old 01\n\n")]
+    [InlineData("old -1\n\n")]
+    [InlineData("new 0\n\n")]
+    [InlineData("old 0\nnot base64!\n\n")]
+    [InlineData("old 0\nAAAA\n\n")]
+    [InlineData("old 0\n")]
+    [InlineData("old 0\n\nnot a note")]
+    [InlineData("old 0\n\norigin\n1\nAAAA\n\n\u2014 k AAAAAAA=\n")]
+    public async Task A_malformed_body_is_400(string body)
+    {
+        _log.Seal(1);
+        using var api = Api();
+        var before = _witness.Digest();
+        var response = await Post(api, body);
+        Assert.Equal(400, response.Status);
+        Assert.Equal(before, _witness.Digest());
+    }
+
+    [Fact]
+    public async Task Too_many_proof_lines_not_UTF8_and_old_beyond_the_size_are_400()
+    {
+        _log.Seal(2);
+        using var api = Api();
+        var hash = Convert.ToBase64String(new byte[32]);
+        var note = Log.GetCheckpoint()!.Note;
+        var lines = string.Concat(Enumerable.Repeat(hash + "\n", 64));
+        Assert.Equal(400, (await Post(api, "old 1\n" + lines + "\n" + note)).Status);
+        Assert.Equal(400, (await api.HandleAsync("POST", FederationEndpoints.Prefix + FederationEndpoints.AddCheckpoint, new MemoryStream([0x6f, 0x6c, 0x64, 0x20, 0x30, 0x0a, 0x0a, 0xff]), null, CancellationToken.None)).Status);
+        await AssertRefused(api, new AddCheckpointRequest(3, [], note).ToString(), 400, "old-after-size");
+        Assert.Equal(400, (await Post(api, new AddCheckpointRequest(0, [new byte[32]], note).ToString())).Status);
+    }
+
+    [Fact]
+    public async Task An_old_size_that_is_not_the_cosigned_one_is_409_with_the_cosigned_size()
+    {
+        _log.Seal(3);
+        using var api = Api();
+        CosignatureIn(await Post(api, Request(0)));
+        _log.Seal(2);
+        var before = _witness.Digest();
+        var response = await Post(api, Request(0));
+        Assert.Equal(409, response.Status);
+        Assert.Equal(CheckpointWitness.SizeMediaType, response.ContentType);
+        Assert.Equal("3\n", Encoding.UTF8.GetString(response.Body));
+        Assert.Equal(before, _witness.Digest());
+        Assert.False(new FederationStore(_witness.Store).GetState(_log.Did).Quarantined);
+    }
+
+    [Fact]
+    public async Task Two_checkpoints_of_one_size_with_different_roots_are_a_split_view_409_and_the_peer_is_quarantined_with_both()
+    {
+        _log.Seal(3);
+        using var api = Api();
+        CosignatureIn(await Post(api, Request(0)));
+        var origin = _log.AsPeer(Nowhere).Origin;
+        var text = new CheckpointText(origin, 3, new byte[32]).ToString();
+        var fork = new SignedNote(text, [Log.VerifierKey.Sign(_log.Key, text)]).ToString();
+        var response = await Post(api, new AddCheckpointRequest(3, [], fork).ToString());
+        Assert.Equal(409, response.Status);
+        Assert.Contains("split view", Encoding.UTF8.GetString(response.Body), StringComparison.Ordinal);
+        var quarantine = new FederationStore(_witness.Store).GetQuarantine(_log.Did).Single();
+        Assert.Equal(CheckpointWitness.SplitViewReason, quarantine.Reason);
+        Assert.Contains(Log.GetCheckpoint()!.Note.Split('\n')[2], quarantine.Evidence, StringComparison.Ordinal);
+        Assert.Contains(Convert.ToBase64String(new byte[32]), quarantine.Evidence, StringComparison.Ordinal);
+        Assert.Equal(3, new WitnessStore(_witness.Store).Get(origin)!.Size);
+        // Quarantined: not even its honest checkpoints are cosigned now.
+        _log.Seal(1);
+        Assert.Equal(403, (await Post(api, Request(3))).Status);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_no_consistency_proof_joins_is_422_and_the_peer_is_quarantined()
+    {
+        _log.Seal(3);
+        using var api = Api();
+        CosignatureIn(await Post(api, Request(0)));
+        _log.Seal(2);
+        var origin = _log.AsPeer(Nowhere).Origin;
+        // A larger tree that does not contain the cosigned one, signed by the log's own key.
+        var text = new CheckpointText(origin, 5, Enumerable.Repeat((byte)7, 32).ToArray()).ToString();
+        var fork = new SignedNote(text, [Log.VerifierKey.Sign(_log.Key, text)]).ToString();
+        var proof = Log.GetConsistencyProof(3, 5).Path.Select(Convert.FromHexString).ToList();
+        var response = await Post(api, new AddCheckpointRequest(3, proof, fork).ToString());
+        Assert.Equal(422, response.Status);
+        Assert.True(new FederationStore(_witness.Store).GetState(_log.Did).Quarantined);
+        Assert.Equal(3, new WitnessStore(_witness.Store).Get(origin)!.Size);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_from_one_old_size_advance_the_state_once()
+    {
+        _log.Seal(2);
+        _log.Seal(2);
+        using var api = Api();
+        var small = Request(0, 2);
+        var large = Request(0, 4);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => Post(api, i % 2 == 0 ? small : large))));
+        Assert.Equal(1, answers.Count(a => a.Status == 200));
+        Assert.Equal(15, answers.Count(a => a.Status == 409));
+        var size = new WitnessStore(_witness.Store).Get(_log.AsPeer(Nowhere).Origin)!.Size;
+        Assert.Contains(size, new long[] { 2, 4 });
+    }
+
+    [Fact]
+    public void The_store_refuses_to_roll_a_witnessed_log_back()
+    {
+        _log.Seal(2);
+        using var tx = _witness.Store.Connection.BeginTransaction();
+        var store = new WitnessStore(_witness.Store);
+        store.Advance(new WitnessedCheckpoint("o", _log.Did, 5, new string('a', 64), "n", DateTimeOffset.UtcNow), tx);
+        Assert.ThrowsAny<Microsoft.Data.Sqlite.SqliteException>(() =>
+            store.Advance(new WitnessedCheckpoint("o", _log.Did, 4, new string('a', 64), "n", DateTimeOffset.UtcNow), tx));
+        Assert.ThrowsAny<Microsoft.Data.Sqlite.SqliteException>(() =>
+            store.Advance(new WitnessedCheckpoint("o", _log.Did, 5, new string('b', 64), "n", DateTimeOffset.UtcNow), tx));
+    }
+
+    [Fact]
+    public async Task With_federation_off_the_witness_answers_503_and_changes_nothing()
+    {
+        _log.Seal(2);
+        using var api = Api(federation: false);
+        await AssertRefused(api, Request(0), 503, "federation-disabled");
+    }
+
+    public void Dispose()
+    {
+        _witness.Dispose();
+        _log.Dispose();
+        _stranger.Dispose();
+    }
+}
