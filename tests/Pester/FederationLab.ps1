@@ -25,12 +25,15 @@ function Wait-VmLabCondition {
 # A node: its own home, identity and port. Runs $Setup (rails etc.) inside the node's home.
 function New-VmLabNode {
     param([Parameter(Mandatory)] [string] $Name, [hashtable] $Setting = @{})
-    $node = [pscustomobject]@{ Name = $Name; Home = (New-VmTestHome); Port = (Get-VmLabFreePort); Did = $null; Process = $null; Log = $null }
+    $node = [pscustomobject]@{ Name = $Name; Home = (New-VmTestHome); Port = (Get-VmLabFreePort); Did = $null; CosignerVKey = $null; Process = $null; Log = $null }
     $node | Add-Member -MemberType ScriptProperty -Name Url -Value { "http://127.0.0.1:$($this.Port)/" }
     $node | Add-Member -MemberType ScriptProperty -Name Database -Value { Join-Path $this.Home 'data/default/vaultmesh.db' }
+    $script:VmLabNodes = @($script:VmLabNodes | Where-Object { $_ }) + $node
     Use-VmLabNode $node {
         if ($Setting.Count -gt 0) { Set-VmConfiguration -Setting $Setting }
-        $node.Did = (New-VmIdentity).Did
+        $identity = New-VmIdentity
+        $node.Did = $identity.Did
+        $node.CosignerVKey = $identity.CosignerVKey
     }
     $node
 }
@@ -50,7 +53,7 @@ function Connect-VmLabNode {
 
 # Starts the node's guardian (Start-VmGuardian in a child pwsh) and waits for /healthz.
 function Start-VmLabGuardian {
-    param([Parameter(Mandatory)] $Node, [hashtable] $Environment = @{}, [int] $SyncIntervalSeconds = 0)
+    param([Parameter(Mandatory)] $Node, [hashtable] $Environment = @{}, [int] $SyncIntervalSeconds = 0, [int] $Attempt = 0)
     $pwsh = Get-VmPwshCommandLine
     $script = "Import-Module '$script:ModulePath'; Start-VmGuardian -Listen 127.0.0.1:$($Node.Port) -SyncIntervalSeconds $SyncIntervalSeconds -Verbose"
     $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
@@ -65,7 +68,21 @@ function Start-VmLabGuardian {
     $Node.Log = [pscustomobject]@{ Out = $Node.Process.StandardOutput.ReadToEndAsync(); Err = $Node.Process.StandardError.ReadToEndAsync() }
     $deadline = [DateTime]::UtcNow.AddSeconds(180)
     while ($true) {
-        if ($Node.Process.HasExited) { throw "guardian $($Node.Name) exited with $($Node.Process.ExitCode): $($Node.Log.Out.Result) $($Node.Log.Err.Result)" }
+        if ($Node.Process.HasExited) {
+            $output = "$($Node.Log.Out.Result) $($Node.Log.Err.Result)"
+            if ($output -match 'VmGuardianListenFailed' -and $Attempt -lt 5) {
+                # Another process took the free port between choosing and binding it: move this
+                # node to a new port and tell the nodes that list it as a peer.
+                $Node.Port = Get-VmLabFreePort
+                foreach ($other in @($script:VmLabNodes | Where-Object { $_ -and $_ -ne $Node })) {
+                    Use-VmLabNode $other {
+                        if (Get-VmPeer | Where-Object Name -EQ $Node.Name) { Add-VmPeer -Name $Node.Name -Did $Node.Did -Endpoint $Node.Url -Force }
+                    }
+                }
+                return Start-VmLabGuardian -Node $Node -Environment $Environment -SyncIntervalSeconds $SyncIntervalSeconds -Attempt ($Attempt + 1)
+            }
+            throw "guardian $($Node.Name) exited with $($Node.Process.ExitCode): $output"
+        }
         $status = try { (Invoke-WebRequest -Uri "$($Node.Url)healthz" -TimeoutSec 2 -SkipHttpErrorCheck).StatusCode } catch { 0 }
         if ($status -eq 200) { break }
         if ([DateTime]::UtcNow -gt $deadline) { $Node.Process.Kill($true); throw "guardian $($Node.Name) did not answer on $($Node.Url) within 180 s (last status $status)." }
@@ -90,6 +107,23 @@ function Get-VmLabStoreDigest {
     if ($LASTEXITCODE -ne 0) { throw "sqlite3 could not read $($Node.Database)" }
     $bytes = [Text.Encoding]::UTF8.GetBytes(($dump -join "`n"))
     [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($bytes))
+}
+
+# A copy of the node's home (its store, made with sqlite3 .backup, and its key) as a second node
+# with the same identity: restoring a guardian from an old backup forks its log.
+function Copy-VmLabNode {
+    param([Parameter(Mandatory)] $Node, [Parameter(Mandatory)] [string] $Name)
+    $copy = [pscustomobject]@{ Name = $Name; Home = (New-VmTestHome); Port = 0; Did = $Node.Did; CosignerVKey = $Node.CosignerVKey; Process = $null; Log = $null }
+    $copy | Add-Member -MemberType ScriptProperty -Name Database -Value { Join-Path $this.Home 'data/default/vaultmesh.db' }
+    Copy-Item -LiteralPath (Join-Path $Node.Home 'config.toml') -Destination (Join-Path $copy.Home 'config.toml')
+    $data = Join-Path $copy.Home 'data/default'
+    $null = New-Item -ItemType Directory -Force -Path (Join-Path $data 'keys')
+    & chmod 700 (Join-Path $data 'keys')
+    Copy-Item -LiteralPath (Join-Path $Node.Home 'data/default/keys/node.ed25519') -Destination (Join-Path $data 'keys/node.ed25519')
+    & chmod 600 (Join-Path $data 'keys/node.ed25519')
+    & sqlite3 $Node.Database ".backup '$($copy.Database)'"
+    if ($LASTEXITCODE -ne 0) { throw "sqlite3 could not back up $($Node.Database)" }
+    $copy
 }
 
 function Invoke-VmLabSql {

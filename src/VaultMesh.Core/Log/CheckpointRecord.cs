@@ -6,7 +6,8 @@ namespace VaultMesh.Core.Log;
 /// </summary>
 public sealed class CheckpointRecord
 {
-    internal CheckpointRecord(string origin, long size, string root, string note, string vkey, DateTimeOffset createdAt, IReadOnlyList<CheckpointCosignature>? cosignatures = null)
+    internal CheckpointRecord(string origin, long size, string root, string note, string vkey, DateTimeOffset createdAt, IReadOnlyList<CheckpointCosignature>? cosignatures = null,
+        Witness.WitnessPolicy? policy = null)
     {
         Cosignatures = cosignatures ?? [];
         Origin = origin;
@@ -15,6 +16,7 @@ public sealed class CheckpointRecord
         Note = note;
         Vkey = vkey;
         CreatedAt = createdAt;
+        Witness = policy?.Evaluate(SignedNote.Parse(CosignedNote));
     }
 
     /// <summary>The log's origin line.</summary>
@@ -33,6 +35,8 @@ public sealed class CheckpointRecord
     public IReadOnlyList<CheckpointCosignature> Cosignatures { get; }
     /// <summary>The witnesses that cosigned it (their cosigner key names).</summary>
     public IReadOnlyList<string> CosignedBy => Cosignatures.Select(c => c.Witness).Distinct(StringComparer.Ordinal).ToList();
+    /// <summary>Whether the profile's witness policy (its peers, <c>witness.quorum</c> of them) is met; null when the profile has no peers.</summary>
+    public Witness.WitnessVerdict? Witness { get; }
     /// <summary>The note with the witnesses' cosignature lines after this node's signature: what proofs carry.</summary>
     public string CosignedNote => Note + string.Concat(Cosignatures.Select(c => c.Line + "\n"));
 }

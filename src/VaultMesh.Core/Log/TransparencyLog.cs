@@ -21,14 +21,17 @@ public sealed class TransparencyLog
     private readonly VaultStore _store;
     private readonly string? _configuredOrigin;
     private readonly TimeProvider _time;
+    private readonly Witness.WitnessPolicy? _witnesses;
     private NodeKey? _key;
 
     /// <summary>Wraps an open store.</summary>
     /// <param name="store">The profile's store.</param>
     /// <param name="origin">The origin to use when the log signs its first checkpoint (the profile's <c>log.origin</c>); later the stored origin wins.</param>
     /// <param name="time">Clock for checkpoint times.</param>
-    public TransparencyLog(VaultStore store, string? origin = null, TimeProvider? time = null)
+    /// <param name="witnesses">The witness policy checkpoints are reported against (<see cref="CheckpointRecord.Witness"/>); null: not reported.</param>
+    public TransparencyLog(VaultStore store, string? origin = null, TimeProvider? time = null, Witness.WitnessPolicy? witnesses = null)
     {
+        _witnesses = witnesses;
         _store = store;
         _configuredOrigin = origin;
         _time = time ?? TimeProvider.System;
@@ -213,7 +216,7 @@ public sealed class TransparencyLog
             }
         }
         return rows.Select(r => new CheckpointRecord(r.Origin, r.Size, r.Root, r.Note, NoteVerifierKey.Of(KeyIn(command.Transaction), r.Origin).ToString(), r.At,
-            CosignaturesOf(r.Size, command.Transaction))).ToList();
+            CosignaturesOf(r.Size, command.Transaction), _witnesses)).ToList();
     }
 
     /// <summary>

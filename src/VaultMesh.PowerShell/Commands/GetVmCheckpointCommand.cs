@@ -31,7 +31,7 @@ public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var log = new TransparencyLog(Store);
+        var log = new TransparencyLog(Store, witnesses: Core.Witness.WitnessPolicy.FromProfile(Context.Settings));
         if (All)
         {
             foreach (var checkpoint in log.GetCheckpoints())
@@ -58,7 +58,7 @@ public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
     {
         if (AsNote)
         {
-            WriteObject(checkpoint.Note);
+            WriteObject(checkpoint.CosignedNote);
         }
         else
         {
