@@ -73,15 +73,7 @@ public sealed class GuardianApi : IDisposable
         var endpoint = path[FederationEndpoints.Prefix.Length..];
         try
         {
-            if (!_switches.Federation.Enabled)
-            {
-                throw new FederationRefusal(503, "federation-disabled", $"Federation is off on this guardian (FEDERATION_ENABLED, source {_switches.Federation.Source}).");
-            }
-            if (method != "POST")
-            {
-                return GuardianResponse.Refused(405, "method-not-allowed", $"Use POST {path}.");
-            }
-            var bytes = await ReadLimitedAsync(body, _options.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+            var bytes = await ReadPostAsync(method, path, body, cancellationToken).ConfigureAwait(false);
             var message = FederationMessage.Verify(bytes, signature, FederationEndpoints.TypeOf(endpoint), d => _peers.Any(p => p.Did == d));
             var peer = _peers.First(p => p.Did == message.Sender);
             if (message.Audience != _did)
@@ -134,15 +126,7 @@ public sealed class GuardianApi : IDisposable
         WitnessAnswer answer;
         try
         {
-            if (!_switches.Federation.Enabled)
-            {
-                throw new FederationRefusal(503, "federation-disabled", $"Federation is off on this guardian (FEDERATION_ENABLED, source {_switches.Federation.Source}).");
-            }
-            if (method != "POST")
-            {
-                return GuardianResponse.Refused(405, "method-not-allowed", $"Use POST {path}.");
-            }
-            var bytes = await ReadLimitedAsync(body, _options.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+            var bytes = await ReadPostAsync(method, path, body, cancellationToken).ConfigureAwait(false);
             await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
@@ -250,6 +234,20 @@ public sealed class GuardianApi : IDisposable
             ["refused"] = refused,
         };
         return new GuardianResponse(200, CanonicalJson.CanonicalizeToUtf8(body));
+    }
+
+    // What every endpoint of the API checks first: the kill switch (503), the method (405), the size (413).
+    private async Task<byte[]> ReadPostAsync(string method, string path, Stream body, CancellationToken cancellationToken)
+    {
+        if (!_switches.Federation.Enabled)
+        {
+            throw new FederationRefusal(503, "federation-disabled", $"Federation is off on this guardian (FEDERATION_ENABLED, source {_switches.Federation.Source}).");
+        }
+        if (method != "POST")
+        {
+            throw new FederationRefusal(405, "method-not-allowed", $"Use POST {path}.");
+        }
+        return await ReadLimitedAsync(body, _options.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<byte[]> ReadLimitedAsync(Stream body, int limit, CancellationToken cancellationToken)
