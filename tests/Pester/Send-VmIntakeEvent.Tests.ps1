@@ -113,10 +113,15 @@ Add-Type -AssemblyName System.IO.Pipelines
 Send-VmIntakeEvent -Json '$(New-Event 1)' | Out-Null
 # A real scrape, served from a second runspace of this process.
 `$probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); `$probe.Start(); `$port = `$probe.LocalEndpoint.Port; `$probe.Stop()
+# The server says READY=1 on NOTIFY_SOCKET once it listens; only then is it scraped.
+`$env:NOTIFY_SOCKET = Join-Path ([IO.Path]::GetTempPath()) ('vmready-' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '.sock')
+`$ready = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::Unix, [Net.Sockets.SocketType]::Dgram, [Net.Sockets.ProtocolType]::Unspecified)
+`$ready.Bind([Net.Sockets.UnixDomainSocketEndPoint]::new(`$env:NOTIFY_SOCKET))
 `$server = [powershell]::Create()
 `$null = `$server.AddScript("Import-Module '$script:ModulePath'; Start-VmMetricsServer -Bind 127.0.0.1:`$port").BeginInvoke()
-`$up = [Threading.SpinWait]::SpinUntil([Func[bool]] { try { (Invoke-WebRequest "http://127.0.0.1:`$port/metrics").StatusCode -eq 200 } catch { `$false } }, [TimeSpan]::FromSeconds(60))
-if (-not `$up) { throw 'The metrics server did not answer.' }
+if (-not `$ready.Poll(60000000, [Net.Sockets.SelectMode]::SelectRead)) { throw 'The metrics server did not say it listens.' }
+`$ready.Dispose(); Remove-Item -LiteralPath `$env:NOTIFY_SOCKET
+if ((Invoke-WebRequest "http://127.0.0.1:`$port/metrics").StatusCode -ne 200) { throw 'The metrics server did not answer.' }
 `$server.Stop()
 [AppDomain]::CurrentDomain.GetAssemblies() |
     Where-Object { `$_.GetName().Name -in 'StackExchange.Redis', 'Pipelines.Sockets.Unofficial', 'System.IO.Pipelines', 'Prometheus.NetStandard', 'Microsoft.Extensions.ObjectPool' } |

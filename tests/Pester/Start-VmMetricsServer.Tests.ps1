@@ -16,15 +16,15 @@ BeforeAll {
         try { $client.ConnectAsync('127.0.0.1', $Port).Wait(200) -and $client.Connected } catch { $false } finally { $client.Dispose() }
     }
 
-    # A child pwsh running Start-VmMetricsServer on $Port; returns once the port answers.
+    # A child pwsh running Start-VmMetricsServer on $Port; returns once it says it listens.
     function Start-VmMetricsChild {
         param([int] $Port, [hashtable] $Environment = @{})
         $pwsh = Get-VmPwshCommandLine
         $file = Join-Path ([IO.Path]::GetTempPath()) ("vmmetrics-" + [guid]::NewGuid().ToString('N') + '.ps1')
         "Import-Module '$script:ModulePath'`nStart-VmMetricsServer -Bind 127.0.0.1:$Port | ConvertTo-Json -Compress`nexit 0" | Set-Content -LiteralPath $file
-        $child = Start-VmProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-File', $file)) -Environment $Environment
-        $up = [Threading.SpinWait]::SpinUntil([Func[bool]] { $child.Process.HasExited -or (Test-PortOpen $Port) }, [TimeSpan]::FromSeconds(90))
-        if (-not $up -or $child.Process.HasExited) { throw "The metrics server did not start: $($child.StdErr.Result)" }
+        $ready = New-VmReadySocket
+        $child = Start-VmProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-File', $file)) -Environment ($Environment + @{ NOTIFY_SOCKET = $ready.Path })
+        if (-not (Wait-VmReady $ready -Process $child.Process -TimeoutSeconds 90)) { throw "The metrics server did not start: $($child.StdErr.Result)" }
         $child
     }
 
@@ -125,10 +125,10 @@ Describe 'Start-VmMetricsServer' {
     }
 
     It 'serves through vm metrics serve, taking the listener from METRICS_BIND' {
-        $env2 = @{ VAULTMESH_MODULE = $script:ModulePath; VAULTMESH_HOME = $env:VAULTMESH_HOME; METRICS_BIND = "127.0.0.1:$script:port" }
+        $ready = New-VmReadySocket
+        $env2 = @{ VAULTMESH_MODULE = $script:ModulePath; VAULTMESH_HOME = $env:VAULTMESH_HOME; METRICS_BIND = "127.0.0.1:$script:port"; NOTIFY_SOCKET = $ready.Path }
         $child = Start-VmProcess -FilePath 'bash' -ArgumentList @((Join-Path $script:RepoRoot 'ops/bin/vm'), 'metrics', 'serve') -Environment $env2
-        $up = [Threading.SpinWait]::SpinUntil([Func[bool]] { $child.Process.HasExited -or (Test-PortOpen $script:port) }, [TimeSpan]::FromSeconds(90))
-        $up | Should -BeTrue
+        Wait-VmReady $ready -Process $child.Process -TimeoutSeconds 90 | Should -BeTrue -Because $child.StdErr.Result
         try { Get-Scrape $script:port | Should -Match 'vaultmesh_build_info\{' } finally { Stop-VmChild $child }
         $child.Process.ExitCode | Should -Be 0 -Because $child.StdErr.Result
         $envelope = $child.StdOut.Result | ConvertFrom-Json

@@ -43,6 +43,38 @@ function Start-VmProcess {
     [pscustomobject]@{ Process = $p; StdOut = $p.StandardOutput.ReadToEndAsync(); StdErr = $p.StandardError.ReadToEndAsync() }
 }
 
+# A datagram socket that a server started with NOTIFY_SOCKET set to its path tells when it listens
+# (READY=1, the systemd protocol; see ServiceReadiness). Tests wait for that instead of probing the
+# port: a connection that arrives while HttpListener is still starting can crash the server.
+function New-VmReadySocket {
+    $path = Join-Path ([IO.Path]::GetTempPath()) ('vmready-' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '.sock')
+    $socket = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::Unix, [Net.Sockets.SocketType]::Dgram, [Net.Sockets.ProtocolType]::Unspecified)
+    $socket.Bind([Net.Sockets.UnixDomainSocketEndPoint]::new($path))
+    [pscustomobject]@{ Path = $path; Socket = $socket }
+}
+
+# Waits until the server behind $Ready sends READY=1; false when $Process exits first or time runs out.
+# Closes the socket either way.
+function Wait-VmReady {
+    param([Parameter(Mandatory)] $Ready, $Process, [int] $TimeoutSeconds = 180)
+    $buffer = [byte[]]::new(4096)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    try {
+        while ([DateTime]::UtcNow -lt $deadline) {
+            if ($Ready.Socket.Poll(200000, [Net.Sockets.SelectMode]::SelectRead)) {
+                $n = $Ready.Socket.Receive($buffer)
+                if ([Text.Encoding]::UTF8.GetString($buffer, 0, $n) -match '(?m)^READY=1$') { return $true }
+            }
+            if ($Process -and $Process.HasExited) { return $false }
+        }
+        $false
+    }
+    finally {
+        $Ready.Socket.Dispose()
+        Remove-Item -LiteralPath $Ready.Path -ErrorAction SilentlyContinue
+    }
+}
+
 function Invoke-VmProcess {
     param([string] $FilePath, [string[]] $ArgumentList, [hashtable] $Environment = @{})
     $started = Start-VmProcess -FilePath $FilePath -ArgumentList $ArgumentList -Environment $Environment

@@ -43,7 +43,12 @@ public sealed class StartVmGuardianCommand : VaultMeshCmdlet
         var service = new GuardianService(Context, key, settings, entry => pump.Post(() => Log(entry)));
         _ = pump.Run(async () =>
         {
-            await service.RunAsync(url => pump.Post(() => WriteVerbose($"Listening on {url}")), stop.Token).ConfigureAwait(false);
+            await service.RunAsync(url =>
+            {
+                Core.Http.ServiceReadiness.NotifyReady($"Guardian of profile '{Context.Profile}' listening on {url}");
+                pump.Post(() => WriteVerbose($"Listening on {url}"));
+            }, stop.Token).ConfigureAwait(false);
+            Core.Http.ServiceReadiness.NotifyStopping();
             return true;
         });
         WriteObject(new GuardianRun(Context.Profile, listen, DidKey.Format(key.PublicKey), started, DateTimeOffset.UtcNow));

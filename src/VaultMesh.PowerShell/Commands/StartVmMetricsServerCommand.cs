@@ -45,8 +45,10 @@ public sealed class StartVmMetricsServerCommand : VaultMeshCmdlet
         });
         var bindText = $"{bind.Host}:{bind.Port.ToString(CultureInfo.InvariantCulture)}";
         WriteVerbose($"Serving {bind.Url}metrics for profile '{profile}'; Ctrl+C or SIGTERM stops.");
+        ServiceReadiness.NotifyReady($"Serving {bind.Url}metrics for profile '{profile}'");
         WriteObject(new MetricsServerInfo(profile, bindText, new Uri(bind.Url, MetricsEndpoint.Path), DateTimeOffset.UtcNow));
         host.RunAsync(stop.Token).GetAwaiter().GetResult();
+        ServiceReadiness.NotifyStopping();
         WriteVerbose($"Stopped serving {bind.Url}metrics.");
     }
 }
