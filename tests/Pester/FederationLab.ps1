@@ -1,6 +1,7 @@
 # Dot-sourced by the federation tests (after TestHelpers.ps1): guardians as real child pwsh
 # processes, each with its own VAULTMESH_HOME, identity and free loopback port; store digests and
 # integrity checks from outside through the sqlite3 CLI; a peer that records what it receives.
+. (Join-Path $PSScriptRoot '../TestServers/VmListeningPort.ps1')
 
 function Get-VmLabFreePort {
     $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
@@ -66,7 +67,8 @@ function Start-VmLabGuardian {
     $deadline = [DateTime]::UtcNow.AddSeconds(180)
     while ($true) {
         if ($Node.Process.HasExited) { throw "guardian $($Node.Name) exited with $($Node.Process.ExitCode): $($Node.Log.Out.Result) $($Node.Log.Err.Result)" }
-        $status = try { (Invoke-WebRequest -Uri "$($Node.Url)healthz" -TimeoutSec 2 -SkipHttpErrorCheck).StatusCode } catch { 0 }
+        # No connection before the port listens: one that meets HttpListener.Start fails the guardian.
+        $status = if (Test-VmPortListening $Node.Port) { try { (Invoke-WebRequest -Uri "$($Node.Url)healthz" -TimeoutSec 2 -SkipHttpErrorCheck).StatusCode } catch { 0 } } else { 0 }
         if ($status -eq 200) { break }
         if ([DateTime]::UtcNow -gt $deadline) { $Node.Process.Kill($true); throw "guardian $($Node.Name) did not answer on $($Node.Url) within 180 s (last status $status)." }
         Start-Sleep -Milliseconds 100
