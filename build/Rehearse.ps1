@@ -115,7 +115,7 @@ try {
     $r = Invoke-Unit 'vaultmesh-sealer@.service'
     Test-Step 'sealer unit' { $r.ExitCode -eq 0 -and $r.Json.data.Size -eq 6 } { "batch $($r.Json.data.BatchId) of $($r.Json.data.Size) memories" }
     $r = Invoke-Unit 'vaultmesh-anchor-manager@.service'
-    Test-Step 'anchor-manager unit' { $r.ExitCode -eq 0 -and @($r.Json.data.Submitted).Count -eq 2 } { "submitted $(@($r.Json.data.Submitted).Count) anchors (TSA, EVM)" }
+    Test-Step 'anchor-manager unit' { $r.ExitCode -eq 0 -and @($r.Json.data.Reanchored).Count -eq 2 } { "anchored the newest checkpoint on $(@($r.Json.data.Reanchored).Count) rails (TSA, EVM)" }
     # Anvil mines on demand: two more blocks make the EVM anchor final at depth 2.
     1..2 | ForEach-Object { Invoke-VmTestAnvilRpc -Anvil $anvil -Method 'evm_mine' | Out-Null }
     $r = Invoke-Unit 'vaultmesh-anchor-manager@.service'
@@ -155,9 +155,9 @@ try {
     Invoke-Unit 'vaultmesh-sealer@.service' | Out-Null
     $r = Invoke-Unit 'vaultmesh-anchor-manager@.service' -KillSwitchFile @('anchor-write-off')
     $status = Invoke-Tool -FilePath $installed.Vm -ArgumentList @('--profile', $profileName, 'status', 'show') -Environment (Get-UnitEnvironment @('anchor-write-off'))
-    Test-Step 'ANCHOR_WRITE_ENABLED=0' { $r.ExitCode -eq 0 -and @($r.Json.data.Submitted).Count -eq 0 -and $status.Json.data.AnchorWriteEnabled -eq $false } { "anchor manager sent nothing: $(@($r.Json.warnings) -join ' ')" }
+    Test-Step 'ANCHOR_WRITE_ENABLED=0' { $r.ExitCode -eq 0 -and @($r.Json.data.Reanchored).Count -eq 0 -and $status.Json.data.AnchorWriteEnabled -eq $false } { "anchor manager sent nothing: $(@($r.Json.warnings) -join ' ')" }
     $r = Invoke-Unit 'vaultmesh-anchor-manager@.service'
-    Test-Step 'ANCHOR_WRITE_ENABLED back on' { $r.ExitCode -eq 0 -and @($r.Json.data.Submitted).Count -eq 2 } { "the waiting batch was anchored on $(@($r.Json.data.Submitted).Count) rails" }
+    Test-Step 'ANCHOR_WRITE_ENABLED back on' { $r.ExitCode -eq 0 -and @($r.Json.data.Reanchored).Count -eq 2 } { "the newest checkpoint, with the waiting batch, was anchored on $(@($r.Json.data.Reanchored).Count) rails" }
 
     $tampered = Join-Path $root 'tampered.json'
     $stored = Invoke-Tool -FilePath $installed.Vm -ArgumentList @('--profile', $profileName, 'anchor', 'list', '--rail', 'tsa') -Environment (Get-UnitEnvironment)
