@@ -64,30 +64,30 @@ function Start-VmLabGuardian {
     $psi.Environment['VAULTMESH_HOME'] = $Node.Home
     $psi.Environment['FEDERATION_ENABLED'] = '1'
     foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
+    # The guardian says READY=1 on NOTIFY_SOCKET once it listens; nothing connects before that (a
+    # connection that meets HttpListener.Start can crash the guardian).
+    $ready = New-VmReadySocket
+    $psi.Environment['NOTIFY_SOCKET'] = $ready.Path
     $Node.Process = [Diagnostics.Process]::Start($psi)
     $Node.Log = [pscustomobject]@{ Out = $Node.Process.StandardOutput.ReadToEndAsync(); Err = $Node.Process.StandardError.ReadToEndAsync() }
-    $deadline = [DateTime]::UtcNow.AddSeconds(180)
-    while ($true) {
-        if ($Node.Process.HasExited) {
-            $output = "$($Node.Log.Out.Result) $($Node.Log.Err.Result)"
-            if ($output -match 'VmGuardianListenFailed' -and $Attempt -lt 5) {
-                # Another process took the free port between choosing and binding it: move this
-                # node to a new port and tell the nodes that list it as a peer.
-                $Node.Port = Get-VmLabFreePort
-                foreach ($other in @($script:VmLabNodes | Where-Object { $_ -and $_ -ne $Node })) {
-                    Use-VmLabNode $other {
-                        if (Get-VmPeer | Where-Object Name -EQ $Node.Name) { Add-VmPeer -Name $Node.Name -Did $Node.Did -Endpoint $Node.Url -Force }
-                    }
+    if (-not (Wait-VmReady $ready -Process $Node.Process -TimeoutSeconds 180)) {
+        if (-not $Node.Process.HasExited) { $Node.Process.Kill($true); throw "guardian $($Node.Name) did not listen on $($Node.Url) within 180 s." }
+        $output = "$($Node.Log.Out.Result) $($Node.Log.Err.Result)"
+        if ($output -match 'VmGuardianListenFailed' -and $Attempt -lt 5) {
+            # Another process took the free port between choosing and binding it: move this
+            # node to a new port and tell the nodes that list it as a peer.
+            $Node.Port = Get-VmLabFreePort
+            foreach ($other in @($script:VmLabNodes | Where-Object { $_ -and $_ -ne $Node })) {
+                Use-VmLabNode $other {
+                    if (Get-VmPeer | Where-Object Name -EQ $Node.Name) { Add-VmPeer -Name $Node.Name -Did $Node.Did -Endpoint $Node.Url -Force }
                 }
-                return Start-VmLabGuardian -Node $Node -Environment $Environment -SyncIntervalSeconds $SyncIntervalSeconds -Attempt ($Attempt + 1)
             }
-            throw "guardian $($Node.Name) exited with $($Node.Process.ExitCode): $output"
+            return Start-VmLabGuardian -Node $Node -Environment $Environment -SyncIntervalSeconds $SyncIntervalSeconds -Attempt ($Attempt + 1)
         }
-        $status = try { (Invoke-WebRequest -Uri "$($Node.Url)healthz" -TimeoutSec 2 -SkipHttpErrorCheck).StatusCode } catch { 0 }
-        if ($status -eq 200) { break }
-        if ([DateTime]::UtcNow -gt $deadline) { $Node.Process.Kill($true); throw "guardian $($Node.Name) did not answer on $($Node.Url) within 180 s (last status $status)." }
-        Start-Sleep -Milliseconds 100
+        throw "guardian $($Node.Name) exited with $($Node.Process.ExitCode): $output"
     }
+    $status = (Invoke-WebRequest -Uri "$($Node.Url)healthz" -TimeoutSec 30 -SkipHttpErrorCheck).StatusCode
+    if ($status -ne 200) { throw "guardian $($Node.Name) answered /healthz with $status." }
 }
 
 # Sends SIGTERM and waits up to $TimeoutSeconds; returns whether it exited in time.
@@ -139,6 +139,7 @@ function Start-VmLabRecorder {
     $null = New-Item -ItemType File -Path $log
     $script = @"
 `$l = [Net.HttpListener]::new(); `$l.Prefixes.Add('http://127.0.0.1:$port/'); `$l.Start()
+[Console]::Out.WriteLine('listening'); [Console]::Out.Flush()
 while (`$true) {
     `$c = `$l.GetContext()
     `$body = [IO.StreamReader]::new(`$c.Request.InputStream).ReadToEnd()
@@ -151,11 +152,12 @@ while (`$true) {
     $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
     foreach ($a in @($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $psi.ArgumentList.Add($a) }
     $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
     $process = [Diagnostics.Process]::Start($psi)
     $recorder = [pscustomobject]@{ Url = "http://127.0.0.1:$port/"; Log = $log; Process = $process }
-    $null = Wait-VmLabCondition -What "recorder on port $port" {
-        (Invoke-WebRequest -Uri "$($recorder.Url)ready" -TimeoutSec 2 -SkipHttpErrorCheck).StatusCode -eq 404
-    }
+    # It says so once HttpListener has started; a connection during its Start could crash it.
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait(90000) -or $line.Result -ne 'listening') { $process.Kill($true); throw "The recorder did not start on port $port." }
     $recorder
 }
 

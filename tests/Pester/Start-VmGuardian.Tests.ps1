@@ -101,8 +101,59 @@ Describe 'The federation API refuses forged requests and changes nothing' {
     }
 }
 
+Describe 'The guardian''s /metrics' {
+    BeforeAll {
+        Import-Module (Join-Path $script:RepoRoot 'tests/VaultMesh.TestTsa/VmTestTsa.psm1') -Force
+        $script:tsa = Start-VmTestTsa
+        $env:FEDERATION_ENABLED = '1'
+        $rails = @{ 'rails.tsa.url' = $script:tsa.Url; 'rails.tsa.trust_bundle' = $script:tsa.TrustBundle }
+        $script:a = New-VmLabNode -Name a -Setting $rails
+        $script:b = New-VmLabNode -Name b -Setting $rails
+        Connect-VmLabNode $script:a @($script:b)
+        Connect-VmLabNode $script:b @($script:a)
+        $script:batch = Use-VmLabNode $script:a { Add-VmMemory -Type event -Component scrape -Version 1 | Out-Null; Invoke-VmSeal }
+        Start-VmLabGuardian $script:a
+        # b takes the batch, then a and b each anchor it on the TSA: two receipts of one root.
+        Use-VmLabNode $script:b { (Sync-VmFederation -Name a).Ok | Should -BeTrue }
+        $env:ANCHOR_WRITE_ENABLED = '1'
+        try { foreach ($n in $script:a, $script:b) { Use-VmLabNode $n { Submit-VmAnchor -BatchId $script:batch.BatchId -Rail Tsa | Out-Null } } }
+        finally { Remove-Item Env:ANCHOR_WRITE_ENABLED }
+        # b's guardian syncs at start: it takes a's receipt and resolves the conflict.
+        Start-VmLabGuardian $script:b -SyncIntervalSeconds 3600
+        $script:scrape = Wait-VmLabCondition -What 'b''s /metrics counts the conflict its sync resolved' {
+            $r = Invoke-WebRequest -Uri "$($script:b.Url)metrics"
+            if ($r.Content -match '(?m)^vaultmesh_conflict_resolved_total 1$') { $r }
+        }
+    }
+
+    AfterAll {
+        foreach ($n in $script:a, $script:b) { if ($n) { Stop-VmLabGuardian $n | Out-Null } }
+        if ($script:tsa) { Stop-VmTestTsa $script:tsa }
+    }
+
+    It 'serves the metrics server''s scrape on its own listener, which promtool accepts' {
+        $script:scrape.Headers['Content-Type'] | Should -Be 'text/plain; version=0.0.4; charset=utf-8'
+        $file = Join-Path TestDrive: 'guardian-scrape.txt'
+        Set-Content -LiteralPath $file -Value $script:scrape.Content -NoNewline
+        $lint = Get-Content -Raw -LiteralPath $file | & promtool check metrics 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "$lint"
+        $text = $script:scrape.Content
+        $text | Should -Match '(?m)^vaultmesh_batches_sealed_total 1$'
+        $text | Should -Match '(?m)^vaultmesh_anchors\{chain="TSA",network="[^"]+",state="finalized",status="verified"\} 2$'
+        $text | Should -Match '(?m)^vaultmesh_kill_switch_enabled\{switch="FEDERATION_ENABLED"\} 1$'
+        $text | Should -Match '(?m)^vaultmesh_build_info\{profile="default",'
+        Use-VmLabNode $script:b { (Get-VmMetric vaultmesh_conflict_resolved_total).Value | Should -Be 1 }
+    }
+
+    It 'answers only GET: a POST to /metrics is a 405' {
+        $r = Send-VmLabRequest "$($script:b.Url)metrics" '{}' $null
+        $r.Status | Should -Be 405
+        $r.Reason | Should -Be 'method-not-allowed'
+    }
+}
+
 Describe 'A guardian with FEDERATION_ENABLED=0' {
-    It 'answers the federation API with 503 and still serves /healthz' {
+    It 'answers the federation API with 503 and still serves /healthz and /metrics' {
         $node = New-VmLabNode -Name off
         Start-VmLabGuardian $node -Environment @{ FEDERATION_ENABLED = '0' }
         try {
@@ -111,6 +162,7 @@ Describe 'A guardian with FEDERATION_ENABLED=0' {
             $r.Status | Should -Be 503
             $r.Reason | Should -Be 'federation-disabled'
             (Invoke-RestMethod "$($node.Url)healthz").federationEnabled | Should -BeFalse
+            Invoke-RestMethod "$($node.Url)metrics" | Should -Match '(?m)^vaultmesh_kill_switch_enabled\{switch="FEDERATION_ENABLED"\} 0$'
             Get-VmLabStoreDigest $node | Should -Be $before
         }
         finally { Stop-VmLabGuardian $node | Out-Null }

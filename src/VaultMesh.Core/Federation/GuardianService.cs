@@ -4,6 +4,7 @@ using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Identity;
+using VaultMesh.Core.Metrics;
 using VaultMesh.Core.Store;
 
 namespace VaultMesh.Core.Federation;
@@ -29,7 +30,7 @@ public sealed class GuardianSettings
 }
 
 /// <summary>
-/// A running guardian: the HTTP host with the federation API, and a sync loop (every
+/// A running guardian: the HTTP host with the federation API and <c>/metrics</c>, and a sync loop (every
 /// <see cref="GuardianSettings.SyncInterval"/>, and at once for a peer that announces). Runs until
 /// cancelled, then stops accepting, cancels the sync in flight (each batch is one transaction, so no
 /// write is half-done), waits for both, and returns.
@@ -80,7 +81,9 @@ public sealed class GuardianService
         var wake = Channel.CreateUnbounded<FederationPeer?>();
         using var api = new GuardianApi(apiStore, _key, _context.Profile, peers, _context.KillSwitches, _settings.Options, _time, _log,
             peer => wake.Writer.TryWrite(peer));
-        var host = new GuardianHost(_settings.Listen, api.HandleAsync, _settings.Options.RequestTimeout);
+        // /metrics reports this guardian's own context: the kill switches it runs with, the store's figures at scrape time.
+        var handler = GuardianMetricsRoute.Before(api.HandleAsync, MetricsEndpoint.Scrape(() => _context));
+        var host = new GuardianHost(_settings.Listen, handler, _settings.Options.RequestTimeout);
         host.Start();
         await using (host.ConfigureAwait(false))
         {

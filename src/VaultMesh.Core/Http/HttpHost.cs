@@ -11,7 +11,8 @@ public delegate Task HttpHandler(HttpListenerContext context, CancellationToken 
 /// A small HTTP server on the BCL <see cref="HttpListener"/> (no extra shared framework inside
 /// pwsh): exact-path routes for GET and HEAD, 404 for other paths, 405 for other methods, and a 500
 /// for a handler that fails, after which it keeps serving. Requests that are not HTTP at all are
-/// answered 400 by the listener itself. The metrics endpoint and the guardian share it.
+/// answered 400 by the listener itself. The metrics server runs on it; the guardian has its own host
+/// and answers <c>/metrics</c> with the same scrape.
 /// </summary>
 public sealed class HttpHost : IDisposable
 {

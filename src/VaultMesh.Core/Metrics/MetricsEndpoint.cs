@@ -6,7 +6,7 @@ namespace VaultMesh.Core.Metrics;
 
 /// <summary>
 /// The <c>/metrics</c> route of this node: the profile's figures (<see cref="NodeMetrics"/>) in the
-/// Prometheus text format. The metrics server serves it alone; the guardian adds it to its own routes.
+/// Prometheus text format. The metrics server serves it alone; the guardian answers it on its own listener, with the same scrape.
 /// </summary>
 public static class MetricsEndpoint
 {
@@ -38,22 +38,35 @@ public static class MetricsEndpoint
         return HttpBind.Parse(DefaultBind, "default");
     }
 
-    /// <summary>A handler that reads the profile's figures at every scrape. The context is resolved
-    /// again each time (the profile name stays fixed) so profile kill-switch changes show.</summary>
-    public static HttpHandler Handler(Func<VaultMeshContext> context)
+    /// <summary>The scrape of this node: at every call, the figures of <paramref name="context"/> (called
+    /// each time) in the Prometheus text format (<see cref="PrometheusExporter.ContentType"/>). The metrics
+    /// server's <see cref="Handler"/> and the guardian's <c>/metrics</c> both answer with it; keep one per
+    /// listener, as the exporter remembers the series it has shown.</summary>
+    public static Func<CancellationToken, Task<byte[]>> Scrape(Func<VaultMeshContext> context)
     {
         var exporter = new PrometheusExporter(() => NodeMetrics.Read(context()));
-        return async (http, cancellationToken) =>
+        return async cancellationToken =>
         {
             using var buffer = new MemoryStream();
             await exporter.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer.ToArray();
+        };
+    }
+
+    /// <summary>A handler that answers with <see cref="Scrape"/>. The metrics server passes a function that
+    /// resolves the profile again (its name stays fixed), so profile kill-switch changes show.</summary>
+    public static HttpHandler Handler(Func<VaultMeshContext> context)
+    {
+        var scrape = Scrape(context);
+        return async (http, cancellationToken) =>
+        {
+            var body = await scrape(cancellationToken).ConfigureAwait(false);
             http.Response.StatusCode = (int)HttpStatusCode.OK;
             http.Response.ContentType = PrometheusExporter.ContentType;
-            http.Response.ContentLength64 = buffer.Length;
+            http.Response.ContentLength64 = body.Length;
             if (http.Request.HttpMethod != "HEAD")
             {
-                buffer.Position = 0;
-                await buffer.CopyToAsync(http.Response.OutputStream, cancellationToken).ConfigureAwait(false);
+                await http.Response.OutputStream.WriteAsync(body, cancellationToken).ConfigureAwait(false);
             }
         };
     }

@@ -4,6 +4,7 @@ using System.Text;
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Federation;
 using VaultMesh.Core.Http;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Metrics;
@@ -87,6 +88,46 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.Contains("vaultmesh_build_info{", text, StringComparison.Ordinal);
         Assert.Matches(@"vaultmesh_seconds_since_last_seal \d", text);
         Assert.Contains("vaultmesh_seconds_since_last_final_anchor NaN", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_guardian_answers_metrics_with_the_bytes_of_the_metrics_server_and_refuses_other_methods()
+    {
+        // Recorded and counted but never sealed: every figure, the staleness gauges included (NaN), is fixed.
+        using (var store = VaultStore.Open(Context().DataDirectory))
+        {
+            new MemoryStore(store).Record(new MemoryDraft { Type = "event", Component = "api", Version = "1" });
+            new AnchorStore(store).Increment(FederationSync.ConflictResolvedCounter, new Dictionary<string, string>());
+        }
+        var server = await WithServer(async url =>
+        {
+            using var client = new HttpClient();
+            using var response = await client.GetAsync(new Uri(url, "/metrics"));
+            return (Type: response.Content.Headers.ContentType!.ToString(), Text: await response.Content.ReadAsStringAsync());
+        });
+        var passedOn = new List<string>();
+        Task<GuardianResponse> Next(string method, string path, Stream body, string? signature, CancellationToken ct)
+        {
+            passedOn.Add($"{method} {path}");
+            return Task.FromResult(GuardianResponse.Refused(404, "not-found", path));
+        }
+        var host = new GuardianHost($"127.0.0.1:{LoopbackPort.Next()}", GuardianMetricsRoute.Before(Next, MetricsEndpoint.Scrape(Context)), TimeSpan.FromSeconds(30));
+        host.Start();
+        await using (host)
+        {
+            using var client = new HttpClient();
+            using var get = await client.GetAsync(new Uri(host.BaseUrl, "/metrics"));
+            Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+            Assert.Equal(server.Type, get.Content.Headers.ContentType!.ToString());
+            Assert.Equal(server.Text, await get.Content.ReadAsStringAsync());
+            using var post = await client.PostAsync(new Uri(host.BaseUrl, "/metrics"), new StringContent("{}"));
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+            Assert.Contains("method-not-allowed", await post.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using var other = await client.GetAsync(new Uri(host.BaseUrl, "/healthz"));
+            Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        }
+        Assert.Equal(["GET /healthz"], passedOn);
+        Assert.Contains("vaultmesh_conflict_resolved_total 1", server.Text, StringComparison.Ordinal);
     }
 
     [Fact]
