@@ -70,7 +70,7 @@ function Invoke-Vm([string] $Instance, [string[]] $ArgumentList, [string[]] $Kil
 
 function Get-FreePort { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $l.LocalEndpoint.Port; $l.Stop() }
 
-# Starts a long-running unit's ExecStart (Type=simple) with its environment and waits, at most two
+# Starts a long-running unit's ExecStart (Type=notify) with its environment and waits, at most two
 # minutes, until it exits or $Ready holds. $Ready connects only once $Port listens: a connection that
 # meets HttpListener.Start fails the server.
 function Start-Unit([string] $Unit, [string] $Instance, [string[]] $KillSwitchFile, [int] $Port, [scriptblock] $Ready) {

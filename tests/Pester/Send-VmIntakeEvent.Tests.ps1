@@ -120,7 +120,7 @@ Send-VmIntakeEvent -Json '$(New-Event 1)' | Out-Null
 `$server = [powershell]::Create()
 `$null = `$server.AddScript("Import-Module '$script:ModulePath'; Start-VmMetricsServer -Bind 127.0.0.1:`$port").BeginInvoke()
 if (-not `$ready.Poll(60000000, [Net.Sockets.SelectMode]::SelectRead)) { throw 'The metrics server did not say it listens.' }
-`$ready.Dispose(); Remove-Item -LiteralPath `$env:NOTIFY_SOCKET
+`$ready.Dispose(); [IO.File]::Delete(`$env:NOTIFY_SOCKET)
 if ((Invoke-WebRequest "http://127.0.0.1:`$port/metrics").StatusCode -ne 200) { throw 'The metrics server did not answer.' }
 `$server.Stop()
 [AppDomain]::CurrentDomain.GetAssemblies() |

@@ -24,7 +24,10 @@ BeforeAll {
         "Import-Module '$script:ModulePath'`nStart-VmMetricsServer -Bind 127.0.0.1:$Port | ConvertTo-Json -Compress`nexit 0" | Set-Content -LiteralPath $file
         $ready = New-VmReadySocket
         $child = Start-VmProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-File', $file)) -Environment ($Environment + @{ NOTIFY_SOCKET = $ready.Path })
-        if (-not (Wait-VmReady $ready -Process $child.Process -TimeoutSeconds 90)) { throw "The metrics server did not start: $($child.StdErr.Result)" }
+        if (-not (Wait-VmReady $ready -Process $child.Process -TimeoutSeconds 90)) {
+            if (-not $child.Process.HasExited) { $child.Process.Kill($true) }
+            throw "The metrics server did not start: $($child.StdErr.Result)"
+        }
         $child
     }
 
@@ -128,7 +131,9 @@ Describe 'Start-VmMetricsServer' {
         $ready = New-VmReadySocket
         $env2 = @{ VAULTMESH_MODULE = $script:ModulePath; VAULTMESH_HOME = $env:VAULTMESH_HOME; METRICS_BIND = "127.0.0.1:$script:port"; NOTIFY_SOCKET = $ready.Path }
         $child = Start-VmProcess -FilePath 'bash' -ArgumentList @((Join-Path $script:RepoRoot 'ops/bin/vm'), 'metrics', 'serve') -Environment $env2
-        Wait-VmReady $ready -Process $child.Process -TimeoutSeconds 90 | Should -BeTrue -Because $child.StdErr.Result
+        $up = Wait-VmReady $ready -Process $child.Process -TimeoutSeconds 90
+        if (-not $up -and -not $child.Process.HasExited) { $child.Process.Kill($true) }
+        $up | Should -BeTrue -Because $(if (-not $up) { $child.StdErr.Result })
         try { Get-Scrape $script:port | Should -Match 'vaultmesh_build_info\{' } finally { Stop-VmChild $child }
         $child.Process.ExitCode | Should -Be 0 -Because $child.StdErr.Result
         $envelope = $child.StdOut.Result | ConvertFrom-Json

@@ -71,7 +71,7 @@ function Wait-VmReady {
     }
     finally {
         $Ready.Socket.Dispose()
-        Remove-Item -LiteralPath $Ready.Path -ErrorAction SilentlyContinue
+        [IO.File]::Delete($Ready.Path)
     }
 }
 
