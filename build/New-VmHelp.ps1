@@ -33,6 +33,8 @@ function Write-Type([string] $Name, [string[]] $Paragraphs, [string] $Element) {
 }
 
 function Write-Parameter($Page, [System.Management.Automation.ParameterMetadata] $Parameter, $SetData) {
+    # An optional value (int?) reads as its value type, as PowerShell's own help shows it.
+    $type = [Nullable]::GetUnderlyingType($Parameter.ParameterType) ?? $Parameter.ParameterType
     $pipeline = @(if ($SetData.ValueFromPipeline) { 'ByValue' }; if ($SetData.ValueFromPipelineByPropertyName) { 'ByPropertyName' })
     $w.WriteStartElement('command', 'parameter', $ns.command)
     $w.WriteAttributeString('required', "$($SetData.IsMandatory)".ToLowerInvariant())
@@ -46,11 +48,11 @@ function Write-Parameter($Page, [System.Management.Automation.ParameterMetadata]
     if ($Parameter.ParameterType -ne [switch]) {
         $w.WriteStartElement('command', 'parameterValue', $ns.command)
         $w.WriteAttributeString('required', 'true')
-        $w.WriteString($Parameter.ParameterType.Name)
+        $w.WriteString($type.Name)
         $w.WriteEndElement()
     }
     $w.WriteStartElement('dev', 'type', $ns.dev)
-    $w.WriteElementString('maml', 'name', $ns.maml, $Parameter.ParameterType.FullName)
+    $w.WriteElementString('maml', 'name', $ns.maml, $type.FullName)
     $w.WriteEndElement()
     $w.WriteEndElement()
 }
