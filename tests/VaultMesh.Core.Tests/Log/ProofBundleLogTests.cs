@@ -6,6 +6,7 @@ using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Tests.ProofBundles;
+using VaultMesh.Core.Witness;
 using Xunit;
 
 namespace VaultMesh.Core.Tests.Log;
@@ -42,6 +43,44 @@ public sealed class ProofBundleLogTests : IDisposable
         Assert.True(result.Checks.Single(c => c.Name == "consistency").Passed);
         Assert.True(result.Checks.Single(c => c.Name == "anchoredCheckpointSignature").Passed);
         Assert.Contains("batch.batchId", result.Checks.Single(c => c.Name == "unproven").Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WitnessCosignaturesOfTheAnchoredCheckpoint_MeetAPolicy_AndAForgedOrMovedOneDoesNot()
+    {
+        var witnesses = new[] { NodeKey.FromSeed(Enumerable.Repeat((byte)1, 32).ToArray()), NodeKey.FromSeed(Enumerable.Repeat((byte)2, 32).ToArray()) };
+        var newest = _s.Sealer.Log.GetCheckpoint()!;
+        var text = SignedNote.Parse(newest.Note).Text;
+        foreach (var w in witnesses)
+        {
+            var cosigner = CheckpointWitness.CosignerKey(w.PublicKey);
+            Assert.True(_s.Sealer.Log.AddCosignature(newest.Size, cosigner, CosignatureV1.Sign(w, cosigner, text, DateTimeOffset.UtcNow)));
+        }
+        var policy = WitnessPolicy.Create(witnesses.Select(w => DidKey.Format(w.PublicKey)).ToList(), null);
+        var json = FirstSealBundle();
+        var result = ProofBundleVerifier.Verify(json, vkey: _s.Sealer.Log.VerifierKey, witnesses: policy);
+        Assert.True(result.Valid, result.Reason);
+        Assert.Contains("anchoredCheckpoint is witnessed", result.Checks.Single(c => c.Name == "witnesses").Detail, StringComparison.Ordinal);
+        // Without a policy the extra lines are reported, unchecked.
+        Assert.Null(ProofBundleVerifier.Verify(json).Checks.SingleOrDefault(c => c.Name == "witnesses")?.Passed);
+
+        // A forger who changes one cosignature byte, or moves the cosignatures onto the memory's own checkpoint, has no quorum.
+        var bundle = JsonNode.Parse(json)!;
+        var anchored = (string)bundle["log"]!["anchoredCheckpoint"]!;
+        var lines = anchored.Split('\n');
+        var last = lines[^2];
+        var forgedLine = last[..^4] + (last[^4] == 'A' ? 'B' : 'A') + last[^3..];
+        bundle["log"]!["anchoredCheckpoint"] = anchored.Replace(last, forgedLine, StringComparison.Ordinal);
+        var forged = ProofBundleVerifier.Verify(bundle.ToJsonString(), vkey: _s.Sealer.Log.VerifierKey, witnesses: policy);
+        Assert.False(forged.Valid);
+        Assert.Equal("witnesses", forged.FailedCheck);
+        var moved = JsonNode.Parse(json)!;
+        var cosignatures = string.Concat(lines.Where(l => l.StartsWith(SignedNote.Dash, StringComparison.Ordinal) && !l.Contains(_s.Sealer.Log.Origin + " ", StringComparison.Ordinal)).Select(l => l + "\n"));
+        moved["log"]!["checkpoint"] = (string)moved["log"]!["checkpoint"]! + cosignatures;
+        moved["log"]!.AsObject().Remove("anchoredCheckpoint");
+        moved["log"]!.AsObject().Remove("consistency");
+        var result2 = ProofBundleVerifier.Verify(moved.ToJsonString(), vkey: _s.Sealer.Log.VerifierKey, witnesses: policy);
+        Assert.Equal("witnesses", result2.FailedCheck);
     }
 
     [Fact]
