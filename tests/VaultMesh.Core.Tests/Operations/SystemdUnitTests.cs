@@ -119,12 +119,16 @@ public sealed class SystemdUnitTests : IDisposable
         Assert.Equal("timers.target", OpsPack.Value(timer, "Install", "WantedBy"));
     }
 
-    [Fact]
-    public void The_guardian_is_long_running_and_restarts_on_failure()
+    [Theory]
+    [InlineData("vaultmesh-guardian@.service")]
+    [InlineData("vaultmesh-metrics@.service")]
+    public void The_long_running_services_say_when_they_listen_and_restart_on_failure(string unit)
     {
-        var guardian = Path.Combine(OpsPack.Systemd, "vaultmesh-guardian@.service");
-        Assert.Equal("simple", OpsPack.Value(guardian, "Service", "Type"));
-        Assert.Equal("on-failure", OpsPack.Value(guardian, "Service", "Restart"));
+        var path = Path.Combine(OpsPack.Systemd, unit);
+        // READY=1 comes from the pwsh the launcher starts, not from the launcher itself.
+        Assert.Equal("notify", OpsPack.Value(path, "Service", "Type"));
+        Assert.Equal("all", OpsPack.Value(path, "Service", "NotifyAccess"));
+        Assert.Equal("on-failure", OpsPack.Value(path, "Service", "Restart"));
     }
 
     public static TheoryData<string> DropIns()
