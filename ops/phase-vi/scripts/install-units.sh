@@ -80,4 +80,7 @@ fi
 echo "Installed the VaultMesh units for profile '$profile' into $units."
 echo "Enable the jobs with:"
 echo "  systemctl --user enable --now vaultmesh-harbinger@$profile.timer vaultmesh-sealer@$profile.timer vaultmesh-anchor-manager@$profile.timer"
+echo "and either a guardian (federation endpoint and /metrics; New-VmIdentity and Add-VmPeer first) with its sync timer:"
+echo "  systemctl --user enable --now vaultmesh-guardian@$profile.service vaultmesh-federation@$profile.timer"
+echo "or, on a host without a guardian, the metrics endpoint alone:"
 echo "  systemctl --user enable --now vaultmesh-metrics@$profile.service"
