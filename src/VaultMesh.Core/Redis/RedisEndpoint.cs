@@ -58,15 +58,30 @@ public sealed class RedisEndpoint : IDisposable
             throw new VaultMeshException("VmRedisConfigurationInvalid", VmErrorKind.InvalidArgument,
                 $"Redis configuration '{configuration}' of profile '{profile}' names no endpoint (host:port).", configuration);
         }
-        var ms = (int)(timeout ?? TimeSpan.FromSeconds(2)).TotalMilliseconds;
+        // A Redis that is down is noticed within the connect timeout (2 s); a command on a busy host
+        // gets the client's usual 5 s. Timeouts named in the configuration string win over both.
+        var connect = (int)(timeout ?? TimeSpan.FromSeconds(2)).TotalMilliseconds;
+        var command = (int)(timeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
         options.AbortOnConnectFail = false;
-        options.ConnectTimeout = ms;
-        options.SyncTimeout = ms;
-        options.AsyncTimeout = ms;
+        if (!Names(configuration, "connectTimeout"))
+        {
+            options.ConnectTimeout = connect;
+        }
+        if (!Names(configuration, "syncTimeout"))
+        {
+            options.SyncTimeout = command;
+        }
+        if (!Names(configuration, "asyncTimeout"))
+        {
+            options.AsyncTimeout = command;
+        }
         options.ConnectRetry = 1;
         options.ClientName = "vaultmesh";
         return new RedisEndpoint(ConnectionMultiplexer.Connect(options), profile, configuration);
     }
+
+    private static bool Names(string configuration, string option) =>
+        configuration.Split(',').Any(part => part.Trim().StartsWith(option + "=", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A key under this profile's namespace: <c>vaultmesh:&lt;profile&gt;:part:part</c>.</summary>
     public RedisKey Key(params string[] parts) => "vaultmesh:" + Profile + ":" + string.Join(':', parts);
