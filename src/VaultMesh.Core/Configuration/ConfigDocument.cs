@@ -128,8 +128,9 @@ public sealed class ConfigDocument
         {
             syntax = SyntaxParser.Parse(text, path, false);
         }
-        catch (TomlException ex)
+        catch (Exception ex) when (ex is TomlException or ArgumentException)
         {
+            // ArgumentException: the library's lexer fails this way on an escape cut off by the end of the text.
             throw FromToml(path, text, ex);
         }
         if (syntax.HasErrors)
@@ -146,7 +147,7 @@ public sealed class ConfigDocument
         {
             model = TomlSerializer.Deserialize<TomlTable>(text, StrictOptions) ?? new TomlTable();
         }
-        catch (TomlException ex)
+        catch (Exception ex) when (ex is TomlException or ArgumentException)
         {
             throw FromToml(path, text, ex);
         }
@@ -164,16 +165,16 @@ public sealed class ConfigDocument
             _ = TomlSerializer.Deserialize<TomlTable>(text, StrictOptions);
             return false;
         }
-        catch (TomlException)
+        catch (Exception ex) when (ex is TomlException or ArgumentException)
         {
             return true;
         }
     }
 
-    private static ConfigurationException FromToml(string path, string text, TomlException ex)
+    private static ConfigurationException FromToml(string path, string text, Exception ex)
     {
-        var (line, column) = ex.Line is { } l && ex.Column is { } c ? (l, c) : ConfigLocator.FirstFailingLine(text, Fails);
-        var message = ex.Message;
+        var (line, column) = ex is TomlException { Line: { } l, Column: { } c } ? (l, c) : ConfigLocator.FirstFailingLine(text, Fails);
+        var message = ex is TomlException ? ex.Message : "a string escape is cut off or invalid";
         return new ConfigurationException("VmConfigurationInvalid", path,
             string.Create(CultureInfo.InvariantCulture, $"{path}:{line}:{column}: invalid TOML: {message}"), line, column, ex);
     }

@@ -20,7 +20,30 @@ public sealed class ConfigInputErrorTests
         { "default_profile is empty", "\ndefault_profile = \"\"\n", 2 },
         { "default_profile is not a string", "default_profile = 3\n", 1 },
         { "a table path of 3000 parts", "\n[" + string.Join('.', Enumerable.Range(0, 3000).Select(i => "a" + i)) + "]\n", 2 },
+        // Escapes of surrogate code points: the TOML library throws ArgumentOutOfRangeException on them.
+        { "a \\u escape of a lone surrogate", "[profiles.default]\n\nregion = \"\\ud800\"\n", 3 },
+        { "a \\U escape of a lone surrogate", "[profiles.default]\nregion = \"\\U0000DFFF\"\n", 2 },
+        { "a \\U escape beyond Unicode", "[profiles.default]\nregion = \"\\U00110000\"\n", 2 },
     };
+
+    // Text that never went through a file: a lone surrogate stays one (a file write would replace it).
+    [Theory]
+    [InlineData("[profiles.default]\nregion = \"a\ud800b\"\n", 2)]
+    [InlineData("# notes \udc00\n[profiles.default]\n", 1)]
+    [InlineData("[profiles.default]\nreg\ud800ion = \"x\"\n", 2)]
+    [InlineData("[profiles.default]\nregion = \"x\"\n\ud800", 3)]
+    [InlineData("[profiles.default]\nregion = 'a\udfffb'\n", 2)]
+    [InlineData("[profiles.default]\nregion = \"\"\"a\ud800\"\"\"\n", 2)]
+    // An escape cut off by the end of the text: the TOML library's own message about it throws.
+    [InlineData("[profiles.default]\ndata_dir = \"a\\u00", 2)]
+    [InlineData("[profiles.default]\ndata_dir = \"a\\U0000", 2)]
+    [InlineData("[profiles.default]\ndata_dir = \"a\\", 2)]
+    public void Text_with_a_lone_surrogate_or_a_cut_off_escape_is_a_configuration_error_on_its_line(string text, int line)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => ConfigDocument.Parse("config.toml", true, text));
+        Assert.Equal("VmConfigurationInvalid", ex.ErrorId);
+        Assert.Equal(line, ex.Line);
+    }
 
     [Theory]
     [MemberData(nameof(BadFiles))]
