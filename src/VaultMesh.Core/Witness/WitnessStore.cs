@@ -33,21 +33,6 @@ public sealed class WitnessStore
         return r.Read() ? new WitnessedCheckpoint(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), UtcTimestamp.Parse(r.GetString(5))) : null;
     }
 
-    /// <summary>Every peer log this node has cosigned, by origin.</summary>
-    public IReadOnlyList<WitnessedCheckpoint> GetAll()
-    {
-        using var command = _store.Command("SELECT origin FROM witness_state ORDER BY origin");
-        var origins = new List<string>();
-        using (var r = command.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                origins.Add(r.GetString(0));
-            }
-        }
-        return origins.Select(o => Get(o)!).ToList();
-    }
-
     /// <summary>Records <paramref name="checkpoint"/> as the latest cosigned of its origin, in <paramref name="tx"/>.</summary>
     public void Advance(WitnessedCheckpoint checkpoint, SqliteTransaction tx)
     {
