@@ -128,9 +128,8 @@ public sealed class ConfigDocument
         {
             syntax = SyntaxParser.Parse(text, path, false);
         }
-        catch (Exception ex) when (ex is TomlException or ArgumentException)
+        catch (Exception ex) when (IsTomlFailure(ex))
         {
-            // ArgumentException: the library's lexer fails this way on an escape cut off by the end of the text.
             throw FromToml(path, text, ex);
         }
         if (syntax.HasErrors)
@@ -147,12 +146,16 @@ public sealed class ConfigDocument
         {
             model = TomlSerializer.Deserialize<TomlTable>(text, StrictOptions) ?? new TomlTable();
         }
-        catch (Exception ex) when (ex is TomlException or ArgumentException)
+        catch (Exception ex) when (IsTomlFailure(ex))
         {
             throw FromToml(path, text, ex);
         }
         return new ConfigDocument(path, exists, text, syntax, model);
     }
+
+    // The library reports bad TOML as TomlException, and as ArgumentException when its lexer meets a
+    // string escape cut off by the end of the text.
+    private static bool IsTomlFailure(Exception ex) => ex is TomlException or ArgumentException;
 
     private static bool Fails(string text)
     {
@@ -165,7 +168,7 @@ public sealed class ConfigDocument
             _ = TomlSerializer.Deserialize<TomlTable>(text, StrictOptions);
             return false;
         }
-        catch (Exception ex) when (ex is TomlException or ArgumentException)
+        catch (Exception ex) when (IsTomlFailure(ex))
         {
             return true;
         }
