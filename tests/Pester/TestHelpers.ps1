@@ -31,6 +31,7 @@ function Invoke-VmLauncher {
 }
 
 # Starts a process with redirected output and returns it with its pending stdout and stderr text.
+# $Environment adds to this process's variables; a $null value removes one.
 function Start-VmProcess {
     param([string] $FilePath, [string[]] $ArgumentList, [hashtable] $Environment = @{})
     $psi = [Diagnostics.ProcessStartInfo]::new($FilePath)
@@ -38,7 +39,10 @@ function Start-VmProcess {
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.UseShellExecute = $false
-    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
+    foreach ($k in $Environment.Keys) {
+        if ($null -eq $Environment[$k]) { [void] $psi.Environment.Remove($k) }
+        else { $psi.Environment[$k] = [string]$Environment[$k] }
+    }
     $p = [Diagnostics.Process]::Start($psi)
     [pscustomobject]@{ Process = $p; StdOut = $p.StandardOutput.ReadToEndAsync(); StdErr = $p.StandardError.ReadToEndAsync() }
 }
@@ -97,14 +101,8 @@ function Invoke-VmChildPwshEach {
         while ($next -lt $Script.Count -and $running.Count -lt $ThrottleLimit) {
             $file = Join-Path ([IO.Path]::GetTempPath()) ("vmchild-" + [guid]::NewGuid().ToString('N') + '.ps1')
             "Import-Module '$script:ModulePath'`n$($Script[$next])" | Set-Content -LiteralPath $file
-            $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-            foreach ($a in @($prefix) + @('-NoProfile', '-NonInteractive', '-File', $file)) { $psi.ArgumentList.Add($a) }
-            $psi.RedirectStandardOutput = $true
-            $psi.RedirectStandardError = $true
-            $psi.UseShellExecute = $false
-            foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
-            $p = [Diagnostics.Process]::Start($psi)
-            $running.Add([pscustomobject]@{ Index = $next; Process = $p; File = $file; Out = $p.StandardOutput.ReadToEndAsync(); Err = $p.StandardError.ReadToEndAsync() })
+            $started = Start-VmProcess -FilePath $pwsh[0] -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-File', $file)) -Environment $Environment
+            $running.Add([pscustomobject]@{ Index = $next; Process = $started.Process; File = $file; Out = $started.StdOut; Err = $started.StdErr })
             $next++
         }
         $first = $running[0]
