@@ -55,7 +55,8 @@ function Connect-VmLabNode {
 function Start-VmLabGuardian {
     param([Parameter(Mandatory)] $Node, [hashtable] $Environment = @{}, [int] $SyncIntervalSeconds = 0, [int] $Attempt = 0)
     $pwsh = Get-VmPwshCommandLine
-    $script = "Import-Module '$script:ModulePath'; Start-VmGuardian -Listen 127.0.0.1:$($Node.Port) -SyncIntervalSeconds $SyncIntervalSeconds -Verbose"
+    # NormalView prints the error id (VmGuardianListenFailed), which the retry below looks for.
+    $script = "`$ErrorView = 'NormalView'; Import-Module '$script:ModulePath'; Start-VmGuardian -Listen 127.0.0.1:$($Node.Port) -SyncIntervalSeconds $SyncIntervalSeconds -Verbose"
     $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
     foreach ($a in @($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $psi.ArgumentList.Add($a) }
     $psi.UseShellExecute = $false

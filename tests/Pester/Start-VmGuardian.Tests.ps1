@@ -33,6 +33,23 @@ Describe 'Start-VmGuardian' {
         $node.Log.Out.Result | Should -Match 'GuardianRun|Listen'
     }
 
+    It 'fails with VmGuardianListenFailed on a taken port, and the lab moves the guardian to another' {
+        # Another process can take a free port between the lab choosing it and the guardian binding it.
+        $node = New-VmLabNode -Name taken
+        $holder = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $node.Port)
+        $holder.Start()
+        try {
+            $taken = $node.Port
+            Start-VmLabGuardian $node
+            $node.Port | Should -Not -Be $taken
+            (Invoke-RestMethod "$($node.Url)healthz").status | Should -Be 'ok'
+        }
+        finally {
+            $holder.Stop()
+            Stop-VmLabGuardian $node | Should -BeTrue
+        }
+    }
+
     It 'starts nothing with -WhatIf' {
         $node = New-VmLabNode -Name whatif
         Use-VmLabNode $node { Start-VmGuardian -Listen "127.0.0.1:$($node.Port)" -WhatIf | Should -BeNullOrEmpty }

@@ -162,7 +162,10 @@ public sealed class GuardianHost : IAsyncDisposable
             pending = [.. _inFlight];
         }
         await Task.WhenAll(pending).ConfigureAwait(false);
-        _listener.Close();
+        // Abort, not Close: after Stop, the managed HttpListener's Close looks its endpoint up again
+        // and, not finding it, binds the port anew, which throws "address already in use" when
+        // another process has taken the port meanwhile. Abort after Stop only marks it closed.
+        _listener.Abort();
         _stop.Dispose();
     }
 }
