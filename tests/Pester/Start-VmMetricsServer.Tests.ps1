@@ -16,16 +16,23 @@ BeforeAll {
         try { $client.ConnectAsync('127.0.0.1', $Port).Wait(200) -and $client.Connected } catch { $false } finally { $client.Dispose() }
     }
 
-    # A child pwsh running Start-VmMetricsServer on $Port; returns once it says it listens.
+    # A child pwsh running Start-VmMetricsServer on $script:port; returns once it says it listens.
+    # When another process took that free port before the server bound it (VmBindFailed), it moves
+    # to a new one and $script:port follows.
     function Start-VmMetricsChild {
-        param([int] $Port, [hashtable] $Environment = @{})
+        param([hashtable] $Environment = @{}, [int] $Attempt = 0)
         $pwsh = Get-VmPwshCommandLine
         $file = Join-Path ([IO.Path]::GetTempPath()) ("vmmetrics-" + [guid]::NewGuid().ToString('N') + '.ps1')
-        "Import-Module '$script:ModulePath'`nStart-VmMetricsServer -Bind 127.0.0.1:$Port | ConvertTo-Json -Compress`nexit 0" | Set-Content -LiteralPath $file
+        # NormalView prints the error id that the retry looks for.
+        "`$ErrorView = 'NormalView'`nImport-Module '$script:ModulePath'`nStart-VmMetricsServer -Bind 127.0.0.1:$script:port | ConvertTo-Json -Compress`nexit 0" | Set-Content -LiteralPath $file
         $ready = New-VmReadySocket
         $child = Start-VmProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Last ($pwsh.Count - 1)) + @('-NoProfile', '-NonInteractive', '-File', $file)) -Environment ($Environment + @{ NOTIFY_SOCKET = $ready.Path })
         if (-not (Wait-VmReady $ready -Process $child.Process -TimeoutSeconds 90)) {
             if (-not $child.Process.HasExited) { $child.Process.Kill($true) }
+            elseif ($child.StdErr.Result -match 'VmBindFailed' -and $Attempt -lt 5) {
+                $script:port = Get-FreePort
+                return Start-VmMetricsChild -Environment $Environment -Attempt ($Attempt + 1)
+            }
             throw "The metrics server did not start: $($child.StdErr.Result)"
         }
         $child
@@ -72,7 +79,7 @@ Describe 'Start-VmMetricsServer' {
     It 'serves a scrape that promtool accepts, with the persisted figures of the profile' {
         Add-VmMemory -Type event -Component metrics -Version 1 | Out-Null
         Invoke-VmSeal | Out-Null
-        $child = Start-VmMetricsChild -Port $script:port -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME; ANCHOR_WRITE_ENABLED = '1' }
+        $child = Start-VmMetricsChild -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME; ANCHOR_WRITE_ENABLED = '1' }
         try {
             $text = Get-Scrape $script:port
         } finally { Stop-VmChild $child }
@@ -91,7 +98,7 @@ Describe 'Start-VmMetricsServer' {
         Set-VmConfiguration -Profile default -Setting @{ 'rails.tsa.url' = $script:tsa.Url; 'rails.tsa.trust_bundle' = $script:tsa.TrustBundle }
         Add-VmMemory -Type event -Component metrics -Version 1 | Out-Null
         $batch = Invoke-VmSeal
-        $child = Start-VmMetricsChild -Port $script:port -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME }
+        $child = Start-VmMetricsChild -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME }
         try {
             $before = Get-Scrape $script:port
             $work = Invoke-VmChildPwsh -Script "Submit-VmAnchor -BatchId '$($batch.BatchId)' | Out-Null; Test-VmAnchor | Out-Null; Test-VmAnchor | Out-Null; exit 0" -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME; ANCHOR_WRITE_ENABLED = '1' }
@@ -105,7 +112,7 @@ Describe 'Start-VmMetricsServer' {
     }
 
     It 'answers malformed requests with a 4xx and keeps serving' {
-        $child = Start-VmMetricsChild -Port $script:port -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME }
+        $child = Start-VmMetricsChild -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME }
         try {
             # Rejected by HttpListener's parser, before the handler: a 400, or a close that won the race.
             Send-RawRequest $script:port "GARBAGE`r`n`r`n" | Should -Match '^(HTTP/1\.[01] 400 |closed without an answer$)'
@@ -117,8 +124,21 @@ Describe 'Start-VmMetricsServer' {
         } finally { Stop-VmChild $child }
     }
 
+    It 'fails with VmBindFailed on a taken port, and the test helper moves the server to another' {
+        $holder = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $script:port)
+        $holder.Start()
+        try {
+            $taken = $script:port
+            $child = Start-VmMetricsChild -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME }
+            try {
+                $script:port | Should -Not -Be $taken
+                (Invoke-WebRequest -Uri "http://127.0.0.1:$script:port/metrics").StatusCode | Should -Be 200
+            } finally { Stop-VmChild $child }
+        } finally { $holder.Stop() }
+    }
+
     It 'stops on SIGTERM with exit code 0 after writing where it served' {
-        $child = Start-VmMetricsChild -Port $script:port -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME }
+        $child = Start-VmMetricsChild -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME }
         Stop-VmChild $child
         $child.Process.ExitCode | Should -Be 0 -Because $child.StdErr.Result
         $info = $child.StdOut.Result | ConvertFrom-Json
