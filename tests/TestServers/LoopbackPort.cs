@@ -13,4 +13,23 @@ internal static class LoopbackPort
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
+
+    /// <summary>Runs <paramref name="start"/> on a free port, and on another one (five tries in all)
+    /// when another process took the port between the probe and the bind.</summary>
+    public static T Start<T>(Func<int, T> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return start(Next());
+            }
+            catch (Exception ex) when (attempt < 5 && IsAddressInUse(ex))
+            {
+            }
+        }
+    }
+
+    private static bool IsAddressInUse(Exception? ex) =>
+        ex is not null && (ex is HttpListenerException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || IsAddressInUse(ex.InnerException));
 }

@@ -34,13 +34,12 @@ public sealed class MetricsEndpointTests : IDisposable
 
     private async Task<T> WithServer<T>(Func<Uri, Task<T>> body)
     {
-        var bind = HttpBind.Parse($"127.0.0.1:{LoopbackPort.Next()}", "test");
-        using var host = Start(bind, Context);
+        using var host = LoopbackPort.Start(port => Start(HttpBind.Parse($"127.0.0.1:{port}", "test"), Context));
         using var stop = new CancellationTokenSource();
         var run = host.RunAsync(stop.Token);
         try
         {
-            return await body(bind.Url);
+            return await body(host.Bind.Url);
         }
         finally
         {
@@ -111,8 +110,12 @@ public sealed class MetricsEndpointTests : IDisposable
             passedOn.Add($"{method} {path}");
             return Task.FromResult(GuardianResponse.Refused(404, "not-found", path));
         }
-        var host = new GuardianHost($"127.0.0.1:{LoopbackPort.Next()}", GuardianMetricsRoute.Before(Next, MetricsEndpoint.Scrape(Context)), TimeSpan.FromSeconds(30));
-        host.Start();
+        var host = LoopbackPort.Start(port =>
+        {
+            var started = new GuardianHost($"127.0.0.1:{port}", GuardianMetricsRoute.Before(Next, MetricsEndpoint.Scrape(Context)), TimeSpan.FromSeconds(30));
+            started.Start();
+            return started;
+        });
         await using (host)
         {
             using var client = new HttpClient();

@@ -16,7 +16,7 @@ namespace VaultMesh.Core.Tests.Anchoring.Btc;
 /// </summary>
 internal sealed class BtcRpcDouble : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _loop;
     private readonly Lock _gate = new();
     private readonly string _expectedAuth;
@@ -26,9 +26,13 @@ internal sealed class BtcRpcDouble : IDisposable
     public BtcRpcDouble(string user, string password)
     {
         _expectedAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
-        Port = LoopbackPort.Next();
-        _listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/"));
-        _listener.Start();
+        (_listener, Port) = LoopbackPort.Start(port =>
+        {
+            var listener = new HttpListener();
+            listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
+            listener.Start();
+            return (listener, port);
+        });
         _loop = Task.Run(ServeAsync);
     }
 
