@@ -29,7 +29,7 @@ public sealed class GuardianHostTests
         // Dispose stops listening at once, then waits for the request in flight; meanwhile another
         // process binds the port, as a restarted unit or another test would.
         var disposing = host.DisposeAsync().AsTask();
-        var port = new Uri(host.BaseUrl.ToString()).Port;
+        var port = host.BaseUrl.Port;
         using var holder = new TcpListener(IPAddress.Loopback, port);
         holder.Start();
         release.SetResult();

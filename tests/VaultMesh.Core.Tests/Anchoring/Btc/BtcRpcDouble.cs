@@ -70,15 +70,8 @@ internal sealed class BtcRpcDouble : IDisposable
     public void Dispose()
     {
         _listener.Stop();
-        try
-        {
-            _listener.Close();
-        }
-        catch (HttpListenerException)
-        {
-            // Managed HttpListener re-resolves its endpoint on close and can report "address already
-            // in use" when another test's listener took the port meanwhile; the listener is stopped.
-        }
+        // Abort, not Close, after Stop: Close would bind the port again (see GuardianHost.DisposeAsync).
+        _listener.Abort();
         try
         {
             _loop.Wait(TimeSpan.FromSeconds(10));
