@@ -56,26 +56,17 @@ public sealed class TestTsaServer : IAsyncDisposable
     public static TestTsaServer Start(TestTsaAuthority authority)
     {
         ArgumentNullException.ThrowIfNull(authority);
-        for (var attempt = 0; ; attempt++)
+        var (listener, url) = LoopbackPort.Start(port =>
         {
-            var port = LoopbackPort.Next();
             var url = new Uri($"http://127.0.0.1:{port}/");
             var listener = new HttpListener();
             listener.Prefixes.Add(url.ToString());
-            try
-            {
-                listener.Start();
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                // Another process took the port between probing and binding; try another.
-                listener.Close();
-                continue;
-            }
-            var server = new TestTsaServer(authority, listener, url);
-            server._loop = Task.Run(server.AcceptLoopAsync);
-            return server;
-        }
+            listener.Start();
+            return (listener, url);
+        });
+        var server = new TestTsaServer(authority, listener, url);
+        server._loop = Task.Run(server.AcceptLoopAsync);
+        return server;
     }
 
 
