@@ -18,8 +18,8 @@ public sealed record WitnessVerdict(bool Met, int Cosigned, int Quorum, int Of, 
 
 /// <summary>
 /// A k-of-n witness policy: a checkpoint is witnessed when at least <see cref="Quorum"/> of the
-/// <see cref="Witnesses"/> (tlog-cosignature/v1 keys) cosigned it. A cosignature that does not
-/// verify counts as absent; cosignatures of keys the policy does not name are ignored.
+/// <see cref="Witnesses"/> (tlog-cosignature/v1 keys, each a distinct public key) cosigned it. A
+/// cosignature that does not verify counts as absent; cosignatures of keys the policy does not name are ignored.
 /// </summary>
 public sealed class WitnessPolicy
 {
@@ -42,7 +42,7 @@ public sealed class WitnessPolicy
     /// A policy of <paramref name="witnesses"/> (each a type 0x04 vkey, or a guardian's did:key, whose
     /// cosigner key is named by the DID) and <paramref name="quorum"/> (all of them when null).
     /// </summary>
-    /// <exception cref="VaultMeshException"><c>VmWitnessPolicyInvalid</c> naming the witness or quorum at fault.</exception>
+    /// <exception cref="VaultMeshException"><c>VmWitnessPolicyInvalid</c> naming the witness or quorum at fault, or both entries that are one public key.</exception>
     public static WitnessPolicy Create(IReadOnlyList<string> witnesses, int? quorum)
     {
         ArgumentNullException.ThrowIfNull(witnesses);
@@ -73,9 +73,11 @@ public sealed class WitnessPolicy
                     throw Invalid(witness, $"the witness key '{witness}' is a note signing key (type 0x01); a witness policy needs cosignature/v1 keys (type 0x04) or did:keys");
                 }
             }
-            if (keys.Any(k => k.Name == key.Name && k.KeyId == key.KeyId))
+            // One key under two names (its did:key and a cosigner vkey, say) would meet a quorum alone.
+            var twin = keys.FindIndex(k => k.PublicKey.AsSpan().SequenceEqual(key.PublicKey));
+            if (twin >= 0)
             {
-                throw Invalid(witness, $"the witness '{key.Name}' is named twice");
+                throw Invalid(witness, $"the witnesses '{witnesses[twin]}' and '{witness}' are the same public key; a quorum counts distinct keys, so list each witness once");
             }
             keys.Add(key);
         }

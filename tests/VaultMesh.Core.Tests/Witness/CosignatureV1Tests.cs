@@ -80,4 +80,21 @@ public sealed class CosignatureV1Tests
             Assert.Equal("VmWitnessPolicyInvalid", Assert.Throws<VaultMeshException>(bad).ErrorId);
         }
     }
+
+    [Fact]
+    public void A_policy_that_lists_one_key_under_two_names_is_refused_so_that_key_cannot_meet_a_two_of_two_quorum_alone()
+    {
+        using var dir = new TempDirectory();
+        var key = NodeKey.Create(dir.File("k"), overwrite: false);
+        var did = DidKey.Format(key.PublicKey);
+        var alias = NoteVerifierKey.CreateCosigner("witness.example/alias", key.PublicKey);
+        // The forger cosigns once under each name: two verified lines, one key.
+        var note = new SignedNote(Note, [
+            CosignatureV1.Sign(key, NoteVerifierKey.CreateCosigner(did, key.PublicKey), Note, DateTimeOffset.UtcNow),
+            CosignatureV1.Sign(key, alias, Note, DateTimeOffset.UtcNow)]);
+        var error = Assert.Throws<VaultMeshException>(() => WitnessPolicy.Create([did, alias.ToString()], 2).Evaluate(note));
+        Assert.Equal("VmWitnessPolicyInvalid", error.ErrorId);
+        Assert.Contains(did, error.Message, StringComparison.Ordinal);
+        Assert.Contains(alias.ToString(), error.Message, StringComparison.Ordinal);
+    }
 }
