@@ -69,7 +69,11 @@ public static class CheckpointVerifier
             : new MemoryCheck("consistency", false, $"the consistency proof fails ({result.FailedCheck}): {result.Reason}");
     }
 
-    /// <summary>Parses a note and its checkpoint body, adding a format check and a signature check.</summary>
+    /// <summary>
+    /// Parses a note and its checkpoint body, adding a format check and a signature check. A note that
+    /// carries two signature lines of one key fails the format check; with a vkey, the signature check
+    /// also requires the checkpoint's origin to be the vkey's name (docs/log.md).
+    /// </summary>
     internal static CheckpointText? Read(string note, string name, List<MemoryCheck> checks, NoteVerifierKey? vkey)
     {
         SignedNote signed;
@@ -84,18 +88,38 @@ public static class CheckpointVerifier
             checks.Add(new MemoryCheck(name, false, ex.Message));
             return null;
         }
+        var repeated = signed.Signatures.GroupBy(s => (s.Name, s.KeyId)).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null)
+        {
+            checks.Add(new MemoryCheck(name, false, string.Create(CultureInfo.InvariantCulture,
+                $"the note carries {repeated.Count()} signature lines of the key {repeated.Key.Name}+{repeated.Key.KeyId:x8}; a note is signed once by each key")));
+            return null;
+        }
         checks.Add(new MemoryCheck(name, true, string.Create(CultureInfo.InvariantCulture,
             $"checkpoint of '{text.Origin}' at size {text.Size}, root {Convert.ToBase64String(text.Root)}")));
-        checks.Add(Signature(name + "Signature", signed, vkey));
+        checks.Add(Signature(name + "Signature", signed, text.Origin, vkey));
         return text;
     }
 
-    /// <summary>The signature check of a note against a vkey; not applicable (null) without one.</summary>
-    internal static MemoryCheck Signature(string name, SignedNote note, NoteVerifierKey? vkey)
+    /// <summary>
+    /// The signature check of a checkpoint note against its log's vkey: the vkey must be a note key
+    /// (a witness's cosigner key proves nothing about who issued the checkpoint), its name must be the
+    /// checkpoint's origin (else another log's checkpoint would pass), and its signature must verify.
+    /// Not applicable (null) without a vkey.
+    /// </summary>
+    internal static MemoryCheck Signature(string name, SignedNote note, string origin, NoteVerifierKey? vkey)
     {
         if (vkey is null)
         {
             return new MemoryCheck(name, null, "no vkey given: the signature was not checked, so nothing proves who signed this checkpoint");
+        }
+        if (vkey.IsCosigner)
+        {
+            return new MemoryCheck(name, false, $"the vkey {vkey.Name}+{vkey.KeyId:x8} is a witness cosigner key (type 0x04); a checkpoint is verified against its log's note key (type 0x01)");
+        }
+        if (!string.Equals(origin, vkey.Name, StringComparison.Ordinal))
+        {
+            return new MemoryCheck(name, false, $"the checkpoint is of the log '{origin}', but the vkey is the key of '{vkey.Name}': a checkpoint verifies only against the vkey named by its origin");
         }
         var check = vkey.Verify(note);
         return new MemoryCheck(name, check.Valid, check.Detail);
