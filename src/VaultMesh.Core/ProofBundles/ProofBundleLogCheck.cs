@@ -47,34 +47,25 @@ public static partial class ProofBundleVerifier
             : new LogSection(index.Value, checkpoint, inclusion, anchored, consistency);
     }
 
-    /// <summary>Checks the log section; adds the roots it proves the memory into to <paramref name="roots"/> and returns the log size proven.</summary>
-    private static long? CheckLog(LogSection? log, string leafHash, NoteVerifierKey? vkey, List<MemoryCheck> checks, List<Sha256Digest> roots)
+    /// <summary>
+    /// Checks the log section; adds the roots it proves the memory into to <paramref name="roots"/> and returns the log size proven.
+    /// A verifier given a vkey or a witness policy (<paramref name="required"/>) fails a bundle without one: nothing else shows the
+    /// memory in a checkpoint that key signed.
+    /// </summary>
+    private static long? CheckLog(LogSection? log, string leafHash, NoteVerifierKey? vkey, bool required, List<MemoryCheck> checks, List<Sha256Digest> roots)
     {
         if (log is null)
         {
+            if (required)
+            {
+                checks.Add(new MemoryCheck("log", false, vkey is null
+                    ? "the bundle has no log section, so no checkpoint shows the memory in the log the witness policy (-Witness) is about"
+                    : $"the bundle has no log section, so no checkpoint signed by {vkey.Name}+{vkey.KeyId:x8} shows the memory in that log"));
+            }
             return null;
         }
         var own = CheckpointVerifier.Read(log.Checkpoint, "checkpoint", checks, vkey);
-        if (own is null)
-        {
-            return null;
-        }
-        VerificationResult inclusion;
-        try
-        {
-            inclusion = MerkleVerifier.VerifyInclusion(leafHash, log.Index, own.Size, log.Inclusion, Digests.LowerHex.Format(own.Root));
-        }
-        catch (VaultMeshException ex)
-        {
-            checks.Add(new MemoryCheck("logInclusion", false, ex.Message));
-            return null;
-        }
-        var index = log.Index.ToString(CultureInfo.InvariantCulture);
-        var size = own.Size.ToString(CultureInfo.InvariantCulture);
-        checks.Add(new MemoryCheck("logInclusion", inclusion.Valid, inclusion.Valid
-            ? $"log entry {index} is in the checkpoint of '{own.Origin}' at size {size}"
-            : $"inclusion in the log fails ({inclusion.FailedCheck}): {inclusion.Reason}"));
-        if (!inclusion.Valid)
+        if (own is null || !LogInclusion(leafHash, log.Index, own, log.Inclusion, checks))
         {
             return null;
         }
@@ -96,6 +87,27 @@ public static partial class ProofBundleVerifier
         }
         roots.Add(Sha256Digest.FromBytes(anchored.Root));
         return anchored.Size;
+    }
+
+    /// <summary>Adds the <c>logInclusion</c> check: the leaf hash (hex) at <paramref name="index"/> proves into the checkpoint's root.</summary>
+    internal static bool LogInclusion(string leafHash, long index, CheckpointText checkpoint, IReadOnlyList<string> path, List<MemoryCheck> checks)
+    {
+        VerificationResult inclusion;
+        try
+        {
+            inclusion = MerkleVerifier.VerifyInclusion(leafHash, index, checkpoint.Size, path, Digests.LowerHex.Format(checkpoint.Root));
+        }
+        catch (VaultMeshException ex)
+        {
+            checks.Add(new MemoryCheck("logInclusion", false, ex.Message));
+            return false;
+        }
+        var at = index.ToString(CultureInfo.InvariantCulture);
+        var size = checkpoint.Size.ToString(CultureInfo.InvariantCulture);
+        checks.Add(new MemoryCheck("logInclusion", inclusion.Valid, inclusion.Valid
+            ? $"log entry {at} is in the checkpoint of '{checkpoint.Origin}' at size {size}"
+            : $"inclusion in the log fails ({inclusion.FailedCheck}): {inclusion.Reason}"));
+        return inclusion.Valid;
     }
 
     /// <summary>What the bundle states that no signature or anchor commits to.</summary>

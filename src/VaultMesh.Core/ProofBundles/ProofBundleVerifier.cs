@@ -52,20 +52,24 @@ public static partial class ProofBundleVerifier
         WitnessPolicy? witnesses = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes;
+        return VerifyUtf8(ReadFile(path, "Proof bundle"), verifyAnchorOffline, validator, path, vkey, witnesses);
+    }
+
+    /// <summary>Reads a file the verifiers were given, as <c>VmFileNotFound</c>/<c>VmFileUnreadable</c> errors naming <paramref name="what"/>.</summary>
+    internal static byte[] ReadFile(string path, string what)
+    {
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"Proof bundle not found: {path}", path, ex);
+            throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"{what} not found: {path}", path, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"Cannot read proof bundle '{path}': {ex.Message}", path, ex);
+            throw new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"Cannot read {what.ToLowerInvariant()} '{path}': {ex.Message}", path, ex);
         }
-        return VerifyUtf8(bytes, verifyAnchorOffline, validator, path, vkey, witnesses);
     }
 
     /// <summary>Verifies bundle bytes (UTF-8 JSON); bytes that are not UTF-8 fail the <c>json</c> check.</summary>
@@ -106,6 +110,11 @@ public static partial class ProofBundleVerifier
         if (json.Length > 0 && json[0] == '\uFEFF')
         {
             json = json[1..];
+        }
+        if (json.Length > 0 && json[0] == '\uFEFF')
+        {
+            // The canonicaliser's UTF-8 reader would skip this one too, and the parser below would throw.
+            return Fail(source, "json", "the bundle starts with two byte order marks; a bundle is UTF-8 JSON with at most one");
         }
         try
         {
@@ -288,25 +297,45 @@ public static partial class ProofBundleVerifier
             : $"inclusion fails ({inclusion.FailedCheck}): {inclusion.Reason}"));
 
         var roots = new List<Sha256Digest> { Sha256Digest.Parse(rootHex!, DigestForm.Hex) };
-        var logSize = CheckLog(log, recomputedHash, vkey, checks, roots);
+        var logSize = CheckLog(log, recomputedHash, vkey, required: vkey is not null || witnesses is not null, checks, roots);
         if (CheckWitnesses(log, logSize, witnesses) is { } witnessed)
         {
             checks.Add(witnessed);
         }
         checks.Add(Unproven(log, logSize, size.Value));
-        var (anchorCount, anchorsVerified) = CheckAnchors(anchors!.Value, roots, verifyAnchorOffline, validator, source, checks);
+        var (anchorCount, anchorsVerified) = CheckAnchors(anchors!.Value, roots, log?.AnchoredCheckpoint is not null && roots.Count == 3, verifyAnchorOffline, validator, source, checks);
         return new ProofBundleVerification(source, id, batchId, leafIndex, rootHex, checks, anchorCount, anchorsVerified, logSize);
     }
 
-    private static (int Count, int Verified) CheckAnchors(JsonElement anchors, List<Sha256Digest> roots, Func<Receipt, AnchorCheck?>? verifyAnchorOffline,
-        ReceiptValidator? validator, string source, List<MemoryCheck> checks)
+    /// <summary>
+    /// Checks every receipt. A bundle carries an anchored checkpoint only for a receipt that anchors its root
+    /// (<paramref name="anchoredCheckpoint"/>); one without such a receipt fails, as does one receipt listed twice.
+    /// </summary>
+    private static (int Count, int Verified) CheckAnchors(JsonElement anchors, List<Sha256Digest> roots, bool anchoredCheckpoint,
+        Func<Receipt, AnchorCheck?>? verifyAnchorOffline, ReceiptValidator? validator, string source, List<MemoryCheck> checks)
     {
-        var root = roots[^1];
-        if (anchors.GetArrayLength() == 0)
+        var (count, verified, anchoredRoots) = anchors.GetArrayLength() == 0
+            ? NoReceipts(roots[^1], checks)
+            : CheckReceipts(anchors, roots, verifyAnchorOffline, validator, source, checks);
+        if (anchoredCheckpoint && !anchoredRoots.Contains(roots[^1]))
         {
-            checks.Add(new MemoryCheck("anchors", null, $"no anchor receipts: the memory is proven into root {root.ToHex()}, which this bundle does not show anchored"));
-            return (0, 0);
+            checks.Add(new MemoryCheck("anchoredCheckpointReceipt", false,
+                "the bundle carries an anchored checkpoint but no receipt that anchors its root; a bundle is exported with one only for such a receipt"));
         }
+        return (count, verified);
+    }
+
+    private static (int, int, List<Sha256Digest>) NoReceipts(Sha256Digest root, List<MemoryCheck> checks)
+    {
+        checks.Add(new MemoryCheck("anchors", null, $"no anchor receipts: the memory is proven into root {root.ToHex()}, which this bundle does not show anchored"));
+        return (0, 0, []);
+    }
+
+    private static (int Count, int Verified, List<Sha256Digest> AnchoredRoots) CheckReceipts(JsonElement anchors, List<Sha256Digest> roots,
+        Func<Receipt, AnchorCheck?>? verifyAnchorOffline, ReceiptValidator? validator, string source, List<MemoryCheck> checks)
+    {
+        var seen = new List<(ReceiptChain Chain, string Network, string TxRef)>();
+        var anchoredRoots = new List<Sha256Digest>();
         // Building the schemas costs far more than the rest of a verification; only receipts need them.
         validator ??= new ReceiptValidator();
         int count = 0, verified = 0, i = 0;
@@ -332,6 +361,14 @@ public static partial class ProofBundleVerifier
                 checks.Add(new MemoryCheck(name, false, $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} anchors root {receipt.Root}, not this batch's root {roots[0].To0x()}{(roots.Count > 1 ? " nor a checkpoint root the memory is proven into" : "")}"));
                 continue;
             }
+            var key = (receipt.Chain, receipt.Network, receipt.TxRef);
+            if (seen.Contains(key))
+            {
+                checks.Add(new MemoryCheck(name, false, $"{pointer} repeats the {receipt.Chain}:{receipt.Network} receipt {receipt.TxRef}; each receipt counts once"));
+                continue;
+            }
+            seen.Add(key);
+            anchoredRoots.Add(anchored);
             count++;
             var label = $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} ({receipt.Status.ToString().ToLowerInvariant()}, {receipt.Finality.State.ToString().ToLowerInvariant()})";
             if (receipt.Status != ReceiptStatus.Verified)
@@ -363,7 +400,7 @@ public static partial class ProofBundleVerifier
                 checks.Add(new MemoryCheck(name, false, $"{label}: evidence does not hold ({offline.Reason}){(offline.Detail is null ? "" : ": " + offline.Detail)}"));
             }
         }
-        return (count, verified);
+        return (count, verified, anchoredRoots);
     }
 
     private static ProofBundleVerification Fail(string source, string check, string reason) =>

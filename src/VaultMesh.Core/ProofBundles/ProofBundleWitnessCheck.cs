@@ -26,8 +26,14 @@ public static partial class ProofBundleVerifier
         {
             return new MemoryCheck("witnesses", false, "the bundle has no verified signed checkpoint, so nothing shows that witnesses saw the memory's log");
         }
+        return Witnessed(policy, ("checkpoint", log.Checkpoint), ("anchoredCheckpoint", log.AnchoredCheckpoint));
+    }
+
+    /// <summary>The <c>witnesses</c> check: passes when one of <paramref name="notes"/> (verified checkpoints the entry is proven into) meets the policy.</summary>
+    internal static MemoryCheck Witnessed(WitnessPolicy policy, params (string Which, string? Note)[] notes)
+    {
         var verdicts = new List<(string Which, WitnessVerdict Verdict)>();
-        foreach (var (which, note) in new[] { ("checkpoint", log.Checkpoint), ("anchoredCheckpoint", log.AnchoredCheckpoint) })
+        foreach (var (which, note) in notes)
         {
             if (note is not null && Parse(note) is { } signed)
             {
@@ -39,8 +45,12 @@ public static partial class ProofBundleVerifier
         {
             return new MemoryCheck("witnesses", true, $"the {met.Which} is witnessed: {met.Verdict.Detail}");
         }
+        if (verdicts.Count == 0)
+        {
+            return new MemoryCheck("witnesses", false, "no checkpoint could be read, so nothing shows that witnesses saw it");
+        }
         var best = verdicts.OrderByDescending(v => v.Verdict.Cosigned).First();
-        return new MemoryCheck("witnesses", false, $"no checkpoint of the bundle meets the witness policy: on the {best.Which}, {best.Verdict.Detail}");
+        return new MemoryCheck("witnesses", false, $"no checkpoint meets the witness policy: on the {best.Which}, {best.Verdict.Detail}");
     }
 
     private static int SignatureLines(string note) => Parse(note)?.Signatures.Count ?? 0;
