@@ -56,12 +56,25 @@ public sealed class TlogProof
         return builder.Append('\n').Append(Checkpoint).ToString();
     }
 
-    /// <summary>Parses a proof.</summary>
+    /// <summary>
+    /// Parses a proof strictly: newline line ends only, no byte order mark, the lines in the spec's order
+    /// (header, optional <c>extra</c>, <c>index</c>, hashes, blank line), each hash the canonical base64 of
+    /// 32 bytes, and a checkpoint after the blank line. The checkpoint itself is checked by its verifier.
+    /// </summary>
     /// <exception cref="VaultMeshException"><c>VmTlogProofMalformed</c> naming what is wrong.</exception>
     public static TlogProof Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > 0 && text[0] == '\uFEFF')
+        {
+            throw Malformed($"it starts with a byte order mark; the first line must be '{Header}' exactly");
+        }
+        if (text.Contains('\r', StringComparison.Ordinal))
+        {
+            throw Malformed("it contains a carriage return; its lines end in a newline alone");
+        }
         var position = 0;
+        var number = 0;
         string? Next()
         {
             var end = text.IndexOf('\n', position);
@@ -71,11 +84,13 @@ public sealed class TlogProof
             }
             var line = text[position..end];
             position = end + 1;
+            number++;
             return line;
         }
-        if (Next() != Header)
+        var first = Next();
+        if (first != Header)
         {
-            throw Malformed($"the first line is not '{Header}'");
+            throw Malformed(first is null ? "it is not a line of text ending in a newline" : $"the first line is '{Shorten(first)}', not '{Header}'");
         }
         var line = Next();
         byte[]? extra = null;
@@ -86,21 +101,27 @@ public sealed class TlogProof
         }
         if (line is null || !line.StartsWith("index ", StringComparison.Ordinal))
         {
-            throw Malformed("the index line is missing");
+            throw Malformed(line is null ? "the index line is missing"
+                : string.Create(CultureInfo.InvariantCulture, $"line {number} is '{Shorten(line)}', where the index line ('index <n>') must be"));
         }
         var indexText = line[6..];
         if (indexText.Length == 0 || !indexText.All(char.IsAsciiDigit) || (indexText.Length > 1 && indexText[0] == '0')
             || !long.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
         {
-            throw Malformed($"the index '{indexText}' is not a decimal without leading zeros");
+            throw Malformed($"the index '{Shorten(indexText)}' is not a decimal without leading zeros");
         }
         var hashes = new List<byte[]>();
         while ((line = Next()) is not null && line.Length > 0)
         {
-            var hash = Base64(line, "an inclusion proof hash");
+            if (line.StartsWith("extra ", StringComparison.Ordinal) || line.StartsWith("index ", StringComparison.Ordinal))
+            {
+                throw Malformed(string.Create(CultureInfo.InvariantCulture,
+                    $"line {number} is another '{line[..5]}' line; the order is header, extra (optional), index, proof hashes, blank line, checkpoint"));
+            }
+            var hash = Base64(line, string.Create(CultureInfo.InvariantCulture, $"the inclusion proof hash on line {number}"));
             if (hash.Length != MerkleHasher.HashSize)
             {
-                throw Malformed(string.Create(CultureInfo.InvariantCulture, $"an inclusion proof hash is {hash.Length} bytes, not {MerkleHasher.HashSize}"));
+                throw Malformed(string.Create(CultureInfo.InvariantCulture, $"the inclusion proof hash on line {number} is {hash.Length} bytes, not {MerkleHasher.HashSize}"));
             }
             hashes.Add(hash);
         }
@@ -108,8 +129,14 @@ public sealed class TlogProof
         {
             throw Malformed("there is no blank line before the checkpoint");
         }
+        if (position == text.Length)
+        {
+            throw Malformed("the checkpoint after the blank line is missing");
+        }
         return new TlogProof(index, hashes, text[position..], extra);
     }
+
+    private static string Shorten(string s) => s.Length > 60 ? s[..57] + "..." : s;
 
     private static byte[] Base64(string text, string what)
     {

@@ -13,7 +13,7 @@ namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Verifies proof bundles offline: recomputes the memory id and leaf, checks the inclusion proof up to the batch root, the memory's inclusion in the log's signed checkpoint and the consistency proof to the anchored checkpoint (signatures against -Vkey, witness cosignatures against -Witness), and that every receipt anchors one of those roots. Returns $true/$false per bundle, or with -Detailed each check, what stays unproven, and the reason of a failure.</para>
-/// <para type="description">Needs no store and no network: an auditor can run it on a machine that has never seen VaultMesh data. A bundle without receipts verifies as ProvenUnanchored.</para>
+/// <para type="description">Needs no store and no network: an auditor can run it on a machine that has never seen VaultMesh data. A bundle without receipts verifies as ProvenUnanchored. With -Vkey or -Witness a bundle must carry its log section. A .tlog-proof file (C2SP tlog-proof@v1) is verified against -Vkey (required) for the entry in -Leaf or in the bundle beside it.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmProofBundle")]
 [OutputType(typeof(bool), typeof(ProofBundleVerification))]
@@ -46,6 +46,12 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? TrustBundle { get; set; }
+
+    /// <summary>For a .tlog-proof file (which does not hold its entry): a file of the entry's bytes, the sealed leaf
+    /// (a bundle's leaf.jcs). Without it, the leaf.jcs of the .proof.json bundle beside the proof is used.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Leaf { get; set; }
 
     /// <summary>Return the ProofBundleVerification (status, each check, the failed check and its reason) instead of $true/$false.</summary>
     [Parameter]
@@ -81,7 +87,21 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
     protected override void ProcessJson(string json) => Emit(ProofBundleVerifier.Verify(json, _anchors, _validator, vkey: _vkey, witnesses: _witnesses));
 
     /// <inheritdoc />
-    protected override void ProcessFile(string file) => Emit(ProofBundleVerifier.VerifyFile(file, _anchors, _validator, _vkey, _witnesses));
+    protected override void ProcessFile(string file)
+    {
+        if (!file.EndsWith(TlogProof.FileExtension, StringComparison.OrdinalIgnoreCase))
+        {
+            Emit(ProofBundleVerifier.VerifyFile(file, _anchors, _validator, _vkey, _witnesses));
+            return;
+        }
+        if (_vkey is null)
+        {
+            throw new VaultMeshException("VmVkeyRequired", VmErrorKind.InvalidArgument,
+                $"A tlog-proof is only checked against the log's key: give -Vkey (Get-VmCheckpoint shows this node's) to verify '{file}'.", file);
+        }
+        var leaf = Leaf is null ? null : GetUnresolvedProviderPathFromPSPath(Leaf);
+        Emit(TlogProofVerifier.VerifyFile(file, _vkey, leaf, _witnesses));
+    }
 
     private void Emit(ProofBundleVerification result)
     {

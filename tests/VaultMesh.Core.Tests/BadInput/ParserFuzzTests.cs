@@ -6,6 +6,7 @@ using VaultMesh.Core.Cli;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Harbinger;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Receipts;
@@ -67,17 +68,31 @@ public sealed class ParserFuzzTests(ITestOutputHelper output) : IDisposable
         Assert.True(classes.Count == 0, $"{classes.Count} class(es) of raw exceptions in {_cases} cases:\n" + string.Join("\n", classes));
     }
 
+    private static void Invalid(ProofBundleVerification result)
+    {
+        if (result.Valid)
+        {
+            throw new InvalidOperationException("a bundle with two byte order marks verified");
+        }
+    }
+
     [Fact]
     public void Json_readers_give_only_results_or_vaultmesh_errors()
     {
         var receipt = BadJson.Receipt();
         var manifest = BadJson.Manifest();
-        string bundle;
+        string bundle, tlogProof, checkpoint;
+        byte[] entry;
+        NoteVerifierKey vkey;
         using (var s = new SealedStore(3))
         {
             var node = System.Text.Json.Nodes.JsonNode.Parse(ProofBundleWriter.Create(s.Get(1), s.Sealer))!;
             node["anchors"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse(BadJson.Receipt("tsa-verified.json")));
             bundle = node.ToJsonString();
+            tlogProof = File.ReadAllText(ProofBundleWriter.WriteFile(s.Get(1), s.Sealer, s.Dir.File("b.proof.json"), overwrite: false).TlogProofPath!);
+            entry = Encoding.UTF8.GetBytes((string)node["leaf"]!["jcs"]!);
+            vkey = s.Sealer.Log.VerifierKey;
+            checkpoint = s.Sealer.Log.GetCheckpoint()!.Note;
         }
 
         Run("CanonicalJson", Event, text => CanonicalJson.Canonicalize(text));
@@ -86,6 +101,11 @@ public sealed class ParserFuzzTests(ITestOutputHelper output) : IDisposable
         Run("ReceiptValidator(manifest)", manifest, text => Validator.Validate(text));
         Run("ProofBundleVerifier", bundle, text => ProofBundleVerifier.Verify(text));
         Run("ProofBundleVerifier(utf8)", bundle, text => ProofBundleVerifier.VerifyUtf8(JcsDocument.ToUtf8(text)));
+        // Two byte order marks: the first is skipped, and the second once reached the parser as a raw JsonReaderException.
+        Check("ProofBundleVerifier(two BOMs)", "\uFEFF\uFEFF" + bundle, text => Invalid(ProofBundleVerifier.VerifyUtf8(Encoding.UTF8.GetBytes(text), vkey: vkey)));
+        Check("ProofBundleVerifier(two BOMs, text)", "\uFEFF\uFEFF" + bundle, text => Invalid(ProofBundleVerifier.Verify(text, vkey: vkey)));
+        Run("TlogProofVerifier", tlogProof, text => TlogProofVerifier.Verify(text, entry, vkey));
+        Run("CheckpointVerifier", checkpoint, text => CheckpointVerifier.Verify(text, vkey));
         Run("ReplayService", manifest, text => new ReplayService().Replay(text, "manifest.json", new ReplayOptions { Enforce = false }));
         Run("ReplayLeaves", Event + "\n" + Event.Replace("1.2.3", "2", StringComparison.Ordinal), text =>
             new ReplayService().Replay(manifest, "manifest.json", new ReplayOptions { Leaves = text }));
