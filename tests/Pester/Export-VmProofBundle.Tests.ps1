@@ -154,6 +154,62 @@ Test-VmProofBundle -Path '$(Join-Path $script:Dir '*.proof.json')'
             $LASTEXITCODE | Should -Be 1
         }
     }
+
+    Context 'with -Vkey or -Witness, and .tlog-proof files' {
+        BeforeAll {
+            $script:Vkey = (Get-VmCheckpoint).Vkey
+            $script:TDir = New-OutDir
+            $script:T = Export-VmProofBundle -Id $script:Memories[1].Id -Path $script:TDir
+        }
+
+        It 'fails a bundle whose log section was deleted, naming the vkey, where it answered ProvenUnanchored' {
+            $node = [System.Text.Json.Nodes.JsonNode]::Parse((Get-Content -Raw $script:T.Path))
+            $null = $node.AsObject().Remove('log')
+            $v = Test-VmProofBundle -Json $node.ToJsonString() -Vkey $script:Vkey -Detailed
+            $v.Valid | Should -BeFalse
+            $v.FailedCheck | Should -Be 'log'
+            $v.Reason | Should -Match ([regex]::Escape($script:Vkey.Split('+')[0]))
+        }
+
+        It 'refuses a -Witness list that names one public key twice, naming both entries' {
+            # This node's cosigner key under another name: key ID = SHA-256(name || 0x0A || 0x04 || key)[:4].
+            $id = New-VmIdentity
+            $did = $id.Did
+            $typedKey = $id.CosignerVKey.Split('+')[2]
+            $name = 'witness.example/alias'
+            $hash = [Security.Cryptography.SHA256]::HashData([byte[]]([Text.Encoding]::UTF8.GetBytes($name) + [byte[]](0x0A) + [Convert]::FromBase64String($typedKey)))
+            $alias = '{0}+{1}+{2}' -f $name, [Convert]::ToHexString($hash, 0, 4).ToLowerInvariant(), $typedKey
+            $err = $null
+            try { Test-VmProofBundle -Path $script:T.Path -Witness $did, $alias -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'VmWitnessPolicyInvalid*'
+            $err.Exception.Message | Should -Match ([regex]::Escape($alias))
+        }
+
+        It 'verifies the .tlog-proof beside the bundle against -Vkey, and refuses one without -Vkey' {
+            $script:T.TlogProofPath | Should -Exist
+            Test-VmProofBundle -Path $script:T.TlogProofPath -Vkey $script:Vkey | Should -BeTrue
+            $v = Test-VmProofBundle -Path $script:T.TlogProofPath -Vkey $script:Vkey -Detailed
+            $v.LogSize | Should -Be 3
+            $v.LeafIndex | Should -Be 1
+            Test-VmProofBundle -Path $script:T.TlogProofPath -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $e[0].FullyQualifiedErrorId | Should -Be 'VmVkeyRequired,VaultMesh.PowerShell.Commands.TestVmProofBundleCommand'
+        }
+
+        It 'takes the entry from -Leaf, and fails a malformed or unsupplied .tlog-proof with a clear reason' {
+            $jcs = [System.Text.Json.Nodes.JsonNode]::Parse((Get-Content -Raw $script:T.Path))['leaf']['jcs'].GetValue[string]()
+            $leaf = Join-Path $script:TDir 'entry.bin'
+            [IO.File]::WriteAllBytes($leaf, [Text.Encoding]::UTF8.GetBytes($jcs))
+            $other = Join-Path $script:TDir 'copy.tlog-proof'
+            Copy-Item $script:T.TlogProofPath $other
+            Test-VmProofBundle -Path $other -Vkey $script:Vkey -Leaf $leaf | Should -BeTrue
+            [IO.File]::WriteAllText($other, (Get-Content -Raw $script:T.TlogProofPath).Replace("`n", "`r`n"))
+            $v = Test-VmProofBundle -Path $other -Vkey $script:Vkey -Leaf $leaf -Detailed
+            $v.FailedCheck | Should -Be 'tlogProof'
+            $v.Reason | Should -Match 'carriage return'
+            Test-VmProofBundle -Path $other -Vkey $script:Vkey -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $e[0].FullyQualifiedErrorId | Should -Be 'VmTlogProofLeafMissing,VaultMesh.PowerShell.Commands.TestVmProofBundleCommand'
+        }
+    }
 }
 
 Describe 'Export-VmBatchManifest' {

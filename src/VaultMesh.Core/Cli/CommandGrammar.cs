@@ -173,9 +173,10 @@ public static class CommandGrammar
                 new("vkey", "Vkey", OptionKind.Text, "The log's verifier key the checkpoints must be signed by.", "vkey"),
                 new("witness", "Witness", OptionKind.List, "A witness (cosigner vkey or did:key) whose cosignature counts (repeat or comma-separate).", "witness"),
                 new("witness-quorum", "WitnessQuorum", OptionKind.Number, "How many witnesses must have cosigned (default all).", "k"),
+                new("leaf", "Leaf", OptionKind.Text, "For .tlog-proof files: a file of the entry's bytes (default: the bundle beside it).", "file"),
             ],
             [
-                new("file", "Path", Required: true, Variadic: true, "Proof bundle files."),
+                new("file", "Path", Required: true, Variadic: true, "Proof bundle or .tlog-proof files."),
             ], EnforcedCheck: true),
         ]),
         new("configure", "Profiles in $VAULTMESH_HOME/config.toml.", "set",
