@@ -115,11 +115,13 @@ public static class CheckpointVerifier
         }
         if (vkey.IsCosigner)
         {
-            return new MemoryCheck(name, false, $"the vkey {vkey.Name}+{vkey.KeyId:x8} is a witness cosigner key (type 0x04); a checkpoint is verified against its log's note key (type 0x01)");
+            return new MemoryCheck(name, false,
+                $"the vkey {vkey.Name}+{vkey.KeyId:x8} is a witness cosigner key (type 0x04); a checkpoint is verified against its log's note key (type 0x01)");
         }
         if (!string.Equals(origin, vkey.Name, StringComparison.Ordinal))
         {
-            return new MemoryCheck(name, false, $"the checkpoint is of the log '{origin}', but the vkey is the key of '{vkey.Name}': a checkpoint verifies only against the vkey named by its origin");
+            return new MemoryCheck(name, false,
+                $"the checkpoint is of the log '{origin}', but the vkey is the key of '{vkey.Name}': a checkpoint verifies only against the vkey named by its origin");
         }
         var check = vkey.Verify(note);
         return new MemoryCheck(name, check.Valid, check.Detail);

@@ -52,7 +52,8 @@ public static partial class ProofBundleVerifier
     /// A verifier given a vkey or a witness policy (<paramref name="required"/>) fails a bundle without one: nothing else shows the
     /// memory in a checkpoint that key signed.
     /// </summary>
-    private static long? CheckLog(LogSection? log, string leafHash, NoteVerifierKey? vkey, bool required, List<MemoryCheck> checks, List<Sha256Digest> roots)
+    private static long? CheckLog(LogSection? log, string leafHash, NoteVerifierKey? vkey, bool required, List<MemoryCheck> checks,
+        List<Sha256Digest> roots)
     {
         if (log is null)
         {

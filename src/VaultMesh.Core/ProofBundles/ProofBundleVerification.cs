@@ -41,9 +41,9 @@ public sealed class ProofBundleVerification
     public string? MemoryId { get; }
     /// <summary>The batch the bundle claims.</summary>
     public string? BatchId { get; }
-    /// <summary>The leaf index the bundle claims.</summary>
+    /// <summary>The leaf index the bundle claims (for a tlog-proof, the entry's index in the log).</summary>
     public long? LeafIndex { get; }
-    /// <summary>The batch root (lower-case hex) the proof was checked against.</summary>
+    /// <summary>The batch root (lower-case hex) the proof was checked against (for a tlog-proof, the checkpoint's root).</summary>
     public string? Root { get; }
     /// <summary>The log size the memory is proven into by a signed checkpoint (the anchored checkpoint's when the bundle has one); null without a log section.</summary>
     public long? LogSize { get; }

@@ -303,7 +303,8 @@ public static partial class ProofBundleVerifier
             checks.Add(witnessed);
         }
         checks.Add(Unproven(log, logSize, size.Value));
-        var (anchorCount, anchorsVerified) = CheckAnchors(anchors!.Value, roots, log?.AnchoredCheckpoint is not null && roots.Count == 3, verifyAnchorOffline, validator, source, checks);
+        var anchoredCheckpoint = log?.AnchoredCheckpoint is not null && roots.Count == 3;
+        var (anchorCount, anchorsVerified) = CheckAnchors(anchors!.Value, roots, anchoredCheckpoint, verifyAnchorOffline, validator, source, checks);
         return new ProofBundleVerification(source, id, batchId, leafIndex, rootHex, checks, anchorCount, anchorsVerified, logSize);
     }
 
@@ -364,7 +365,8 @@ public static partial class ProofBundleVerifier
             var key = (receipt.Chain, receipt.Network, receipt.TxRef);
             if (seen.Contains(key))
             {
-                checks.Add(new MemoryCheck(name, false, $"{pointer} repeats the {receipt.Chain}:{receipt.Network} receipt {receipt.TxRef}; each receipt counts once"));
+                checks.Add(new MemoryCheck(name, false,
+                    $"{pointer} repeats the {receipt.Chain}:{receipt.Network} receipt {receipt.TxRef}; each receipt counts once"));
                 continue;
             }
             seen.Add(key);

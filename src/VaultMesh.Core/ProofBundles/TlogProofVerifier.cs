@@ -53,7 +53,8 @@ public static class TlogProofVerifier
     /// <param name="vkey">The log's verifier key.</param>
     /// <param name="witnesses">The witness policy the checkpoint must meet, or null.</param>
     /// <param name="source">Where the proof came from.</param>
-    public static ProofBundleVerification Verify(string proofText, ReadOnlySpan<byte> entry, NoteVerifierKey vkey, WitnessPolicy? witnesses = null, string? source = null)
+    public static ProofBundleVerification Verify(string proofText, ReadOnlySpan<byte> entry, NoteVerifierKey vkey, WitnessPolicy? witnesses = null,
+        string? source = null)
     {
         ArgumentNullException.ThrowIfNull(proofText);
         ArgumentNullException.ThrowIfNull(vkey);
@@ -74,8 +75,8 @@ public static class TlogProofVerifier
         };
         var checkpoint = CheckpointVerifier.Read(proof.Checkpoint, "checkpoint", checks, vkey);
         var leafHash = Digests.LowerHex.Format(MerkleHasher.HashLeaf(entry));
-        var included = checkpoint is not null
-            && ProofBundleVerifier.LogInclusion(leafHash, proof.Index, checkpoint, proof.Hashes.Select(h => Digests.LowerHex.Format(h)).ToList(), checks);
+        var path = proof.Hashes.Select(h => Digests.LowerHex.Format(h)).ToList();
+        var included = checkpoint is not null && ProofBundleVerifier.LogInclusion(leafHash, proof.Index, checkpoint, path, checks);
         if (witnesses is not null)
         {
             checks.Add(included
