@@ -87,3 +87,52 @@ Describe 'Bad input through the cmdlets' {
         $reason.reason | Should -Be 'json-invalid'
     }
 }
+
+# Wildcard syntax errors on every wildcard filter: the cmdlet says VmWildcardInvalid, vm exits 2 with a usage line.
+Describe 'Invalid wildcard patterns' {
+    BeforeAll {
+        # Every wildcard parameter of the module, with the vm form that binds it; a new one must be added here.
+        $script:Filters = @(
+            @{ Cmdlet = 'Get-VmMetric'; Parameter = 'Name'; Vm = { param($p) 'status', 'metrics', "--name=$p" } }
+            @{ Cmdlet = 'Get-VmPeer'; Parameter = 'Name'; Vm = { param($p) 'federation', 'peers', 'list', $p } }
+            @{ Cmdlet = 'Get-VmQuarantine'; Parameter = 'Name'; Vm = { param($p) 'federation', 'quarantine', $p } }
+            @{ Cmdlet = 'Send-VmIntakeEvent'; Parameter = 'Path'; Vm = { param($p) 'harbinger', 'send', $p } }
+        )
+    }
+    BeforeEach { $env:VAULTMESH_HOME = New-VmTestHome }
+
+    It 'the list covers every parameter of the module that supports wildcards' {
+        $found = foreach ($command in Get-Command -Module VaultMesh -CommandType Cmdlet) {
+            foreach ($parameter in $command.Parameters.Values) {
+                if ($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }) {
+                    "$($command.Name) -$($parameter.Name)"
+                }
+            }
+        }
+        @($found | Sort-Object) | Should -Be @($script:Filters | ForEach-Object { "$($_.Cmdlet) -$($_.Parameter)" } | Sort-Object)
+    }
+
+    It '<Cmdlet> and its vm form refuse the pattern <Pattern> clearly' -ForEach @(
+        foreach ($pattern in '[', 'a[') {
+            @{ Cmdlet = 'Get-VmMetric'; Parameter = 'Name'; Pattern = $pattern }
+            @{ Cmdlet = 'Get-VmPeer'; Parameter = 'Name'; Pattern = $pattern }
+            @{ Cmdlet = 'Get-VmQuarantine'; Parameter = 'Name'; Pattern = $pattern }
+            @{ Cmdlet = 'Send-VmIntakeEvent'; Parameter = 'Path'; Pattern = $pattern }
+        }
+    ) {
+        $type = (Get-Command $Cmdlet).ImplementingType.FullName
+        $arguments = @{ $Parameter = $Pattern; ErrorAction = 'Stop' }
+        $err = { & $Cmdlet @arguments } | Should -Throw -ErrorId "VmWildcardInvalid,$type" -PassThru
+        $err.Exception.Message | Should -Match ([regex]::Escape("-$Parameter '$Pattern'"))
+        $vmArguments = & ($script:Filters | Where-Object Cmdlet -EQ $Cmdlet).Vm $Pattern
+        $r = Invoke-VmLauncher -ArgumentList $vmArguments -Environment @{ VAULTMESH_HOME = $env:VAULTMESH_HOME }
+        $r.ExitCode | Should -Be 2 -Because $r.StdErr
+        $r.StdErr | Should -Match '^vm: .*wildcard.*Usage: vm '
+    }
+
+    It '<Cmdlet> takes a lone backtick as a pattern that matches nothing, with no raw exception' -ForEach @(
+        @{ Cmdlet = 'Get-VmMetric' }, @{ Cmdlet = 'Get-VmPeer' }, @{ Cmdlet = 'Get-VmQuarantine' }
+    ) {
+        & $Cmdlet -Name '`' -ErrorAction Stop | Should -BeNullOrEmpty
+    }
+}
