@@ -13,7 +13,9 @@ function New-EvidenceFreeManifest([string] $Directory) {
         version = '1'; root = $root; chain = 'EVM'; network = 'eip155:1'; txScheme = 'evm'; txRef = $tx; txHash = $tx; blockNumber = 20000000
         anchorTs = '2026-05-31T00:00:00Z'; observedAt = '2026-06-01T00:00:00Z'; status = 'verified'; verifier = 'vaultmesh-evm-verifier/0.1'
         finality = [ordered]@{ observedDepth = 20; requiredDepth = 12; state = 'finalized' }
-        evidence = [ordered]@{ mode = 'calldata'; chainId = 1; txHash = $tx; from = '0x' + 'd' * 40; blockNumber = 20000000; blockHash = '0x' + 'e' * 64 }
+        evidence = [ordered]@{
+            mode = 'calldata'; chainId = 1; txHash = $tx; from = '0x' + 'd' * 40; blockNumber = 20000000; blockHash = '0x' + 'e' * 64
+        }
     }
     $path = Join-Path $Directory 'evidence-free-manifest.json'
     [ordered]@{ version = '1'; batchId = 'batch-evidence-free'; createdAt = '2026-06-01T00:00:00Z'; receipts = @($btc, $evm) } |

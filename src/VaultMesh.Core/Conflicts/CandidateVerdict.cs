@@ -28,7 +28,8 @@ public sealed class CandidateVerdict
     /// <summary>Verified from evidence here, or only claimed by the receipt.</summary>
     public EligibilityBasis Basis { get; }
 
-    /// <summary>How the verdict was reached: <c>tsa-trust-bundle</c>, <c>btc-checkpoints</c>, <c>evm-node</c>, <c>evidence</c>, <c>claims</c> or <c>none</c>.</summary>
+    /// <summary>How the verdict was reached: <c>tsa-trust-bundle</c>, <c>btc-checkpoints</c>, <c>evm-node</c>, <c>evidence</c>,
+    /// <c>claims</c> or <c>none</c>.</summary>
     public string Method { get; }
 
     /// <summary>Why the receipt is not verified and final (a rail reason such as <c>target-invalid</c>, or <c>network-untrusted</c>, <c>node-unavailable</c>), null when it is.</summary>

@@ -17,7 +17,8 @@ namespace VaultMesh.Core.Conflicts;
 /// offline against the pinned checkpoints, EVM transactions at a named node (without one an EVM
 /// receipt is <see cref="ReceiptEligibility.Unverified"/>). A receipt whose evidence is missing or
 /// malformed is <see cref="ReceiptEligibility.Ineligible"/>, whatever its rail, and so is Bitcoin evidence
-/// that shows no block. A network the profile does not name is an unknown tier that never wins. A receipt that admits failure or a reorg is believed: that can only lose.
+/// that shows no block. A network the profile does not name is an unknown tier that never wins. A
+/// receipt that admits failure or a reorg is believed: that can only lose.
 /// </summary>
 public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
 {

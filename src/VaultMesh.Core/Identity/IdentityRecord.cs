@@ -94,7 +94,8 @@ public sealed class IdentityRecord
                 "restore it from backup. No new key was created.", path);
         }
         throw new VaultMeshException(KeySignedLogErrorId, VmErrorKind.SecurityError,
-            $"Profile '{context.Profile}' has checkpoints of log '{newest.Origin}' (up to size {newest.Size}) signed by {DidKey.Format(existing.PublicKey)} " +
+            $"Profile '{context.Profile}' has checkpoints of log '{newest.Origin}' (up to size {newest.Size}) " +
+            $"signed by {DidKey.Format(existing.PublicKey)} " +
             $"(key {path}); a new key would leave them unverifiable and sign the same origin under another key, so the key was kept. " +
             "For a new identity, start a new profile (its own data directory and log origin) and keep this key to verify the old history.", path);
     }

@@ -21,8 +21,9 @@ public sealed class EvidenceFreeReceiptTests
     private static readonly ProfileSettings Profile = new("trust", new Dictionary<string, object?>());
 
     // The forgery: mainnet BTC, claiming verified and final, a year earlier, with no evidence at all.
-    internal static Receipt FabricatedBtc(JsonObject? evidence = null, string? txRef = null) => ReceiptBuilder.Build(Root, ReceiptChain.BTC, "btc:mainnet",
-        txRef ?? new string('b', 64), null, 840_000, Now.AddYears(-1), Now, ReceiptStatus.Verified, "self", 6, 6, evidence);
+    internal static Receipt FabricatedBtc(JsonObject? evidence = null, string? txRef = null) =>
+        ReceiptBuilder.Build(Root, ReceiptChain.BTC, "btc:mainnet", txRef ?? new string('b', 64), null, 840_000,
+            Now.AddYears(-1), Now, ReceiptStatus.Verified, "self", 6, 6, evidence);
 
     // An honest mainnet EVM anchor: its transaction evidence is all there, but this node has no node to check it at.
     internal static Receipt EvmWithEvidence() => ReceiptBuilder.Build(Root, ReceiptChain.EVM, "eip155:1", "0x" + new string('c', 64),
@@ -93,7 +94,8 @@ public sealed class EvidenceFreeReceiptTests
             Now.AddYears(-2), Now, ReceiptStatus.Verified, "self", 20, 12, new JsonObject { ["mode"] = "calldata", ["blockHash"] = "nope" });
         var resolution = Resolve(bare, malformed, evm);
         Assert.Same(evm, resolution.Winner);
-        Assert.Equal(["evidence-missing", "evidence-invalid"], resolution.Verdicts.Skip(1).Select(v => v.Reason).Order(StringComparer.Ordinal).Reverse());
+        var reasons = resolution.Verdicts.Skip(1).Select(v => v.Reason).Order(StringComparer.Ordinal);
+        Assert.Equal([EvidenceVerifier.EvidenceInvalid, EvidenceVerifier.EvidenceMissing], reasons);
     }
 
     [Fact]
