@@ -43,7 +43,7 @@ Describe 'Invoke-VmReplay' {
             $r.Canonical | Should -BeLike '{"batchId":"batch-2024-06-01-replay",*'
         }
 
-        It 'verifies every candidate by default: receipts without evidence are unverified, and the replay is not proven' {
+        It 'verifies every candidate by default: receipts without usable evidence are unverified, and the replay is not proven' {
             $r = Invoke-VmReplay -Path $script:Manifest -ErrorVariable err -ErrorAction SilentlyContinue
             $r.Ok | Should -BeFalse
             @($r.Reasons -like 'Unverified*').Count | Should -Be 1
@@ -53,6 +53,24 @@ Describe 'Invoke-VmReplay' {
             @($verdicts | Where-Object { $_.Eligibility.ToString() -eq 'Eligible' }).Count | Should -Be 0
             $r.Canonical | Should -BeLike '*"trust":{"basis":"verified"*'
             $r.Canonical | Should -BeLike '*"verdicts":*'
+        }
+
+        It 'names the EVM receipt that carries evidence canonical, not an evidence-free BTC one, and says how, with VERIFY_ENFORCE on' {
+            . (Join-Path $PSScriptRoot 'EvidenceFreeReceipt.ps1')
+            $manifest = New-EvidenceFreeManifest $env:VAULTMESH_HOME
+            $saved = $env:VERIFY_ENFORCE
+            try {
+                $env:VERIFY_ENFORCE = '1'
+                $r = Invoke-VmReplay -Path $manifest -ErrorAction SilentlyContinue
+                $again = Invoke-VmReplay -Path $manifest -ErrorAction SilentlyContinue
+            }
+            finally { $env:VERIFY_ENFORCE = $saved }
+            $r.Roots[0].WinnerChain.ToString() | Should -Be 'EVM'
+            $r.Canonical | Should -Be $again.Canonical
+            $verdicts = ($r.Canonical | ConvertFrom-Json).roots[0].verdicts
+            $verdicts.eligibility | Should -Be @('unverified', 'ineligible')
+            $verdicts[1].method | Should -Be 'evidence'
+            $verdicts[1].reason | Should -Be 'evidence-missing'
         }
 
         It '-TrustClaims is refused while VERIFY_ENFORCE is on' {

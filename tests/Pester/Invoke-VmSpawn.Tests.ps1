@@ -125,6 +125,8 @@ Describe 'Invoke-VmSpawn' {
         @{ Arguments = @{ Name = 'Bad_Name' }; Id = 'VmSpawnNameInvalid' }
         @{ Arguments = @{ Name = '-lead' }; Id = 'VmSpawnNameInvalid' }
         @{ Arguments = @{ Name = 'system-x' }; Id = 'VmSpawnNameInvalid' }
+        @{ Arguments = @{ Name = "abc`n" }; Id = 'VmSpawnNameInvalid' }
+        @{ Arguments = @{ Name = "system`n" }; Id = 'VmSpawnNameInvalid' }
         @{ Arguments = @{ Name = 'ok-name'; Type = 'lambda' }; Id = 'VmSpawnTypeUnknown' }
         @{ Arguments = @{ Name = 'ok-name'; Type = 'infra'; WithMcp = $true }; Id = 'VmSpawnOptionUnsupported' }
         @{ Arguments = @{ Name = 'ok-name'; WithMq = 'kafka' }; Id = 'VmSpawnOptionUnsupported' }

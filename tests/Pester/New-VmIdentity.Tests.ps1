@@ -30,6 +30,33 @@ Describe 'New-VmIdentity' {
         (Get-VmConfiguration).DidKeyId | Should -Be $second.Did
     }
 
+    It 'refuses -Force while the log holds checkpoints its key signed, and keeps that key' {
+        $first = New-VmIdentity
+        Add-VmMemory -Type event -Component identity -Version 1 | Out-Null
+        Invoke-VmSeal | Out-Null
+        $checkpoint = Get-VmCheckpoint
+        $seed = [IO.File]::ReadAllBytes($first.KeyPath)
+        $err = { New-VmIdentity -Force -ErrorAction Stop } | Should -Throw -ErrorId "VmIdentityKeySignedLog,$script:Type" -PassThru
+        $err.Exception.Message | Should -Match 'checkpoint'
+        $err.Exception.Message | Should -Match 'new profile'
+        [IO.File]::ReadAllBytes($first.KeyPath) | Should -Be $seed
+        (Get-VmConfiguration).DidKeyId | Should -Be $first.Did
+        Test-VmCheckpoint -Note $checkpoint.Note -Vkey $checkpoint.Vkey | Should -BeTrue
+        Add-VmMemory -Type event -Component identity -Version 2 | Out-Null
+        Invoke-VmSeal | Out-Null
+        Test-VmCheckpoint | Should -BeTrue
+        (Get-VmCheckpoint).Vkey | Should -Be $checkpoint.Vkey
+    }
+
+    It 'refuses a new key while the log holds checkpoints and the key that signed them is missing' {
+        $first = New-VmIdentity
+        Add-VmMemory -Type event -Component identity -Version 1 | Out-Null
+        Invoke-VmSeal | Out-Null
+        Move-Item $first.KeyPath "$($first.KeyPath).bak"
+        { New-VmIdentity -Force -ErrorAction Stop } | Should -Throw -ErrorId "VmNodeKeyMissing,$script:Type"
+        Test-Path $first.KeyPath | Should -BeFalse
+    }
+
     It 'adopts a key file that exists when the profile names no identity' {
         $first = New-VmIdentity
         Set-VmConfiguration -DidKeyId 'none'

@@ -40,14 +40,32 @@ Describe 'Resolve-VmConflict' {
         It 'verifies every candidate by default and says, per candidate, how' {
             $r = Resolve-VmConflict -Path $script:Manifest
             $r.Verdicts.Count | Should -Be 5
-            # No fixture carries usable evidence: nothing is eligible, and the self-declared failure loses on its own word.
+            # No fixture carries usable evidence: nothing is eligible, the TSA receipt that carries a token (no trust bundle
+            # here) outranks those that carry none, and the self-declared failure loses on its own word.
             @($r.Verdicts | Where-Object { $_.Eligibility.ToString() -eq 'Eligible' }).Count | Should -Be 0
             $r.WinnerVerdict.Eligibility.ToString() | Should -Be 'Unverified'
+            $r.Winner.Chain.ToString() | Should -Be 'TSA'
+            @($r.Verdicts | Where-Object Reason -EQ 'evidence-missing').Count | Should -Be 3
             $r.WinnerVerdict.Basis.ToString() | Should -Be 'Verified'
             $claimed = @($r.Verdicts | Where-Object { $_.Basis.ToString() -eq 'Claimed' })
             $claimed.Count | Should -Be 1
             $claimed[0].Eligibility.ToString() | Should -Be 'Ineligible' 
             ($r.Verdicts | Format-Table | Out-String) | Should -Match 'Method'
+        }
+
+        It 'an evidence-free mainnet BTC receipt loses to an EVM receipt that carries its evidence, with VERIFY_ENFORCE on' {
+            . (Join-Path $PSScriptRoot 'EvidenceFreeReceipt.ps1')
+            $saved = $env:VERIFY_ENFORCE
+            try {
+                $env:VERIFY_ENFORCE = '1'
+                $r = Resolve-VmConflict -Path (New-EvidenceFreeManifest $env:VAULTMESH_HOME)
+            }
+            finally { $env:VERIFY_ENFORCE = $saved }
+            $r.Winner.Chain.ToString() | Should -Be 'EVM'
+            $r.WinnerVerdict.Eligibility.ToString() | Should -Be 'Unverified'
+            $r.Verdicts[1].Eligibility.ToString() | Should -Be 'Ineligible'
+            $r.Verdicts[1].Reason | Should -Be 'evidence-missing'
+            $r.Decisions[0].Rule | Should -Be 'eligibility'
         }
 
         It '-TrustClaims is refused while VERIFY_ENFORCE is on' {
@@ -135,7 +153,7 @@ Describe 'Resolve-VmConflict' {
         It 'formats resolutions as a table' {
             $text = Resolve-VmConflict -Path $script:Manifest | Out-String -Width 400
             $text | Should -Match 'Rules'
-            $text | Should -Match 'chain, chain, eligibility'
+            $text | Should -Match 'eligibility, anchorTs, chain, anchorTs'
         }
     }
 
@@ -151,8 +169,9 @@ Describe 'Resolve-VmConflict' {
             $doc.data.GetType().IsArray | Should -BeTrue
             $doc.data.Count | Should -Be 1
             $doc.data[0].root | Should -Be $script:FixtureRoot
-            $doc.data[0].winner.chain | Should -Be 'BTC'
-            $doc.data[0].decisions[0].rule | Should -Be 'chain'
+            # The BTC fixture carries no evidence, so the TSA receipt with its token wins on eligibility.
+            $doc.data[0].winner.chain | Should -Be 'TSA'
+            $doc.data[0].decisions[0].rule | Should -Be 'eligibility'
         }
     }
 }

@@ -84,6 +84,6 @@ public sealed partial class AuditOptions
     private static VaultMeshException Invalid(string key, string? value, string expected) =>
         new(SettingInvalidErrorId, VmErrorKind.InvalidData, $"Profile setting {key} = '{value}' is invalid: expected {expected}.", key);
 
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([smhd])$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([smhd])\z", RegexOptions.CultureInvariant)]
     private static partial Regex ShortDuration();
 }

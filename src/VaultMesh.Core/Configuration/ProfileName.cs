@@ -20,6 +20,6 @@ public static partial class ProfileName
         return name;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]+\z")]
     private static partial Regex Pattern();
 }

@@ -28,7 +28,8 @@ public sealed class CandidateVerdict
     /// <summary>Verified from evidence here, or only claimed by the receipt.</summary>
     public EligibilityBasis Basis { get; }
 
-    /// <summary>How the verdict was reached: <c>tsa-trust-bundle</c>, <c>btc-checkpoints</c>, <c>evm-node</c>, <c>claims</c> or <c>none</c>.</summary>
+    /// <summary>How the verdict was reached: <c>tsa-trust-bundle</c>, <c>btc-checkpoints</c>, <c>evm-node</c>, <c>evidence</c>,
+    /// <c>claims</c> or <c>none</c>.</summary>
     public string Method { get; }
 
     /// <summary>Why the receipt is not verified and final (a rail reason such as <c>target-invalid</c>, or <c>network-untrusted</c>, <c>node-unavailable</c>), null when it is.</summary>
@@ -61,6 +62,8 @@ public static class VerdictMethods
     public const string BtcCheckpoints = "btc-checkpoints";
     /// <summary>The EVM transaction at a named node.</summary>
     public const string EvmNode = "evm-node";
+    /// <summary>The receipt's evidence itself, before any rail check: missing or malformed.</summary>
+    public const string Evidence = "evidence";
     /// <summary>The receipt's own claims (nothing was verified).</summary>
     public const string Claims = "claims";
     /// <summary>Nothing could verify it here (no evidence, no node, no trust bundle, a network the profile does not name).</summary>

@@ -15,11 +15,19 @@ namespace VaultMesh.Core.Conflicts;
 /// Eligibility from verification (docs/trust.md): every candidate is checked against this node's trust
 /// inputs, never taken on its word. TSA tokens against the pinned trust bundle, Bitcoin evidence
 /// offline against the pinned checkpoints, EVM transactions at a named node (without one an EVM
-/// receipt is <see cref="ReceiptEligibility.Unverified"/>). A network the profile does not name is an
-/// unknown tier that never wins. A receipt that admits failure or a reorg is believed: that can only lose.
+/// receipt is <see cref="ReceiptEligibility.Unverified"/>). A receipt whose evidence is missing or
+/// malformed is <see cref="ReceiptEligibility.Ineligible"/>, whatever its rail, and so is Bitcoin evidence
+/// that shows no block. A network the profile does not name is an unknown tier that never wins. A
+/// receipt that admits failure or a reorg is believed: that can only lose.
 /// </summary>
 public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
 {
+    /// <summary>The verdict reason of a receipt that carries no evidence object.</summary>
+    public const string EvidenceMissing = "evidence-missing";
+
+    /// <summary>The verdict reason of a receipt whose evidence is malformed for its rail.</summary>
+    public const string EvidenceInvalid = "evidence-invalid";
+
     private readonly bool _ownsNode;
 
     /// <summary>Creates a verifier over explicit trust inputs.</summary>
@@ -74,11 +82,11 @@ public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
         }
         var checkedAt = Options.Clock ?? DateTimeOffset.UnixEpoch;
         var rail = ConflictResolver.GetRail(receipt);
-        if (receipt.Evidence is null && rail is ReceiptChain.BTC or ReceiptChain.TSA)
+        if (EvidenceProblem(receipt, rail) is { } problem)
         {
-            // Nothing to check is not a failed check: it ranks below every verified receipt, above the refuted.
-            var known = rail != ReceiptChain.BTC || Options.BtcNetwork.Matches(receipt.Network);
-            return new CandidateVerdict(ReceiptEligibility.Unverified, EligibilityBasis.Verified, VerdictMethods.None, known ? "no-evidence" : BtcReasons.NetworkUntrusted, known);
+            // The evidence is the proof: without it (or unreadable) a receipt proves nothing anywhere, so it ranks
+            // below every receipt that carries evidence, whatever its tier or network (docs/trust.md).
+            return new CandidateVerdict(ReceiptEligibility.Ineligible, EligibilityBasis.Verified, VerdictMethods.Evidence, problem);
         }
         switch (rail)
         {
@@ -167,6 +175,13 @@ public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
         }
     }
 
+    // The evidence every rail needs before anything else can be said: present, and well formed where that can be
+    // told without a node (an EVM receipt's transaction fields).
+    private static string? EvidenceProblem(Receipt receipt, ReceiptChain? rail) =>
+        receipt.Evidence is not { ValueKind: System.Text.Json.JsonValueKind.Object } ? EvidenceMissing
+        : rail == ReceiptChain.EVM && EvmRail.EvidenceProblem(receipt) is not null ? EvidenceInvalid
+        : null;
+
     private static CandidateVerdict Untrusted() =>
         new(ReceiptEligibility.Unverified, EligibilityBasis.Verified, VerdictMethods.None, BtcReasons.NetworkUntrusted, knownNetwork: false);
 
@@ -180,8 +195,9 @@ public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
         {
             return new CandidateVerdict(ReceiptEligibility.Pending, EligibilityBasis.Verified, method, check.Reason ?? "not-final");
         }
-        // Evidence that cannot be judged here (not yet in a block, beyond the checkpoints without a clock) is unverified, not false.
-        var undecided = check.Reason is BtcReasons.Unconfirmed or BtcReasons.BeyondCheckpoints or "unconfirmed";
+        // Evidence that cannot be judged here (beyond the checkpoints without a clock, a transaction the EVM node has not
+        // mined yet) is unverified, not false. Bitcoin evidence without a block is judged offline: it shows no anchor.
+        var undecided = check.Reason == BtcReasons.BeyondCheckpoints || (check.Reason == "unconfirmed" && method == VerdictMethods.EvmNode);
         return new CandidateVerdict(undecided ? ReceiptEligibility.Unverified : ReceiptEligibility.Ineligible, EligibilityBasis.Verified, method, check.Reason);
     }
 }

@@ -12,11 +12,11 @@ public enum ReceiptEligibility
     /// <summary>Neither eligible nor dead: pending, submitted, or verified but only observed.</summary>
     Pending = 1,
 
-    /// <summary>Nothing here could verify it (no evidence, an EVM receipt without a node, a network the profile
+    /// <summary>Its evidence could not be judged here (an EVM receipt without a node, a network the profile
     /// does not name): ranks below every verified receipt (docs/trust.md).</summary>
     Unverified = 2,
 
-    /// <summary>Status <c>failed</c> or <c>reorged</c>, or finality state <c>reorged</c>, or its evidence failed
-    /// verification: never wins while another candidate exists.</summary>
+    /// <summary>Status <c>failed</c> or <c>reorged</c>, or finality state <c>reorged</c>, or its evidence is missing,
+    /// malformed or failed verification: never wins while another candidate exists.</summary>
     Ineligible = 3,
 }

@@ -102,6 +102,6 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
             [$"{KeyPrefix}{name}.origin"] = null,
         });
 
-    [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
+    [GeneratedRegex(@"^[a-z0-9_-]{1,64}\z")]
     private static partial Regex NamePattern();
 }

@@ -1,6 +1,7 @@
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
+using VaultMesh.Core.Store;
 
 namespace VaultMesh.Core.Identity;
 
@@ -33,16 +34,24 @@ public sealed class IdentityRecord
     /// <summary>The note key name of a profile's guardian.</summary>
     public static string KeyName(string profile) => "vaultmesh-guardian-" + profile;
 
+    /// <summary>The error id of replacing the key that signed the profile's log (public API).</summary>
+    public const string KeySignedLogErrorId = "VmIdentityKeySignedLog";
+
     /// <summary>
     /// Creates the profile's key, or adopts the key file that exists when the profile names no identity
     /// yet; an identity the profile already has is replaced only with <paramref name="force"/>.
     /// Sets <c>did_key_id</c>.
     /// </summary>
-    /// <exception cref="VaultMeshException"><c>VmFederationIdentityExists</c>.</exception>
+    /// <exception cref="VaultMeshException"><c>VmFederationIdentityExists</c>; <c>VmIdentityKeySignedLog</c> when the key
+    /// to be replaced signed the log's checkpoints, <c>VmNodeKeyMissing</c> when that key is gone (docs/log.md).</exception>
     public static IdentityRecord Create(VaultMeshContext context, bool force)
     {
         var path = NodeKey.DefaultPath(context.DataDirectory);
         var existing = NodeKey.TryLoad(path);
+        if (existing is null || force)
+        {
+            RefuseWhileSigned(context, existing, path);
+        }
         NodeKey key;
         var adopted = false;
         if (existing is not null && !force)
@@ -62,6 +71,33 @@ public sealed class IdentityRecord
         }
         ConfigWriter.Write(context.Paths.ConfigPath, context.Profile, new Dictionary<string, object?> { ["did_key_id"] = DidKey.Format(key.PublicKey) });
         return new IdentityRecord(context.Profile, key, adopted);
+    }
+
+    // A log's key is bound to its origin (C2SP): a new key would leave the signed checkpoints unverifiable
+    // and sign the same origin under another identity, so the key that signed them is never replaced.
+    private static void RefuseWhileSigned(VaultMeshContext context, NodeKey? existing, string path)
+    {
+        if (!File.Exists(System.IO.Path.Combine(context.DataDirectory, VaultStore.FileName)))
+        {
+            return;
+        }
+        using var store = VaultStore.Open(context.DataDirectory, tightenDirectory: !context.DataDirectoryConfigured);
+        var newest = new TransparencyLog(store).GetCheckpoint();
+        if (newest is null)
+        {
+            return;
+        }
+        if (existing is null)
+        {
+            throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
+                $"Profile '{context.Profile}' has checkpoints of log '{newest.Origin}' but the key '{path}' that signed them is missing; " +
+                "restore it from backup. No new key was created.", path);
+        }
+        throw new VaultMeshException(KeySignedLogErrorId, VmErrorKind.SecurityError,
+            $"Profile '{context.Profile}' has checkpoints of log '{newest.Origin}' (up to size {newest.Size}) " +
+            $"signed by {DidKey.Format(existing.PublicKey)} " +
+            $"(key {path}); a new key would leave them unverifiable and sign the same origin under another key, so the key was kept. " +
+            "For a new identity, start a new profile (its own data directory and log origin) and keep this key to verify the old history.", path);
     }
 
     /// <summary>The profile's current identity, or throws <c>VmFederationIdentityMissing</c>.</summary>

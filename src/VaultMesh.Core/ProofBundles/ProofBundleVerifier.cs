@@ -410,7 +410,7 @@ public static partial class ProofBundleVerifier
 
     private static string Kind(JsonElement e) => e.ValueKind.ToString().ToLowerInvariant();
 
-    [GeneratedRegex("^[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9a-f]{64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex LowerHex();
 
     /// <summary>Reads sections strictly, collecting every problem as a JSON pointer and what is wrong.</summary>

@@ -24,7 +24,8 @@ public sealed class ReplayRoot
     /// <summary>The winner's rail as written in <c>chain</c>.</summary>
     public ReceiptChain WinnerChain => Resolution.Winner.Chain;
 
-    /// <summary>The winner's eligibility as the verifier decided it; <see cref="ReceiptEligibility.Ineligible"/> means every receipt of the root failed or was reorged.</summary>
+    /// <summary>The winner's eligibility as the verifier decided it; <see cref="ReceiptEligibility.Ineligible"/> means every
+    /// receipt of the root failed, was reorged or carries no usable evidence.</summary>
     public ReceiptEligibility WinnerEligibility => Resolution.WinnerVerdict.Eligibility;
 
     /// <summary>How the winner's eligibility was reached: verified here (and by what) or only claimed.</summary>

@@ -153,7 +153,8 @@ public sealed class ReplayService
             var winner = resolution.WinnerVerdict.Eligibility;
             if (winner == ReceiptEligibility.Ineligible)
             {
-                reasons.Add($"Empty group: every receipt of root {resolution.Root} failed or was reorged.");
+                reasons.Add($"Empty group: every receipt of root {resolution.Root} failed, was reorged or carries no usable evidence " +
+                    $"({resolution.WinnerVerdict}).");
                 problems.Add("emptyGroup " + resolution.Root);
             }
             else if (winner == ReceiptEligibility.Unverified)

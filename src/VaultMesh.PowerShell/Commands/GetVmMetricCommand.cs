@@ -19,7 +19,7 @@ public sealed class GetVmMetricCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnEnd()
     {
-        var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+        var pattern = WildcardFilter.Create(Name, nameof(Name));
         foreach (var sample in NodeMetrics.Read(Context))
         {
             if (pattern is null || pattern.IsMatch(sample.Name))

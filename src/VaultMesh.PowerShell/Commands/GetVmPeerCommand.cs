@@ -20,7 +20,7 @@ public sealed class GetVmPeerCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+        var pattern = WildcardFilter.Create(Name, nameof(Name));
         foreach (var peer in PeerRecord.List(Context.Settings, new FederationStore(Store), new Core.Witness.WitnessStore(Store)))
         {
             if (pattern is not null && !pattern.IsMatch(peer.Name))

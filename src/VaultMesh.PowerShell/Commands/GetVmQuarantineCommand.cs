@@ -20,7 +20,7 @@ public sealed class GetVmQuarantineCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+        var pattern = WildcardFilter.Create(Name, nameof(Name));
         foreach (var record in new FederationStore(Store).GetQuarantine())
         {
             if (pattern is null || pattern.IsMatch(record.Name))

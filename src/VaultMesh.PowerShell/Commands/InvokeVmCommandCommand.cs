@@ -58,6 +58,11 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
             WriteVmError(new UsageException($"Missing {missing} for 'vm {verb.Domain} {verb.Verb}'. Usage: {HelpWriter.Usage(verb)}", verb.Action));
             return 2;
         }
+        if (InvalidWildcard(verb, parsed.Parameters) is { } wildcard)
+        {
+            WriteVmError(wildcard);
+            return 2;
+        }
         var started = DateTimeOffset.UtcNow;
         var output = new List<PSObject>();
         var warnings = new List<string>();
@@ -170,6 +175,31 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
             }
         }
         return string.Join(", ", fewest!.Select(p => Spelling(verb, p)));
+    }
+
+    // A value of a wildcard parameter that is not wildcard syntax is a usage error, like any value the parameter refuses.
+    private UsageException? InvalidWildcard(VerbSpec verb, IReadOnlyDictionary<string, object> bound)
+    {
+        if (InvokeCommand.GetCommand(verb.Cmdlet, CommandTypes.Cmdlet) is not CmdletInfo cmdlet)
+        {
+            return null;
+        }
+        foreach (var (name, value) in bound)
+        {
+            if (!cmdlet.Parameters.TryGetValue(name, out var parameter) || !parameter.Attributes.OfType<SupportsWildcardsAttribute>().Any())
+            {
+                continue;
+            }
+            foreach (var pattern in value is IEnumerable<string> many ? many : value is string one ? [one] : [])
+            {
+                if (WildcardFilter.Problem(pattern, parameter.Name) is { } problem)
+                {
+                    return new UsageException($"Invalid {Spelling(verb, parameter.Name)} for 'vm {verb.Domain} {verb.Verb}': {problem.Message} " +
+                        $"Usage: {HelpWriter.Usage(verb)}", pattern);
+                }
+            }
+        }
+        return null;
     }
 
     private static UsageException BindingUsage(VerbSpec verb, ParameterBindingException ex)

@@ -51,10 +51,16 @@ public abstract class CancellableCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// Resolves a file system path (wildcards allowed) to the files it names. A path that names
-    /// nothing, or another provider's item, is written as a <c>VmFileNotFound</c> error and yields nothing.
+    /// nothing, or another provider's item, is written as a <c>VmFileNotFound</c> error and yields nothing;
+    /// one that is not valid wildcard syntax, as <c>VmWildcardInvalid</c>.
     /// </summary>
     protected Collection<string> ResolveFilePaths(string path)
     {
+        if (WildcardFilter.Problem(path, "Path") is { } problem)
+        {
+            WriteVmError(problem);
+            return [];
+        }
         Collection<string> resolved;
         try
         {

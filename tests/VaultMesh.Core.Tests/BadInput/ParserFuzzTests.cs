@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using CsCheck;
+using VaultMesh.Core.Anchoring.Evm;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Cli;
 using VaultMesh.Core.Configuration;
@@ -12,6 +13,7 @@ using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Replay;
 using VaultMesh.Core.Schemas;
+using VaultMesh.Core.Spawn;
 using VaultMesh.Core.Tests.ProofBundles;
 using Xunit.Abstractions;
 
@@ -118,6 +120,46 @@ public sealed class ParserFuzzTests(ITestOutputHelper output) : IDisposable
                 MemoryContent.Normalise(draft);
             }
         });
+        AssertNoFailures();
+    }
+
+    // Every file reader gets its valid seed behind one, two and three UTF-8 byte order marks.
+    private void RunFile(string reader, string seed, Action<string> read)
+    {
+        for (var boms = 1; boms <= 3; boms++)
+        {
+            var path = _dir.File($"{reader}.{boms}.bom");
+            File.WriteAllBytes(path, [.. Enumerable.Repeat<byte[]>([0xEF, 0xBB, 0xBF], boms).SelectMany(b => b), .. Encoding.UTF8.GetBytes(seed)]);
+            Check(reader, $"{boms} BOM(s) + {reader} seed", _ => read(path));
+        }
+    }
+
+    [Fact]
+    public void File_readers_give_only_results_or_vaultmesh_errors_behind_repeated_byte_order_marks()
+    {
+        var manifestPath = _dir.File("manifest.json");
+        File.WriteAllText(manifestPath, BadJson.Manifest());
+        string bundle;
+        using (var s = new SealedStore(3))
+        {
+            bundle = ProofBundleWriter.Create(s.Get(1), s.Sealer);
+        }
+        var leaves = Event + "\n" + Event.Replace("1.2.3", "2", StringComparison.Ordinal) + "\n";
+
+        RunFile("ReceiptReader.ReadFile", BadJson.Receipt(), path => ReceiptReader.ReadFile(path, Validator));
+        RunFile("ReplayService.ReplayFile(manifest)", BadJson.Manifest(), path => new ReplayService().ReplayFile(path, enforce: false));
+        RunFile("ReplayService.ReplayFile(leaves)", leaves, path => new ReplayService().ReplayFile(manifestPath, path, enforce: false));
+        RunFile("HarbingerEventReader(file)", Event, path => HarbingerEventReader.Read(File.ReadAllBytes(path), Harbinger, Now));
+        RunFile("ConfigDocument.Load", Config, path => ConfigDocument.Load(path));
+        RunFile("ProofBundleVerifier.VerifyFile", bundle, path => ProofBundleVerifier.VerifyFile(path));
+        RunFile("SpawnManifest.Read", $$"""{"schema":"{{SpawnManifest.Schema}}","name":"api"}""", path =>
+        {
+            var folder = _dir.File("spawn-" + Path.GetFileName(path));
+            Directory.CreateDirectory(folder);
+            File.Copy(path, Path.Combine(folder, SpawnManifest.FileName), overwrite: true);
+            SpawnManifest.Read(folder);
+        });
+        RunFile("EvmKeySource.FromFile", "0x" + new string('1', 64), path => EvmKeySource.FromFile(path).ReadAddress());
         AssertNoFailures();
     }
 

@@ -64,6 +64,15 @@ internal static class TestReceipts
 
     public static Receipt Read(string json, string? source = null) => ReceiptReader.Read(json, source ?? "<json>").Receipt!;
 
+    /// <summary>A batch manifest of <paramref name="receipts"/>, in the order given.</summary>
+    public static string Manifest(string batchId, params Receipt[] receipts) => new System.Text.Json.Nodes.JsonObject
+    {
+        ["version"] = "1",
+        ["batchId"] = batchId,
+        ["createdAt"] = "2026-01-01T00:00:00.000Z",
+        ["receipts"] = new System.Text.Json.Nodes.JsonArray([.. receipts.Select(r => System.Text.Json.Nodes.JsonNode.Parse(r.Json.GetRawText()))]),
+    }.ToJsonString();
+
     private static readonly string[] Statuses = ["pending", "submitted", "verified", "failed", "reorged"];
 
     private static readonly string[] Instants =

@@ -86,10 +86,10 @@ public sealed class VerifiedEligibilityTests : IClassFixture<TsaFixture>
         Assert.Equal(ReceiptEligibility.Eligible, resolution.WinnerVerdict.Eligibility);
         Assert.Equal(EligibilityBasis.Verified, resolution.WinnerVerdict.Basis);
         Assert.Equal(VerdictMethods.TsaTrustBundle, resolution.WinnerVerdict.Method);
+        // Without evidence it proves nothing on any network: below every receipt that carries evidence.
         var loser = resolution.Verdicts[1];
-        Assert.Equal(ReceiptEligibility.Unverified, loser.Eligibility);
-        Assert.False(loser.KnownNetwork);
-        Assert.Equal(BtcReasons.NetworkUntrusted, loser.Reason);
+        Assert.Equal(ReceiptEligibility.Ineligible, loser.Eligibility);
+        Assert.Equal(EvidenceVerifier.EvidenceMissing, loser.Reason);
         Assert.Equal(ConflictRules.Eligibility, resolution.Decisions.Single().Rule);
     }
 
@@ -163,13 +163,7 @@ public sealed class VerifiedEligibilityTests : IClassFixture<TsaFixture>
     {
         var tsa = await TsaReceiptAsync();
         var forged = SelfDeclared(requiredDepth: 1);
-        string Manifest(params Receipt[] receipts) => new JsonObject
-        {
-            ["version"] = "1",
-            ["batchId"] = "batch-trust",
-            ["createdAt"] = "2026-01-01T00:00:00.000Z",
-            ["receipts"] = new JsonArray([.. receipts.Select(r => JsonNode.Parse(r.Json.GetRawText()))]),
-        }.ToJsonString();
+        string Manifest(params Receipt[] receipts) => TestReceipts.Manifest("batch-trust", receipts);
 
         var options = ConflictResolverOptions.FromProfile(Profile(), trustClaims: false, enforce: true, clock: null);
         using var verifier = (EvidenceVerifier)options.Verifier;
@@ -183,12 +177,12 @@ public sealed class VerifiedEligibilityTests : IClassFixture<TsaFixture>
         Assert.Equal("none", (string?)rendered["trust"]!["clock"]);
         Assert.Equal(BtcCheckpoints.MainnetSha256, (string?)rendered["trust"]!["btc"]!["checkpointsSha256"]);
         var verdicts = rendered["roots"]![0]!["verdicts"]!.AsArray();
-        Assert.Equal(["tsa-trust-bundle", "none"], verdicts.Select(v => (string?)v!["method"]));
-        Assert.Equal(["eligible", "unverified"], verdicts.Select(v => (string?)v!["eligibility"]));
+        Assert.Equal(["tsa-trust-bundle", "evidence"], verdicts.Select(v => (string?)v!["method"]));
+        Assert.Equal(["eligible", "ineligible"], verdicts.Select(v => (string?)v!["eligibility"]));
 
-        // A root with only an unverifiable candidate does not replay as proven.
+        // A root with only an evidence-free candidate does not replay as proven.
         var alone = service.Replay(Manifest(forged), "<alone>");
         Assert.False(alone.Ok);
-        Assert.Contains("unverified " + Root.To0x(), alone.Canonical, StringComparison.Ordinal);
+        Assert.Contains("emptyGroup " + Root.To0x(), alone.Canonical, StringComparison.Ordinal);
     }
 }

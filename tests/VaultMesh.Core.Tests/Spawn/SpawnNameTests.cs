@@ -24,6 +24,8 @@ public sealed class SpawnNameTests
     [InlineData("a_b")]
     [InlineData("../etc")]
     [InlineData("system-core")]
+    [InlineData("abc\n")]
+    [InlineData("system\n")]
     public void Invalid_or_reserved_names_are_refused(string name)
     {
         var e = Assert.Throws<VaultMeshException>(() => SpawnName.Validate(name));

@@ -390,6 +390,13 @@ public sealed class EvmRail : IAnchorRail, IDisposable
     private static string Preview(IReadOnlyList<byte> input) =>
         input.Count == 0 ? "(empty)" : EvmHex.Data(input.Take(36).ToArray()) + (input.Count > 36 ? "..." : string.Empty);
 
+    /// <summary>What is wrong with the receipt's <c>evidence</c> as this rail reads it, without a node; null when it is well formed.</summary>
+    public static string? EvidenceProblem(Receipt receipt)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        return EvmEvidence.TryRead(receipt, out _, out var problem) ? null : problem;
+    }
+
     /// <summary>The parts of <c>evidence</c> the rail reads.</summary>
     private sealed class EvmEvidence
     {
