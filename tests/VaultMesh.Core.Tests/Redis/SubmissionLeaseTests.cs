@@ -263,6 +263,7 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
         public ReceiptChain Chain => inner.Chain;
         public string Network => inner.Network;
         public long RequiredDepth => inner.RequiredDepth;
+        public Sha256Digest TrustDigest => inner.TrustDigest;
 
         public void Close()
         {
