@@ -99,8 +99,10 @@ public sealed class AnchorService
         {
             receipt = await rail.SubmitAsync(root, whileHeld.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or VaultMeshException
+            && lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            // A rail may report the abandoned call as its own timeout or outage: the lease is what ended it.
             throw LeaseLost(rail, root, lease, "while the rail was still answering; the call was abandoned");
         }
         if (lease.Lost.IsCancellationRequested || !await lease.PublishAsync(receipt, cancellationToken).ConfigureAwait(false))
