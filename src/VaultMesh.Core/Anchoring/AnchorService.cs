@@ -28,7 +28,7 @@ public sealed class AnchorService
     private readonly Random _random;
     private readonly ISubmissionCoordinator? _coordinator;
 
-    /// <summary>Counter of submissions whose lease another manager took over before the receipt was stored.</summary>
+    /// <summary>Counter of submissions abandoned because their lease was taken over or could not be renewed (nothing stored).</summary>
     public const string LeaseLostCounter = "vaultmesh_anchor_lease_lost_total";
 
     /// <summary>Creates the manager over a store and the configured rails; with a <paramref name="coordinator"/>

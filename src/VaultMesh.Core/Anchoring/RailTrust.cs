@@ -17,7 +17,8 @@ public static class RailTrust
         var text = new StringBuilder();
         foreach (var part in parts)
         {
-            text.Append(part is null ? "-" : part.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(':').Append(part).Append('\n');
+            var length = part is null ? "-" : part.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            text.Append(length).Append(':').Append(part).Append('\n');
         }
         return Sha256Digest.Compute(Encoding.UTF8.GetBytes(text.ToString()));
     }

@@ -103,7 +103,8 @@ public sealed class CachedAnchorRail : IAnchorRail
         try
         {
             var (body, checkedAt) = Seal(key.ToString(), check, binding);
-            await _redis.RunAsync("writing the observation cache", db => db.StringSetAsync(key, body, check.Final ? FinalTime : PendingTime)).ConfigureAwait(false);
+            var lifetime = check.Final ? FinalTime : PendingTime;
+            await _redis.RunAsync("writing the observation cache", db => db.StringSetAsync(key, body, lifetime)).ConfigureAwait(false);
             Remember(key.ToString(), checkedAt);
         }
         catch (VaultMeshException ex) when (ex.ErrorId == "VmRedisUnavailable")

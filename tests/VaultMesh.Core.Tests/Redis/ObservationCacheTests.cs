@@ -147,7 +147,8 @@ public sealed class ObservationCacheTests : IAsyncLifetime
         // The same transaction claimed for another root: its own verdict is imprint-mismatch.
         var forged = System.Text.Json.Nodes.JsonNode.Parse(mined.Json.GetRawText())!;
         forged["root"] = "0x" + new string('8', 64);
-        var other = VaultMesh.Core.Receipts.ReceiptReader.Read(forged.ToJsonString(), "<test>", VaultMesh.Core.Schemas.ReceiptValidator.Unenforced).Receipt!;
+        var other = VaultMesh.Core.Receipts.ReceiptReader.Read(forged.ToJsonString(), "<test>",
+            VaultMesh.Core.Schemas.ReceiptValidator.Unenforced).Receipt!;
         await _redis.Database.StringSetAsync(EntryKey(other), await _redis.Database.StringGetAsync(EntryKey(mined)));
         var check = await Cached().VerifyAsync(other, CancellationToken.None);
         Assert.False(check.Valid);
