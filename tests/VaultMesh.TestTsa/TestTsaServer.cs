@@ -14,14 +14,15 @@ namespace VaultMesh.TestTsa;
 /// behaviour, so one server serves every case:
 /// <c>/</c> answers honestly; <c>/reject</c> makes OpenSSL refuse (the query is re-issued for a policy
 /// it does not accept); <c>/wrong-nonce</c> and <c>/wrong-imprint</c> serve a genuine reply to a
-/// different query; <c>/delay</c> answers only when the server stops; <c>/http-500</c>,
+/// different query; <c>/delay</c> answers only when the server stops; <c>/hold</c> answers honestly but
+/// only once the test calls <see cref="Release"/> (a slow TSA whose pace the test sets); <c>/http-500</c>,
 /// <c>/garbage</c> and <c>/wrong-content-type</c> answer what they say.
 /// </summary>
 public sealed class TestTsaServer : IAsyncDisposable
 {
     /// <summary>The paths that select a behaviour.</summary>
     public static IReadOnlyList<string> Modes { get; } =
-        ["reject", "wrong-nonce", "wrong-imprint", "delay", "http-500", "garbage", "wrong-content-type"];
+        ["reject", "wrong-nonce", "wrong-imprint", "delay", "hold", "http-500", "garbage", "wrong-content-type"];
 
     private readonly HttpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
@@ -29,6 +30,8 @@ public sealed class TestTsaServer : IAsyncDisposable
     private readonly List<Task> _handlers = [];
     private readonly Lock _handlersLock = new();
     private readonly string _workDirectory;
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _held;
     private Task? _loop;
 
     private TestTsaServer(TestTsaAuthority authority, HttpListener listener, Uri url)
@@ -51,6 +54,12 @@ public sealed class TestTsaServer : IAsyncDisposable
 
     /// <summary>Queries answered so far by OpenSSL.</summary>
     public int Replies { get; private set; }
+
+    /// <summary>Queries that arrived at <c>/hold</c> so far (answered or still held).</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    /// <summary>Lets every query held at <c>/hold</c>, and every later one, be answered.</summary>
+    public void Release() => _released.TrySetResult();
 
     /// <summary>Starts a server for <paramref name="authority"/> on a free loopback port.</summary>
     public static TestTsaServer Start(TestTsaAuthority authority)
@@ -130,6 +139,10 @@ public sealed class TestTsaServer : IAsyncDisposable
                 case "delay":
                     await Task.Delay(Timeout.Infinite, _stopping.Token).ConfigureAwait(false);
                     return;
+                case "hold":
+                    Interlocked.Increment(ref _held);
+                    await _released.Task.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                    break;
             }
             if (context.Request.HttpMethod != "POST" || !string.Equals(context.Request.ContentType, "application/timestamp-query", StringComparison.OrdinalIgnoreCase))
             {

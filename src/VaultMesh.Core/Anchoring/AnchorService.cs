@@ -28,7 +28,7 @@ public sealed class AnchorService
     private readonly Random _random;
     private readonly ISubmissionCoordinator? _coordinator;
 
-    /// <summary>Counter of submissions whose lease another manager took over before the receipt was stored.</summary>
+    /// <summary>Counter of submissions abandoned because their lease was taken over or could not be renewed (nothing stored).</summary>
     public const string LeaseLostCounter = "vaultmesh_anchor_lease_lost_total";
 
     /// <summary>Creates the manager over a store and the configured rails; with a <paramref name="coordinator"/>
@@ -72,7 +72,9 @@ public sealed class AnchorService
     }
 
     // Under the lease: look again (another run on this store may have finished), take a receipt
-    // another manager published once it verifies here, else submit, publish fenced, and store.
+    // another manager published once it verifies here, else submit while the lease is renewed, and
+    // store only what was published under a token that was still current: a manager whose lease
+    // lapsed stores nothing, so the root is anchored once (docs/operations.md, "Redis").
     private async Task<AnchorRecord> SubmitLeasedAsync(IAnchorRail rail, Sha256Digest root, string batchId, CancellationToken cancellationToken)
     {
         await using var lease = await _coordinator!.AcquireAsync(rail.Chain, rail.Network, root, cancellationToken).ConfigureAwait(false);
@@ -91,17 +93,31 @@ public sealed class AnchorService
                 return _store.Save(check.Updated, batchId);
             }
         }
-        var receipt = await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false);
-        var stillHeld = await lease.PublishAsync(receipt, cancellationToken).ConfigureAwait(false);
-        // The rail has anchored the root: the receipt is evidence and is kept whatever the lease says.
-        var record = _store.Save(receipt, batchId);
-        if (!stillHeld)
+        using var whileHeld = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        Receipt receipt;
+        try
         {
-            _store.Increment(LeaseLostCounter, new Dictionary<string, string>(StringComparer.Ordinal) { ["chain"] = rail.Chain.ToString() });
-            throw new VaultMeshException("VmAnchorLeaseLost", VmErrorKind.InvalidOperation,
-                $"The submission lease of {rail.Chain} root {root.ToHex()} expired before the receipt {receipt.TxRef} was stored (fencing token {lease.Token} is no longer current); the receipt is stored, and another manager may have anchored the same root too.", receipt.TxRef);
+            receipt = await rail.SubmitAsync(root, whileHeld.Token).ConfigureAwait(false);
         }
-        return record;
+        catch (Exception ex) when (ex is OperationCanceledException or VaultMeshException
+            && lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // A rail may report the abandoned call as its own timeout or outage: the lease is what ended it.
+            throw LeaseLost(rail, root, lease, "while the rail was still answering; the call was abandoned");
+        }
+        if (lease.Lost.IsCancellationRequested || !await lease.PublishAsync(receipt, cancellationToken).ConfigureAwait(false))
+        {
+            throw LeaseLost(rail, root, lease, $"before the receipt {receipt.TxRef} could be published");
+        }
+        return _store.Save(receipt, batchId);
+    }
+
+    private VaultMeshException LeaseLost(IAnchorRail rail, Sha256Digest root, ISubmissionLease lease, string when)
+    {
+        _store.Increment(LeaseLostCounter, new Dictionary<string, string>(StringComparer.Ordinal) { ["chain"] = rail.Chain.ToString() });
+        return new VaultMeshException("VmAnchorLeaseLost", VmErrorKind.InvalidOperation,
+            $"The submission lease of {rail.Chain} root {root.ToHex()} was lost {when} (fencing token {lease.Token} is no longer current); "
+            + "nothing was stored: the manager that holds the lease now anchors the root or takes the published receipt.", root.ToHex());
     }
 
     /// <summary>Verifies a receipt given as a document (a file, JSON, a peer) at its rail, or from its

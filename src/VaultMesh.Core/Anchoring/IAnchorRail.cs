@@ -19,6 +19,10 @@ public interface IAnchorRail
     /// <summary>Confirmations needed before a receipt is final (inclusion block counts as 1; TSA 0).</summary>
     long RequiredDepth { get; }
 
+    /// <summary>Digest of the rail's trust settings (<see cref="RailTrust"/>): a verdict reached under other
+    /// settings (another trust bundle, node, chain or depth) must not be reused.</summary>
+    Sha256Digest TrustDigest { get; }
+
     /// <summary>Anchors <paramref name="root"/>; returns the receipt as the rail saw it just after submission.</summary>
     Task<Receipt> SubmitAsync(Sha256Digest root, CancellationToken cancellationToken);
 

@@ -15,11 +15,15 @@ public interface ISubmissionCoordinator
     Task<ISubmissionLease> AcquireAsync(ReceiptChain chain, string network, Sha256Digest root, CancellationToken cancellationToken);
 }
 
-/// <summary>A held lease; disposing releases it if it is still ours.</summary>
+/// <summary>A held lease, renewed while it is held; disposing stops the renewal and releases it if it is still ours.</summary>
 public interface ISubmissionLease : IAsyncDisposable
 {
     /// <summary>The fencing token: strictly greater than every token handed out before for this lease.</summary>
     long Token { get; }
+
+    /// <summary>Cancelled once the lease is no longer ours: another manager holds it, or it could not be renewed
+    /// before it would expire. A rail call made under the lease takes this token, so it ends before the lease does.</summary>
+    CancellationToken Lost { get; }
 
     /// <summary>The receipt another holder published for this root and rail, or null. It is a claim: verify it.</summary>
     Task<Receipt?> FindPublishedAsync(CancellationToken cancellationToken);

@@ -20,8 +20,11 @@ public static class NodeMetrics
         [MetricNames.AnchorVerifyFail] = "Anchor verifications that failed, by rail and reason.",
         [MetricNames.ConflictResolved] = "Conflicts resolved between anchor receipts of one root.",
         [MetricNames.RedisUnavailable] = "Times Redis could not be reached, by operation.",
-        [MetricNames.ObservationCache] = "Rail observations served by the shared cache (hit), asked of the rail (miss), refused for a bad seal (forged), or without Redis (unavailable).",
-        [Anchoring.AnchorService.LeaseLostCounter] = "Submissions whose lease another anchor manager took over before the receipt was stored.",
+        [MetricNames.ObservationCache] = "Rail observations served by the shared cache (hit), asked of the rail (miss), "
+            + "or not taken from it: bad seal (forged), "
+            + "other receipt or trust settings (mismatch), too old (expired), older than one seen (replayed), offline check fails (refuted), "
+            + "no Redis (unavailable).",
+        [Anchoring.AnchorService.LeaseLostCounter] = "Submissions abandoned because their lease was taken over or could not be renewed; nothing was stored.",
     };
 
     /// <summary>Every figure of the context's profile, in a stable order.</summary>

@@ -1,5 +1,7 @@
+using System.Globalization;
 using StackExchange.Redis;
 using VaultMesh.Core.Anchoring;
+using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
@@ -9,9 +11,12 @@ namespace VaultMesh.Core.Redis;
 /// <summary>
 /// The submission lease in Redis: <c>fence:&lt;rail&gt;:&lt;root&gt;</c> counts tokens (INCR), <c>lock:...</c>
 /// holds the current token with an expiry, and <c>anchored:...</c> keeps the receipt its holder
-/// submitted. Publishing checks the token in the same script that writes, so a holder whose lease
-/// expired cannot overwrite what the next holder did. While Redis is down the manager waits (and
-/// counts <c>vaultmesh_redis_unavailable_total{operation="lock"}</c>) rather than submit unguarded.
+/// submitted. The holder renews the lock every third of <see cref="LeaseTime"/> while it holds it, so a
+/// slow rail does not let the lease lapse mid-submit; a renewal that finds another token, or that
+/// cannot reach Redis before the lock would expire, cancels <see cref="ISubmissionLease.Lost"/>.
+/// Publishing checks the token in the same script that writes, so a holder whose lease expired
+/// cannot overwrite what the next holder did. While Redis is down the manager waits (and counts
+/// <c>vaultmesh_redis_unavailable_total{operation="lock"}</c>) rather than submit unguarded.
 /// </summary>
 public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
 {
@@ -25,6 +30,10 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
           redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
           return 1
         end
+        return 0
+        """;
+    private const string RenewScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
         return 0
         """;
     private const string ReleaseScript = """
@@ -44,8 +53,48 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>How long a lease lives unless released; longer than any rail's submission timeout.</summary>
-    public TimeSpan LeaseTime { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>Profile key of <see cref="LeaseTime"/> in seconds.</summary>
+    public const string LeaseSecondsKey = "redis_lease_seconds";
+
+    /// <summary>How long the lock lives unless renewed or released; the holder renews it every third of this
+    /// while it holds it. Two minutes unless the profile's <c>redis_lease_seconds</c> says otherwise.</summary>
+    public TimeSpan LeaseTime
+    {
+        get => _leaseTime;
+        init => _leaseTime = value >= TimeSpan.FromMilliseconds(300) ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "A submission lease must last at least 300 ms.");
+    }
+    private readonly TimeSpan _leaseTime = TimeSpan.FromMinutes(2);
+
+    /// <summary>Hears <c>held</c> (the lease was held by another manager), <c>renewed</c> and <c>lost</c>.</summary>
+    public Action<string> Events { get; init; } = _ => { };
+
+    /// <summary>The lease time a profile sets with <c>redis_lease_seconds</c> (1 to 3600), else two minutes.</summary>
+    /// <exception cref="VaultMeshException"><c>VmConfigurationInvalid</c> naming the key when the value is not a
+    /// number of seconds in range.</exception>
+    public static TimeSpan LeaseTimeOf(ProfileSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!settings.Values.TryGetValue(LeaseSecondsKey, out var value) || value is null)
+        {
+            return TimeSpan.FromMinutes(2);
+        }
+        var seconds = value switch
+        {
+            long l => (double)l,
+            double d => d,
+            string t when double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) => p,
+            _ => double.NaN,
+        };
+        if (double.IsNaN(seconds) || seconds < 1 || seconds > 3600)
+        {
+            throw new VaultMeshException("VmConfigurationInvalid", VmErrorKind.InvalidData,
+                $"Profile '{settings.Name}': {LeaseSecondsKey} must be a number of seconds between 1 and 3600; "
+                + $"it is '{Convert.ToString(value, CultureInfo.InvariantCulture)}'.",
+                LeaseSecondsKey);
+        }
+        return TimeSpan.FromSeconds(seconds);
+    }
 
     /// <summary>How long to wait for the lease (held elsewhere, or Redis down) before giving up.</summary>
     public TimeSpan WaitLimit { get; init; } = TimeSpan.FromMinutes(2);
@@ -76,6 +125,7 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
                 {
                     return new Lease(this, lockKey, published, token);
                 }
+                Events("held");
             }
             catch (VaultMeshException ex) when (ex.ErrorId == "VmRedisUnavailable")
             {
@@ -95,13 +145,72 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
         }
     }
 
-    private sealed class Lease(RedisSubmissionCoordinator owner, RedisKey lockKey, RedisKey published, long token) : ISubmissionLease
+    private sealed class Lease : ISubmissionLease
     {
-        public long Token => token;
+        private readonly RedisSubmissionCoordinator _owner;
+        private readonly RedisKey _lockKey;
+        private readonly RedisKey _published;
+        private readonly CancellationTokenSource _lost = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _renewal;
+
+        public Lease(RedisSubmissionCoordinator owner, RedisKey lockKey, RedisKey published, long token)
+        {
+            _owner = owner;
+            _lockKey = lockKey;
+            _published = published;
+            Token = token;
+            _renewal = Task.Run(RenewAsync);
+        }
+
+        public long Token { get; }
+
+        public CancellationToken Lost => _lost.Token;
+
+        // Renew every third of the lease; give up (Lost) when the lock is another's, or when Redis stayed
+        // unreachable so long that the lock may expire within one more period.
+        private async Task RenewAsync()
+        {
+            var period = _owner.LeaseTime / 3;
+            var renewedAt = _owner._time.GetUtcNow();
+            while (true)
+            {
+                try
+                {
+                    await Task.Delay(period, _owner._time, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                try
+                {
+                    var renewed = await _owner._redis.RunAsync("renewing the submission lock", db =>
+                        db.ScriptEvaluateAsync(RenewScript, [_lockKey], [Token, (long)_owner.LeaseTime.TotalMilliseconds])).ConfigureAwait(false);
+                    var ours = (long)renewed == 1;
+                    if (!ours)
+                    {
+                        break;
+                    }
+                    renewedAt = _owner._time.GetUtcNow();
+                    _owner.Events("renewed");
+                }
+                catch (VaultMeshException ex) when (ex.ErrorId == "VmRedisUnavailable")
+                {
+                    _owner._unavailable("lock");
+                    if (_owner._time.GetUtcNow() + period >= renewedAt + _owner.LeaseTime)
+                    {
+                        break;
+                    }
+                }
+            }
+            _owner.Events("lost");
+            await _lost.CancelAsync().ConfigureAwait(false);
+        }
 
         public async Task<Receipt?> FindPublishedAsync(CancellationToken cancellationToken)
         {
-            var text = await Retry("reading the published receipt", db => db.StringGetAsync(published), cancellationToken).ConfigureAwait(false);
+            var text = await Retry("reading the published receipt", db => db.StringGetAsync(_published), cancellationToken).ConfigureAwait(false);
             if (text.IsNullOrEmpty)
             {
                 return null;
@@ -119,44 +228,49 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
 
         public async Task<bool> PublishAsync(Receipt receipt, CancellationToken cancellationToken)
         {
-            var result = await Retry("publishing the receipt", db => db.ScriptEvaluateAsync(PublishScript, [lockKey, published],
-                [token, receipt.Json.GetRawText(), (long)owner.PublishedTime.TotalMilliseconds]), cancellationToken).ConfigureAwait(false);
+            var result = await Retry("publishing the receipt", db => db.ScriptEvaluateAsync(PublishScript, [_lockKey, _published],
+                [Token, receipt.Json.GetRawText(), (long)_owner.PublishedTime.TotalMilliseconds]), cancellationToken).ConfigureAwait(false);
             return (long)result == 1;
         }
 
         public async ValueTask DisposeAsync()
         {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _renewal.ConfigureAwait(false);
             try
             {
-                await owner._redis.RunAsync("releasing the submission lock", db => db.ScriptEvaluateAsync(ReleaseScript, [lockKey], [token])).ConfigureAwait(false);
+                await _owner._redis.RunAsync("releasing the submission lock", db =>
+                    db.ScriptEvaluateAsync(ReleaseScript, [_lockKey], [Token])).ConfigureAwait(false);
             }
             catch (VaultMeshException)
             {
                 // The lease expires by itself.
-                owner._unavailable("lock");
+                _owner._unavailable("lock");
             }
+            _stop.Dispose();
+            _lost.Dispose();
         }
 
         // Redis may go down between acquiring and publishing: keep trying until the wait limit, so
         // a receipt the rail already gave is fenced and shared rather than silently unshared.
         private async Task<T> Retry<T>(string operation, Func<IDatabase, Task<T>> body, CancellationToken cancellationToken)
         {
-            var deadline = owner._time.GetUtcNow() + owner.WaitLimit;
+            var deadline = _owner._time.GetUtcNow() + _owner.WaitLimit;
             while (true)
             {
                 try
                 {
-                    return await owner._redis.RunAsync(operation, body).ConfigureAwait(false);
+                    return await _owner._redis.RunAsync(operation, body).ConfigureAwait(false);
                 }
                 catch (VaultMeshException ex) when (ex.ErrorId == "VmRedisUnavailable")
                 {
-                    owner._unavailable("lock");
-                    if (owner._time.GetUtcNow() >= deadline)
+                    _owner._unavailable("lock");
+                    if (_owner._time.GetUtcNow() >= deadline)
                     {
                         throw;
                     }
                 }
-                await Task.Delay(owner.RetryDelay, owner._time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_owner.RetryDelay, _owner._time, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -68,13 +68,15 @@ public sealed class ProfileServices : IDisposable
     public int RedisOutages => _redisOutages;
 
     /// <summary>The submission lease shared through Redis when the profile names one, else null (one
-    /// manager per store). Each time Redis cannot be reached is counted in vaultmesh_redis_unavailable_total.</summary>
+    /// manager per store); its duration is the profile's <c>redis_lease_seconds</c>. Each time Redis cannot be
+    /// reached is counted in vaultmesh_redis_unavailable_total.</summary>
     public ISubmissionCoordinator? SubmissionCoordinator => Redis is { } redis
         ? new RedisSubmissionCoordinator(redis, operation =>
         {
             Interlocked.Increment(ref _redisOutages);
             Anchors.Increment(MetricNames.RedisUnavailable, new Dictionary<string, string>(StringComparer.Ordinal) { ["operation"] = operation });
         })
+        { LeaseTime = RedisSubmissionCoordinator.LeaseTimeOf(Context.Settings) }
         : null;
 
     /// <summary>The profile's rails, each behind the shared observation cache when the profile names a

@@ -6,6 +6,7 @@ using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Redis;
 using VaultMesh.Core.Tests.TestServers;
+using StackExchange.Redis;
 using VaultMesh.TestServers;
 
 namespace VaultMesh.Core.Tests.Redis;
@@ -43,7 +44,11 @@ public sealed class ObservationCacheTests : IAsyncLifetime
         await _anvil.DisposeAsync();
     }
 
-    private CachedAnchorRail Cached(byte[]? key = null) => new(_rail, _redis, key ?? Key, e => { lock (_events) { _events.Add(e); } });
+    private CachedAnchorRail Cached(byte[]? key = null, TimeProvider? time = null) =>
+        new(_rail, _redis, key ?? Key, e => { lock (_events) { _events.Add(e); } }, time);
+
+    private RedisKey EntryKey(VaultMesh.Core.Receipts.Receipt receipt) =>
+        _redis.Key("observation", "evm", _rail.Network, Sha256Digest.Compute(Encoding.UTF8.GetBytes(receipt.Json.GetRawText())).ToHex());
 
     [Fact]
     public async Task A_final_observation_is_served_from_Redis_without_asking_the_node_again()
@@ -98,6 +103,59 @@ public sealed class ObservationCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_captured_entry_set_back_after_a_newer_verdict_is_a_replay_and_the_rail_is_asked()
+    {
+        var snapshot = await _anvil.CallAsync("evm_snapshot");
+        var receipt = await _rail.SubmitAsync(Sha256Digest.Parse(new string('5', 64)), CancellationToken.None);
+        Assert.True((await Cached().VerifyAsync(receipt, CancellationToken.None)).Valid);
+        // Someone who can write Redis but has no cache key keeps the genuine entry of that moment ...
+        var captured = await _redis.Database.StringGetAsync(EntryKey(receipt));
+        Assert.False(captured.IsNullOrEmpty);
+        // ... the transaction is reorged away, Redis loses the entry (a restart, an eviction) and the next
+        // check writes the newer verdict ...
+        await _anvil.CallAsync("evm_revert", System.Text.Json.Nodes.JsonValue.Create(snapshot.GetString()));
+        await _redis.Database.KeyDeleteAsync(EntryKey(receipt));
+        Assert.False((await Cached().VerifyAsync(receipt, CancellationToken.None)).Valid);
+        // ... and sets the captured bytes back with a plain SET.
+        await _redis.Database.StringSetAsync(EntryKey(receipt), captured);
+        var replayed = await Cached().VerifyAsync(receipt, CancellationToken.None);
+        Assert.False(replayed.Valid);
+        Assert.Equal(["miss", "miss", "replayed"], _events);
+    }
+
+    [Fact]
+    public async Task An_entry_older_than_its_maximum_age_is_not_used()
+    {
+        var receipt = await _rail.SubmitAsync(Sha256Digest.Parse(new string('6', 64)), CancellationToken.None);
+        await _anvil.MineAsync(2);
+        var first = await Cached().VerifyAsync(receipt, CancellationToken.None);
+        Assert.True(first.Final);
+        // An entry kept without its expiry (a PERSIST, or a SET without EX by whoever can write Redis).
+        Assert.True(await _redis.Database.KeyPersistAsync(EntryKey(receipt)));
+        var later = new VaultMesh.Core.Tests.Store.ManualTime(DateTimeOffset.UtcNow + TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
+        var second = await Cached(time: later).VerifyAsync(receipt, CancellationToken.None);
+        Assert.Equal(["miss", "expired"], _events);
+        Assert.True(second.CheckedAt > first.CheckedAt);
+    }
+
+    [Fact]
+    public async Task An_entry_of_another_receipt_set_under_this_receipts_key_is_not_used()
+    {
+        var mined = await _rail.SubmitAsync(Sha256Digest.Parse(new string('7', 64)), CancellationToken.None);
+        await _anvil.MineAsync(2);
+        Assert.True((await Cached().VerifyAsync(mined, CancellationToken.None)).Final);
+        // The same transaction claimed for another root: its own verdict is imprint-mismatch.
+        var forged = System.Text.Json.Nodes.JsonNode.Parse(mined.Json.GetRawText())!;
+        forged["root"] = "0x" + new string('8', 64);
+        var other = VaultMesh.Core.Receipts.ReceiptReader.Read(forged.ToJsonString(), "<test>",
+            VaultMesh.Core.Schemas.ReceiptValidator.Unenforced).Receipt!;
+        await _redis.Database.StringSetAsync(EntryKey(other), await _redis.Database.StringGetAsync(EntryKey(mined)));
+        var check = await Cached().VerifyAsync(other, CancellationToken.None);
+        Assert.False(check.Valid);
+        Assert.Equal(["miss", "forged"], _events);
+    }
+
+    [Fact]
     public async Task With_Redis_down_verification_goes_to_the_rail()
     {
         var receipt = await _rail.SubmitAsync(Sha256Digest.Parse(new string('4', 64)), CancellationToken.None);
@@ -117,7 +175,6 @@ public sealed class ObservationCacheTests : IAsyncLifetime
 
     private async Task<TimeSpan> PendingTtl(VaultMesh.Core.Receipts.Receipt receipt)
     {
-        var hash = Sha256Digest.Compute(Encoding.UTF8.GetBytes(receipt.Json.GetRawText())).ToHex();
-        return (await _redis.Database.KeyTimeToLiveAsync(_redis.Key("observation", "evm", _rail.Network, hash))) ?? TimeSpan.Zero;
+        return (await _redis.Database.KeyTimeToLiveAsync(EntryKey(receipt))) ?? TimeSpan.Zero;
     }
 }

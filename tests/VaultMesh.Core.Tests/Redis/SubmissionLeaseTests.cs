@@ -49,7 +49,10 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
     {
         private int _outages;
 
-        public Guardian(string directory, string redis, Uri tsa, string trustBundle, Func<IAnchorRail, IAnchorRail>? wrap = null)
+        private readonly List<string> _events = [];
+
+        public Guardian(string directory, string redis, Uri tsa, string trustBundle,
+            Func<IAnchorRail, IAnchorRail>? wrap = null, TimeSpan? lease = null)
         {
             Store = VaultStore.Open(directory);
             Redis = RedisEndpoint.Open(redis, "lab");
@@ -60,7 +63,11 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
                 Interlocked.Increment(ref _outages);
                 new AnchorStore(Store).Increment(MetricNames.RedisUnavailable, new Dictionary<string, string> { ["operation"] = op });
             })
-            { RetryDelay = TimeSpan.FromMilliseconds(20) };
+            {
+                RetryDelay = TimeSpan.FromMilliseconds(20),
+                LeaseTime = lease ?? TimeSpan.FromMinutes(2),
+                Events = e => { lock (_events) { _events.Add(e); } },
+            };
             Manager = new AnchorService(new AnchorStore(Store), [Rail], Writes, coordinator: Coordinator);
         }
 
@@ -71,6 +78,15 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
         public RedisSubmissionCoordinator Coordinator { get; }
         public AnchorService Manager { get; }
         public int Outages => Volatile.Read(ref _outages);
+
+        /// <summary>How often the coordinator reported <paramref name="name"/> (held, renewed, lost).</summary>
+        public int Seen(string name)
+        {
+            lock (_events)
+            {
+                return _events.Count(e => e == name);
+            }
+        }
 
         public BatchRecord Seal(int round)
         {
@@ -94,8 +110,8 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
         }
     }
 
-    private Guardian NewGuardian(string name, Func<IAnchorRail, IAnchorRail>? wrap = null) =>
-        new(_dir.File(name), _redis.Configuration, _tsa.Url, _tsa.Authority.TrustBundlePath, wrap);
+    private Guardian NewGuardian(string name, Func<IAnchorRail, IAnchorRail>? wrap = null, Uri? tsa = null, TimeSpan? lease = null) =>
+        new(_dir.File(name), _redis.Configuration, tsa ?? _tsa.Url, _tsa.Authority.TrustBundlePath, wrap, lease);
 
     [Fact]
     public async Task Two_managers_racing_on_one_root_anchor_it_once_for_20_rounds_with_Redis_killed_twice_mid_run()
@@ -158,7 +174,35 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_holder_whose_lease_was_taken_over_cannot_publish_and_reports_the_lost_lease_but_keeps_its_receipt()
+    public async Task A_slow_TSA_answering_after_the_lease_time_does_not_get_the_root_anchored_twice()
+    {
+        // Two guardians on one Redis, both at a TSA that holds its answers until the test releases them,
+        // with a lease of one second: A's answer arrives long after its first lease period.
+        var lease = TimeSpan.FromSeconds(1);
+        using var a = NewGuardian("a", tsa: _tsa.ModeUrl("hold"), lease: lease);
+        using var b = NewGuardian("b", tsa: _tsa.ModeUrl("hold"), lease: lease);
+        var (batchA, batchB) = (a.Seal(1), b.Seal(1));
+        var ta = a.Submit(batchA);
+        Assert.True(SpinWait.SpinUntil(() => _tsa.Held == 1, TimeSpan.FromSeconds(30)), "A's query should reach the TSA");
+        var tb = b.Submit(batchB);
+        // Wait until A's lease would have lapsed three times over (three renewals, one per third of the
+        // lease) while B kept finding it held, or until B got through to the TSA as well.
+        Assert.True(SpinWait.SpinUntil(() => (a.Seen("renewed") >= 3 * 3 && b.Seen("held") > 0) || _tsa.Held > 1, TimeSpan.FromSeconds(60)),
+            "A should renew its lease while it waits, or B should reach the TSA");
+        var heldByA = b.Seen("held");
+        _tsa.Release();
+        var (fromA, fromB) = (await ta, await tb);
+        Assert.Equal(1, _tsa.Held);
+        Assert.Equal(1, _tsa.Replies);
+        Assert.True(heldByA > 0, "B should have found the lease held while A waited");
+        Assert.Equal(fromA.Single().TxRef, fromB.Single().TxRef);
+        var root = Sha256Digest.Parse(batchA.AnchorRoot).ToHex();
+        Assert.All(new[] { a, b }, g => Assert.Single(new AnchorStore(g.Store).Query(root: root)));
+        Assert.Equal(0, a.Seen("lost"));
+    }
+
+    [Fact]
+    public async Task A_holder_whose_fence_is_stale_when_the_answer_arrives_stores_nothing_and_says_so()
     {
         GatedRail? gate = null;
         using var a = NewGuardian("a", rail => gate = new GatedRail(rail));
@@ -174,12 +218,50 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
         gate.Open();
         var ex = await Assert.ThrowsAsync<VaultMeshException>(() => ta);
         Assert.Equal("VmAnchorLeaseLost", ex.ErrorId);
-        var keptByA = Assert.Single(new AnchorStore(a.Store).Query());
-        Assert.NotEqual(fromB.TxRef, keptByA.TxRef);
+        Assert.Contains("nothing was stored", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(new AnchorStore(a.Store).Query());
         Assert.Equal(1, new AnchorStore(a.Store).Counters().Single(c => c.Name == AnchorService.LeaseLostCounter).Value);
-        // What other managers see is B's receipt: A's stale publish did not overwrite it.
-        await using var lease = await new RedisSubmissionCoordinator(a.Redis).AcquireAsync(ReceiptChain.TSA, a.Tsa.Network, root, CancellationToken.None);
-        Assert.Equal(fromB.TxRef, (await lease.FindPublishedAsync(CancellationToken.None))!.TxRef);
+        // What other managers see is B's receipt: A's stale publish did not overwrite it, and A's next run takes it.
+        var coordinator = new RedisSubmissionCoordinator(a.Redis);
+        await using (var lease = await coordinator.AcquireAsync(ReceiptChain.TSA, a.Tsa.Network, root, CancellationToken.None))
+        {
+            Assert.Equal(fromB.TxRef, (await lease.FindPublishedAsync(CancellationToken.None))!.TxRef);
+        }
+        Assert.Equal(fromB.TxRef, (await a.Submit(batchA)).Single().TxRef);
+    }
+
+    [Fact]
+    public async Task A_holder_that_finds_its_lock_taken_while_the_rail_is_still_answering_abandons_the_call()
+    {
+        GatedRail? gate = null;
+        using var a = NewGuardian("a", rail => gate = new GatedRail(rail), lease: TimeSpan.FromSeconds(1));
+        var batch = a.Seal(1);
+        gate!.Close();
+        var ta = a.Submit(batch);
+        await gate.Entered;
+        var root = Sha256Digest.Parse(batch.Root).ToHex();
+        await a.Redis.Database.StringSetAsync(a.Redis.Key("lock", $"tsa:{a.Tsa.Network}:{root}"), "999999");
+        // Bounded: on a coordinator that never notices, the gate stays shut.
+        var ex = await Assert.ThrowsAsync<VaultMeshException>(() => ta.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal("VmAnchorLeaseLost", ex.ErrorId);
+        Assert.Equal(1, a.Seen("lost"));
+        Assert.Equal(0, _tsa.Replies);
+        Assert.Empty(new AnchorStore(a.Store).Query());
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData("ten")]
+    [InlineData(7200L)]
+    public void A_lease_time_outside_1_to_3600_seconds_is_refused_naming_the_profile_key(object value)
+    {
+        var settings = new ProfileSettings("lab", new Dictionary<string, object?> { [RedisSubmissionCoordinator.LeaseSecondsKey] = value });
+        var ex = Assert.Throws<VaultMeshException>(() => RedisSubmissionCoordinator.LeaseTimeOf(settings));
+        Assert.Equal("VmConfigurationInvalid", ex.ErrorId);
+        Assert.Equal("redis_lease_seconds", ex.Target);
+        Assert.Equal(TimeSpan.FromSeconds(5), RedisSubmissionCoordinator.LeaseTimeOf(
+            new ProfileSettings("lab", new Dictionary<string, object?> { ["redis_lease_seconds"] = 5L })));
+        Assert.Equal(TimeSpan.FromMinutes(2), RedisSubmissionCoordinator.LeaseTimeOf(new ProfileSettings("lab", new Dictionary<string, object?>())));
     }
 
     [Fact]
@@ -263,6 +345,7 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
         public ReceiptChain Chain => inner.Chain;
         public string Network => inner.Network;
         public long RequiredDepth => inner.RequiredDepth;
+        public Sha256Digest TrustDigest => inner.TrustDigest;
 
         public void Close()
         {

@@ -49,6 +49,9 @@ public sealed class BtcRail : IAnchorRail, IDisposable
     /// <inheritdoc />
     public long RequiredDepth => _options.RequiredDepth;
 
+    /// <inheritdoc />
+    public Sha256Digest TrustDigest => _options.TrustDigest();
+
     private static string VerifierName => $"vaultmesh/{VersionInfo.Product} btc";
 
     /// <summary>

@@ -37,6 +37,10 @@ public sealed class BtcRailOptions
     /// <summary>Timeout of every RPC call.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Digest of what a verdict depends on: network, node, required depth and the pinned checkpoint table.</summary>
+    public Digests.Sha256Digest TrustDigest() => RailTrust.Digest("btc", Network.Name, RpcUrl.AbsoluteUri,
+        RequiredDepth.ToString(CultureInfo.InvariantCulture), BtcCheckpoints.For(Network)?.Sha256);
+
     /// <summary>
     /// Reads <c>rails.btc.*</c> from a profile: <c>url</c> (required), <c>network</c>, <c>required_depth</c>,
     /// <c>wallet</c>, <c>cookie_file</c>, <c>user</c>, <c>password_env</c>, <c>timeout_seconds</c>.

@@ -76,6 +76,9 @@ public sealed class EvmRail : IAnchorRail, IDisposable
     /// <inheritdoc />
     public long RequiredDepth => Options.RequiredDepth;
 
+    /// <inheritdoc />
+    public Sha256Digest TrustDigest => Options.TrustDigest();
+
     /// <summary>The receipts' <c>verifier</c>.</summary>
     public static string Verifier => $"vaultmesh/{VersionInfo.Product} evm";
 

@@ -84,6 +84,10 @@ public sealed class EvmRailOptions
     }
     private readonly TimeSpan _timeout = DefaultTimeout;
 
+    /// <summary>Digest of what a verdict depends on: chain id, node, required depth, target and contract.</summary>
+    public Digests.Sha256Digest TrustDigest() => RailTrust.Digest("evm", ChainId.ToString(CultureInfo.InvariantCulture), Url.AbsoluteUri,
+        RequiredDepth.ToString(CultureInfo.InvariantCulture), TargetAddress.ToLowerInvariant(), ContractAddress?.ToLowerInvariant());
+
     /// <summary>
     /// Reads <c>rails.evm.url</c>, <c>rails.evm.chain_id</c>, <c>rails.evm.network</c>,
     /// <c>rails.evm.required_depth</c>, <c>rails.evm.to</c>, <c>rails.evm.contract</c>,

@@ -57,6 +57,9 @@ public sealed class TsaRail : IAnchorRail, IDisposable
     /// <inheritdoc />
     public long RequiredDepth => 0;
 
+    /// <inheritdoc />
+    public Sha256Digest TrustDigest => Options.TrustDigest();
+
     private static string Verifier => $"vaultmesh/{VersionInfo.Product} tsa";
 
     /// <summary>

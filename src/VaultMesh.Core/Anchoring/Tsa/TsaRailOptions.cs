@@ -48,6 +48,9 @@ public sealed class TsaRailOptions
     /// <summary>TSA policy OID to request, and to require in verified tokens; null accepts the TSA's default policy.</summary>
     public string? PolicyOid { get; init; }
 
+    /// <summary>Digest of what a verdict depends on: the network, the policy and the bytes of the pinned trust bundle.</summary>
+    public Digests.Sha256Digest TrustDigest() => RailTrust.Digest("tsa", EffectiveNetwork, PolicyOid, RailTrust.FileDigest(TrustBundlePath));
+
     /// <summary>The network name used in receipts.</summary>
     public string EffectiveNetwork => string.IsNullOrWhiteSpace(Network)
         ? "rfc3161:" + (Url.IsDefaultPort ? Url.Host : Url.Host + ":" + Url.Port.ToString(CultureInfo.InvariantCulture))
