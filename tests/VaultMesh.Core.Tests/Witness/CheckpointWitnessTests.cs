@@ -22,17 +22,11 @@ public sealed class CheckpointWitnessTests : IDisposable
     private GuardianApi Api(bool federation = true) =>
         new(_witness.Store, _witness.Key, "test", [_log.AsPeer(Nowhere)], FederationNode.Switches(federation));
 
-    private static async Task<GuardianResponse> Post(GuardianApi api, string body) =>
-        await api.HandleAsync("POST", FederationEndpoints.Prefix + FederationEndpoints.AddCheckpoint, new MemoryStream(Encoding.UTF8.GetBytes(body)), null, CancellationToken.None);
+    private static Task<GuardianResponse> Post(GuardianApi api, string body) => WitnessRequests.Post(api, body);
 
     private TransparencyLog Log => new(_log.Store);
 
-    private string Request(long old, long? size = null)
-    {
-        var checkpoint = size is null ? Log.GetCheckpoint()! : Log.GetCheckpoint(size)!;
-        var proof = old == 0 || old >= checkpoint.Size ? [] : Log.GetConsistencyProof(old, checkpoint.Size).Path.Select(Convert.FromHexString).ToList();
-        return new AddCheckpointRequest(old, proof, checkpoint.Note).ToString();
-    }
+    private string Request(long old, long? size = null) => WitnessRequests.For(Log, old, size);
 
     private async Task AssertRefused(GuardianApi api, string body, int status, string reason)
     {
