@@ -253,6 +253,25 @@ public sealed class CheckpointWitnessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_same_size_note_under_a_replaced_peer_key_is_422_and_blames_no_one()
+    {
+        _log.Seal(3);
+        var origin = _log.AsPeer(Nowhere).Origin;
+        using (var api = Api())
+        {
+            CosignatureIn(await Post(api, Request(0)));
+        }
+        // The operator replaced the peer's key (same name and origin): the note cosigned before does not
+        // verify under the new key, so it and a new note of that size are not two notes signed by one key.
+        var rekeyed = new FederationPeer("log", _stranger.Did, Nowhere, 1, origin);
+        using var after = new GuardianApi(_witness.Store, _witness.Key, "test", [rekeyed], FederationNode.Switches());
+        var text = new CheckpointText(origin, 3, new byte[32]).ToString();
+        var note = new SignedNote(text, [rekeyed.LogKey.Sign(_stranger.Key, text)]).ToString();
+        await AssertRefused(after, new AddCheckpointRequest(3, [], note).ToString(), 422, "conflicting-root");
+        Assert.Empty(new FederationStore(_witness.Store).GetQuarantine());
+    }
+
+    [Fact]
     public async Task Concurrent_requests_from_one_old_size_advance_the_state_once()
     {
         _log.Seal(2);
