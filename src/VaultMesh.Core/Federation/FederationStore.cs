@@ -104,12 +104,15 @@ public sealed class FederationStore
         return new QuarantineRecord(seq, peer.Name, peer.Did, reason, batchId, detail, CanonicalJson.Canonicalize(evidence), UtcTimestamp.Parse(UtcTimestamp.Format(at)));
     }
 
-    /// <summary>Quarantined evidence, oldest first, optionally of one peer DID; released evidence only when <paramref name="includeReleased"/>.</summary>
+    /// <summary>
+    /// Quarantined evidence, oldest first, optionally of one peer DID; released evidence only when <paramref name="includeReleased"/>.
+    /// </summary>
     public IReadOnlyList<QuarantineRecord> GetQuarantine(string? did = null, bool includeReleased = false)
     {
         using var command = _store.Command("""
             SELECT q.seq, q.peer_name, q.peer_did, q.reason, q.batch_id, q.detail, q.evidence, q.at,
-                (SELECT r.memory_id FROM federation_quarantine_releases r WHERE r.peer_did = q.peer_did AND r.through_seq >= q.seq ORDER BY r.seq LIMIT 1) AS released
+                (SELECT r.memory_id FROM federation_quarantine_releases r
+                 WHERE r.peer_did = q.peer_did AND r.through_seq >= q.seq ORDER BY r.seq LIMIT 1) AS released
             FROM federation_quarantine q
             """ + (did is null ? "" : " WHERE q.peer_did = $did") + " ORDER BY q.seq");
         if (did is not null)

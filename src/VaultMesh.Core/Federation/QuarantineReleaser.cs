@@ -43,7 +43,8 @@ public sealed class QuarantineReleaser
         {
             return (peer.Name, peer.Did);
         }
-        if (new FederationStore(_store, _time).GetQuarantine(includeReleased: true).LastOrDefault(q => q.Name == nameOrDid || q.Did == nameOrDid) is { } kept)
+        var evidence = new FederationStore(_store, _time).GetQuarantine(includeReleased: true);
+        if (evidence.LastOrDefault(q => q.Name == nameOrDid || q.Did == nameOrDid) is { } kept)
         {
             return (kept.Name, kept.Did);
         }

@@ -138,7 +138,8 @@ public sealed class CheckpointWitness
                 // proves nothing about the log, so nothing changes and no one is blamed.
                 tx.Rollback();
                 return Refuse(422, ProofRefusedReason, string.Create(CultureInfo.InvariantCulture,
-                    $"The consistency proof does not join checkpoint {checkpoint.Size} of '{checkpoint.Origin}' to size {before.Size} cosigned before ({failure}); nothing was changed."));
+                    $"The consistency proof does not join checkpoint {checkpoint.Size} of '{checkpoint.Origin}' to size {before.Size} cosigned before "
+                    + $"({failure}); nothing was changed."));
             }
             witness.Advance(new WitnessedCheckpoint(checkpoint.Origin, peer.Did, checkpoint.Size, root, request.Checkpoint, _time.GetUtcNow()), tx);
             tx.Commit();
@@ -165,13 +166,15 @@ public sealed class CheckpointWitness
     // Two notes of one size with different roots, both signed by the peer's key, are a split view that
     // needs no log to check: the evidence. The stored note is verified again under the peer's key as
     // configured now, so a peer whose key was replaced is never blamed for what its old key signed.
-    private static WitnessAnswer SameSizeOtherRoot(FederationStore federation, FederationPeer peer, WitnessedCheckpoint before, string presented, string root)
+    private static WitnessAnswer SameSizeOtherRoot(FederationStore federation, FederationPeer peer, WitnessedCheckpoint before,
+        string presented, string root)
     {
         var contradiction = string.Create(CultureInfo.InvariantCulture,
             $"it signed two checkpoints of size {before.Size} with different roots ({before.Root} cosigned before, {root} now)");
         if (!peer.LogKey.Verify(SignedNote.Parse(before.Note)).Valid)
         {
-            return Refuse(422, "conflicting-root", $"Peer {peer.Name}'s checkpoint of '{before.Origin}' conflicts with the one cosigned before: {contradiction}; "
+            return Refuse(422, "conflicting-root",
+                $"Peer {peer.Name}'s checkpoint of '{before.Origin}' conflicts with the one cosigned before: {contradiction}; "
                 + "the one cosigned before no longer verifies under the peer's key, so it is not evidence and nothing was changed.");
         }
         var evidence = new JsonObject
@@ -181,10 +184,12 @@ public sealed class CheckpointWitness
             ["cosignedCheckpoint"] = before.Note,
             ["presentedCheckpoint"] = presented,
         };
-        federation.Quarantine(peer, SplitViewReason, null, $"Peer {peer.Name} signed checkpoints of '{before.Origin}' that contradict each other: {contradiction}.", evidence);
+        federation.Quarantine(peer, SplitViewReason, null,
+            $"Peer {peer.Name} signed checkpoints of '{before.Origin}' that contradict each other: {contradiction}.", evidence);
         federation.Increment(FederationSync.QuarantinedCounter);
         return Refuse(422, SplitViewReason,
-            $"Peer {peer.Name} presented a split view of '{before.Origin}': {contradiction}. It is quarantined; both checkpoints are kept as evidence.");
+            $"Peer {peer.Name} presented a split view of '{before.Origin}': {contradiction}. "
+            + "It is quarantined; both checkpoints are kept as evidence.");
     }
 
     private static WitnessAnswer Refuse(int status, string reason, string message) => new(status, message + "\n", TextMediaType, reason);

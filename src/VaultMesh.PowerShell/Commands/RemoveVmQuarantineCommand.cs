@@ -39,7 +39,8 @@ public sealed class RemoveVmQuarantineCommand : VaultMeshCmdlet
             return;
         }
         var pending = releaser.Pending(name, did);
-        if (!ShouldProcess($"quarantine of peer '{name}' ({did}), {pending.Count} piece(s) of evidence, in profile '{Context.Profile}'", "Release quarantine"))
+        var target = $"quarantine of peer '{name}' ({did}), {pending.Count} piece(s) of evidence, in profile '{Context.Profile}'";
+        if (!ShouldProcess(target, "Release quarantine"))
         {
             return;
         }
