@@ -41,6 +41,7 @@
         'New-VmIdentity'
         'New-VmMerkleTree'
         'Remove-VmPeer'
+        'Remove-VmQuarantine'
         'Resolve-VmConflict'
         'Send-VmIntakeEvent'
         'Set-VmConfiguration'

@@ -1,7 +1,8 @@
 # Three guardians witness each other's logs (C2SP tlog-witness, tlog-cosignature/v1) over real HTTP:
 # each one's newest checkpoint ends up cosigned by the other two, a proof bundle verifies offline
-# against a 2-of-2 witness policy, and a guardian whose log forks (restored from an old backup) is
-# refused with 409 or 422 and quarantined by the witnesses that saw the other branch.
+# against a 2-of-2 witness policy. An outsider's bad proofs and replays change nothing; a guardian whose
+# log forks (restored from an old backup) is refused with 422 and quarantined by the witnesses that
+# saw the other branch, and an operator releases the quarantine on the record.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'FederationLab.ps1')
@@ -88,47 +89,107 @@ Describe 'Guardians witness each other''s logs' {
         $result.Failed | Should -Be 'witnesses'
     }
 
-    It 'refuses a forked log with 409 and 422, quarantines it on both witnesses with both checkpoints kept' {
+    It 'lets no outsider move a witness or quarantine a peer, still quarantines a real fork, and an operator releases it on the record' {
         $a = $script:nodes['a']; $b = $script:nodes['b']; $c = $script:nodes['c']
         Use-VmLabNode $a { (Sync-VmFederation).CosignedSize | Should -Be @(3, 3) }
+        # A backup of a's data dir at size 3, restored later: the same key and origin.
         $fork = Copy-VmLabNode $a -Name a-restored
         Add-VmLabBatch $a -Count 2 -Component log-a
+        # What an outsider can get: a's genuine signed checkpoints (published) and a genuine proof to alter.
+        $three, $five, $path = Use-VmLabNode $a {
+            (Get-VmCheckpoint -Size 3 -AsNote), (Get-VmCheckpoint -Size 5 -AsNote), @((Get-VmConsistencyProof -FromSize 3 -ToSize 5).Path)
+        }
+        $path.Count | Should -BeGreaterThan 1
+        $b64 = { param($hex) [Convert]::ToBase64String([Convert]::FromHexString($hex)) }
+        $genuine = @($path | ForEach-Object { & $b64 $_ })
+        $wrong = @($path | ForEach-Object { & $b64 ($_.Substring(0, 62) + $(if ($_.EndsWith('00')) { '01' } else { '00' })) })
+        $forgeries = [ordered]@{
+            'empty proof'     = @{ Body = "old 3`n`n$five"; Status = 422 }
+            'wrong proof'     = @{ Body = "old 3`n$($wrong -join "`n")`n`n$five"; Status = 422 }
+            'truncated proof' = @{ Body = "old 3`n$(($genuine | Select-Object -SkipLast 1) -join "`n")`n`n$five"; Status = 422 }
+            'old replay'      = @{ Body = "old 0`n`n$three"; Status = 409 }
+            'same-size post'  = @{ Body = "old 3`n`n$three"; Status = 200 }
+        }
+        $snapshot = {
+            param($w)
+            Use-VmLabNode $w {
+                [ordered]@{
+                    Peer = Get-VmPeer -Name a | Select-Object Name, Quarantined, WitnessedSize | ConvertTo-Json -Compress
+                    Quarantine = @(Get-VmQuarantine -IncludeReleased).Count
+                    Digest = Get-VmLabStoreDigest $w
+                } | ConvertTo-Json -Compress
+            }
+        }
+        foreach ($w in $b, $c) {
+            $before = & $snapshot $w
+            foreach ($name in $forgeries.Keys) {
+                $r = Invoke-WebRequest -Uri "$($w.Url)federation/v1/add-checkpoint" -Method Post -Body $forgeries[$name].Body -ContentType 'text/plain' -SkipHttpErrorCheck
+                $r.StatusCode | Should -Be $forgeries[$name].Status -Because "$name to $($w.Name): $($r.Content)"
+            }
+            & $snapshot $w | Should -Be $before
+            Use-VmLabNode $w { (Get-VmPeer -Name a).WitnessedSize | Should -Be 3 }
+        }
+        # a's own next correct request is cosigned by both.
         Use-VmLabNode $a { (Sync-VmFederation).CosignedSize | Should -Be @(5, 5) }
-        $digests = @{ b = (Get-VmLabStoreDigest $b); c = (Get-VmLabStoreDigest $c) }
-        # The restored copy signs another size-5 tree with the same key and origin.
+
+        # The restored copy re-seals other memories to the same size 5: a real split view.
         Add-VmLabBatch $fork -Count 2 -Component other-branch
         Use-VmLabNode $fork {
-            $r = Sync-VmFederation -Name b -ErrorAction SilentlyContinue
-            $r.Ok | Should -BeFalse
-            $r.CosignedSize | Should -BeNullOrEmpty
-            ($r.Problems -join ' ') | Should -Match 'answered 409: .*split view'
-        }
-        Add-VmLabBatch $fork -Count 1 -Component other-branch
-        Use-VmLabNode $fork {
-            $r = Sync-VmFederation -Name c -ErrorAction SilentlyContinue
-            ($r.Problems -join ' ') | Should -Match 'answered 422: .*split view'
+            foreach ($r in Sync-VmFederation -ErrorAction SilentlyContinue) {
+                $r.CosignedSize | Should -BeNullOrEmpty
+                ($r.Problems -join ' ') | Should -Match 'conflicting .*\(422\): .*split view'
+            }
         }
         foreach ($w in $b, $c) {
             Use-VmLabNode $w {
                 $q = @(Get-VmQuarantine)
                 $q.Count | Should -Be 1
                 $q[0].Reason | Should -Be 'split-view'
-                $q[0].Name | Should -Be 'a'
                 $evidence = $q[0].Evidence | ConvertFrom-Json
-                $evidence.cosignedCheckpoint | Should -Match "(?m)^5$"
-                $evidence.presentedCheckpoint | Should -Not -Be $evidence.cosignedCheckpoint
+                $evidence.cosignedCheckpoint | Should -Be $five
+                $evidence.presentedCheckpoint | Should -Match "(?m)^5$"
+                $evidence.presentedCheckpoint | Should -Not -Be $five
                 (Get-VmPeer -Name a).Quarantined | Should -BeTrue
                 (Get-VmPeer -Name a).WitnessedSize | Should -Be 5
             }
         }
-        # Apart from the quarantine, nothing changed on the witnesses.
-        foreach ($w in $b, $c) {
-            Invoke-VmLabSql $w "SELECT size FROM witness_state WHERE peer_did = '$($a.Did)'" | Should -Be '5'
-        }
-        (Get-VmLabStoreDigest $b) | Should -Not -Be $digests.b
-        # The honest guardian is refused too from now on: a witness does not take sides.
+        # While quarantined, the honest guardian is refused too: a witness does not take sides.
         Add-VmLabBatch $a -Count 1 -Component log-a
         Use-VmLabNode $a { ((Sync-VmFederation -Name b -ErrorAction SilentlyContinue).Problems -join ' ') | Should -Match 'sender-quarantined' }
+
+        # -WhatIf changes nothing.
+        $before = & $snapshot $b
+        Use-VmLabNode $b { Remove-VmQuarantine -Name a -Reason 'reviewed' -WhatIf }
+        & $snapshot $b | Should -Be $before
+        # The release, by name on b and through the pipeline on c, goes on the record.
+        $released = @(
+            Use-VmLabNode $b { Remove-VmQuarantine -Name a -Reason 'a-restored was a stale backup, now wiped' -PassThru -Confirm:$false }
+            Use-VmLabNode $c { Get-VmQuarantine | Remove-VmQuarantine -Reason 'a-restored was a stale backup, now wiped' -PassThru -Confirm:$false }
+        )
+        $released.Count | Should -Be 2
+        foreach ($i in 0, 1) {
+            $w = ($b, $c)[$i]
+            $release = $released[$i]
+            $release.Did | Should -Be $a.Did
+            $release.Quarantined | Should -BeFalse
+            $release.NodeDid | Should -Be $w.Did
+            $release.EvidenceDigests.Count | Should -Be 1
+            Use-VmLabNode $w {
+                $memory = Get-VmMemory -Type federation.quarantine.released
+                $memory.Id | Should -Be $release.MemoryId
+                $payload = $memory.Payload | ConvertFrom-Json
+                $payload.peer.did | Should -Be $a.Did
+                $payload.releasedBy.user | Should -Be ([Environment]::UserName)
+                $payload.releasedBy.node | Should -Be $w.Did
+                $payload.reason | Should -Be 'a-restored was a stale backup, now wiped'
+                $payload.evidence[0].digest | Should -Be $release.EvidenceDigests[0]
+                @(Get-VmQuarantine).Count | Should -Be 0
+                (Get-VmQuarantine -IncludeReleased).ReleasedBy | Should -Be $release.MemoryId
+                (Get-VmPeer -Name a).Quarantined | Should -BeFalse
+            }
+        }
+        # Released: a's correct checkpoints are cosigned again.
+        Use-VmLabNode $a { (Sync-VmFederation).CosignedSize | Should -Be @(6, 6) }
     }
 
     It 'answers 404 to a log it does not witness and 400 to a malformed request, changing nothing' {

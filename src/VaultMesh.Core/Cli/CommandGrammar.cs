@@ -293,10 +293,20 @@ public static class CommandGrammar
             [
                 new("name", "Name", Required: false, Variadic: true, "Only these peers."),
             ], Many: true),
-            new("federation", "quarantine", "Get-VmQuarantine", "Show the evidence kept for quarantined peers.", [],
+            new("federation", "quarantine", "Get-VmQuarantine", "Show the evidence kept for quarantined peers.",
+            [
+                new("include-released", "IncludeReleased", OptionKind.Flag, "Also evidence whose quarantine was released."),
+            ],
             [
                 new("name", "Name", Required: false, Variadic: false, "Only this peer."),
             ], Many: true),
+            new("federation", "quarantine release", "Remove-VmQuarantine", "Release a peer's quarantine, recorded as a memory with who and why.",
+            [
+                new("reason", "Reason", OptionKind.Text, "Why it is released (required; it goes on the record).", "text"),
+            ],
+            [
+                new("peer", "Name", Required: true, Variadic: false, "The peer's name or did:key."),
+            ]),
         ]),
         new("guardian", "The guardian node.", "run",
         [

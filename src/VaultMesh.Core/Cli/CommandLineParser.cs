@@ -91,8 +91,8 @@ public static class CommandLineParser
             }
             if (verb is null)
             {
-                // Two-word verbs ("peers add") take the next word too.
-                if (Find(domain, token) is null && i + 1 < args.Count && Find(domain, token + " " + args[i + 1]) is { } twoWords)
+                // Two-word verbs ("peers add", "quarantine release") take the next word too, before a one-word verb they start with.
+                if (i + 1 < args.Count && Find(domain, token + " " + args[i + 1]) is { } twoWords)
                 {
                     verb = twoWords;
                     i++;

@@ -104,11 +104,17 @@ public sealed class FederationStore
         return new QuarantineRecord(seq, peer.Name, peer.Did, reason, batchId, detail, CanonicalJson.Canonicalize(evidence), UtcTimestamp.Parse(UtcTimestamp.Format(at)));
     }
 
-    /// <summary>Quarantined evidence, oldest first, optionally of one peer DID.</summary>
-    public IReadOnlyList<QuarantineRecord> GetQuarantine(string? did = null)
+    /// <summary>
+    /// Quarantined evidence, oldest first, optionally of one peer DID; released evidence only when <paramref name="includeReleased"/>.
+    /// </summary>
+    public IReadOnlyList<QuarantineRecord> GetQuarantine(string? did = null, bool includeReleased = false)
     {
-        using var command = _store.Command("SELECT seq, peer_name, peer_did, reason, batch_id, detail, evidence, at FROM federation_quarantine"
-            + (did is null ? "" : " WHERE peer_did = $did") + " ORDER BY seq");
+        using var command = _store.Command("""
+            SELECT q.seq, q.peer_name, q.peer_did, q.reason, q.batch_id, q.detail, q.evidence, q.at,
+                (SELECT r.memory_id FROM federation_quarantine_releases r
+                 WHERE r.peer_did = q.peer_did AND r.through_seq >= q.seq ORDER BY r.seq LIMIT 1) AS released
+            FROM federation_quarantine q
+            """ + (did is null ? "" : " WHERE q.peer_did = $did") + " ORDER BY q.seq");
         if (did is not null)
         {
             command.Parameters.AddWithValue("$did", did);
@@ -117,10 +123,45 @@ public sealed class FederationStore
         var list = new List<QuarantineRecord>();
         while (r.Read())
         {
-            list.Add(new QuarantineRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
-                r.GetString(5), r.GetString(6), UtcTimestamp.Parse(r.GetString(7))));
+            var released = r.IsDBNull(8) ? null : r.GetString(8);
+            if (released is null || includeReleased)
+            {
+                list.Add(new QuarantineRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+                    r.GetString(5), r.GetString(6), UtcTimestamp.Parse(r.GetString(7)), released));
+            }
         }
         return list;
+    }
+
+    /// <summary>
+    /// Lifts a peer's quarantine for its evidence up to <paramref name="throughSequence"/>, whose release
+    /// <paramref name="memoryId"/> records, in one transaction. Evidence kept after that sequence (a
+    /// contradiction found meanwhile) keeps the peer quarantined. The evidence itself stays.
+    /// </summary>
+    /// <returns>Whether the peer is free now.</returns>
+    public bool ReleaseQuarantine(string did, long throughSequence, string memoryId)
+    {
+        using var tx = _store.BeginWrite();
+        Ensure(did, tx);
+        using (var insert = _store.Command("""
+            INSERT INTO federation_quarantine_releases (peer_did, through_seq, memory_id, at) VALUES ($did, $through, $memory, $at)
+            """, tx))
+        {
+            insert.Parameters.AddWithValue("$did", did);
+            insert.Parameters.AddWithValue("$through", throughSequence);
+            insert.Parameters.AddWithValue("$memory", memoryId);
+            insert.Parameters.AddWithValue("$at", UtcTimestamp.Format(_time.GetUtcNow()));
+            insert.ExecuteNonQuery();
+        }
+        using var mark = _store.Command("""
+            UPDATE federation_peers SET quarantined = EXISTS (SELECT 1 FROM federation_quarantine WHERE peer_did = $did AND seq > $through)
+            WHERE did = $did RETURNING quarantined
+            """, tx);
+        mark.Parameters.AddWithValue("$did", did);
+        mark.Parameters.AddWithValue("$through", throughSequence);
+        var free = (long)mark.ExecuteScalar()! == 0;
+        tx.Commit();
+        return free;
     }
 
     /// <summary>Sealed or imported batches with a sequence (the store's batch number) above <paramref name="since"/>.</summary>

@@ -155,8 +155,7 @@ public sealed class FederationSync
         {
             if (local.Root != root || local.Size != size)
             {
-                return await QuarantineAsync(run, "conflicting-roots", batchId,
-                    $"Peer lists batch {batchId} with root {root} (size {size}); this node holds it with root {local.Root} (size {local.Size}).", listing, null).ConfigureAwait(false);
+                return await ConflictWithLocalAsync(run, batchId, root, size, local, listing).ConfigureAwait(false);
             }
             await Locked(() => new FederationStore(_store, _time).ImportBatch(run.Peer.Did, sequence, batchId, root, local.SealedAt, [], []), ct).ConfigureAwait(false);
             return false;
@@ -165,7 +164,13 @@ public sealed class FederationSync
         var payload = answer.Message.Payload;
         var claimedRoot = Text(payload, "root", run.Peer);
         var claimedSize = Number(payload, "size", run.Peer);
-        if (Text(payload, "batchId", run.Peer) != batchId || claimedRoot != root || claimedSize != size)
+        if (Text(payload, "batchId", run.Peer) is var answered && answered != batchId)
+        {
+            // Signed, but the evidence would not show what was asked: a protocol fault, not a contradiction.
+            throw new VaultMeshException("VmFederationAnswerInvalid", VmErrorKind.InvalidData,
+                $"Peer {run.Peer.Name} answered the request for batch {batchId} with batch {answered}; nothing was imported.", run.Peer.Name);
+        }
+        if (claimedRoot != root || claimedSize != size)
         {
             return await QuarantineAsync(run, "conflicting-roots", batchId,
                 $"Peer listed batch {batchId} with root {root} (size {size}) and sent it with root {claimedRoot} (size {claimedSize}).", listing, answer).ConfigureAwait(false);
@@ -319,6 +324,23 @@ public sealed class FederationSync
         run.Problems.Add($"VmFederationReceiptRejected: {what} from {run.Peer.Name} was not stored: {why}.");
         _log(new FederationLogEntry(FederationLogLevel.Warning, "receipt-rejected", $"{what} from {run.Peer.Name} was not stored: {why}."));
         return null;
+    }
+
+    // Only what the peer signed can quarantine it. A listing entry whose id is not the id of its own
+    // root and size contradicts itself. One that is consistent but names a batch this node holds with
+    // another root is no evidence against the peer (ids keep 64 bits of the root, so a third party can
+    // plant a colliding batch here): the peer's sync stops there and nobody is quarantined.
+    private async Task<bool> ConflictWithLocalAsync(PeerRun run, string batchId, string root, long size, BatchRecord local, PeerAnswer listing)
+    {
+        if (root.Length != 2 * MerkleHasher.HashSize || BatchRecord.DeriveId(root, size) != batchId)
+        {
+            return await QuarantineAsync(run, "batch-id-mismatch", batchId,
+                $"Peer lists batch {batchId} with root {root} (size {size}), which is not the id of that root and size.", listing, null).ConfigureAwait(false);
+        }
+        throw new VaultMeshException("VmFederationBatchOverlap", VmErrorKind.InvalidData,
+            string.Create(CultureInfo.InvariantCulture,
+                $"Peer {run.Peer.Name} lists batch {batchId} with root {root} (size {size}); this node holds a batch of that id with root {local.Root} (size {local.Size}). ")
+            + "Nothing was imported and the peer is not quarantined: the two roots were not both signed by it.", batchId);
     }
 
     private async Task<bool> QuarantineAsync(PeerRun run, string reason, string batchId, string detail, PeerAnswer listing, PeerAnswer? answer)

@@ -253,6 +253,22 @@ internal static class StoreMigrations
         CREATE TRIGGER checkpoint_cosignatures_append_only_delete BEFORE DELETE ON checkpoint_cosignatures
             BEGIN SELECT RAISE(ABORT, 'cosignatures are append-only'); END;
         """,
+
+        // 7: quarantine releases. An operator's release (recorded as a memory first) lifts a peer's
+        // quarantine for the evidence up to a sequence; the evidence itself stays, append-only.
+        """
+        CREATE TABLE federation_quarantine_releases (
+            seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+            peer_did       TEXT    NOT NULL,
+            through_seq    INTEGER NOT NULL,
+            memory_id      TEXT    NOT NULL,
+            at             TEXT    NOT NULL
+        );
+        CREATE TRIGGER federation_quarantine_releases_append_only_update BEFORE UPDATE ON federation_quarantine_releases
+            BEGIN SELECT RAISE(ABORT, 'quarantine releases are append-only'); END;
+        CREATE TRIGGER federation_quarantine_releases_append_only_delete BEFORE DELETE ON federation_quarantine_releases
+            BEGIN SELECT RAISE(ABORT, 'quarantine releases are append-only'); END;
+        """,
     ];
 
     /// <summary>

@@ -14,7 +14,7 @@ public sealed record CosignOutcome(long? Size, string? Problem);
 /// <summary>
 /// The log's side of witnessing: asks a peer (c2sp.org/tlog-witness <c>add-checkpoint</c>) to cosign
 /// this node's newest checkpoint, with the consistency proof from the size it cosigned last; on a 409
-/// it retries once from the size the witness states. Each cosignature is verified against the peer's
+/// with the witnessed size it retries once from that size; any other 409, or a 422, is a conflict. Each cosignature is verified against the peer's
 /// cosigner key before it is kept with the checkpoint. Store access is serialised by the lock given.
 /// </summary>
 public sealed class CheckpointCosigning
@@ -74,6 +74,13 @@ public sealed class CheckpointCosigning
                     old = witnessed;
                     continue;
                 }
+            }
+            if (status is 409 or 422)
+            {
+                // c2sp.org/tlog-witness answered "same size, another root" with 409 before July 2026 and with
+                // 422 since; a proof it could not verify is 422 too. Either way the witness holds its state.
+                return new CosignOutcome(null, string.Create(CultureInfo.InvariantCulture,
+                    $"Peer {peer.Name} refused checkpoint {latest.Size} as conflicting with what it cosigned of this log ({status}): {Shorten(body.Trim())}"));
             }
             return new CosignOutcome(null, string.Create(CultureInfo.InvariantCulture,
                 $"Peer {peer.Name} did not cosign checkpoint {latest.Size}: it answered {status}: {Shorten(body.Trim())}"));

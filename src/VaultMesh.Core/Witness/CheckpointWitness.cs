@@ -12,7 +12,7 @@ using VaultMesh.Core.Store;
 namespace VaultMesh.Core.Witness;
 
 /// <summary>What the witness answers an <c>add-checkpoint</c> request.</summary>
-/// <param name="Status">HTTP status (200, 400, 403, 404, 409, 422).</param>
+/// <param name="Status">HTTP status (200, 400, 403, 404, 409, 422, 503).</param>
 /// <param name="Body">The body: cosignature lines, the witnessed size, or a reason.</param>
 /// <param name="ContentType">Its media type.</param>
 /// <param name="Reason">A short reason for logs and counters (<c>cosigned</c> when it succeeded).</param>
@@ -23,9 +23,10 @@ public sealed record WitnessAnswer(int Status, string Body, string ContentType, 
 /// cosigned (tlog-cosignature/v1) only when its origin is a peer's log (else 404), a signature by that
 /// peer's key verifies (else 403), <c>old</c> is at most its size (else 400) and equals the size this
 /// witness last cosigned (else 409 with that size), and the consistency proof joins the two (else
-/// 422). Checking and advancing the state is one write transaction. A peer whose signed checkpoint
-/// contradicts one it showed before (another root at the same size, or no consistency proof joining
-/// them) has shown a split view: it is quarantined with both notes kept.
+/// 422, and nothing changes: the proof comes from whoever posts, so a bad one proves nothing about the
+/// log). Checking and advancing the state is one write transaction. Only two notes signed by the
+/// peer's key with one size and different roots show a split view: then it answers 422 and quarantines
+/// the peer with both notes kept (docs/federation.md).
 /// </summary>
 public sealed class CheckpointWitness
 {
@@ -34,6 +35,9 @@ public sealed class CheckpointWitness
 
     /// <summary>The reason recorded when a peer presents a split view.</summary>
     public const string SplitViewReason = "split-view";
+
+    /// <summary>The reason of a 422 for a consistency proof that does not verify (it changes nothing).</summary>
+    public const string ProofRefusedReason = "consistency-proof";
 
     private const string TextMediaType = "text/plain; charset=utf-8";
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -122,54 +126,70 @@ public sealed class CheckpointWitness
             {
                 return Refuse(400, "malformed-body", "The consistency proof must be empty when old is 0.");
             }
-            string? contradiction = null;
-            if (before is not null && request.OldSize == checkpoint.Size && before.Root != root)
+            if (before is not null && checkpoint.Size == before.Size)
             {
-                contradiction = string.Create(CultureInfo.InvariantCulture, $"it signed two checkpoints of size {checkpoint.Size} with different roots ({before.Root} cosigned before, {root} now)");
+                tx.Rollback();
+                // The cosigned checkpoint again (a lost answer, or anyone's replay) is cosigned again and changes nothing.
+                return before.Root == root ? Cosign(note) : SameSizeOtherRoot(federation, peer, before, request.Checkpoint, root);
             }
-            else if (before is not null && request.OldSize < checkpoint.Size)
+            if (before is not null && ProofFailure(before, checkpoint.Size, root, request.Proof) is { } failure)
             {
-                string? failure;
-                try
-                {
-                    var joined = MerkleVerifier.VerifyConsistency(before.Size, checkpoint.Size, before.Root, root, request.Proof.Select(h => LowerHex.Format(h)).ToList());
-                    failure = joined.Valid ? null : joined.Reason;
-                }
-                catch (VaultMeshException ex)
-                {
-                    failure = ex.Message;
-                }
-                if (failure is not null)
-                {
-                    contradiction = string.Create(CultureInfo.InvariantCulture, $"no consistency proof joins its checkpoint of size {checkpoint.Size} to the one of size {before.Size} cosigned before ({failure})");
-                }
+                // Anyone can post a peer's genuine checkpoint with a bad proof: a proof that does not verify
+                // proves nothing about the log, so nothing changes and no one is blamed.
+                tx.Rollback();
+                return Refuse(422, ProofRefusedReason, string.Create(CultureInfo.InvariantCulture,
+                    $"The consistency proof does not join checkpoint {checkpoint.Size} of '{checkpoint.Origin}' to size {before.Size} cosigned before "
+                    + $"({failure}); nothing was changed."));
             }
-            if (contradiction is null)
-            {
-                witness.Advance(new WitnessedCheckpoint(checkpoint.Origin, peer.Did, checkpoint.Size, root, request.Checkpoint, _time.GetUtcNow()), tx);
-                tx.Commit();
-                var cosignature = CosignatureV1.Sign(_key, _cosigner, note.Text, _time.GetUtcNow());
-                return new WitnessAnswer(200, cosignature.ToLine() + "\n", TextMediaType, "cosigned");
-            }
-            tx.Rollback();
-            var status = request.OldSize == checkpoint.Size ? 409 : 422;
-            QuarantineSplitView(federation, peer, before!, request, contradiction);
-            return Refuse(status, SplitViewReason, $"Peer {peer.Name} presented a split view of '{checkpoint.Origin}': {contradiction}. It is quarantined; both checkpoints are kept as evidence.");
+            witness.Advance(new WitnessedCheckpoint(checkpoint.Origin, peer.Did, checkpoint.Size, root, request.Checkpoint, _time.GetUtcNow()), tx);
+            tx.Commit();
+            return Cosign(note);
         }
     }
 
-    private static void QuarantineSplitView(FederationStore federation, FederationPeer peer, WitnessedCheckpoint before, AddCheckpointRequest request, string detail)
+    private WitnessAnswer Cosign(SignedNote note) =>
+        new(200, CosignatureV1.Sign(_key, _cosigner, note.Text, _time.GetUtcNow()).ToLine() + "\n", TextMediaType, "cosigned");
+
+    private static string? ProofFailure(WitnessedCheckpoint before, long size, string root, IReadOnlyList<byte[]> proof)
     {
+        try
+        {
+            var joined = MerkleVerifier.VerifyConsistency(before.Size, size, before.Root, root, proof.Select(h => LowerHex.Format(h)).ToList());
+            return joined.Valid ? null : joined.Reason;
+        }
+        catch (VaultMeshException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    // Two notes of one size with different roots, both signed by the peer's key, are a split view that
+    // needs no log to check: the evidence. The stored note is verified again under the peer's key as
+    // configured now, so a peer whose key was replaced is never blamed for what its old key signed.
+    private static WitnessAnswer SameSizeOtherRoot(FederationStore federation, FederationPeer peer, WitnessedCheckpoint before,
+        string presented, string root)
+    {
+        var contradiction = string.Create(CultureInfo.InvariantCulture,
+            $"it signed two checkpoints of size {before.Size} with different roots ({before.Root} cosigned before, {root} now)");
+        if (!peer.LogKey.Verify(SignedNote.Parse(before.Note)).Valid)
+        {
+            return Refuse(422, "conflicting-root",
+                $"Peer {peer.Name}'s checkpoint of '{before.Origin}' conflicts with the one cosigned before: {contradiction}; "
+                + "the one cosigned before no longer verifies under the peer's key, so it is not evidence and nothing was changed.");
+        }
         var evidence = new JsonObject
         {
             ["origin"] = before.Origin,
+            ["size"] = before.Size,
             ["cosignedCheckpoint"] = before.Note,
-            ["presentedCheckpoint"] = request.Checkpoint,
-            ["old"] = request.OldSize,
-            ["consistency"] = new JsonArray(request.Proof.Select(h => (JsonNode?)JsonValue.Create(LowerHex.Format(h))).ToArray()),
+            ["presentedCheckpoint"] = presented,
         };
-        federation.Quarantine(peer, SplitViewReason, null, $"Peer {peer.Name} signed checkpoints of '{before.Origin}' that contradict each other: {detail}.", evidence);
+        federation.Quarantine(peer, SplitViewReason, null,
+            $"Peer {peer.Name} signed checkpoints of '{before.Origin}' that contradict each other: {contradiction}.", evidence);
         federation.Increment(FederationSync.QuarantinedCounter);
+        return Refuse(422, SplitViewReason,
+            $"Peer {peer.Name} presented a split view of '{before.Origin}': {contradiction}. "
+            + "It is quarantined; both checkpoints are kept as evidence.");
     }
 
     private static WitnessAnswer Refuse(int status, string reason, string message) => new(status, message + "\n", TextMediaType, reason);

@@ -5,7 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 namespace VaultMesh.PowerShell.Commands;
 
 /// <summary>
-/// <para type="synopsis">Shows the evidence kept for quarantined peers: what they signed and why it contradicts itself.</para>
+/// <para type="synopsis">Shows the evidence kept for quarantined peers: what they signed and why it contradicts itself; released evidence with -IncludeReleased.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "VmQuarantine")]
 [OutputType(typeof(QuarantineRecord))]
@@ -17,11 +17,15 @@ public sealed class GetVmQuarantineCommand : VaultMeshCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
+    /// <summary>Also evidence whose quarantine an operator released (see Remove-VmQuarantine).</summary>
+    [Parameter]
+    public SwitchParameter IncludeReleased { get; set; }
+
     /// <inheritdoc />
     protected override void OnProcess()
     {
         var pattern = WildcardFilter.Create(Name, nameof(Name));
-        foreach (var record in new FederationStore(Store).GetQuarantine())
+        foreach (var record in new FederationStore(Store).GetQuarantine(includeReleased: IncludeReleased))
         {
             if (pattern is null || pattern.IsMatch(record.Name))
             {

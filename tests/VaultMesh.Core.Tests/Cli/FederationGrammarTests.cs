@@ -30,6 +30,19 @@ public class FederationGrammarTests
     }
 
     [Fact]
+    public void Quarantine_release_is_a_two_word_verb_beside_quarantine_and_takes_the_peer_and_a_reason()
+    {
+        var release = CommandLineParser.Parse(["federation", "quarantine", "release", "b", "--reason", "forked in a lab"]);
+        Assert.Equal("Remove-VmQuarantine", release.Verb!.Cmdlet);
+        Assert.Equal("b", release.Parameters["Name"]);
+        Assert.Equal("forked in a lab", release.Parameters["Reason"]);
+        var list = CommandLineParser.Parse(["federation", "quarantine", "b", "--include-released"]);
+        Assert.Equal("Get-VmQuarantine", list.Verb!.Cmdlet);
+        Assert.Equal("b", list.Parameters["Name"]);
+        Assert.Equal("Missing argument <peer>", Assert.Throws<UsageException>(() => CommandLineParser.Parse(["federation", "quarantine", "release"])).Message[..23]);
+    }
+
+    [Fact]
     public void A_lone_peers_word_is_a_usage_error_naming_the_verbs()
     {
         var ex = Assert.Throws<UsageException>(() => CommandLineParser.Parse(["federation", "peers"]));

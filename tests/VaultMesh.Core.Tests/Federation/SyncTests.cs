@@ -164,6 +164,80 @@ public sealed class SyncTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_id_this_node_holds_with_another_root_is_not_evidence_against_the_peer_and_quarantines_no_one()
+    {
+        var batch = _origin.Seal(2);
+        // Batch ids keep 64 bits of the root: a third party that grinds a root with the same prefix and
+        // size can plant a batch of that id here (through any peer); the honest origin's listing then
+        // names a batch this node holds with another root. That says nothing about what the origin signed.
+        var planted = batch.Root[..16] + new string('e', 48);
+        using (var insert = _local.Store.Command("""
+            INSERT INTO batches (batch_id, number, root, size, sealed_at, first_seq, last_seq)
+            VALUES ($id, 1, $root, 2, '2026-01-01T00:00:00.000Z', 1, 2)
+            """))
+        {
+            insert.Parameters.AddWithValue("$id", batch.BatchId);
+            insert.Parameters.AddWithValue("$root", planted);
+            insert.ExecuteNonQuery();
+        }
+        var peer = await StartOriginAsync();
+        var result = await SyncAsync(peer);
+        Assert.Equal("failed", result.Result);
+        Assert.Contains(result.Problems, p => p.Contains(batch.BatchId, StringComparison.Ordinal));
+        Assert.Empty(new FederationStore(_local.Store).GetQuarantine());
+        Assert.False(new FederationStore(_local.Store).GetState(_origin.Did).Quarantined);
+    }
+
+    [Fact]
+    public async Task A_listing_entry_whose_id_is_not_derived_from_its_own_root_is_self_contained_evidence()
+    {
+        var batch = _origin.Seal(2);
+        var other = _origin.Seal(1);
+        var peer = await StartOriginAsync();
+        await SyncAsync(peer);
+        // The origin lists its second batch under the first batch's id: its own signed listing contradicts itself.
+        _lie = (endpoint, payload) =>
+        {
+            if (endpoint == FederationEndpoints.Batches)
+            {
+                foreach (var entry in payload["batches"]!.AsArray())
+                {
+                    entry!["batchId"] = batch.BatchId;
+                }
+            }
+            return payload;
+        };
+        using (var reset = _local.Store.Command("UPDATE federation_peers SET batch_cursor = 0"))
+        {
+            reset.ExecuteNonQuery();
+        }
+        var result = await SyncAsync(peer);
+        Assert.Equal("quarantined", result.Result);
+        var evidence = Assert.Single(new FederationStore(_local.Store).GetQuarantine());
+        Assert.Equal("batch-id-mismatch", evidence.Reason);
+        Assert.Contains(other.Root, evidence.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_batch_answer_naming_another_batch_than_the_one_asked_for_quarantines_no_one()
+    {
+        _origin.Seal(2);
+        var peer = await StartOriginAsync();
+        _lie = (endpoint, payload) =>
+        {
+            if (endpoint == FederationEndpoints.Batch)
+            {
+                payload["batchId"] = "vmb-2-0000000000000000";
+            }
+            return payload;
+        };
+        var result = await SyncAsync(peer);
+        Assert.Equal("failed", result.Result);
+        Assert.Empty(new FederationStore(_local.Store).GetQuarantine());
+        Assert.Equal(0, LocalBatches());
+    }
+
+    [Fact]
     public async Task A_peer_failing_mid_sync_leaves_whole_batches_only_and_the_next_sync_resumes()
     {
         _origin.Seal(1);

@@ -10,7 +10,7 @@ namespace VaultMesh.Core.Tests.Witness;
 /// <summary>
 /// The guardian as a C2SP witness of a peer's log, through its API: it cosigns only what extends what
 /// it cosigned before, answers each refusal with the status c2sp.org/tlog-witness gives it, changes
-/// nothing when it refuses, and quarantines a peer that shows two views of its log.
+/// nothing when it refuses, and quarantines a peer only on two notes it signed at one size with different roots.
 /// </summary>
 public sealed class CheckpointWitnessTests : IDisposable
 {
@@ -22,17 +22,11 @@ public sealed class CheckpointWitnessTests : IDisposable
     private GuardianApi Api(bool federation = true) =>
         new(_witness.Store, _witness.Key, "test", [_log.AsPeer(Nowhere)], FederationNode.Switches(federation));
 
-    private static async Task<GuardianResponse> Post(GuardianApi api, string body) =>
-        await api.HandleAsync("POST", FederationEndpoints.Prefix + FederationEndpoints.AddCheckpoint, new MemoryStream(Encoding.UTF8.GetBytes(body)), null, CancellationToken.None);
+    private static Task<GuardianResponse> Post(GuardianApi api, string body) => WitnessRequests.Post(api, body);
 
     private TransparencyLog Log => new(_log.Store);
 
-    private string Request(long old, long? size = null)
-    {
-        var checkpoint = size is null ? Log.GetCheckpoint()! : Log.GetCheckpoint(size)!;
-        var proof = old == 0 || old == checkpoint.Size ? [] : Log.GetConsistencyProof(old, checkpoint.Size).Path.Select(Convert.FromHexString).ToList();
-        return new AddCheckpointRequest(old, proof, checkpoint.Note).ToString();
-    }
+    private string Request(long old, long? size = null) => WitnessRequests.For(Log, old, size);
 
     private async Task AssertRefused(GuardianApi api, string body, int status, string reason)
     {
@@ -159,7 +153,7 @@ public sealed class CheckpointWitnessTests : IDisposable
     }
 
     [Fact]
-    public async Task Two_checkpoints_of_one_size_with_different_roots_are_a_split_view_409_and_the_peer_is_quarantined_with_both()
+    public async Task Two_checkpoints_of_one_size_with_different_roots_are_a_split_view_422_and_the_peer_is_quarantined_with_both()
     {
         _log.Seal(3);
         using var api = Api();
@@ -168,12 +162,19 @@ public sealed class CheckpointWitnessTests : IDisposable
         var text = new CheckpointText(origin, 3, new byte[32]).ToString();
         var fork = new SignedNote(text, [Log.VerifierKey.Sign(_log.Key, text)]).ToString();
         var response = await Post(api, new AddCheckpointRequest(3, [], fork).ToString());
-        Assert.Equal(409, response.Status);
+        // c2sp.org/tlog-witness answers "same size, another root" with 422 (it was 409 before July 2026).
+        Assert.Equal(422, response.Status);
         Assert.Contains("split view", Encoding.UTF8.GetString(response.Body), StringComparison.Ordinal);
         var quarantine = new FederationStore(_witness.Store).GetQuarantine(_log.Did).Single();
         Assert.Equal(CheckpointWitness.SplitViewReason, quarantine.Reason);
-        Assert.Contains(Log.GetCheckpoint()!.Note.Split('\n')[2], quarantine.Evidence, StringComparison.Ordinal);
-        Assert.Contains(Convert.ToBase64String(new byte[32]), quarantine.Evidence, StringComparison.Ordinal);
+        // Both notes are kept verbatim, and each verifies under the peer's key: the evidence stands on its own.
+        var evidence = System.Text.Json.Nodes.JsonNode.Parse(quarantine.Evidence)!;
+        Assert.Equal(Log.GetCheckpoint()!.Note, evidence["cosignedCheckpoint"]!.GetValue<string>());
+        Assert.Equal(fork, evidence["presentedCheckpoint"]!.GetValue<string>());
+        foreach (var note in new[] { "cosignedCheckpoint", "presentedCheckpoint" })
+        {
+            Assert.True(Log.VerifierKey.Verify(SignedNote.Parse(evidence[note]!.GetValue<string>())).Valid);
+        }
         Assert.Equal(3, new WitnessStore(_witness.Store).Get(origin)!.Size);
         // Quarantined: not even its honest checkpoints are cosigned now.
         _log.Seal(1);
@@ -181,21 +182,93 @@ public sealed class CheckpointWitnessTests : IDisposable
     }
 
     [Fact]
-    public async Task A_checkpoint_no_consistency_proof_joins_is_422_and_the_peer_is_quarantined()
+    public async Task An_outsiders_empty_wrong_truncated_or_padded_proof_for_the_peers_genuine_checkpoint_is_422_and_changes_nothing()
+    {
+        _log.Seal(3);
+        using var api = Api();
+        CosignatureIn(await Post(api, Request(0)));
+        _log.Seal(5);
+        var genuine = Log.GetCheckpoint()!.Note;
+        var proof = Log.GetConsistencyProof(3, 8).Path.Select(Convert.FromHexString).ToList();
+        Assert.True(proof.Count >= 2);
+        var wrong = proof.Select(h => h.Select(b => (byte)(b ^ 0x5a)).ToArray()).ToList();
+        var swapped = Enumerable.Reverse(proof).ToList();
+        IReadOnlyList<byte[]>[] bad = [[], wrong, proof.Take(proof.Count - 1).ToList(), [.. proof, new byte[32]], swapped];
+        var before = _witness.Digest();
+        foreach (var forged in bad)
+        {
+            var response = await Post(api, new AddCheckpointRequest(3, forged, genuine).ToString());
+            Assert.True(response.Status == 422, $"{forged.Count} proof lines: {response}");
+            Assert.Equal(before, _witness.Digest());
+        }
+        Assert.Equal(bad.Length, api.Refused[CheckpointWitness.ProofRefusedReason]);
+        Assert.False(new FederationStore(_witness.Store).GetState(_log.Did).Quarantined);
+        Assert.Empty(new FederationStore(_witness.Store).GetQuarantine());
+        // The peer's own correct request is cosigned and advances the state.
+        CosignatureIn(await Post(api, Request(3)));
+        Assert.Equal(8, new WitnessStore(_witness.Store).Get(_log.AsPeer(Nowhere).Origin)!.Size);
+    }
+
+    [Fact]
+    public async Task Replays_of_old_genuine_checkpoints_and_reposts_of_the_cosigned_one_change_nothing()
+    {
+        var time = new Store.ManualTime(DateTimeOffset.Parse("2026-07-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        _log.Seal(3);
+        var three = Log.GetCheckpoint()!;
+        _log.Seal(2);
+        using var api = new GuardianApi(_witness.Store, _witness.Key, "test", [_log.AsPeer(Nowhere)], FederationNode.Switches(), time: time);
+        CosignatureIn(await Post(api, Request(0)));
+        var before = _witness.Digest();
+        var threeFromThree = new AddCheckpointRequest(3, [], three.Note).ToString();
+        foreach (var (body, status) in new[] { (new AddCheckpointRequest(0, [], three.Note).ToString(), 409), (threeFromThree, 409), (Request(5, 3), 400) })
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(status, (await Post(api, body)).Status);
+            Assert.Equal(before, _witness.Digest());
+        }
+        // The cosigned checkpoint posted again (by anyone) is cosigned again, and the state is left as it was.
+        time.Advance(TimeSpan.FromMinutes(1));
+        CosignatureIn(await Post(api, Request(5)));
+        Assert.Equal(before, _witness.Digest());
+        Assert.False(new FederationStore(_witness.Store).GetState(_log.Did).Quarantined);
+    }
+
+    [Fact]
+    public async Task A_signed_checkpoint_that_the_proof_sent_does_not_join_is_422_and_quarantines_no_one()
     {
         _log.Seal(3);
         using var api = Api();
         CosignatureIn(await Post(api, Request(0)));
         _log.Seal(2);
         var origin = _log.AsPeer(Nowhere).Origin;
-        // A larger tree that does not contain the cosigned one, signed by the log's own key.
+        // A larger tree that does not contain the cosigned one, signed by the log's own key: the witness
+        // cannot tell it from a genuine checkpoint with a bad proof, so it proves nothing about the peer.
         var text = new CheckpointText(origin, 5, Enumerable.Repeat((byte)7, 32).ToArray()).ToString();
         var fork = new SignedNote(text, [Log.VerifierKey.Sign(_log.Key, text)]).ToString();
         var proof = Log.GetConsistencyProof(3, 5).Path.Select(Convert.FromHexString).ToList();
-        var response = await Post(api, new AddCheckpointRequest(3, proof, fork).ToString());
-        Assert.Equal(422, response.Status);
-        Assert.True(new FederationStore(_witness.Store).GetState(_log.Did).Quarantined);
+        await AssertRefused(api, new AddCheckpointRequest(3, proof, fork).ToString(), 422, CheckpointWitness.ProofRefusedReason);
+        Assert.False(new FederationStore(_witness.Store).GetState(_log.Did).Quarantined);
         Assert.Equal(3, new WitnessStore(_witness.Store).Get(origin)!.Size);
+        CosignatureIn(await Post(api, Request(3)));
+    }
+
+    [Fact]
+    public async Task A_same_size_note_under_a_replaced_peer_key_is_422_and_blames_no_one()
+    {
+        _log.Seal(3);
+        var origin = _log.AsPeer(Nowhere).Origin;
+        using (var api = Api())
+        {
+            CosignatureIn(await Post(api, Request(0)));
+        }
+        // The operator replaced the peer's key (same name and origin): the note cosigned before does not
+        // verify under the new key, so it and a new note of that size are not two notes signed by one key.
+        var rekeyed = new FederationPeer("log", _stranger.Did, Nowhere, 1, origin);
+        using var after = new GuardianApi(_witness.Store, _witness.Key, "test", [rekeyed], FederationNode.Switches());
+        var text = new CheckpointText(origin, 3, new byte[32]).ToString();
+        var note = new SignedNote(text, [rekeyed.LogKey.Sign(_stranger.Key, text)]).ToString();
+        await AssertRefused(after, new AddCheckpointRequest(3, [], note).ToString(), 422, "conflicting-root");
+        Assert.Empty(new FederationStore(_witness.Store).GetQuarantine());
     }
 
     [Fact]
