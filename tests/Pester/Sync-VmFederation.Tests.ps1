@@ -203,7 +203,7 @@ Describe 'A node that synced from two peers keeps their batches as mirrors of th
             $r.Size | Should -Be 1
             ($r.Checks | Where-Object Name -EQ 'mirrors').Detail | Should -Match ([regex]::Escape($script:betaOrigin))
             ($r.Checks | Where-Object Name -EQ 'cosignatures').Passed | Should -BeTrue
-            (Invoke-VmAudit -Check log).Status | Should -Be 'pass'
+            (Invoke-VmAudit -Check log)[0].Status | Should -Be 'pass'
             @(Get-VmBatch).Count | Should -Be 4
             Get-VmMemory | Test-VmMemory | Should -Not -Contain $false
         }
