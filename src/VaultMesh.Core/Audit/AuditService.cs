@@ -13,7 +13,8 @@ public sealed record AuditProgress(string Name, int Index, int Total);
 
 /// <summary>
 /// The operator's health report (<c>vm audit report</c>): named checks of the store, its log (the
-/// log audit of <c>Test-VmCheckpoint</c>, mirrors included), its batches and receipts, the backlog, the kill switches, permissions and keys, the trust bundle, the rails, Redis
+/// log audit of <c>Test-VmCheckpoint</c>, mirrors included), its batches and receipts, the backlog,
+/// the kill switches, permissions and keys, the trust bundle, the rails, Redis
 /// and the metrics endpoint. Each check returns pass, warn or fail with a detail and a remedy; a
 /// check that throws fails with the error's message. The store is opened only when the file exists,
 /// so an audit never creates one. See docs/spawn.md.

@@ -65,10 +65,12 @@ internal static class StoreAuditChecks
         if (!audit.Valid)
         {
             return AuditCheckResult.Failed("log", $"The log audit fails its {audit.FailedCheck} check: {audit.Reason}.",
-                "The store was edited outside VaultMesh: run Test-VmCheckpoint for every check, compare with a backup and the peers' copies, and rely on proof bundles and anchors.");
+                "The store was edited outside VaultMesh: run Test-VmCheckpoint for every check, compare with a backup and the peers' copies, "
+                + "and rely on proof bundles and anchors.");
         }
         var size = (audit.Size ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return AuditCheckResult.Passed("log", $"The log ({size} leaves) and its mirrors pass every check: {string.Join(", ", audit.Checks.Where(c => c.Passed == true).Select(c => c.Name))}.");
+        var passed = string.Join(", ", audit.Checks.Where(c => c.Passed == true).Select(c => c.Name));
+        return AuditCheckResult.Passed("log", $"The log ({size} leaves) and its mirrors pass every check: {passed}.");
     }
 
     public static AuditCheckResult BatchRoots(VaultStore store, CancellationToken cancellationToken)

@@ -181,7 +181,9 @@ public sealed class FederationStore
     /// cursor, in one transaction, so a failure leaves nothing half-imported. A batch imported before
     /// mirrors existed is placed in the mirror once its stored leaves equal the ones sent.
     /// </summary>
-    /// <exception cref="VaultMeshException"><c>VmFederationLeafInvalid</c>, <c>VmFederationBatchOverlap</c>, <c>VmFederationMirrorUnverified</c>.</exception>
+    /// <exception cref="VaultMeshException">
+    /// <c>VmFederationLeafInvalid</c>, <c>VmFederationBatchOverlap</c>, <c>VmFederationMirrorUnverified</c>.
+    /// </exception>
     internal bool ImportBatch(FederationPeer peer, long sequence, string batchId, string rootHex, DateTimeOffset sealedAt,
         IReadOnlyList<byte[]> leaves, IReadOnlyList<Receipt> receipts, MirrorPlacement placement)
     {
@@ -304,7 +306,8 @@ public sealed class FederationStore
             if (r.GetInt64(0) > 0 || !r.IsDBNull(1))
             {
                 throw new VaultMeshException("VmFederationBatchOverlap", VmErrorKind.InvalidOperation,
-                    $"Peer batch {batchId} is already held here in {(r.IsDBNull(1) ? "this node's own log" : "the mirror of " + r.GetString(1))}; the batch was not imported.", batchId);
+                    $"Peer batch {batchId} is already held here in {(r.IsDBNull(1) ? "this node's own log" : "the mirror of " + r.GetString(1))}; "
+                    + "the batch was not imported.", batchId);
             }
         }
         var stored = new List<byte[]>();

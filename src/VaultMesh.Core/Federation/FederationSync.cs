@@ -207,7 +207,8 @@ public sealed class FederationSync
                 receipts.Add(receipt);
             }
         }
-        var imported = await Locked(() => new FederationStore(_store, _time).ImportBatch(run.Peer, sequence, batchId, root, sealedAt, leaves, receipts, placement), ct).ConfigureAwait(false);
+        var imported = await Locked(() => new FederationStore(_store, _time).ImportBatch(run.Peer, sequence, batchId, root, sealedAt, leaves, receipts, placement),
+            ct).ConfigureAwait(false);
         if (imported)
         {
             run.Imported++;

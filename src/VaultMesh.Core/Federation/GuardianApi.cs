@@ -185,7 +185,8 @@ public sealed class GuardianApi : IDisposable
                     }
                     var receipts = new Anchoring.AnchorStore(_store, _time).ForRoot(Digests.Sha256Digest.Parse(batch.Root, Digests.DigestForm.Hex));
                     var checkpoint = sealer.Log.CheckpointCovering(logEnd - 1)
-                        ?? throw new FederationRefusal(404, "checkpoint-not-found", $"This guardian has signed no checkpoint that includes batch '{id}' yet.", id);
+                        ?? throw new FederationRefusal(404, "checkpoint-not-found",
+                            $"This guardian has signed no checkpoint that includes batch '{id}' yet.", id);
                     IReadOnlyList<string> consistency = checkpoint.Size == logEnd ? [] : sealer.Log.GetConsistencyProof(logEnd, checkpoint.Size).Path;
                     return new JsonObject
                     {

@@ -58,7 +58,8 @@ internal sealed class PeerMirror
     /// transaction.
     /// </summary>
     /// <exception cref="VaultMeshException"><c>VmFederationMirrorUnverified</c> naming the peer's log and what does not hold.</exception>
-    public void Place(FederationPeer peer, string batchId, MirrorPlacement placement, IReadOnlyList<byte[]> leafHashes, DateTimeOffset now, SqliteTransaction tx)
+    public void Place(FederationPeer peer, string batchId, MirrorPlacement placement, IReadOnlyList<byte[]> leafHashes,
+        DateTimeOffset now, SqliteTransaction tx)
     {
         var origin = peer.Origin;
         VaultMeshException Unverified(string why) => new(UnverifiedErrorId, VmErrorKind.SecurityError,
@@ -67,7 +68,8 @@ internal sealed class PeerMirror
         if (placement.LogStart != size || placement.LogEnd - placement.LogStart != leafHashes.Count)
         {
             throw Unverified(string.Create(CultureInfo.InvariantCulture,
-                $"the peer places its {leafHashes.Count} leaves at [{placement.LogStart}, {placement.LogEnd}) of its log; this mirror holds its first {size}"));
+                $"the peer places its {leafHashes.Count} leaves at [{placement.LogStart}, {placement.LogEnd}) of its log; "
+                + $"this mirror holds its first {size}"));
         }
         var checks = new List<Memory.MemoryCheck>();
         var text = CheckpointVerifier.Read(placement.Checkpoint, "checkpoint", checks, peer.LogKey);
@@ -131,7 +133,7 @@ internal sealed class PeerMirror
     /// </summary>
     public Memory.MemoryCheck Audit(CancellationToken cancellationToken)
     {
-        var rows = new List<(string Id, string? Origin, string? Did, long? Start, long? End, long? Checkpoint, string? Proof, string Root, long Size)>();
+        var rows = new List<MirrorRow>();
         using (var command = _store.Command("""
             SELECT m.batch_id, m.origin, m.peer_did, m.log_start, m.log_end, m.checkpoint_size, m.consistency, b.root, b.size
             FROM mirror_batches m JOIN batches b ON b.batch_id = m.batch_id ORDER BY m.origin, m.log_start
@@ -142,14 +144,16 @@ internal sealed class PeerMirror
             {
                 long? Long(int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
                 string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
-                rows.Add((r.GetString(0), Text(1), Text(2), Long(3), Long(4), Long(5), Text(6), r.GetString(7), r.GetInt64(8)));
+                rows.Add(new MirrorRow(r.GetString(0), Text(1), Text(2), Long(3), Long(4), Long(5), Text(6), r.GetString(7), r.GetInt64(8)));
             }
         }
         var unplaced = rows.Where(r => r.Origin is null).Select(r => r.Id).ToList();
         if (unplaced.Count > 0)
         {
-            return new Memory.MemoryCheck("mirrors", false, string.Create(CultureInfo.InvariantCulture,
-                $"{unplaced.Count} peer batches (first {unplaced[0]}) are not yet verified against their peer's signed checkpoints; Sync-VmFederation verifies them"));
+            var count = unplaced.Count.ToString(CultureInfo.InvariantCulture);
+            return new Memory.MemoryCheck("mirrors", false,
+                $"{count} peer batches (first {unplaced[0]}) are not yet verified against their peer's signed checkpoints; "
+                + "Sync-VmFederation verifies them");
         }
         if (rows.Count == 0)
         {
@@ -173,12 +177,14 @@ internal sealed class PeerMirror
                 if (batch.Start != hashes.Count || batch.End - batch.Start != batch.Size || leaves.Count != batch.Size)
                 {
                     return new Memory.MemoryCheck("mirrors", false, string.Create(CultureInfo.InvariantCulture,
-                        $"{named}: batch {batch.Id} ({leaves.Count} stored leaves of {batch.Size}) is placed at [{batch.Start}, {batch.End}); the mirror holds {hashes.Count} leaves before it"));
+                        $"{named}: batch {batch.Id} ({leaves.Count} stored leaves of {batch.Size}) is placed at [{batch.Start}, {batch.End}); "
+                        + $"the mirror holds {hashes.Count} leaves before it"));
                 }
                 var root = MerkleTree.FromLeafHashes(leaves, cancellationToken).Root;
                 if (root != batch.Root)
                 {
-                    return new Memory.MemoryCheck("mirrors", false, $"{named}: batch {batch.Id}'s stored leaves give root {root}, not its root {batch.Root}");
+                    return new Memory.MemoryCheck("mirrors", false,
+                        $"{named}: batch {batch.Id}'s stored leaves give root {root}, not its root {batch.Root}");
                 }
                 hashes.AddRange(leaves);
                 var problem = Reverify(log.Key, vkey, batch.Checkpoint ?? -1, hashes, batch.End!.Value, batch.Proof);
@@ -189,7 +195,8 @@ internal sealed class PeerMirror
             }
             verified.Add(string.Create(CultureInfo.InvariantCulture, $"{log.Key} ({dids[0]}) {hashes.Count} leaves"));
         }
-        return new Memory.MemoryCheck("mirrors", true, $"each mirrored peer log is proven by its peer's signed checkpoints: {string.Join("; ", verified)}");
+        return new Memory.MemoryCheck("mirrors", true,
+            $"each mirrored peer log is proven by its peer's signed checkpoints: {string.Join("; ", verified)}");
     }
 
     private string? Reverify(string origin, NoteVerifierKey vkey, long checkpointSize, List<byte[]> hashes, long end, string? proof)
@@ -210,7 +217,8 @@ internal sealed class PeerMirror
         }
         if (text!.Origin != origin || text.Size != checkpointSize || LowerHex.Format(text.Root) != r.GetString(0))
         {
-            return string.Create(CultureInfo.InvariantCulture, $"the peer's checkpoint {checkpointSize} does not say the origin, size and root stored beside it");
+            return string.Create(CultureInfo.InvariantCulture,
+                $"the peer's checkpoint {checkpointSize} does not say the origin, size and root stored beside it");
         }
         return Prove(hashes, end, text, proof is { Length: > 0 } ? proof.Split(' ') : []);
     }
@@ -261,6 +269,9 @@ internal sealed class PeerMirror
         command.Parameters.AddWithValue("$id", batchId);
         return Hashes(command);
     }
+
+    private sealed record MirrorRow(string Id, string? Origin, string? Did, long? Start, long? End, long? Checkpoint, string? Proof,
+        string Root, long Size);
 
     private static List<byte[]> Hashes(SqliteCommand command)
     {

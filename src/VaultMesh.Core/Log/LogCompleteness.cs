@@ -44,10 +44,14 @@ internal static class LogCompleteness
         {
             var (batch, end) = missing[0];
             return new MemoryCheck("batch-ends", false, string.Create(CultureInfo.InvariantCulture,
-                $"the checkpoint of size {end}, signed when batch {batch} was sealed, is missing ({missing.Count} of {ends} batch ends have no checkpoint)"));
+                $"the checkpoint of size {end}, signed when batch {batch} was sealed, is missing "
+                + $"({missing.Count} of {ends} batch ends have no checkpoint)"));
         }
-        var prefix = unsigned > 0 ? string.Create(CultureInfo.InvariantCulture, $" (the first {unsigned} leaves were sealed before the log signed checkpoints)") : "";
-        return new MemoryCheck("batch-ends", true, string.Create(CultureInfo.InvariantCulture, $"each of the {ends} batch ends has its signed checkpoint{prefix}"));
+        var prefix = unsigned > 0
+            ? string.Create(CultureInfo.InvariantCulture, $" (the first {unsigned} leaves were sealed before the log signed checkpoints)")
+            : "";
+        return new MemoryCheck("batch-ends", true,
+            string.Create(CultureInfo.InvariantCulture, $"each of the {ends} batch ends has its signed checkpoint{prefix}"));
     }
 
     /// <summary>
@@ -94,7 +98,8 @@ internal static class LogCompleteness
         }
         return count == 0
             ? new MemoryCheck("cosignatures", null, "no checkpoint has a stored cosignature")
-            : new MemoryCheck("cosignatures", true, string.Create(CultureInfo.InvariantCulture, $"each of the {count} stored cosignatures verifies with its witness's key"));
+            : new MemoryCheck("cosignatures", true,
+                string.Create(CultureInfo.InvariantCulture, $"each of the {count} stored cosignatures verifies with its witness's key"));
     }
 
     private static NoteVerifierKey? CosignerKey(string witness, uint keyId, WitnessPolicy? policy)
