@@ -35,13 +35,13 @@ Describe 'Invoke-VmAudit' {
         $report = Invoke-VmAudit -ErrorVariable failure
         $failure | Should -BeNullOrEmpty
         $checks = $report | Where-Object { $_.GetType().FullName -eq 'VaultMesh.Core.Audit.AuditCheckResult' }
-        $checks.Name | Should -Be @('store', 'batch-roots', 'receipts', 'pending-anchors', 'backlog', 'kill-switches', 'permissions', 'key-files', 'trust-bundle', 'rails', 'redis', 'metrics')
+        $checks.Name | Should -Be @('store', 'log', 'batch-roots', 'receipts', 'pending-anchors', 'backlog', 'kill-switches', 'permissions', 'key-files', 'trust-bundle', 'rails', 'redis', 'metrics')
         $checks | Where-Object Status -NE 'pass' | Should -BeNullOrEmpty
         (Get-Check $checks 'receipts').Detail | Should -Match 'All 1 stored receipts'
         $summary = $report[-1]
         $summary.GetType().FullName | Should -Be 'VaultMesh.Core.Audit.AuditSummary'
         $summary.Status | Should -Be 'pass'
-        $summary.Passed | Should -Be 12
+        $summary.Passed | Should -Be 13
     }
 
     It 'fails batch-roots, naming the batch, when a leaf row is edited in the SQLite file' {
@@ -51,7 +51,8 @@ Describe 'Invoke-VmAudit' {
         $check.Status | Should -Be 'fail'
         $check.Detail | Should -Match ([regex]::Escape($script:anchor.BatchId))
         $check.Remedy | Should -Not -BeNullOrEmpty
-        $report[-1].FailedChecks | Should -Be @('batch-roots')
+        $report[-1].FailedChecks | Should -Be @('log', 'batch-roots')
+        (Get-Check $report 'log').Status | Should -Be 'fail'
         $failure[0].FullyQualifiedErrorId | Should -Be "VmAuditFailed,$script:Cmd"
     }
 

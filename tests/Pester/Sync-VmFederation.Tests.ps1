@@ -175,6 +175,71 @@ Describe 'Sync-VmFederation' {
     }
 }
 
+Describe 'A node that synced from two peers keeps their batches as mirrors of their logs' {
+    BeforeEach {
+        $env:FEDERATION_ENABLED = '1'
+        $script:alpha = New-VmLabNode -Name alpha
+        $script:beta = New-VmLabNode -Name beta
+        $script:local = New-VmLabNode -Name local
+        Connect-VmLabNode $script:local @($script:alpha, $script:beta)
+        foreach ($peer in $script:alpha, $script:beta) { Connect-VmLabNode $peer @($script:local) }
+        Use-VmLabNode $script:local { Add-VmMemory -Type event -Component mine -Version 1 | Out-Null; Invoke-VmSeal | Out-Null }
+        Use-VmLabNode $script:alpha { 1..2 | ForEach-Object { Add-VmMemory -Type event -Component alpha -Version $_ } | Out-Null; Invoke-VmSeal | Out-Null }
+        Use-VmLabNode $script:beta {
+            1..3 | ForEach-Object { Add-VmMemory -Type event -Component beta -Version $_ } | Out-Null; Invoke-VmSeal | Out-Null
+            Add-VmMemory -Type event -Component beta -Version 4 | Out-Null; Invoke-VmSeal | Out-Null
+        }
+        $script:betaOrigin = Use-VmLabNode $script:beta { (Get-VmCheckpoint).Origin }
+        foreach ($peer in $script:alpha, $script:beta) { Start-VmLabGuardian $peer }
+        Use-VmLabNode $script:local { foreach ($r in Sync-VmFederation) { $r.Ok | Should -BeTrue -Because ($r.Problems -join ' ') } }
+    }
+
+    AfterEach { foreach ($peer in $script:alpha, $script:beta) { Stop-VmLabGuardian $peer | Out-Null } }
+
+    It 'passes Test-VmCheckpoint and Invoke-VmAudit, and its own log holds only what it sealed' {
+        Use-VmLabNode $script:local {
+            $r = Test-VmCheckpoint -Detailed
+            $r.Valid | Should -BeTrue -Because "$($r.FailedCheck): $($r.Reason)"
+            $r.Size | Should -Be 1
+            ($r.Checks | Where-Object Name -EQ 'mirrors').Detail | Should -Match ([regex]::Escape($script:betaOrigin))
+            ($r.Checks | Where-Object Name -EQ 'cosignatures').Passed | Should -BeTrue
+            (Invoke-VmAudit -Check log)[0].Status | Should -Be 'pass'
+            @(Get-VmBatch).Count | Should -Be 4
+            Get-VmMemory | Test-VmMemory | Should -Not -Contain $false
+        }
+    }
+
+    It 'fails Test-VmCheckpoint and Invoke-VmAudit, naming the peer''s log, when one mirrored leaf is altered' {
+        $sql = "DROP TRIGGER memories_append_only_update; UPDATE memories SET leaf = CAST(replace(CAST(leaf AS TEXT), '""beta""', '""BETA""') AS BLOB) WHERE component = 'beta' AND version = '2';"
+        & sqlite3 $script:local.Database $sql
+        $LASTEXITCODE | Should -Be 0
+        Use-VmLabNode $script:local {
+            $r = Test-VmCheckpoint -Detailed
+            $r.FailedCheck | Should -Be 'mirrors'
+            $r.Reason | Should -Match ([regex]::Escape($script:betaOrigin))
+            $r.Reason | Should -Match ([regex]::Escape($script:beta.Did))
+            $audit = Invoke-VmAudit -Check log -ErrorAction SilentlyContinue
+            $audit[0].Status | Should -Be 'fail'
+            $audit[0].Detail | Should -Match ([regex]::Escape($script:betaOrigin))
+        }
+    }
+
+    It 'fails Test-VmCheckpoint when a stored cosignature is altered' {
+        $line = Invoke-VmLabSql $script:local 'SELECT line FROM checkpoint_cosignatures LIMIT 1'
+        $line | Should -Not -BeNullOrEmpty
+        $parts = $line -split ' '
+        $bytes = [Convert]::FromBase64String($parts[-1])
+        $bytes[20] = $bytes[20] -bxor 1
+        $forged = ($parts[0..($parts.Count - 2)] + [Convert]::ToBase64String($bytes)) -join ' '
+        & sqlite3 $script:local.Database "DROP TRIGGER checkpoint_cosignatures_append_only_update; UPDATE checkpoint_cosignatures SET line = '$forged' WHERE line = '$line';"
+        $LASTEXITCODE | Should -Be 0
+        Use-VmLabNode $script:local {
+            (Test-VmCheckpoint -Detailed).FailedCheck | Should -Be 'cosignatures'
+            (Invoke-VmAudit -Check log -ErrorAction SilentlyContinue)[0].Status | Should -Be 'fail'
+        }
+    }
+}
+
 Describe 'Sync-VmFederation with FEDERATION_ENABLED=0' {
     BeforeAll { $script:recorder = Start-VmLabRecorder }
     AfterAll { Stop-VmLabRecorder $script:recorder }

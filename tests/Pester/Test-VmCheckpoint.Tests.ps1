@@ -34,7 +34,7 @@ Describe 'Test-VmCheckpoint' {
             Test-VmCheckpoint | Should -BeTrue
             $r = Test-VmCheckpoint -Detailed
             $r.GetType().FullName | Should -Be 'VaultMesh.Core.Log.CheckpointVerification'
-            $r.Checks.Name | Should -Be @('leaves', 'nodes', 'batches', 'roots', 'signatures', 'consistency')
+            $r.Checks.Name | Should -Be @('leaves', 'nodes', 'batches', 'batch-ends', 'roots', 'signatures', 'consistency', 'cosignatures', 'mirrors')
             $r.Size | Should -Be 55
         }
 
@@ -97,6 +97,29 @@ Describe 'Test-VmCheckpoint' {
             $db = New-SealedHome
             Invoke-VmTestSql $db @('DROP TRIGGER log_leaves_append_only_delete', 'DELETE FROM log_leaves WHERE log_index = 54')
             (Test-VmCheckpoint -Detailed).FailedCheck | Should -Be 'leaves'
+        }
+
+        It 'fails, and so does Invoke-VmAudit, when the checkpoint of the middle batch of three is deleted' {
+            $env:VAULTMESH_HOME = New-VmTestHome
+            foreach ($seal in 1..3) { Add-VmMemory -Type event -Component log-test -Version $seal | Out-Null; Invoke-VmSeal | Out-Null }
+            Test-VmCheckpoint | Should -BeTrue
+            Invoke-VmTestSql (Join-Path $env:VAULTMESH_HOME 'data/default/vaultmesh.db') @('DROP TRIGGER checkpoints_append_only_delete', 'DELETE FROM checkpoints WHERE size = 2')
+            $r = Test-VmCheckpoint -Detailed
+            $r.FailedCheck | Should -Be 'batch-ends'
+            $r.Reason | Should -Match 'size 2\b'
+            $audit = Invoke-VmAudit -Check log -ErrorAction SilentlyContinue -ErrorVariable failure
+            $audit[0].Status | Should -Be 'fail'
+            $audit[0].Detail | Should -Match 'size 2\b'
+            $failure[0].FullyQualifiedErrorId | Should -Be 'VmAuditFailed,VaultMesh.PowerShell.Commands.InvokeVmAuditCommand'
+        }
+
+        It 'fails, and so does Invoke-VmAudit, when a stored leaf hash is zeroed' {
+            $db = New-SealedHome
+            Invoke-VmTestSql $db @('DROP TRIGGER log_nodes_append_only_update', 'UPDATE log_nodes SET hash = zeroblob(32) WHERE level = 0 AND idx = 7')
+            (Test-VmCheckpoint -Detailed).Reason | Should -Match 'log index 7\b'
+            $audit = Invoke-VmAudit -Check log -ErrorAction SilentlyContinue
+            $audit[0].Status | Should -Be 'fail'
+            $audit[0].Detail | Should -Match 'log index 7\b'
         }
 
         It 'refuses to sign a checkpoint over a rewritten history' {

@@ -12,8 +12,9 @@ namespace VaultMesh.Core.Audit;
 public sealed record AuditProgress(string Name, int Index, int Total);
 
 /// <summary>
-/// The operator's health report (<c>vm audit report</c>): named checks of the store, its batches and
-/// receipts, the backlog, the kill switches, permissions and keys, the trust bundle, the rails, Redis
+/// The operator's health report (<c>vm audit report</c>): named checks of the store, its log (the
+/// log audit of <c>Test-VmCheckpoint</c>, mirrors included), its batches and receipts, the backlog,
+/// the kill switches, permissions and keys, the trust bundle, the rails, Redis
 /// and the metrics endpoint. Each check returns pass, warn or fail with a detail and a remedy; a
 /// check that throws fails with the error's message. The store is opened only when the file exists,
 /// so an audit never creates one. See docs/spawn.md.
@@ -28,9 +29,9 @@ public sealed class AuditService
 
     /// <summary>Every check, in the order they run.</summary>
     public static IReadOnlyList<string> CheckNames { get; } =
-        ["store", "batch-roots", "receipts", "pending-anchors", "backlog", "kill-switches", "permissions", "key-files", "trust-bundle", "rails", "redis", "metrics"];
+        ["store", "log", "batch-roots", "receipts", "pending-anchors", "backlog", "kill-switches", "permissions", "key-files", "trust-bundle", "rails", "redis", "metrics"];
 
-    private static readonly string[] StoreChecks = ["batch-roots", "receipts", "pending-anchors", "backlog"];
+    private static readonly string[] StoreChecks = ["log", "batch-roots", "receipts", "pending-anchors", "backlog"];
 
     private readonly VaultMeshContext _context;
     private readonly AuditOptions _options;
@@ -101,6 +102,7 @@ public sealed class AuditService
             return name switch
             {
                 "store" => StoreAuditChecks.Store(_context.DataDirectory),
+                "log" => StoreAuditChecks.Log(store!, Witness.WitnessPolicy.FromProfile(_context.Settings), cancellationToken),
                 "batch-roots" => StoreAuditChecks.BatchRoots(store!, cancellationToken),
                 "receipts" => Receipts(store!, cancellationToken),
                 "pending-anchors" => StoreAuditChecks.PendingAnchors(store!, _options, _time.GetUtcNow()),

@@ -4,6 +4,7 @@ using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Harbinger;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
@@ -55,6 +56,21 @@ internal static class StoreAuditChecks
         {
             return AuditCheckResult.Failed("store", $"{path} cannot be read: {ex.Message}", "Restore the store from a backup.");
         }
+    }
+
+    /// <summary>The log audit (<c>Test-VmCheckpoint</c> with no input) as one check: its first failure fails it.</summary>
+    public static AuditCheckResult Log(VaultStore store, Witness.WitnessPolicy? witnesses, CancellationToken cancellationToken)
+    {
+        var audit = new TransparencyLog(store, witnesses: witnesses).Audit(cancellationToken);
+        if (!audit.Valid)
+        {
+            return AuditCheckResult.Failed("log", $"The log audit fails its {audit.FailedCheck} check: {audit.Reason}.",
+                "The store was edited outside VaultMesh: run Test-VmCheckpoint for every check, compare with a backup and the peers' copies, "
+                + "and rely on proof bundles and anchors.");
+        }
+        var size = (audit.Size ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var passed = string.Join(", ", audit.Checks.Where(c => c.Passed == true).Select(c => c.Name));
+        return AuditCheckResult.Passed("log", $"The log ({size} leaves) and its mirrors pass every check: {passed}.");
     }
 
     public static AuditCheckResult BatchRoots(VaultStore store, CancellationToken cancellationToken)

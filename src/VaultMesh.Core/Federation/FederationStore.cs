@@ -6,6 +6,7 @@ using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Memory;
+using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
@@ -164,13 +165,16 @@ public sealed class FederationStore
         return free;
     }
 
-    /// <summary>Sealed or imported batches with a sequence (the store's batch number) above <paramref name="since"/>.</summary>
+    /// <summary>
+    /// Batches of this node's own log with a sequence (the store's batch number) above <paramref name="since"/>:
+    /// a peer mirrors this node's log, never the mirrors this node keeps of others (docs/federation.md).
+    /// </summary>
     public IReadOnlyList<BatchRecord> BatchesSince(long since, int limit)
     {
         var list = new List<BatchRecord>();
         foreach (var b in new Sealer(_store).GetBatches(ascending: true))
         {
-            if (b.Number > since)
+            if (b.Number > since && b.LogStart is not null)
             {
                 list.Add(b);
                 if (list.Count == limit)
@@ -182,10 +186,10 @@ public sealed class FederationStore
         return list;
     }
 
-    /// <summary>The highest batch sequence, 0 when there is none.</summary>
+    /// <summary>The highest batch sequence of this node's own log, 0 when there is none.</summary>
     public long LatestBatch()
     {
-        using var command = _store.Command("SELECT coalesce(max(number), 0) FROM batches");
+        using var command = _store.Command("SELECT coalesce(max(b.number), 0) FROM batches b JOIN batch_ranges r ON r.batch_id = b.batch_id");
         return (long)command.ExecuteScalar()!;
     }
 
@@ -212,18 +216,21 @@ public sealed class FederationStore
     }
 
     /// <summary>
-    /// Imports a peer's batch whose leaves were checked against its root: the memories, the batch,
-    /// its leaves, the receipts that passed verification and the peer's new batch cursor, in one
-    /// transaction, so a failure leaves nothing half-imported. A batch this store already holds only
-    /// advances the cursor.
+    /// Imports a peer's batch whose leaves were checked against its root into the mirror of the peer's
+    /// log: the memories, the batch, its leaves, its place in the peer's log (checked here against the
+    /// peer's signed checkpoint), the receipts that passed verification and the peer's new batch
+    /// cursor, in one transaction, so a failure leaves nothing half-imported. A batch imported before
+    /// mirrors existed is placed in the mirror once its stored leaves equal the ones sent.
     /// </summary>
-    /// <exception cref="VaultMeshException"><c>VmFederationLeafInvalid</c>, <c>VmFederationBatchOverlap</c>.</exception>
-    public bool ImportBatch(string peerDid, long sequence, string batchId, string rootHex, DateTimeOffset sealedAt,
-        IReadOnlyList<byte[]> leaves, IReadOnlyList<Receipt> receipts)
+    /// <exception cref="VaultMeshException">
+    /// <c>VmFederationLeafInvalid</c>, <c>VmFederationBatchOverlap</c>, <c>VmFederationMirrorUnverified</c>.
+    /// </exception>
+    internal bool ImportBatch(FederationPeer peer, long sequence, string batchId, string rootHex, DateTimeOffset sealedAt,
+        IReadOnlyList<byte[]> leaves, IReadOnlyList<Receipt> receipts, MirrorPlacement placement)
     {
         var parsed = leaves.Select((l, i) => PeerLeaf.Parse(l, i, batchId)).ToList();
         using var tx = _store.BeginWrite();
-        Ensure(peerDid, tx);
+        Ensure(peer.Did, tx);
         var imported = false;
         if (!Exists(batchId, tx))
         {
@@ -260,13 +267,27 @@ public sealed class FederationStore
             }
             imported = true;
         }
+        else
+        {
+            RequireUnplaced(batchId, parsed, tx);
+        }
+        new PeerMirror(_store).Place(peer, batchId, placement, parsed.Select(l => MerkleHasher.HashLeaf(l.Bytes)).ToList(), _time.GetUtcNow(), tx);
         foreach (var receipt in receipts)
         {
             MergeReceipt(receipt, batchId, tx);
         }
-        SetCursor(peerDid, "batch_cursor", sequence, tx);
+        SetCursor(peer.Did, "batch_cursor", sequence, tx);
         tx.Commit();
         return imported;
+    }
+
+    /// <summary>Advances a peer's batch cursor past a batch this store already mirrors.</summary>
+    public void SkipBatch(string peerDid, long sequence)
+    {
+        using var tx = _store.BeginWrite();
+        Ensure(peerDid, tx);
+        SetCursor(peerDid, "batch_cursor", sequence, tx);
+        tx.Commit();
     }
 
     /// <summary>Stores a verified peer receipt (when it is newer than the stored one of the same rail transaction) and advances the receipt cursor, atomically.</summary>
@@ -310,6 +331,43 @@ public sealed class FederationStore
         }
         var c = string.CompareOrdinal(incoming.ObservedAt, stored.ObservedAt);
         return c > 0 || (c == 0 && a < b);
+    }
+
+    // A batch already stored is placed in a peer's mirror only when it is in no log yet (imported
+    // before mirrors existed) and its stored leaves are exactly the ones the peer sent.
+    private void RequireUnplaced(string batchId, List<PeerLeaf> leaves, SqliteTransaction tx)
+    {
+        using var command = _store.Command("""
+            SELECT (SELECT count(*) FROM batch_ranges WHERE batch_id = $id), (SELECT origin FROM mirror_batches WHERE batch_id = $id)
+            """, tx);
+        command.Parameters.AddWithValue("$id", batchId);
+        using (var r = command.ExecuteReader())
+        {
+            r.Read();
+            if (r.GetInt64(0) > 0 || !r.IsDBNull(1))
+            {
+                throw new VaultMeshException("VmFederationBatchOverlap", VmErrorKind.InvalidOperation,
+                    $"Peer batch {batchId} is already held here in {(r.IsDBNull(1) ? "this node's own log" : "the mirror of " + r.GetString(1))}; "
+                    + "the batch was not imported.", batchId);
+            }
+        }
+        var stored = new List<byte[]>();
+        using (var select = _store.Command("""
+            SELECT m.leaf FROM batch_leaves l JOIN memories m ON m.seq = l.memory_seq WHERE l.batch_id = $id ORDER BY l.leaf_index
+            """, tx))
+        {
+            select.Parameters.AddWithValue("$id", batchId);
+            using var r = select.ExecuteReader();
+            while (r.Read())
+            {
+                stored.Add((byte[])r.GetValue(0));
+            }
+        }
+        if (stored.Count != leaves.Count || stored.Zip(leaves).Any(p => !p.First.AsSpan().SequenceEqual(p.Second.Bytes)))
+        {
+            throw new VaultMeshException("VmFederationBatchOverlap", VmErrorKind.InvalidOperation,
+                $"Peer batch {batchId} is stored here with other leaves than the peer sent; the batch was not imported.", batchId);
+        }
     }
 
     private long AttachOrInsert(PeerLeaf leaf, string batchId, SqliteTransaction tx)

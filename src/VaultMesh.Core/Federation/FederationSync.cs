@@ -157,8 +157,11 @@ public sealed class FederationSync
             {
                 return await ConflictWithLocalAsync(run, batchId, root, size, local, listing).ConfigureAwait(false);
             }
-            await Locked(() => new FederationStore(_store, _time).ImportBatch(run.Peer.Did, sequence, batchId, root, local.SealedAt, [], []), ct).ConfigureAwait(false);
-            return false;
+            if (await Locked(() => new PeerMirror(_store).OriginOf(batchId), ct).ConfigureAwait(false) == run.Peer.Origin)
+            {
+                await Locked(() => new FederationStore(_store, _time).SkipBatch(run.Peer.Did, sequence), ct).ConfigureAwait(false);
+                return false;
+            }
         }
         var answer = await _client.CallAsync(run.Peer, FederationEndpoints.Batch, new JsonObject { ["batchId"] = batchId }, ct).ConfigureAwait(false);
         var payload = answer.Message.Payload;
@@ -199,6 +202,7 @@ public sealed class FederationSync
                 $"Batch id {batchId} is not the id of root {root} and size {size} ({BatchRecord.DeriveId(root, size)}).", listing, answer).ConfigureAwait(false);
         }
         var sealedAt = ParseTime(Text(payload, "sealedAt", run.Peer), run.Peer);
+        var placement = Placement(payload, run.Peer);
         var receipts = new List<Receipt>();
         foreach (var json in payload["receipts"] as JsonArray ?? throw Malformed(run.Peer, "receipts"))
         {
@@ -208,7 +212,8 @@ public sealed class FederationSync
                 receipts.Add(receipt);
             }
         }
-        var imported = await Locked(() => new FederationStore(_store, _time).ImportBatch(run.Peer.Did, sequence, batchId, root, sealedAt, leaves, receipts), ct).ConfigureAwait(false);
+        var imported = await Locked(() => new FederationStore(_store, _time).ImportBatch(run.Peer, sequence, batchId, root, sealedAt, leaves, receipts, placement),
+            ct).ConfigureAwait(false);
         if (imported)
         {
             run.Imported++;
@@ -401,6 +406,19 @@ public sealed class FederationSync
 
     private static string Text(JsonObject json, string name, FederationPeer peer) =>
         json[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw Malformed(peer, name);
+
+    // Where the peer says the batch sits in its log and the checkpoint that proves it; the store
+    // checks it against the mirror before anything is imported.
+    private static MirrorPlacement Placement(JsonObject payload, FederationPeer peer)
+    {
+        var proof = payload["consistency"] as JsonArray ?? throw Malformed(peer, "consistency");
+        var path = new List<string>(proof.Count);
+        foreach (var node in proof)
+        {
+            path.Add(node is JsonValue v && v.TryGetValue<string>(out var hex) ? hex : throw Malformed(peer, "consistency[]"));
+        }
+        return new MirrorPlacement(Number(payload, "logStart", peer), Number(payload, "logEnd", peer), Text(payload, "checkpoint", peer), path);
+    }
 
     private static DateTimeOffset ParseTime(string text, FederationPeer peer)
     {

@@ -178,10 +178,22 @@ public sealed class GuardianApi : IDisposable
                     var id = message.Payload["batchId"] is JsonValue v && v.TryGetValue<string>(out var s) ? s
                         : throw new FederationRefusal(400, "malformed-body", "The payload has no 'batchId' text.", message.Sender);
                     var sealer = new Sealer(_store);
-                    var batch = sealer.GetBatch(id) ?? throw new FederationRefusal(404, "batch-not-found", $"No batch '{id}' on this guardian.", id);
+                    var batch = sealer.GetBatch(id);
+                    if (batch?.LogEnd is not { } logEnd)
+                    {
+                        throw new FederationRefusal(404, "batch-not-found", $"No batch '{id}' in this guardian's log.", id);
+                    }
                     var receipts = new Anchoring.AnchorStore(_store, _time).ForRoot(Digests.Sha256Digest.Parse(batch.Root, Digests.DigestForm.Hex));
+                    var checkpoint = sealer.Log.CheckpointCovering(logEnd - 1)
+                        ?? throw new FederationRefusal(404, "checkpoint-not-found",
+                            $"This guardian has signed no checkpoint that includes batch '{id}' yet.", id);
+                    IReadOnlyList<string> consistency = checkpoint.Size == logEnd ? [] : sealer.Log.GetConsistencyProof(logEnd, checkpoint.Size).Path;
                     return new JsonObject
                     {
+                        ["logStart"] = batch.LogStart,
+                        ["logEnd"] = logEnd,
+                        ["checkpoint"] = checkpoint.Note,
+                        ["consistency"] = new JsonArray(consistency.Select(h => (JsonNode?)JsonValue.Create(h)).ToArray()),
                         ["batchId"] = batch.BatchId,
                         ["root"] = batch.Root,
                         ["size"] = batch.Size,

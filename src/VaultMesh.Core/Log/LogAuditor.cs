@@ -10,7 +10,8 @@ namespace VaultMesh.Core.Log;
 /// Checks the stored log against everything it committed to: each leaf hash recomputed from the
 /// stored memory, the root at every checkpoint size recomputed from those leaves (not from the
 /// stored interior nodes), every checkpoint note's signature and body, the consistency proof
-/// between consecutive checkpoints built from the stored nodes, and every batch root from its range.
+/// between consecutive checkpoints built from the stored nodes, every batch root from its range, a
+/// checkpoint at every batch end, every stored cosignature, and the mirrors of peers' logs.
 /// </summary>
 internal static class LogAuditor
 {
@@ -59,7 +60,8 @@ internal static class LogAuditor
                 leafHashes.Add(hash);
             }
         }
-        using (var count = store.Command("SELECT count(*) FROM batch_leaves"))
+        // Only this node's own batches are in its log; a peer's are in the mirror of the peer's log.
+        using (var count = store.Command("SELECT count(*) FROM batch_leaves l JOIN batch_ranges r ON r.batch_id = l.batch_id"))
         {
             var sealedCount = (long)count.ExecuteScalar()!;
             if (sealedCount != leafHashes.Count && leafProblems == 0)
@@ -74,7 +76,10 @@ internal static class LogAuditor
         var all = MerkleTree.FromLeafHashes(leafHashes, cancellationToken);
         CheckNodes(store, leafHashes, checks, cancellationToken);
         CheckBatches(store, all, checks);
+        checks.Add(LogCompleteness.BatchEnds(store, checkpoints));
         CheckCheckpoints(log, checkpoints, all, checks);
+        checks.Add(LogCompleteness.Cosignatures(store, checkpoints, log.Witnesses));
+        checks.Add(new Federation.PeerMirror(store).Audit(cancellationToken));
         var newest = checkpoints.Count > 0 ? checkpoints[^1] : null;
         return new CheckpointVerification("store", newest?.Origin, newest?.Size, newest?.Root, checks);
     }
@@ -136,18 +141,24 @@ internal static class LogAuditor
     {
         var problems = new List<string>();
         var batches = 0;
-        using (var command = store.Command("SELECT b.batch_id, b.root, b.size, r.log_start, r.log_end FROM batches b LEFT JOIN batch_ranges r ON r.batch_id = b.batch_id ORDER BY b.number"))
+        using (var command = store.Command("""
+            SELECT b.batch_id, b.root, b.size, r.log_start, r.log_end, m.batch_id FROM batches b
+            LEFT JOIN batch_ranges r ON r.batch_id = b.batch_id LEFT JOIN mirror_batches m ON m.batch_id = b.batch_id ORDER BY b.number
+            """))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                batches++;
                 var id = reader.GetString(0);
                 if (reader.IsDBNull(3))
                 {
-                    problems.Add($"batch {id} has no range in the log");
+                    if (reader.IsDBNull(5))
+                    {
+                        problems.Add($"batch {id} is neither in this node's log nor in the mirror of a peer's log");
+                    }
                     continue;
                 }
+                batches++;
                 long start = reader.GetInt64(3), end = reader.GetInt64(4);
                 if (end - start != reader.GetInt64(2) || end > all.Size)
                 {

@@ -50,6 +50,9 @@ public sealed class TransparencyLog
     /// <summary>The vkey that verifies this log's checkpoints.</summary>
     public NoteVerifierKey VerifierKey => NoteVerifierKey.Of(Key, Origin);
 
+    /// <summary>The witness policy the log reports against, or null.</summary>
+    internal Witness.WitnessPolicy? Witnesses => _witnesses;
+
     /// <summary>The checkpoint of exactly <paramref name="size"/> leaves, or the newest when null; null when there is none.</summary>
     public CheckpointRecord? GetCheckpoint(long? size = null) => GetCheckpoint(size, null);
 

@@ -115,7 +115,7 @@ public static class NodeMetrics
             var batches = new Sealing.Sealer(store).CountBatches();
             string? lastSeal, lastFinal;
             using (var command = store.Command("""
-                SELECT (SELECT max(sealed_at) FROM batches),
+                SELECT (SELECT max(b.sealed_at) FROM batches b JOIN batch_ranges r ON r.batch_id = b.batch_id),
                        (SELECT max(created_at) FROM receipts WHERE status = 'verified' AND state = 'finalized')
                 """))
             using (var reader = command.ExecuteReader())

@@ -269,6 +269,52 @@ internal static class StoreMigrations
         CREATE TRIGGER federation_quarantine_releases_append_only_delete BEFORE DELETE ON federation_quarantine_releases
             BEGIN SELECT RAISE(ABORT, 'quarantine releases are append-only'); END;
         """,
+
+        // 8: mirrors of peers' logs (docs/federation.md). A peer's batch stays in batches and
+        // batch_leaves (every reader finds it), and mirror_batches places it in the peer's log under
+        // its origin, with the peer's signed checkpoint that includes it (mirror_checkpoints) and the
+        // consistency proof from the batch's end to that checkpoint, so the audit re-verifies it
+        // offline. Batches imported before mirrors existed are kept as unverified (no origin) and
+        // every peer's batch cursor restarts, so the next sync verifies them against the peer's
+        // checkpoints. log_meta 'unsigned_size' is the size of the log rebuilt before it signed
+        // anything: every batch ending above it must end at a checkpoint.
+        """
+        CREATE TABLE mirror_batches (
+            batch_id       TEXT    PRIMARY KEY REFERENCES batches(batch_id),
+            origin         TEXT,
+            peer_did       TEXT,
+            log_start      INTEGER,
+            log_end        INTEGER,
+            checkpoint_size INTEGER,
+            consistency    TEXT,
+            UNIQUE (origin, log_start)
+        );
+        CREATE TABLE mirror_checkpoints (
+            origin         TEXT    NOT NULL,
+            size           INTEGER NOT NULL,
+            peer_did       TEXT    NOT NULL,
+            root           TEXT    NOT NULL,
+            note           TEXT    NOT NULL,
+            received_at    TEXT    NOT NULL,
+            PRIMARY KEY (origin, size)
+        );
+        CREATE TRIGGER mirror_batches_verified_once BEFORE UPDATE ON mirror_batches
+            WHEN OLD.origin IS NOT NULL
+            BEGIN SELECT RAISE(ABORT, 'a mirrored batch is placed in its peer''s log once'); END;
+        CREATE TRIGGER mirror_batches_append_only_delete BEFORE DELETE ON mirror_batches
+            BEGIN SELECT RAISE(ABORT, 'mirrored batches are append-only'); END;
+        CREATE TRIGGER mirror_checkpoints_append_only_update BEFORE UPDATE ON mirror_checkpoints
+            BEGIN SELECT RAISE(ABORT, 'mirrored checkpoints are append-only'); END;
+        CREATE TRIGGER mirror_checkpoints_append_only_delete BEFORE DELETE ON mirror_checkpoints
+            BEGIN SELECT RAISE(ABORT, 'mirrored checkpoints are append-only'); END;
+
+        INSERT INTO mirror_batches (batch_id)
+            SELECT batch_id FROM batches WHERE batch_id NOT IN (SELECT batch_id FROM batch_ranges) ORDER BY number;
+        UPDATE federation_peers SET batch_cursor = 0;
+        INSERT INTO log_meta (key, value)
+            SELECT 'unsigned_size', CAST(coalesce(max(log_end), 0) AS TEXT) FROM batch_ranges
+            WHERE log_end < coalesce((SELECT min(size) FROM checkpoints), 9223372036854775807);
+        """,
     ];
 
     /// <summary>

@@ -17,7 +17,7 @@ namespace VaultMesh.PowerShell.Commands;
 [OutputType(typeof(AuditCheckResult), typeof(AuditSummary))]
 public sealed class InvokeVmAuditCommand : VaultMeshCmdlet
 {
-    /// <summary>Only these checks (store, batch-roots, receipts, pending-anchors, backlog, kill-switches, permissions, key-files, trust-bundle, rails, redis, metrics).</summary>
+    /// <summary>Only these checks (store, log, batch-roots, receipts, pending-anchors, backlog, kill-switches, permissions, key-files, trust-bundle, rails, redis, metrics).</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string[]? Check { get; set; }

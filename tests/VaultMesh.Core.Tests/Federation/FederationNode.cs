@@ -54,6 +54,19 @@ public sealed class FederationNode : IDisposable
         return new Sealer(Store).Seal()!;
     }
 
+    /// <summary>Serves this node's guardian API to <paramref name="peers"/> on a free loopback port; the caller disposes both.</summary>
+    public (GuardianApi Api, GuardianHost Host) Serve(params FederationPeer[] peers)
+    {
+        var api = new GuardianApi(Store, Key, Name, peers, Switches());
+        var host = VaultMesh.TestServers.LoopbackPort.Start(port =>
+        {
+            var h = new GuardianHost($"127.0.0.1:{port}", api.HandleAsync, TimeSpan.FromSeconds(30));
+            h.Start();
+            return h;
+        });
+        return (api, host);
+    }
+
     public string Digest() => StoreDigest.Compute(Store).ToHex();
 
     public void Dispose()

@@ -238,6 +238,50 @@ public sealed class SyncTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_whose_checkpoint_is_signed_by_another_key_is_not_imported()
+    {
+        _origin.Seal(2);
+        var foreign = _local.Seal(1);
+        var note = new Sealer(_local.Store).Log.GetCheckpoint(foreign.LogEnd)!.Note;
+        var peer = await StartOriginAsync();
+        _lie = (endpoint, payload) =>
+        {
+            if (endpoint == FederationEndpoints.Batch)
+            {
+                payload["checkpoint"] = note;
+            }
+            return payload;
+        };
+        var result = await SyncAsync(peer);
+        Assert.Equal("failed", result.Result);
+        Assert.Contains(result.Problems, p => p.StartsWith("VmFederationMirrorUnverified", StringComparison.Ordinal) && p.Contains(peer.Origin, StringComparison.Ordinal));
+        Assert.Equal(1, LocalBatches());
+        Assert.Equal(0, new FederationStore(_local.Store).GetState(_origin.Did).BatchCursor);
+    }
+
+    [Fact]
+    public async Task A_batch_its_peers_checkpoint_does_not_include_is_not_imported()
+    {
+        _origin.Seal(2);
+        _origin.Seal(1);
+        var firstNote = new Sealer(_origin.Store).Log.GetCheckpoint(2)!.Note;
+        var peer = await StartOriginAsync();
+        _lie = (endpoint, payload) =>
+        {
+            if (endpoint == FederationEndpoints.Batch && payload["logStart"]!.GetValue<long>() == 2)
+            {
+                payload["checkpoint"] = firstNote;
+            }
+            return payload;
+        };
+        var result = await SyncAsync(peer);
+        Assert.Equal("failed", result.Result);
+        Assert.Contains(result.Problems, p => p.StartsWith("VmFederationMirrorUnverified", StringComparison.Ordinal));
+        Assert.Equal(1, LocalBatches());
+        Assert.True(new TransparencyLog(_local.Store).Audit().Valid);
+    }
+
+    [Fact]
     public async Task A_peer_failing_mid_sync_leaves_whole_batches_only_and_the_next_sync_resumes()
     {
         _origin.Seal(1);

@@ -90,7 +90,7 @@ public sealed class LogCheckpointTests
         using var store = new LogStore(TenSeals);
         var audit = store.Sealer.Log.Audit();
         Assert.True(audit.Valid, audit.Reason);
-        Assert.Equal(["leaves", "nodes", "batches", "roots", "signatures", "consistency"], audit.Checks.Select(c => c.Name));
+        Assert.Equal(["leaves", "nodes", "batches", "batch-ends", "roots", "signatures", "consistency", "cosignatures", "mirrors"], audit.Checks.Select(c => c.Name));
         Assert.Equal(55, audit.Size);
     }
 

@@ -1,0 +1,116 @@
+using VaultMesh.Core.Federation;
+using VaultMesh.Core.Log;
+using VaultMesh.Core.Sealing;
+using Xunit;
+
+namespace VaultMesh.Core.Tests.Federation;
+
+/// <summary>
+/// A node that synced from two real guardians keeps each peer's batches as a mirror of that peer's
+/// log: its own log audit still covers exactly what it sealed, and the mirrors are audited against
+/// the peers' signed checkpoints, so a synced store passes and an altered mirrored leaf fails.
+/// </summary>
+public sealed class MirrorTests : IDisposable
+{
+    private readonly FederationNode _alpha = new("alpha");
+    private readonly FederationNode _beta = new("beta");
+    private readonly FederationNode _local = new("local");
+    private readonly List<(GuardianApi Api, GuardianHost Host)> _guardians = [];
+
+    private FederationPeer Serve(FederationNode node)
+    {
+        var (api, host) = node.Serve(_local.AsPeer(new Uri("http://127.0.0.1:9/")));
+        _guardians.Add((api, host));
+        return node.AsPeer(host.BaseUrl);
+    }
+
+    private async Task<IReadOnlyList<PeerSyncResult>> SyncAsync(params FederationPeer[] peers)
+    {
+        using var client = new FederationClient(_local.Key, FederationNode.Switches());
+        var sync = new FederationSync(_local.Store, client, [], FederationNode.Switches());
+        var results = await sync.SyncAsync(peers, null, CancellationToken.None);
+        foreach (var result in results)
+        {
+            Assert.True(result.Ok, string.Join(" ", result.Problems));
+        }
+        return results;
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _local.Store.Command(sql);
+        command.ExecuteNonQuery();
+    }
+
+    private long MirrorSize(string origin)
+    {
+        using var command = _local.Store.Command("SELECT coalesce(max(log_end), 0) FROM mirror_batches WHERE origin = $origin");
+        command.Parameters.AddWithValue("$origin", origin);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
+    public async Task A_node_synced_from_two_peers_passes_its_log_audit_and_its_log_holds_only_what_it_sealed()
+    {
+        _local.Seal(2);
+        _alpha.Seal(3);
+        _alpha.Seal(1);
+        _beta.Seal(2);
+        var peers = new[] { Serve(_alpha), Serve(_beta) };
+        await SyncAsync(peers);
+        _local.Seal(1);
+        _beta.Seal(4);
+        await SyncAsync(peers);
+
+        var log = new TransparencyLog(_local.Store);
+        var audit = log.Audit();
+        Assert.True(audit.Valid, audit.FailedCheck + ": " + audit.Reason);
+        Assert.Equal(3, log.Size);
+        var mirrors = audit.Checks.Single(c => c.Name == "mirrors");
+        Assert.Contains(peers[0].Origin, mirrors.Detail, StringComparison.Ordinal);
+        Assert.Contains(peers[1].Origin, mirrors.Detail, StringComparison.Ordinal);
+        // Every reader of batches still finds the peers' batches.
+        Assert.Equal(6, new Sealer(_local.Store).CountBatches());
+        Assert.Equal(4, MirrorSize(peers[0].Origin));
+        Assert.Equal(6, MirrorSize(peers[1].Origin));
+    }
+
+    [Fact]
+    public async Task Altering_one_mirrored_leaf_fails_the_audit_naming_the_peers_log()
+    {
+        _local.Seal(1);
+        _alpha.Seal(2);
+        _beta.Seal(3);
+        var peers = new[] { Serve(_alpha), Serve(_beta) };
+        await SyncAsync(peers);
+        Assert.True(new TransparencyLog(_local.Store).Audit().Valid);
+
+        var betaMemory = new Sealer(_beta.Store).GetBatches().Single().FirstSequence;
+        string id;
+        using (var command = _beta.Store.Command($"SELECT id FROM memories WHERE seq = {betaMemory}"))
+        {
+            id = (string)command.ExecuteScalar()!;
+        }
+        Execute("DROP TRIGGER memories_append_only_update");
+        Execute($"UPDATE memories SET leaf = CAST(replace(CAST(leaf AS TEXT), '\"prod\"', '\"dev\"') AS BLOB) WHERE id = '{id}'");
+
+        var audit = new TransparencyLog(_local.Store).Audit();
+        Assert.False(audit.Valid);
+        Assert.Equal("mirrors", audit.FailedCheck);
+        Assert.Contains(peers[1].Origin, audit.Reason, StringComparison.Ordinal);
+        Assert.Contains(_beta.Did, audit.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(peers[0].Origin, audit.Reason, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (api, host) in _guardians)
+        {
+            host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            api.Dispose();
+        }
+        _alpha.Dispose();
+        _beta.Dispose();
+        _local.Dispose();
+    }
+}
