@@ -175,7 +175,7 @@ Test-VmProofBundle -Path '$(Join-Path $script:Dir '*.proof.json')'
             # This node's cosigner key under another name: key ID = SHA-256(name || 0x0A || 0x04 || key)[:4].
             $id = New-VmIdentity
             $did = $id.Did
-            $typedKey = $id.CosignerVKey.Split('+')[2]
+            $typedKey = $id.CosignerVKey.Split('+', 3)[2]   # the base64 key itself may hold '+'
             $name = 'witness.example/alias'
             $hash = [Security.Cryptography.SHA256]::HashData([byte[]]([Text.Encoding]::UTF8.GetBytes($name) + [byte[]](0x0A) + [Convert]::FromBase64String($typedKey)))
             $alias = '{0}+{1}+{2}' -f $name, [Convert]::ToHexString($hash, 0, 4).ToLowerInvariant(), $typedKey
