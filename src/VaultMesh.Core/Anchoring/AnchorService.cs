@@ -64,11 +64,47 @@ public sealed class AnchorService
                 results.Add(existing);
                 continue;
             }
-            results.Add(_coordinator is null
-                ? _store.Save(await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false), batch.BatchId)
-                : await SubmitLeasedAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
+            results.Add(await SubmitOnceAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
         }
         return results;
+    }
+
+    private async Task<AnchorRecord> SubmitOnceAsync(IAnchorRail rail, Sha256Digest root, string batchId, CancellationToken cancellationToken) =>
+        _coordinator is null
+            ? _store.Save(await RailSubmitAsync(rail, root, lease: null, cancellationToken).ConfigureAwait(false), batchId)
+            : await SubmitLeasedAsync(rail, root, batchId, cancellationToken).ConfigureAwait(false);
+
+    // A paid rail pays once per root: a transaction already signed for it (recorded here, or published
+    // under the lease by a manager that crashed or lost the lease after sending) is resumed, and a new
+    // one is signed only when the chain proves none of them can be mined. The intent is recorded, and
+    // published under the fence, before the transaction goes out (docs/operations.md, "Anchored once").
+    private async Task<Receipt> RailSubmitAsync(IAnchorRail rail, Sha256Digest root, ISubmissionLease? lease, CancellationToken cancellationToken)
+    {
+        if (rail is not IPaidRail paid)
+        {
+            return await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false);
+        }
+        var intents = _store.Intents(rail.Chain, rail.Network, root).ToList();
+        if (lease is not null)
+        {
+            intents.AddRange((await lease.FindIntentsAsync(cancellationToken).ConfigureAwait(false)).Where(i =>
+                i.Chain == rail.Chain && i.Network == rail.Network && i.Root == root
+                && !intents.Any(k => string.Equals(k.TxHash, i.TxHash, StringComparison.OrdinalIgnoreCase))));
+        }
+        foreach (var intent in intents)
+        {
+            if (await paid.ResumeAsync(intent, cancellationToken).ConfigureAwait(false) is { } resumed)
+            {
+                return resumed;
+            }
+        }
+        var signed = await paid.SignAsync(root, cancellationToken).ConfigureAwait(false);
+        _store.RecordIntent(signed);
+        if (lease is not null && !await lease.PublishIntentAsync(signed, cancellationToken).ConfigureAwait(false))
+        {
+            throw LeaseLost(rail, root, lease, $"before transaction {signed.TxHash} was broadcast; nothing was sent");
+        }
+        return await paid.BroadcastAsync(signed, cancellationToken).ConfigureAwait(false);
     }
 
     // Under the lease: look again (another run on this store may have finished), take a receipt
@@ -97,7 +133,7 @@ public sealed class AnchorService
         Receipt receipt;
         try
         {
-            receipt = await rail.SubmitAsync(root, whileHeld.Token).ConfigureAwait(false);
+            receipt = await RailSubmitAsync(rail, root, lease, whileHeld.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or VaultMeshException
             && lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -208,9 +244,7 @@ public sealed class AnchorService
                             : $"{batch.BatchId} on {rail.Chain}: every receipt reorged or failed; re-anchoring needs ANCHOR_WRITE_ENABLED.");
                         continue;
                     }
-                    report.Reanchored.Add(_coordinator is null
-                        ? _store.Save(await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false), batch.BatchId)
-                        : await SubmitLeasedAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
+                    report.Reanchored.Add(await SubmitOnceAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
                 }
                 _store.ClearBackoff(rail.Chain, rail.Network);
             }
