@@ -80,7 +80,7 @@ public sealed class AnchorService
     // published under the fence, before the transaction goes out (docs/operations.md, "Anchored once").
     private async Task<Receipt> RailSubmitAsync(IAnchorRail rail, Sha256Digest root, ISubmissionLease? lease, CancellationToken cancellationToken)
     {
-        if (rail is not IPaidRail paid)
+        if (PaidRailOf(rail) is not { } paid)
         {
             return await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false);
         }
@@ -147,6 +147,14 @@ public sealed class AnchorService
         }
         return _store.Save(receipt, batchId);
     }
+
+    // A cache in front of a paid rail must not hide that it pays.
+    private static IPaidRail? PaidRailOf(IAnchorRail rail) => rail switch
+    {
+        IPaidRail paid => paid,
+        IRailDecorator decorator => PaidRailOf(decorator.Inner),
+        _ => null,
+    };
 
     private VaultMeshException LeaseLost(IAnchorRail rail, Sha256Digest root, ISubmissionLease lease, string when)
     {

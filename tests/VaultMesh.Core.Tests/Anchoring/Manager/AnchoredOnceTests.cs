@@ -72,7 +72,8 @@ public sealed class AnchoredOnceTests : IAsyncLifetime
     {
         private readonly HttpClient _http;
 
-        public Manager(AnvilNode anvil, string directory, bool crash, ISubmissionCoordinator? coordinator = null)
+        public Manager(AnvilNode anvil, string directory, bool crash, ISubmissionCoordinator? coordinator = null,
+            Func<IAnchorRail, IAnchorRail>? wrap = null)
         {
             Watch = new SendWatch(crash);
             _http = new HttpClient(Watch) { Timeout = TimeSpan.FromSeconds(20) };
@@ -83,7 +84,7 @@ public sealed class AnchoredOnceTests : IAsyncLifetime
                 KeySource = EvmKeySource.FromEnvironment("VM_TEST_KEY",
                     EnvironmentSource.From(new Dictionary<string, string> { ["VM_TEST_KEY"] = anvil.DevKey })),
             }, _http);
-            Service = new AnchorService(new AnchorStore(Store), [Rail], Writes, coordinator: coordinator);
+            Service = new AnchorService(new AnchorStore(Store), [wrap?.Invoke(Rail) ?? Rail], Writes, coordinator: coordinator);
         }
 
         public SendWatch Watch { get; }
@@ -217,7 +218,7 @@ public sealed class AnchoredOnceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Under_a_Redis_lease_a_manager_on_another_machine_resumes_the_crashed_holders_transaction()
+    public async Task Under_a_Redis_lease_a_manager_on_another_machine_behind_the_cache_resumes_the_crashed_holders_transaction()
     {
         using var redis = RedisTestServer.Start();
         using var redisA = RedisEndpoint.Open(redis.Configuration, "lab");
@@ -235,7 +236,10 @@ public sealed class AnchoredOnceTests : IAsyncLifetime
         }
         var (_, _, firstHash) = await CrashAfterBroadcastAsync(_dir.File("a"), batch, new RedisSubmissionCoordinator(redisA));
 
-        using var other = new Manager(_anvil, _dir.File("b"), crash: false, new RedisSubmissionCoordinator(redisB));
+        // As deployed with VAULTMESH_REDIS_CACHE_KEY: the rail behind the observation cache.
+        var cacheKey = System.Text.Encoding.UTF8.GetBytes(new string('k', 32));
+        using var other = new Manager(_anvil, _dir.File("b"), crash: false, new RedisSubmissionCoordinator(redisB),
+            rail => new CachedAnchorRail(rail, redisB, cacheKey));
         await other.Service.SubmitAsync(batch, [ReceiptChain.EVM], CancellationToken.None);
 
         Assert.Empty(other.Watch.Sent);
