@@ -44,30 +44,6 @@ public sealed class AnchoredOnceTests : IAsyncLifetime
     private static KillSwitches Writes => KillSwitches.Resolve(
         EnvironmentSource.From(new Dictionary<string, string> { ["ANCHOR_WRITE_ENABLED"] = "1" }), null);
 
-    /// <summary>Sees every eth_sendRawTransaction; with <c>crash</c>, the manager "dies" the moment the node accepted it.</summary>
-    private sealed class SendWatch(bool crash) : DelegatingHandler(new HttpClientHandler())
-    {
-        public List<(string Raw, string Hash)> Sent { get; } = [];
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var body = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!;
-            var response = await base.SendAsync(request, cancellationToken);
-            if ((string?)body["method"] != "eth_sendRawTransaction")
-            {
-                return response;
-            }
-            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
-            Sent.Add(((string)body["params"]![0]!, (string?)answer["result"] ?? "(error)"));
-            if (crash)
-            {
-                response.Dispose();
-                throw new HttpRequestException("the manager died right after broadcasting");
-            }
-            return response;
-        }
-    }
-
     private sealed class Manager : IDisposable
     {
         private readonly HttpClient _http;
@@ -75,7 +51,7 @@ public sealed class AnchoredOnceTests : IAsyncLifetime
         public Manager(AnvilNode anvil, string directory, bool crash, ISubmissionCoordinator? coordinator = null,
             Func<IAnchorRail, IAnchorRail>? wrap = null)
         {
-            Watch = new SendWatch(crash);
+            Watch = new SendWatch("eth_sendRawTransaction", crash);
             _http = new HttpClient(Watch) { Timeout = TimeSpan.FromSeconds(20) };
             Store = VaultStore.Open(directory);
             Rail = new EvmRail(new EvmRailOptions(anvil.Url, anvil.ChainId, Sink)
