@@ -28,6 +28,9 @@ public sealed class AnchorService
     private readonly Random _random;
     private readonly ISubmissionCoordinator? _coordinator;
 
+    /// <summary>Error id of a submission whose lease was lost: nothing was stored, and nothing was sent after it was noticed.</summary>
+    public const string LeaseLostErrorId = "VmAnchorLeaseLost";
+
     /// <summary>Counter of submissions abandoned because their lease was taken over or could not be renewed (nothing stored).</summary>
     public const string LeaseLostCounter = "vaultmesh_anchor_lease_lost_total";
 
@@ -64,11 +67,47 @@ public sealed class AnchorService
                 results.Add(existing);
                 continue;
             }
-            results.Add(_coordinator is null
-                ? _store.Save(await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false), batch.BatchId)
-                : await SubmitLeasedAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
+            results.Add(await SubmitOnceAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
         }
         return results;
+    }
+
+    private async Task<AnchorRecord> SubmitOnceAsync(IAnchorRail rail, Sha256Digest root, string batchId, CancellationToken cancellationToken) =>
+        _coordinator is null
+            ? _store.Save(await RailSubmitAsync(rail, root, lease: null, cancellationToken).ConfigureAwait(false), batchId)
+            : await SubmitLeasedAsync(rail, root, batchId, cancellationToken).ConfigureAwait(false);
+
+    // A paid rail pays once per root: a transaction already signed for it (recorded here, or published
+    // under the lease by a manager that crashed or lost the lease after sending) is resumed, and a new
+    // one is signed only when the chain proves none of them can be mined. The intent is recorded, and
+    // published under the fence, before the transaction goes out (docs/operations.md, "Anchored once").
+    private async Task<Receipt> RailSubmitAsync(IAnchorRail rail, Sha256Digest root, ISubmissionLease? lease, CancellationToken cancellationToken)
+    {
+        if (PaidRailOf(rail) is not { } paid)
+        {
+            return await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false);
+        }
+        var intents = _store.Intents(rail.Chain, rail.Network, root).ToList();
+        if (lease is not null)
+        {
+            intents.AddRange((await lease.FindIntentsAsync(cancellationToken).ConfigureAwait(false)).Where(i =>
+                i.Chain == rail.Chain && i.Network == rail.Network && i.Root == root
+                && !intents.Any(k => string.Equals(k.TxHash, i.TxHash, StringComparison.OrdinalIgnoreCase))));
+        }
+        foreach (var intent in intents)
+        {
+            if (await paid.ResumeAsync(intent, cancellationToken).ConfigureAwait(false) is { } resumed)
+            {
+                return resumed;
+            }
+        }
+        var signed = await paid.SignAsync(root, cancellationToken).ConfigureAwait(false);
+        _store.RecordIntent(signed);
+        if (lease is not null && !await lease.PublishIntentAsync(signed, cancellationToken).ConfigureAwait(false))
+        {
+            throw LeaseLost(rail, root, lease, $"before transaction {signed.TxHash} was broadcast; nothing was sent");
+        }
+        return await paid.BroadcastAsync(signed, cancellationToken).ConfigureAwait(false);
     }
 
     // Under the lease: look again (another run on this store may have finished), take a receipt
@@ -97,9 +136,9 @@ public sealed class AnchorService
         Receipt receipt;
         try
         {
-            receipt = await rail.SubmitAsync(root, whileHeld.Token).ConfigureAwait(false);
+            receipt = await RailSubmitAsync(rail, root, lease, whileHeld.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or VaultMeshException
+        catch (Exception ex) when (ex is OperationCanceledException or VaultMeshException { ErrorId: not LeaseLostErrorId }
             && lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // A rail may report the abandoned call as its own timeout or outage: the lease is what ended it.
@@ -112,10 +151,18 @@ public sealed class AnchorService
         return _store.Save(receipt, batchId);
     }
 
+    // A cache in front of a paid rail must not hide that it pays.
+    private static IPaidRail? PaidRailOf(IAnchorRail rail) => rail switch
+    {
+        IPaidRail paid => paid,
+        IRailDecorator decorator => PaidRailOf(decorator.Inner),
+        _ => null,
+    };
+
     private VaultMeshException LeaseLost(IAnchorRail rail, Sha256Digest root, ISubmissionLease lease, string when)
     {
         _store.Increment(LeaseLostCounter, new Dictionary<string, string>(StringComparer.Ordinal) { ["chain"] = rail.Chain.ToString() });
-        return new VaultMeshException("VmAnchorLeaseLost", VmErrorKind.InvalidOperation,
+        return new VaultMeshException(LeaseLostErrorId, VmErrorKind.InvalidOperation,
             $"The submission lease of {rail.Chain} root {root.ToHex()} was lost {when} (fencing token {lease.Token} is no longer current); "
             + "nothing was stored: the manager that holds the lease now anchors the root or takes the published receipt.", root.ToHex());
     }
@@ -208,9 +255,7 @@ public sealed class AnchorService
                             : $"{batch.BatchId} on {rail.Chain}: every receipt reorged or failed; re-anchoring needs ANCHOR_WRITE_ENABLED.");
                         continue;
                     }
-                    report.Reanchored.Add(_coordinator is null
-                        ? _store.Save(await rail.SubmitAsync(root, cancellationToken).ConfigureAwait(false), batch.BatchId)
-                        : await SubmitLeasedAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
+                    report.Reanchored.Add(await SubmitOnceAsync(rail, root, batch.BatchId, cancellationToken).ConfigureAwait(false));
                 }
                 _store.ClearBackoff(rail.Chain, rail.Network);
             }

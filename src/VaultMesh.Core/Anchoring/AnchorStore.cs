@@ -202,6 +202,47 @@ public sealed class AnchorStore : IReceiptSource
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Records a paid rail's signed transaction before it is broadcast (append-only; recording the
+    /// same transaction again is a no-op).</summary>
+    public void RecordIntent(AnchorIntent intent)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        using var command = _store.Command("""
+            INSERT INTO anchor_intents (chain, network, root, tx_hash, raw, sender, nonce, created_at)
+            VALUES ($chain, $network, $root, $tx_hash, $raw, $sender, $nonce, $at)
+            ON CONFLICT (chain, network, tx_hash) DO NOTHING
+            """);
+        command.Parameters.AddWithValue("$chain", intent.Chain.ToString());
+        command.Parameters.AddWithValue("$network", intent.Network);
+        command.Parameters.AddWithValue("$root", intent.Root.ToHex());
+        command.Parameters.AddWithValue("$tx_hash", intent.TxHash.ToLowerInvariant());
+        command.Parameters.AddWithValue("$raw", intent.RawTransaction);
+        command.Parameters.AddWithValue("$sender", intent.Sender);
+        command.Parameters.AddWithValue("$nonce", intent.Nonce);
+        command.Parameters.AddWithValue("$at", UtcTimestamp.Format(intent.CreatedAt));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The intents recorded for <paramref name="root"/> on a rail, oldest first.</summary>
+    public IReadOnlyList<AnchorIntent> Intents(ReceiptChain chain, string network, Sha256Digest root)
+    {
+        using var command = _store.Command("""
+            SELECT tx_hash, raw, sender, nonce, created_at FROM anchor_intents
+            WHERE chain = $chain AND network = $network AND root = $root ORDER BY seq
+            """);
+        command.Parameters.AddWithValue("$chain", chain.ToString());
+        command.Parameters.AddWithValue("$network", network);
+        command.Parameters.AddWithValue("$root", root.ToHex());
+        using var reader = command.ExecuteReader();
+        var list = new List<AnchorIntent>();
+        while (reader.Read())
+        {
+            list.Add(new AnchorIntent(chain, network, root, reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                reader.GetInt64(3), UtcTimestamp.Parse(reader.GetString(4))));
+        }
+        return list;
+    }
+
     /// <summary>The key roots are stored under: bare lower-case hex.</summary>
     internal static string RootKey(string root) => Sha256Digest.Parse(root).ToHex();
 

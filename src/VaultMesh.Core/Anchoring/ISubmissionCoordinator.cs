@@ -28,6 +28,14 @@ public interface ISubmissionLease : IAsyncDisposable
     /// <summary>The receipt another holder published for this root and rail, or null. It is a claim: verify it.</summary>
     Task<Receipt?> FindPublishedAsync(CancellationToken cancellationToken);
 
+    /// <summary>The intents other holders published for this root and rail (signed transactions they were about to
+    /// broadcast), oldest first. They are claims: the rail checks each against the chain before using it.</summary>
+    Task<IReadOnlyList<AnchorIntent>> FindIntentsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Publishes an intent before its transaction is broadcast, if the lease is still ours (the token is
+    /// checked atomically); false when another manager took the lease over (then nothing may be broadcast).</summary>
+    Task<bool> PublishIntentAsync(AnchorIntent intent, CancellationToken cancellationToken);
+
     /// <summary>Publishes the receipt if the lease is still ours (the token is checked atomically);
     /// false when another manager took the lease over.</summary>
     Task<bool> PublishAsync(Receipt receipt, CancellationToken cancellationToken);

@@ -22,7 +22,7 @@ namespace VaultMesh.Core.Redis;
 /// offline verification of the same receipt passes, so the cache can save a network round trip,
 /// never a check. With Redis down verification goes to the rail as if there were no cache.
 /// </summary>
-public sealed class CachedAnchorRail : IAnchorRail
+public sealed class CachedAnchorRail : IAnchorRail, IRailDecorator
 {
     /// <summary>Environment variable holding the shared cache key (at least 32 bytes of text).</summary>
     public const string KeyVariable = "VAULTMESH_REDIS_CACHE_KEY";
@@ -54,6 +54,9 @@ public sealed class CachedAnchorRail : IAnchorRail
         _event = @event ?? (_ => { });
         _time = time ?? TimeProvider.System;
     }
+
+    /// <inheritdoc />
+    public IAnchorRail Inner => _inner;
 
     /// <summary>How long an observation of a receipt that is not final is kept and may be used.</summary>
     public TimeSpan PendingTime { get; init; } = TimeSpan.FromSeconds(60);

@@ -10,8 +10,9 @@ namespace VaultMesh.Core.Redis;
 
 /// <summary>
 /// The submission lease in Redis: <c>fence:&lt;rail&gt;:&lt;root&gt;</c> counts tokens (INCR), <c>lock:...</c>
-/// holds the current token with an expiry, and <c>anchored:...</c> keeps the receipt its holder
-/// submitted. The holder renews the lock every third of <see cref="LeaseTime"/> while it holds it, so a
+/// holds the current token with an expiry, <c>anchored:...</c> keeps the receipt its holder
+/// submitted, and <c>intent:...</c> the signed transactions holders were about to broadcast on a paid
+/// rail. The holder renews the lock every third of <see cref="LeaseTime"/> while it holds it, so a
 /// slow rail does not let the lease lapse mid-submit; a renewal that finds another token, or that
 /// cannot reach Redis before the lock would expire, cancels <see cref="ISubmissionLease.Lost"/>.
 /// Publishing checks the token in the same script that writes, so a holder whose lease expired
@@ -28,6 +29,14 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
     private const string PublishScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+          return 1
+        end
+        return 0
+        """;
+    private const string IntentScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          redis.call('RPUSH', KEYS[2], ARGV[2])
+          redis.call('PEXPIRE', KEYS[2], ARGV[3])
           return 1
         end
         return 0
@@ -112,6 +121,7 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
         var fence = _redis.Key("fence", name);
         var lockKey = _redis.Key("lock", name);
         var published = _redis.Key("anchored", name);
+        var intents = _redis.Key("intent", name);
         var deadline = _time.GetUtcNow() + WaitLimit;
         VaultMeshException? lastOutage = null;
         while (true)
@@ -123,7 +133,7 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
                     db.ScriptEvaluateAsync(AcquireScript, [fence, lockKey], [(long)LeaseTime.TotalMilliseconds])).ConfigureAwait(false);
                 if (token > 0)
                 {
-                    return new Lease(this, lockKey, published, token);
+                    return new Lease(this, lockKey, published, intents, token);
                 }
                 Events("held");
             }
@@ -150,12 +160,14 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
         private readonly RedisSubmissionCoordinator _owner;
         private readonly RedisKey _lockKey;
         private readonly RedisKey _published;
+        private readonly RedisKey _intents;
         private readonly CancellationTokenSource _lost = new();
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _renewal;
 
-        public Lease(RedisSubmissionCoordinator owner, RedisKey lockKey, RedisKey published, long token)
+        public Lease(RedisSubmissionCoordinator owner, RedisKey lockKey, RedisKey published, RedisKey intents, long token)
         {
+            _intents = intents;
             _owner = owner;
             _lockKey = lockKey;
             _published = published;
@@ -230,6 +242,19 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
         {
             var result = await Retry("publishing the receipt", db => db.ScriptEvaluateAsync(PublishScript, [_lockKey, _published],
                 [Token, receipt.Json.GetRawText(), (long)_owner.PublishedTime.TotalMilliseconds]), cancellationToken).ConfigureAwait(false);
+            return (long)result == 1;
+        }
+
+        public async Task<IReadOnlyList<AnchorIntent>> FindIntentsAsync(CancellationToken cancellationToken)
+        {
+            var items = await Retry("reading the published intents", db => db.ListRangeAsync(_intents), cancellationToken).ConfigureAwait(false);
+            return items.Where(i => !i.IsNullOrEmpty).Select(i => AnchorIntent.TryParse(i.ToString())).OfType<AnchorIntent>().ToList();
+        }
+
+        public async Task<bool> PublishIntentAsync(AnchorIntent intent, CancellationToken cancellationToken)
+        {
+            var result = await Retry("publishing the intent", db => db.ScriptEvaluateAsync(IntentScript, [_lockKey, _intents],
+                [Token, intent.ToJson(), (long)_owner.PublishedTime.TotalMilliseconds]), cancellationToken).ConfigureAwait(false);
             return (long)result == 1;
         }
 

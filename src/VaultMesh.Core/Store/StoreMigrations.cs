@@ -315,6 +315,29 @@ internal static class StoreMigrations
             SELECT 'unsigned_size', CAST(coalesce(max(log_end), 0) AS TEXT) FROM batch_ranges
             WHERE log_end < coalesce((SELECT min(size) FROM checkpoints), 9223372036854775807);
         """,
+
+        // 9: write-ahead intents of paid rails (docs/operations.md, "Anchored once"): the signed
+        // transaction recorded before it is broadcast, so the next manager resumes it rather than
+        // paying for a second one. Append-only.
+        """
+        CREATE TABLE anchor_intents (
+            seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+            chain          TEXT    NOT NULL,
+            network        TEXT    NOT NULL,
+            root           TEXT    NOT NULL,
+            tx_hash        TEXT    NOT NULL,
+            raw            TEXT    NOT NULL,
+            sender         TEXT    NOT NULL,
+            nonce          INTEGER NOT NULL,
+            created_at     TEXT    NOT NULL,
+            UNIQUE (chain, network, tx_hash)
+        );
+        CREATE INDEX anchor_intents_root ON anchor_intents(chain, network, root);
+        CREATE TRIGGER anchor_intents_append_only_update BEFORE UPDATE ON anchor_intents
+            BEGIN SELECT RAISE(ABORT, 'anchor intents are append-only'); END;
+        CREATE TRIGGER anchor_intents_append_only_delete BEFORE DELETE ON anchor_intents
+            BEGIN SELECT RAISE(ABORT, 'anchor intents are append-only'); END;
+        """,
     ];
 
     /// <summary>

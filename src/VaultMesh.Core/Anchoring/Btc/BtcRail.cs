@@ -14,7 +14,7 @@ namespace VaultMesh.Core.Anchoring.Btc;
 /// receipts offline from their evidence (transaction, merkle proof, headers). Depth counts the inclusion
 /// block as 1; an unconfirmed transaction never counts as final.
 /// </summary>
-public sealed class BtcRail : IAnchorRail, IDisposable
+public sealed class BtcRail : IPaidRail, IDisposable
 {
     private const long TxNotFoundCode = -5;
 
@@ -59,7 +59,14 @@ public sealed class BtcRail : IAnchorRail, IDisposable
     /// returns a <c>submitted</c> receipt at depth 0 whose evidence holds the transaction.
     /// </summary>
     /// <exception cref="VaultMeshException">VmBtcRpcError, VmBtcUnavailable, VmBtcAuthFailed, VmBtcResponseInvalid, VmBtcSigningIncomplete.</exception>
-    public async Task<Receipt> SubmitAsync(Sha256Digest root, CancellationToken cancellationToken)
+    public async Task<Receipt> SubmitAsync(Sha256Digest root, CancellationToken cancellationToken) =>
+        await BroadcastAsync(await SignAsync(root, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Creates, funds and signs the anchor transaction for <paramref name="root"/> without sending it. A Bitcoin
+    /// intent has no sender nonce: <see cref="AnchorIntent.Sender"/> is empty and <see cref="AnchorIntent.Nonce"/> 0;
+    /// its inputs play that part.</summary>
+    /// <exception cref="VaultMeshException">VmBtcRpcError, VmBtcUnavailable, VmBtcAuthFailed, VmBtcResponseInvalid, VmBtcSigningIncomplete.</exception>
+    public async Task<AnchorIntent> SignAsync(Sha256Digest root, CancellationToken cancellationToken)
     {
         var payload = BtcOfflineVerifier.AnchorPayload(root);
         var payloadHex = LowerHex.Format(payload);
@@ -74,19 +81,102 @@ public sealed class BtcRail : IAnchorRail, IDisposable
                 "The wallet did not sign every input of the anchor transaction (signrawtransactionwithwallet complete=false).", _wallet.Url);
         }
         var tx = ParseNodeTransaction(signed, "signrawtransactionwithwallet");
-        if (!tx.Outputs.Any(o => BtcOfflineVerifier.NullDataPayload(o.ScriptPubKey) is { } data && data.AsSpan().SequenceEqual(payload)))
+        if (!Carries(tx, root))
         {
             throw Invalid("signrawtransactionwithwallet", "the signed transaction no longer carries the anchor's OP_RETURN output.");
         }
-        var txid = Text(await _wallet.CallAsync("sendrawtransaction", [signed], cancellationToken).ConfigureAwait(false), "sendrawtransaction");
+        return new AnchorIntent(ReceiptChain.BTC, Network, root, tx.GetHash().ToString(), signed, string.Empty, 0, _time.GetUtcNow());
+    }
+
+    /// <summary>Sends the intent's signed transaction; returns a <c>submitted</c> receipt at depth 0 whose evidence holds it.
+    /// A node that already has it (mempool or chain) is fine: a rebroadcast wants nothing more.</summary>
+    /// <exception cref="VaultMeshException">VmBtcRpcError, VmBtcUnavailable, VmBtcAuthFailed, VmBtcResponseInvalid.</exception>
+    public async Task<Receipt> BroadcastAsync(AnchorIntent intent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        var tx = ParseNodeTransaction(intent.RawTransaction, "the anchor intent");
+        string txid;
+        try
+        {
+            txid = Text(await _wallet.CallAsync("sendrawtransaction", [intent.RawTransaction], cancellationToken).ConfigureAwait(false), "sendrawtransaction");
+        }
+        catch (BtcRpcException)
+        {
+            // "already in the mempool" or "in the chain": the node has exactly these bytes.
+            if (!await KnownAsync(intent.TxHash, cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
+            txid = intent.TxHash;
+        }
         if (!string.Equals(txid, tx.GetHash().ToString(), StringComparison.OrdinalIgnoreCase))
         {
             throw Invalid("sendrawtransaction", $"the node reports txid {txid} for a transaction whose id is {tx.GetHash()}.");
         }
+        return Submitted(intent.Root, tx);
+    }
+
+    private Receipt Submitted(Sha256Digest root, Transaction tx)
+    {
+        var txid = tx.GetHash().ToString();
         var now = _time.GetUtcNow();
         var evidence = new BtcEvidence { Network = Network, Txid = txid.ToLowerInvariant(), RawTx = WithoutWitness(tx) };
         return ReceiptBuilder.Build(root, ReceiptChain.BTC, Network, txid.ToLowerInvariant(), txid.ToLowerInvariant(), 0, now, now,
             ReceiptStatus.Submitted, VerifierName, 0, RequiredDepth, evidence.ToJson());
+    }
+
+    /// <inheritdoc />
+    public async Task<Receipt?> ResumeAsync(AnchorIntent intent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        Transaction tx;
+        try
+        {
+            tx = ParseNodeTransaction(intent.RawTransaction, "the anchor intent");
+        }
+        catch (VaultMeshException)
+        {
+            return null;
+        }
+        // A published intent is a claim: bytes that are not the named transaction, or do not carry the root, resume nothing.
+        if (intent.Chain != ReceiptChain.BTC || intent.Network != Network
+            || !string.Equals(tx.GetHash().ToString(), intent.TxHash, StringComparison.OrdinalIgnoreCase) || !Carries(tx, intent.Root))
+        {
+            return null;
+        }
+        if (await KnownAsync(intent.TxHash, cancellationToken).ConfigureAwait(false))
+        {
+            return Submitted(intent.Root, tx);
+        }
+        // Unknown to the node: only an input already spent in a block proves it can never be mined.
+        foreach (var input in tx.Inputs)
+        {
+            var unspent = await _node.CallAsync("gettxout", [input.PrevOut.Hash.ToString(), input.PrevOut.N, false], cancellationToken)
+                .ConfigureAwait(false);
+            if (unspent is null)
+            {
+                return null;
+            }
+        }
+        return await BroadcastAsync(intent, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> KnownAsync(string txid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _node.CallAsync("getrawtransaction", [txid, true], cancellationToken).ConfigureAwait(false) is not null;
+        }
+        catch (BtcRpcException e) when (e.Code == TxNotFoundCode)
+        {
+            return false;
+        }
+    }
+
+    private static bool Carries(Transaction tx, Sha256Digest root)
+    {
+        var payload = BtcOfflineVerifier.AnchorPayload(root);
+        return tx.Outputs.Any(o => BtcOfflineVerifier.NullDataPayload(o.ScriptPubKey) is { } data && data.AsSpan().SequenceEqual(payload));
     }
 
     /// <summary>

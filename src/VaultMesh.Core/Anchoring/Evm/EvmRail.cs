@@ -33,7 +33,7 @@ namespace VaultMesh.Core.Anchoring.Evm;
 /// <para>Evidence keeps <c>mode</c>, <c>chainId</c>, <c>txHash</c>, <c>from</c>, <c>to</c> and, once
 /// mined, <c>blockNumber</c>, <c>blockHash</c> and (contract events) <c>logIndex</c>.</para>
 /// </remarks>
-public sealed class EvmRail : IAnchorRail, IDisposable
+public sealed class EvmRail : IPaidRail, IDisposable
 {
     /// <summary><c>evidence.mode</c> of calldata anchors.</summary>
     public const string CalldataMode = "calldata";
@@ -102,7 +102,13 @@ public sealed class EvmRail : IAnchorRail, IDisposable
     /// </summary>
     /// <exception cref="VaultMeshException">No key source (<see cref="EvmErrorIds.KeyMissing"/>), a bad key,
     /// <see cref="EvmErrorIds.ChainMismatch"/>, or an <see cref="EvmRpcException"/> before the transaction was accepted.</exception>
-    public async Task<Receipt> SubmitAsync(Sha256Digest root, CancellationToken cancellationToken)
+    public async Task<Receipt> SubmitAsync(Sha256Digest root, CancellationToken cancellationToken) =>
+        await BroadcastAsync(await SignAsync(root, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Signs the anchor transaction for <paramref name="root"/> at the sender's next (pending) nonce, without sending it.</summary>
+    /// <exception cref="VaultMeshException">No key source (<see cref="EvmErrorIds.KeyMissing"/>), a bad key,
+    /// <see cref="EvmErrorIds.ChainMismatch"/>, or an <see cref="EvmRpcException"/>.</exception>
+    public async Task<AnchorIntent> SignAsync(Sha256Digest root, CancellationToken cancellationToken)
     {
         var keySource = Options.KeySource ?? throw new VaultMeshException(EvmErrorIds.KeyMissing, VmErrorKind.InvalidOperation,
             "The EVM rail has no signing key: set rails.evm.key_file or rails.evm.key_env.", "rails.evm.key_file");
@@ -137,28 +143,91 @@ public sealed class EvmRail : IAnchorRail, IDisposable
             signed = new LegacyTransactionSigner().SignTransaction(key.GetPrivateKeyAsBytes(), chainId, to, BigInteger.Zero, nonce, gasPrice, gasLimit, dataHex);
         }
         var raw = signed.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? signed : "0x" + signed;
-        var expectedHash = EvmHex.Data(Sha3Keccack.Current.CalculateHash(Convert.FromHexString(raw.AsSpan(2))));
+        var hash = HashOf(Convert.FromHexString(raw.AsSpan(2)));
+        return new AnchorIntent(ReceiptChain.EVM, Network, root, hash, raw, from, (long)nonce, _time.GetUtcNow());
+    }
 
-        var txHash = await Client.SendRawTransactionAsync(raw, cancellationToken).ConfigureAwait(false);
-        if (!EvmHex.SameHex(txHash, expectedHash))
+    /// <summary>
+    /// Sends the intent's signed transaction and observes it once; a node that already holds it (it
+    /// answers "already known") has it, which is all a rebroadcast wants. Once the node has the
+    /// transaction a receipt is always returned, as for <see cref="SubmitAsync"/>.
+    /// </summary>
+    /// <exception cref="VaultMeshException"><see cref="EvmErrorIds.NetworkMismatch"/> for another rail's intent, or an
+    /// <see cref="EvmRpcException"/> before the node had the transaction.</exception>
+    public async Task<Receipt> BroadcastAsync(AnchorIntent intent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        RequireOwnIntent(intent);
+        string txHash;
+        try
+        {
+            txHash = await Client.SendRawTransactionAsync(intent.RawTransaction, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EvmRpcException ex) when (ex.ErrorId == EvmErrorIds.RpcError)
+        {
+            // "already known": the node has exactly these bytes, which is what a rebroadcast wants.
+            if (await Client.GetTransactionByHashAsync(intent.TxHash, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw;
+            }
+            txHash = intent.TxHash;
+        }
+        if (!EvmHex.SameHex(txHash, intent.TxHash))
         {
             throw new EvmRpcException(EvmErrorIds.ResponseInvalid, VmErrorKind.InvalidData, "eth_sendRawTransaction", Client.Endpoint,
-                $"eth_sendRawTransaction at {Client.Endpoint} gave an invalid response: it reports transaction {txHash}, but the signed transaction hashes to {expectedHash}.");
+                $"eth_sendRawTransaction at {Client.Endpoint} gave an invalid response: it reports transaction {txHash}, but the signed transaction hashes to {intent.TxHash}.");
         }
+        return await ObserveSentAsync(intent, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <inheritdoc />
+    public async Task<Receipt?> ResumeAsync(AnchorIntent intent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        RequireOwnIntent(intent);
+        // A published intent is a claim: bytes that are not the named transaction resume nothing.
+        if (!EvmHex.TryParseData(intent.RawTransaction, out var raw) || raw.Length == 0 || !EvmHex.SameHex(HashOf(raw), intent.TxHash))
+        {
+            return null;
+        }
+        await EnsureChainAsync(cancellationToken).ConfigureAwait(false);
+        Receipt resumed;
+        if (await Client.GetTransactionByHashAsync(intent.TxHash, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            resumed = await ObserveSentAsync(intent, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Unknown to the node: dropped, or never arrived. Only a nonce already taken by a mined
+            // transaction proves it can never be mined; otherwise the same signed bytes go out again.
+            var mined = await Client.GetMinedTransactionCountAsync(intent.Sender, cancellationToken).ConfigureAwait(false);
+            if (mined > intent.Nonce)
+            {
+                return null;
+            }
+            resumed = await BroadcastAsync(intent, cancellationToken).ConfigureAwait(false);
+        }
+        // A transaction that does not anchor this root at the target, or reverted, anchors nothing: a new one may be sent.
+        return resumed.Status == ReceiptStatus.Failed ? null : resumed;
+    }
+
+    private static string HashOf(byte[] raw) => EvmHex.Data(Sha3Keccack.Current.CalculateHash(raw));
+
+    // The receipt of a transaction the node has, observed once: a failure of that observation, or
+    // cancellation, leaves it submitted at block 0, since from here on nothing may lose its receipt.
+    private async Task<Receipt> ObserveSentAsync(AnchorIntent intent, CancellationToken cancellationToken)
+    {
         var submittedAt = _time.GetUtcNow();
         var evidence = new JsonObject
         {
             ["mode"] = CalldataMode,
             ["chainId"] = Options.ChainId,
-            ["txHash"] = expectedHash,
-            ["from"] = from,
-            ["to"] = to,
+            ["txHash"] = intent.TxHash,
+            ["from"] = intent.Sender,
+            ["to"] = Options.TargetAddress,
         };
-        var receipt = ReceiptBuilder.Build(root, ReceiptChain.EVM, Network, expectedHash, expectedHash, 0, submittedAt, submittedAt,
+        var receipt = ReceiptBuilder.Build(intent.Root, ReceiptChain.EVM, Network, intent.TxHash, intent.TxHash, 0, submittedAt, submittedAt,
             ReceiptStatus.Submitted, Verifier, 0, RequiredDepth, evidence);
-
-        // The transaction is out: from here on nothing may lose its receipt.
         try
         {
             var check = await VerifyAsync(receipt, cancellationToken).ConfigureAwait(false);
@@ -171,6 +240,15 @@ public sealed class EvmRail : IAnchorRail, IDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return receipt;
+        }
+    }
+
+    private void RequireOwnIntent(AnchorIntent intent)
+    {
+        if (intent.Chain != ReceiptChain.EVM || !string.Equals(intent.Network, Network, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new VaultMeshException(EvmErrorIds.NetworkMismatch, VmErrorKind.InvalidArgument,
+                $"The intent is for {intent.Chain} network '{intent.Network}'; this EVM rail serves '{Network}'.", intent.TxHash);
         }
     }
 

@@ -99,6 +99,11 @@ public sealed class EvmRpcClient
     public Task<BigInteger> GetPendingTransactionCountAsync(string address, CancellationToken cancellationToken) =>
         QuantityAsync("eth_getTransactionCount", [address, "pending"], cancellationToken);
 
+    /// <summary><c>eth_getTransactionCount</c> at <c>latest</c>: how many of <paramref name="address"/>'s nonces mined transactions used.</summary>
+    public async Task<long> GetMinedTransactionCountAsync(string address, CancellationToken cancellationToken) =>
+        ToInt64("eth_getTransactionCount", "result",
+            await QuantityAsync("eth_getTransactionCount", [address, "latest"], cancellationToken).ConfigureAwait(false));
+
     /// <summary><c>eth_gasPrice</c>, in wei.</summary>
     public Task<BigInteger> GetGasPriceAsync(CancellationToken cancellationToken) =>
         QuantityAsync("eth_gasPrice", null, cancellationToken);

@@ -235,6 +235,11 @@ internal sealed class BtcRpcDouble : IDisposable
                     ?? throw new RpcFault(-5, "No such mempool or blockchain transaction. Use gettransaction for wallet transactions.");
                 return new JsonObject { ["txid"] = txid.ToString(), ["hex"] = Hex(pending) };
             }
+            case "gettxout":
+                // Enough for the rail: an outpoint spent in a block is gone, any other is there.
+                return Chain.SpentInBlock(new OutPoint(uint256.Parse(p[0]!.GetValue<string>()), p[1]!.GetValue<int>()))
+                    ? null
+                    : new JsonObject { ["value"] = 0.001 };
             case "getblockcount":
                 return Chain.Tip;
             case "getblockhash":

@@ -27,6 +27,13 @@ internal sealed class RegtestChain
 
     public IReadOnlyList<Transaction> Mempool => _mempool;
 
+    /// <summary>Forgets a pending transaction, as a node whose mempool evicted it.</summary>
+    public void Drop(uint256 txid) => _mempool.RemoveAll(t => t.GetHash() == txid);
+
+    /// <summary>True when a mined transaction spends <paramref name="outPoint"/>.</summary>
+    public bool SpentInBlock(OutPoint outPoint) =>
+        _blocks.Any(b => b.Transactions.Any(t => t.Inputs.Any(i => i.PrevOut == outPoint)));
+
     /// <summary>Mines <paramref name="count"/> blocks; the first takes the mempool.</summary>
     public void Mine(int count)
     {
