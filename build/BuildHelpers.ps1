@@ -25,6 +25,10 @@ function Get-RequiredDebianPackage {
     # redis-server: the anchoring cache, lock and intake stream tests start their own.
     # prometheus: promtool lints a live /metrics scrape.
     # systemd: systemd-analyze verifies every unit under ops/phase-vi/systemd.
+    # nginx: the rehearsal serves a published tiled log through a real web server.
+    # golang-go, golang-golang-x-mod-dev: an outside tlog checker (x/mod's sumdb/tlog and sumdb/note),
+    # built offline from the Debian source tree, verifies a published log; the package has no command,
+    # so its presence is its source directory.
     @(
         @{ Package = 'openssl'; Command = 'openssl' }
         @{ Package = 'jq'; Command = 'jq' }
@@ -33,6 +37,9 @@ function Get-RequiredDebianPackage {
         @{ Package = 'redis-server'; Command = 'redis-server' }
         @{ Package = 'prometheus'; Command = 'promtool' }
         @{ Package = 'systemd'; Command = 'systemd-analyze' }
+        @{ Package = 'nginx'; Command = 'nginx' }
+        @{ Package = 'golang-go'; Command = 'go' }
+        @{ Package = 'golang-golang-x-mod-dev'; Path = '/usr/share/gocode/src/golang.org/x/mod/sumdb/tlog' }
     )
 }
 
@@ -40,10 +47,12 @@ function Get-RequiredDebianPackage {
 $script:AptUpdated = $false
 
 function Install-DebianPackage {
-    param([string] $Package, [string] $Command)
-    if (Get-Command $Command -ErrorAction SilentlyContinue) { return }
+    param([string] $Package, [string] $Command, [string] $Path)
+    if ($Command -and (Get-Command $Command -ErrorAction SilentlyContinue)) { return }
+    if ($Path -and (Test-Path -LiteralPath $Path)) { return }
+    $what = if ($Command) { $Command } else { $Path }
     if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
-        throw "Bootstrap: '$Command' is missing and apt-get is not available; install the '$Package' package."
+        throw "Bootstrap: '$what' is missing and apt-get is not available; install the '$Package' package."
     }
     # Root runs apt-get itself; anyone else goes through sudo.
     $apt = if ((& id -u) -ne '0') { @('sudo', 'env') } else { @('env') }

@@ -177,17 +177,19 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
     public async Task A_slow_TSA_answering_after_the_lease_time_does_not_get_the_root_anchored_twice()
     {
         // Two guardians on one Redis, both at a TSA that holds its answers until the test releases them,
-        // with a lease of one second: A's answer arrives long after its first lease period.
-        var lease = TimeSpan.FromSeconds(1);
+        // with a lease of three seconds: A's answer arrives long after its first lease period. A renewal
+        // falls due every second, so only a process stalled for two seconds could lose the lease (a
+        // one-second lease was lost so on a loaded CI machine, where a renewal ran 700 ms late).
+        var lease = TimeSpan.FromSeconds(3);
         using var a = NewGuardian("a", tsa: _tsa.ModeUrl("hold"), lease: lease);
         using var b = NewGuardian("b", tsa: _tsa.ModeUrl("hold"), lease: lease);
         var (batchA, batchB) = (a.Seal(1), b.Seal(1));
         var ta = a.Submit(batchA);
         Assert.True(SpinWait.SpinUntil(() => _tsa.Held == 1, TimeSpan.FromSeconds(30)), "A's query should reach the TSA");
         var tb = b.Submit(batchB);
-        // Wait until A's lease would have lapsed three times over (three renewals, one per third of the
-        // lease) while B kept finding it held, or until B got through to the TSA as well.
-        Assert.True(SpinWait.SpinUntil(() => (a.Seen("renewed") >= 3 * 3 && b.Seen("held") > 0) || _tsa.Held > 1, TimeSpan.FromSeconds(60)),
+        // Wait until A's lease would have lapsed twice over (three renewals per lease) while B kept
+        // finding it held, or until B got through to the TSA as well.
+        Assert.True(SpinWait.SpinUntil(() => (a.Seen("renewed") >= 2 * 3 && b.Seen("held") > 0) || _tsa.Held > 1, TimeSpan.FromSeconds(60)),
             "A should renew its lease while it waits, or B should reach the TSA");
         var heldByA = b.Seen("held");
         _tsa.Release();
