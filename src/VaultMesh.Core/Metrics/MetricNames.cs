@@ -29,6 +29,18 @@ public static class MetricNames
     public const string SecondsSinceFinalAnchor = "vaultmesh_seconds_since_last_final_anchor";
     /// <summary>Kill switches, 1 when the switch is on (label switch).</summary>
     public const string KillSwitch = "vaultmesh_kill_switch_enabled";
+    /// <summary>Peers the profile names.</summary>
+    public const string FederationPeers = "vaultmesh_federation_peers";
+    /// <summary>1 while a peer is quarantined (label peer).</summary>
+    public const string PeerQuarantined = "vaultmesh_federation_peer_quarantined";
+    /// <summary>Batches a peer had that this node had not imported at the last sync (label peer).</summary>
+    public const string PeerLag = "vaultmesh_federation_peer_lag_batches";
+    /// <summary>Size of a peer's log this node last cosigned (label peer).</summary>
+    public const string WitnessedSize = "vaultmesh_witnessed_log_size";
+    /// <summary>Peers quarantined by a sync or by the witness.</summary>
+    public const string FederationQuarantined = Federation.FederationSync.QuarantinedCounter;
+    /// <summary>Submissions abandoned because their lease was lost (label chain).</summary>
+    public const string AnchorLeaseLost = Anchoring.AnchorService.LeaseLostCounter;
     /// <summary>Always 1, with the version as labels.</summary>
     public const string BuildInfo = "vaultmesh_build_info";
 }

@@ -24,7 +24,8 @@ public static class NodeMetrics
             + "or not taken from it: bad seal (forged), "
             + "other receipt or trust settings (mismatch), too old (expired), older than one seen (replayed), offline check fails (refuted), "
             + "no Redis (unavailable).",
-        [Anchoring.AnchorService.LeaseLostCounter] = "Submissions abandoned because their lease was taken over or could not be renewed; nothing was stored.",
+        [MetricNames.FederationQuarantined] = "Peers quarantined by a sync or by the witness.",
+        [MetricNames.AnchorLeaseLost] = "Submissions abandoned because their lease was taken over or could not be renewed; nothing was stored.",
     };
 
     /// <summary>Every figure of the context's profile, in a stable order.</summary>
@@ -35,17 +36,22 @@ public static class NodeMetrics
         var samples = new List<MetricSample>();
         var counters = new List<CounterValue>();
         StoreFigures figures = StoreFigures.Empty;
+        var rails = KnownSeries.Rails(context);
+        var peers = KnownSeries.Peers(context);
+        var peerSamples = new List<MetricSample>();
         if (File.Exists(Path.Combine(context.DataDirectory, VaultStore.FileName)))
         {
             using var store = VaultStore.Open(context.DataDirectory);
             counters.AddRange(new AnchorStore(store).Counters());
             figures = StoreFigures.Read(store);
+            peerSamples.AddRange(PeerFigures.Read(store, peers));
         }
-        // The unlabelled total is exposed at zero before its first event, so an alert on it is defined from the start.
-        if (counters.All(c => c.Name != MetricNames.ConflictResolved))
+        else
         {
-            counters.Add(new CounterValue(MetricNames.ConflictResolved, new Dictionary<string, string>(StringComparer.Ordinal), 0));
+            peerSamples.AddRange(PeerFigures.Read(null, peers));
         }
+        // Every known series is exposed at zero before its first event, so an alert on it is defined from the start.
+        counters = KnownSeries.Merge(counters, KnownSeries.Counters(rails));
         foreach (var counter in counters.OrderBy(c => c.Name, StringComparer.Ordinal))
         {
             var help = CounterHelp.TryGetValue(counter.Name, out var h) ? h : $"Persisted total {counter.Name}.";
@@ -54,7 +60,11 @@ public static class NodeMetrics
         samples.Add(Plain(MetricNames.MemoriesRecorded, MetricKind.Counter, "Memories recorded in this profile's store.", figures.Memories));
         samples.Add(Plain(MetricNames.BatchesSealed, MetricKind.Counter, "Batches sealed.", figures.Batches));
         samples.Add(Plain(MetricNames.PendingMemories, MetricKind.Gauge, "Memories waiting for the sealer.", figures.Pending));
-        foreach (var group in figures.Anchors)
+        var stored = figures.Anchors.Select(g => (g.Chain, g.Network, g.Status, g.State)).ToHashSet();
+        var known = KnownSeries.AnchorLabels(rails)
+            .Where(l => !stored.Contains((l["chain"], l["network"], l["status"], l["state"])))
+            .Select(l => new AnchorGroup(l["chain"], l["network"], l["status"], l["state"], 0));
+        foreach (var group in figures.Anchors.Concat(known))
         {
             samples.Add(new MetricSample(MetricNames.Anchors, MetricKind.Gauge, "Stored anchor receipts by rail, network, status and finality state.",
                 new Dictionary<string, string>(StringComparer.Ordinal)
@@ -65,6 +75,7 @@ public static class NodeMetrics
         samples.Add(Plain(MetricNames.Quarantined, MetricKind.Gauge, "Event files in the harbinger quarantine.", CountQuarantined(context.DataDirectory)));
         samples.Add(Plain(MetricNames.SecondsSinceSeal, MetricKind.Gauge, "Seconds since the newest batch was sealed (NaN: never).", SecondsSince(figures.LastSeal, now)));
         samples.Add(Plain(MetricNames.SecondsSinceFinalAnchor, MetricKind.Gauge, "Seconds since the newest anchor that is now final was made (NaN: none).", SecondsSince(figures.LastFinalAnchor, now)));
+        samples.AddRange(peerSamples);
         foreach (var sw in context.KillSwitches.All)
         {
             samples.Add(new MetricSample(MetricNames.KillSwitch, MetricKind.Gauge, "Kill switches: 1 when on, 0 when off.",
