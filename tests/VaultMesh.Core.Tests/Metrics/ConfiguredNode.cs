@@ -107,7 +107,7 @@ internal sealed class ConfiguredNode : IDisposable
     }
 
     /// <summary>The metric names a scrape declares (its <c># TYPE</c> lines).</summary>
-    public static IReadOnlySet<string> Names(string scrape) =>
+    public static HashSet<string> Names(string scrape) =>
         scrape.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]).ToHashSet(StringComparer.Ordinal);
 
     public void Dispose() => _home.Dispose();
