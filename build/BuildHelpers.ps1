@@ -23,7 +23,7 @@ function Get-RequiredDebianPackage {
     # tests digest and integrity-check each guardian's store from outside.
     # shellcheck: the tests lint every shell script under ops/.
     # redis-server: the anchoring cache, lock and intake stream tests start their own.
-    # prometheus: promtool lints a live /metrics scrape.
+    # prometheus: promtool lints a live /metrics scrape and checks and unit-tests the alert rules; the rehearsal runs the server.
     # systemd: systemd-analyze verifies every unit under ops/phase-vi/systemd.
     # nginx: the rehearsal serves a published tiled log through a real web server.
     # golang-go, golang-golang-x-mod-dev: an outside tlog checker (x/mod's sumdb/tlog and sumdb/note),

@@ -4,6 +4,7 @@
 # (guardian and federation units, each instance with its own VAULTMESH_HOME), runs verify-anchor.sh,
 # scrapes /metrics, flips each kill switch through the variables the drop-ins set, and prints a
 # summary table of steps, each ok or failed. Exits 1 when a step failed.
+# A real Prometheus scrapes the metrics server and both guardians with the alert rules loaded (build/RehearsePrometheusSteps.ps1).
 param([Parameter(Mandatory)] [string] $ModulePath)
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
@@ -14,6 +15,8 @@ $repo = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
 . (Join-Path $repo 'tests/TestServers/VmTestRedis.ps1')
 . (Join-Path $repo 'tests/TestServers/VmListeningPort.ps1')
 Import-Module (Join-Path $repo 'tests/VaultMesh.TestTsa/VmTestTsa.psm1')
+. (Join-Path $repo 'build/RehearsePrometheus.ps1')
+. (Join-Path $repo 'build/RehearsePrometheusSteps.ps1')
 
 $profileName = 'rehearsal'
 # The second guardian: another instance of the same units, whose environment file points it at a home of its own.
@@ -125,7 +128,7 @@ function Test-Step([string] $Step, [scriptblock] $Check, [scriptblock] $Detail) 
     }
 }
 
-$redis = $null; $tsa = $null; $anvil = $null; $metrics = $null; $guardians = [ordered]@{}
+$redis = $null; $tsa = $null; $anvil = $null; $metrics = $null; $guardians = [ordered]@{}; $prometheus = $null
 try {
     Write-Host "== Install into $root" -ForegroundColor Cyan
     $installed = Install-VmModule -StageDir (Split-Path $ModulePath) -RepositoryRoot $repo -Destination $root
@@ -253,6 +256,7 @@ try {
     $lint = $scrape | & promtool check metrics 2>&1
     $promtoolOk = $LASTEXITCODE -eq 0
     Test-Step 'metrics unit + promtool' { $promtoolOk -and $scrape -match 'vaultmesh_anchor_verify_ok_total\{chain="TSA"\} [1-9]' } { "scraped 127.0.0.1:$metricsPort; promtool: $(if ($promtoolOk) { 'ok' } else { $lint })" }
+    $prometheus = Start-RehearsalPrometheus
 
     Write-Host '== Kill switches (the variables the drop-ins set)' -ForegroundColor Cyan
     '{"type":"event","component":"after-switch","version":"1"}' | Set-Content (Join-Path $inbox 'late.json')
@@ -275,6 +279,7 @@ try {
 
     $after = (Invoke-WebRequest "http://127.0.0.1:$metricsPort/metrics").Content
     Test-Step 'metrics after the switches' { $after -match 'vaultmesh_anchor_verify_fail_total\{chain="TSA",reason="imprint-mismatch"\} 2' } { 'the two failed verifications of the tampered receipt are counted' }
+    Test-RehearsalPrometheus $prometheus
 
     Write-Host '== Redis down' -ForegroundColor Cyan
     Stop-VmTestRedis $redis
@@ -305,6 +310,7 @@ try {
 } catch {
     Add-Step 'rehearsal' 'failed' "$_ at $($_.InvocationInfo.PositionMessage)"
 } finally {
+    if ($prometheus) { Stop-VmRehearsalPrometheus $prometheus.Server }
     if ($metrics) { $null = Stop-Unit $metrics }
     foreach ($g in @($guardians.Values)) { if ($g.Unit) { $null = Stop-Unit $g.Unit } }
     if ($anvil) { Stop-VmTestAnvil $anvil }
