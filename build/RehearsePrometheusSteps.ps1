@@ -28,14 +28,17 @@ function Start-RehearsalPrometheus {
     [pscustomobject]@{ Server = $server; Verified = $verified; Before = $before; Self = $self }
 }
 
-# After the anchor manager ran again: the verify counter rose in Prometheus; then the anchor-write
-# drop-in on the rehearsal guardian (restarted, as the SOP says) makes its alert pending or firing.
+# After the anchor manager anchored again: verify-anchor.sh verifies the new anchors and the verify
+# counter rises in Prometheus; then the anchor-write drop-in on the rehearsal guardian (restarted, as
+# the SOP says) makes its alert pending or firing.
 function Test-RehearsalPrometheus($Prometheus) {
     if (-not $Prometheus) { return }
     $server = $Prometheus.Server
-    $rose = $null -ne $Prometheus.Before -and (Wait-VmPrometheus { (Get-VmPrometheusValue $server $Prometheus.Verified) -gt $Prometheus.Before })
+    $environment = Get-UnitEnvironment; $environment.PATH = "$(Split-Path $installed.Vm):$($env:PATH)"
+    $verified = Invoke-Tool -FilePath 'bash' -ArgumentList @((Join-Path $installed.Share 'phase-vi/scripts/verify-anchor.sh'), '--profile', $profileName) -Environment $environment
+    $rose = $verified.ExitCode -eq 0 -and $null -ne $Prometheus.Before -and (Wait-VmPrometheus { (Get-VmPrometheusValue $server $Prometheus.Verified) -gt $Prometheus.Before })
     Test-Step 'prometheus: verify counters rose after anchoring' { $rose } {
-        "$($Prometheus.Verified): $($Prometheus.Before) before the anchor-manager runs, $(Get-VmPrometheusValue $server $Prometheus.Verified) after"
+        "verify-anchor.sh exit $($verified.ExitCode); $($Prometheus.Verified): $($Prometheus.Before) before anchoring, $(Get-VmPrometheusValue $server $Prometheus.Verified) after"
     }
     $null = Stop-Unit $guardians[$profileName].Unit
     $port = $guardians[$profileName].Port
