@@ -75,20 +75,32 @@ internal sealed class ConfiguredNode : IDisposable
     public async Task<string> ScrapeGuardianAsync()
     {
         var key = NodeKey.Create(_home.File("guardian.key"), overwrite: true);
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var stop = new CancellationTokenSource();
-        var service = new GuardianService(Context(), key, new GuardianSettings { Listen = $"127.0.0.1:{LoopbackPort.Next()}" });
-        var run = service.RunAsync(url => listening.TrySetResult(url), stop.Token);
-        var first = await Task.WhenAny(listening.Task, run);
-        if (first == run)
+        for (var attempt = 1; ; attempt++)
         {
-            await run;
-            throw new InvalidOperationException("The guardian stopped before it listened.");
+            var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var stop = new CancellationTokenSource();
+            var service = new GuardianService(Context(), key, new GuardianSettings { Listen = $"127.0.0.1:{LoopbackPort.Next()}" });
+            var run = service.RunAsync(url => listening.TrySetResult(url), stop.Token);
+            if (await Task.WhenAny(listening.Task, run) == run)
+            {
+                // Another process took the free port before the guardian bound it: try another one.
+                if (attempt < 5 && run.Exception?.GetBaseException() is Errors.VaultMeshException { ErrorId: "VmGuardianListenFailed" })
+                {
+                    continue;
+                }
+                await run;
+                throw new InvalidOperationException("The guardian stopped before it listened.");
+            }
+            return await ScrapeAndStopAsync(listening.Task, run, stop);
         }
+    }
+
+    private static async Task<string> ScrapeAndStopAsync(Task<Uri> listening, Task run, CancellationTokenSource stop)
+    {
         try
         {
             using var client = new HttpClient();
-            return await client.GetStringAsync(new Uri(await listening.Task, MetricsEndpoint.Path));
+            return await client.GetStringAsync(new Uri(await listening, MetricsEndpoint.Path));
         }
         finally
         {
