@@ -5,7 +5,7 @@
 .DESCRIPTION
     Bootstrap  installs what Test, Demo, Rehearse and Bench need (idempotent: each step is skipped
                when present); those tasks run it first. build/BuildPlan.ps1 lists each task's steps.
-    Build      compiles the solution, and nothing else.
+    Build      compiles the solution and writes docs/settings.md from its settings table; installs nothing.
     Stage      publishes the module into output/VaultMesh/<version>/ from an explicit file list.
     Test       runs xunit, then Pester in a fresh pwsh against the staged module, and ends with
                the line "N passed, N failed, N skipped"; exits non-zero on any failure. With
@@ -118,6 +118,14 @@ function Invoke-Bootstrap {
 function Invoke-Build {
     Write-Step "Build ($Configuration, version $Version)"
     Invoke-Native dotnet build (Join-Path $Root 'VaultMesh.sln') -c $Configuration "-p:Version=$Version" --nologo --verbosity quiet
+    Invoke-SettingsDocBuild
+}
+
+# docs/settings.md from the settings table of the assembly just built, in a fresh pwsh that loads it.
+function Invoke-SettingsDocBuild {
+    $core = Join-Path $Root "src/VaultMesh.Core/bin/$Configuration/net8.0/VaultMesh.Core.dll"
+    Invoke-VmPwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/New-VmSettingsDoc.ps1') -CoreAssembly $core -OutFile (Join-Path $Root 'docs/settings.md')
+    if ($LASTEXITCODE -ne 0) { throw "Build: the settings document failed (exit code $LASTEXITCODE)." }
 }
 
 function Invoke-Stage {

@@ -1,0 +1,102 @@
+# Writes docs/settings.md from the one table of settings (VaultMesh.Core's SettingCatalog), run by
+# 'build.ps1 -Task Build' in a fresh pwsh. What reads each key is found in the source, not written by
+# hand: every place the code reads a profile key or an environment variable by name. A key the code
+# reads that the table lacks, a row nothing reads, or a row without its words fails the build.
+param(
+    [Parameter(Mandatory)] [string] $CoreAssembly,
+    [Parameter(Mandatory)] [string] $OutFile,
+    # The checkout whose src/ (and ops/bin/vm launcher) are searched for readers.
+    [string] $SourceRoot = (Split-Path $PSScriptRoot)
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+Add-Type -Path $CoreAssembly
+$rows = @([VaultMesh.Core.Configuration.SettingCatalog]::All)
+
+# A profile key as the code writes it, and an environment variable name.
+$key = '[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*'
+$variable = '[A-Z][A-Z0-9_]+'
+# Where the code reads a setting by name. 'Suffix' reads name the last part of a key whose prefix
+# the same file writes out (EvmRailOptions reads "chain_id" under "rails.evm.").
+$patterns = @(
+    @{ Kind = 'Key'; Regex = "(?:GetString|GetStrings|TryGetValue)\(\s*""($key)""" }
+    @{ Kind = 'Suffix'; Regex = "\(\s*(?:settings|profile|context\.Settings|Settings),\s*""($key)""" }
+    @{ Kind = 'Key'; Regex = "\w+Variable,\s*""($key)""" }
+    @{ Kind = 'Key'; Regex = "const string \w*(?:Key|Setting)\w* = ""($key)""" }
+    @{ Kind = 'Variable'; Regex = "const string \w*Variable\w* = ""($variable)""" }
+    @{ Kind = 'Variable'; Regex = "(?:GetEnvironmentVariable|Environment\.Get)\(""($variable)""\)" }
+    @{ Kind = 'Variable'; Regex = "\$\{(VAULTMESH_[A-Z0-9_]+)" }
+)
+$catalogFile = 'SettingCatalog.cs'
+$files = @(Get-ChildItem (Join-Path $SourceRoot 'src') -Recurse -File -Filter *.cs |
+        Where-Object { $_.FullName -notmatch '[\\/](obj|bin)[\\/]' -and $_.Name -ne $catalogFile }) +
+    @(Get-Item (Join-Path $SourceRoot 'ops/bin/vm'))
+
+# Ordinal: METRICS_BIND the variable and metrics_bind the key are two settings.
+$byKey = [System.Collections.Generic.Dictionary[string, object]]::new([StringComparer]::Ordinal)
+$problems = @()
+foreach ($row in $rows) {
+    if ($byKey.ContainsKey($row.Key)) { $problems += "SettingCatalog lists '$($row.Key)' twice" }
+    $byKey[$row.Key] = $row
+}
+$readers = [System.Collections.Generic.Dictionary[string, object]]::new([StringComparer]::Ordinal)
+$undocumented = [System.Collections.Generic.List[string]]::new()
+foreach ($file in $files) {
+    $text = Get-Content -Raw -LiteralPath $file.FullName
+    $reader = if ($file.Extension -eq '.cs') { $file.BaseName } else { [IO.Path]::GetRelativePath($SourceRoot, $file.FullName) -replace '\\', '/' }
+    foreach ($pattern in $patterns) {
+        foreach ($match in [regex]::Matches($text, $pattern.Regex)) {
+            $name = $match.Groups[1].Value
+            $found = @(if ($byKey.ContainsKey($name)) { $name }
+                elseif ($pattern.Kind -eq 'Suffix') {
+                    $rows.Key | Where-Object { $_.EndsWith(".$name") -and $text.Contains('"' + $_.Substring(0, $_.Length - $name.Length)) }
+                })
+            if ($found.Count -eq 0) { $undocumented.Add("$reader reads '$name'"); continue }
+            foreach ($k in $found) {
+                if (-not $readers.ContainsKey($k)) { $readers[$k] = [System.Collections.Generic.SortedSet[string]]::new([StringComparer]::Ordinal) }
+                $null = $readers[$k].Add($reader)
+            }
+        }
+    }
+}
+$problems += @($undocumented | Sort-Object -Unique | ForEach-Object { "$_, which SettingCatalog does not list" })
+foreach ($row in $rows) {
+    if (-not $row.ReadBy -and -not $readers.ContainsKey($row.Key)) { $problems += "SettingCatalog lists '$($row.Key)', which no code reads" }
+    foreach ($field in 'Type', 'Default', 'Description') {
+        if ([string]::IsNullOrWhiteSpace($row.$field)) { $problems += "SettingCatalog's row '$($row.Key)' has no $field" }
+    }
+}
+# One problem a line on stderr, unwrapped, and a failing exit code for the build.
+if ($problems) {
+    foreach ($problem in $problems) { [Console]::Error.WriteLine("Settings: $problem.") }
+    exit 1
+}
+
+function Format-Cell([string] $Text) { $Text -replace '\|', '\|' }
+
+$sections = [ordered]@{
+    ConfigFile  = @('## config.toml', 'Top-level keys of `$VAULTMESH_HOME/config.toml`.')
+    Profile     = @('## Profile keys', 'Dotted keys of one `[profiles.<name>]` table: `Set-VmConfiguration -Setting @{ ''rails.tsa.url'' = ''http://tsa.example/'' }` writes them (the first keys have parameters of their own), `Get-VmConfiguration` shows them.')
+    Environment = @('## Environment variables', 'Read from the process; where a variable and a profile key set the same thing, the variable wins.')
+}
+$lines = [System.Collections.Generic.List[string]]::new()
+$lines.Add('# Settings')
+$lines.Add('')
+$lines.Add('<!-- Generated by build/New-VmSettingsDoc.ps1 from src/VaultMesh.Core/Configuration/SettingCatalog.cs: edit the table there, then build. -->')
+$lines.Add('')
+$lines.Add('Every setting VaultMesh reads: its type, its default, the code that reads it and what it does.')
+foreach ($scope in $sections.Keys) {
+    $lines.Add('')
+    $lines.Add($sections[$scope][0])
+    $lines.Add('')
+    $lines.Add($sections[$scope][1])
+    $lines.Add('')
+    $lines.Add('| Key | Type | Default | Read by | What it does |')
+    $lines.Add('| --- | --- | --- | --- | --- |')
+    foreach ($row in $rows | Where-Object { $_.Scope.ToString() -eq $scope }) {
+        $readBy = if ($row.ReadBy) { $row.ReadBy } else { $readers[$row.Key] -join ', ' }
+        $lines.Add(('| `{0}` | {1} | {2} | {3} | {4} |' -f $row.Key, (Format-Cell $row.Type), (Format-Cell $row.Default), (Format-Cell $readBy), (Format-Cell $row.Description)))
+    }
+}
+[IO.File]::WriteAllText($OutFile, ($lines -join "`n") + "`n", [Text.UTF8Encoding]::new($false))
