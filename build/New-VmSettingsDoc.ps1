@@ -35,11 +35,7 @@ $files = @(Get-ChildItem (Join-Path $SourceRoot 'src') -Recurse -File -Filter *.
 
 # Ordinal: METRICS_BIND the variable and metrics_bind the key are two settings.
 $byKey = [System.Collections.Generic.Dictionary[string, object]]::new([StringComparer]::Ordinal)
-$problems = @()
-foreach ($row in $rows) {
-    if ($byKey.ContainsKey($row.Key)) { $problems += "SettingCatalog lists '$($row.Key)' twice" }
-    $byKey[$row.Key] = $row
-}
+foreach ($row in $rows) { $byKey[$row.Key] = $row }
 $readers = [System.Collections.Generic.Dictionary[string, object]]::new([StringComparer]::Ordinal)
 $undocumented = [System.Collections.Generic.List[string]]::new()
 foreach ($file in $files) {
@@ -60,7 +56,7 @@ foreach ($file in $files) {
         }
     }
 }
-$problems += @($undocumented | Sort-Object -Unique | ForEach-Object { "$_, which SettingCatalog does not list" })
+$problems = @($undocumented | Sort-Object -Unique | ForEach-Object { "$_, which SettingCatalog does not list" })
 foreach ($row in $rows) {
     if (-not $row.ReadBy -and -not $readers.ContainsKey($row.Key)) { $problems += "SettingCatalog lists '$($row.Key)', which no code reads" }
     foreach ($field in 'Type', 'Default', 'Description') {

@@ -23,7 +23,8 @@ public sealed record Setting(string Key, SettingScope Scope, string Type, string
 /// <summary>
 /// Every setting VaultMesh reads. docs/settings.md is generated from this table by the build
 /// (build/New-VmSettingsDoc.ps1), which also finds what reads each key and fails on a key the code
-/// reads that is not here; so a new key is one row with its description.
+/// reads that is not here; so a new key is one row with its description. The setting rules consult it
+/// before a value is written (a key that names a secret's variable takes only a variable name).
 /// </summary>
 public static class SettingCatalog
 {
@@ -33,6 +34,10 @@ public static class SettingCatalog
     private const string HomePath = "path (relative to VAULTMESH_HOME)";
     private const string Listener = "host:port";
     private const string Seconds = "number of seconds";
+
+    /// <summary>The type of a key that names the environment variable holding a secret; Set-VmConfiguration
+    /// refuses any other value, so a secret pasted into it is never written to config.toml.</summary>
+    internal const string VariableName = "environment variable name";
 
     /// <summary>Every setting, config file first, then profile keys, then environment variables.</summary>
     public static IReadOnlyList<Setting> All { get; } =
@@ -74,7 +79,7 @@ public static class SettingCatalog
         Profile("rails.evm.to", "address", "none (required)", "The address anchor transactions are sent to."),
         Profile("rails.evm.contract", "address", "none", "The anchoring contract, when anchors go through one."),
         Profile("rails.evm.key_file", "path to a key file", "none", "The signing key file (owner-only); at most one of key_file and key_env."),
-        Profile("rails.evm.key_env", "environment variable name", "none",
+        Profile("rails.evm.key_env", VariableName, "none",
             "The variable that holds the signing key; the profile names it and never holds the key."),
         Profile("rails.evm.required_depth", Whole, "12", "Confirmations (the inclusion block counts as 1) before an anchor is final."),
         Profile("rails.evm.timeout_seconds", Seconds, "30", "How long an RPC request may take."),
@@ -84,7 +89,7 @@ public static class SettingCatalog
         Profile("rails.btc.wallet", Text, "none", "The bitcoind wallet that pays for anchors."),
         Profile("rails.btc.cookie_file", "path", "none", "bitcoind's cookie file, for RPC authentication."),
         Profile("rails.btc.user", Text, "none", "The RPC user, with rails.btc.password_env."),
-        Profile("rails.btc.password_env", "environment variable name", "none",
+        Profile("rails.btc.password_env", VariableName, "none",
             "The variable that holds the RPC password; a password written in the profile is refused."),
         Profile("rails.btc.required_depth", Whole, "6", "Confirmations (the inclusion block counts as 1) before an anchor is final."),
         Profile("rails.btc.timeout_seconds", Seconds, "30", "How long an RPC request may take."),
@@ -109,6 +114,12 @@ public static class SettingCatalog
         Variable("VAULTMESH_MODULE", "path", "the newest staged build of the checkout", "The module ops/bin/vm imports; an installed vm sets it."),
         Variable("VAULTMESH_PWSH", "path", "pwsh on PATH", "The pwsh ops/bin/vm runs; an installed vm sets it."),
     ];
+
+    /// <summary>The row of <paramref name="key"/>, or null for a key the table does not list.</summary>
+    public static Setting? Find(string key) => ByKey.GetValueOrDefault(key);
+
+    // Ordinal: METRICS_BIND the variable and metrics_bind the key are two settings.
+    private static readonly Dictionary<string, Setting> ByKey = All.ToDictionary(s => s.Key, StringComparer.Ordinal);
 
     private static Setting File(string key, string type, string @default, string description) =>
         new(key, SettingScope.ConfigFile, type, @default, description);
