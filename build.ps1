@@ -3,8 +3,9 @@
 .SYNOPSIS
     The one entry point for building, staging, testing and demonstrating VaultMesh.
 .DESCRIPTION
-    Bootstrap  installs what the other tasks need (idempotent: each step is skipped when present).
-    Build      compiles the solution.
+    Bootstrap  installs what Test, Demo, Rehearse and Bench need (idempotent: each step is skipped
+               when present); those tasks run it first. build/BuildPlan.ps1 lists each task's steps.
+    Build      compiles the solution and writes docs/settings.md from its settings table; installs nothing.
     Stage      publishes the module into output/VaultMesh/<version>/ from an explicit file list.
     Test       runs xunit, then Pester in a fresh pwsh against the staged module, and ends with
                the line "N passed, N failed, N skipped"; exits non-zero on any failure. With
@@ -46,6 +47,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $Root = $PSScriptRoot
 . (Join-Path $Root 'build/BuildHelpers.ps1')
+. (Join-Path $Root 'build/BuildPlan.ps1')
 
 $Manifest = Import-PowerShellDataFile (Join-Path $Root 'module/VaultMesh.psd1')
 $Version = $Manifest.ModuleVersion
@@ -116,6 +118,14 @@ function Invoke-Bootstrap {
 function Invoke-Build {
     Write-Step "Build ($Configuration, version $Version)"
     Invoke-Native dotnet build (Join-Path $Root 'VaultMesh.sln') -c $Configuration "-p:Version=$Version" --nologo --verbosity quiet
+    Invoke-SettingsDocBuild
+}
+
+# docs/settings.md from the settings table of the assembly just built, in a fresh pwsh that loads it.
+function Invoke-SettingsDocBuild {
+    $core = Join-Path $Root "src/VaultMesh.Core/bin/$Configuration/net8.0/VaultMesh.Core.dll"
+    Invoke-VmPwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/New-VmSettingsDoc.ps1') -CoreAssembly $core -OutFile (Join-Path $Root 'docs/settings.md')
+    if ($LASTEXITCODE -ne 0) { throw "Build: the settings document failed (exit code $LASTEXITCODE)." }
 }
 
 function Invoke-Stage {
@@ -223,21 +233,7 @@ function Invoke-Bench {
     & (Join-Path $Root 'bench/Invoke-Bench.ps1') -ModulePath (Join-Path $StageDir 'VaultMesh.psd1') -Configuration $Configuration -Quick:$Quick
 }
 
-$plan = [System.Collections.Generic.List[string]]::new()
-foreach ($t in $Task) {
-    $steps = switch ($t) {
-        'Bootstrap' { 'Bootstrap' }
-        'Build' { 'Bootstrap', 'Build' }
-        'Stage' { 'Bootstrap', 'Build', 'Stage' }
-        'Test' { 'Bootstrap', 'Build', 'Stage', 'Test' }
-        'Demo' { 'Bootstrap', 'Build', 'Stage', 'Demo' }
-        'Install' { 'Bootstrap', 'Build', 'Stage', 'Install' }
-        'Package' { 'Bootstrap', 'Build', 'Stage', 'Package' }
-        'Rehearse' { 'Bootstrap', 'Build', 'Stage', 'Rehearse' }
-        'Bench' { 'Bootstrap', 'Build', 'Stage', 'Bench' }
-    }
-    foreach ($s in $steps) { if (-not $plan.Contains($s)) { $plan.Add($s) } }
-}
+$plan = Get-BuildPlan -Task $Task
 foreach ($step in $plan) {
     & "Invoke-$step"
 }

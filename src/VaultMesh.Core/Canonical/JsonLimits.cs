@@ -24,14 +24,6 @@ public static class JsonLimits
     /// <summary>Options for <see cref="JsonDocument"/> parses under the limit.</summary>
     public static JsonDocumentOptions DocumentOptions => new() { MaxDepth = MaxDepth };
 
-    /// <summary>Options for <see cref="Utf8JsonReader"/> under the limit, strict otherwise.</summary>
-    public static JsonReaderOptions ReaderOptions => new()
-    {
-        MaxDepth = MaxDepth,
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowTrailingCommas = false,
-    };
-
     /// <summary>
     /// Parses text under the limit. A lone surrogate in the .NET string (which UTF-8 cannot carry)
     /// is refused as bad JSON with its line and byte position, not as a transcoding exception.

@@ -8,13 +8,6 @@ namespace VaultMesh.Core.Configuration;
 /// </summary>
 public sealed class ProfileSettings
 {
-    /// <summary>Upstream and Phase VI keys with a fixed meaning.</summary>
-    public static IReadOnlyList<string> KnownKeys { get; } =
-    [
-        "region", "remembrancer_endpoint", "did_key_id", "federation_endpoints", "data_dir",
-        "metrics_bind", "redis", "federation_enabled", "anchor_write_enabled", "verify_enforce",
-    ];
-
     /// <summary>Creates settings from flattened values.</summary>
     public ProfileSettings(string name, IReadOnlyDictionary<string, object?> values)
     {

@@ -41,6 +41,14 @@ internal static class SettingRules
         {
             return value is string dir ? DataDirProblem(dir) : $"data_dir must be a path string; it is a {value.GetType().Name}";
         }
+        if (SettingCatalog.Find(key)?.Type == SettingCatalog.VariableName)
+        {
+            // Never echo the value: it is most likely the secret itself, pasted where its name belongs.
+            return value is string name && IsVariableName(name) ? null
+                : $"{key} names the environment variable that holds the secret; the value given is not a variable name "
+                  + "(letters, digits and '_', not starting with a digit, and not a run of hex digits such as a key), "
+                  + "and the secret itself never goes in config.toml";
+        }
         return TypeProblem(value);
     }
 
@@ -78,6 +86,11 @@ internal static class SettingRules
         IEnumerable list => list.Cast<object?>().Select(i => i is null ? "an array holds a null" : TypeProblem(i)).FirstOrDefault(p => p is not null),
         _ => $"a {value.GetType().Name} is not a setting value; use text, a boolean, a whole number, a finite number or an array of them",
     };
+
+    // A long run of hex digits is a key or a hash, whatever its first character: no variable is named so.
+    private static bool IsVariableName(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+        && !(name.Length >= 32 && name.All(char.IsAsciiHexDigit));
 
     private static bool IsUnicode(string text)
     {

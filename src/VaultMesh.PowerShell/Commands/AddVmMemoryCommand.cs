@@ -8,10 +8,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Records a memory (a deployment, decision, artifact or event) in the active profile's store.</para>
-/// <para type="description">The memory id is sha256: of the canonical JSON of its content, so recording the same content twice returns the existing memory. With -Path the artifact is hashed by streaming; piping Get-ChildItem records one memory per file.</para>
-/// </summary>
+/// <summary>The Add-VmMemory cmdlet; its help is docs/en-US/Add-VmMemory.md.</summary>
 [Cmdlet(VerbsCommon.Add, "VmMemory", SupportsShouldProcess = true)]
 [OutputType(typeof(MemoryRecord))]
 public sealed class AddVmMemoryCommand : VaultMeshCmdlet

@@ -5,9 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Adds a peer guardian (name, did:key, endpoint) to the profile: the allowlist of federation.</para>
-/// </summary>
+/// <summary>The Add-VmPeer cmdlet; its help is docs/en-US/Add-VmPeer.md.</summary>
 [Cmdlet(VerbsCommon.Add, "VmPeer", SupportsShouldProcess = true)]
 [OutputType(typeof(PeerRecord))]
 public sealed class AddVmPeerCommand : VaultMeshCmdlet

@@ -4,13 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Writes JSON in its RFC 8785 canonical form (JCS), or with -Hash the sha256: digest of that form.</para>
-/// <para type="description">Takes JSON text (-Json, from the pipeline) or PowerShell objects
-/// (-InputObject: hashtables, PSCustomObjects, arrays, primitive values). Writes one canonical
-/// string per input. Duplicate keys, lone surrogates, numbers outside the double range and invalid
-/// JSON give a non-terminating VmCanonicalJsonInvalid error that names the JSON path and line.</para>
-/// </summary>
+/// <summary>The ConvertTo-VmCanonicalJson cmdlet; its help is docs/en-US/ConvertTo-VmCanonicalJson.md.</summary>
 [Cmdlet(VerbsData.ConvertTo, "VmCanonicalJson", DefaultParameterSetName = JsonSet)]
 [OutputType(typeof(string))]
 public sealed class ConvertToVmCanonicalJsonCommand : CancellableCmdlet

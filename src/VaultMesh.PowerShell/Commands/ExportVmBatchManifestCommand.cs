@@ -9,10 +9,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Exports a sealed batch as a batch-manifest.v1 with its anchor receipts, and a leaves sidecar (one JCS leaf per line) that Invoke-VmReplay reads.</para>
-/// <para type="description">With -Path a directory, writes &lt;batchId&gt;.manifest.json and &lt;batchId&gt;.leaves.ndjson there. A batch-manifest.v1 needs at least one receipt: an unanchored batch is a VmBatchNotAnchored error unless -AllowUnanchored, which writes a manifest that will not validate.</para>
-/// </summary>
+/// <summary>The Export-VmBatchManifest cmdlet; its help is docs/en-US/Export-VmBatchManifest.md.</summary>
 [Cmdlet(VerbsData.Export, "VmBatchManifest", SupportsShouldProcess = true)]
 [OutputType(typeof(BatchManifestExport))]
 public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet

@@ -10,10 +10,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Exports a sealed memory as a self-contained proof bundle (memory, leaf, inclusion proof, batch root and anchor receipts) that Test-VmProofBundle verifies offline, with no store.</para>
-/// <para type="description">Outputs where each bundle went; its Path binds to Test-VmProofBundle. Each memory is written to &lt;Path&gt;/&lt;id hex&gt;.proof.json (the directory is created when missing), so 'Get-VmMemory | Export-VmProofBundle -Path ./proofs' writes one file per memory. Receipts of the batch root come from the store, plus any -ReceiptPath files. An unsealed memory is a VmMemoryNotSealed error and the pipeline goes on.</para>
-/// </summary>
+/// <summary>The Export-VmProofBundle cmdlet; its help is docs/en-US/Export-VmProofBundle.md.</summary>
 [Cmdlet(VerbsData.Export, "VmProofBundle", SupportsShouldProcess = true)]
 [OutputType(typeof(ProofBundleExport))]
 public sealed class ExportVmProofBundleCommand : VaultMeshCmdlet

@@ -6,9 +6,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Lists stored anchor receipts, by batch, root, rail or status.</para>
-/// </summary>
+/// <summary>The Get-VmAnchor cmdlet; its help is docs/en-US/Get-VmAnchor.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmAnchor")]
 [OutputType(typeof(AnchorRecord))]
 public sealed class GetVmAnchorCommand : VaultMeshCmdlet

@@ -6,9 +6,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Lists sealed batches, newest first, or one by id.</para>
-/// </summary>
+/// <summary>The Get-VmBatch cmdlet; its help is docs/en-US/Get-VmBatch.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmBatch")]
 [OutputType(typeof(BatchRecord))]
 public sealed class GetVmBatchCommand : VaultMeshCmdlet

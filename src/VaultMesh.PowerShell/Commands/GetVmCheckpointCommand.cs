@@ -7,10 +7,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Shows the log's signed C2SP checkpoints: the newest, the one of a given size, or all of them; -AsNote returns the note text exactly as c2sp.org/tlog-checkpoint defines it.</para>
-/// <para type="description">Every seal appends its memories to the profile's single append-only log and signs a checkpoint (origin, size, root) with the node's Ed25519 key. Vkey is the C2SP verifier key of that signature; see docs/log.md.</para>
-/// </summary>
+/// <summary>The Get-VmCheckpoint cmdlet; its help is docs/en-US/Get-VmCheckpoint.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmCheckpoint", DefaultParameterSetName = "Newest")]
 [OutputType(typeof(CheckpointRecord), typeof(string))]
 public sealed class GetVmCheckpointCommand : VaultMeshCmdlet

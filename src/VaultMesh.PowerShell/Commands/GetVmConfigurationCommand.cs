@@ -4,9 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Shows profiles from $VAULTMESH_HOME/config.toml: the active one, or all with -All.</para>
-/// </summary>
+/// <summary>The Get-VmConfiguration cmdlet; its help is docs/en-US/Get-VmConfiguration.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmConfiguration")]
 [OutputType(typeof(ConfigurationProfile))]
 public sealed class GetVmConfigurationCommand : VaultMeshCmdlet

@@ -5,9 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Gets the RFC 9162 consistency proof that the tree's first FirstSize leaves are a prefix of the whole tree, or, with -FromSize/-ToSize, between two sizes of the profile's stored log.</para>
-/// </summary>
+/// <summary>The Get-VmConsistencyProof cmdlet; its help is docs/en-US/Get-VmConsistencyProof.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmConsistencyProof", DefaultParameterSetName = "Tree")]
 [OutputType(typeof(ConsistencyProof))]
 public sealed class GetVmConsistencyProofCommand : VaultMeshCmdlet

@@ -5,9 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Gets the RFC 9162 inclusion proof (audit path, bottom-up) of one or more leaves of a Merkle tree.</para>
-/// </summary>
+/// <summary>The Get-VmInclusionProof cmdlet; its help is docs/en-US/Get-VmInclusionProof.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmInclusionProof")]
 [OutputType(typeof(InclusionProof))]
 public sealed class GetVmInclusionProofCommand : CancellableCmdlet

@@ -5,9 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Finds memories by id, component, type, tag, time or payload text; streams them newest first.</para>
-/// </summary>
+/// <summary>The Get-VmMemory cmdlet; its help is docs/en-US/Get-VmMemory.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmMemory")]
 [OutputType(typeof(MemoryRecord))]
 public sealed class GetVmMemoryCommand : VaultMeshCmdlet

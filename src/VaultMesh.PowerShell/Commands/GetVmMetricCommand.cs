@@ -4,9 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Shows the figures /metrics serves for the active profile: the persisted counters (vaultmesh_anchor_verify_ok_total, ...), store counts, kill switches and build, as objects.</para>
-/// </summary>
+/// <summary>The Get-VmMetric cmdlet; its help is docs/en-US/Get-VmMetric.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmMetric")]
 [OutputType(typeof(MetricSample))]
 public sealed class GetVmMetricCommand : VaultMeshCmdlet

@@ -4,9 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Lists the profile's peers with their last sync time, result and lag; upstream federation_endpoints are shown untrusted.</para>
-/// </summary>
+/// <summary>The Get-VmPeer cmdlet; its help is docs/en-US/Get-VmPeer.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmPeer")]
 [OutputType(typeof(PeerRecord))]
 public sealed class GetVmPeerCommand : VaultMeshCmdlet

@@ -4,9 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Shows the evidence kept for quarantined peers: what they signed and why it contradicts itself; released evidence with -IncludeReleased.</para>
-/// </summary>
+/// <summary>The Get-VmQuarantine cmdlet; its help is docs/en-US/Get-VmQuarantine.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmQuarantine")]
 [OutputType(typeof(QuarantineRecord))]
 public sealed class GetVmQuarantineCommand : VaultMeshCmdlet

@@ -4,12 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Lists the components spawned under the profile's spawn root, or describes one by name.</para>
-/// <para type="description">Reads the vaultmesh.spawn.json that Invoke-VmSpawn writes in each component folder, from the
-/// same root it writes to (spawn.root, else &lt;data dir&gt;/services). Intact is false once the folder no longer hashes to
-/// the recorded tree hash.</para>
-/// </summary>
+/// <summary>The Get-VmSpawn cmdlet; its help is docs/en-US/Get-VmSpawn.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmSpawn")]
 [OutputType(typeof(SpawnRecord))]
 public sealed class GetVmSpawnCommand : VaultMeshCmdlet

@@ -4,9 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Shows the state of this node: profile, configuration, kill switches.</para>
-/// </summary>
+/// <summary>The Get-VmStatus cmdlet; its help is docs/en-US/Get-VmStatus.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmStatus")]
 [OutputType(typeof(StatusReport))]
 public sealed class GetVmStatusCommand : VaultMeshCmdlet

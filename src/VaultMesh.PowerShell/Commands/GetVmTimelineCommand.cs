@@ -6,9 +6,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Shows memories, seals and anchors in time order, newest first (-Oldest for oldest first).</para>
-/// </summary>
+/// <summary>The Get-VmTimeline cmdlet; its help is docs/en-US/Get-VmTimeline.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmTimeline")]
 [OutputType(typeof(TimelineEntry))]
 public sealed class GetVmTimelineCommand : VaultMeshCmdlet

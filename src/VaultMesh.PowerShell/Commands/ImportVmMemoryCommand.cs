@@ -8,14 +8,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">The harbinger job: records the event files of an inbox as memories, quarantining invalid ones; or imports an upstream Remembrancer database.</para>
-/// <para type="description">Inbox (default): every *.json file of the inbox (default &lt;data&gt;/harbinger/inbox) is validated; valid
-/// ones are recorded and moved to &lt;data&gt;/harbinger/processed, invalid ones are moved to the quarantine folder with a
-/// &lt;name&gt;.reason.json. Each problem file is also written as a non-terminating error. Legacy: -LegacyDatabase reads the
-/// upstream memories table read-only, recomputes its legacy root, compares it with -ExpectedLegacyRoot, and records
-/// every row unless the roots differ.</para>
-/// </summary>
+/// <summary>The Import-VmMemory cmdlet; its help is docs/en-US/Import-VmMemory.md.</summary>
 [Cmdlet(VerbsData.Import, "VmMemory", SupportsShouldProcess = true, DefaultParameterSetName = InboxSet)]
 [OutputType(typeof(HarbingerRunResult), ParameterSetName = [InboxSet])]
 [OutputType(typeof(LegacyImportResult), ParameterSetName = [LegacySet])]

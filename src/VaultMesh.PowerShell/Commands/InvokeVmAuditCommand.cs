@@ -5,14 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Runs the operator health report: one result per named check (pass, warn or fail, with a detail and a remedy), then a summary.</para>
-/// <para type="description">Checks the store (schema, PRAGMA integrity_check), that every sealed batch's root recomputes
-/// from its leaves, that stored receipts are schema-valid, unedited and verify offline, that no batch waits longer than
-/// audit.max_pending_age for a final anchor, the backlog, the kill switches, permissions, key files, the TSA trust bundle,
-/// the rails (reachability with -Online), Redis and the metrics endpoint. Writes VmAuditFailed when a check fails, so
-/// vm audit report exits 1. Never creates or changes a store. See docs/spawn.md.</para>
-/// </summary>
+/// <summary>The Invoke-VmAudit cmdlet; its help is docs/en-US/Invoke-VmAudit.md.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VmAudit")]
 [OutputType(typeof(AuditCheckResult), typeof(AuditSummary))]
 public sealed class InvokeVmAuditCommand : VaultMeshCmdlet

@@ -7,11 +7,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Runs the vm grammar: vm &lt;domain&gt; &lt;verb&gt; [args] [--profile P] [--format json|table].</para>
-/// <para type="description">Prints one JSON envelope (default) or a table, and sets $LASTEXITCODE:
-/// 0 ok, 1 the action failed, 2 usage error.</para>
-/// </summary>
+/// <summary>The Invoke-VmCommand cmdlet; its help is docs/en-US/Invoke-VmCommand.md.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VmCommand")]
 [Alias("vm")]
 [OutputType(typeof(string))]

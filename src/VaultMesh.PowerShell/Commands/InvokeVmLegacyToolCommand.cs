@@ -5,12 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Runs an upstream legacy tool (spawn.sh, remembrancer, health-check) from the working directory and returns its command, exit code and output.</para>
-/// <para type="description">The tool is looked up relative to the current directory (spawn.sh, ops/bin/remembrancer,
-/// ops/bin/health-check) and run under bash, with VAULTMESH_PROFILE set from -Profile. A missing tool returns exit code
-/// 127, as upstream's CLI did. See docs/spawn.md.</para>
-/// </summary>
+/// <summary>The Invoke-VmLegacyTool cmdlet; its help is docs/en-US/Invoke-VmLegacyTool.md.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VmLegacyTool", SupportsShouldProcess = true)]
 [OutputType(typeof(LegacyToolResult))]
 public sealed class InvokeVmLegacyToolCommand : VaultMeshCmdlet

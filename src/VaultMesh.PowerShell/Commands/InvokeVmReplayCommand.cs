@@ -6,13 +6,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Replays a batch manifest deterministically: validates it and every receipt, resolves conflicts per root and, with -LeafPath, recomputes the RFC 6962 root.</para>
-/// <para type="description">Writes one ReplayResult per manifest. Its Canonical property is an RFC 8785 rendering that is
-/// byte-identical for the same inputs in any receipt order, on any machine, at any time. A failed
-/// replay (invalid receipts, a root mismatch, an empty group) is a VmReplayFailed error while
-/// VERIFY_ENFORCE is on, and a warning while it is off; the result is written either way.</para>
-/// </summary>
+/// <summary>The Invoke-VmReplay cmdlet; its help is docs/en-US/Invoke-VmReplay.md.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VmReplay")]
 [OutputType(typeof(ReplayResult))]
 public sealed class InvokeVmReplayCommand : VaultMeshCmdlet

@@ -4,9 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">The sealer: seals pending memories into one RFC 6962 batch, appends them to the profile's log and signs its new C2SP checkpoint. Returns nothing when nothing is pending.</para>
-/// </summary>
+/// <summary>The Invoke-VmSeal cmdlet; its help is docs/en-US/Invoke-VmSeal.md.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VmSeal", SupportsShouldProcess = true)]
 [OutputType(typeof(BatchRecord))]
 public sealed class InvokeVmSealCommand : VaultMeshCmdlet

@@ -6,13 +6,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Generates a component (service, infra, tool) from templates into the profile's spawn root and records it as a memory.</para>
-/// <para type="description">The name is checked, the type and options resolved and the target checked before anything is
-/// written; the files are written into a staging folder and moved into place at the end, so a failure leaves nothing.
-/// Each spawn writes vaultmesh.spawn.json and records a memory (type spawn, component = name, the tree hash as artifact).
-/// With -Legacy, runs the upstream spawn.sh of the working directory instead. See docs/spawn.md.</para>
-/// </summary>
+/// <summary>The Invoke-VmSpawn cmdlet; its help is docs/en-US/Invoke-VmSpawn.md.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VmSpawn", SupportsShouldProcess = true, DefaultParameterSetName = ForgeSet)]
 [OutputType(typeof(SpawnRecord), ParameterSetName = [ForgeSet])]
 [OutputType(typeof(LegacyToolResult), ParameterSetName = [LegacySet])]

@@ -4,10 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates this guardian's Ed25519 identity (or adopts the key the log made) and sets the profile's did_key_id.</para>
-/// <para type="description">The key is stored owner-only under the profile's data directory and never printed. An existing identity is replaced only with -Force.</para>
-/// </summary>
+/// <summary>The New-VmIdentity cmdlet; its help is docs/en-US/New-VmIdentity.md.</summary>
 [Cmdlet(VerbsCommon.New, "VmIdentity", SupportsShouldProcess = true)]
 [OutputType(typeof(IdentityRecord))]
 public sealed class NewVmIdentityCommand : VaultMeshCmdlet

@@ -4,9 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Builds an RFC 6962 Merkle tree from leaves (hashed as SHA-256(0x00 || leaf)) or from leaf hashes already computed. Pipeline input is collected into one tree.</para>
-/// </summary>
+/// <summary>The New-VmMerkleTree cmdlet; its help is docs/en-US/New-VmMerkleTree.md.</summary>
 [Cmdlet(VerbsCommon.New, "VmMerkleTree", DefaultParameterSetName = LeafSet)]
 [OutputType(typeof(MerkleTree))]
 public sealed class NewVmMerkleTreeCommand : CancellableCmdlet

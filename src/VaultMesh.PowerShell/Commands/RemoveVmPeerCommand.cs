@@ -5,9 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Removes a peer from the profile: its messages are refused from then on. Its sync state and quarantine evidence stay in the store.</para>
-/// </summary>
+/// <summary>The Remove-VmPeer cmdlet; its help is docs/en-US/Remove-VmPeer.md.</summary>
 [Cmdlet(VerbsCommon.Remove, "VmPeer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
 public sealed class RemoveVmPeerCommand : VaultMeshCmdlet

@@ -5,9 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Releases a peer's quarantine on the record: a memory says who released which evidence and why; the evidence stays.</para>
-/// </summary>
+/// <summary>The Remove-VmQuarantine cmdlet; its help is docs/en-US/Remove-VmQuarantine.md.</summary>
 [Cmdlet(VerbsCommon.Remove, "VmQuarantine", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(QuarantineRelease))]
 public sealed class RemoveVmQuarantineCommand : VaultMeshCmdlet

@@ -8,16 +8,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Picks the canonical anchor receipt of each root by the deterministic conflict order (eligibility verified here, rail tier, anchorTs, transaction hash, canonical hash).</para>
-/// <para type="description">Collects every receipt given (objects from the pipeline, JSON text, or receipt and manifest files),
-/// validates each, groups them by root and writes one ConflictResolution per root, ordered by root:
-/// the winner, every candidate best first, and the rule that decided each adjacent pair. Identical
-/// receipts count once. Eligibility is what this node verifies from each receipt's evidence (TSA with the
-/// trust bundle, Bitcoin with the pinned checkpoints, EVM at the profile's node); Verdicts says, per
-/// candidate, whether it was verified or only claimed (-TrustClaims). Objects made with ConvertFrom-Json should use -DateKind String so that
-/// date-times keep their exact text.</para>
-/// </summary>
+/// <summary>The Resolve-VmConflict cmdlet; its help is docs/en-US/Resolve-VmConflict.md.</summary>
 [Cmdlet(VerbsDiagnostic.Resolve, "VmConflict")]
 [OutputType(typeof(ConflictResolution))]
 public sealed class ResolveVmConflictCommand : VaultMeshCmdlet

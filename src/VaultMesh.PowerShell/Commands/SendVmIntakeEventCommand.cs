@@ -6,10 +6,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Publishes events (the JSON objects of the harbinger's inbox files) to the profile's Redis intake stream, for a harbinger on any machine to record.</para>
-/// <para type="description">Each event is validated as the harbinger will validate it; an invalid one is a VmIntakeEventInvalid error and is not sent.</para>
-/// </summary>
+/// <summary>The Send-VmIntakeEvent cmdlet; its help is docs/en-US/Send-VmIntakeEvent.md.</summary>
 [Cmdlet(VerbsCommunications.Send, "VmIntakeEvent", SupportsShouldProcess = true, DefaultParameterSetName = JsonSet)]
 [OutputType(typeof(IntakeSendResult))]
 public sealed class SendVmIntakeEventCommand : VaultMeshCmdlet

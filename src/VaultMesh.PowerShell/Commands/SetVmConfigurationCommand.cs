@@ -6,9 +6,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates or updates a profile in config.toml. Merges: other profiles, unknown keys and comments survive; the write is atomic and owner-only.</para>
-/// </summary>
+/// <summary>The Set-VmConfiguration cmdlet; its help is docs/en-US/Set-VmConfiguration.md.</summary>
 [Cmdlet(VerbsCommon.Set, "VmConfiguration", SupportsShouldProcess = true)]
 [OutputType(typeof(ConfigurationProfile))]
 public sealed class SetVmConfigurationCommand : VaultMeshCmdlet

@@ -7,10 +7,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Runs this node's guardian in the foreground: /healthz, /metrics and the signed federation API, with an optional sync loop.</para>
-/// <para type="description">Stops on Ctrl+C or SIGTERM within seconds: the listener closes, the sync in flight is cancelled between transactions, and the store is closed cleanly.</para>
-/// </summary>
+/// <summary>The Start-VmGuardian cmdlet; its help is docs/en-US/Start-VmGuardian.md.</summary>
 [Cmdlet(VerbsLifecycle.Start, "VmGuardian", SupportsShouldProcess = true)]
 [OutputType(typeof(GuardianRun))]
 public sealed class StartVmGuardianCommand : VaultMeshCmdlet

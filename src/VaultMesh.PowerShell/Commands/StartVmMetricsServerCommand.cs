@@ -8,9 +8,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Serves the active profile's figures on /metrics in the Prometheus text format, in the foreground until Ctrl+C or SIGTERM.</para>
-/// </summary>
+/// <summary>The Start-VmMetricsServer cmdlet; its help is docs/en-US/Start-VmMetricsServer.md.</summary>
 [Cmdlet(VerbsLifecycle.Start, "VmMetricsServer", SupportsShouldProcess = true)]
 [OutputType(typeof(MetricsServerInfo))]
 public sealed class StartVmMetricsServerCommand : VaultMeshCmdlet

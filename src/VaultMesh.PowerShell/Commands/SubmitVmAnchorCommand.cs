@@ -8,10 +8,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Anchors sealed batch roots on the named rails and stores the receipts. Refused while ANCHOR_WRITE_ENABLED is off.</para>
-/// <para type="description">Submitting a root that already has a live receipt on a rail returns that receipt. -WhatIf shows what would be sent and sends nothing.</para>
-/// </summary>
+/// <summary>The Submit-VmAnchor cmdlet; its help is docs/en-US/Submit-VmAnchor.md.</summary>
 [Cmdlet(VerbsLifecycle.Submit, "VmAnchor", SupportsShouldProcess = true)]
 [OutputType(typeof(AnchorRecord))]
 public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet

@@ -7,10 +7,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Pulls from each peer the batches and receipts this node does not have, verifies them here, stores what passes and resolves each root.</para>
-/// <para type="description">Refused while FEDERATION_ENABLED is off (nothing is sent). A peer that contradicts itself is quarantined; a peer that fails mid-way leaves nothing half-imported and the next sync resumes.</para>
-/// </summary>
+/// <summary>The Sync-VmFederation cmdlet; its help is docs/en-US/Sync-VmFederation.md.</summary>
 [Cmdlet(VerbsData.Sync, "VmFederation", SupportsShouldProcess = true)]
 [OutputType(typeof(PeerSyncResult))]
 public sealed class SyncVmFederationCommand : VaultMeshCmdlet

@@ -8,10 +8,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Verifies anchor receipts (stored, from files, or from the pipeline) at their rails, or from their evidence with -Offline. Returns $true/$false, or with -Detailed the finality and reason.</para>
-/// <para type="description">Verifying the stored receipts records each observation in the receipt history; receipts given with -Path or -Json are checked only and never change the store. Each verification counts towards vaultmesh_anchor_verify_ok_total / vaultmesh_anchor_verify_fail_total. With VERIFY_ENFORCE on a failure is also an error (VmAnchorVerificationFailed); off, a warning.</para>
-/// </summary>
+/// <summary>The Test-VmAnchor cmdlet; its help is docs/en-US/Test-VmAnchor.md.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmAnchor", DefaultParameterSetName = "Stored")]
 [OutputType(typeof(bool), typeof(AnchorVerification))]
 public sealed class TestVmAnchorCommand : VaultMeshCmdlet

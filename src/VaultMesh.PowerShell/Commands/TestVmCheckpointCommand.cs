@@ -5,10 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Verifies checkpoints: with no input, the stored log against every stored checkpoint (leaves, subtree hashes, batch roots, roots, signatures, consistency); with -Note, one C2SP checkpoint note against a vkey and, with -OlderNote, the consistency proof between them. Returns $true/$false, or with -Detailed each check.</para>
-/// <para type="description">The consistency proof for -OlderNote is -ConsistencyProof when given, else built from the profile's stored log. See docs/log.md.</para>
-/// </summary>
+/// <summary>The Test-VmCheckpoint cmdlet; its help is docs/en-US/Test-VmCheckpoint.md.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmCheckpoint")]
 [OutputType(typeof(bool), typeof(CheckpointVerification))]
 public sealed class TestVmCheckpointCommand : VaultMeshCmdlet

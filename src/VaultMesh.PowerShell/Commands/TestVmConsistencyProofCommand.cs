@@ -4,10 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Verifies an RFC 9162 consistency proof: $true or $false, or with -Detailed the check and RFC step that failed.</para>
-/// <para type="description">A proof whose shape does not fit its sizes (sizes out of order, wrong path length) also writes an error with a stable id; malformed hex is an error and gives no result.</para>
-/// </summary>
+/// <summary>The Test-VmConsistencyProof cmdlet; its help is docs/en-US/Test-VmConsistencyProof.md.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmConsistencyProof")]
 [OutputType(typeof(bool), typeof(VerificationResult))]
 public sealed class TestVmConsistencyProofCommand : ProofTestCmdlet

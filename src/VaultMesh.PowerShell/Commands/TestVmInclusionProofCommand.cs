@@ -4,10 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Verifies an RFC 9162 inclusion proof: $true or $false, or with -Detailed the check and RFC step that failed.</para>
-/// <para type="description">A proof whose shape does not fit its sizes (index out of range, wrong path length) also writes an error with a stable id; malformed hex is an error and gives no result.</para>
-/// </summary>
+/// <summary>The Test-VmInclusionProof cmdlet; its help is docs/en-US/Test-VmInclusionProof.md.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmInclusionProof")]
 [OutputType(typeof(bool), typeof(VerificationResult))]
 public sealed class TestVmInclusionProofCommand : ProofTestCmdlet

@@ -7,9 +7,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Verifies memories: id from content, sealed leaf, batch root, inclusion proof, and with -Path the artifact file. Returns $true/$false, or with -Detailed each check.</para>
-/// </summary>
+/// <summary>The Test-VmMemory cmdlet; its help is docs/en-US/Test-VmMemory.md.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmMemory")]
 [OutputType(typeof(bool), typeof(MemoryVerification))]
 public sealed class TestVmMemoryCommand : VaultMeshCmdlet

@@ -11,10 +11,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Verifies proof bundles offline: recomputes the memory id and leaf, checks the inclusion proof up to the batch root, the memory's inclusion in the log's signed checkpoint and the consistency proof to the anchored checkpoint (signatures against -Vkey, witness cosignatures against -Witness), and that every receipt anchors one of those roots. Returns $true/$false per bundle, or with -Detailed each check, what stays unproven, and the reason of a failure.</para>
-/// <para type="description">Needs no store and no network: an auditor can run it on a machine that has never seen VaultMesh data. A bundle without receipts verifies as ProvenUnanchored. With -Vkey or -Witness a bundle must carry its log section. A .tlog-proof file (C2SP tlog-proof@v1) is verified against -Vkey (required) for the entry in -Leaf or in the bundle beside it.</para>
-/// </summary>
+/// <summary>The Test-VmProofBundle cmdlet; its help is docs/en-US/Test-VmProofBundle.md.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmProofBundle")]
 [OutputType(typeof(bool), typeof(ProofBundleVerification))]
 public sealed class TestVmProofBundleCommand : DocumentInputCmdlet

@@ -4,9 +4,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Validates receipt.v1 anchor receipts and batch-manifest.v1 documents against the frozen schemas and the cross-field rules; returns $true or $false per input, or with -Detailed the errors as JSON pointer and message.</para>
-/// </summary>
+/// <summary>The Test-VmReceipt cmdlet; its help is docs/en-US/Test-VmReceipt.md.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmReceipt")]
 [OutputType(typeof(bool), typeof(ReceiptValidationResult))]
 public sealed class TestVmReceiptCommand : DocumentInputCmdlet

@@ -5,9 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">The anchor manager pass: re-observes every non-final receipt, marks finality and reorgs, and anchors the log's newest checkpoint on every rail that has no live receipt for it when writes are enabled; rails that are down back off.</para>
-/// </summary>
+/// <summary>The Update-VmAnchor cmdlet; its help is docs/en-US/Update-VmAnchor.md.</summary>
 [Cmdlet(VerbsData.Update, "VmAnchor", SupportsShouldProcess = true)]
 [OutputType(typeof(ReconcileReport))]
 public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet

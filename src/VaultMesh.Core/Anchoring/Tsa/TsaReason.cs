@@ -34,8 +34,6 @@ public static class TsaReason
     public const string TokenInvalid = "token-invalid";
     /// <summary>The receipt's evidence is missing, malformed or disagrees with the token (serial, genTime, policy, txRef, anchorTs).</summary>
     public const string EvidenceInvalid = "evidence-invalid";
-    /// <summary>The receipt is not a TSA receipt.</summary>
-    public const string WrongRail = "wrong-rail";
     /// <summary>The TSA could not be reached.</summary>
     public const string Unreachable = "unreachable";
     /// <summary>The TSA did not answer in time.</summary>
