@@ -367,10 +367,14 @@ internal static class StoreMigrations
 
         CREATE TRIGGER count_memories AFTER INSERT ON memories
             BEGIN UPDATE store_counts SET value = value + 1 WHERE name IN ('memories', 'pending'); END;
-        CREATE TRIGGER count_sealed AFTER INSERT ON batch_leaves
-            BEGIN UPDATE store_counts SET value = value - 1 WHERE name = 'pending'; END;
+        -- Per batch, not per leaf row, so a seal of a million memories updates the counts once: a
+        -- batch's size is the number of its leaf rows (each memory sealed once), which the
+        -- batch-roots check recomputes.
         CREATE TRIGGER count_batches AFTER INSERT ON batches
-            BEGIN UPDATE store_counts SET value = value + 1 WHERE name = 'batches'; END;
+            BEGIN
+                UPDATE store_counts SET value = value + CASE name WHEN 'batches' THEN 1 ELSE -NEW.size END
+                    WHERE name IN ('batches', 'pending');
+            END;
         CREATE TRIGGER count_quarantine AFTER INSERT ON federation_quarantine
             BEGIN UPDATE store_counts SET value = value + 1 WHERE name = 'quarantine'; END;
         CREATE TRIGGER count_receipts_insert AFTER INSERT ON receipts
