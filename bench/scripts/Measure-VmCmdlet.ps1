@@ -3,7 +3,7 @@
 # The clock starts after Import-Module and one warm-up call, so module loading is not counted.
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [Parameter(Mandatory)] [ValidateSet('AddPipeline', 'AddInteractive', 'NewMerkleTree', 'TestMemory', 'Queries')] [string] $Figure,
+    [Parameter(Mandatory)] [ValidateSet('AddPipeline', 'AddInteractive', 'AddLoop', 'NewMerkleTree', 'TestMemory', 'Queries')] [string] $Figure,
     [Parameter(Mandatory)] [string] $VaultHome,
     [int] $Count = 1000,
     [string] $WorkDirectory = $VaultHome
@@ -55,6 +55,31 @@ switch ($Figure) {
     'AddInteractive' {
         $script:n = 0
         $result.ms = Get-MedianMs { $script:n++; Add-VmMemory -Type decision -Component api -Version "2.$script:n" -Payload @{ approved = $true } } 15
+    }
+    'AddLoop' {
+        # A long-lived process (a runbook, the harbinger, the guardian) calling Add-VmMemory once per
+        # item: the cost of its last tenth of calls against its first tenth, elapsed and CPU.
+        $null = Add-VmMemory -Type event -Component loop -Version 0
+        $tenth = [math]::Max(1, [int][math]::Floor($Count / 10))
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $wal = Join-Path $VaultHome 'data/default/vaultmesh.db-wal'
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $marks = @{}
+        $largestWal = 0
+        foreach ($i in 0..$Count) {
+            if ($i -in 0, $tenth, ($Count - $tenth), $Count) {
+                $process.Refresh()
+                $marks[$i] = @($watch.Elapsed.TotalMilliseconds, $process.TotalProcessorTime.TotalMilliseconds)
+            }
+            if ($i % 100 -eq 0) { $largestWal = [math]::Max($largestWal, (Get-Item -LiteralPath $wal).Length) }
+            if ($i -lt $Count) { $null = Add-VmMemory -Type event -Component loop -Version "1.$i" }
+        }
+        $result.count = $Count
+        $result.firstMs = ($marks[$tenth][0] - $marks[0][0]) / $tenth
+        $result.lastMs = ($marks[$Count][0] - $marks[$Count - $tenth][0]) / $tenth
+        $result.firstCpuMs = ($marks[$tenth][1] - $marks[0][1]) / $tenth
+        $result.lastCpuMs = ($marks[$Count][1] - $marks[$Count - $tenth][1]) / $tenth
+        $result.largestWalBytes = $largestWal
     }
     'NewMerkleTree' {
         $leaves = foreach ($i in 1..$Count) { 'leaf-{0:x16}' -f $i }

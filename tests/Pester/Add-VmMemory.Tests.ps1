@@ -56,6 +56,9 @@ Describe 'Add-VmMemory, Get-VmMemory, Invoke-VmSeal, Test-VmMemory' {
         $one = Get-VmMemory -First 1
         (Get-VmMemory -Id $one.Id).Version | Should -Be '3'
         ($one | Get-VmMemory).Version | Should -Be '3'
+        (Get-VmMemory -Id $one.Id.Substring(0, 15)).Id | Should -Contain $one.Id
+        @(Get-VmMemory -Id $one.Id.Substring(0, 15)) | ForEach-Object { $_.Id | Should -BeLike "$($one.Id.Substring(0, 15))*" }
+        { Get-VmMemory -Id 'abc' -ErrorAction Stop } | Should -Throw -ErrorId 'VmDigestInvalid,VaultMesh.PowerShell.Commands.GetVmMemoryCommand'
     }
 
     It 'seals pending memories and every inclusion proof verifies' {

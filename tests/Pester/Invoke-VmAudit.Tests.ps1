@@ -35,13 +35,13 @@ Describe 'Invoke-VmAudit' {
         $report = Invoke-VmAudit -ErrorVariable failure
         $failure | Should -BeNullOrEmpty
         $checks = $report | Where-Object { $_.GetType().FullName -eq 'VaultMesh.Core.Audit.AuditCheckResult' }
-        $checks.Name | Should -Be @('store', 'log', 'batch-roots', 'receipts', 'pending-anchors', 'backlog', 'kill-switches', 'permissions', 'key-files', 'trust-bundle', 'rails', 'redis', 'metrics')
+        $checks.Name | Should -Be @('store', 'log', 'batch-roots', 'counts', 'receipts', 'pending-anchors', 'backlog', 'kill-switches', 'permissions', 'key-files', 'trust-bundle', 'rails', 'redis', 'metrics')
         $checks | Where-Object Status -NE 'pass' | Should -BeNullOrEmpty
         (Get-Check $checks 'receipts').Detail | Should -Match 'All 1 stored receipts'
         $summary = $report[-1]
         $summary.GetType().FullName | Should -Be 'VaultMesh.Core.Audit.AuditSummary'
         $summary.Status | Should -Be 'pass'
-        $summary.Passed | Should -Be 13
+        $summary.Passed | Should -Be 14
     }
 
     It 'fails batch-roots, naming the batch, when a leaf row is edited in the SQLite file' {
@@ -54,6 +54,24 @@ Describe 'Invoke-VmAudit' {
         $report[-1].FailedChecks | Should -Be @('log', 'batch-roots')
         (Get-Check $report 'log').Status | Should -Be 'fail'
         $failure[0].FullyQualifiedErrorId | Should -Be "VmAuditFailed,$script:Cmd"
+    }
+
+    It 'fails counts, naming the figure, when a kept count is edited in the SQLite file' {
+        (Get-VmStatus).MemoryCount | Should -Be 3
+        Invoke-Sql "UPDATE store_counts SET value = 40 WHERE name = 'memories';"
+        (Get-VmStatus).MemoryCount | Should -Be 40
+        $report = Invoke-VmAudit -ErrorAction SilentlyContinue
+        $check = Get-Check $report 'counts'
+        $check.Status | Should -Be 'fail'
+        $check.Detail | Should -Match 'memories: kept 40, counted 3'
+        $report[-1].FailedChecks | Should -Be @('counts')
+    }
+
+    It 'fails counts when an anchor count is edited in the SQLite file' {
+        Invoke-Sql "UPDATE anchor_counts SET value = value + 1;"
+        $check = Get-Check (Invoke-VmAudit -ErrorAction SilentlyContinue) 'counts'
+        $check.Status | Should -Be 'fail'
+        $check.Detail | Should -Match 'anchors tsa/'
     }
 
     It 'fails receipts when a receipt is edited in the store' {

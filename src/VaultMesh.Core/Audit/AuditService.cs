@@ -29,9 +29,9 @@ public sealed class AuditService
 
     /// <summary>Every check, in the order they run.</summary>
     public static IReadOnlyList<string> CheckNames { get; } =
-        ["store", "log", "batch-roots", "receipts", "pending-anchors", "backlog", "kill-switches", "permissions", "key-files", "trust-bundle", "rails", "redis", "metrics"];
+        ["store", "log", "batch-roots", "counts", "receipts", "pending-anchors", "backlog", "kill-switches", "permissions", "key-files", "trust-bundle", "rails", "redis", "metrics"];
 
-    private static readonly string[] StoreChecks = ["log", "batch-roots", "receipts", "pending-anchors", "backlog"];
+    private static readonly string[] StoreChecks = ["log", "batch-roots", "counts", "receipts", "pending-anchors", "backlog"];
 
     private readonly VaultMeshContext _context;
     private readonly AuditOptions _options;
@@ -104,6 +104,7 @@ public sealed class AuditService
                 "store" => StoreAuditChecks.Store(_context.DataDirectory),
                 "log" => StoreAuditChecks.Log(store!, Witness.WitnessPolicy.FromProfile(_context.Settings), cancellationToken),
                 "batch-roots" => StoreAuditChecks.BatchRoots(store!, cancellationToken),
+                "counts" => StoreAuditChecks.Counts(store!),
                 "receipts" => Receipts(store!, cancellationToken),
                 "pending-anchors" => StoreAuditChecks.PendingAnchors(store!, _options, _time.GetUtcNow()),
                 "backlog" => StoreAuditChecks.Backlog(store!, _context.DataDirectory, _options),

@@ -85,6 +85,18 @@ internal static class StoreAuditChecks
         return AuditCheckResult.Passed("batch-roots", $"All {count} sealed batches recompute to their recorded roots.");
     }
 
+    /// <summary>The counts the store keeps for status and metrics against a full count of their rows.</summary>
+    public static AuditCheckResult Counts(VaultStore store)
+    {
+        var differences = StoreCounts.Read(store).Differences(StoreCounts.Count(store));
+        if (differences.Count > 0)
+        {
+            return AuditCheckResult.Failed("counts", $"The kept counts differ from the rows: {string.Join("; ", differences.Take(5))}.",
+                "The store was edited outside VaultMesh: status and metrics report the kept counts, so compare with a backup before trusting them.");
+        }
+        return AuditCheckResult.Passed("counts", "The kept counts of memories, pending memories, batches, quarantine evidence and anchors match their rows.");
+    }
+
     public static AuditCheckResult Receipts(VaultStore store, IReadOnlyList<IAnchorRail> rails, bool enforce, CancellationToken cancellationToken)
     {
         var validator = enforce ? new ReceiptValidator() : ReceiptValidator.Unenforced;

@@ -3,7 +3,7 @@ namespace VaultMesh.Core.Memory;
 /// <summary>Filters for <see cref="MemoryStore.Query"/>; all given filters must match.</summary>
 public sealed class MemoryQuery
 {
-    /// <summary>Exact memory id (any digest form).</summary>
+    /// <summary>A memory id (any digest form), or the start of one: at least <see cref="MemoryStore.MinIdPrefix"/> hex digits.</summary>
     public string? Id { get; init; }
     /// <summary>Component, exact.</summary>
     public string? Component { get; init; }

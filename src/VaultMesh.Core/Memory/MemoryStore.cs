@@ -24,6 +24,8 @@ public sealed class MemoryStore
     /// every count and query of pending memories use it.
     /// </summary>
     internal const string PendingCondition = "NOT EXISTS (SELECT 1 FROM batch_leaves pl WHERE pl.memory_seq = m.seq)";
+    /// <summary>The fewest hex digits <see cref="MemoryQuery.Id"/> takes as the start of an id.</summary>
+    public const int MinIdPrefix = 4;
     // Below this many drafts, handing work to other threads costs more than it saves.
     private const int ParallelPrepare = 32;
 
@@ -178,8 +180,21 @@ public sealed class MemoryStore
     /// <summary>Streams the memories matching <paramref name="query"/>, newest first unless asked otherwise.</summary>
     public IEnumerable<MemoryRecord> Query(MemoryQuery query, CancellationToken cancellationToken = default)
     {
+        using var command = QueryCommand(query);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Read(reader);
+        }
+    }
+
+    /// <summary>The SELECT that <see cref="Query"/> runs for <paramref name="query"/>, with its parameters.</summary>
+    internal SqliteCommand QueryCommand(MemoryQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
         var where = new List<string>();
-        using var command = _store.Command("");
+        var command = _store.Command("");
         void Filter(string clause, string name, object value)
         {
             where.Add(clause);
@@ -187,7 +202,16 @@ public sealed class MemoryStore
         }
         if (query.Id is not null)
         {
-            Filter("m.id = $id", "$id", Sha256Digest.Parse(query.Id).ToPrefixed());
+            if (IdPrefix(query.Id) is { } prefix)
+            {
+                // A range of the id index: every id with the prefix sorts at or after it and before prefix + 'g'.
+                Filter("m.id >= $id_from", "$id_from", prefix);
+                Filter("m.id < $id_to", "$id_to", prefix + "g");
+            }
+            else
+            {
+                Filter("m.id = $id", "$id", Sha256Digest.Parse(query.Id).ToPrefixed());
+            }
         }
         if (query.Component is not null)
         {
@@ -199,7 +223,7 @@ public sealed class MemoryStore
         }
         if (query.Tag is not null)
         {
-            Filter("EXISTS (SELECT 1 FROM json_each(m.tags) WHERE json_each.value = $tag)", "$tag", query.Tag);
+            Filter("m.seq IN (SELECT t.memory_seq FROM memory_tags t WHERE t.tag = $tag)", "$tag", query.Tag);
         }
         if (query.Since is { } since)
         {
@@ -226,12 +250,22 @@ public sealed class MemoryStore
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + $" ORDER BY m.timestamp {order}, m.seq {order}"
             + (query.First is { } first ? " LIMIT " + first.ToString(CultureInfo.InvariantCulture) : "");
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return Read(reader);
-        }
+        return command;
+    }
+
+    /// <summary>
+    /// The id prefix (<c>sha256:</c> and lower-case hex) that <paramref name="id"/> names when it is
+    /// the start of an id: 4 to 63 hex digits, bare or after <c>sha256:</c> or <c>0x</c>. Null for
+    /// anything else, which is then parsed as a whole id (and refused with the digest's error).
+    /// </summary>
+    internal static string? IdPrefix(string id)
+    {
+        var hex = id.StartsWith("sha256:", StringComparison.Ordinal) ? id[7..]
+            : id.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? id[2..]
+            : id;
+        return hex.Length is >= MinIdPrefix and < 64 && hex.All(char.IsAsciiHexDigit)
+            ? "sha256:" + hex.ToLowerInvariant()
+            : null;
     }
 
     /// <summary>The distinct recorded values of <paramref name="field"/>, in ordinal order.</summary>
@@ -241,7 +275,7 @@ public sealed class MemoryStore
         {
             MemoryField.Type => "SELECT DISTINCT type FROM memories ORDER BY 1",
             MemoryField.Component => "SELECT DISTINCT component FROM memories ORDER BY 1",
-            _ => "SELECT DISTINCT j.value FROM memories m, json_each(m.tags) j WHERE j.type = 'text' ORDER BY 1",
+            _ => "SELECT DISTINCT tag FROM memory_tags ORDER BY 1",
         });
         using var reader = command.ExecuteReader();
         var values = new List<string>();
@@ -252,13 +286,11 @@ public sealed class MemoryStore
         return values;
     }
 
-    /// <summary>Counts of all and of pending (unsealed) memories.</summary>
+    /// <summary>Counts of all and of pending (unsealed) memories, as the store keeps them (<see cref="StoreCounts"/>).</summary>
     public (long Total, long Pending) Count()
     {
-        using var command = _store.Command("SELECT (SELECT count(*) FROM memories), (SELECT count(*) FROM memories m WHERE " + PendingCondition + ")");
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        var counts = StoreCounts.Read(_store);
+        return (counts.Memories, counts.Pending);
     }
 
     private MemoryRecord? Find(string id, SqliteTransaction? tx)

@@ -114,16 +114,13 @@ public static class NodeMetrics
         }
     }
 
-    private sealed record AnchorGroup(string Chain, string Network, string Status, string State, long Count);
-
-    private sealed record StoreFigures(long Memories, long Pending, long Batches, DateTimeOffset? LastSeal, DateTimeOffset? LastFinalAnchor, IReadOnlyList<AnchorGroup> Anchors)
+    private sealed record StoreFigures(long Memories, long Pending, long Batches, DateTimeOffset? LastSeal, DateTimeOffset? LastFinalAnchor, IReadOnlyList<AnchorCount> Anchors)
     {
         public static StoreFigures Empty { get; } = new(0, 0, 0, null, null, []);
 
         public static StoreFigures Read(VaultStore store)
         {
-            var (memories, pending) = new Memory.MemoryStore(store).Count();
-            var batches = new Sealing.Sealer(store).CountBatches();
+            var counts = StoreCounts.Read(store);
             string? lastSeal, lastFinal;
             using (var command = store.Command("""
                 SELECT (SELECT max(b.sealed_at) FROM batches b JOIN batch_ranges r ON r.batch_id = b.batch_id),
@@ -135,16 +132,7 @@ public static class NodeMetrics
                 lastSeal = reader.IsDBNull(0) ? null : reader.GetString(0);
                 lastFinal = reader.IsDBNull(1) ? null : reader.GetString(1);
             }
-            var anchors = new List<AnchorGroup>();
-            using (var command = store.Command("SELECT chain, network, status, state, count(*) FROM receipts GROUP BY chain, network, status, state ORDER BY chain, network, status, state"))
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    anchors.Add(new AnchorGroup(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)));
-                }
-            }
-            return new StoreFigures(memories, pending, batches, Parse(lastSeal), Parse(lastFinal), anchors);
+            return new StoreFigures(counts.Memories, counts.Pending, counts.Batches, Parse(lastSeal), Parse(lastFinal), counts.Anchors);
         }
 
         private static DateTimeOffset? Parse(string? text) => text is null ? null : UtcTimestamp.Parse(text);

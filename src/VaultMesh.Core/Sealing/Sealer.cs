@@ -135,8 +135,7 @@ public sealed class Sealer
     /// <summary>Number of sealed batches.</summary>
     public long CountBatches()
     {
-        using var command = _store.Command("SELECT count(*) FROM batches");
-        return (long)command.ExecuteScalar()!;
+        return StoreCounts.Read(_store).Batches;
     }
 
     /// <summary>All batches, newest first (or oldest first).</summary>

@@ -24,14 +24,14 @@ public static class StatusService
         try
         {
             using var store = VaultStore.Open(dataDirectory, tightenDirectory);
-            var (total, pending) = new MemoryStore(store).Count();
+            var counts = StoreCounts.Read(store);
             var sealer = new Sealer(store);
             // The last seal is this node's own; a peer's batch is in the mirror of the peer's log.
             var last = sealer.GetBatches().FirstOrDefault(b => b.LogStart is not null);
             var anchors = new AnchorStore(store).Query().ToList();
             var final = anchors.Count(a => a.Final);
             var dead = anchors.Count(a => a.Eligibility == Conflicts.ReceiptEligibility.Ineligible);
-            return new StoreSummary("ok", total, pending, sealer.CountBatches(), last?.BatchId, last?.SealedAt,
+            return new StoreSummary("ok", counts.Memories, counts.Pending, counts.Batches, last?.BatchId, last?.SealedAt,
                 new AnchorSummary(anchors.Count, final, anchors.Count - final - dead, dead));
         }
         catch (VaultMeshException ex)

@@ -338,6 +338,89 @@ internal static class StoreMigrations
         CREATE TRIGGER anchor_intents_append_only_delete BEFORE DELETE ON anchor_intents
             BEGIN SELECT RAISE(ABORT, 'anchor intents are append-only'); END;
         """,
+
+        // 10: counts that status, metrics and the audit read (docs/performance.md, "Kept counts"),
+        // kept by triggers in the transaction that adds or changes the rows they count, so reading
+        // them costs the same in any size of store. Filled here from full counts of existing rows;
+        // the audit's counts check compares them with full counts again.
+        """
+        CREATE TABLE store_counts (
+            name           TEXT    PRIMARY KEY,
+            value          INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE anchor_counts (
+            chain          TEXT    NOT NULL,
+            network        TEXT    NOT NULL,
+            status         TEXT    NOT NULL,
+            state          TEXT    NOT NULL,
+            value          INTEGER NOT NULL,
+            PRIMARY KEY (chain, network, status, state)
+        ) WITHOUT ROWID;
+
+        INSERT INTO store_counts (name, value) VALUES
+            ('memories', (SELECT count(*) FROM memories)),
+            ('pending', (SELECT count(*) FROM memories m WHERE NOT EXISTS (SELECT 1 FROM batch_leaves pl WHERE pl.memory_seq = m.seq))),
+            ('batches', (SELECT count(*) FROM batches)),
+            ('quarantine', (SELECT count(*) FROM federation_quarantine));
+        INSERT INTO anchor_counts (chain, network, status, state, value)
+            SELECT chain, network, status, state, count(*) FROM receipts GROUP BY chain, network, status, state;
+
+        CREATE TRIGGER count_memories AFTER INSERT ON memories
+            BEGIN UPDATE store_counts SET value = value + 1 WHERE name IN ('memories', 'pending'); END;
+        -- Per batch, not per leaf row, so a seal of a million memories updates the counts once: a
+        -- batch's size is the number of its leaf rows (each memory sealed once), which the
+        -- batch-roots check recomputes.
+        CREATE TRIGGER count_batches AFTER INSERT ON batches
+            BEGIN
+                UPDATE store_counts SET value = value + CASE name WHEN 'batches' THEN 1 ELSE -NEW.size END
+                    WHERE name IN ('batches', 'pending');
+            END;
+        CREATE TRIGGER count_quarantine AFTER INSERT ON federation_quarantine
+            BEGIN UPDATE store_counts SET value = value + 1 WHERE name = 'quarantine'; END;
+        CREATE TRIGGER count_receipts_insert AFTER INSERT ON receipts
+            BEGIN
+                INSERT INTO anchor_counts (chain, network, status, state, value) VALUES (NEW.chain, NEW.network, NEW.status, NEW.state, 1)
+                    ON CONFLICT (chain, network, status, state) DO UPDATE SET value = value + 1;
+            END;
+        CREATE TRIGGER count_receipts_update AFTER UPDATE OF chain, network, status, state ON receipts
+            WHEN NEW.chain IS NOT OLD.chain OR NEW.network IS NOT OLD.network OR NEW.status IS NOT OLD.status OR NEW.state IS NOT OLD.state
+            BEGIN
+                UPDATE anchor_counts SET value = value - 1
+                    WHERE chain = OLD.chain AND network = OLD.network AND status = OLD.status AND state = OLD.state;
+                INSERT INTO anchor_counts (chain, network, status, state, value) VALUES (NEW.chain, NEW.network, NEW.status, NEW.state, 1)
+                    ON CONFLICT (chain, network, status, state) DO UPDATE SET value = value + 1;
+            END;
+        """,
+
+        // 11: the indexes the documented queries read (docs/performance.md, "Queries by index"):
+        // a component or a type with a time range, newest or oldest first, reads (component,
+        // timestamp) or (type, timestamp), whose rowid tail is the seq tie-break; a tag reads
+        // memory_tags, kept by a trigger in the recording transaction. The single-column component
+        // and type indexes are prefixes of the new ones, so recording keeps the same number of
+        // indexes on memories.
+        """
+        DROP INDEX memories_component;
+        DROP INDEX memories_type;
+        CREATE INDEX memories_component_time ON memories(component, timestamp);
+        CREATE INDEX memories_type_time ON memories(type, timestamp);
+
+        CREATE TABLE memory_tags (
+            tag            TEXT    NOT NULL,
+            memory_seq     INTEGER NOT NULL REFERENCES memories(seq),
+            PRIMARY KEY (tag, memory_seq)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO memory_tags (tag, memory_seq)
+            SELECT j.value, m.seq FROM memories m, json_each(m.tags) j WHERE j.type = 'text';
+        CREATE TRIGGER memory_tags_insert AFTER INSERT ON memories WHEN NEW.tags <> '[]'
+            BEGIN
+                INSERT OR IGNORE INTO memory_tags (tag, memory_seq)
+                    SELECT j.value, NEW.seq FROM json_each(NEW.tags) j WHERE j.type = 'text';
+            END;
+        CREATE TRIGGER memory_tags_append_only_update BEFORE UPDATE ON memory_tags
+            BEGIN SELECT RAISE(ABORT, 'memories are append-only'); END;
+        CREATE TRIGGER memory_tags_append_only_delete BEFORE DELETE ON memory_tags
+            BEGIN SELECT RAISE(ABORT, 'memories are append-only'); END;
+        """,
     ];
 
     /// <summary>

@@ -14,6 +14,16 @@ public sealed class VaultStore : IDisposable
     /// <summary>File name of the database inside the data directory.</summary>
     public const string FileName = "vaultmesh.db";
 
+    /// <summary>
+    /// WAL size at which closing the store checkpoints it and truncates the WAL. When the last
+    /// connection to a database closes, the <c>-shm</c> index goes with it: the next open rebuilds
+    /// the index by reading the whole WAL and no longer knows which frames were copied back, so the
+    /// WAL can never restart from its beginning and grows with every short-lived connection (each
+    /// cmdlet in a long-lived pwsh), and every open reads more of it. Checkpointing on each close
+    /// costs every cmdlet several fsyncs; checkpointing once the WAL holds this much bounds it.
+    /// </summary>
+    public const long CheckpointOnCloseBytes = 1024 * 1024;
+
     private VaultStore(string path, SqliteConnection connection)
     {
         Path = path;
@@ -62,8 +72,8 @@ public sealed class VaultStore : IDisposable
         {
             connection.Open();
             // A commit is durable once it is in the WAL. Checkpointing the WAL into the database on
-            // every close would cost each short-lived cmdlet several more fsyncs; SQLite's automatic
-            // checkpoints still run as the WAL grows, and the next open reads whatever it holds.
+            // every close would cost each short-lived cmdlet several more fsyncs; Dispose checkpoints
+            // once the WAL has grown past CheckpointOnCloseBytes instead.
             SQLitePCL.raw.sqlite3_db_config(connection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
             // FULL makes each commit durable across power loss, not only process death.
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
@@ -134,6 +144,40 @@ public sealed class VaultStore : IDisposable
         return command.ExecuteScalar();
     }
 
-    /// <inheritdoc />
-    public void Dispose() => Connection.Dispose();
+    /// <summary>Closes the store; first checkpoints and truncates the WAL when it has grown past
+    /// <see cref="CheckpointOnCloseBytes"/>.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            CheckpointIfLarge();
+        }
+        finally
+        {
+            Connection.Dispose();
+        }
+    }
+
+    private void CheckpointIfLarge()
+    {
+        if (Connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        var wal = new FileInfo(Path + "-wal");
+        if (!wal.Exists || wal.Length < CheckpointOnCloseBytes)
+        {
+            return;
+        }
+        try
+        {
+            // Never wait at close: a reader or writer in another process keeps the index alive, so
+            // SQLite's own checkpoints restart the WAL there, and the next close tries again.
+            Execute(Connection, "PRAGMA busy_timeout = 0; PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+        catch (SqliteException)
+        {
+            // The commits are already durable in the WAL; a checkpoint that cannot run now loses nothing.
+        }
+    }
 }
