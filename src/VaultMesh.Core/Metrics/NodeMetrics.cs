@@ -63,7 +63,7 @@ public static class NodeMetrics
         var stored = figures.Anchors.Select(g => (g.Chain, g.Network, g.Status, g.State)).ToHashSet();
         var known = KnownSeries.AnchorLabels(rails)
             .Where(l => !stored.Contains((l["chain"], l["network"], l["status"], l["state"])))
-            .Select(l => new AnchorGroup(l["chain"], l["network"], l["status"], l["state"], 0));
+            .Select(l => new AnchorCount(l["chain"], l["network"], l["status"], l["state"], 0));
         foreach (var group in figures.Anchors.Concat(known))
         {
             samples.Add(new MetricSample(MetricNames.Anchors, MetricKind.Gauge, "Stored anchor receipts by rail, network, status and finality state.",
