@@ -35,7 +35,7 @@ internal static class PwshFigures
 
         if (StoreFigures.LargestHome is { } largest)
         {
-            var count = options.Quick ? 20 : 5;
+            var count = options.Quick ? 100 : 300;
             var test = Invoke(options, "TestMemory", StoreFigures.HomeOf(largest), count);
             if (test["failed"]!.GetValue<int>() != 0)
             {
