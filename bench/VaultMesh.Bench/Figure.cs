@@ -27,6 +27,8 @@ internal sealed record Budget(BudgetKind Kind, double Target, bool OnRatio, stri
     public static Budget AtMost(double target, string text) => new(BudgetKind.AtMost, target, false, text);
 
     public static Budget RatioAtLeast(double target, string text) => new(BudgetKind.AtLeast, target, true, text);
+
+    public static Budget RatioAtMost(double target, string text) => new(BudgetKind.AtMost, target, true, text);
 }
 
 /// <summary>One measured figure: the value, its ratio to a same-run baseline, and its budget.</summary>

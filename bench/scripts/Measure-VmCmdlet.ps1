@@ -3,7 +3,7 @@
 # The clock starts after Import-Module and one warm-up call, so module loading is not counted.
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [Parameter(Mandatory)] [ValidateSet('AddPipeline', 'AddInteractive', 'AddLoop', 'NewMerkleTree', 'TestMemory', 'Queries')] [string] $Figure,
+    [Parameter(Mandatory)] [ValidateSet('AddPipeline', 'AddInteractive', 'AddLoop', 'NewMerkleTree', 'NewMerkleTreeLeafHash', 'TestMemory', 'Queries')] [string] $Figure,
     [Parameter(Mandatory)] [string] $VaultHome,
     [int] $Count = 1000,
     [string] $WorkDirectory = $VaultHome
@@ -87,6 +87,23 @@ switch ($Figure) {
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $tree = $leaves | New-VmMerkleTree
         $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $tree.Size
+    }
+    'NewMerkleTreeLeafHash' {
+        # Leaf hashes as a user holds them: lower-case hex strings in a PowerShell array (object[],
+        # as @(...) and foreach give), passed to -LeafHash in one call.
+        $hex = [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(32 * $Count)).ToLowerInvariant()
+        $hashes = [object[]]::new($Count)
+        $split = $hex -split '(?<=\G.{64})' -ne ''
+        [Array]::Copy($split, $hashes, $Count)
+        $null = New-VmMerkleTree -LeafHash $hashes[0..999]
+        $self = [Diagnostics.Process]::GetCurrentProcess()
+        $cpu = $self.TotalProcessorTime
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $tree = New-VmMerkleTree -LeafHash $hashes
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $self.Refresh()
+        $result.cpuSeconds = ($self.TotalProcessorTime - $cpu).TotalSeconds
         $result.count = $tree.Size
     }
     'TestMemory' {

@@ -81,7 +81,7 @@ Describe 'Add-VmMemory, Get-VmMemory, Invoke-VmSeal, Test-VmMemory' {
         Invoke-VmSeal | Out-Null
         $ok = Test-VmMemory -Id $m.Id -Path (Join-Path $artifacts 'a.tar') -Detailed
         $ok.Valid | Should -BeTrue
-        $ok.Checks.Name | Should -Be @('id', 'leaf', 'batchRoot', 'inclusion', 'anchor', 'artifact')
+        $ok.Checks.Name | Should -Be @('id', 'leaf', 'checkpoint', 'inclusion', 'anchor', 'artifact')
         ($ok.Checks | Where-Object Name -EQ 'anchor').Detail | Should -Match 'not anchored yet'
         $bad = Test-VmMemory -Id $m.Id -Path (Join-Path $artifacts 'b.tar') -Detailed
         $bad.Valid | Should -BeFalse

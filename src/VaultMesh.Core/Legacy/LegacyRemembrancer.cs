@@ -151,8 +151,7 @@ public sealed class LegacyRemembrancer
         }
     }
 
-    private static string LeafOf(object?[] values) =>
-        LegacyMerkleRoot.Leaf(PythonJson.DumpsSorted(Columns.Take(8).Select((c, i) => new KeyValuePair<string, object?>(c, values[i]))));
+    private static string LeafOf(object?[] values) => LegacyLeafWriter.Leaf(values);
 
     /// <summary>
     /// Compares the root with <paramref name="expectedRoot"/> (any digest form; null to skip) and,

@@ -96,14 +96,24 @@ internal sealed class LogTree : IDisposable
     /// <summary>The RFC 9162 inclusion proof of leaf <paramref name="index"/> in the log at <paramref name="size"/>.</summary>
     public InclusionProof InclusionProof(long index, long size)
     {
+        var path = InclusionPath(index, size).ConvertAll(h => LowerHex.Format(h));
+        return new InclusionProof(index, size, LowerHex.Format(Node(0, index)), path.AsReadOnly(), LowerHex.Format(Root(size)));
+    }
+
+    /// <summary>
+    /// The audit path of leaf <paramref name="index"/> in the log at <paramref name="size"/> as raw
+    /// hashes, bottom-up: what a verifier needs, without the hex of <see cref="InclusionProof"/> or
+    /// the root (which the verifier takes from a signed checkpoint instead).
+    /// </summary>
+    public List<byte[]> InclusionPath(long index, long size)
+    {
         CheckSize(size, nameof(size));
         if (index < 0 || index >= size)
         {
             throw new VaultMeshException(MerkleErrorIds.IndexOutOfRange, VmErrorKind.InvalidArgument,
                 string.Create(CultureInfo.InvariantCulture, $"Log index {index} is not in a log of size {size}."), index);
         }
-        var path = ProofPaths.Inclusion(index, size, (start, end) => LowerHex.Format(Range(start, end)));
-        return new InclusionProof(index, size, LowerHex.Format(Node(0, index)), path.AsReadOnly(), LowerHex.Format(Root(size)));
+        return ProofPaths.Inclusion(index, size, Range);
     }
 
     /// <summary>The RFC 9162 consistency proof from the log at <paramref name="first"/> to the log at <paramref name="second"/>.</summary>

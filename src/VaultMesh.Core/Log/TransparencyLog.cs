@@ -23,6 +23,7 @@ public sealed class TransparencyLog
     private readonly TimeProvider _time;
     private readonly Witness.WitnessPolicy? _witnesses;
     private NodeKey? _key;
+    private readonly Dictionary<long, (string Note, CheckpointVerification Result)> _verifiedNotes = [];
 
     /// <summary>Wraps an open store.</summary>
     /// <param name="store">The profile's store.</param>
@@ -83,6 +84,31 @@ public sealed class TransparencyLog
     {
         using var tree = new LogTree(_store.Connection, null);
         return tree.InclusionProof(index, size);
+    }
+
+    /// <summary>The stored leaf hash at log index <paramref name="index"/> and its audit path in the log at <paramref name="size"/>, as raw hashes (O(log n) reads).</summary>
+    public (byte[] LeafHash, IReadOnlyList<byte[]> AuditPath) GetInclusionPath(long index, long size)
+    {
+        using var tree = new LogTree(_store.Connection, null);
+        var path = tree.InclusionPath(index, size);
+        return (tree.Node(0, index), path);
+    }
+
+    /// <summary>
+    /// Verifies a stored checkpoint's note with this log's key: its format, its origin and its
+    /// signature. A note is checked once per instance (memories verified one after another mostly
+    /// share a few checkpoints); a different note of the same size is checked afresh.
+    /// </summary>
+    public CheckpointVerification VerifyStoredNote(CheckpointRecord checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (_verifiedNotes.TryGetValue(checkpoint.Size, out var seen) && seen.Note == checkpoint.Note)
+        {
+            return seen.Result;
+        }
+        var result = CheckpointVerifier.Verify(checkpoint.Note, VerifierKey, source: "store");
+        _verifiedNotes[checkpoint.Size] = (checkpoint.Note, result);
+        return result;
     }
 
     /// <summary>The consistency proof from the log at <paramref name="fromSize"/> to the log at <paramref name="toSize"/> (the current size when null).</summary>

@@ -1,5 +1,6 @@
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Digests;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Sealing;
@@ -7,9 +8,10 @@ using VaultMesh.Core.Sealing;
 namespace VaultMesh.Core.Memory;
 
 /// <summary>
-/// Verifies a stored memory from scratch: its id from its content, its leaf from its fields, its
-/// batch root from all the batch's leaves, its inclusion proof against that root, and optionally
-/// its artifact file.
+/// Verifies a stored memory from scratch: its id from its content, its leaf from its fields, and
+/// its inclusion: in the log at its batch's signed checkpoint (O(log n) stored hashes), or for a
+/// batch without one, in its batch root rebuilt from the batch's leaves; optionally its artifact
+/// file.
 /// </summary>
 public static class MemoryVerifier
 {
@@ -23,21 +25,13 @@ public static class MemoryVerifier
         var leaf = MemoryContent.Leaf(memory);
 
         string? root = null;
-        if (memory.BatchId is { } batchId && memory.LeafIndex is { } index)
+        var batch = memory.BatchId is { } batchId ? sealer.GetBatch(batchId) : null;
+        if (memory.BatchId is not null && memory.LeafIndex is { } index)
         {
-            var batch = sealer.GetBatch(batchId);
-            var leaves = sealer.GetLeaves(batchId);
             root = batch?.Root;
-            var storedLeaf = index < leaves.Count ? leaves[(int)index] : null;
-            var leafOk = storedLeaf is not null && storedLeaf.AsSpan().SequenceEqual(leaf);
-            checks.Add(new MemoryCheck("leaf", leafOk, leafOk ? "fields reproduce the sealed leaf" : "the sealed leaf differs from the memory's fields"));
-            var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
-            var rootOk = batch is not null && tree.Root == batch.Root && tree.Size == batch.Size;
-            checks.Add(new MemoryCheck("batchRoot", rootOk, rootOk ? $"{leaves.Count} leaves reproduce root {tree.Root}" : $"leaves give root {tree.Root} (size {tree.Size}); the batch records {batch?.Root} (size {batch?.Size})"));
-            var proof = tree.GetInclusionProof(index);
-            var expectedLeafHash = LowerHex.Format(MerkleHasher.HashLeaf(leaf));
-            var result = MerkleVerifier.VerifyInclusion(expectedLeafHash, proof.LeafIndex, proof.TreeSize, proof.AuditPath, batch?.Root ?? tree.Root);
-            checks.Add(new MemoryCheck("inclusion", result.Valid, result.Valid ? $"leaf {index} of {proof.TreeSize} proves into the root" : $"inclusion fails: {result.Reason}"));
+            checks.AddRange(batch is { CheckpointRoot: not null, LogStart: not null } && memory.LogIndex is not null
+                ? InLog(memory, leaf, batch, sealer.Log)
+                : InBatch(leaf, index, batch, sealer, cancellationToken));
         }
         else
         {
@@ -46,7 +40,7 @@ public static class MemoryVerifier
 
         if (receipts is not null && root is not null)
         {
-            checks.Add(AnchorState(AnchoringRoots(memory, root, sealer).SelectMany(r => receipts.ForRoot(Sha256Digest.Parse(r))).ToList()));
+            checks.Add(AnchorState(AnchoringRoots(memory, batch!, sealer).SelectMany(r => receipts.ForRoot(Sha256Digest.Parse(r))).ToList()));
         }
 
         if (artifactPath is not null)
@@ -58,11 +52,83 @@ public static class MemoryVerifier
         return new MemoryVerification(memory.Id, memory.BatchId, memory.LeafIndex, root, checks);
     }
 
-    // Roots whose anchors prove the memory in this store: its batch root, its own checkpoint's root
-    // and the newest checkpoint's root (the store's log contains it in both; docs/log.md).
-    private static IEnumerable<string> AnchoringRoots(MemoryRecord memory, string batchRoot, Sealer sealer)
+    // A batch with a checkpoint at its end (every batch sealed since the log exists): the memory is
+    // proven into the log root that checkpoint signs, the root its anchors commit to, with the log's
+    // O(log n) inclusion proof. The leaf hash is recomputed from the memory's fields, so a memory
+    // whose fields changed cannot reach the signed root whatever the stored hashes say. The batch's
+    // own root is recomputed from its leaves by the log audit (Test-VmCheckpoint), not per memory.
+    private static IEnumerable<MemoryCheck> InLog(MemoryRecord memory, byte[] leaf, BatchRecord batch, TransparencyLog log)
     {
-        var roots = new List<string> { batchRoot };
+        var logIndex = memory.LogIndex!.Value;
+        var leafHash = MerkleHasher.HashLeaf(leaf);
+        var placed = logIndex >= batch.LogStart && logIndex < batch.LogEnd && logIndex - batch.LogStart == memory.LeafIndex;
+        if (!placed)
+        {
+            yield return new MemoryCheck("leaf", false, Format($"log index {logIndex} is not leaf {memory.LeafIndex} of the batch's range [{batch.LogStart}, {batch.LogEnd}) of the log"));
+            yield break;
+        }
+        var (storedHash, path) = log.GetInclusionPath(logIndex, batch.LogEnd!.Value);
+        var leafOk = storedHash.AsSpan().SequenceEqual(leafHash);
+        yield return new MemoryCheck("leaf", leafOk, leafOk
+            ? Format($"fields reproduce the leaf hash at log index {logIndex}")
+            : Format($"the fields give leaf hash {LowerHex.Format(leafHash)}; the log holds {LowerHex.Format(storedHash)} at index {logIndex}"));
+
+        var checkpoint = log.GetCheckpoint(batch.LogEnd);
+        var note = checkpoint is null ? null : log.VerifyStoredNote(checkpoint);
+        var signed = note is { Valid: true } && note.Size == batch.LogEnd && note.Root == checkpoint!.Root;
+        yield return new MemoryCheck("checkpoint", signed, signed
+            ? Format($"the checkpoint of size {batch.LogEnd} is signed by {note!.Origin}")
+            : checkpoint is null ? Format($"no checkpoint of size {batch.LogEnd} is stored")
+            : note!.Valid ? Format($"the signed note says size {note.Size}, root {note.Root}; the store records size {checkpoint.Size}, root {checkpoint.Root}")
+            : Format($"the checkpoint of size {batch.LogEnd} fails its {note.FailedCheck} check: {note.Reason}"));
+        if (checkpoint is null || !Sha256Digest.TryParse(checkpoint.Root, DigestForm.Hex, out var signedRoot))
+        {
+            yield return new MemoryCheck("inclusion", false, "there is no stored root to prove the memory into");
+            yield break;
+        }
+        var result = MerkleVerifier.VerifyInclusion(leafHash, logIndex, batch.LogEnd.Value, path, signedRoot.ToArray());
+        yield return new MemoryCheck("inclusion", result.Valid, result.Valid
+            ? Format($"log index {logIndex} of {batch.LogEnd} proves into the signed root {checkpoint.Root} ({path.Count} hashes)")
+            : $"inclusion in the log fails: {result.Reason}");
+    }
+
+    // A batch without a checkpoint at its end (sealed before the log, or a peer's batch kept beside
+    // its mirror): only its own root ties it to its anchors, so it is rebuilt from its leaves.
+    private static IEnumerable<MemoryCheck> InBatch(byte[] leaf, long index, BatchRecord? batch, Sealer sealer, CancellationToken cancellationToken)
+    {
+        var leaves = batch is null ? [] : sealer.GetLeaves(batch.BatchId);
+        var storedLeaf = index < leaves.Count ? leaves[(int)index] : null;
+        var leafOk = storedLeaf is not null && storedLeaf.AsSpan().SequenceEqual(leaf);
+        yield return new MemoryCheck("leaf", leafOk, leafOk ? "fields reproduce the sealed leaf" : "the sealed leaf differs from the memory's fields");
+        if (leaves.Count == 0)
+        {
+            yield return new MemoryCheck("batchRoot", false, "the batch or its leaves are missing");
+            yield break;
+        }
+        var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
+        var rootOk = batch is not null && tree.Root == batch.Root && tree.Size == batch.Size;
+        yield return new MemoryCheck("batchRoot", rootOk, rootOk ? $"{leaves.Count} leaves reproduce root {tree.Root}" : $"leaves give root {tree.Root} (size {tree.Size}); the batch records {batch?.Root} (size {batch?.Size})");
+        if (index >= tree.Size)
+        {
+            yield return new MemoryCheck("inclusion", false, Format($"leaf {index} is not in a batch of {tree.Size} leaves"));
+            yield break;
+        }
+        var proof = tree.GetInclusionProof(index);
+        var expectedLeafHash = LowerHex.Format(MerkleHasher.HashLeaf(leaf));
+        var result = MerkleVerifier.VerifyInclusion(expectedLeafHash, proof.LeafIndex, proof.TreeSize, proof.AuditPath, batch?.Root ?? tree.Root);
+        yield return new MemoryCheck("inclusion", result.Valid, result.Valid ? $"leaf {index} of {proof.TreeSize} proves into the root" : $"inclusion fails: {result.Reason}");
+    }
+
+    // Roots whose anchors prove the memory in this store: its own checkpoint's root and the newest
+    // checkpoint's root (the store's log contains it in both; docs/log.md), and the batch root when
+    // the batch has no checkpoint at its end, since then only the batch root was proven above.
+    private static IEnumerable<string> AnchoringRoots(MemoryRecord memory, BatchRecord batch, Sealer sealer)
+    {
+        var roots = new List<string>();
+        if (batch.CheckpointRoot is null || memory.LogIndex is null)
+        {
+            roots.Add(batch.Root);
+        }
         if (memory.LogIndex is { } index)
         {
             roots.AddRange(new[] { sealer.Log.CheckpointCovering(index), sealer.Log.GetCheckpoint() }.OfType<Log.CheckpointRecord>().Select(c => c.Root));
@@ -89,4 +155,6 @@ public static class MemoryVerifier
             ? new MemoryCheck("anchor", false, "every anchor of the root failed or was reorganised away: " + string.Join(", ", dead.Select(a => $"{a.Chain} {a.Status.ToString().ToLowerInvariant()}")))
             : new MemoryCheck("anchor", null, "anchors not final yet: " + string.Join(", ", anchors.Select(a => $"{a.Chain} {a.Status.ToString().ToLowerInvariant()} depth {a.Finality.ObservedDepth}/{a.Finality.RequiredDepth}")));
     }
+
+    private static string Format(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

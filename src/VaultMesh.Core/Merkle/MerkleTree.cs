@@ -124,7 +124,13 @@ public sealed class MerkleTree
         var index = 0L;
         foreach (var leafHash in leafHashes)
         {
-            Hex.ParseHash(leafHash, string.Create(CultureInfo.InvariantCulture, $"LeafHash[{index}]"), buffer.Next(cancellationToken));
+            var destination = buffer.Next(cancellationToken);
+            // Bare 64-digit hex, the common form, decodes in place; a prefixed or malformed hash takes
+            // the general parser, which names it by index (that name is built only then).
+            if (leafHash is not { Length: 2 * H } || !LowerHex.TryDecode(leafHash, destination, out _))
+            {
+                Hex.ParseHash(leafHash, string.Create(CultureInfo.InvariantCulture, $"LeafHash[{index}]"), destination);
+            }
             index++;
         }
         return buffer.Build(cancellationToken);

@@ -3,14 +3,14 @@ namespace VaultMesh.Core.Merkle;
 /// <summary>
 /// The RFC 9162 section 2.1.3.1 and 2.1.4.1 recursions, walked iteratively, over any source of
 /// subtree hashes: the in-memory tree and the stored log share them. <c>subtree(start, end)</c>
-/// returns MTH of leaves [start, end), lower-case hex.
+/// returns MTH of leaves [start, end), as lower-case hex or as bytes.
 /// </summary>
 internal static class ProofPaths
 {
     /// <summary>PATH(index, D[0:size]), bottom-up.</summary>
-    public static List<string> Inclusion(long index, long size, Func<long, long, string> subtree)
+    public static List<T> Inclusion<T>(long index, long size, Func<long, long, T> subtree)
     {
-        var path = new List<string>();
+        var path = new List<T>();
         // Walked top-down; the recursion emits the deepest sibling first, so reverse.
         long lo = 0, n = size, m = index;
         while (n > 1)
