@@ -40,6 +40,7 @@
         'Invoke-VmSpawn'
         'New-VmIdentity'
         'New-VmMerkleTree'
+        'Publish-VmLog'
         'Remove-VmPeer'
         'Remove-VmQuarantine'
         'Resolve-VmConflict'

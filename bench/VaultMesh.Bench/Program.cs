@@ -20,6 +20,7 @@ try
         ("merkle", MerkleFigures.Run),
         ("evidence", EvidenceFigures.Run),
         ("store", StoreFigures.Run),
+        ("tiles", TileFigures.Run),
         ("legacy", LegacyFigures.Run),
         ("cmdlets", PwshFigures.Run),
     };

@@ -39,6 +39,7 @@ BeforeAll {
         'Get-VmInclusionProof'         = @($tree | Get-VmInclusionProof -Index 1)
         'Get-VmConsistencyProof'       = @($tree | Get-VmConsistencyProof -FirstSize 2)
         'Test-VmInclusionProof -Detailed' = @($tree | Get-VmInclusionProof -Index 1 | Test-VmInclusionProof -Root ('ab' * 32) -Detailed)
+        'Publish-VmLog'                = @(Publish-VmLog -Path (Join-Path $env:VAULTMESH_HOME 'published-log'))
     }
     $script:cases = $script:samples.Keys | ForEach-Object { @{ Name = $_ } }
 }
@@ -53,7 +54,7 @@ Describe 'Table views' {
         'Get-VmStatus', 'Get-VmConfiguration', 'Get-VmMemory', 'Test-VmMemory -Detailed', 'Get-VmBatch', 'Get-VmTimeline', 'Get-VmAnchor',
         'Test-VmAnchor -Detailed', 'Update-VmAnchor', 'Get-VmMetric', 'Export-VmProofBundle', 'Test-VmProofBundle -Detailed',
         'Export-VmBatchManifest', 'Invoke-VmReplay', 'Test-VmReceipt -Detailed', 'Resolve-VmConflict', 'New-VmMerkleTree',
-        'Get-VmInclusionProof', 'Get-VmConsistencyProof', 'Test-VmInclusionProof -Detailed' | ForEach-Object { @{ Name = $_ } }) {
+        'Get-VmInclusionProof', 'Get-VmConsistencyProof', 'Test-VmInclusionProof -Detailed', 'Publish-VmLog' | ForEach-Object { @{ Name = $_ } }) {
         $objects = $script:samples[$Name]
         $objects | Should -Not -BeNullOrEmpty
         # A view keyed by the type's full name must exist and be the one used.

@@ -151,6 +151,10 @@ public static class CommandGrammar
                 new("older-note", "OlderNote", OptionKind.Text, "An older checkpoint the note must be consistent with.", "text"),
                 new("detailed", "Detailed", OptionKind.Flag, "Show every check and the reason of a failure."),
             ], [], EnforcedCheck: true),
+            new("memory", "publish", "Publish-VmLog", "Write the log as C2SP tlog-tiles into a directory: checkpoint, hash tiles, entry bundles (only what is new).",
+            [
+                new("path", "Path", OptionKind.Text, "The directory (default: the profile's log.publish_dir).", "dir"),
+            ], []),
             new("memory", "consistency", "Get-VmConsistencyProof", "The consistency proof between two sizes of the stored log.",
             [
                 new("from-size", "FromSize", OptionKind.Number, "The older log size.", "n"),

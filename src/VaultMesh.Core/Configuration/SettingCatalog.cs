@@ -59,6 +59,8 @@ public static class SettingCatalog
         Profile("verify_enforce", Flag, "on", "Kill switch: whether a failed verification is an error; VERIFY_ENFORCE overrides it."),
 
         Profile("log.origin", Text, "derived from the node's did:key", "The origin line of this node's signed checkpoints."),
+        Profile("log.publish_dir", "directory path", "none (no publishing)",
+            "Where every seal publishes the log as C2SP tlog-tiles (checkpoint, tiles, entry bundles); Publish-VmLog -Path writes anywhere."),
         Profile("witness.quorum", Whole, "every peer", "How many of the profile's peers must cosign a checkpoint."),
         Profile("peers.<name>.did", "did:key", "none", "A peer guardian's identity.", "FederationPeer"),
         Profile("peers.<name>.endpoint", "URL", "none", "A peer guardian's federation URL.", "FederationPeer"),

@@ -49,6 +49,12 @@ internal static class SettingRules
                   + "(letters, digits and '_', not starting with a digit, and not a run of hex digits such as a key), "
                   + "and the secret itself never goes in config.toml";
         }
+        if (key == Tiles.TilePublisher.PublishDirectoryKey)
+        {
+            return value is string publish && !string.IsNullOrWhiteSpace(publish) && !publish.Contains('\0', StringComparison.Ordinal)
+                ? null
+                : $"{key} must be a non-empty directory path string; it is {(value is string ? "empty or holds a NUL" : "a " + value.GetType().Name)}";
+        }
         return TypeProblem(value);
     }
 
