@@ -88,7 +88,7 @@ public sealed class StoreMigrationTests : IDisposable
         Assert.Equal(sealer.Log.GetCheckpoint(8)!.Root, batch.CheckpointRoot);
         var audit = sealer.Log.Audit();
         Assert.True(audit.Valid, audit.Reason);
-        Assert.Equal(9, VaultStore.CurrentSchemaVersion);
+        Assert.Equal(10, VaultStore.CurrentSchemaVersion);
     }
 
     public void Dispose()
