@@ -26,8 +26,20 @@ public static class TiledLogVerifier
     public static (string Note, SignedNote Signed, CheckpointText Text, int? Cosigned, List<MemoryCheck> Checks) ReadCheckpoint(
         TiledLogClient client, NoteVerifierKey vkey, WitnessPolicy? witnesses, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(vkey);
+        return ReadCheckpoint(client, _ => vkey, witnesses, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads and verifies the log's checkpoint against the vkey <paramref name="vkeyFor"/> gives for
+    /// the origin the note claims (a monitor that knows the log by its origin); the vkey's name must
+    /// still be that origin.
+    /// </summary>
+    public static (string Note, SignedNote Signed, CheckpointText Text, int? Cosigned, List<MemoryCheck> Checks) ReadCheckpoint(
+        TiledLogClient client, Func<string, NoteVerifierKey> vkeyFor, WitnessPolicy? witnesses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(vkeyFor);
         var where = client.Describe("checkpoint");
         var bytes = client.GetCheckpoint(cancellationToken);
         string note;
@@ -39,6 +51,8 @@ public static class TiledLogVerifier
         {
             throw Rejected(where, "it is not UTF-8 text");
         }
+        var claimed = note.Split('\n', 2)[0];
+        var vkey = vkeyFor(claimed);
         var verification = CheckpointVerifier.Verify(note, vkey, source: where);
         if (!verification.Valid)
         {
