@@ -95,13 +95,15 @@ public sealed class MemoryStore
         ArgumentNullException.ThrowIfNull(draft);
         var (payload, artifact, tags) = MemoryContent.Normalise(draft);
         var timestamp = UtcTimestamp.Format(draft.Timestamp ?? _time.GetUtcNow());
-        if (MemoryContentWriter.TryWrite(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags, timestamp, out var id, out var leaf))
+        if (!MemoryContentWriter.TryWrite(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags, timestamp, out var id, out var leaf))
         {
-            return new PreparedMemory(draft, payload, artifact, tags, id, timestamp, leaf);
+            var content = MemoryContent.Content(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags);
+            id = MemoryContent.Id(content);
+            leaf = MemoryContent.Leaf(content, id, timestamp);
         }
-        var content = MemoryContent.Content(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags);
-        id = MemoryContent.Id(content);
-        return new PreparedMemory(draft, payload, artifact, tags, id, timestamp, MemoryContent.Leaf(content, id, timestamp));
+        // The log publishes each leaf with a uint16 length (tile bundles): refuse it before anything is stored.
+        Tiles.TileSource.CheckEntrySize(leaf.Length, id);
+        return new PreparedMemory(draft, payload, artifact, tags, id, timestamp, leaf);
     }
 
     /// <summary>Writes prepared memories in one transaction and returns them as stored, in order.</summary>

@@ -5,6 +5,7 @@ using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Store;
+using VaultMesh.Core.Tiles;
 
 namespace VaultMesh.Core.Sealing;
 
@@ -80,6 +81,12 @@ public sealed class Sealer
         if (leaves.Count == 0)
         {
             return null;
+        }
+        // A memory recorded before the limit existed could be too long for a tile bundle: refuse the
+        // seal before it writes anything (the transaction rolls back).
+        for (var i = 0; i < leaves.Count; i++)
+        {
+            TileSource.CheckEntrySize(leaves[i].Length, sequences[i]);
         }
         progress?.Report(new SealProgress("Hashing leaves", 0, leaves.Count));
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);

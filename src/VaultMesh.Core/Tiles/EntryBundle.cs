@@ -50,5 +50,5 @@ public static class EntryBundle
     }
 
     internal static VaultMeshException Invalid(string where, string what) =>
-        new(TileErrorIds.BundleInvalid, VmErrorKind.InvalidData, $"The entry bundle {where} is invalid: {what}.", where);
+        new(TileReadErrorIds.BundleInvalid, VmErrorKind.InvalidData, $"The entry bundle {where} is invalid: {what}.", where);
 }

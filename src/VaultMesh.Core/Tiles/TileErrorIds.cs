@@ -1,38 +1,20 @@
 namespace VaultMesh.Core.Tiles;
 
-/// <summary>
-/// Stable error ids of reading a tiled log (c2sp.org/tlog-tiles) from a URL or a directory. They are
-/// public API: cmdlets report them as the fully qualified error id and tests pin them.
-/// </summary>
+/// <summary>Stable error ids of publishing and serving the log as tiles; public API, pinned by tests.</summary>
 public static class TileErrorIds
 {
-    /// <summary>The log location is neither an http(s) URL nor an existing directory.</summary>
-    public const string LocationInvalid = "VmTileLocationInvalid";
+    /// <summary>A leaf is longer than an entry bundle's uint16 length prefix can state.</summary>
+    public const string EntryTooLarge = "VmLogEntryTooLarge";
 
-    /// <summary>A file of the log (checkpoint, tile, bundle) is not there (404, or no such file).</summary>
-    public const string NotFound = "VmTileNotFound";
+    /// <summary>The log at the asked size publishes no such tile.</summary>
+    public const string TileNotFound = "VmTileNotFound";
 
-    /// <summary>A file of the log could not be fetched (network error, 5xx or timeout after the retries).</summary>
-    public const string FetchFailed = "VmTileFetchFailed";
+    /// <summary>The log has no signed checkpoint to publish.</summary>
+    public const string NothingToPublish = "VmLogNothingToPublish";
 
-    /// <summary>A response is larger than a file of its kind can be.</summary>
-    public const string ResponseTooLarge = "VmTileResponseTooLarge";
+    /// <summary>The publish directory holds a checkpoint or full tile that is not this log's: another log's directory, or tampered.</summary>
+    public const string PublishConflict = "VmLogPublishConflict";
 
-    /// <summary>A hash tile is not the size its path says, or its hashes do not hash to the checkpoint's root.</summary>
-    public const string TileInvalid = "VmTileInvalid";
-
-    /// <summary>An entry bundle's length prefixes do not frame its entries, or an entry does not hash to its level-0 hash.</summary>
-    public const string BundleInvalid = "VmTileBundleInvalid";
-
-    /// <summary>The log's checkpoint is malformed, not signed by the vkey, of another origin, or not cosigned by the witness policy.</summary>
-    public const string CheckpointRejected = "VmTileCheckpointRejected";
-
-    /// <summary>The log is smaller than a checkpoint this profile verified before: a rollback.</summary>
-    public const string Rollback = "VmLogRollback";
-
-    /// <summary>The log is not an extension of a checkpoint this profile verified before: a fork.</summary>
-    public const string Fork = "VmLogFork";
-
-    /// <summary>An entry index is not below the log's checkpointed size.</summary>
-    public const string EntryOutOfRange = "VmLogEntryOutOfRange";
+    /// <summary>The publish directory cannot be written.</summary>
+    public const string PublishFailed = "VmLogPublishFailed";
 }

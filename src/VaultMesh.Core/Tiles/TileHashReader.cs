@@ -203,5 +203,5 @@ public sealed class TileHashReader
     private static byte[] Decode(string hex) => LowerHex.TryDecode(hex, out var bytes) ? bytes : throw new FormatException(hex);
 
     private VaultMeshException TileInvalid(string message, TileCoordinate? tile) =>
-        new(TileErrorIds.TileInvalid, VmErrorKind.InvalidData, message, tile is { } t ? _client.Describe(t.Path) : _client.Location);
+        new(TileReadErrorIds.TileInvalid, VmErrorKind.InvalidData, message, tile is { } t ? _client.Describe(t.Path) : _client.Location);
 }

@@ -74,12 +74,12 @@ public sealed class TiledLogClient : IDisposable
             if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 || string.IsNullOrEmpty(uri.Host))
             {
-                throw new VaultMeshException(TileErrorIds.LocationInvalid, VmErrorKind.InvalidArgument,
+                throw new VaultMeshException(TileReadErrorIds.LocationInvalid, VmErrorKind.InvalidArgument,
                     $"The log location '{location}' is not a valid http(s) URL (a tiled log is read from http://, https:// or a directory).", location);
             }
             if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
             {
-                throw new VaultMeshException(TileErrorIds.LocationInvalid, VmErrorKind.InvalidArgument,
+                throw new VaultMeshException(TileReadErrorIds.LocationInvalid, VmErrorKind.InvalidArgument,
                     $"The log location '{location}' has a query or fragment; a tiled log's prefix is a plain URL path.", location);
             }
             var prefix = uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
@@ -87,7 +87,7 @@ public sealed class TiledLogClient : IDisposable
         }
         if (!Directory.Exists(location))
         {
-            throw new VaultMeshException(TileErrorIds.LocationInvalid, VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(TileReadErrorIds.LocationInvalid, VmErrorKind.InvalidArgument,
                 $"The log location '{location}' is neither an http(s) URL nor an existing directory.", location);
         }
         return new TiledLogClient(location, null, Path.GetFullPath(location), perAttempt, attempts);
@@ -122,7 +122,7 @@ public sealed class TiledLogClient : IDisposable
         var info = new FileInfo(file);
         if (!info.Exists)
         {
-            throw new VaultMeshException(TileErrorIds.NotFound, VmErrorKind.NotFound, $"The log has no '{path}': {file} does not exist.", file);
+            throw new VaultMeshException(TileReadErrorIds.NotFound, VmErrorKind.NotFound, $"The log has no '{path}': {file} does not exist.", file);
         }
         if (info.Length > maxBytes)
         {
@@ -156,7 +156,7 @@ public sealed class TiledLogClient : IDisposable
                 var status = (int)response.StatusCode;
                 if (response.StatusCode == HttpStatusCode.NotFound)
                 {
-                    throw new VaultMeshException(TileErrorIds.NotFound, VmErrorKind.NotFound, $"The log has no '{path}': {url.AbsoluteUri} answered 404 Not Found.", url.AbsoluteUri);
+                    throw new VaultMeshException(TileReadErrorIds.NotFound, VmErrorKind.NotFound, $"The log has no '{path}': {url.AbsoluteUri} answered 404 Not Found.", url.AbsoluteUri);
                 }
                 if (status >= 500 || status == 429)
                 {
@@ -165,7 +165,7 @@ public sealed class TiledLogClient : IDisposable
                 }
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new VaultMeshException(TileErrorIds.FetchFailed, VmErrorKind.ResourceUnavailable,
+                    throw new VaultMeshException(TileReadErrorIds.FetchFailed, VmErrorKind.ResourceUnavailable,
                         string.Create(CultureInfo.InvariantCulture, $"{url.AbsoluteUri} answered {status} {response.ReasonPhrase}; a tiled log's files are read with a plain GET."), url.AbsoluteUri);
                 }
                 // Content-Length is the compressed size under gzip; the read below bounds the real one.
@@ -189,7 +189,7 @@ public sealed class TiledLogClient : IDisposable
                 lastProblem = ex.Message;
             }
         }
-        throw new VaultMeshException(TileErrorIds.FetchFailed, VmErrorKind.ResourceUnavailable,
+        throw new VaultMeshException(TileReadErrorIds.FetchFailed, VmErrorKind.ResourceUnavailable,
             string.Create(CultureInfo.InvariantCulture, $"Reading {url.AbsoluteUri} failed {Attempts} times; the last attempt: {lastProblem}."), url.AbsoluteUri);
     }
 
@@ -210,7 +210,7 @@ public sealed class TiledLogClient : IDisposable
     }
 
     private static VaultMeshException TooLarge(string where, string path, int maxBytes, string actual) =>
-        new(TileErrorIds.ResponseTooLarge, VmErrorKind.InvalidData,
+        new(TileReadErrorIds.ResponseTooLarge, VmErrorKind.InvalidData,
             string.Create(CultureInfo.InvariantCulture, $"{where} is too large: '{path}' is at most {maxBytes} bytes, this one is {actual}."), where);
 
     /// <inheritdoc />

@@ -61,7 +61,7 @@ public sealed class TiledLogEntry
         var (note, _, text, _, _) = TiledLogVerifier.ReadCheckpoint(client, vkeyFor, witnesses, cancellationToken);
         if (index < 0 || index >= text.Size)
         {
-            throw new VaultMeshException(TileErrorIds.EntryOutOfRange, VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(TileReadErrorIds.EntryOutOfRange, VmErrorKind.InvalidArgument,
                 string.Create(CultureInfo.InvariantCulture, $"The log '{text.Origin}' at {client.Location} has {text.Size} entries at its checkpoint; there is no entry {index}."), index);
         }
         var reader = TileHashReader.Open(client, text.Size, text.Root, cancellationToken);

@@ -170,9 +170,9 @@ public static class TiledLogVerifier
             return;
         }
         monitor.RecordEvidence(new MonitorEvidence(text.Origin, kind, previous.Size, previous.Note, text.Size, note, client.Location, detail, DateTimeOffset.UtcNow));
-        throw new VaultMeshException(kind == "rollback" ? TileErrorIds.Rollback : TileErrorIds.Fork, VmErrorKind.SecurityError, detail, where);
+        throw new VaultMeshException(kind == "rollback" ? TileReadErrorIds.Rollback : TileReadErrorIds.Fork, VmErrorKind.SecurityError, detail, where);
     }
 
     private static VaultMeshException Rejected(string where, string what) =>
-        new(TileErrorIds.CheckpointRejected, VmErrorKind.SecurityError, $"The checkpoint {where} is rejected: {what}.", where);
+        new(TileReadErrorIds.CheckpointRejected, VmErrorKind.SecurityError, $"The checkpoint {where} is rejected: {what}.", where);
 }

@@ -90,7 +90,7 @@ public sealed class TesseraLogTests : IDisposable
     {
         Flip("tile/0/000.p/15", 100);
         var ex = Assert.Throws<VaultMeshException>(() => Verify());
-        Assert.Equal(TileErrorIds.TileInvalid, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.TileInvalid, ex.ErrorId);
         Assert.Contains("tile/0/000.p/15", ex.Message, StringComparison.Ordinal);
     }
 
@@ -99,7 +99,7 @@ public sealed class TesseraLogTests : IDisposable
     {
         Flip("tile/entries/000.p/15", 3);
         var ex = Assert.Throws<VaultMeshException>(() => Verify());
-        Assert.Equal(TileErrorIds.BundleInvalid, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.BundleInvalid, ex.ErrorId);
         Assert.Contains("entry 0 does not hash to its level-0 hash", ex.Message, StringComparison.Ordinal);
     }
 
@@ -108,6 +108,6 @@ public sealed class TesseraLogTests : IDisposable
     {
         Flip("checkpoint", 26);
         var ex = Assert.Throws<VaultMeshException>(() => Verify());
-        Assert.Equal(TileErrorIds.CheckpointRejected, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.CheckpointRejected, ex.ErrorId);
     }
 }

@@ -94,7 +94,7 @@ public sealed class TiledLogReaderTests : IDisposable
         Verify(log.Directory, log, full: false);
         log.Write("checkpoint", Encoding.UTF8.GetBytes(older));
         var ex = Refused(log.Directory, log, full: false);
-        Assert.Equal(TileErrorIds.Rollback, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.Rollback, ex.ErrorId);
         Assert.Contains("size 300", ex.Message, StringComparison.Ordinal);
         Assert.Contains("size 500", ex.Message, StringComparison.Ordinal);
         var evidence = Assert.Single(new LogMonitorStore(_store).Evidence(TestTiledLog.Origin));
@@ -111,7 +111,7 @@ public sealed class TiledLogReaderTests : IDisposable
         Verify(log.Directory, log, full: false);
         var forked = new TestTiledLog(_dir.File("fork")).GrowTo(400, entry: i => i == 3 ? Encoding.UTF8.GetBytes("{\"n\":\"forged\"}") : TestTiledLog.EntryBytes(i));
         var ex = Assert.Throws<VaultMeshException>(() => Verify(forked.Directory, forked, full: false));
-        Assert.Equal(TileErrorIds.Fork, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.Fork, ex.ErrorId);
         Assert.Contains("size 300", ex.Message, StringComparison.Ordinal);
         Assert.Contains("size 400", ex.Message, StringComparison.Ordinal);
         var evidence = Assert.Single(new LogMonitorStore(_store).Evidence());
@@ -128,7 +128,7 @@ public sealed class TiledLogReaderTests : IDisposable
         var log = NewLog(20);
         Verify(log.Directory, log, full: false);
         var forked = new TestTiledLog(_dir.File("fork")).GrowTo(20, entry: i => Encoding.UTF8.GetBytes("x" + i));
-        Assert.Equal(TileErrorIds.Fork, Assert.Throws<VaultMeshException>(() => Verify(forked.Directory, forked, full: false)).ErrorId);
+        Assert.Equal(TileReadErrorIds.Fork, Assert.Throws<VaultMeshException>(() => Verify(forked.Directory, forked, full: false)).ErrorId);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class TiledLogReaderTests : IDisposable
         var log = NewLog(70_000);
         log.Flip("tile/0/273.p/112", 40);
         var ex = Refused(log.Directory, log, full: false);
-        Assert.Equal(TileErrorIds.TileInvalid, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.TileInvalid, ex.ErrorId);
         Assert.Contains("tile/0/273.p/112", ex.Message, StringComparison.Ordinal);
     }
 
@@ -147,7 +147,7 @@ public sealed class TiledLogReaderTests : IDisposable
         var log = NewLog(70_000);
         log.Flip("tile/0/100", 5);
         var ex = Refused(log.Directory, log);
-        Assert.Equal(TileErrorIds.TileInvalid, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.TileInvalid, ex.ErrorId);
         Assert.Contains("tile/0/100 does not hash to its hash 100 in", ex.Message, StringComparison.Ordinal);
         Assert.Contains("tile/1/000:", ex.Message, StringComparison.Ordinal);
     }
@@ -158,7 +158,7 @@ public sealed class TiledLogReaderTests : IDisposable
         var log = NewLog(600);
         log.Flip("tile/entries/001", 7);
         var ex = Refused(log.Directory, log);
-        Assert.Equal(TileErrorIds.BundleInvalid, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.BundleInvalid, ex.ErrorId);
         Assert.Contains("tile/entries/001", ex.Message, StringComparison.Ordinal);
         Assert.Contains("entry 256 does not hash to its level-0 hash", ex.Message, StringComparison.Ordinal);
     }
@@ -169,7 +169,7 @@ public sealed class TiledLogReaderTests : IDisposable
         var log = NewLog(10);
         log.Flip("tile/entries/000.p/10", 1);
         var ex = Refused(log.Directory, log);
-        Assert.Equal(TileErrorIds.BundleInvalid, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.BundleInvalid, ex.ErrorId);
         Assert.Contains("tile/entries/000.p/10", ex.Message, StringComparison.Ordinal);
         Assert.Contains("length prefix", ex.Message, StringComparison.Ordinal);
     }
@@ -181,7 +181,7 @@ public sealed class TiledLogReaderTests : IDisposable
     public void EntryBundle_FramingErrors_AreNamed(byte[] bundle, string what)
     {
         var ex = Assert.Throws<VaultMeshException>(() => EntryBundle.Split(bundle, TileCoordinate.Entries(0, 3), "b"));
-        Assert.Equal(TileErrorIds.BundleInvalid, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.BundleInvalid, ex.ErrorId);
         Assert.Contains(what, ex.Message, StringComparison.Ordinal);
     }
 
@@ -191,7 +191,7 @@ public sealed class TiledLogReaderTests : IDisposable
         var log = NewLog(10);
         log.Write("tile/0/000.p/10", File.ReadAllBytes(log.PathOf("tile/0/000.p/10"))[..300]);
         var ex = Refused(log.Directory, log, full: false);
-        Assert.Equal(TileErrorIds.TileInvalid, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.TileInvalid, ex.ErrorId);
         Assert.Contains("is 300 bytes; its path says 10 hashes, 320 bytes", ex.Message, StringComparison.Ordinal);
     }
 
@@ -202,7 +202,7 @@ public sealed class TiledLogReaderTests : IDisposable
         File.Delete(log.PathOf("tile/0/000.p/10"));
         using var server = new TileDirectoryServer(log.Directory);
         var ex = Refused(server.Url, log);
-        Assert.Equal(TileErrorIds.NotFound, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.NotFound, ex.ErrorId);
         Assert.Contains(server.Url + "/tile/0/000.p/10", ex.Message, StringComparison.Ordinal);
         Assert.Contains("404", ex.Message, StringComparison.Ordinal);
     }
@@ -215,11 +215,11 @@ public sealed class TiledLogReaderTests : IDisposable
         server.Oversize["tile/0/000.p/10"] = 321;
         server.Oversize["checkpoint"] = TiledLogClient.MaxCheckpointBytes + 1;
         var ex = Refused(server.Url, log);
-        Assert.Equal(TileErrorIds.ResponseTooLarge, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.ResponseTooLarge, ex.ErrorId);
         Assert.Contains("/checkpoint is too large", ex.Message, StringComparison.Ordinal);
         server.Oversize.TryRemove("checkpoint", out _);
         ex = Refused(server.Url, log);
-        Assert.Equal(TileErrorIds.ResponseTooLarge, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.ResponseTooLarge, ex.ErrorId);
         Assert.Contains("tile/0/000.p/10", ex.Message, StringComparison.Ordinal);
         Assert.Contains("at most 320 bytes", ex.Message, StringComparison.Ordinal);
     }
@@ -241,7 +241,7 @@ public sealed class TiledLogReaderTests : IDisposable
         using var server = new TileDirectoryServer(log.Directory);
         server.FailFirst["checkpoint"] = new([500, 502, 503, 504]);
         var ex = Refused(server.Url, log);
-        Assert.Equal(TileErrorIds.FetchFailed, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.FetchFailed, ex.ErrorId);
         Assert.Contains("/checkpoint failed 3 times", ex.Message, StringComparison.Ordinal);
         Assert.Equal(3, server.Requests["checkpoint"]);
     }
@@ -279,7 +279,7 @@ public sealed class TiledLogReaderTests : IDisposable
     public void ABadLocation_IsNamed(string location, string what)
     {
         var ex = Assert.Throws<VaultMeshException>(() => TiledLogClient.Open(location));
-        Assert.Equal(TileErrorIds.LocationInvalid, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.LocationInvalid, ex.ErrorId);
         Assert.Contains(location, ex.Message, StringComparison.Ordinal);
         Assert.Contains(what, ex.Message, StringComparison.Ordinal);
     }
@@ -294,7 +294,7 @@ public sealed class TiledLogReaderTests : IDisposable
             using var client = TiledLogClient.Open(log.Directory);
             return TiledLogVerifier.Verify(client, other.Vkey, null, null, full: false);
         });
-        Assert.Equal(TileErrorIds.CheckpointRejected, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.CheckpointRejected, ex.ErrorId);
         Assert.Contains("checkpoint is rejected: noteSignature", ex.Message, StringComparison.Ordinal);
     }
 
@@ -309,7 +309,7 @@ public sealed class TiledLogReaderTests : IDisposable
             using var client = TiledLogClient.Open(log.Directory);
             return TiledLogVerifier.Verify(client, elsewhere, null, null, full: false);
         });
-        Assert.Equal(TileErrorIds.CheckpointRejected, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.CheckpointRejected, ex.ErrorId);
         Assert.Contains("the checkpoint is of the log 'tiles.test/log'", ex.Message, StringComparison.Ordinal);
     }
 
@@ -319,7 +319,7 @@ public sealed class TiledLogReaderTests : IDisposable
         var log = NewLog(10);
         var note = log.Note.Replace("tiles.test/log\n10\n", "tiles.test/log\n11\n", StringComparison.Ordinal);
         log.Write("checkpoint", Encoding.UTF8.GetBytes(note));
-        Assert.Equal(TileErrorIds.CheckpointRejected, Refused(log.Directory, log).ErrorId);
+        Assert.Equal(TileReadErrorIds.CheckpointRejected, Refused(log.Directory, log).ErrorId);
     }
 
     [Fact]
@@ -332,7 +332,7 @@ public sealed class TiledLogReaderTests : IDisposable
         var one = WitnessPolicy.Create([DidKey.Format(w1.PublicKey), DidKey.Format(w2.PublicKey)], 1);
         Assert.Equal(1, Verify(log.Directory, log, witnesses: one).Cosigned);
         var ex = Assert.Throws<VaultMeshException>(() => Verify(log.Directory, log, witnesses: both));
-        Assert.Equal(TileErrorIds.CheckpointRejected, ex.ErrorId);
+        Assert.Equal(TileReadErrorIds.CheckpointRejected, ex.ErrorId);
         Assert.Contains("1 of the 2 witnesses cosigned it; the policy needs 2", ex.Message, StringComparison.Ordinal);
     }
 
