@@ -41,6 +41,10 @@ internal static class SettingRules
         {
             return value is string dir ? DataDirProblem(dir) : $"data_dir must be a path string; it is a {value.GetType().Name}";
         }
+        if (Tiles.LogListEntry.SettingProblem(key, value) is { } logProblem)
+        {
+            return logProblem;
+        }
         return TypeProblem(value);
     }
 
