@@ -43,7 +43,7 @@ public sealed class GetVmLogEntryCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var witnesses = TiledLogCommands.Policy(Witness, WitnessQuorum);
-        using var client = TiledLogClient.Open(Url);
+        using var client = TiledLogCommands.Open(this, Url);
         var given = Vkey is null ? null : NoteVerifierKey.Parse(Vkey);
         WriteObject(TiledLogEntry.Read(client, origin => given ?? Remembered(origin), witnesses, Index, CancellationToken));
     }

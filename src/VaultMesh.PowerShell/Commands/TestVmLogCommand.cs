@@ -43,7 +43,7 @@ public sealed class TestVmLogCommand : VaultMeshCmdlet
     {
         var vkey = NoteVerifierKey.Parse(Vkey);
         var witnesses = TiledLogCommands.Policy(Witness, WitnessQuorum);
-        using var client = TiledLogClient.Open(Url);
+        using var client = TiledLogCommands.Open(this, Url);
         var progress = new CmdletProgress(this, 23, "Test-VmLog", $"Reading the entries of {Url}");
         try
         {
