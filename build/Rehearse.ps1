@@ -2,8 +2,10 @@
 # temporary home, starts Redis, Anvil and the OpenSSL TSA, runs each systemd unit's ExecStart in
 # dependency order (harbinger, sealer, anchor manager), runs two guardians that sync with each other
 # (guardian and federation units, each instance with its own VAULTMESH_HOME), runs verify-anchor.sh,
-# scrapes /metrics, flips each kill switch through the variables the drop-ins set, and prints a
-# summary table of steps, each ok or failed. Exits 1 when a step failed.
+# scrapes /metrics, flips each kill switch through the variables the drop-ins set, publishes the log
+# as C2SP tlog-tiles into a directory a real nginx serves (checked over HTTP and by the outside Go
+# checker, before and after more seals), and prints a summary table of steps, each ok or failed.
+# Exits 1 when a step failed.
 param([Parameter(Mandatory)] [string] $ModulePath)
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
@@ -13,6 +15,8 @@ $repo = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
 . (Join-Path $repo 'tests/TestServers/VmTestAnvil.ps1')
 . (Join-Path $repo 'tests/TestServers/VmTestRedis.ps1')
 . (Join-Path $repo 'tests/TestServers/VmListeningPort.ps1')
+. (Join-Path $repo 'tests/TestServers/VmTestNginx.ps1')
+. (Join-Path $repo 'tests/TestServers/VmTlogCheck.ps1')
 Import-Module (Join-Path $repo 'tests/VaultMesh.TestTsa/VmTestTsa.psm1')
 
 $profileName = 'rehearsal'
@@ -125,7 +129,24 @@ function Test-Step([string] $Step, [scriptblock] $Check, [scriptblock] $Detail) 
     }
 }
 
-$redis = $null; $tsa = $null; $anvil = $null; $metrics = $null; $guardians = [ordered]@{}
+$redis = $null; $tsa = $null; $anvil = $null; $metrics = $null; $guardians = [ordered]@{}; $nginx = $null
+
+# Fetches every published file through nginx into a fresh directory, so the checker reads what a
+# client gets over HTTP (gzip accepted; HttpClient decompresses), and returns that directory.
+function Copy-PublishedOverHttp([string] $Url, [string] $Published) {
+    $copy = Join-Path $root ('over-http-' + [guid]::NewGuid().ToString('N'))
+    $handler = [Net.Http.HttpClientHandler]::new(); $handler.AutomaticDecompression = [Net.DecompressionMethods]::GZip
+    $client = [Net.Http.HttpClient]::new($handler)
+    try {
+        foreach ($file in Get-ChildItem -LiteralPath $Published -Recurse -File) {
+            $relative = [IO.Path]::GetRelativePath($Published, $file.FullName)
+            $target = Join-Path $copy $relative
+            New-Item -ItemType Directory -Force -Path (Split-Path $target) | Out-Null
+            [IO.File]::WriteAllBytes($target, $client.GetByteArrayAsync($Url + $relative).GetAwaiter().GetResult())
+        }
+    } finally { $client.Dispose() }
+    $copy
+}
 try {
     Write-Host "== Install into $root" -ForegroundColor Cyan
     $installed = Install-VmModule -StageDir (Split-Path $ModulePath) -RepositoryRoot $repo -Destination $root
@@ -286,6 +307,41 @@ try {
     $r = Invoke-Unit 'vaultmesh-harbinger@.service' -Extra @('--source', 'redis')
     Test-Step 'Redis back: the stream is intact' { $r.ExitCode -eq 0 } { "harbinger --source redis exit $($r.ExitCode), $($r.Json.data.Read) new entries" }
 
+    Write-Host '== The log in the open: tlog-tiles served by nginx' -ForegroundColor Cyan
+    $published = Join-Path $root 'published-log'
+    $r = Invoke-Vm $profileName @('memory', 'publish', '--path', $published)
+    $vkey = (Invoke-Vm $profileName @('memory', 'checkpoint')).Json.data.Vkey
+    Test-Step 'publish (vm memory publish)' { $r.ExitCode -eq 0 -and $r.Json.data.FilesWritten -gt 0 } { "size $($r.Json.data.Size): $($r.Json.data.FilesWritten) files, $($r.Json.data.Bytes) bytes into $published" }
+    $nginx = Start-VmTestNginx -Root $published
+    $client = [Net.Http.HttpClient]::new()
+    $checkpoint = $client.GetAsync($nginx.Url + 'checkpoint').GetAwaiter().GetResult()
+    $request = [Net.Http.HttpRequestMessage]::new('GET', $nginx.Url + 'tile/entries/000.p/' + $r.Json.data.Size); $request.Headers.Add('Accept-Encoding', 'gzip')
+    $bundle = $client.SendAsync($request).GetAwaiter().GetResult()
+    $note = $checkpoint.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+    Test-Step 'nginx serves checkpoint and tiles' {
+        $checkpoint.StatusCode -eq 200 -and $note -ceq [IO.File]::ReadAllText((Join-Path $published 'checkpoint')) -and "$($checkpoint.Headers.CacheControl)" -eq 'no-cache' -and
+        $bundle.StatusCode -eq 200 -and @($bundle.Content.Headers.ContentEncoding) -contains 'gzip'
+    } { "127.0.0.1:$($nginx.Port): checkpoint $($checkpoint.StatusCode) ($($checkpoint.Headers.CacheControl)), bundle $($bundle.StatusCode) ($(@($bundle.Content.Headers.ContentEncoding) -join ','))" }
+    $tlogcheck = Build-VmTlogCheck -RepositoryRoot $repo
+    $verified = Invoke-VmTlogCheck -Binary $tlogcheck -Directory (Copy-PublishedOverHttp $nginx.Url $published) -Vkey $vkey -More @('-entry', '0')
+    Test-Step 'Go tlog checker verifies the log through nginx' { $verified.ExitCode -eq 0 } { "$($verified.StdOut -replace '\s+$', '' -replace '\n', '; ')$($verified.StdErr)" }
+    # The reader's step goes here: Test-VmLog -Url $nginx.Url -Vkey $vkey (vm memory verify-remote), before and after the seals below.
+
+    $older = Join-Path $root 'older-checkpoint'
+    [IO.File]::WriteAllText($older, $note)
+    $set = Invoke-Vm $profileName @('configure', 'set', '--set', "log.publish_dir=$published")
+    # 300 events through the harbinger inbox (one process records them all): the log crosses a full tile.
+    foreach ($i in 1..300) { "{`"type`":`"event`",`"component`":`"tiles`",`"version`":`"$i`"}" | Set-Content (Join-Path $inbox "tiles-$i.json") }
+    $records = @(Invoke-Unit 'vaultmesh-harbinger@.service')
+    $sealed = Invoke-Unit 'vaultmesh-sealer@.service'
+    $grown = $client.GetStringAsync($nginx.Url + 'checkpoint').GetAwaiter().GetResult()
+    $verified = Invoke-VmTlogCheck -Binary $tlogcheck -Directory (Copy-PublishedOverHttp $nginx.Url $published) -Vkey $vkey -More @('-old', $older, '-entry', "$($sealed.Json.data.LogEnd - 1)")
+    Test-Step 'seal publishes into log.publish_dir; consistent through nginx' {
+        $set.ExitCode -eq 0 -and @($records | Where-Object ExitCode -ne 0).Count -eq 0 -and $sealed.ExitCode -eq 0 -and ($grown -split "`n")[1] -eq "$($sealed.Json.data.LogEnd)" -and $verified.ExitCode -eq 0
+    } { "checkpoint now $(($grown -split "`n")[1]); $($verified.StdOut -replace '\s+$', '' -replace '\n', '; ')$($verified.StdErr)" }
+    $client.Dispose()
+    Remove-Item -LiteralPath (Split-Path $tlogcheck) -Recurse -Force -ErrorAction SilentlyContinue
+
     $systemd = Invoke-Tool -FilePath 'systemctl' -ArgumentList @('--user', 'show-environment') -Environment (Get-UnitEnvironment)
     if ($systemd.ExitCode -eq 0) {
         $run = Invoke-Tool -FilePath 'systemctl' -ArgumentList @('--user', 'start', "vaultmesh-sealer@$profileName.service") -Environment (Get-UnitEnvironment)
@@ -305,6 +361,7 @@ try {
 } catch {
     Add-Step 'rehearsal' 'failed' "$_ at $($_.InvocationInfo.PositionMessage)"
 } finally {
+    if ($nginx) { Stop-VmTestNginx $nginx }
     if ($metrics) { $null = Stop-Unit $metrics }
     foreach ($g in @($guardians.Values)) { if ($g.Unit) { $null = Stop-Unit $g.Unit } }
     if ($anvil) { Stop-VmTestAnvil $anvil }

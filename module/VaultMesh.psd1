@@ -41,6 +41,7 @@
         'Invoke-VmSpawn'
         'New-VmIdentity'
         'New-VmMerkleTree'
+        'Publish-VmLog'
         'Remove-VmPeer'
         'Remove-VmQuarantine'
         'Resolve-VmConflict'

@@ -21,6 +21,7 @@ try
         ("tiles-read", TileReadFigures.Run),
         ("evidence", EvidenceFigures.Run),
         ("store", StoreFigures.Run),
+        ("tiles", TileFigures.Run),
         ("legacy", LegacyFigures.Run),
         ("cmdlets", PwshFigures.Run),
     };

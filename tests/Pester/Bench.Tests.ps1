@@ -45,7 +45,8 @@ Describe 'bench/Invoke-Bench.ps1 -Quick' {
         $names = @($doc.figures.name)
         foreach ($expected in 'baseline.sha256.64B.1core', 'baseline.sha256.64B.allcores', 'baseline.sqlite.commit', 'merkle.root.1core',
             'merkle.root.allcores', 'proof.inclusion.verify', 'receipt.validate', 'record.core.group1000', 'verify.memory',
-            'legacy.root', 'legacy.import', 'record.pipeline', 'record.interactive', 'store.query', 'store.metrics') {
+            'legacy.root', 'legacy.import', 'record.pipeline', 'record.interactive', 'store.query', 'store.metrics',
+            'tiles.publish.full', 'tiles.publish.seal', 'tiles.publish.seal.files') {
             $names | Should -Contain $expected
         }
     }

@@ -152,6 +152,10 @@ public static class CommandGrammar
                 new("older-note", "OlderNote", OptionKind.Text, "An older checkpoint the note must be consistent with.", "text"),
                 new("detailed", "Detailed", OptionKind.Flag, "Show every check and the reason of a failure."),
             ], [], EnforcedCheck: true),
+            new("memory", "publish", "Publish-VmLog", "Write the log as C2SP tlog-tiles into a directory: checkpoint, hash tiles, entry bundles (only what is new).",
+            [
+                new("path", "Path", OptionKind.Text, "The directory (default: the profile's log.publish_dir).", "dir"),
+            ], []),
             new("memory", "verify-remote", "Test-VmLog", "Verify any C2SP tlog-tiles log (http(s) prefix or directory) against its vkey and what this profile verified of it before.",
             [
                 new("url", "Url", OptionKind.Text, "The log's prefix: an http(s) URL or a directory.", "url"),

@@ -41,6 +41,12 @@ internal static class SettingRules
         {
             return value is string dir ? DataDirProblem(dir) : $"data_dir must be a path string; it is a {value.GetType().Name}";
         }
+        if (key == Tiles.TilePublisher.PublishDirectoryKey)
+        {
+            return value is string publish && !string.IsNullOrWhiteSpace(publish) && !publish.Contains('\0', StringComparison.Ordinal)
+                ? null
+                : $"{key} must be a non-empty directory path string; it is {(value is string ? "empty or holds a NUL" : "a " + value.GetType().Name)}";
+        }
         if (Tiles.LogListEntry.SettingProblem(key, value) is { } logProblem)
         {
             return logProblem;

@@ -127,8 +127,26 @@ public sealed class GuardianHost : IAsyncDisposable
             {
                 context.Response.Headers[FederationMessage.SignatureHeader] = response.Signature;
             }
-            context.Response.ContentLength64 = response.Body.Length;
-            await context.Response.OutputStream.WriteAsync(response.Body).ConfigureAwait(false);
+            foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+            {
+                context.Response.Headers[name] = value;
+            }
+            var body = response.Body;
+            if (response.Compressible)
+            {
+                context.Response.Headers["Vary"] = "Accept-Encoding";
+                if (AcceptsGzip(context.Request.Headers["Accept-Encoding"]))
+                {
+                    body = Gzip(body);
+                    context.Response.Headers["Content-Encoding"] = "gzip";
+                }
+            }
+            context.Response.ContentLength64 = body.Length;
+            // HEAD answers the headers GET would, Content-Length included, without the body.
+            if (context.Request.HttpMethod != "HEAD")
+            {
+                await context.Response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+            }
             context.Response.Close();
         }
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException or InvalidOperationException)
@@ -139,6 +157,32 @@ public sealed class GuardianHost : IAsyncDisposable
         {
             _slots.Release();
         }
+    }
+
+    /// <summary>Whether an Accept-Encoding header accepts gzip (a <c>gzip</c> or <c>*</c> coding whose q is not 0).</summary>
+    internal static bool AcceptsGzip(string? acceptEncoding)
+    {
+        foreach (var part in (acceptEncoding ?? "").Split(','))
+        {
+            var fields = part.Split(';', StringSplitOptions.TrimEntries);
+            if (fields[0] is not ("gzip" or "*"))
+            {
+                continue;
+            }
+            var refused = fields.Skip(1).Any(f => f.Replace(" ", "", StringComparison.Ordinal) is "q=0" or "q=0.0" or "q=0.00" or "q=0.000");
+            return !refused;
+        }
+        return false;
+    }
+
+    private static byte[] Gzip(byte[] body)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(body);
+        }
+        return output.ToArray();
     }
 
     /// <summary>Stops accepting, waits for requests in flight, and closes the listener.</summary>

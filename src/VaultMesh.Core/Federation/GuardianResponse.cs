@@ -11,6 +11,12 @@ namespace VaultMesh.Core.Federation;
 /// <param name="ContentType">The media type of the body.</param>
 public sealed record GuardianResponse(int Status, byte[] Body, string? Signature = null, string ContentType = GuardianResponse.Json)
 {
+    /// <summary>Extra response headers (Cache-Control, Allow), or null.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>Whether the host may gzip the body for a client that accepts it (it then adds <c>Vary: Accept-Encoding</c>).</summary>
+    public bool Compressible { get; init; }
+
     /// <summary>The media type of JSON bodies.</summary>
     public const string Json = "application/json";
 

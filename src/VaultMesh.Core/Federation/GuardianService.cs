@@ -82,7 +82,8 @@ public sealed class GuardianService
         using var api = new GuardianApi(apiStore, _key, _context.Profile, peers, _context.KillSwitches, _settings.Options, _time, _log,
             peer => wake.Writer.TryWrite(peer));
         // /metrics reports this guardian's own context: the kill switches it runs with, the store's figures at scrape time.
-        var handler = GuardianMetricsRoute.Before(api.HandleAsync, MetricsEndpoint.Scrape(() => _context));
+        using var tileStore = VaultStore.Open(_context.DataDirectory);
+        var handler = Tiles.TileRoutes.Before(GuardianMetricsRoute.Before(api.HandleAsync, MetricsEndpoint.Scrape(() => _context)), tileStore);
         var host = new GuardianHost(_settings.Listen, handler, _settings.Options.RequestTimeout);
         host.Start();
         await using (host.ConfigureAwait(false))

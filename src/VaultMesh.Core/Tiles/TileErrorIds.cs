@@ -15,6 +15,9 @@ public static class TileErrorIds
     /// <summary>The publish directory holds a checkpoint or full tile that is not this log's: another log's directory, or tampered.</summary>
     public const string PublishConflict = "VmLogPublishConflict";
 
+    /// <summary>Publish-VmLog has no -Path and the profile sets no <c>log.publish_dir</c>.</summary>
+    public const string PublishDirectoryMissing = "VmLogPublishDirectoryMissing";
+
     /// <summary>The publish directory cannot be written.</summary>
     public const string PublishFailed = "VmLogPublishFailed";
 }

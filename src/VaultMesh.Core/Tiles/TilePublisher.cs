@@ -46,6 +46,16 @@ public sealed class TilePublisher
         _written = written;
     }
 
+    /// <summary>The profile key naming the directory every seal publishes into.</summary>
+    public const string PublishDirectoryKey = "log.publish_dir";
+
+    /// <summary>The profile's <c>log.publish_dir</c>, or null when it publishes nowhere.</summary>
+    public static string? PublishDirectory(Configuration.ProfileSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.GetString(PublishDirectoryKey);
+    }
+
     /// <summary>Publishes the newest signed checkpoint and the tiles it needs into <paramref name="directory"/> (created if missing).</summary>
     /// <exception cref="VaultMeshException">
     /// <c>VmLogNothingToPublish</c> before the first seal; <c>VmLogPublishConflict</c> when the directory's

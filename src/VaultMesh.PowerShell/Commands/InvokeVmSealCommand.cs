@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using VaultMesh.Core.Errors;
 using VaultMesh.Core.Sealing;
+using VaultMesh.Core.Tiles;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -30,6 +32,7 @@ public sealed class InvokeVmSealCommand : VaultMeshCmdlet
             {
                 var checkpoint = sealer.Log.EnsureCheckpoint()!;
                 WriteVerbose($"Signed the checkpoint of log size {checkpoint.Size}, root {checkpoint.Root}.");
+                Publish();
             }
             return;
         }
@@ -44,6 +47,25 @@ public sealed class InvokeVmSealCommand : VaultMeshCmdlet
         {
             WriteVerbose($"Sealed {batch.Size} memories into {batch.BatchId}, root {batch.Root}; the log's checkpoint is now size {batch.LogEnd}, root {batch.CheckpointRoot}.");
             WriteObject(batch);
+            Publish();
+        }
+    }
+
+    /// <summary>Publishes the log into the profile's <c>log.publish_dir</c>, if set. The seal is already durable, so a failed publish is a non-terminating error; the next seal or Publish-VmLog completes it.</summary>
+    private void Publish()
+    {
+        if (TilePublisher.PublishDirectory(Context.Settings) is not { } directory)
+        {
+            return;
+        }
+        try
+        {
+            var result = new TilePublisher(Store, Services.Sealer.Log).Publish(directory, null, CancellationToken);
+            WriteVerbose($"Published the log at size {result.Size} into {result.Path}: {result.FilesWritten} files, {result.Bytes} bytes.");
+        }
+        catch (VaultMeshException ex)
+        {
+            WriteVmError(ex);
         }
     }
 }

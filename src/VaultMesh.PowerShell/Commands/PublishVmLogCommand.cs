@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using VaultMesh.Core.Errors;
+using VaultMesh.Core.Tiles;
+using VaultMesh.PowerShell.Infrastructure;
+
+namespace VaultMesh.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Publishes the log into a directory as C2SP tlog-tiles: the signed checkpoint, hash tiles and entry bundles, ready for any web server, object store or CDN.</para>
+/// <para type="description">Writes only what the newest signed checkpoint adds to what the directory's own checkpoint (verified with the log's key) already holds; full tiles are written once, every file goes to a temp name and is renamed, and the checkpoint is written last. See docs/log.md and docs/operations.md.</para>
+/// </summary>
+[Cmdlet(VerbsData.Publish, "VmLog", SupportsShouldProcess = true)]
+[OutputType(typeof(PublishResult))]
+public sealed class PublishVmLogCommand : VaultMeshCmdlet
+{
+    /// <summary>The directory to publish into; default: the profile's <c>log.publish_dir</c>.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <inheritdoc />
+    protected override void OnEnd()
+    {
+        var configured = TilePublisher.PublishDirectory(Context.Settings);
+        var target = Path ?? configured ?? throw new VaultMeshException(TileErrorIds.PublishDirectoryMissing, VmErrorKind.InvalidArgument,
+            $"Give -Path, or set log.publish_dir in profile '{Context.Profile}' (Set-VmConfiguration -Setting @{{ 'log.publish_dir' = '<dir>' }}).", null);
+        var directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(target);
+        var log = Services.Sealer.Log;
+        if (!ShouldProcess(directory, $"Publish the log of profile '{Context.Profile}' at size {log.GetCheckpoint()?.Size ?? 0}"))
+        {
+            return;
+        }
+        var progress = new CmdletProgress(this, 1, "Publishing the log", directory);
+        var result = new TilePublisher(Store, log).Publish(directory, progress.For<(long Done, long Total)>((bar, p) => bar.Report(p.Done * 256, p.Total * 256)), CancellationToken);
+        progress.Complete();
+        WriteObject(result);
+    }
+}
