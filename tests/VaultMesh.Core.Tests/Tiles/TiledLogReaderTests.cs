@@ -352,4 +352,25 @@ public sealed class TiledLogReaderTests : IDisposable
             Assert.Equal(tree.GetConsistencyProof(old).Path, reader.ConsistencyProof(old).Select(Convert.ToHexStringLower));
         }
     }
+
+    [Fact]
+    public void TheMonitorsMemory_IsAppendOnly()
+    {
+        var log = NewLog(300);
+        var older = log.Note;
+        log.GrowTo(400);
+        Verify(log.Directory, log, full: false);
+        log.Write("checkpoint", Encoding.UTF8.GetBytes(older));
+        Refused(log.Directory, log, full: false);
+        foreach (var sql in new[]
+        {
+            "UPDATE monitor_checkpoints SET size = 1", "DELETE FROM monitor_checkpoints",
+            "UPDATE monitor_evidence SET seen_note = 'x'", "DELETE FROM monitor_evidence",
+        })
+        {
+            using var command = _store.Command(sql);
+            Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => command.ExecuteNonQuery());
+        }
+        Assert.Single(new LogMonitorStore(_store).Evidence());
+    }
 }
