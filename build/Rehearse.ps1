@@ -330,7 +330,10 @@ try {
     $tlogcheck = Build-VmTlogCheck -RepositoryRoot $repo
     $verified = Invoke-VmTlogCheck -Binary $tlogcheck -Directory (Copy-PublishedOverHttp $nginx.Url $published) -Vkey $vkey -More @('-entry', '0')
     Test-Step 'Go tlog checker verifies the log through nginx' { $verified.ExitCode -eq 0 } { "$($verified.StdOut -replace '\s+$', '' -replace '\n', '; ')$($verified.StdErr)" }
-    # The reader's step goes here: Test-VmLog -Url $nginx.Url -Vkey $vkey (vm memory verify-remote), before and after the seals below.
+    $remote = Invoke-Vm $profileName @('memory', 'verify-remote', '--url', $nginx.Url, '--vkey', $vkey, '--full')
+    Test-Step 'Test-VmLog verifies the log through nginx (vm memory verify-remote --full)' {
+        $remote.ExitCode -eq 0 -and $remote.Json.data.Size -eq $r.Json.data.Size -and $remote.Json.data.EntriesChecked -eq $r.Json.data.Size
+    } { "size $($remote.Json.data.Size): $($remote.Json.data.EntriesChecked) entries checked, $($remote.Json.data.FilesRead) files read$($remote.StdErr)" }
 
     $older = Join-Path $root 'older-checkpoint'
     [IO.File]::WriteAllText($older, $note)
@@ -344,6 +347,10 @@ try {
     Test-Step 'seal publishes into log.publish_dir; consistent through nginx' {
         $set.ExitCode -eq 0 -and @($records | Where-Object ExitCode -ne 0).Count -eq 0 -and $sealed.ExitCode -eq 0 -and ($grown -split "`n")[1] -eq "$($sealed.Json.data.LogEnd)" -and $verified.ExitCode -eq 0
     } { "checkpoint now $(($grown -split "`n")[1]); $($verified.StdOut -replace '\s+$', '' -replace '\n', '; ')$($verified.StdErr)" }
+    $remote = Invoke-Vm $profileName @('memory', 'verify-remote', '--url', $nginx.Url, '--vkey', $vkey)
+    Test-Step 'Test-VmLog: the grown log extends the one it verified, through nginx' {
+        $remote.ExitCode -eq 0 -and $remote.Json.data.PreviousSize -eq $r.Json.data.Size -and $remote.Json.data.Consistent -and $remote.Json.data.Size -eq $sealed.Json.data.LogEnd
+    } { "size $($remote.Json.data.PreviousSize) -> $($remote.Json.data.Size), consistent: $($remote.Json.data.Consistent), $($remote.Json.data.FilesRead) files read$($remote.StdErr)" }
     $client.Dispose()
     Remove-Item -LiteralPath (Split-Path $tlogcheck) -Recurse -Force -ErrorAction SilentlyContinue
 

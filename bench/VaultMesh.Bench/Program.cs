@@ -18,6 +18,7 @@ try
     var groups = new (string Name, Action<BenchOptions, BenchReport> Run)[]
     {
         ("merkle", MerkleFigures.Run),
+        ("tiles-read", TileReadFigures.Run),
         ("evidence", EvidenceFigures.Run),
         ("store", StoreFigures.Run),
         ("tiles", TileFigures.Run),

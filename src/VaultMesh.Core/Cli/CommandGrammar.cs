@@ -143,6 +143,7 @@ public static class CommandGrammar
                 new("size", "Size", OptionKind.Number, "The checkpoint of this log size.", "n"),
                 new("all", "All", OptionKind.Flag, "Every checkpoint, oldest first."),
                 new("as-note", "AsNote", OptionKind.Flag, "Only the signed note text, exactly as c2sp.org/tlog-checkpoint defines it."),
+                new("as-log-list-entry", "AsLogListEntry", OptionKind.Flag, "This log's entry in the witness network's logs/v0 list (vkey, qpd, contact)."),
             ], []),
             new("memory", "verify-log", "Test-VmCheckpoint", "Check the stored log against every checkpoint, or one checkpoint note against a vkey.",
             [
@@ -154,6 +155,20 @@ public static class CommandGrammar
             new("memory", "publish", "Publish-VmLog", "Write the log as C2SP tlog-tiles into a directory: checkpoint, hash tiles, entry bundles (only what is new).",
             [
                 new("path", "Path", OptionKind.Text, "The directory (default: the profile's log.publish_dir).", "dir"),
+            ], []),
+            new("memory", "verify-remote", "Test-VmLog", "Verify any C2SP tlog-tiles log (http(s) prefix or directory) against its vkey and what this profile verified of it before.",
+            [
+                new("url", "Url", OptionKind.Text, "The log's prefix: an http(s) URL or a directory.", "url"),
+                new("vkey", "Vkey", OptionKind.Text, "The log's C2SP verifier key; its name is the checkpoint's origin.", "vkey"),
+                new("witness", "Witness", OptionKind.List, "A witness (cosigner vkey or did:key) whose cosignature counts (repeat or comma-separate).", "witness"),
+                new("witness-quorum", "WitnessQuorum", OptionKind.Number, "How many witnesses must have cosigned (default all).", "k"),
+                new("full", "Full", OptionKind.Flag, "Read every entry bundle and check each entry against its level-0 hash."),
+            ], []),
+            new("memory", "remote-entry", "Get-VmLogEntry", "One entry of any tiled log with its inclusion proof, verified against the log's checkpoint.",
+            [
+                new("url", "Url", OptionKind.Text, "The log's prefix: an http(s) URL or a directory.", "url"),
+                new("index", "Index", OptionKind.Number, "The entry's index, from 0.", "n"),
+                new("vkey", "Vkey", OptionKind.Text, "The log's verifier key (default: the one Test-VmLog last used for its origin).", "vkey"),
             ], []),
             new("memory", "consistency", "Get-VmConsistencyProof", "The consistency proof between two sizes of the stored log.",
             [

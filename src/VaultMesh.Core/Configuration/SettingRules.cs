@@ -55,6 +55,10 @@ internal static class SettingRules
                 ? null
                 : $"{key} must be a non-empty directory path string; it is {(value is string ? "empty or holds a NUL" : "a " + value.GetType().Name)}";
         }
+        if (Tiles.LogListEntry.SettingProblem(key, value) is { } logProblem)
+        {
+            return logProblem;
+        }
         return TypeProblem(value);
     }
 

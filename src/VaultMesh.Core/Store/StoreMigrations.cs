@@ -421,6 +421,42 @@ internal static class StoreMigrations
         CREATE TRIGGER memory_tags_append_only_delete BEFORE DELETE ON memory_tags
             BEGIN SELECT RAISE(ABORT, 'memories are append-only'); END;
         """,
+
+        // 12: a monitor's memory of other tiled logs (docs/log.md, "Reading a tiled log"): every
+        // checkpoint Test-VmLog verified, per origin, so the next read proves the log only grew; and
+        // the evidence of a rollback or a fork, both notes as the log served them. Append-only.
+        """
+        CREATE TABLE monitor_checkpoints (
+            origin         TEXT    NOT NULL,
+            size           INTEGER NOT NULL,
+            root           TEXT    NOT NULL,
+            note           TEXT    NOT NULL,
+            vkey           TEXT    NOT NULL,
+            url            TEXT    NOT NULL,
+            verified_at    TEXT    NOT NULL,
+            PRIMARY KEY (origin, size)
+        );
+        CREATE TABLE monitor_evidence (
+            seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+            origin         TEXT    NOT NULL,
+            kind           TEXT    NOT NULL CHECK (kind IN ('rollback', 'fork')),
+            known_size     INTEGER NOT NULL,
+            known_note     TEXT    NOT NULL,
+            seen_size      INTEGER NOT NULL,
+            seen_note      TEXT    NOT NULL,
+            url            TEXT    NOT NULL,
+            detail         TEXT    NOT NULL,
+            recorded_at    TEXT    NOT NULL
+        );
+        CREATE TRIGGER monitor_checkpoints_append_only_update BEFORE UPDATE ON monitor_checkpoints
+            BEGIN SELECT RAISE(ABORT, 'monitored checkpoints are append-only'); END;
+        CREATE TRIGGER monitor_checkpoints_append_only_delete BEFORE DELETE ON monitor_checkpoints
+            BEGIN SELECT RAISE(ABORT, 'monitored checkpoints are append-only'); END;
+        CREATE TRIGGER monitor_evidence_append_only_update BEFORE UPDATE ON monitor_evidence
+            BEGIN SELECT RAISE(ABORT, 'monitor evidence is append-only'); END;
+        CREATE TRIGGER monitor_evidence_append_only_delete BEFORE DELETE ON monitor_evidence
+            BEGIN SELECT RAISE(ABORT, 'monitor evidence is append-only'); END;
+        """,
     ];
 
     /// <summary>

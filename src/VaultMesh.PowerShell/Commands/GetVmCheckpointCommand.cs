@@ -25,6 +25,10 @@ public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
     [Parameter]
     public SwitchParameter AsNote { get; set; }
 
+    /// <summary>Write this log's entry in the witness network's logs/v0 list (vkey, qpd, contact), from the profile's log.qpd and log.contact.</summary>
+    [Parameter]
+    public SwitchParameter AsLogListEntry { get; set; }
+
     /// <inheritdoc />
     protected override void OnProcess()
     {
@@ -53,7 +57,11 @@ public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
 
     private void Emit(CheckpointRecord checkpoint)
     {
-        if (AsNote)
+        if (AsLogListEntry)
+        {
+            WriteObject(Core.Tiles.LogListEntry.Format(checkpoint.Vkey, Context.Settings));
+        }
+        else if (AsNote)
         {
             WriteObject(checkpoint.CosignedNote);
         }
