@@ -111,6 +111,7 @@ function Invoke-Bootstrap {
     }
     Install-Anvil -RepositoryRoot $Root
     Install-SpawnLint -RepositoryRoot $Root
+    Install-NoblePostQuantum -RepositoryRoot $Root
 }
 
 function Invoke-Build {
