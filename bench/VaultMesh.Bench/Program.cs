@@ -19,6 +19,7 @@ try
     {
         ("merkle", MerkleFigures.Run),
         ("evidence", EvidenceFigures.Run),
+        ("signatures", SignatureFigures.Run),
         ("store", StoreFigures.Run),
         ("legacy", LegacyFigures.Run),
         ("cmdlets", PwshFigures.Run),
