@@ -121,8 +121,11 @@ function Copy-VmLabNode {
     $data = Join-Path $copy.Home 'data/default'
     $null = New-Item -ItemType Directory -Force -Path (Join-Path $data 'keys')
     & chmod 700 (Join-Path $data 'keys')
-    Copy-Item -LiteralPath (Join-Path $Node.Home 'data/default/keys/node.ed25519') -Destination (Join-Path $data 'keys/node.ed25519')
-    & chmod 600 (Join-Path $data 'keys/node.ed25519')
+    # A backup holds both keys: the checkpoints it restores carry lines of each.
+    foreach ($key in 'node.ed25519', 'node.mldsa44') {
+        Copy-Item -LiteralPath (Join-Path $Node.Home "data/default/keys/$key") -Destination (Join-Path $data "keys/$key")
+        & chmod 600 (Join-Path $data "keys/$key")
+    }
     & sqlite3 $Node.Database ".backup '$($copy.Database)'"
     if ($LASTEXITCODE -ne 0) { throw "sqlite3 could not back up $($Node.Database)" }
     $copy
