@@ -55,7 +55,9 @@ public sealed class TestVmCheckpointCommand : VaultMeshCmdlet
         CheckpointVerification result;
         if (Note is null)
         {
-            var log = new TransparencyLog(Store);
+            // The profile's peers name the witnesses' ML-DSA-44 keys, which no did:key carries: with them the
+            // audit checks every kept cosignature line.
+            var log = new TransparencyLog(Store, witnesses: Core.Witness.WitnessPolicy.FromProfile(Context.Settings));
             result = log.Audit(CancellationToken);
             if (RequirePostQuantum)
             {
