@@ -113,6 +113,7 @@ function Invoke-Bootstrap {
     }
     Install-Anvil -RepositoryRoot $Root
     Install-SpawnLint -RepositoryRoot $Root
+    Install-NoblePostQuantum -RepositoryRoot $Root
 }
 
 function Invoke-Build {

@@ -121,6 +121,20 @@ function Install-SpawnLint {
     Invoke-Native npm install --prefix $prefix --no-save --no-audit --no-fund --loglevel=error @SpawnLintPackages
 }
 
+# A second ML-DSA-44 implementation, written by other people, that the cosignature test
+# (tests/Pester/MlDsaVerify.mjs) checks this node's signatures with; pinned, in the git-ignored tools/noble-pq.
+$NoblePostQuantumPackage = '@noble/post-quantum@0.7.1'
+
+# Idempotent: installs the package only when it is missing.
+function Install-NoblePostQuantum {
+    param([string] $RepositoryRoot = (Split-Path $PSScriptRoot))
+    $prefix = Join-Path $RepositoryRoot 'tools/noble-pq'
+    if (Test-Path -LiteralPath (Join-Path $prefix 'node_modules/@noble/post-quantum/package.json')) { return }
+    Install-DebianPackage -Package npm -Command npm
+    New-Item -ItemType Directory -Force -Path $prefix | Out-Null
+    Invoke-Native npm install --prefix $prefix --no-save --no-audit --no-fund --loglevel=error $NoblePostQuantumPackage
+}
+
 function Invoke-XunitRun {
     param([string] $Project, [string] $Configuration, [string] $ResultsDirectory)
     $trx = 'xunit.trx'

@@ -20,6 +20,7 @@ try
         ("merkle", MerkleFigures.Run),
         ("tiles-read", TileReadFigures.Run),
         ("evidence", EvidenceFigures.Run),
+        ("signatures", SignatureFigures.Run),
         ("store", StoreFigures.Run),
         ("tiles", TileFigures.Run),
         ("legacy", LegacyFigures.Run),

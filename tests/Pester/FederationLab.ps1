@@ -25,7 +25,7 @@ function Wait-VmLabCondition {
 # A node: its own home, identity and port. Runs $Setup (rails etc.) inside the node's home.
 function New-VmLabNode {
     param([Parameter(Mandatory)] [string] $Name, [hashtable] $Setting = @{})
-    $node = [pscustomobject]@{ Name = $Name; Home = (New-VmTestHome); Port = (Get-VmLabFreePort); Did = $null; CosignerVKey = $null; Process = $null; Log = $null }
+    $node = [pscustomobject]@{ Name = $Name; Home = (New-VmTestHome); Port = (Get-VmLabFreePort); Did = $null; CosignerVKey = $null; PostQuantumVkey = $null; Process = $null; Log = $null }
     $node | Add-Member -MemberType ScriptProperty -Name Url -Value { "http://127.0.0.1:$($this.Port)/" }
     $node | Add-Member -MemberType ScriptProperty -Name Database -Value { Join-Path $this.Home 'data/default/vaultmesh.db' }
     $script:VmLabNodes = @($script:VmLabNodes | Where-Object { $_ }) + $node
@@ -34,6 +34,7 @@ function New-VmLabNode {
         $identity = New-VmIdentity
         $node.Did = $identity.Did
         $node.CosignerVKey = $identity.CosignerVKey
+        $node.PostQuantumVkey = $identity.PostQuantumVkey
     }
     $node
 }
@@ -48,7 +49,7 @@ function Use-VmLabNode {
 
 function Connect-VmLabNode {
     param([Parameter(Mandatory)] $From, [Parameter(Mandatory)] [object[]] $To)
-    Use-VmLabNode $From { foreach ($peer in $To) { Add-VmPeer -Name $peer.Name -Did $peer.Did -Endpoint $peer.Url } }
+    Use-VmLabNode $From { foreach ($peer in $To) { Add-VmPeer -Name $peer.Name -Did $peer.Did -Endpoint $peer.Url -PostQuantumVkey $peer.PostQuantumVkey } }
 }
 
 # Starts the node's guardian (Start-VmGuardian in a child pwsh) and waits for /healthz.
@@ -80,7 +81,7 @@ function Start-VmLabGuardian {
             $Node.Port = Get-VmLabFreePort
             foreach ($other in @($script:VmLabNodes | Where-Object { $_ -and $_ -ne $Node })) {
                 Use-VmLabNode $other {
-                    if (Get-VmPeer | Where-Object Name -EQ $Node.Name) { Add-VmPeer -Name $Node.Name -Did $Node.Did -Endpoint $Node.Url -Force }
+                    if (Get-VmPeer | Where-Object Name -EQ $Node.Name) { Add-VmPeer -Name $Node.Name -Did $Node.Did -Endpoint $Node.Url -PostQuantumVkey $Node.PostQuantumVkey -Force }
                 }
             }
             return Start-VmLabGuardian -Node $Node -Environment $Environment -SyncIntervalSeconds $SyncIntervalSeconds -Attempt ($Attempt + 1)
@@ -114,14 +115,17 @@ function Get-VmLabStoreDigest {
 # with the same identity: restoring a guardian from an old backup forks its log.
 function Copy-VmLabNode {
     param([Parameter(Mandatory)] $Node, [Parameter(Mandatory)] [string] $Name)
-    $copy = [pscustomobject]@{ Name = $Name; Home = (New-VmTestHome); Port = 0; Did = $Node.Did; CosignerVKey = $Node.CosignerVKey; Process = $null; Log = $null }
+    $copy = [pscustomobject]@{ Name = $Name; Home = (New-VmTestHome); Port = 0; Did = $Node.Did; CosignerVKey = $Node.CosignerVKey; PostQuantumVkey = $Node.PostQuantumVkey; Process = $null; Log = $null }
     $copy | Add-Member -MemberType ScriptProperty -Name Database -Value { Join-Path $this.Home 'data/default/vaultmesh.db' }
     Copy-Item -LiteralPath (Join-Path $Node.Home 'config.toml') -Destination (Join-Path $copy.Home 'config.toml')
     $data = Join-Path $copy.Home 'data/default'
     $null = New-Item -ItemType Directory -Force -Path (Join-Path $data 'keys')
     & chmod 700 (Join-Path $data 'keys')
-    Copy-Item -LiteralPath (Join-Path $Node.Home 'data/default/keys/node.ed25519') -Destination (Join-Path $data 'keys/node.ed25519')
-    & chmod 600 (Join-Path $data 'keys/node.ed25519')
+    # A backup holds both keys: the checkpoints it restores carry lines of each.
+    foreach ($key in 'node.ed25519', 'node.mldsa44') {
+        Copy-Item -LiteralPath (Join-Path $Node.Home "data/default/keys/$key") -Destination (Join-Path $data "keys/$key")
+        & chmod 600 (Join-Path $data "keys/$key")
+    }
     & sqlite3 $Node.Database ".backup '$($copy.Database)'"
     if ($LASTEXITCODE -ne 0) { throw "sqlite3 could not back up $($Node.Database)" }
     $copy

@@ -47,6 +47,11 @@ Describe 'Guardians witness each other''s logs' {
             Use-VmLabNode $n {
                 $checkpoint = Get-VmCheckpoint
                 @($checkpoint.CosignedBy | Sort-Object) | Should -Be @($others.Did | Sort-Object)
+                # Two lines of its log (Ed25519, ML-DSA-44) and two of each witness (cosignature/v1, subtree/v1).
+                $lines = @($checkpoint.CosignedNote.TrimEnd("`n") -split "`n" | Where-Object { $_ -like '— *' })
+                $lines.Count | Should -Be 6
+                @($lines | Where-Object { $_ -like "— $($checkpoint.Origin) *" }).Count | Should -Be 2
+                foreach ($o in $others) { @($lines | Where-Object { $_ -like "— $($o.Did) *" }).Count | Should -Be 2 }
                 # The profile's policy is its peers, all of them by default.
                 $checkpoint.Witness.Met | Should -BeTrue
                 ($checkpoint | Format-Table | Out-String) | Should -Match "2/2\s+vaultmesh\.local/"
@@ -66,18 +71,31 @@ Describe 'Guardians witness each other''s logs' {
             (Get-VmCheckpoint -Size 3).Witness.Quorum | Should -Be 1
         }
         $dir = Join-Path $a.Home 'proofs'
-        $vkey = Use-VmLabNode $a {
+        $vkey, $pqVkey = Use-VmLabNode $a {
             # A memory of the witnessed checkpoint (size 3), not of the one sealed since.
             Get-VmMemory -Component log-a | Where-Object LogIndex -LT 3 | Select-Object -First 1 | Export-VmProofBundle -Path $dir | Out-Null
             (Get-VmCheckpoint).Vkey
+            (Get-VmCheckpoint).PostQuantumVkey
         }
         $bundle = (Get-ChildItem -LiteralPath $dir -Filter *.proof.json).FullName
+        # The same bundle without b's ML-DSA-44 line: b's Ed25519 cosignature alone is not post-quantum.
+        $json = Get-Content -Raw -LiteralPath $bundle | ConvertFrom-Json -AsHashtable
+        $kept = @($json.log.checkpoint -split "`n" | Where-Object { -not ($_ -like "— $($b.Did) *" -and $_.Length -gt 1000) })
+        $kept.Count | Should -Be (@($json.log.checkpoint -split "`n").Count - 1)
+        $json.log.checkpoint = $kept -join "`n"
+        $stripped = Join-Path $a.Home 'stripped.proof.json'
+        $json | ConvertTo-Json -Depth 20 | Set-Content -LiteralPath $stripped -NoNewline
         (Get-Content -Raw -LiteralPath ($bundle -replace '\.proof\.json$', '.tlog-proof')) | Should -Match ([regex]::Escape($b.Did))
         $check = Invoke-VmChildPwsh -Environment @{ VAULTMESH_HOME = (New-VmTestHome) } -Script @"
 `$ok = Test-VmProofBundle -Path '$bundle' -Vkey '$vkey' -Witness '$($b.CosignerVKey)', '$($c.CosignerVKey)'
 `$dids = Test-VmProofBundle -Path '$bundle' -Vkey '$vkey' -Witness '$($b.Did)', '$($c.Did)' -Detailed
 `$short = Test-VmProofBundle -Path '$bundle' -Vkey '$vkey' -Witness '$($b.Did)', '$($a.Did)' -WitnessQuorum 2 -Detailed
-[ordered]@{ Ok = `$ok; Dids = `$dids.Valid; Detail = (`$dids.Checks | Where-Object Name -eq witnesses).Detail; Short = `$short.Valid; Failed = `$short.FailedCheck } | ConvertTo-Json -Compress
+`$pq = Test-VmProofBundle -Path '$bundle' -Vkey '$pqVkey' -Witness '$($b.Did)', '$($b.PostQuantumVkey)', '$($c.Did)', '$($c.PostQuantumVkey)' -RequirePostQuantum -Detailed
+`$pqStripped = Test-VmProofBundle -Path '$stripped' -Vkey '$pqVkey' -Witness '$($b.Did)', '$($b.PostQuantumVkey)', '$($c.Did)', '$($c.PostQuantumVkey)' -RequirePostQuantum -Detailed
+`$edStripped = Test-VmProofBundle -Path '$stripped' -Vkey '$vkey' -Witness '$($b.Did)', '$($b.PostQuantumVkey)', '$($c.Did)', '$($c.PostQuantumVkey)'
+[ordered]@{ Ok = `$ok; Dids = `$dids.Valid; Detail = (`$dids.Checks | Where-Object Name -eq witnesses).Detail; Short = `$short.Valid; Failed = `$short.FailedCheck
+    Pq = `$pq.Valid; PqReason = `$pq.Reason; PqDetail = (`$pq.Checks | Where-Object Name -eq witnesses).Detail; PqSignature = (`$pq.Checks | Where-Object Name -eq checkpointSignature).Detail
+    PqStripped = `$pqStripped.Valid; PqStrippedFailed = `$pqStripped.FailedCheck; PqStrippedReason = `$pqStripped.Reason; EdStripped = `$edStripped } | ConvertTo-Json -Compress
 "@
         $check.ExitCode | Should -Be 0 -Because $check.StdErr
         $result = $check.StdOut | ConvertFrom-Json
@@ -87,6 +105,15 @@ Describe 'Guardians witness each other''s logs' {
         # a cannot witness its own log: with a and b, only one of the two needed cosigned.
         $result.Short | Should -BeFalse
         $result.Failed | Should -Be 'witnesses'
+        # Offline, post-quantum only: a's ML-DSA-44 signature and both witnesses' ML-DSA-44 cosignatures.
+        $result.Pq | Should -BeTrue -Because $result.PqReason
+        $result.PqSignature | Should -BeLike 'ML-DSA-44: *'
+        $result.PqDetail | Should -Match '2 of the 2 witnesses cosigned it with ML-DSA-44'
+        $result.PqStripped | Should -BeFalse
+        $result.PqStrippedFailed | Should -Be 'witnesses'
+        $result.PqStrippedReason | Should -Match '1 of the 2 witnesses'
+        # Without -RequirePostQuantum b's Ed25519 cosignature still counts.
+        $result.EdStripped | Should -BeTrue
     }
 
     It 'lets no outsider move a witness or quarantine a peer, still quarantines a real fork, and an operator releases it on the record' {

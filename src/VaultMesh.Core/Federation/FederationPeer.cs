@@ -20,6 +20,15 @@ namespace VaultMesh.Core.Federation;
 /// <param name="ConfiguredOrigin">The origin of the peer's log when its profile sets <c>log.origin</c>; null: the default origin derived from its key.</param>
 public sealed partial record FederationPeer(string Name, string Did, Uri Endpoint, int Weight, string? ConfiguredOrigin = null)
 {
+    /// <summary>
+    /// The peer's ML-DSA-44 cosigner key (type 0x06, named by its did:key), or null for a peer added
+    /// with its Ed25519 did:key alone. Its witness cosigns with it under the DID, its log under its origin.
+    /// </summary>
+    public NoteVerifierKey? PostQuantumKey { get; init; }
+
+    /// <summary>The ML-DSA-44 vkey of the peer's log (the same key named by its origin), or null.</summary>
+    public NoteVerifierKey? PostQuantumLogKey => PostQuantumKey is null ? null : NoteVerifierKey.CreatePostQuantum(Origin, PostQuantumKey.PublicKey);
+
     /// <summary>The origin line of the peer's log.</summary>
     public string Origin => ConfiguredOrigin ?? TransparencyLog.DefaultOrigin(DidKey.Parse(Did));
 
@@ -51,9 +60,60 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
             }
             var weight = int.TryParse(settings.GetString($"{KeyPrefix}{name}.weight"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? w : 1;
             var origin = settings.GetString($"{KeyPrefix}{name}.origin");
-            peers.Add(new FederationPeer(name, did, uri, weight, origin is not null && SignedNote.IsValidKeyName(origin) ? origin : null));
+            peers.Add(new FederationPeer(name, did, uri, weight, origin is not null && SignedNote.IsValidKeyName(origin) ? origin : null)
+            {
+                PostQuantumKey = TryPostQuantumKey(settings.GetString($"{KeyPrefix}{name}.{PostQuantumSetting}"), did),
+            });
         }
         return peers;
+    }
+
+    /// <summary>The setting under a peer's key that holds its ML-DSA-44 vkey.</summary>
+    public const string PostQuantumSetting = "mldsa44";
+
+    /// <summary>
+    /// The peer's ML-DSA-44 vkey parsed and checked: type 0x06 and named by the peer's did:key (so its
+    /// witness cosignatures carry that name).
+    /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmFederationPeerInvalid</c> naming what is wrong.</exception>
+    public static NoteVerifierKey ParsePostQuantumKey(string vkey, string did)
+    {
+        NoteVerifierKey key;
+        try
+        {
+            key = NoteVerifierKey.Parse(vkey);
+        }
+        catch (VaultMeshException ex)
+        {
+            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument, $"The peer's ML-DSA-44 vkey is invalid: {ex.Message}", vkey, ex);
+        }
+        if (!key.IsPostQuantum)
+        {
+            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument,
+                $"The vkey '{key.Name}+{key.KeyId:x8}' is an {key.Algorithm} key (type 0x{key.SignatureType:x2}); the peer's post-quantum vkey is ML-DSA-44 (type 0x06, PostQuantumVkey of New-VmIdentity).", vkey);
+        }
+        if (key.Name != did)
+        {
+            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument,
+                $"The ML-DSA-44 vkey is named '{key.Name}', not the peer's DID '{did}': a guardian's vkey is named by its did:key.", vkey);
+        }
+        return key;
+    }
+
+    private static NoteVerifierKey? TryPostQuantumKey(string? vkey, string did)
+    {
+        if (vkey is null)
+        {
+            return null;
+        }
+        try
+        {
+            return ParsePostQuantumKey(vkey, did);
+        }
+        catch (VaultMeshException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Validates a peer's fields; throws <c>VmFederationPeerInvalid</c> naming the field.</summary>
@@ -90,6 +150,7 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
             [$"{KeyPrefix}{peer.Name}.endpoint"] = peer.Endpoint.ToString(),
             [$"{KeyPrefix}{peer.Name}.weight"] = (long)peer.Weight,
             [$"{KeyPrefix}{peer.Name}.origin"] = peer.ConfiguredOrigin,
+            [$"{KeyPrefix}{peer.Name}.{PostQuantumSetting}"] = peer.PostQuantumKey?.ToString(),
         });
 
     /// <summary>Removes the peer's keys from the profile.</summary>
@@ -100,6 +161,7 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
             [$"{KeyPrefix}{name}.endpoint"] = null,
             [$"{KeyPrefix}{name}.weight"] = null,
             [$"{KeyPrefix}{name}.origin"] = null,
+            [$"{KeyPrefix}{name}.{PostQuantumSetting}"] = null,
         });
 
     [GeneratedRegex(@"^[a-z0-9_-]{1,64}\z")]

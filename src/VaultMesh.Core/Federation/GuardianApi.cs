@@ -20,6 +20,7 @@ public sealed class GuardianApi : IDisposable
 {
     private readonly VaultStore _store;
     private readonly NodeKey _key;
+    private readonly PostQuantumKey? _postQuantumKey;
     private readonly string _did;
     private readonly IReadOnlyList<FederationPeer> _peers;
     private readonly KillSwitches _switches;
@@ -38,6 +39,9 @@ public sealed class GuardianApi : IDisposable
     {
         _store = store;
         _key = key;
+        // The ML-DSA-44 key lives beside the Ed25519 one; a guardian started before it existed gains it here.
+        _postQuantumKey = key.Path is null ? null
+            : PostQuantumKey.LoadOrCreate(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(key.Path)!, PostQuantumKey.FileName));
         _did = DidKey.Format(key.PublicKey);
         _profile = profile;
         _peers = peers;
@@ -130,7 +134,7 @@ public sealed class GuardianApi : IDisposable
             await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                answer = new CheckpointWitness(_store, _key, _peers, _time).AddCheckpoint(bytes);
+                answer = new CheckpointWitness(_store, _key, _peers, _time) { PostQuantumKey = _postQuantumKey }.AddCheckpoint(bytes);
             }
             finally
             {

@@ -43,12 +43,17 @@ public sealed class PeerRecord
     public string? Origin { get; }
     /// <summary>The size of its log this node last cosigned as a witness (null: never).</summary>
     public long? WitnessedSize { get; }
+    /// <summary>The peer's ML-DSA-44 vkey (type 0x06, named by its did:key), or null when it was added with its Ed25519 did:key alone.</summary>
+    public string? PostQuantumVkey { get; private init; }
 
     /// <summary>The peers of a profile with their sync state, then the upstream endpoints (untrusted).</summary>
     public static IReadOnlyList<PeerRecord> List(Configuration.ProfileSettings settings, FederationStore? store, Witness.WitnessStore? witness = null)
     {
         var list = FederationPeer.FromProfile(settings)
-            .Select(p => new PeerRecord(p.Name, p.Did, p.Endpoint.ToString(), p.Weight, true, store?.GetState(p.Did), p.Origin, witness?.Get(p.Origin)?.Size))
+            .Select(p => new PeerRecord(p.Name, p.Did, p.Endpoint.ToString(), p.Weight, true, store?.GetState(p.Did), p.Origin, witness?.Get(p.Origin)?.Size)
+            {
+                PostQuantumVkey = p.PostQuantumKey?.ToString(),
+            })
             .ToList();
         var i = 0;
         foreach (var endpoint in settings.FederationEndpoints)

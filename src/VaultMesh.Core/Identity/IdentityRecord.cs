@@ -8,8 +8,9 @@ namespace VaultMesh.Core.Identity;
 /// <summary>This guardian's identity as New-VmIdentity returns it (never the private key).</summary>
 public sealed class IdentityRecord
 {
-    private IdentityRecord(string profile, NodeKey key, bool adopted)
+    private IdentityRecord(string profile, NodeKey key, PostQuantumKey postQuantumKey, bool adopted)
     {
+        PostQuantumVkey = NoteVerifierKey.CreatePostQuantum(DidKey.Format(key.PublicKey), postQuantumKey.PublicKey).ToString();
         Profile = profile;
         Did = DidKey.Format(key.PublicKey);
         VKey = NoteVerifierKey.Create(KeyName(profile), key.PublicKey).ToString();
@@ -26,6 +27,11 @@ public sealed class IdentityRecord
     public string VKey { get; }
     /// <summary>The witness key (tlog-cosignature/v1, type 0x04, named by the did:key) that verifies this guardian's cosignatures of its peers' checkpoints.</summary>
     public string CosignerVKey { get; }
+    /// <summary>
+    /// The ML-DSA-44 witness key (type 0x06, named by the did:key) that verifies this guardian's
+    /// quantum-resistant cosignatures: give it to peers' Add-VmPeer -PostQuantumVkey.
+    /// </summary>
+    public string PostQuantumVkey { get; }
     /// <summary>The key file (owner-only).</summary>
     public string KeyPath { get; }
     /// <summary>Whether an existing key (made by the log) was adopted rather than a new one created.</summary>
@@ -69,8 +75,15 @@ public sealed class IdentityRecord
         {
             key = NodeKey.Create(path, overwrite: force);
         }
+        // The ML-DSA-44 key goes with the Ed25519 one: a new identity gets a new one, an adopted identity keeps its own.
+        var postQuantumPath = PostQuantumKey.DefaultPath(context.DataDirectory);
+        if (force && existing is not null)
+        {
+            NodeKey.Write(postQuantumPath, overwrite: true);
+        }
+        var postQuantum = PostQuantumKey.LoadOrCreate(postQuantumPath);
         ConfigWriter.Write(context.Paths.ConfigPath, context.Profile, new Dictionary<string, object?> { ["did_key_id"] = DidKey.Format(key.PublicKey) });
-        return new IdentityRecord(context.Profile, key, adopted);
+        return new IdentityRecord(context.Profile, key, postQuantum, adopted);
     }
 
     // A log's key is bound to its origin (C2SP): a new key would leave the signed checkpoints unverifiable

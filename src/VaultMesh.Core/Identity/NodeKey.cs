@@ -62,6 +62,27 @@ public sealed class NodeKey
     /// <c>VmNodeKeyExposed</c> when others may read or write it, <c>VmNodeKeyUnavailable</c> on I/O errors.</exception>
     public static NodeKey? TryLoad(string path)
     {
+        var seed = ReadSeed(path, "Ed25519");
+        if (seed is null)
+        {
+            return null;
+        }
+        try
+        {
+            return new NodeKey(new Ed25519PrivateKeyParameters(seed, 0), path);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>
+    /// The raw 32-byte seed in the owner-only key file <paramref name="path"/>, or null when there is
+    /// no file; shared by the node's Ed25519 and ML-DSA-44 keys, which live side by side.
+    /// </summary>
+    internal static byte[]? ReadSeed(string path, string algorithm)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] seed;
         try
@@ -85,19 +106,13 @@ public sealed class NodeKey
         {
             throw Unavailable(path, ex.Message, ex);
         }
-        try
-        {
-            if (seed.Length != SeedSize)
-            {
-                throw new VaultMeshException("VmNodeKeyInvalid", VmErrorKind.InvalidData,
-                    $"The node key '{path}' is {seed.Length} bytes; it must be the raw {SeedSize}-byte Ed25519 seed. The file was not changed.", path);
-            }
-            return new NodeKey(new Ed25519PrivateKeyParameters(seed, 0), path);
-        }
-        finally
+        if (seed.Length != SeedSize)
         {
             CryptographicOperations.ZeroMemory(seed);
+            throw new VaultMeshException("VmNodeKeyInvalid", VmErrorKind.InvalidData,
+                $"The node key '{path}' is {seed.Length} bytes; it must be the raw {SeedSize}-byte {algorithm} seed. The file was not changed.", path);
         }
+        return seed;
     }
 
     /// <summary>Creates a new random key at <paramref name="path"/>; an existing key is replaced only with <paramref name="overwrite"/>.</summary>
@@ -155,7 +170,8 @@ public sealed class NodeKey
     /// <inheritdoc />
     public override string ToString() => "NodeKey(Ed25519 public " + Convert.ToBase64String(_public) + ")";
 
-    private static bool Write(string path, bool overwrite)
+    /// <summary>Writes a new random 32-byte seed owner-only at <paramref name="path"/>; false when one exists and <paramref name="overwrite"/> is false.</summary>
+    internal static bool Write(string path, bool overwrite)
     {
         var seed = RandomNumberGenerator.GetBytes(SeedSize);
         try
@@ -173,6 +189,6 @@ public sealed class NodeKey
         }
     }
 
-    private static VaultMeshException Unavailable(string path, string why, Exception? inner = null) =>
+    internal static VaultMeshException Unavailable(string path, string why, Exception? inner = null) =>
         new("VmNodeKeyUnavailable", VmErrorKind.ResourceUnavailable, $"The node key '{path}' cannot be read or created: {why}", path, inner);
 }

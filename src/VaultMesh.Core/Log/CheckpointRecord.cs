@@ -29,6 +29,11 @@ public sealed class CheckpointRecord
     public string Note { get; }
     /// <summary>This node's verifier key (C2SP vkey text) for the note.</summary>
     public string Vkey { get; }
+    /// <summary>
+    /// This node's ML-DSA-44 verifier key (type 0x06, named by the origin) for the note's quantum-resistant
+    /// line; checkpoints signed before the node had that key carry only the Ed25519 line.
+    /// </summary>
+    public string? PostQuantumVkey { get; init; }
     /// <summary>When it was signed (UTC).</summary>
     public DateTimeOffset CreatedAt { get; }
     /// <summary>The witnesses' cosignatures of this checkpoint that this node verified and kept.</summary>

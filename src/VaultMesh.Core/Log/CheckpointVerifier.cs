@@ -44,6 +44,34 @@ public static class CheckpointVerifier
         return new CheckpointVerification(source, parsed.Origin, parsed.Size, LowerHex.Format(parsed.Root), checks);
     }
 
+    /// <summary>
+    /// Verifies <paramref name="note"/> as <see cref="Verify(string, NoteVerifierKey?, string?, IReadOnlyList{string}?, string?)"/>
+    /// does; with <paramref name="requirePostQuantum"/> it passes only against the log's ML-DSA-44 vkey
+    /// (type 0x06), so a verifier that needs a quantum-resistant signature fails closed when it is given
+    /// an Ed25519 vkey, none, or a note without the ML-DSA line.
+    /// </summary>
+    public static CheckpointVerification Verify(string note, NoteVerifierKey? vkey, bool requirePostQuantum, string? olderNote = null,
+        IReadOnlyList<string>? consistencyPath = null, string? source = null)
+    {
+        var result = Verify(note, vkey, olderNote, consistencyPath, source);
+        if (!requirePostQuantum)
+        {
+            return result;
+        }
+        var checks = result.Checks.ToList();
+        checks.Add(PostQuantumRequired(vkey));
+        return new CheckpointVerification(result.Source, result.Origin, result.Size, result.Root, checks);
+    }
+
+    /// <summary>The <c>postQuantum</c> check of a verifier that requires the log's ML-DSA-44 signature: whether the vkey given is one.</summary>
+    internal static MemoryCheck PostQuantumRequired(NoteVerifierKey? vkey) => vkey switch
+    {
+        null => new MemoryCheck("postQuantum", false, "a post-quantum signature is required, and no vkey was given: give the log's ML-DSA-44 vkey (PostQuantumVkey of Get-VmCheckpoint)"),
+        { IsPostQuantum: false } => new MemoryCheck("postQuantum", false,
+            $"a post-quantum signature is required, and the vkey {vkey.Name}+{vkey.KeyId:x8} is {vkey.Algorithm}: give the log's ML-DSA-44 vkey (type 0x06, PostQuantumVkey of Get-VmCheckpoint)"),
+        _ => new MemoryCheck("postQuantum", true, $"the signatures were checked with the ML-DSA-44 vkey {vkey.Name}+{vkey.KeyId:x8}"),
+    };
+
     /// <summary>Checks that <paramref name="path"/> proves the log of <paramref name="older"/> is a prefix of the log of <paramref name="newer"/>.</summary>
     public static MemoryCheck Consistency(CheckpointText older, CheckpointText newer, IReadOnlyList<string> path)
     {
@@ -102,10 +130,11 @@ public static class CheckpointVerifier
     }
 
     /// <summary>
-    /// The signature check of a checkpoint note against its log's vkey: the vkey must be a note key
-    /// (a witness's cosigner key proves nothing about who issued the checkpoint), its name must be the
-    /// checkpoint's origin (else another log's checkpoint would pass), and its signature must verify.
-    /// Not applicable (null) without a vkey.
+    /// The signature check of a checkpoint note against its log's vkey: the vkey must be a note key or
+    /// the log's ML-DSA-44 key (a witness's cosignature/v1 key proves nothing about who issued the
+    /// checkpoint), its name must be the checkpoint's origin (else another log's checkpoint would pass,
+    /// and a witness's ML-DSA key is named by the witness), and its signature must verify. The detail
+    /// starts with the algorithm. Not applicable (null) without a vkey.
     /// </summary>
     internal static MemoryCheck Signature(string name, SignedNote note, string origin, NoteVerifierKey? vkey)
     {
@@ -113,7 +142,7 @@ public static class CheckpointVerifier
         {
             return new MemoryCheck(name, null, "no vkey given: the signature was not checked, so nothing proves who signed this checkpoint");
         }
-        if (vkey.IsCosigner)
+        if (vkey.SignatureType == NoteVerifierKey.CosignatureV1Type)
         {
             return new MemoryCheck(name, false,
                 $"the vkey {vkey.Name}+{vkey.KeyId:x8} is a witness cosigner key (type 0x04); a checkpoint is verified against its log's note key (type 0x01)");
@@ -124,6 +153,6 @@ public static class CheckpointVerifier
                 $"the checkpoint is of the log '{origin}', but the vkey is the key of '{vkey.Name}': a checkpoint verifies only against the vkey named by its origin");
         }
         var check = vkey.Verify(note);
-        return new MemoryCheck(name, check.Valid, check.Detail);
+        return new MemoryCheck(name, check.Valid, vkey.Algorithm + ": " + check.Detail);
     }
 }

@@ -190,6 +190,8 @@ internal static class LogAuditor
             return;
         }
         var vkey = log.VerifierKey;
+        var postQuantum = log.PostQuantumVerifierKey;
+        var postQuantumSigned = 0;
         string? rootProblem = null, noteProblem = null, consistencyProblem = null;
         CheckpointText? previous = null;
         foreach (var checkpoint in checkpoints)
@@ -218,6 +220,19 @@ internal static class LogAuditor
                 noteProblem ??= $"{at}: the signed note does not say the size and root stored beside it";
                 continue;
             }
+            // Checkpoints signed before the node had its ML-DSA-44 key carry the Ed25519 line alone; a line
+            // that is there must verify.
+            var note = SignedNote.Parse(checkpoint.Note);
+            if (note.Signatures.Any(s => s.Name == postQuantum.Name && s.KeyId == postQuantum.KeyId))
+            {
+                var pq = postQuantum.Verify(note);
+                if (!pq.Valid)
+                {
+                    noteProblem ??= $"{at}: ML-DSA-44: {pq.Detail}";
+                    continue;
+                }
+                postQuantumSigned++;
+            }
             if (previous is not null)
             {
                 string[] path;
@@ -241,7 +256,8 @@ internal static class LogAuditor
         }
         var count = checkpoints.Count.ToString(CultureInfo.InvariantCulture);
         checks.Add(new MemoryCheck("roots", rootProblem is null, rootProblem ?? $"the root of each of the {count} checkpoints is recomputed from the stored leaves"));
-        checks.Add(new MemoryCheck("signatures", noteProblem is null, noteProblem ?? $"each of the {count} checkpoint notes is signed by {vkey}"));
+        checks.Add(new MemoryCheck("signatures", noteProblem is null, noteProblem ?? string.Create(CultureInfo.InvariantCulture,
+            $"each of the {count} checkpoint notes is signed by {vkey} (Ed25519); {postQuantumSigned} also by {postQuantum.Name}+{postQuantum.KeyId:x8} (ML-DSA-44)")));
         checks.Add(new MemoryCheck("consistency", consistencyProblem is null, consistencyProblem ?? "a verified consistency proof joins each checkpoint to the next"));
     }
 }

@@ -107,8 +107,12 @@ internal static class LogCompleteness
         if (witness.StartsWith("did:key:", StringComparison.Ordinal) && DidKey.TryParse(witness, out var publicKey, out _))
         {
             var key = NoteVerifierKey.CreateCosigner(witness, publicKey);
-            return key.KeyId == keyId ? key : null;
+            if (key.KeyId == keyId)
+            {
+                return key;
+            }
         }
+        // A guardian's ML-DSA-44 key is not in its did:key: the policy (the peer's PostQuantumVkey) names it.
         return policy?.Witnesses.FirstOrDefault(w => w.Name == witness && w.KeyId == keyId);
     }
 }

@@ -9,7 +9,9 @@ namespace VaultMesh.Core.Log;
 /// <summary>
 /// An Ed25519 note verifier key in the C2SP text form <c>&lt;name&gt;+&lt;key ID, 8 hex&gt;+&lt;base64(type || public key)&gt;</c>
 /// (the "vkey"): type 0x01 for plain note signatures (a log's checkpoints), type 0x04 for
-/// tlog-cosignature/v1 cosignatures (a witness's, see <see cref="Witness.CosignatureV1"/>). The key
+/// tlog-cosignature/v1 cosignatures (a witness's, see <see cref="Witness.CosignatureV1"/>), type 0x06
+/// for ML-DSA-44 <c>subtree/v1</c> cosignatures (a witness's, or the log's own quantum-resistant
+/// signature of its checkpoints, see <see cref="Witness.SubtreeCosignature"/>). The key
 /// ID is the first four bytes of SHA-256(name || 0x0A || type || public key); a vkey whose stated ID
 /// does not match is refused.
 /// </summary>
@@ -21,6 +23,9 @@ public sealed class NoteVerifierKey
     /// <summary>The signature type byte of Ed25519 tlog-cosignature/v1 cosignatures.</summary>
     public const byte CosignatureV1Type = 0x04;
 
+    /// <summary>The signature type byte of timestamped ML-DSA-44 (sub)tree cosignatures (c2sp.org/tlog-cosignature).</summary>
+    public const byte MlDsa44CosignatureType = 0x06;
+
     private readonly byte[] _publicKey;
 
     private NoteVerifierKey(string name, uint keyId, byte[] publicKey, byte type)
@@ -31,11 +36,17 @@ public sealed class NoteVerifierKey
         SignatureType = type;
     }
 
-    /// <summary><see cref="Ed25519Type"/> or <see cref="CosignatureV1Type"/>.</summary>
+    /// <summary><see cref="Ed25519Type"/>, <see cref="CosignatureV1Type"/> or <see cref="MlDsa44CosignatureType"/>.</summary>
     public byte SignatureType { get; }
 
-    /// <summary>Whether this key verifies witness cosignatures rather than plain note signatures.</summary>
-    public bool IsCosigner => SignatureType == CosignatureV1Type;
+    /// <summary>Whether this key verifies cosignatures (Ed25519 cosignature/v1 or ML-DSA-44 subtree/v1) rather than plain note signatures.</summary>
+    public bool IsCosigner => SignatureType is CosignatureV1Type or MlDsa44CosignatureType;
+
+    /// <summary>Whether this key verifies quantum-resistant ML-DSA-44 cosignatures (type 0x06).</summary>
+    public bool IsPostQuantum => SignatureType == MlDsa44CosignatureType;
+
+    /// <summary>The signature algorithm: <c>Ed25519</c> or <c>ML-DSA-44</c>.</summary>
+    public string Algorithm => IsPostQuantum ? "ML-DSA-44" : "Ed25519";
 
     /// <summary>The key name.</summary>
     public string Name { get; }
@@ -43,7 +54,7 @@ public sealed class NoteVerifierKey
     /// <summary>The key ID.</summary>
     public uint KeyId { get; }
 
-    /// <summary>A copy of the 32-byte Ed25519 public key.</summary>
+    /// <summary>A copy of the public key: 32 bytes for Ed25519, 1,312 for ML-DSA-44.</summary>
     public byte[] PublicKey => (byte[])_publicKey.Clone();
 
     /// <summary>The vkey text.</summary>
@@ -61,15 +72,21 @@ public sealed class NoteVerifierKey
     /// <summary>The cosigner key (type 0x04, tlog-cosignature/v1) of a witness name and an Ed25519 public key.</summary>
     public static NoteVerifierKey CreateCosigner(string name, ReadOnlySpan<byte> publicKey) => Create(name, publicKey, CosignatureV1Type);
 
+    /// <summary>The ML-DSA-44 cosigner key (type 0x06) of a name (a witness's, or a log's origin) and a 1,312-byte public key.</summary>
+    public static NoteVerifierKey CreatePostQuantum(string name, ReadOnlySpan<byte> publicKey) => Create(name, publicKey, MlDsa44CosignatureType);
+
+    /// <summary>The ML-DSA-44 verifier key of this node's post-quantum key under <paramref name="name"/>.</summary>
+    public static NoteVerifierKey Of(PostQuantumKey key, string name) => CreatePostQuantum(name, key.PublicKey);
+
     private static NoteVerifierKey Create(string name, ReadOnlySpan<byte> publicKey, byte type)
     {
         if (!SignedNote.IsValidKeyName(name))
         {
             throw Invalid(name, "the key name is empty or contains a space or a plus sign");
         }
-        if (publicKey.Length != 32)
+        if (publicKey.Length != KeySize(type))
         {
-            throw Invalid(name, string.Create(CultureInfo.InvariantCulture, $"an Ed25519 public key is 32 bytes, not {publicKey.Length}"));
+            throw Invalid(name, WrongSize(type, publicKey.Length));
         }
         return new NoteVerifierKey(name, ComputeKeyId(name, publicKey, type), publicKey.ToArray(), type);
     }
@@ -109,13 +126,13 @@ public sealed class NoteVerifierKey
         {
             throw Invalid(vkey, "the key is not canonical base64");
         }
-        if (key.Length == 0 || (key[0] != Ed25519Type && key[0] != CosignatureV1Type))
+        if (key.Length == 0 || (key[0] != Ed25519Type && key[0] != CosignatureV1Type && key[0] != MlDsa44CosignatureType))
         {
-            throw Invalid(vkey, "the key is neither an Ed25519 note key (type 0x01) nor an Ed25519 cosignature/v1 key (type 0x04)");
+            throw Invalid(vkey, "the key is neither an Ed25519 note key (type 0x01), an Ed25519 cosignature/v1 key (type 0x04) nor an ML-DSA-44 cosignature key (type 0x06)");
         }
-        if (key.Length != 33)
+        if (key.Length - 1 != KeySize(key[0]))
         {
-            throw Invalid(vkey, string.Create(CultureInfo.InvariantCulture, $"an Ed25519 key is 32 bytes, not {key.Length - 1}"));
+            throw Invalid(vkey, WrongSize(key[0], key.Length - 1));
         }
         var computed = ComputeKeyId(name, key.AsSpan(1), key[0]);
         if (computed != keyId)
@@ -151,7 +168,15 @@ public sealed class NoteVerifierKey
         var mine = note.Signatures.Where(s => s.Name == Name && s.KeyId == KeyId).ToList();
         if (mine.Count == 0)
         {
-            return new NoteCheck(false, $"no signature by {Name}+{KeyId:x8}");
+            // A line of this name under another key ID is another key's (or a forgery's): say so, since
+            // "no signature" alone would hide that something under this name was presented.
+            return note.Signatures.Count(s => s.Name == Name && IdsUnderName(s)) is var other and > 0
+                ? new NoteCheck(false, $"no {Algorithm} signature by {Name}+{KeyId:x8}: {other} line(s) under the name {Name} carry another key ID")
+                : new NoteCheck(false, $"no {Algorithm} signature by {Name}+{KeyId:x8}");
+        }
+        if (IsPostQuantum)
+        {
+            return Witness.SubtreeCosignature.Verify(this, note.Text, mine);
         }
         if (IsCosigner)
         {
@@ -167,6 +192,17 @@ public sealed class NoteVerifierKey
         }
         return new NoteCheck(true, $"signed by {Name}+{KeyId:x8}");
     }
+
+    // The lines a key of this algorithm could have made: a log signs one origin with both an Ed25519 and an
+    // ML-DSA-44 key, so an ML-DSA line is not "another key ID" to the Ed25519 key, nor the reverse.
+    private bool IdsUnderName(NoteSignature signature) =>
+        IsPostQuantum ? signature.Signature.Length > 8 + 64 : signature.Signature.Length <= 8 + 64;
+
+    private static int KeySize(byte type) => type == MlDsa44CosignatureType ? PostQuantumKey.PublicKeySize : 32;
+
+    private static string WrongSize(byte type, int length) => type == MlDsa44CosignatureType
+        ? string.Create(CultureInfo.InvariantCulture, $"an ML-DSA-44 public key is {PostQuantumKey.PublicKeySize} bytes, not {length}")
+        : string.Create(CultureInfo.InvariantCulture, $"an Ed25519 key is 32 bytes, not {length}");
 
     /// <summary>SHA-256(name || 0x0A || type || public key)[:4] as a big-endian integer.</summary>
     public static uint ComputeKeyId(string name, ReadOnlySpan<byte> publicKey, byte type = Ed25519Type)

@@ -24,6 +24,7 @@ public sealed class TransparencyLog
     private readonly Witness.WitnessPolicy? _witnesses;
     private NodeKey? _key;
     private readonly Dictionary<long, (string Note, CheckpointVerification Result)> _verifiedNotes = [];
+    private PostQuantumKey? _postQuantumKey;
 
     /// <summary>Wraps an open store.</summary>
     /// <param name="store">The profile's store.</param>
@@ -50,6 +51,16 @@ public sealed class TransparencyLog
 
     /// <summary>The vkey that verifies this log's checkpoints.</summary>
     public NoteVerifierKey VerifierKey => NoteVerifierKey.Of(Key, Origin);
+
+    /// <summary>
+    /// This node's ML-DSA-44 key (<c>keys/node.mldsa44</c> beside the Ed25519 key), created on first
+    /// use: a log that predates it gains it, and its checkpoints the 0x06 line, at the next seal.
+    /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmNodeKeyMissing</c> when checkpoints carry an ML-DSA-44 line but the key file is gone.</exception>
+    public PostQuantumKey PostQuantumKey => PostQuantumKeyIn(null);
+
+    /// <summary>The type 0x06 vkey (named by the origin) that verifies the ML-DSA-44 signature of this log's checkpoints.</summary>
+    public NoteVerifierKey PostQuantumVerifierKey => NoteVerifierKey.Of(PostQuantumKey, Origin);
 
     /// <summary>The witness policy the log reports against, or null.</summary>
     internal Witness.WitnessPolicy? Witnesses => _witnesses;
@@ -156,6 +167,29 @@ public sealed class TransparencyLog
     /// </summary>
     public CheckpointVerification Audit(CancellationToken cancellationToken = default) => LogAuditor.Audit(_store, this, cancellationToken);
 
+    /// <summary>
+    /// <paramref name="audit"/> with a <c>postQuantum</c> check: the newest checkpoint's ML-DSA-44 line
+    /// verifies against <see cref="PostQuantumVerifierKey"/>. Fails for a log whose newest checkpoint
+    /// predates the key (the next seal signs one that carries it) or has no checkpoint.
+    /// </summary>
+    public CheckpointVerification RequirePostQuantum(CheckpointVerification audit)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        var newest = GetCheckpoint();
+        var checks = audit.Checks.ToList();
+        if (newest is null)
+        {
+            checks.Add(new Memory.MemoryCheck("postQuantum", false, "a post-quantum signature is required, and the log has no checkpoint"));
+        }
+        else
+        {
+            var check = PostQuantumVerifierKey.Verify(SignedNote.Parse(newest.Note));
+            checks.Add(new Memory.MemoryCheck("postQuantum", check.Valid, string.Create(CultureInfo.InvariantCulture,
+                $"ML-DSA-44: checkpoint {newest.Size}: {check.Detail}")));
+        }
+        return new CheckpointVerification(audit.Source, audit.Origin, audit.Size, audit.Root, checks);
+    }
+
     internal CheckpointRecord SignCheckpoint(SqliteTransaction tx, long size, byte[] root)
     {
         using var tree = new LogTree(_store.Connection, tx);
@@ -190,9 +224,13 @@ public sealed class TransparencyLog
         var key = KeyIn(tx);
         var origin = StoredOrigin(tx) ?? StoreOrigin(tx, NewOrigin(tx));
         var vkey = NoteVerifierKey.Of(key, origin);
-        var text = new CheckpointText(origin, size, root).ToString();
-        var note = new SignedNote(text, [vkey.Sign(key, text)]).ToString();
+        var checkpoint = new CheckpointText(origin, size, root);
+        var text = checkpoint.ToString();
         var createdAt = _time.GetUtcNow();
+        // Ed25519 first, as tlog-tiles and the witness network require a log signature of that type;
+        // the ML-DSA-44 subtree/v1 line after it keeps the checkpoint verifiable past Ed25519.
+        var note = new SignedNote(text, [vkey.Sign(key, text),
+            Witness.SubtreeCosignature.Sign(PostQuantumKeyIn(tx), NoteVerifierKey.Of(PostQuantumKeyIn(tx), origin), checkpoint, createdAt)]).ToString();
         using (var insert = _store.Command("INSERT INTO checkpoints (size, root, origin, note, created_at) VALUES ($size, $root, $origin, $note, $at)", tx))
         {
             insert.Parameters.AddWithValue("$size", size);
@@ -224,6 +262,24 @@ public sealed class TransparencyLog
         return NodeKey.LoadOrCreate(NodeKey.DefaultPath(directory));
     }
 
+    private PostQuantumKey PostQuantumKeyIn(SqliteTransaction? tx) => _postQuantumKey ??= LoadPostQuantumKey(tx);
+
+    private PostQuantumKey LoadPostQuantumKey(SqliteTransaction? tx)
+    {
+        var path = PostQuantumKey.DefaultPath(System.IO.Path.GetDirectoryName(_store.Path)!);
+        if (!File.Exists(path))
+        {
+            // An Ed25519 note is a few hundred characters; one with the 2,428-byte ML-DSA-44 line is over 3,000.
+            using var count = _store.Command("SELECT count(*) FROM checkpoints WHERE length(note) > 3000", tx);
+            if ((long)count.ExecuteScalar()! > 0)
+            {
+                throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
+                    $"The ML-DSA-44 key '{path}' that signed this log's checkpoints is missing; restore it from backup. No new key was created.", path);
+            }
+        }
+        return PostQuantumKey.LoadOrCreate(path);
+    }
+
     private CheckpointRecord? GetCheckpoint(long? size, SqliteTransaction? tx)
     {
         using var command = _store.Command(SelectCheckpoint + (size is null ? " ORDER BY size DESC LIMIT 1" : " WHERE size = $size"), tx);
@@ -245,7 +301,7 @@ public sealed class TransparencyLog
             }
         }
         return rows.Select(r => new CheckpointRecord(r.Origin, r.Size, r.Root, r.Note, NoteVerifierKey.Of(KeyIn(command.Transaction), r.Origin).ToString(), r.At,
-            CosignaturesOf(r.Size, command.Transaction), _witnesses)).ToList();
+            CosignaturesOf(r.Size, command.Transaction), _witnesses) { PostQuantumVkey = NoteVerifierKey.Of(PostQuantumKeyIn(command.Transaction), r.Origin).ToString() }).ToList();
     }
 
     /// <summary>
@@ -273,7 +329,8 @@ public sealed class TransparencyLog
         insert.Parameters.AddWithValue("$size", size);
         insert.Parameters.AddWithValue("$witness", cosigner.Name);
         insert.Parameters.AddWithValue("$id", (long)cosigner.KeyId);
-        insert.Parameters.AddWithValue("$time", UtcTimestamp.Format(Witness.CosignatureV1.Time(cosignature)!.Value));
+        var time = cosigner.IsPostQuantum ? Witness.SubtreeCosignature.Time(cosignature) : Witness.CosignatureV1.Time(cosignature);
+        insert.Parameters.AddWithValue("$time", UtcTimestamp.Format(time!.Value));
         insert.Parameters.AddWithValue("$line", cosignature.ToLine());
         insert.Parameters.AddWithValue("$at", UtcTimestamp.Format(_time.GetUtcNow()));
         var added = insert.ExecuteNonQuery() == 1;

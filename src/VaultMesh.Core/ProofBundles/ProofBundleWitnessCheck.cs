@@ -18,7 +18,7 @@ public static partial class ProofBundleVerifier
     {
         if (policy is null)
         {
-            var others = log is null ? 0 : Math.Max(0, SignatureLines(log.Checkpoint) - 1);
+            var others = log is null ? 0 : OtherSignatureLines(log.Checkpoint);
             return others == 0 ? null : new MemoryCheck("witnesses", null, string.Create(CultureInfo.InvariantCulture,
                 $"the checkpoint carries {others} more signature line(s), such as witness cosignatures; no witness policy was given (-Witness), so none was checked"));
         }
@@ -53,7 +53,16 @@ public static partial class ProofBundleVerifier
         return new MemoryCheck("witnesses", false, $"no checkpoint meets the witness policy: on the {best.Which}, {best.Verdict.Detail}");
     }
 
-    private static int SignatureLines(string note) => Parse(note)?.Signatures.Count ?? 0;
+    // Lines other than the log's own (named by its origin: its Ed25519 and ML-DSA-44 signatures).
+    private static int OtherSignatureLines(string note)
+    {
+        if (Parse(note) is not { } signed)
+        {
+            return 0;
+        }
+        var origin = signed.Text[..signed.Text.IndexOf('\n', StringComparison.Ordinal)];
+        return signed.Signatures.Count(s => s.Name != origin);
+    }
 
     private static SignedNote? Parse(string note)
     {

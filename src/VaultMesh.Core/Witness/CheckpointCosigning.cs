@@ -46,7 +46,8 @@ public sealed class CheckpointCosigning
         {
             return new CosignOutcome(null, null);
         }
-        if (latest.Cosignatures.Any(c => c.Witness == cosigner.Name && c.KeyId == cosigner.KeyId))
+        if (latest.Cosignatures.Any(c => c.Witness == cosigner.Name && c.KeyId == cosigner.KeyId)
+            && (peer.PostQuantumKey is not { } pq || latest.Cosignatures.Any(c => c.Witness == pq.Name && c.KeyId == pq.KeyId)))
         {
             return new CosignOutcome(latest.Size, null);
         }
@@ -103,11 +104,18 @@ public sealed class CheckpointCosigning
         {
             return new CosignOutcome(null, $"Peer {peer.Name} answered add-checkpoint without a cosignature by its key {cosigner}.");
         }
+        // Each line by a key the peer was added with is verified and kept: the Ed25519 one always, the
+        // ML-DSA-44 one when the peer has that key (its absence is no refusal: older guardians send none).
+        var keep = mine.Select(s => (Key: cosigner, Line: s)).ToList();
+        if (peer.PostQuantumKey is { } pq)
+        {
+            keep.AddRange(answer.Signatures.Where(s => s.Name == pq.Name && s.KeyId == pq.KeyId).Select(s => (Key: pq, Line: s)));
+        }
         try
         {
-            foreach (var signature in mine)
+            foreach (var (key, signature) in keep)
             {
-                await Locked(() => new TransparencyLog(_store).AddCosignature(latest.Size, cosigner, signature), ct).ConfigureAwait(false);
+                await Locked(() => new TransparencyLog(_store).AddCosignature(latest.Size, key, signature), ct).ConfigureAwait(false);
             }
         }
         catch (VaultMeshException ex) when (ex.ErrorId == LogErrorIds.CosignatureInvalid)

@@ -48,6 +48,12 @@ public sealed class CheckpointWitness
     private readonly IReadOnlyList<FederationPeer> _peers;
     private readonly TimeProvider _time;
 
+    /// <summary>
+    /// This guardian's ML-DSA-44 key: with it, every answer carries a 0x06 cosignature (subtree/v1 over
+    /// [0, size), named by the did:key) after the Ed25519 one; null: the Ed25519 one alone.
+    /// </summary>
+    public PostQuantumKey? PostQuantumKey { get; init; }
+
     /// <summary>Creates the witness of <paramref name="peers"/>' logs, cosigning with <paramref name="key"/>.</summary>
     public CheckpointWitness(VaultStore store, NodeKey key, IReadOnlyList<FederationPeer> peers, TimeProvider? time = null)
     {
@@ -147,8 +153,18 @@ public sealed class CheckpointWitness
         }
     }
 
-    private WitnessAnswer Cosign(SignedNote note) =>
-        new(200, CosignatureV1.Sign(_key, _cosigner, note.Text, _time.GetUtcNow()).ToLine() + "\n", TextMediaType, "cosigned");
+    private WitnessAnswer Cosign(SignedNote note)
+    {
+        var now = _time.GetUtcNow();
+        var lines = CosignatureV1.Sign(_key, _cosigner, note.Text, now).ToLine() + "\n";
+        if (PostQuantumKey is { } pq)
+        {
+            // tlog-witness lets one answer carry a line per key; a client that knows only Ed25519 ignores this one.
+            var cosigner = NoteVerifierKey.CreatePostQuantum(_cosigner.Name, pq.PublicKey);
+            lines += SubtreeCosignature.Sign(pq, cosigner, CheckpointText.Parse(note.Text), now).ToLine() + "\n";
+        }
+        return new(200, lines, TextMediaType, "cosigned");
+    }
 
     private static string? ProofFailure(WitnessedCheckpoint before, long size, string root, IReadOnlyList<byte[]> proof)
     {

@@ -18,7 +18,9 @@ public sealed record WitnessVerdict(bool Met, int Cosigned, int Quorum, int Of, 
 
 /// <summary>
 /// A k-of-n witness policy: a checkpoint is witnessed when at least <see cref="Quorum"/> of the
-/// <see cref="Witnesses"/> (tlog-cosignature/v1 keys, each a distinct public key) cosigned it. A
+/// witnesses cosigned it. A witness is a name with one or two keys (<see cref="Witnesses"/>, each a
+/// distinct public key): Ed25519 cosignature/v1 (0x04) and ML-DSA-44 (0x06); one verified cosignature
+/// by either counts it, or with <see cref="RequirePostQuantum"/> only a verified ML-DSA-44 one. A
 /// cosignature that does not verify counts as absent; cosignatures of keys the policy does not name are ignored.
 /// </summary>
 public sealed class WitnessPolicy
@@ -26,14 +28,22 @@ public sealed class WitnessPolicy
     /// <summary>The profile key of the quorum; the witnesses are the profile's peers.</summary>
     public const string QuorumSetting = "witness.quorum";
 
-    private WitnessPolicy(IReadOnlyList<NoteVerifierKey> witnesses, int quorum)
+    private WitnessPolicy(IReadOnlyList<NoteVerifierKey> witnesses, int quorum, bool requirePostQuantum)
     {
         Witnesses = witnesses;
         Quorum = quorum;
+        RequirePostQuantum = requirePostQuantum;
+        Names = witnesses.Select(w => w.Name).Distinct(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The witnesses' cosigner keys.</summary>
+    /// <summary>The witnesses' cosigner keys (a witness with both algorithms has two, under one name).</summary>
     public IReadOnlyList<NoteVerifierKey> Witnesses { get; }
+
+    /// <summary>The witnesses' names, once each: what the quorum counts.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Whether only ML-DSA-44 cosignatures count (a witness's Ed25519 one alone does not).</summary>
+    public bool RequirePostQuantum { get; }
 
     /// <summary>How many of them must cosign.</summary>
     public int Quorum { get; }
@@ -43,7 +53,16 @@ public sealed class WitnessPolicy
     /// cosigner key is named by the DID) and <paramref name="quorum"/> (all of them when null).
     /// </summary>
     /// <exception cref="VaultMeshException"><c>VmWitnessPolicyInvalid</c> naming the witness or quorum at fault, or both entries that are one public key.</exception>
-    public static WitnessPolicy Create(IReadOnlyList<string> witnesses, int? quorum)
+    public static WitnessPolicy Create(IReadOnlyList<string> witnesses, int? quorum) => Create(witnesses, quorum, requirePostQuantum: false);
+
+    /// <summary>
+    /// A policy as <see cref="Create(IReadOnlyList{string}, int?)"/> makes it, where entries of one name
+    /// (a did:key and the ML-DSA-44 vkey named by it, say) are one witness. With
+    /// <paramref name="requirePostQuantum"/> every witness needs an ML-DSA-44 (0x06) key, since only
+    /// its cosignatures count.
+    /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmWitnessPolicyInvalid</c>, also for a witness without an ML-DSA-44 key when one is required.</exception>
+    public static WitnessPolicy Create(IReadOnlyList<string> witnesses, int? quorum, bool requirePostQuantum)
     {
         ArgumentNullException.ThrowIfNull(witnesses);
         var keys = new List<NoteVerifierKey>();
@@ -70,7 +89,11 @@ public sealed class WitnessPolicy
                 }
                 if (!key.IsCosigner)
                 {
-                    throw Invalid(witness, $"the witness key '{witness}' is a note signing key (type 0x01); a witness policy needs cosignature/v1 keys (type 0x04) or did:keys");
+                    throw Invalid(witness, $"the witness key '{witness}' is a note signing key (type 0x01); a witness policy needs cosignature/v1 keys (type 0x04), ML-DSA-44 keys (type 0x06) or did:keys");
+                }
+                if (keys.Any(k => k.Name == key.Name && k.SignatureType == key.SignatureType))
+                {
+                    throw Invalid(witness, $"the witness '{key.Name}' is given two {key.Algorithm} keys; name each witness with at most one key of each algorithm");
                 }
             }
             // One key under two names (its did:key and a cosigner vkey, say) would meet a quorum alone.
@@ -81,12 +104,17 @@ public sealed class WitnessPolicy
             }
             keys.Add(key);
         }
-        var k = quorum ?? keys.Count;
-        if (keys.Count == 0 || k < 1 || k > keys.Count)
+        var names = keys.Select(w => w.Name).Distinct(StringComparer.Ordinal).ToList();
+        var k = quorum ?? names.Count;
+        if (names.Count == 0 || k < 1 || k > names.Count)
         {
-            throw Invalid(k, string.Create(CultureInfo.InvariantCulture, $"a quorum of {k} of {keys.Count} witnesses is not possible; name at least one witness and a quorum from 1 to their number"));
+            throw Invalid(k, string.Create(CultureInfo.InvariantCulture, $"a quorum of {k} of {names.Count} witnesses is not possible; name at least one witness and a quorum from 1 to their number"));
         }
-        return new WitnessPolicy(keys, k);
+        if (requirePostQuantum && names.FirstOrDefault(n => !keys.Any(w => w.Name == n && w.IsPostQuantum)) is { } classical)
+        {
+            throw Invalid(classical, $"post-quantum cosignatures are required, and the witness '{classical}' is given no ML-DSA-44 key (type 0x06 vkey, PostQuantumVkey of Get-VmPeer)");
+        }
+        return new WitnessPolicy(keys, k, requirePostQuantum);
     }
 
     /// <summary>The profile's policy: its peers as witnesses, <c>witness.quorum</c> of them (default all); null without peers.</summary>
@@ -104,16 +132,18 @@ public sealed class WitnessPolicy
             quorum = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? q
                 : throw Invalid(text, $"profiles.{settings.Name}.{QuorumSetting} is '{text}', not a whole number");
         }
-        return Create(peers.Select(p => p.Did).ToList(), quorum);
+        return Create(peers.SelectMany(p => p.PostQuantumKey is { } pq ? new[] { p.Did, pq.ToString() } : [p.Did]).ToList(), quorum);
     }
 
     /// <summary>Counts the policy's witnesses whose cosignatures of <paramref name="note"/> verify.</summary>
     public WitnessVerdict Evaluate(SignedNote note)
     {
         ArgumentNullException.ThrowIfNull(note);
-        var by = Witnesses.Where(w => w.Verify(note).Valid).Select(w => w.Name).ToList();
+        var by = Witnesses.Where(w => (!RequirePostQuantum || w.IsPostQuantum) && w.Verify(note).Valid).Select(w => w.Name)
+            .Distinct(StringComparer.Ordinal).ToList();
         var met = by.Count >= Quorum;
-        var counts = string.Create(CultureInfo.InvariantCulture, $"{by.Count} of the {Witnesses.Count} witnesses cosigned it; the policy needs {Quorum}");
+        var counts = string.Create(CultureInfo.InvariantCulture,
+            $"{by.Count} of the {Names.Count} witnesses cosigned it{(RequirePostQuantum ? " with ML-DSA-44" : "")}; the policy needs {Quorum}");
         return new WitnessVerdict(met, by.Count, Quorum, Witnesses.Count, by, by.Count == 0 ? counts : $"{counts} ({string.Join(", ", by)})");
     }
 

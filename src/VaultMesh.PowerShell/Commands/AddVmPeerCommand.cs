@@ -34,6 +34,12 @@ public sealed class AddVmPeerCommand : VaultMeshCmdlet
     [ValidateNotNullOrEmpty]
     public string? Origin { get; set; }
 
+    /// <summary>The peer's ML-DSA-44 vkey (type 0x06, named by its did:key: PostQuantumVkey of its New-VmIdentity). With it the peer's
+    /// quantum-resistant cosignatures and checkpoint signatures are checked too; without it, its Ed25519 ones only.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? PostQuantumVkey { get; set; }
+
     /// <summary>Replace a peer of the same name.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -45,7 +51,10 @@ public sealed class AddVmPeerCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var peer = FederationPeer.Create(Name, Did, Endpoint, Weight, Origin);
+        var peer = FederationPeer.Create(Name, Did, Endpoint, Weight, Origin) with
+        {
+            PostQuantumKey = PostQuantumVkey is null ? null : FederationPeer.ParsePostQuantumKey(PostQuantumVkey, Did),
+        };
         var settings = Core.Configuration.VaultMeshContext.Resolve(Profile).Settings;
         if (!Force && FederationPeer.FromProfile(settings).Any(p => p.Name == peer.Name))
         {

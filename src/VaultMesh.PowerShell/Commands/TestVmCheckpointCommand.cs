@@ -22,6 +22,16 @@ public sealed class TestVmCheckpointCommand : VaultMeshCmdlet
     [ValidateNotNullOrEmpty]
     public string? Vkey { get; set; }
 
+    /// <summary>The log's ML-DSA-44 vkey (type 0x06, named by the origin); binds from Get-VmCheckpoint output. Used with -RequirePostQuantum.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? PostQuantumVkey { get; set; }
+
+    /// <summary>Pass only when the note's ML-DSA-44 signature verifies against the log's ML-DSA-44 vkey (-PostQuantumVkey, or -Vkey when that is one);
+    /// an Ed25519 signature alone fails. Without -Note: the newest stored checkpoint must carry a verified ML-DSA-44 signature.</summary>
+    [Parameter]
+    public SwitchParameter RequirePostQuantum { get; set; }
+
     /// <summary>An older checkpoint note of the same log that the note must extend.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -42,7 +52,14 @@ public sealed class TestVmCheckpointCommand : VaultMeshCmdlet
         CheckpointVerification result;
         if (Note is null)
         {
-            result = new TransparencyLog(Store).Audit(CancellationToken);
+            // The profile's peers name the witnesses' ML-DSA-44 keys, which no did:key carries: with them the
+            // audit checks every kept cosignature line.
+            var log = new TransparencyLog(Store, witnesses: Core.Witness.WitnessPolicy.FromProfile(Context.Settings));
+            result = log.Audit(CancellationToken);
+            if (RequirePostQuantum)
+            {
+                result = log.RequirePostQuantum(result);
+            }
         }
         else
         {
@@ -51,13 +68,13 @@ public sealed class TestVmCheckpointCommand : VaultMeshCmdlet
                 throw new Core.Errors.VaultMeshException("VmVkeyRequired", Core.Errors.VmErrorKind.InvalidArgument,
                     "A checkpoint note is only checked against the key that must have signed it: give -Vkey (Get-VmCheckpoint shows this node's).", Note);
             }
-            var vkey = NoteVerifierKey.Parse(Vkey);
+            var vkey = NoteVerifierKey.Parse(RequirePostQuantum && PostQuantumVkey is not null ? PostQuantumVkey : Vkey);
             var path = ConsistencyProof;
             if (OlderNote is not null && path is null)
             {
                 path = StoredPath(OlderNote, Note);
             }
-            result = CheckpointVerifier.Verify(Note, vkey, OlderNote, path);
+            result = CheckpointVerifier.Verify(Note, vkey, RequirePostQuantum.IsPresent, OlderNote, path);
         }
         foreach (var check in result.Checks)
         {

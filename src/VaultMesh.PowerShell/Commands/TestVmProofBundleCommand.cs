@@ -37,6 +37,11 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
     [ValidateRange(1, 1000)]
     public int? WitnessQuorum { get; set; }
 
+    /// <summary>Pass only on quantum-resistant signatures: -Vkey must be the log's ML-DSA-44 vkey (type 0x06, PostQuantumVkey of Get-VmCheckpoint), and each
+    /// witness counts toward -WitnessQuorum only by a verified ML-DSA-44 cosignature (so each -Witness needs its type 0x06 vkey, PostQuantumVkey of Get-VmPeer).</summary>
+    [Parameter]
+    public SwitchParameter RequirePostQuantum { get; set; }
+
     /// <summary>PEM file of the TSA roots to trust: with it, TSA anchors in the bundle are verified offline
     /// (token signature, imprint, and the chain at the token's genTime). Without it, the profile's
     /// rails.tsa.trust_bundle is used when set; otherwise TSA anchors are reported as not checked.</summary>
@@ -65,7 +70,14 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
         {
             throw new VaultMeshException("VmWitnessPolicyInvalid", VmErrorKind.InvalidArgument, "-WitnessQuorum needs -Witness: name the witnesses whose cosignatures count.", WitnessQuorum);
         }
-        _witnesses = Witness is null ? null : WitnessPolicy.Create(Witness, WitnessQuorum);
+        if (RequirePostQuantum && _vkey is not { IsPostQuantum: true })
+        {
+            // Fail closed: without the log's ML-DSA-44 key nothing quantum-resistant shows who issued the checkpoint.
+            throw new VaultMeshException("VmVkeyRequired", VmErrorKind.InvalidArgument, _vkey is null
+                ? "-RequirePostQuantum needs -Vkey: the log's ML-DSA-44 vkey (PostQuantumVkey of Get-VmCheckpoint)."
+                : $"-RequirePostQuantum needs the log's ML-DSA-44 vkey (type 0x06, PostQuantumVkey of Get-VmCheckpoint); -Vkey {_vkey.Name}+{_vkey.KeyId:x8} is {_vkey.Algorithm}.", Vkey);
+        }
+        _witnesses = Witness is null ? null : WitnessPolicy.Create(Witness, WitnessQuorum, RequirePostQuantum);
         var rails = new List<IAnchorRail>();
         try
         {

@@ -54,6 +54,9 @@ public sealed class ProofBundleTests : IDisposable
     {
         var bytes = Encoding.UTF8.GetBytes(ProofBundleWriter.Create(_s.Get(2), _s.Sealer));
         var vkey = _s.Sealer.Log.VerifierKey;
+        // The checkpoint's ML-DSA-44 line is checked by the log's other vkey: every change fails under one of the two.
+        var postQuantum = _s.Sealer.Log.PostQuantumVerifierKey;
+        Assert.True(ProofBundleVerifier.VerifyUtf8(bytes, vkey: postQuantum).Valid);
         // The seal time is what the exporter states; no hash covers it (only an anchor proves time).
         var (from, to) = ValueSpan(bytes, "\"sealedAt\": \"");
         var tested = 0;
@@ -68,6 +71,10 @@ public sealed class ProofBundleTests : IDisposable
                 var copy = (byte[])bytes.Clone();
                 copy[i] ^= mask;
                 var result = ProofBundleVerifier.VerifyUtf8(copy, vkey: vkey);
+                if (result.Valid)
+                {
+                    result = ProofBundleVerifier.VerifyUtf8(copy, vkey: postQuantum);
+                }
                 if (result.Valid && IsEquivalent(bytes, copy))
                 {
                     continue;

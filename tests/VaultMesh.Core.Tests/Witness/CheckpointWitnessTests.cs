@@ -42,7 +42,34 @@ public sealed class CheckpointWitnessTests : IDisposable
         Assert.Equal(200, response.Status);
         var text = Encoding.UTF8.GetString(response.Body);
         Assert.EndsWith("\n", text, StringComparison.Ordinal);
-        return SignedNote.Parse("x\n\n" + text).Signatures.Single();
+        // The Ed25519 cosignature/v1 line, then the ML-DSA-44 subtree/v1 one under the same name.
+        var lines = SignedNote.Parse("x\n\n" + text).Signatures;
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(lines[0].Name, lines[1].Name);
+        Assert.Equal(SubtreeCosignature.Size, lines[1].Signature.Length);
+        return lines[0];
+    }
+
+    [Fact]
+    public async Task One_answer_carries_an_Ed25519_and_an_ML_DSA_cosignature_that_each_verify()
+    {
+        _log.Seal(3);
+        using var api = Api();
+        var response = await Post(api, Request(0));
+        Assert.Equal(200, response.Status);
+        var lines = SignedNote.Parse("x\n\n" + Encoding.UTF8.GetString(response.Body)).Signatures;
+        var pqKey = Core.Identity.PostQuantumKey.TryLoad(Path.Combine(Path.GetDirectoryName(_witness.Key.Path)!, Core.Identity.PostQuantumKey.FileName))!;
+        var pq = NoteVerifierKey.CreatePostQuantum(_witness.Did, pqKey.PublicKey);
+        var text = SignedNote.Parse(Log.GetCheckpoint()!.Note).Text;
+        Assert.True(CheckpointWitness.CosignerKey(_witness.Key.PublicKey).Verify(new SignedNote(text, [lines[0]])).Valid);
+        var check = pq.Verify(new SignedNote(text, [lines[1]]));
+        Assert.True(check.Valid, check.Detail);
+        Assert.NotEqual(0L, Core.Witness.SubtreeCosignature.Time(lines[1])!.Value.ToUnixTimeSeconds());
+        // The log keeps each line it verifies with the key the peer was added with.
+        Assert.True(Log.AddCosignature(3, pq, lines[1]));
+        Assert.True(Log.AddCosignature(3, CheckpointWitness.CosignerKey(_witness.Key.PublicKey), lines[0]));
+        Assert.Equal(2, Log.GetCheckpoint()!.Cosignatures.Count);
+        Assert.Equal(4, SignedNote.Parse(Log.GetCheckpoint()!.CosignedNote).Signatures.Count);
     }
 
     [Fact]
