@@ -70,6 +70,8 @@ public static class SettingCatalog
         Profile("peers.<name>.endpoint", "URL", "none", "A peer guardian's federation URL.", "FederationPeer"),
         Profile("peers.<name>.weight", Whole, "1", "A peer's relative weight.", "FederationPeer"),
         Profile("peers.<name>.origin", Text, "derived from the peer's did:key", "The origin line of the peer's log.", "FederationPeer"),
+        Profile("peers.<name>.mldsa44", "note vkey (type 0x06)", "none",
+            "The peer's ML-DSA-44 verifier key: its post-quantum cosignatures are checked and count toward -RequirePostQuantum.", "FederationPeer"),
         Profile("guardian.listen", Listener, "`127.0.0.1:9110`", "The listener of Start-VmGuardian; VAULTMESH_LISTEN overrides it."),
         Profile("conflict.rail_order", "list of rail names (btc, evm, tsa)", "btc, evm, tsa", "The rail tiers of conflict resolution, best first."),
 

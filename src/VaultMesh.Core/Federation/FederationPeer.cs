@@ -62,14 +62,14 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
             var origin = settings.GetString($"{KeyPrefix}{name}.origin");
             peers.Add(new FederationPeer(name, did, uri, weight, origin is not null && SignedNote.IsValidKeyName(origin) ? origin : null)
             {
-                PostQuantumKey = TryPostQuantumKey(settings.GetString($"{KeyPrefix}{name}.{PostQuantumSetting}"), did),
+                PostQuantumKey = TryPostQuantumKey(settings.GetString($"{KeyPrefix}{name}.{PostQuantumField}"), did),
             });
         }
         return peers;
     }
 
     /// <summary>The setting under a peer's key that holds its ML-DSA-44 vkey.</summary>
-    public const string PostQuantumSetting = "mldsa44";
+    public const string PostQuantumField = "mldsa44"; // the last part of peers.<name>.mldsa44
 
     /// <summary>
     /// The peer's ML-DSA-44 vkey parsed and checked: type 0x06 and named by the peer's did:key (so its
@@ -150,7 +150,7 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
             [$"{KeyPrefix}{peer.Name}.endpoint"] = peer.Endpoint.ToString(),
             [$"{KeyPrefix}{peer.Name}.weight"] = (long)peer.Weight,
             [$"{KeyPrefix}{peer.Name}.origin"] = peer.ConfiguredOrigin,
-            [$"{KeyPrefix}{peer.Name}.{PostQuantumSetting}"] = peer.PostQuantumKey?.ToString(),
+            [$"{KeyPrefix}{peer.Name}.{PostQuantumField}"] = peer.PostQuantumKey?.ToString(),
         });
 
     /// <summary>Removes the peer's keys from the profile.</summary>
@@ -161,7 +161,7 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
             [$"{KeyPrefix}{name}.endpoint"] = null,
             [$"{KeyPrefix}{name}.weight"] = null,
             [$"{KeyPrefix}{name}.origin"] = null,
-            [$"{KeyPrefix}{name}.{PostQuantumSetting}"] = null,
+            [$"{KeyPrefix}{name}.{PostQuantumField}"] = null,
         });
 
     [GeneratedRegex(@"^[a-z0-9_-]{1,64}\z")]
