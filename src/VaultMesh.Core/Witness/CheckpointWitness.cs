@@ -108,6 +108,14 @@ public sealed class CheckpointWitness
         {
             return Refuse(403, "checkpoint-signature", $"The checkpoint of '{checkpoint.Origin}' is not signed by peer {peer.Name}: {signature.Detail}.");
         }
+        // A peer added with its ML-DSA-44 vkey: a post-quantum line of its log that is there must verify,
+        // or this witness would cosign a note that carries a forged signature under the peer's name. A
+        // note without one is still cosigned (a peer that has not sealed since it gained the key).
+        if (peer.PostQuantumLogKey is { } postQuantum && note.Signatures.Any(s => s.Name == postQuantum.Name && s.KeyId == postQuantum.KeyId)
+            && postQuantum.Verify(note) is { Valid: false } pqCheck)
+        {
+            return Refuse(403, "checkpoint-signature", $"The ML-DSA-44 line of '{checkpoint.Origin}' does not verify with peer {peer.Name}'s key: {pqCheck.Detail}.");
+        }
         if (request.OldSize > checkpoint.Size)
         {
             return Refuse(400, "old-after-size", string.Create(CultureInfo.InvariantCulture, $"old {request.OldSize} is larger than the checkpoint's size {checkpoint.Size}."));

@@ -73,6 +73,31 @@ public sealed class CheckpointWitnessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_checkpoint_whose_ML_DSA_line_by_the_peers_log_does_not_verify_is_refused_and_changes_nothing()
+    {
+        _log.Seal(3);
+        var logKey = Log.PostQuantumVerifierKey;
+        var peer = new FederationPeer(_log.Name, _log.Did, Nowhere, 1) { PostQuantumKey = NoteVerifierKey.CreatePostQuantum(_log.Did, logKey.PublicKey) };
+        using var api = new GuardianApi(_witness.Store, _witness.Key, "test", [peer], FederationNode.Switches(true));
+        var genuine = SignedNote.Parse(Log.GetCheckpoint()!.Note);
+        var forged = genuine.Signatures.Select(s =>
+        {
+            if (s.Name != logKey.Name || s.KeyId != logKey.KeyId)
+            {
+                return s;
+            }
+            var bytes = (byte[])s.Signature.Clone();
+            bytes[^1] ^= 1;
+            return s with { Signature = bytes };
+        }).ToList();
+        Assert.Contains(forged, s => s.KeyId == logKey.KeyId);
+        await AssertRefused(api, new AddCheckpointRequest(0, [], new SignedNote(genuine.Text, forged).ToString()).ToString(), 403, "checkpoint-signature");
+        // Without the ML-DSA line the Ed25519 signature alone is enough, and the genuine note is cosigned.
+        var without = genuine.Signatures.Where(s => s.KeyId != logKey.KeyId).ToList();
+        Assert.Equal(200, (await Post(api, new AddCheckpointRequest(0, [], new SignedNote(genuine.Text, without).ToString()).ToString())).Status);
+    }
+
+    [Fact]
     public async Task It_cosigns_a_first_checkpoint_and_then_only_checkpoints_that_extend_it()
     {
         _log.Seal(3);
