@@ -8,7 +8,7 @@ Describe 'New-VmIdentity' {
 
     It 'creates an owner-only Ed25519 key, sets did_key_id and never prints the key' {
         $id = New-VmIdentity
-        $id.GetType().FullName | Should -Be 'VaultMesh.Core.Identity.IdentityRecord'
+        $id.GetType().FullName | Should -Be 'VaultMesh.Core.Federation.IdentityRecord'
         $id.Did | Should -Match '^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]+$'
         $id.VKey | Should -Match '^vaultmesh-guardian-default\+[0-9a-f]{8}\+'
         $id.Adopted | Should -BeFalse

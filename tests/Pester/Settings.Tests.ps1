@@ -85,7 +85,7 @@ internal static class SneakyVariable
     }
 
     It 'fails on a row that no code reads any more' {
-        Remove-Item -LiteralPath (Join-Path $script:copy 'src/VaultMesh.Core/Anchoring/Tsa/TsaRailOptions.cs'), (Join-Path $script:copy 'src/VaultMesh.Core/Conflicts/EvidenceVerifier.cs')
+        Remove-Item -LiteralPath (Join-Path $script:copy 'src/VaultMesh.Core/Anchoring/Tsa/TsaRailOptions.cs'), (Join-Path $script:copy 'src/VaultMesh.Core/Anchoring/EvidenceVerifier.cs')
         $r = Invoke-SettingsDoc -SourceRoot $script:copy
         $r.ExitCode | Should -Not -Be 0
         $r.StdErr | Should -Match "SettingCatalog lists 'rails\.tsa\.policy', which no code reads"

@@ -1,6 +1,7 @@
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Federation;
 using VaultMesh.Core.Store;
 
 namespace VaultMesh.Core.Audit;
@@ -102,7 +103,7 @@ public sealed class AuditService
             return name switch
             {
                 "store" => StoreAuditChecks.Store(_context.DataDirectory),
-                "log" => StoreAuditChecks.Log(store!, Witness.WitnessPolicy.FromProfile(_context.Settings), cancellationToken),
+                "log" => StoreAuditChecks.Log(store!, FederationPeer.WitnessPolicyFromProfile(_context.Settings), cancellationToken),
                 "batch-roots" => StoreAuditChecks.BatchRoots(store!, cancellationToken),
                 "counts" => StoreAuditChecks.Counts(store!),
                 "receipts" => Receipts(store!, cancellationToken),

@@ -59,7 +59,7 @@ internal static class StoreAuditChecks
     }
 
     /// <summary>The log audit (<c>Test-VmCheckpoint</c> with no input) as one check: its first failure fails it.</summary>
-    public static AuditCheckResult Log(VaultStore store, Witness.WitnessPolicy? witnesses, CancellationToken cancellationToken)
+    public static AuditCheckResult Log(VaultStore store, WitnessPolicy? witnesses, CancellationToken cancellationToken)
     {
         var audit = new TransparencyLog(store, witnesses: witnesses).Audit(cancellationToken);
         if (!audit.Valid)

@@ -55,7 +55,7 @@ internal static class SettingRules
                 ? null
                 : $"{key} must be a non-empty directory path string; it is {(value is string ? "empty or holds a NUL" : "a " + value.GetType().Name)}";
         }
-        if (Tiles.LogListEntry.SettingProblem(key, value) is { } logProblem)
+        if (LogListEntry.SettingProblem(key, value) is { } logProblem)
         {
             return logProblem;
         }

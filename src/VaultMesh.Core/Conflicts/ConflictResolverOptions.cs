@@ -19,7 +19,7 @@ public sealed class ConflictResolverOptions
 
     /// <summary>
     /// Decides each candidate's eligibility. The default takes the receipts' claims
-    /// (<see cref="ClaimedEligibility"/>); operators' commands pass an <see cref="EvidenceVerifier"/>,
+    /// (<see cref="ClaimedEligibility"/>); operators' commands pass an evidence verifier,
     /// so that eligibility is what this node verified (docs/trust.md).
     /// </summary>
     public ICandidateVerifier Verifier { get; init; } = ClaimedEligibility.Instance;
@@ -50,34 +50,6 @@ public sealed class ConflictResolverOptions
             order.Add(rail);
         }
         return order;
-    }
-
-    /// <summary>
-    /// The settings an operator's command resolves with: the profile's rail order and an
-    /// <see cref="EvidenceVerifier"/> over its trust inputs, or, with <paramref name="trustClaims"/>, the
-    /// receipts' claims. Dispose the verifier (it may hold an EVM node's client) when done.
-    /// </summary>
-    /// <param name="settings">The active profile.</param>
-    /// <param name="trustClaims">Rank by claims (lab work); refused while <paramref name="enforce"/>.</param>
-    /// <param name="enforce">The VERIFY_ENFORCE kill switch.</param>
-    /// <param name="clock">The verifier's clock; null where none may be read (replay).</param>
-    /// <param name="environment">The environment the profile's settings are read with.</param>
-    /// <exception cref="VaultMeshException"><c>VmTrustClaimsRefused</c>, <c>VmConflictConfigInvalid</c>, or a rail's configuration error.</exception>
-    public static ConflictResolverOptions FromProfile(ProfileSettings settings, bool trustClaims, bool enforce, DateTimeOffset? clock, EnvironmentSource? environment = null)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (trustClaims && enforce)
-        {
-            throw new VaultMeshException(TrustClaimsRefusedErrorId, VmErrorKind.InvalidOperation,
-                "-TrustClaims ranks receipts by what they claim, unverified; it is refused while VERIFY_ENFORCE is on. Turn enforcement off for lab work.",
-                "TrustClaims");
-        }
-        var order = RailOrderFromProfile(settings);
-        return new ConflictResolverOptions
-        {
-            RailOrder = order,
-            Verifier = trustClaims ? ClaimedEligibility.Instance : EvidenceVerifier.FromProfile(settings, clock, useEvmNode: true, environment),
-        };
     }
 
     /// <summary>Error id when claims are to be trusted while verification is enforced.</summary>

@@ -166,4 +166,22 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
 
     [GeneratedRegex(@"^[a-z0-9_-]{1,64}\z")]
     private static partial Regex NamePattern();
+
+    /// <summary>The profile's policy: its peers as witnesses, <c>witness.quorum</c> of them (default all); null without peers.</summary>
+    public static WitnessPolicy? WitnessPolicyFromProfile(ProfileSettings settings)
+    {
+        var peers = FromProfile(settings);
+        if (peers.Count == 0)
+        {
+            return null;
+        }
+        var text = settings.GetString(WitnessPolicy.QuorumSetting);
+        int? quorum = null;
+        if (text is not null)
+        {
+            quorum = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? q
+                : throw WitnessPolicy.Invalid(text, $"profiles.{settings.Name}.{WitnessPolicy.QuorumSetting} is '{text}', not a whole number");
+        }
+        return WitnessPolicy.Create(peers.SelectMany(p => p.PostQuantumKey is { } pq ? new[] { p.Did, pq.ToString() } : [p.Did]).ToList(), quorum);
+    }
 }

@@ -5,6 +5,7 @@ using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Receipts;
@@ -271,7 +272,7 @@ public sealed class FederationStore
         {
             RequireUnplaced(batchId, parsed, tx);
         }
-        new PeerMirror(_store).Place(peer, batchId, placement, parsed.Select(l => MerkleHasher.HashLeaf(l.Bytes)).ToList(), _time.GetUtcNow(), tx);
+        new PeerMirror(_store).Place(peer.Name, peer.Did, peer.LogKey, batchId, placement, parsed.Select(l => MerkleHasher.HashLeaf(l.Bytes)).ToList(), _time.GetUtcNow(), tx);
         foreach (var receipt in receipts)
         {
             MergeReceipt(receipt, batchId, tx);

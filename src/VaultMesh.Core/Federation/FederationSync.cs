@@ -6,12 +6,12 @@ using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
-using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.Federation;
 

@@ -6,7 +6,6 @@ using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Identity;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
-using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.Federation;
 

@@ -7,7 +7,7 @@ namespace VaultMesh.Core.Log;
 public sealed class CheckpointRecord
 {
     internal CheckpointRecord(string origin, long size, string root, string note, string vkey, DateTimeOffset createdAt, IReadOnlyList<CheckpointCosignature>? cosignatures = null,
-        Witness.WitnessPolicy? policy = null)
+        WitnessPolicy? policy = null)
     {
         Cosignatures = cosignatures ?? [];
         Origin = origin;
@@ -41,7 +41,7 @@ public sealed class CheckpointRecord
     /// <summary>The witnesses that cosigned it (their cosigner key names).</summary>
     public IReadOnlyList<string> CosignedBy => Cosignatures.Select(c => c.Witness).Distinct(StringComparer.Ordinal).ToList();
     /// <summary>Whether the profile's witness policy (its peers, <c>witness.quorum</c> of them) is met; null when the profile has no peers.</summary>
-    public Witness.WitnessVerdict? Witness { get; }
+    public WitnessVerdict? Witness { get; }
     /// <summary>The note with the witnesses' cosignature lines after this node's signature: what proofs carry.</summary>
     public string CosignedNote => Note + string.Concat(Cosignatures.Select(c => c.Line + "\n"));
 }

@@ -1,4 +1,3 @@
-using VaultMesh.Core.Memory;
 
 namespace VaultMesh.Core.Log;
 

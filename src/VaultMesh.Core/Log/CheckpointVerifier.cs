@@ -1,7 +1,6 @@
 using System.Globalization;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
-using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 
 namespace VaultMesh.Core.Log;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using VaultMesh.Core.Digests;
-using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Store;
 
@@ -79,7 +78,7 @@ internal static class LogAuditor
         checks.Add(LogCompleteness.BatchEnds(store, checkpoints));
         CheckCheckpoints(log, checkpoints, all, checks);
         checks.Add(LogCompleteness.Cosignatures(store, checkpoints, log.Witnesses));
-        checks.Add(new Federation.PeerMirror(store).Audit(cancellationToken));
+        checks.Add(new PeerMirror(store).Audit(cancellationToken));
         var newest = checkpoints.Count > 0 ? checkpoints[^1] : null;
         return new CheckpointVerification("store", newest?.Origin, newest?.Size, newest?.Root, checks);
     }

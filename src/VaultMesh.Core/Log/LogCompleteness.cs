@@ -1,8 +1,6 @@
 using System.Globalization;
 using VaultMesh.Core.Identity;
-using VaultMesh.Core.Memory;
 using VaultMesh.Core.Store;
-using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.Log;
 

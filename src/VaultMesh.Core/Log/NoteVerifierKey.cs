@@ -9,9 +9,9 @@ namespace VaultMesh.Core.Log;
 /// <summary>
 /// An Ed25519 note verifier key in the C2SP text form <c>&lt;name&gt;+&lt;key ID, 8 hex&gt;+&lt;base64(type || public key)&gt;</c>
 /// (the "vkey"): type 0x01 for plain note signatures (a log's checkpoints), type 0x04 for
-/// tlog-cosignature/v1 cosignatures (a witness's, see <see cref="Witness.CosignatureV1"/>), type 0x06
+/// tlog-cosignature/v1 cosignatures (a witness's, see <see cref="CosignatureV1"/>), type 0x06
 /// for ML-DSA-44 <c>subtree/v1</c> cosignatures (a witness's, or the log's own quantum-resistant
-/// signature of its checkpoints, see <see cref="Witness.SubtreeCosignature"/>). The key
+/// signature of its checkpoints, see <see cref="SubtreeCosignature"/>). The key
 /// ID is the first four bytes of SHA-256(name || 0x0A || type || public key); a vkey whose stated ID
 /// does not match is refused.
 /// </summary>
@@ -176,11 +176,11 @@ public sealed class NoteVerifierKey
         }
         if (IsPostQuantum)
         {
-            return Witness.SubtreeCosignature.Verify(this, note.Text, mine);
+            return SubtreeCosignature.Verify(this, note.Text, mine);
         }
         if (IsCosigner)
         {
-            return Witness.CosignatureV1.Verify(this, note.Text, mine);
+            return CosignatureV1.Verify(this, note.Text, mine);
         }
         var text = Encoding.UTF8.GetBytes(note.Text);
         foreach (var signature in mine)

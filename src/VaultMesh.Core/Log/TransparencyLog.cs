@@ -21,7 +21,7 @@ public sealed class TransparencyLog
     private readonly VaultStore _store;
     private readonly string? _configuredOrigin;
     private readonly TimeProvider _time;
-    private readonly Witness.WitnessPolicy? _witnesses;
+    private readonly WitnessPolicy? _witnesses;
     private NodeKey? _key;
     private readonly Dictionary<long, (string Note, CheckpointVerification Result)> _verifiedNotes = [];
     private PostQuantumKey? _postQuantumKey;
@@ -31,7 +31,7 @@ public sealed class TransparencyLog
     /// <param name="origin">The origin to use when the log signs its first checkpoint (the profile's <c>log.origin</c>); later the stored origin wins.</param>
     /// <param name="time">Clock for checkpoint times.</param>
     /// <param name="witnesses">The witness policy checkpoints are reported against (<see cref="CheckpointRecord.Witness"/>); null: not reported.</param>
-    public TransparencyLog(VaultStore store, string? origin = null, TimeProvider? time = null, Witness.WitnessPolicy? witnesses = null)
+    public TransparencyLog(VaultStore store, string? origin = null, TimeProvider? time = null, WitnessPolicy? witnesses = null)
     {
         _witnesses = witnesses;
         _store = store;
@@ -63,7 +63,7 @@ public sealed class TransparencyLog
     public NoteVerifierKey PostQuantumVerifierKey => NoteVerifierKey.Of(PostQuantumKey, Origin);
 
     /// <summary>The witness policy the log reports against, or null.</summary>
-    internal Witness.WitnessPolicy? Witnesses => _witnesses;
+    internal WitnessPolicy? Witnesses => _witnesses;
 
     /// <summary>The checkpoint of exactly <paramref name="size"/> leaves, or the newest when null; null when there is none.</summary>
     public CheckpointRecord? GetCheckpoint(long? size = null) => GetCheckpoint(size, null);
@@ -179,12 +179,12 @@ public sealed class TransparencyLog
         var checks = audit.Checks.ToList();
         if (newest is null)
         {
-            checks.Add(new Memory.MemoryCheck("postQuantum", false, "a post-quantum signature is required, and the log has no checkpoint"));
+            checks.Add(new MemoryCheck("postQuantum", false, "a post-quantum signature is required, and the log has no checkpoint"));
         }
         else
         {
             var check = PostQuantumVerifierKey.Verify(SignedNote.Parse(newest.Note));
-            checks.Add(new Memory.MemoryCheck("postQuantum", check.Valid, string.Create(CultureInfo.InvariantCulture,
+            checks.Add(new MemoryCheck("postQuantum", check.Valid, string.Create(CultureInfo.InvariantCulture,
                 $"ML-DSA-44: checkpoint {newest.Size}: {check.Detail}")));
         }
         return new CheckpointVerification(audit.Source, audit.Origin, audit.Size, audit.Root, checks);
@@ -230,7 +230,7 @@ public sealed class TransparencyLog
         // Ed25519 first, as tlog-tiles and the witness network require a log signature of that type;
         // the ML-DSA-44 subtree/v1 line after it keeps the checkpoint verifiable past Ed25519.
         var note = new SignedNote(text, [vkey.Sign(key, text),
-            Witness.SubtreeCosignature.Sign(PostQuantumKeyIn(tx), NoteVerifierKey.Of(PostQuantumKeyIn(tx), origin), checkpoint, createdAt)]).ToString();
+            SubtreeCosignature.Sign(PostQuantumKeyIn(tx), NoteVerifierKey.Of(PostQuantumKeyIn(tx), origin), checkpoint, createdAt)]).ToString();
         using (var insert = _store.Command("INSERT INTO checkpoints (size, root, origin, note, created_at) VALUES ($size, $root, $origin, $note, $at)", tx))
         {
             insert.Parameters.AddWithValue("$size", size);
@@ -329,7 +329,7 @@ public sealed class TransparencyLog
         insert.Parameters.AddWithValue("$size", size);
         insert.Parameters.AddWithValue("$witness", cosigner.Name);
         insert.Parameters.AddWithValue("$id", (long)cosigner.KeyId);
-        var time = cosigner.IsPostQuantum ? Witness.SubtreeCosignature.Time(cosignature) : Witness.CosignatureV1.Time(cosignature);
+        var time = cosigner.IsPostQuantum ? SubtreeCosignature.Time(cosignature) : CosignatureV1.Time(cosignature);
         insert.Parameters.AddWithValue("$time", UtcTimestamp.Format(time!.Value));
         insert.Parameters.AddWithValue("$line", cosignature.ToLine());
         insert.Parameters.AddWithValue("$at", UtcTimestamp.Format(_time.GetUtcNow()));

@@ -104,7 +104,7 @@ public sealed class MemoryStore
             leaf = MemoryContent.Leaf(content, id, timestamp);
         }
         // The log publishes each leaf with a uint16 length (tile bundles): refuse it before anything is stored.
-        Tiles.TileSource.CheckEntrySize(leaf.Length, id);
+        LogAppender.CheckEntrySize(leaf.Length, id);
         return new PreparedMemory(draft, payload, artifact, tags, id, timestamp, leaf);
     }
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
-using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 
 namespace VaultMesh.Core.ProofBundles;

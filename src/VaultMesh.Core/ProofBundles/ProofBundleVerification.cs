@@ -1,4 +1,4 @@
-using VaultMesh.Core.Memory;
+using VaultMesh.Core.Log;
 
 namespace VaultMesh.Core.ProofBundles;
 

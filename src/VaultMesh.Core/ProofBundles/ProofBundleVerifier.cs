@@ -13,7 +13,6 @@ using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
-using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.ProofBundles;
 

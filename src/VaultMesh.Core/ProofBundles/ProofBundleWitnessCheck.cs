@@ -1,8 +1,6 @@
 using System.Globalization;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
-using VaultMesh.Core.Memory;
-using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.ProofBundles;
 

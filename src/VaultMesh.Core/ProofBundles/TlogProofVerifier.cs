@@ -4,9 +4,7 @@ using System.Text.Json;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
-using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
-using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.ProofBundles;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Digests;

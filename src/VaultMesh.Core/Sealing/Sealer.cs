@@ -5,7 +5,6 @@ using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Store;
-using VaultMesh.Core.Tiles;
 
 namespace VaultMesh.Core.Sealing;
 
@@ -86,7 +85,7 @@ public sealed class Sealer
         // seal before it writes anything (the transaction rolls back).
         for (var i = 0; i < leaves.Count; i++)
         {
-            TileSource.CheckEntrySize(leaves[i].Length, sequences[i]);
+            LogAppender.CheckEntrySize(leaves[i].Length, sequences[i]);
         }
         progress?.Report(new SealProgress("Hashing leaves", 0, leaves.Count));
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);

@@ -1,7 +1,6 @@
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
-using VaultMesh.Core.Memory;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
 

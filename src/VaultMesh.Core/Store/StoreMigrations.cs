@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using VaultMesh.Core.Log;
 
 namespace VaultMesh.Core.Store;
 

@@ -1,10 +1,12 @@
+using VaultMesh.Core.Store;
+
 namespace VaultMesh.Core.Tiles;
 
 /// <summary>Stable error ids of publishing and serving the log as tiles; public API, pinned by tests.</summary>
 public static class TileErrorIds
 {
     /// <summary>A leaf is longer than an entry bundle's uint16 length prefix can state.</summary>
-    public const string EntryTooLarge = "VmLogEntryTooLarge";
+    public const string EntryTooLarge = LogAppender.EntryTooLargeErrorId;
 
     /// <summary>The log at the asked size publishes no such tile.</summary>
     public const string TileNotFound = "VmTileNotFound";

@@ -17,7 +17,7 @@ namespace VaultMesh.Core.Tiles;
 public sealed class TileSource
 {
     /// <summary>Largest entry a bundle can hold: its length must fit the uint16 prefix.</summary>
-    public const int MaxEntryBytes = ushort.MaxValue;
+    public const int MaxEntryBytes = LogAppender.MaxEntryBytes;
 
     private readonly VaultStore _store;
 
@@ -63,7 +63,7 @@ public sealed class TileSource
         Span<byte> prefix = stackalloc byte[2];
         foreach (var entry in entries)
         {
-            CheckEntrySize(entry.Length, null);
+            LogAppender.CheckEntrySize(entry.Length, null);
             BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)entry.Length);
             output.Write(prefix);
             output.Write(entry);
@@ -93,19 +93,6 @@ public sealed class TileSource
         }
         reason = string.Empty;
         return true;
-    }
-
-    /// <summary>Refuses a leaf that no entry bundle could carry, naming <paramref name="target"/> (the memory) when known.</summary>
-    /// <exception cref="VaultMeshException"><c>VmLogEntryTooLarge</c>.</exception>
-    public static void CheckEntrySize(int length, object? target)
-    {
-        if (length > MaxEntryBytes)
-        {
-            throw new VaultMeshException(TileErrorIds.EntryTooLarge, VmErrorKind.InvalidData,
-                string.Create(CultureInfo.InvariantCulture,
-                    $"The memory's leaf {(target is null ? "" : $"'{target}' ")}is {length} bytes; a log entry is at most {MaxEntryBytes} bytes (its length is a uint16 in the tile bundles). Shorten its payload or store the content as an artifact hash."),
-                target);
-        }
     }
 
     private long LogTreeSize() => LogTree.CountLeaves(_store.Connection, null);

@@ -5,7 +5,6 @@ using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
-using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.Tiles;
 

@@ -3,9 +3,7 @@ using System.Text;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
-using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
-using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.Tiles;
 

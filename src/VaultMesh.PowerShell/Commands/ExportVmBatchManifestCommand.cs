@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;

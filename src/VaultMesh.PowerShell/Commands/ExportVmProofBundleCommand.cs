@@ -1,7 +1,5 @@
 using System.Management.Automation;
-using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
-using VaultMesh.Core.Memory;
 using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;

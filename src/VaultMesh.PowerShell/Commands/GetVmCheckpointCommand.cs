@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Management.Automation;
+using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Federation;
 using VaultMesh.Core.Log;
-using VaultMesh.Core.Sealing;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -32,7 +33,7 @@ public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var log = new TransparencyLog(Store, witnesses: Core.Witness.WitnessPolicy.FromProfile(Context.Settings));
+        var log = new TransparencyLog(Store, witnesses: FederationPeer.WitnessPolicyFromProfile(Context.Settings));
         if (All)
         {
             foreach (var checkpoint in log.GetCheckpoints())
@@ -59,7 +60,7 @@ public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
     {
         if (AsLogListEntry)
         {
-            WriteObject(Core.Tiles.LogListEntry.Format(checkpoint.Vkey, Context.Settings));
+            WriteObject(LogListEntry.Format(checkpoint.Vkey, Context.Settings));
         }
         else if (AsNote)
         {

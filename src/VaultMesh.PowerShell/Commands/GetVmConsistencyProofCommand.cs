@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 using VaultMesh.PowerShell.Infrastructure;
 

@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using VaultMesh.Core.Anchoring;
-using VaultMesh.Core.Memory;
 using VaultMesh.Core.Sealing;
 using VaultMesh.PowerShell.Infrastructure;
 

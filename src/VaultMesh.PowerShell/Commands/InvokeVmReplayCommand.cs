@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Replay;
@@ -40,7 +41,7 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
         WriteContextWarnings();
         var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
         // No clock: replay's output is a function of the manifest, the leaves and the trust inputs only.
-        _options = ConflictResolverOptions.FromProfile(Context.Settings, TrustClaims, enforce, clock: null, Context.Environment);
+        _options = EvidenceVerifier.ResolverOptionsFromProfile(Context.Settings, TrustClaims, enforce, clock: null, Context.Environment);
         _service = new ReplayService(_options);
         if (LeafPath is not null)
         {

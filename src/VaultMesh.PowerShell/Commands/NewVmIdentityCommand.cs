@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultMesh.Core.Federation;
 using VaultMesh.Core.Identity;
 using VaultMesh.PowerShell.Infrastructure;
 

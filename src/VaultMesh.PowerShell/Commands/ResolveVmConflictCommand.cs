@@ -1,5 +1,6 @@
 using System.IO;
 using System.Management.Automation;
+using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
@@ -48,7 +49,7 @@ public sealed class ResolveVmConflictCommand : VaultMeshCmdlet
     {
         WriteContextWarnings();
         var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
-        _options = ConflictResolverOptions.FromProfile(Context.Settings, TrustClaims, enforce, DateTimeOffset.UtcNow, Context.Environment);
+        _options = EvidenceVerifier.ResolverOptionsFromProfile(Context.Settings, TrustClaims, enforce, DateTimeOffset.UtcNow, Context.Environment);
     }
 
     /// <inheritdoc />

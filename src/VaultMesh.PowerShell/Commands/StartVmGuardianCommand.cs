@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Federation;
 using VaultMesh.Core.Identity;
+using VaultMesh.Core.Services;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;

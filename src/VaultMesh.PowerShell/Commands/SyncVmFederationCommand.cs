@@ -1,8 +1,7 @@
 using System.Management.Automation;
-using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Federation;
-using VaultMesh.Core.Identity;
+using VaultMesh.Core.Services;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Sealing;

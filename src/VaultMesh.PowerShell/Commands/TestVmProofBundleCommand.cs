@@ -6,7 +6,6 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Schemas;
-using VaultMesh.Core.Witness;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;

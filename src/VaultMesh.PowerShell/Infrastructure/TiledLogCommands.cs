@@ -1,4 +1,4 @@
-using VaultMesh.Core.Witness;
+using VaultMesh.Core.Log;
 
 namespace VaultMesh.PowerShell.Infrastructure;
 

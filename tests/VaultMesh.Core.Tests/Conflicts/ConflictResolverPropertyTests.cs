@@ -1,4 +1,5 @@
 using CsCheck;
+using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Receipts;
 

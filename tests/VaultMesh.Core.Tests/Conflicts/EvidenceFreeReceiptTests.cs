@@ -39,7 +39,7 @@ public sealed class EvidenceFreeReceiptTests
 
     private static ConflictResolution Resolve(params Receipt[] receipts)
     {
-        var options = ConflictResolverOptions.FromProfile(Profile, trustClaims: false, enforce: true, Now);
+        var options = EvidenceVerifier.ResolverOptionsFromProfile(Profile, trustClaims: false, enforce: true, Now);
         using var verifier = (EvidenceVerifier)options.Verifier;
         return new ConflictResolver(options).Resolve(receipts).Single();
     }
@@ -104,7 +104,7 @@ public sealed class EvidenceFreeReceiptTests
         var forged = FabricatedBtc();
         var evm = EvmWithEvidence();
         string Manifest(params Receipt[] receipts) => TestReceipts.Manifest("batch-evidence", receipts);
-        var options = ConflictResolverOptions.FromProfile(Profile, trustClaims: false, enforce: true, clock: null);
+        var options = EvidenceVerifier.ResolverOptionsFromProfile(Profile, trustClaims: false, enforce: true, clock: null);
         using var verifier = (EvidenceVerifier)options.Verifier;
         var service = new ReplayService(options);
         var a = service.Replay(Manifest(forged, evm), "<a>");

@@ -79,7 +79,7 @@ public sealed class VerifiedEligibilityTests : IClassFixture<TsaFixture>
         // The defect: by its claims it wins on rail tier.
         Assert.Same(forged, new ConflictResolver().Resolve([tsa, forged]).Single().Winner);
 
-        var options = ConflictResolverOptions.FromProfile(Profile(), trustClaims: false, enforce: true, Now);
+        var options = EvidenceVerifier.ResolverOptionsFromProfile(Profile(), trustClaims: false, enforce: true, Now);
         using var verifier = (EvidenceVerifier)options.Verifier;
         var resolution = new ConflictResolver(options).Resolve([forged, tsa]).Single();
         Assert.Same(tsa, resolution.Winner);
@@ -136,10 +136,10 @@ public sealed class VerifiedEligibilityTests : IClassFixture<TsaFixture>
     [Fact]
     public void Trusting_claims_is_refused_while_verification_is_enforced_and_says_so_when_allowed()
     {
-        var e = Assert.Throws<VaultMeshException>(() => ConflictResolverOptions.FromProfile(Profile(), trustClaims: true, enforce: true, Now));
+        var e = Assert.Throws<VaultMeshException>(() => EvidenceVerifier.ResolverOptionsFromProfile(Profile(), trustClaims: true, enforce: true, Now));
         Assert.Equal(ConflictResolverOptions.TrustClaimsRefusedErrorId, e.ErrorId);
 
-        var lab = ConflictResolverOptions.FromProfile(Profile(), trustClaims: true, enforce: false, Now);
+        var lab = EvidenceVerifier.ResolverOptionsFromProfile(Profile(), trustClaims: true, enforce: false, Now);
         var resolution = new ConflictResolver(lab).Resolve([SelfDeclared(1)]).Single();
         Assert.Equal(EligibilityBasis.Claimed, resolution.WinnerVerdict.Basis);
         Assert.Equal(VerdictMethods.Claims, resolution.WinnerVerdict.Method);
@@ -165,7 +165,7 @@ public sealed class VerifiedEligibilityTests : IClassFixture<TsaFixture>
         var forged = SelfDeclared(requiredDepth: 1);
         string Manifest(params Receipt[] receipts) => TestReceipts.Manifest("batch-trust", receipts);
 
-        var options = ConflictResolverOptions.FromProfile(Profile(), trustClaims: false, enforce: true, clock: null);
+        var options = EvidenceVerifier.ResolverOptionsFromProfile(Profile(), trustClaims: false, enforce: true, clock: null);
         using var verifier = (EvidenceVerifier)options.Verifier;
         var service = new ReplayService(options);
         var a = service.Replay(Manifest(forged, tsa), "<a>");

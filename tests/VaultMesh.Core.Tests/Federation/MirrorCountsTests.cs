@@ -1,5 +1,6 @@
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Federation;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Metrics;
 using VaultMesh.Core.Sealing;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.ProofBundles;
-using VaultMesh.Core.Witness;
 using Xunit;
 
 namespace VaultMesh.Core.Tests.Log;

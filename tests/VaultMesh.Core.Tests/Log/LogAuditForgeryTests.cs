@@ -1,6 +1,5 @@
 using VaultMesh.Core.Identity;
 using VaultMesh.Core.Log;
-using VaultMesh.Core.Witness;
 using Xunit;
 
 namespace VaultMesh.Core.Tests.Log;

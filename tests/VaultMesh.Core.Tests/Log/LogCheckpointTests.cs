@@ -2,6 +2,7 @@ using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
+using VaultMesh.Core.Store;
 using VaultMesh.Core.Tests.Merkle;
 using Xunit;
 

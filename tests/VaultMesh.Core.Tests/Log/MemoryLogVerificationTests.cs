@@ -3,6 +3,7 @@ using VaultMesh.Core.Identity;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
+using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Tests.Merkle;
 using Xunit;
 

@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Digests;
+using VaultMesh.Core.Federation;
 using VaultMesh.Core.Identity;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.ProofBundles;
+using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Tests.ProofBundles;
-using VaultMesh.Core.Witness;
 using Xunit;
 
 namespace VaultMesh.Core.Tests.Log;
@@ -148,11 +149,11 @@ public sealed class ProofBundleLogTests : IDisposable
     [Fact]
     public void TestVmMemory_CountsTheAnchorOfACheckpointThatContainsTheMemory()
     {
-        var result = Memory.MemoryVerifier.Verify(_s.Memories.Get(_s.Recorded[0].Id)!, _s.Sealer, null, _anchors);
+        var result = MemoryVerifier.Verify(_s.Memories.Get(_s.Recorded[0].Id)!, _s.Sealer, null, _anchors);
         Assert.True(result.Valid);
         Assert.True(result.Checks.Single(c => c.Name == "anchor").Passed);
-        var timeline = new Memory.Timeline(_s.Memories, _s.Sealer, _anchors).Entries().ToList();
-        Assert.Single(timeline, e => e.Kind == Memory.TimelineEntryKind.Anchor);
+        var timeline = new Timeline(_s.Memories, _s.Sealer, _anchors).Entries().ToList();
+        Assert.Single(timeline, e => e.Kind == TimelineEntryKind.Anchor);
     }
 
     public void Dispose() => _s.Dispose();

@@ -4,7 +4,6 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Identity;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.ProofBundles;
-using VaultMesh.Core.Witness;
 using Xunit;
 
 namespace VaultMesh.Core.Tests.Log;

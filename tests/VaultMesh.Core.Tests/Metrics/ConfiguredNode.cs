@@ -1,8 +1,8 @@
 using VaultMesh.Core.Configuration;
-using VaultMesh.Core.Federation;
 using VaultMesh.Core.Http;
 using VaultMesh.Core.Identity;
 using VaultMesh.Core.Metrics;
+using VaultMesh.Core.Services;
 using VaultMesh.TestServers;
 
 namespace VaultMesh.Core.Tests.Metrics;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Merkle;
+using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core;

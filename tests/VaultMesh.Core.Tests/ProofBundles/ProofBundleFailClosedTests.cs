@@ -2,11 +2,11 @@ using System.Text;
 using System.Text.Json.Nodes;
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Digests;
+using VaultMesh.Core.Federation;
 using VaultMesh.Core.Identity;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.ProofBundles;
-using VaultMesh.Core.Witness;
 using Xunit;
 
 namespace VaultMesh.Core.Tests.ProofBundles;

@@ -1,5 +1,6 @@
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Receipts;
+using VaultMesh.Core.Sealing;
 
 namespace VaultMesh.Core.Tests.ProofBundles;
 

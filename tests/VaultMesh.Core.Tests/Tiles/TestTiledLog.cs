@@ -4,7 +4,6 @@ using VaultMesh.Core.Identity;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Tiles;
-using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.Tests.Tiles;
 

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using VaultMesh.Core.Configuration;
-using VaultMesh.Core.Federation;
 using VaultMesh.Core.Identity;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Sealing;
+using VaultMesh.Core.Services;
 using VaultMesh.Core.Store;
 using VaultMesh.TestServers;
 

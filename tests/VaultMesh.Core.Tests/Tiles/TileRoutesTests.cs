@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text;
+using VaultMesh.Core.Federation;
 using VaultMesh.Core.Tiles;
 
 namespace VaultMesh.Core.Tests.Tiles;

@@ -5,7 +5,6 @@ using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Store;
 using VaultMesh.Core.Tiles;
-using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.Tests.Tiles;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using VaultMesh.Core.Federation;
 using VaultMesh.Core.Tests.Federation;
-using VaultMesh.Core.Witness;
 using Xunit;
 
 namespace VaultMesh.Core.Tests.Witness;

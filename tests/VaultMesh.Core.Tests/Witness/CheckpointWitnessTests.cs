@@ -64,7 +64,7 @@ public sealed class CheckpointWitnessTests : IDisposable
         Assert.True(CheckpointWitness.CosignerKey(_witness.Key.PublicKey).Verify(new SignedNote(text, [lines[0]])).Valid);
         var check = pq.Verify(new SignedNote(text, [lines[1]]));
         Assert.True(check.Valid, check.Detail);
-        Assert.NotEqual(0L, Core.Witness.SubtreeCosignature.Time(lines[1])!.Value.ToUnixTimeSeconds());
+        Assert.NotEqual(0L, SubtreeCosignature.Time(lines[1])!.Value.ToUnixTimeSeconds());
         // The log keeps each line it verifies with the key the peer was added with.
         Assert.True(Log.AddCosignature(3, pq, lines[1]));
         Assert.True(Log.AddCosignature(3, CheckpointWitness.CosignerKey(_witness.Key.PublicKey), lines[0]));

@@ -5,7 +5,6 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Identity;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Tests.Schemas;
-using VaultMesh.Core.Witness;
 using Xunit;
 
 namespace VaultMesh.Core.Tests.Witness;

@@ -2,13 +2,12 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
-using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
-using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
+using VaultMesh.Core.Sealing;
 
-namespace VaultMesh.Core.Sealing;
+namespace VaultMesh.Core.ProofBundles;
 
 /// <summary>What <see cref="BatchManifestExporter.Export"/> wrote.</summary>
 public sealed class BatchManifestExport

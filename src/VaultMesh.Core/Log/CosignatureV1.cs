@@ -3,9 +3,8 @@ using System.Globalization;
 using System.Text;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Identity;
-using VaultMesh.Core.Log;
 
-namespace VaultMesh.Core.Witness;
+namespace VaultMesh.Core.Log;
 
 /// <summary>
 /// Ed25519 tlog-cosignature/v1 (c2sp.org/tlog-cosignature): a witness's note signature over

@@ -1,6 +1,6 @@
-using VaultMesh.Core.Metrics;
+using VaultMesh.Core.Federation;
 
-namespace VaultMesh.Core.Federation;
+namespace VaultMesh.Core.Metrics;
 
 /// <summary>
 /// The guardian's <c>GET /metrics</c>: the node's scrape (<see cref="MetricsEndpoint.Scrape"/>, the

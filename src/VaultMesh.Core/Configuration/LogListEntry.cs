@@ -1,8 +1,7 @@
 using System.Globalization;
-using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
 
-namespace VaultMesh.Core.Tiles;
+namespace VaultMesh.Core.Configuration;
 
 /// <summary>
 /// This log's entry in the witness network's <c>logs/v0</c> log list (witness-network.org/log-list-format):

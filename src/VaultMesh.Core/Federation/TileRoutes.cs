@@ -1,10 +1,10 @@
 using System.Text;
 using VaultMesh.Core.Errors;
-using VaultMesh.Core.Federation;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Store;
+using VaultMesh.Core.Tiles;
 
-namespace VaultMesh.Core.Tiles;
+namespace VaultMesh.Core.Federation;
 
 /// <summary>
 /// The guardian's read-only <c>/log/</c> routes: <c>/log/checkpoint</c> and <c>/log/tile/...</c> in the

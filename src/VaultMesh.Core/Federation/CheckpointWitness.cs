@@ -3,13 +3,13 @@ using System.Text;
 using System.Text.Json.Nodes;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
-using VaultMesh.Core.Federation;
 using VaultMesh.Core.Identity;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Store;
+using VaultMesh.Core.Witness;
 
-namespace VaultMesh.Core.Witness;
+namespace VaultMesh.Core.Federation;
 
 /// <summary>What the witness answers an <c>add-checkpoint</c> request.</summary>
 /// <param name="Status">HTTP status (200, 400, 403, 404, 409, 422, 503).</param>

@@ -1,7 +1,9 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
+using VaultMesh.Core.Errors;
 using VaultMesh.Core.Merkle;
 
-namespace VaultMesh.Core.Log;
+namespace VaultMesh.Core.Store;
 
 /// <summary>
 /// Appends leaves to the stored log inside the caller's transaction. It keeps the log's compact
@@ -42,6 +44,25 @@ internal sealed class LogAppender : IDisposable
         _insertLeaf.Parameters.Add("$index", SqliteType.Integer);
         _insertLeaf.Parameters.Add("$seq", SqliteType.Integer);
         _insertLeaf.Parameters.Add("$batch", SqliteType.Text);
+    }
+
+    /// <summary>The largest leaf a log entry holds: its length is a uint16 in the tile bundles.</summary>
+    internal const int MaxEntryBytes = ushort.MaxValue;
+
+    /// <summary>Error id of a leaf over <see cref="MaxEntryBytes"/>.</summary>
+    internal const string EntryTooLargeErrorId = "VmLogEntryTooLarge";
+
+    /// <summary>Refuses a leaf that no entry bundle could carry, naming <paramref name="target"/> (the memory) when known.</summary>
+    /// <exception cref="VaultMeshException"><c>VmLogEntryTooLarge</c>.</exception>
+    internal static void CheckEntrySize(int length, object? target)
+    {
+        if (length > MaxEntryBytes)
+        {
+            throw new VaultMeshException(EntryTooLargeErrorId, VmErrorKind.InvalidData,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The memory's leaf {(target is null ? "" : $"'{target}' ")}is {length} bytes; a log entry is at most {MaxEntryBytes} bytes (its length is a uint16 in the tile bundles). Shorten its payload or store the content as an artifact hash."),
+                target);
+        }
     }
 
     /// <summary>The log's size after the appends so far.</summary>

@@ -1,11 +1,8 @@
 using System.Globalization;
-using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
-using VaultMesh.Core.Federation;
 using VaultMesh.Core.Identity;
-using VaultMesh.Core.Log;
 
-namespace VaultMesh.Core.Witness;
+namespace VaultMesh.Core.Log;
 
 /// <summary>Whether a checkpoint note meets a witness policy.</summary>
 /// <param name="Met">At least <paramref name="Quorum"/> of the policy's witnesses cosigned it.</param>
@@ -117,24 +114,6 @@ public sealed class WitnessPolicy
         return new WitnessPolicy(keys, k, requirePostQuantum);
     }
 
-    /// <summary>The profile's policy: its peers as witnesses, <c>witness.quorum</c> of them (default all); null without peers.</summary>
-    public static WitnessPolicy? FromProfile(ProfileSettings settings)
-    {
-        var peers = FederationPeer.FromProfile(settings);
-        if (peers.Count == 0)
-        {
-            return null;
-        }
-        var text = settings.GetString(QuorumSetting);
-        int? quorum = null;
-        if (text is not null)
-        {
-            quorum = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? q
-                : throw Invalid(text, $"profiles.{settings.Name}.{QuorumSetting} is '{text}', not a whole number");
-        }
-        return Create(peers.SelectMany(p => p.PostQuantumKey is { } pq ? new[] { p.Did, pq.ToString() } : [p.Did]).ToList(), quorum);
-    }
-
     /// <summary>Counts the policy's witnesses whose cosignatures of <paramref name="note"/> verify.</summary>
     public WitnessVerdict Evaluate(SignedNote note)
     {
@@ -147,6 +126,6 @@ public sealed class WitnessPolicy
         return new WitnessVerdict(met, by.Count, Quorum, Witnesses.Count, by, by.Count == 0 ? counts : $"{counts} ({string.Join(", ", by)})");
     }
 
-    private static VaultMeshException Invalid(object target, string what) =>
+    internal static VaultMeshException Invalid(object target, string what) =>
         new("VmWitnessPolicyInvalid", VmErrorKind.InvalidArgument, $"The witness policy is invalid: {what}.", target);
 }

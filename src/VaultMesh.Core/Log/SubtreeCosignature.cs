@@ -3,9 +3,8 @@ using System.Globalization;
 using System.Text;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Identity;
-using VaultMesh.Core.Log;
 
-namespace VaultMesh.Core.Witness;
+namespace VaultMesh.Core.Log;
 
 /// <summary>
 /// Timestamped ML-DSA-44 cosignatures (c2sp.org/tlog-cosignature, note signature type 0x06): an

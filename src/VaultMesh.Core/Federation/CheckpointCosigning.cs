@@ -1,10 +1,10 @@
 using System.Globalization;
 using VaultMesh.Core.Errors;
-using VaultMesh.Core.Federation;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Store;
+using VaultMesh.Core.Witness;
 
-namespace VaultMesh.Core.Witness;
+namespace VaultMesh.Core.Federation;
 
 /// <summary>What asking one peer to cosign this node's newest checkpoint gave.</summary>
 /// <param name="Size">The size of the checkpoint the peer has cosigned (null: there is no checkpoint, or it did not cosign).</param>

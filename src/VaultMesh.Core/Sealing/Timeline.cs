@@ -1,9 +1,9 @@
 using System.Globalization;
 using VaultMesh.Core.Digests;
+using VaultMesh.Core.Memory;
 using VaultMesh.Core.Receipts;
-using VaultMesh.Core.Sealing;
 
-namespace VaultMesh.Core.Memory;
+namespace VaultMesh.Core.Sealing;
 
 /// <summary>What happened at a point of the timeline.</summary>
 public enum TimelineEntryKind

@@ -2,9 +2,10 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 
-namespace VaultMesh.Core.Log;
+namespace VaultMesh.Core.Store;
 
 /// <summary>
 /// Reads the stored log as an RFC 6962 tree at any size up to the stored one. Every range the RFC

@@ -1,9 +1,10 @@
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Identity;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Store;
 
-namespace VaultMesh.Core.Identity;
+namespace VaultMesh.Core.Federation;
 
 /// <summary>This guardian's identity as New-VmIdentity returns it (never the private key).</summary>
 public sealed class IdentityRecord
@@ -14,7 +15,7 @@ public sealed class IdentityRecord
         Profile = profile;
         Did = DidKey.Format(key.PublicKey);
         VKey = NoteVerifierKey.Create(KeyName(profile), key.PublicKey).ToString();
-        CosignerVKey = Witness.CheckpointWitness.CosignerKey(key.PublicKey).ToString();
+        CosignerVKey = CheckpointWitness.CosignerKey(key.PublicKey).ToString();
         KeyPath = key.Path ?? string.Empty;
         Adopted = adopted;
     }

@@ -3,11 +3,10 @@ using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Identity;
-using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Store;
 
-namespace VaultMesh.Core.Federation;
+namespace VaultMesh.Core.Log;
 
 /// <summary>
 /// Where a peer says one of its batches sits in its log: the range <c>[LogStart, LogEnd)</c>, the
@@ -55,15 +54,15 @@ internal sealed class PeerMirror
     /// <summary>
     /// Checks that <paramref name="leafHashes"/> are the leaves <c>[LogStart, LogEnd)</c> of the
     /// peer's log as the peer signed it, and records the placement and checkpoint, in the caller's
-    /// transaction.
+    /// transaction. The peer's log is the one <paramref name="logKey"/> names.
     /// </summary>
     /// <exception cref="VaultMeshException"><c>VmFederationMirrorUnverified</c> naming the peer's log and what does not hold.</exception>
-    public void Place(FederationPeer peer, string batchId, MirrorPlacement placement, IReadOnlyList<byte[]> leafHashes,
-        DateTimeOffset now, SqliteTransaction tx)
+    public void Place(string peerName, string peerDid, NoteVerifierKey logKey, string batchId, MirrorPlacement placement,
+        IReadOnlyList<byte[]> leafHashes, DateTimeOffset now, SqliteTransaction tx)
     {
-        var origin = peer.Origin;
+        var origin = logKey.Name;
         VaultMeshException Unverified(string why) => new(UnverifiedErrorId, VmErrorKind.SecurityError,
-            $"Batch {batchId} of peer {peer.Name} was not imported: {why} (the mirror of {origin}, {peer.Did}).", batchId);
+            $"Batch {batchId} of peer {peerName} was not imported: {why} (the mirror of {origin}, {peerDid}).", batchId);
         var size = Size(origin, tx);
         if (placement.LogStart != size || placement.LogEnd - placement.LogStart != leafHashes.Count)
         {
@@ -71,11 +70,11 @@ internal sealed class PeerMirror
                 $"the peer places its {leafHashes.Count} leaves at [{placement.LogStart}, {placement.LogEnd}) of its log; "
                 + $"this mirror holds its first {size}"));
         }
-        var checks = new List<Memory.MemoryCheck>();
-        var text = CheckpointVerifier.Read(placement.Checkpoint, "checkpoint", checks, peer.LogKey);
+        var checks = new List<MemoryCheck>();
+        var text = CheckpointVerifier.Read(placement.Checkpoint, "checkpoint", checks, logKey);
         if (checks.FirstOrDefault(c => c.Passed != true) is { } failed)
         {
-            throw Unverified($"its checkpoint does not verify with the peer's key {peer.LogKey}: {failed.Detail}");
+            throw Unverified($"its checkpoint does not verify with the peer's key {logKey}: {failed.Detail}");
         }
         if (text!.Origin != origin)
         {
@@ -103,7 +102,7 @@ internal sealed class PeerMirror
         {
             insert.Parameters.AddWithValue("$origin", origin);
             insert.Parameters.AddWithValue("$size", text.Size);
-            insert.Parameters.AddWithValue("$did", peer.Did);
+            insert.Parameters.AddWithValue("$did", peerDid);
             insert.Parameters.AddWithValue("$root", root);
             insert.Parameters.AddWithValue("$note", placement.Checkpoint);
             insert.Parameters.AddWithValue("$at", UtcTimestamp.Format(now));
@@ -118,7 +117,7 @@ internal sealed class PeerMirror
             """, tx);
         place.Parameters.AddWithValue("$id", batchId);
         place.Parameters.AddWithValue("$origin", origin);
-        place.Parameters.AddWithValue("$did", peer.Did);
+        place.Parameters.AddWithValue("$did", peerDid);
         place.Parameters.AddWithValue("$start", placement.LogStart);
         place.Parameters.AddWithValue("$end", placement.LogEnd);
         place.Parameters.AddWithValue("$checkpoint", text.Size);
@@ -131,7 +130,7 @@ internal sealed class PeerMirror
     /// its stored leaves, each checkpoint's signature by the peer's key, and the consistency proof
     /// from each batch's end to its checkpoint. A failure names the peer's log (origin and DID).
     /// </summary>
-    public Memory.MemoryCheck Audit(CancellationToken cancellationToken)
+    public MemoryCheck Audit(CancellationToken cancellationToken)
     {
         var rows = new List<MirrorRow>();
         using (var command = _store.Command("""
@@ -151,13 +150,13 @@ internal sealed class PeerMirror
         if (unplaced.Count > 0)
         {
             var count = unplaced.Count.ToString(CultureInfo.InvariantCulture);
-            return new Memory.MemoryCheck("mirrors", false,
+            return new MemoryCheck("mirrors", false,
                 $"{count} peer batches (first {unplaced[0]}) are not yet verified against their peer's signed checkpoints; "
                 + "Sync-VmFederation verifies them");
         }
         if (rows.Count == 0)
         {
-            return new Memory.MemoryCheck("mirrors", null, "this node mirrors no peer's log");
+            return new MemoryCheck("mirrors", null, "this node mirrors no peer's log");
         }
         var verified = new List<string>();
         foreach (var log in rows.GroupBy(r => r.Origin!))
@@ -167,7 +166,7 @@ internal sealed class PeerMirror
             var named = $"the mirror of {log.Key} ({string.Join(", ", dids)})";
             if (dids.Count != 1 || !DidKey.TryParse(dids[0], out var publicKey, out _))
             {
-                return new Memory.MemoryCheck("mirrors", false, $"{named}: its batches do not name one peer did:key");
+                return new MemoryCheck("mirrors", false, $"{named}: its batches do not name one peer did:key");
             }
             var vkey = NoteVerifierKey.Create(log.Key, publicKey);
             var hashes = new List<byte[]>();
@@ -176,26 +175,26 @@ internal sealed class PeerMirror
                 var leaves = ReadLeafHashes(batch.Id);
                 if (batch.Start != hashes.Count || batch.End - batch.Start != batch.Size || leaves.Count != batch.Size)
                 {
-                    return new Memory.MemoryCheck("mirrors", false, string.Create(CultureInfo.InvariantCulture,
+                    return new MemoryCheck("mirrors", false, string.Create(CultureInfo.InvariantCulture,
                         $"{named}: batch {batch.Id} ({leaves.Count} stored leaves of {batch.Size}) is placed at [{batch.Start}, {batch.End}); "
                         + $"the mirror holds {hashes.Count} leaves before it"));
                 }
                 var root = MerkleTree.FromLeafHashes(leaves, cancellationToken).Root;
                 if (root != batch.Root)
                 {
-                    return new Memory.MemoryCheck("mirrors", false,
+                    return new MemoryCheck("mirrors", false,
                         $"{named}: batch {batch.Id}'s stored leaves give root {root}, not its root {batch.Root}");
                 }
                 hashes.AddRange(leaves);
                 var problem = Reverify(log.Key, vkey, batch.Checkpoint ?? -1, hashes, batch.End!.Value, batch.Proof);
                 if (problem is not null)
                 {
-                    return new Memory.MemoryCheck("mirrors", false, $"{named}: batch {batch.Id}: {problem}");
+                    return new MemoryCheck("mirrors", false, $"{named}: batch {batch.Id}: {problem}");
                 }
             }
             verified.Add(string.Create(CultureInfo.InvariantCulture, $"{log.Key} ({dids[0]}) {hashes.Count} leaves"));
         }
-        return new Memory.MemoryCheck("mirrors", true,
+        return new MemoryCheck("mirrors", true,
             $"each mirrored peer log is proven by its peer's signed checkpoints: {string.Join("; ", verified)}");
     }
 
@@ -209,7 +208,7 @@ internal sealed class PeerMirror
         {
             return string.Create(CultureInfo.InvariantCulture, $"the peer's checkpoint of size {checkpointSize} that includes it is missing");
         }
-        var checks = new List<Memory.MemoryCheck>();
+        var checks = new List<MemoryCheck>();
         var text = CheckpointVerifier.Read(r.GetString(1), "checkpoint", checks, vkey);
         if (checks.FirstOrDefault(c => c.Passed != true) is { } failed)
         {

@@ -3,11 +3,12 @@ using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Federation;
 using VaultMesh.Core.Identity;
 using VaultMesh.Core.Metrics;
 using VaultMesh.Core.Store;
 
-namespace VaultMesh.Core.Federation;
+namespace VaultMesh.Core.Services;
 
 /// <summary>Settings of a running guardian.</summary>
 public sealed class GuardianSettings
@@ -83,7 +84,7 @@ public sealed class GuardianService
             peer => wake.Writer.TryWrite(peer));
         // /metrics reports this guardian's own context: the kill switches it runs with, the store's figures at scrape time.
         using var tileStore = VaultStore.Open(_context.DataDirectory);
-        var handler = Tiles.TileRoutes.Before(GuardianMetricsRoute.Before(api.HandleAsync, MetricsEndpoint.Scrape(() => _context)), tileStore);
+        var handler = TileRoutes.Before(GuardianMetricsRoute.Before(api.HandleAsync, MetricsEndpoint.Scrape(() => _context)), tileStore);
         var host = new GuardianHost(_settings.Listen, handler, _settings.Options.RequestTimeout);
         host.Start();
         await using (host.ConfigureAwait(false))

@@ -1,11 +1,11 @@
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Log;
+using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Receipts;
-using VaultMesh.Core.Sealing;
 
-namespace VaultMesh.Core.Memory;
+namespace VaultMesh.Core.Sealing;
 
 /// <summary>
 /// Verifies a stored memory from scratch: its id from its content, its leaf from its fields, and

@@ -1,15 +1,15 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Anchoring.Btc;
 using VaultMesh.Core.Anchoring.Evm;
 using VaultMesh.Core.Anchoring.Tsa;
 using VaultMesh.Core.Configuration;
+using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
 
-namespace VaultMesh.Core.Conflicts;
+namespace VaultMesh.Core.Anchoring;
 
 /// <summary>
 /// Eligibility from verification (docs/trust.md): every candidate is checked against this node's trust
@@ -42,6 +42,35 @@ public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
 
     /// <summary>The trust inputs.</summary>
     public EvidenceVerifierOptions Options { get; }
+
+    /// <summary>
+    /// The settings an operator's command resolves with: the profile's rail order and an
+    /// evidence verifier over its trust inputs, or, with <paramref name="trustClaims"/>, the
+    /// receipts' claims. Dispose the verifier (it may hold an EVM node's client) when done.
+    /// </summary>
+    /// <param name="settings">The active profile.</param>
+    /// <param name="trustClaims">Rank by claims (lab work); refused while <paramref name="enforce"/>.</param>
+    /// <param name="enforce">The VERIFY_ENFORCE kill switch.</param>
+    /// <param name="clock">The verifier's clock; null where none may be read (replay).</param>
+    /// <param name="environment">The environment the profile's settings are read with.</param>
+    /// <exception cref="VaultMeshException"><c>VmTrustClaimsRefused</c>, <c>VmConflictConfigInvalid</c>, or a rail's configuration error.</exception>
+    public static ConflictResolverOptions ResolverOptionsFromProfile(ProfileSettings settings, bool trustClaims, bool enforce,
+        DateTimeOffset? clock, EnvironmentSource? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (trustClaims && enforce)
+        {
+            throw new VaultMeshException(ConflictResolverOptions.TrustClaimsRefusedErrorId, VmErrorKind.InvalidOperation,
+                "-TrustClaims ranks receipts by what they claim, unverified; it is refused while VERIFY_ENFORCE is on. Turn enforcement off for lab work.",
+                "TrustClaims");
+        }
+        var order = ConflictResolverOptions.RailOrderFromProfile(settings);
+        return new ConflictResolverOptions
+        {
+            RailOrder = order,
+            Verifier = trustClaims ? ClaimedEligibility.Instance : FromProfile(settings, clock, useEvmNode: true, environment),
+        };
+    }
 
     /// <summary>
     /// The trust inputs of a profile: <c>rails.tsa.trust_bundle</c> and <c>rails.tsa.policy</c>,

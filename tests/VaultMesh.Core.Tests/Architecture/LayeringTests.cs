@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using VaultMesh.Core.Tests.Schemas;
+
+namespace VaultMesh.Core.Tests.Architecture;
+
+/// <summary>
+/// The core's folders form the reading order of docs/architecture.md "Layers": a folder uses only
+/// folders below it. The order is read from that table, so the document and the check cannot drift.
+/// </summary>
+public sealed partial class LayeringTests
+{
+    private const string Root = "VaultMesh.Core";
+
+    [Fact]
+    public void Every_core_type_uses_only_its_own_folder_and_the_folders_below_it()
+    {
+        var order = DocumentedOrder();
+        var edges = TypeDependencyScanner.Scan(typeof(UtcTimestamp).Assembly.Location);
+
+        var violations = Violations(edges, order);
+
+        Assert.True(edges.Count > 1000, $"the scan found only {edges.Count} edges");
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+    }
+
+    [Fact]
+    public void The_layers_table_names_every_core_folder_once()
+    {
+        var order = DocumentedOrder();
+        var folders = typeof(UtcTimestamp).Assembly.GetTypes()
+            .Select(t => Folder(t.Namespace ?? ""))
+            .ToHashSet();
+
+        Assert.Equal(order.Count, order.Distinct().Count());
+        Assert.Equal(folders.Order(StringComparer.Ordinal), order.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_check_reports_a_use_of_a_later_folder_and_passes_uses_of_earlier_ones()
+    {
+        string[] order = [Root, "Digests", "Log", "Witness"];
+        TypeEdge[] edges =
+        [
+            new("VaultMesh.Core.Log.Checkpoint", "VaultMesh.Core.Log", "VaultMesh.Core.Digests.Digest", "VaultMesh.Core.Digests"),
+            new("VaultMesh.Core.Log.Checkpoint", "VaultMesh.Core.Log", "VaultMesh.Core.UtcTimestamp", Root),
+            new("VaultMesh.Core.Witness.Policy+<>c", "VaultMesh.Core.Witness", "VaultMesh.Core.Log.Checkpoint", "VaultMesh.Core.Log"),
+            new("VaultMesh.Core.Log.Verifier", "VaultMesh.Core.Log", "VaultMesh.Core.Witness.Cosig", "VaultMesh.Core.Witness.Formats"),
+        ];
+
+        var violations = Violations(edges, order);
+
+        var only = Assert.Single(violations);
+        Assert.Equal(
+            "VaultMesh.Core.Log.Verifier (Log) uses VaultMesh.Core.Witness.Cosig (Witness), a later folder", only);
+    }
+
+    /// <summary>Each use whose target's folder comes after the user's folder in the order.</summary>
+    internal static List<string> Violations(IEnumerable<TypeEdge> edges, IReadOnlyList<string> order)
+    {
+        var rank = order.Select((folder, i) => (folder, i)).ToDictionary(x => x.folder, x => x.i);
+        int Rank(string folder) => rank.TryGetValue(folder, out var r)
+            ? r
+            : throw new InvalidOperationException($"folder {folder} is not in the layers table");
+        return edges
+            .Select(e => (e, from: Folder(e.FromNamespace), to: Folder(e.ToNamespace)))
+            .Where(x => Rank(x.to) > Rank(x.from))
+            .Select(x => $"{x.e.From} ({x.from}) uses {x.e.To} ({x.to}), a later folder")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The folder a namespace belongs to: VaultMesh.Core.Anchoring.Evm is Anchoring. The root namespace and
+    /// the namespaces the compiler emits into the assembly (embedded attributes, generated regexes) are the root.
+    /// </summary>
+    private static string Folder(string ns) =>
+        ns.StartsWith(Root + ".", StringComparison.Ordinal) ? ns[(Root.Length + 1)..].Split('.')[0] : Root;
+
+    /// <summary>The folders in the first column of the table under "### Layers", bottom first.</summary>
+    private static List<string> DocumentedOrder()
+    {
+        var text = File.ReadAllText(Path.Combine(Fixtures.RepoRoot, "docs", "architecture.md"));
+        var start = text.IndexOf("\n### Layers\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/architecture.md has no \"### Layers\" section");
+        var section = text[(start + 1)..];
+        var end = section.IndexOf("\n#", 1, StringComparison.Ordinal);
+        var order = LayerRow().Matches(end < 0 ? section : section[..end])
+            .Select(m => m.Groups[1].Value.TrimEnd('/'))
+            .Select(f => f == "VaultMesh.Core" ? Root : f)
+            .ToList();
+        Assert.True(order.Count > 20, $"the layers table lists {order.Count} folders");
+        return order;
+    }
+
+    [GeneratedRegex(@"^\| *\d+ *\| *`([A-Za-z.]+/?)`", RegexOptions.Multiline)]
+    private static partial Regex LayerRow();
+}
