@@ -39,19 +39,21 @@ public sealed partial class LayeringTests
     public void The_check_reports_a_use_of_a_later_folder_and_passes_uses_of_earlier_ones()
     {
         string[] order = [Root, "Digests", "Log", "Witness"];
+        static TypeEdge Edge(string fromNs, string from, string toNs, string to) =>
+            new($"{fromNs}.{from}", fromNs, $"{toNs}.{to}", toNs);
         TypeEdge[] edges =
         [
-            new("VaultMesh.Core.Log.Checkpoint", "VaultMesh.Core.Log", "VaultMesh.Core.Digests.Digest", "VaultMesh.Core.Digests"),
-            new("VaultMesh.Core.Log.Checkpoint", "VaultMesh.Core.Log", "VaultMesh.Core.UtcTimestamp", Root),
-            new("VaultMesh.Core.Witness.Policy+<>c", "VaultMesh.Core.Witness", "VaultMesh.Core.Log.Checkpoint", "VaultMesh.Core.Log"),
-            new("VaultMesh.Core.Log.Verifier", "VaultMesh.Core.Log", "VaultMesh.Core.Witness.Cosig", "VaultMesh.Core.Witness.Formats"),
+            Edge("VaultMesh.Core.Log", "Checkpoint", "VaultMesh.Core.Digests", "Sha256Digest"),
+            Edge("VaultMesh.Core.Log", "Checkpoint", Root, "UtcTimestamp"),
+            Edge("VaultMesh.Core.Witness", "Policy+<>c", "VaultMesh.Core.Log", "Checkpoint"),
+            Edge("VaultMesh.Core.Log", "Verifier", "VaultMesh.Core.Witness.Formats", "Cosignature"),
         ];
 
         var violations = Violations(edges, order);
 
         var only = Assert.Single(violations);
-        Assert.Equal(
-            "VaultMesh.Core.Log.Verifier (Log) uses VaultMesh.Core.Witness.Cosig (Witness), a later folder", only);
+        Assert.Equal("VaultMesh.Core.Log.Verifier (Log) uses "
+            + "VaultMesh.Core.Witness.Formats.Cosignature (Witness), a later folder", only);
     }
 
     /// <summary>Each use whose target's folder comes after the user's folder in the order.</summary>

@@ -4,6 +4,8 @@ using System.Reflection.Emit;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
+using Defs = System.Collections.Immutable.ImmutableHashSet<System.Reflection.Metadata.TypeDefinitionHandle>;
+using Used = System.Collections.Generic.HashSet<System.Reflection.Metadata.TypeDefinitionHandle>;
 
 namespace VaultMesh.Core.Tests.Architecture;
 
@@ -31,7 +33,7 @@ public static class TypeDependencyScanner
         var edges = new HashSet<TypeEdge>();
         foreach (var typeHandle in md.TypeDefinitions)
         {
-            var used = new HashSet<TypeDefinitionHandle>();
+            var used = new Used();
             CollectType(md, pe, provider, typeHandle, used);
             var (from, fromNs) = Name(md, typeHandle);
             foreach (var target in used.Where(t => t != typeHandle))
@@ -59,11 +61,14 @@ public static class TypeDependencyScanner
     }
 
     private static void CollectType(
-        MetadataReader md, PEReader pe, DefinitionCollector p, TypeDefinitionHandle handle, HashSet<TypeDefinitionHandle> used)
+        MetadataReader md, PEReader pe, DefinitionCollector p, TypeDefinitionHandle handle, Used used)
     {
         var type = md.GetTypeDefinition(handle);
         if (!type.BaseType.IsNil) AddType(md, p, type.BaseType, used);
-        foreach (var i in type.GetInterfaceImplementations()) AddType(md, p, md.GetInterfaceImplementation(i).Interface, used);
+        foreach (var i in type.GetInterfaceImplementations())
+        {
+            AddType(md, p, md.GetInterfaceImplementation(i).Interface, used);
+        }
         AddGenericParameters(md, p, type.GetGenericParameters(), used);
         AddAttributes(md, p, type.GetCustomAttributes(), used);
         foreach (var f in type.GetFields())
@@ -88,13 +93,16 @@ public static class TypeDependencyScanner
     }
 
     private static void CollectMethod(
-        MetadataReader md, PEReader pe, DefinitionCollector p, MethodDefinitionHandle handle, HashSet<TypeDefinitionHandle> used)
+        MetadataReader md, PEReader pe, DefinitionCollector p, MethodDefinitionHandle handle, Used used)
     {
         var method = md.GetMethodDefinition(handle);
         AddSignature(method.DecodeSignature(p, null), used);
         AddGenericParameters(md, p, method.GetGenericParameters(), used);
         AddAttributes(md, p, method.GetCustomAttributes(), used);
-        foreach (var param in method.GetParameters()) AddAttributes(md, p, md.GetParameter(param).GetCustomAttributes(), used);
+        foreach (var param in method.GetParameters())
+        {
+            AddAttributes(md, p, md.GetParameter(param).GetCustomAttributes(), used);
+        }
         if (method.RelativeVirtualAddress == 0) return;
         var body = pe.GetMethodBody(method.RelativeVirtualAddress);
         if (!body.LocalSignature.IsNil)
@@ -119,14 +127,15 @@ public static class TypeDependencyScanner
                 case OperandType.InlineVar: il.ReadInt16(); break;
                 case OperandType.InlineI8 or OperandType.InlineR: il.ReadInt64(); break;
                 case OperandType.InlineSwitch: var targets = il.ReadInt32(); il.Offset += 4 * targets; break;
-                case OperandType.InlineBrTarget or OperandType.InlineI or OperandType.ShortInlineR or OperandType.InlineString:
+                case OperandType.InlineBrTarget or OperandType.InlineI or OperandType.ShortInlineR
+                    or OperandType.InlineString:
                     il.ReadInt32(); break;
                 default: AddToken(md, p, MetadataTokens.EntityHandle(il.ReadInt32()), used); break;
             }
         }
     }
 
-    private static void AddToken(MetadataReader md, DefinitionCollector p, EntityHandle token, HashSet<TypeDefinitionHandle> used)
+    private static void AddToken(MetadataReader md, DefinitionCollector p, EntityHandle token, Used used)
     {
         switch (token.Kind)
         {
@@ -154,69 +163,76 @@ public static class TypeDependencyScanner
                 foreach (var arg in spec.DecodeSignature(p, null)) used.UnionWith(arg);
                 break;
             case HandleKind.StandaloneSignature:
-                AddSignature(md.GetStandaloneSignature((StandaloneSignatureHandle)token).DecodeMethodSignature(p, null), used);
+                var standalone = md.GetStandaloneSignature((StandaloneSignatureHandle)token);
+                AddSignature(standalone.DecodeMethodSignature(p, null), used);
                 break;
         }
     }
 
-    private static void AddType(MetadataReader md, DefinitionCollector p, EntityHandle handle, HashSet<TypeDefinitionHandle> used)
+    private static void AddType(MetadataReader md, DefinitionCollector p, EntityHandle handle, Used used)
     {
         switch (handle.Kind)
         {
             case HandleKind.TypeDefinition: used.Add((TypeDefinitionHandle)handle); break;
             case HandleKind.TypeSpecification:
-                used.UnionWith(md.GetTypeSpecification((TypeSpecificationHandle)handle).DecodeSignature(p, null)); break;
+                used.UnionWith(md.GetTypeSpecification((TypeSpecificationHandle)handle).DecodeSignature(p, null));
+                break;
         }
     }
 
-    private static void AddSignature(MethodSignature<ImmutableHashSet<TypeDefinitionHandle>> signature, HashSet<TypeDefinitionHandle> used)
+    private static void AddSignature(MethodSignature<Defs> signature, Used used)
     {
         used.UnionWith(signature.ReturnType);
         foreach (var parameter in signature.ParameterTypes) used.UnionWith(parameter);
     }
 
     private static void AddGenericParameters(
-        MetadataReader md, DefinitionCollector p, GenericParameterHandleCollection parameters, HashSet<TypeDefinitionHandle> used)
+        MetadataReader md, DefinitionCollector p, GenericParameterHandleCollection parameters, Used used)
     {
         foreach (var g in parameters)
         {
             var parameter = md.GetGenericParameter(g);
-            foreach (var c in parameter.GetConstraints()) AddType(md, p, md.GetGenericParameterConstraint(c).Type, used);
+            foreach (var c in parameter.GetConstraints())
+            {
+                AddType(md, p, md.GetGenericParameterConstraint(c).Type, used);
+            }
             AddAttributes(md, p, parameter.GetCustomAttributes(), used);
         }
     }
 
     private static void AddAttributes(
-        MetadataReader md, DefinitionCollector p, CustomAttributeHandleCollection attributes, HashSet<TypeDefinitionHandle> used)
+        MetadataReader md, DefinitionCollector p, CustomAttributeHandleCollection attributes, Used used)
     {
         foreach (var a in attributes) AddToken(md, p, md.GetCustomAttribute(a).Constructor, used);
     }
 
     /// <summary>Decodes a signature into the set of this assembly's type definitions it names.</summary>
     private sealed class DefinitionCollector(MetadataReader md)
-        : ISignatureTypeProvider<ImmutableHashSet<TypeDefinitionHandle>, object?>
+        : ISignatureTypeProvider<Defs, object?>
     {
-        private static readonly ImmutableHashSet<TypeDefinitionHandle> None = ImmutableHashSet<TypeDefinitionHandle>.Empty;
+        private static readonly Defs None = Defs.Empty;
 
-        public ImmutableHashSet<TypeDefinitionHandle> GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) => None.Add(handle);
-        public ImmutableHashSet<TypeDefinitionHandle> GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) => None;
-        public ImmutableHashSet<TypeDefinitionHandle> GetTypeFromSpecification(MetadataReader reader, object? genericContext, TypeSpecificationHandle handle, byte rawTypeKind)
+        public Defs GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind)
+            => None.Add(handle);
+        public Defs GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) => None;
+        public Defs GetTypeFromSpecification(
+            MetadataReader reader, object? genericContext, TypeSpecificationHandle handle, byte rawTypeKind)
             => md.GetTypeSpecification(handle).DecodeSignature(this, genericContext);
-        public ImmutableHashSet<TypeDefinitionHandle> GetPrimitiveType(PrimitiveTypeCode typeCode) => None;
-        public ImmutableHashSet<TypeDefinitionHandle> GetGenericMethodParameter(object? genericContext, int index) => None;
-        public ImmutableHashSet<TypeDefinitionHandle> GetGenericTypeParameter(object? genericContext, int index) => None;
-        public ImmutableHashSet<TypeDefinitionHandle> GetSZArrayType(ImmutableHashSet<TypeDefinitionHandle> elementType) => elementType;
-        public ImmutableHashSet<TypeDefinitionHandle> GetArrayType(ImmutableHashSet<TypeDefinitionHandle> elementType, ArrayShape shape) => elementType;
-        public ImmutableHashSet<TypeDefinitionHandle> GetByReferenceType(ImmutableHashSet<TypeDefinitionHandle> elementType) => elementType;
-        public ImmutableHashSet<TypeDefinitionHandle> GetPointerType(ImmutableHashSet<TypeDefinitionHandle> elementType) => elementType;
-        public ImmutableHashSet<TypeDefinitionHandle> GetPinnedType(ImmutableHashSet<TypeDefinitionHandle> elementType) => elementType;
-        public ImmutableHashSet<TypeDefinitionHandle> GetModifiedType(
-            ImmutableHashSet<TypeDefinitionHandle> modifier, ImmutableHashSet<TypeDefinitionHandle> unmodifiedType, bool isRequired)
+        public Defs GetPrimitiveType(PrimitiveTypeCode typeCode) => None;
+        public Defs GetGenericMethodParameter(object? genericContext, int index) => None;
+        public Defs GetGenericTypeParameter(object? genericContext, int index) => None;
+        public Defs GetSZArrayType(Defs elementType) => elementType;
+        public Defs GetArrayType(Defs elementType, ArrayShape shape) => elementType;
+        public Defs GetByReferenceType(Defs elementType) => elementType;
+        public Defs GetPointerType(Defs elementType) => elementType;
+        public Defs GetPinnedType(Defs elementType) => elementType;
+        public Defs GetModifiedType(
+            Defs modifier, Defs unmodifiedType, bool isRequired)
             => modifier.Union(unmodifiedType);
-        public ImmutableHashSet<TypeDefinitionHandle> GetGenericInstantiation(
-            ImmutableHashSet<TypeDefinitionHandle> genericType, ImmutableArray<ImmutableHashSet<TypeDefinitionHandle>> typeArguments)
+        public Defs GetGenericInstantiation(
+            Defs genericType, ImmutableArray<Defs> typeArguments)
             => typeArguments.Aggregate(genericType, (all, a) => all.Union(a));
-        public ImmutableHashSet<TypeDefinitionHandle> GetFunctionPointerType(MethodSignature<ImmutableHashSet<TypeDefinitionHandle>> signature)
+        public Defs GetFunctionPointerType(MethodSignature<Defs> signature)
             => signature.ParameterTypes.Aggregate(signature.ReturnType, (all, a) => all.Union(a));
     }
 }
