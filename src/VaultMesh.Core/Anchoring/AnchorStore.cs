@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Memory;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Store;
 

@@ -1,6 +1,7 @@
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Memory;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 using VaultMesh.PowerShell.Infrastructure;
 

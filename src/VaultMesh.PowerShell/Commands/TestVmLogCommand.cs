@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Tiles;
+using VaultMesh.Core.Witness;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
