@@ -32,7 +32,7 @@ public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var log = new TransparencyLog(Store, witnesses: Core.Witness.WitnessPolicy.FromProfile(Context.Settings));
+        var log = Services.Log;
         if (All)
         {
             foreach (var checkpoint in log.GetCheckpoints())

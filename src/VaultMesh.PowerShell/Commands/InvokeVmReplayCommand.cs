@@ -38,9 +38,8 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
     protected override void OnBegin()
     {
         WriteContextWarnings();
-        var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
         // No clock: replay's output is a function of the manifest, the leaves and the trust inputs only.
-        _options = ConflictResolverOptions.FromProfile(Context.Settings, TrustClaims, enforce, clock: null, Context.Environment);
+        _options = Services.ResolverOptions(TrustClaims, clock: null);
         _service = new ReplayService(_options);
         if (LeafPath is not null)
         {

@@ -47,8 +47,7 @@ public sealed class ResolveVmConflictCommand : VaultMeshCmdlet
     protected override void OnBegin()
     {
         WriteContextWarnings();
-        var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
-        _options = ConflictResolverOptions.FromProfile(Context.Settings, TrustClaims, enforce, DateTimeOffset.UtcNow, Context.Environment);
+        _options = Services.ResolverOptions(TrustClaims, DateTimeOffset.UtcNow);
     }
 
     /// <inheritdoc />
