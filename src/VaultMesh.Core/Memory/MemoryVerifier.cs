@@ -16,7 +16,8 @@ namespace VaultMesh.Core.Memory;
 public static class MemoryVerifier
 {
     /// <summary>Runs every applicable check; with <paramref name="receipts"/> it also reports the anchor state of the batch root.</summary>
-    public static MemoryVerification Verify(MemoryRecord memory, BatchStore batches, TransparencyLog log, string? artifactPath = null, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
+    public static MemoryVerification Verify(MemoryRecord memory, BatchStore batches, TransparencyLog log,
+        string? artifactPath = null, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
     {
         var checks = new List<MemoryCheck>();
         var content = MemoryContent.Content(memory);

@@ -25,7 +25,8 @@ public static class ProofBundleWriter
     /// <param name="receipts">Where anchor receipts of the batch root come from; null means none.</param>
     /// <param name="cancellationToken">Cancels rebuilding the batch tree.</param>
     /// <exception cref="VaultMeshException"><c>VmMemoryNotSealed</c>, <c>VmBatchNotFound</c>, or <c>VmProofBundleInvalid</c> when the store's data does not verify.</exception>
-    public static string Create(MemoryRecord memory, BatchStore batches, TransparencyLog log, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
+    public static string Create(MemoryRecord memory, BatchStore batches, TransparencyLog log,
+        IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(memory);
         ArgumentNullException.ThrowIfNull(batches);
@@ -94,7 +95,8 @@ public static class ProofBundleWriter
     /// <param name="overwrite">Replace an existing file; otherwise an existing file is <c>VmFileExists</c>.</param>
     /// <param name="receipts">Where anchor receipts come from; null means none.</param>
     /// <param name="cancellationToken">Cancels rebuilding the batch tree.</param>
-    public static ProofBundleExport WriteFile(MemoryRecord memory, BatchStore batches, TransparencyLog log, string path, bool overwrite, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
+    public static ProofBundleExport WriteFile(MemoryRecord memory, BatchStore batches, TransparencyLog log, string path,
+        bool overwrite, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);

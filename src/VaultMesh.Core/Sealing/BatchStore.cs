@@ -58,8 +58,8 @@ public sealed class BatchStore
     /// <paramref name="sequences"/> in leaf order, inside the caller's transaction;
     /// <paramref name="written"/> is told the number of leaves written every ten thousand.
     /// </summary>
-    internal void Insert(SqliteTransaction tx, string batchId, string root, DateTimeOffset sealedAt, IReadOnlyList<long> sequences,
-        Action<int>? written = null, CancellationToken cancellationToken = default)
+    internal void Insert(SqliteTransaction tx, string batchId, string root, DateTimeOffset sealedAt,
+        IReadOnlyList<long> sequences, Action<int>? written = null, CancellationToken cancellationToken = default)
     {
         using (var insert = _store.Command("""
             INSERT INTO batches (batch_id, number, root, size, sealed_at, first_seq, last_seq)
@@ -74,7 +74,8 @@ public sealed class BatchStore
             insert.Parameters.AddWithValue("$last", sequences[^1]);
             insert.ExecuteNonQuery();
         }
-        using var leaf = _store.Command("INSERT INTO batch_leaves (batch_id, leaf_index, memory_seq) VALUES ($id, $index, $seq)", tx);
+        using var leaf = _store.Command(
+            "INSERT INTO batch_leaves (batch_id, leaf_index, memory_seq) VALUES ($id, $index, $seq)", tx);
         var id = leaf.Parameters.Add("$id", SqliteType.Text);
         var index = leaf.Parameters.Add("$index", SqliteType.Integer);
         var seq = leaf.Parameters.Add("$seq", SqliteType.Integer);

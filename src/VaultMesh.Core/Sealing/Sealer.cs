@@ -85,7 +85,8 @@ public sealed class Sealer
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
         var batchId = BatchRecord.DeriveId(tree.Root, tree.Size);
         _batches.Insert(tx, batchId, tree.Root, _time.GetUtcNow(), sequences,
-            written => progress?.Report(new SealProgress("Writing leaves", written, sequences.Count)), cancellationToken);
+            written => progress?.Report(new SealProgress("Writing leaves", written, sequences.Count)),
+            cancellationToken);
         progress?.Report(new SealProgress("Appending to the log", sequences.Count, sequences.Count));
         using (var appender = LogAppender.Open(_store.Connection, tx))
         {

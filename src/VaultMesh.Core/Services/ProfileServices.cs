@@ -90,12 +90,15 @@ public sealed class ProfileServices : IDisposable
     public QuarantineReleaser QuarantineReleaser() => new(Store);
 
     /// <summary>A client that speaks for this node (<paramref name="key"/>) to its peers.</summary>
-    public FederationClient FederationClient(NodeKey key, FederationOptions options) => new(key, Context.KillSwitches, options);
+    public FederationClient FederationClient(NodeKey key, FederationOptions options) =>
+        new(key, Context.KillSwitches, options);
 
     /// <summary>Syncs with peers through <paramref name="client"/>, verifying their receipts on
     /// <see cref="VerifyingRails"/> as anchoring does.</summary>
-    public FederationSync FederationSync(FederationClient client, FederationOptions options, Action<FederationLogEntry>? log) =>
-        new(Store, client, VerifyingRails, Context.KillSwitches, GuardianService.ResolverOptions(Context.Settings), options, log: log);
+    public FederationSync FederationSync(FederationClient client, FederationOptions options,
+        Action<FederationLogEntry>? log) =>
+        new(Store, client, VerifyingRails, Context.KillSwitches, GuardianService.ResolverOptions(Context.Settings), options,
+            log: log);
 
     /// <summary>A guardian of the profile speaking with <paramref name="key"/>.</summary>
     public GuardianService Guardian(NodeKey key, GuardianSettings settings, Action<FederationLogEntry>? log) =>
@@ -108,9 +111,11 @@ public sealed class ProfileServices : IDisposable
     /// <param name="trustClaims">Trust the receipts' own claims (refused under enforcement).</param>
     /// <param name="clock">The time receipts are judged at; null judges them by their own evidence only.</param>
     public ConflictResolverOptions ResolverOptions(bool trustClaims, DateTimeOffset? clock) =>
-        ConflictResolverOptions.FromProfile(Context.Settings, trustClaims, Context.KillSwitches.VerifyEnforce.Enabled, clock, Context.Environment);
+        ConflictResolverOptions.FromProfile(Context.Settings, trustClaims, Context.KillSwitches.VerifyEnforce.Enabled, clock,
+            Context.Environment);
 
-    /// <summary>Spawns components from the built-in templates in <paramref name="builtInTemplates"/> and the profile's folders.</summary>
+    /// <summary>Spawns components from the built-in templates in <paramref name="builtInTemplates"/> and the
+    /// profile's template folders.</summary>
     public SpawnService Spawn(string builtInTemplates) =>
         new(new SpawnTemplates(builtInTemplates, SpawnSettings.TemplateFolders(Context)));
 
