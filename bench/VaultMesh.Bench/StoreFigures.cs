@@ -120,7 +120,8 @@ internal static class StoreFigures
         using var store = VaultStore.Open(dataDirectory);
         var memories = new MemoryStore(store);
         var sealer = new Sealer(store);
-        var batch = sealer.GetBatches().First();
+        var batches = new BatchStore(store);
+        var batch = batches.GetBatches().First();
         var random = new Random(15);
         var logSize = sealer.Log.Size;
         var proof = Measure.MedianPerCall(() =>
@@ -138,19 +139,20 @@ internal static class StoreFigures
         using var store = VaultStore.Open(dataDirectory);
         var memories = new MemoryStore(store);
         var sealer = new Sealer(store);
-        var batch = sealer.GetBatches().First();
+        var batches = new BatchStore(store);
+        var batch = batches.GetBatches().First();
         var random = new Random(15);
         MemoryRecord Random() => Pick(store, memories, batch.FirstSequence + random.NextInt64(batch.Size));
         for (var i = 0; i < 20; i++)
         {
-            _ = MemoryVerifier.Verify(Random(), sealer);
+            _ = MemoryVerifier.Verify(Random(), batches, sealer.Log);
         }
         var verified = 0;
         var cpu = Measure.CpuSeconds();
         var watch = Stopwatch.StartNew();
         while (verified < options.Scale.VerifySamples && (verified < 3 || watch.Elapsed < deadline))
         {
-            var result = MemoryVerifier.Verify(Random(), sealer);
+            var result = MemoryVerifier.Verify(Random(), batches, sealer.Log);
             if (!result.Valid)
             {
                 throw new InvalidOperationException($"memory {result.Id} failed verification");

@@ -23,14 +23,14 @@ public static class BatchRootCheck
     /// <summary>Checks every batch; returns how many were checked and the mismatches.</summary>
     public static (int Checked, IReadOnlyList<Mismatch> Mismatches) Run(VaultStore store, CancellationToken cancellationToken = default)
     {
-        var sealer = new Sealer(store);
+        var batches = new BatchStore(store);
         var mismatches = new List<Mismatch>();
         var count = 0;
-        foreach (var batch in sealer.GetBatches(ascending: true).ToList())
+        foreach (var batch in batches.GetBatches(ascending: true).ToList())
         {
             cancellationToken.ThrowIfCancellationRequested();
             count++;
-            var leaves = sealer.GetLeaves(batch.BatchId);
+            var leaves = batches.GetLeaves(batch.BatchId);
             var computed = leaves.Count == 0 ? null : MerkleTree.FromLeaves(leaves, cancellationToken).Root;
             var matches = computed is not null && leaves.Count == batch.Size
                 && Sha256Digest.TryParse(batch.Root, out var recorded) && Sha256Digest.TryParse(computed, out var actual) && recorded == actual;

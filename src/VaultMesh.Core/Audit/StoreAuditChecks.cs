@@ -180,7 +180,7 @@ internal static class StoreAuditChecks
         var anchors = new AnchorStore(store);
         var stale = new List<string>();
         var waiting = 0;
-        var batches = new Sealer(store).GetBatches(ascending: true).ToList();
+        var batches = new BatchStore(store).GetBatches(ascending: true).ToList();
         foreach (var batch in batches)
         {
             var receipts = anchors.Query(batchId: batch.BatchId).Select(r => r.Receipt)

@@ -20,6 +20,7 @@ public sealed record CosignOutcome(long? Size, string? Problem);
 public sealed class CheckpointCosigning
 {
     private readonly VaultStore _store;
+    private readonly TransparencyLog _log;
     private readonly FederationClient _client;
     private readonly SemaphoreSlim _lock;
 
@@ -27,6 +28,7 @@ public sealed class CheckpointCosigning
     public CheckpointCosigning(VaultStore store, FederationClient client, SemaphoreSlim storeLock)
     {
         _store = store;
+        _log = new TransparencyLog(store);
         _client = client;
         _lock = storeLock;
     }
@@ -38,8 +40,7 @@ public sealed class CheckpointCosigning
         var cosigner = peer.CosignerKey;
         var (latest, old) = await Locked(() =>
         {
-            var log = new TransparencyLog(_store);
-            var newest = log.GetCheckpoint();
+            var newest = _log.GetCheckpoint();
             return (newest, newest is null ? 0 : LastCosignedSize(cosigner));
         }, cancellationToken).ConfigureAwait(false);
         if (latest is null)
@@ -56,7 +57,7 @@ public sealed class CheckpointCosigning
             var from = old;
             var proof = from == 0 || from == latest.Size
                 ? []
-                : await Locked(() => new TransparencyLog(_store).GetConsistencyProof(from, latest.Size).Path.Select(Convert.FromHexString).ToList(), cancellationToken).ConfigureAwait(false);
+                : await Locked(() => _log.GetConsistencyProof(from, latest.Size).Path.Select(Convert.FromHexString).ToList(), cancellationToken).ConfigureAwait(false);
             var request = new AddCheckpointRequest(from, proof, latest.Note);
             var (status, contentType, body) = await _client.PostTextAsync(peer, FederationEndpoints.AddCheckpoint, request.ToString(), cancellationToken).ConfigureAwait(false);
             if (status == 200)
@@ -115,7 +116,7 @@ public sealed class CheckpointCosigning
         {
             foreach (var (key, signature) in keep)
             {
-                await Locked(() => new TransparencyLog(_store).AddCosignature(latest.Size, key, signature), ct).ConfigureAwait(false);
+                await Locked(() => _log.AddCosignature(latest.Size, key, signature), ct).ConfigureAwait(false);
             }
         }
         catch (VaultMeshException ex) when (ex.ErrorId == LogErrorIds.CosignatureInvalid)

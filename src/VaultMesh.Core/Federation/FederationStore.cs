@@ -23,11 +23,13 @@ public sealed class FederationStore
 {
     private readonly VaultStore _store;
     private readonly TimeProvider _time;
+    private readonly BatchStore _batches;
 
     /// <summary>Wraps an open store.</summary>
     public FederationStore(VaultStore store, TimeProvider? time = null)
     {
         _store = store;
+        _batches = new BatchStore(store);
         _time = time ?? TimeProvider.System;
     }
 
@@ -173,7 +175,7 @@ public sealed class FederationStore
     public IReadOnlyList<BatchRecord> BatchesSince(long since, int limit)
     {
         var list = new List<BatchRecord>();
-        foreach (var b in new Sealer(_store).GetBatches(ascending: true))
+        foreach (var b in _batches.GetBatches(ascending: true))
         {
             if (b.Number > since && b.LogStart is not null)
             {
@@ -240,32 +242,7 @@ public sealed class FederationStore
             {
                 sequences.Add(AttachOrInsert(leaf, batchId, tx));
             }
-            using (var insert = _store.Command("""
-                INSERT INTO batches (batch_id, number, root, size, sealed_at, first_seq, last_seq)
-                VALUES ($id, (SELECT coalesce(max(number), 0) + 1 FROM batches), $root, $size, $sealed_at, $first, $last)
-                """, tx))
-            {
-                insert.Parameters.AddWithValue("$id", batchId);
-                insert.Parameters.AddWithValue("$root", rootHex);
-                insert.Parameters.AddWithValue("$size", (long)leaves.Count);
-                insert.Parameters.AddWithValue("$sealed_at", UtcTimestamp.Format(sealedAt));
-                insert.Parameters.AddWithValue("$first", sequences[0]);
-                insert.Parameters.AddWithValue("$last", sequences[^1]);
-                insert.ExecuteNonQuery();
-            }
-            using (var leafInsert = _store.Command("INSERT INTO batch_leaves (batch_id, leaf_index, memory_seq) VALUES ($id, $index, $seq)", tx))
-            {
-                var id = leafInsert.Parameters.Add("$id", SqliteType.Text);
-                var index = leafInsert.Parameters.Add("$index", SqliteType.Integer);
-                var seq = leafInsert.Parameters.Add("$seq", SqliteType.Integer);
-                id.Value = batchId;
-                for (var i = 0; i < sequences.Count; i++)
-                {
-                    index.Value = i;
-                    seq.Value = sequences[i];
-                    leafInsert.ExecuteNonQuery();
-                }
-            }
+            _batches.Insert(tx, batchId, rootHex, sealedAt, sequences);
             imported = true;
         }
         else
@@ -303,7 +280,7 @@ public sealed class FederationStore
     }
 
     /// <summary>The batch with this root (lower-case hex), or null.</summary>
-    public BatchRecord? BatchOfRoot(string rootHex) => new Sealer(_store).GetBatches().FirstOrDefault(b => b.Root == rootHex);
+    public BatchRecord? BatchOfRoot(string rootHex) => _batches.GetBatches().FirstOrDefault(b => b.Root == rootHex);
 
     /// <summary>Adds one to a persisted counter.</summary>
     public void Increment(string name) => new AnchorStore(_store, _time).Increment(name, new Dictionary<string, string>());

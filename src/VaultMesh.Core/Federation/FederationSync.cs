@@ -150,7 +150,7 @@ public sealed class FederationSync
 
     private async Task<bool> ImportBatchAsync(PeerRun run, long sequence, string batchId, string root, long size, PeerAnswer listing, CancellationToken ct)
     {
-        var local = await Locked(() => new Sealer(_store).GetBatch(batchId), ct).ConfigureAwait(false);
+        var local = await Locked(() => new BatchStore(_store).GetBatch(batchId), ct).ConfigureAwait(false);
         if (local is not null)
         {
             if (local.Root != root || local.Size != size)

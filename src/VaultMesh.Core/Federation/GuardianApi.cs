@@ -180,17 +180,18 @@ public sealed class GuardianApi : IDisposable
                 {
                     var id = message.Payload["batchId"] is JsonValue v && v.TryGetValue<string>(out var s) ? s
                         : throw new FederationRefusal(400, "malformed-body", "The payload has no 'batchId' text.", message.Sender);
-                    var sealer = new Sealer(_store);
-                    var batch = sealer.GetBatch(id);
+                    var batches = new BatchStore(_store);
+                    var log = new Log.TransparencyLog(_store);
+                    var batch = batches.GetBatch(id);
                     if (batch?.LogEnd is not { } logEnd)
                     {
                         throw new FederationRefusal(404, "batch-not-found", $"No batch '{id}' in this guardian's log.", id);
                     }
                     var receipts = new Anchoring.AnchorStore(_store, _time).ForRoot(Digests.Sha256Digest.Parse(batch.Root, Digests.DigestForm.Hex));
-                    var checkpoint = sealer.Log.CheckpointCovering(logEnd - 1)
+                    var checkpoint = log.CheckpointCovering(logEnd - 1)
                         ?? throw new FederationRefusal(404, "checkpoint-not-found",
                             $"This guardian has signed no checkpoint that includes batch '{id}' yet.", id);
-                    IReadOnlyList<string> consistency = checkpoint.Size == logEnd ? [] : sealer.Log.GetConsistencyProof(logEnd, checkpoint.Size).Path;
+                    IReadOnlyList<string> consistency = checkpoint.Size == logEnd ? [] : log.GetConsistencyProof(logEnd, checkpoint.Size).Path;
                     return new JsonObject
                     {
                         ["logStart"] = batch.LogStart,
@@ -201,7 +202,7 @@ public sealed class GuardianApi : IDisposable
                         ["root"] = batch.Root,
                         ["size"] = batch.Size,
                         ["sealedAt"] = UtcTimestamp.Format(batch.SealedAt),
-                        ["leaves"] = new JsonArray(sealer.GetLeaves(id).Select(l => (JsonNode?)JsonValue.Create(Convert.ToBase64String(l))).ToArray()),
+                        ["leaves"] = new JsonArray(batches.GetLeaves(id).Select(l => (JsonNode?)JsonValue.Create(Convert.ToBase64String(l))).ToArray()),
                         ["receipts"] = new JsonArray(receipts.Select(r => JsonNode.Parse(r.Json.GetRawText())).ToArray()),
                     };
                 }

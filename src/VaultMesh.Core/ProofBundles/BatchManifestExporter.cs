@@ -108,7 +108,7 @@ public static class BatchManifestExporter
 
     /// <summary>Writes the manifest of <paramref name="batch"/> to <paramref name="manifestPath"/> and its leaves beside it.</summary>
     /// <param name="batch">The sealed batch.</param>
-    /// <param name="sealer">The sealer of its store.</param>
+    /// <param name="batches">The batches of its store.</param>
     /// <param name="manifestPath">The manifest file; the sidecar is <see cref="LeavesPathFor"/>.</param>
     /// <param name="receipts">Where the batch root's receipts come from; null means none.</param>
     /// <param name="submittedBy">Recorded as <c>submittedBy</c> when given.</param>
@@ -117,12 +117,12 @@ public static class BatchManifestExporter
     /// <param name="validator">Validates the anchored manifest before it is written; a new enforcing one when null.</param>
     /// <param name="cancellationToken">Cancels rebuilding the tree.</param>
     /// <exception cref="VaultMeshException"><c>VmBatchNotAnchored</c> (no receipts, not allowed), <c>VmBatchRootMismatch</c> (the stored leaves do not give the root), <c>VmReceiptInvalid</c>, <c>VmFileExists</c>.</exception>
-    public static BatchManifestExport Export(BatchRecord batch, Sealer sealer, string manifestPath, IReceiptSource? receipts = null,
+    public static BatchManifestExport Export(BatchRecord batch, BatchStore batches, string manifestPath, IReceiptSource? receipts = null,
         string? submittedBy = null, bool allowUnanchored = false, bool overwrite = false, ReceiptValidator? validator = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(sealer);
+        ArgumentNullException.ThrowIfNull(batches);
         ArgumentException.ThrowIfNullOrEmpty(manifestPath);
         var anchors = receipts?.ForRoot(Sha256Digest.Parse(batch.Root, DigestForm.Hex)) ?? [];
         if (anchors.Count == 0 && !allowUnanchored)
@@ -131,7 +131,7 @@ public static class BatchManifestExporter
                 $"Batch {batch.BatchId} (root {batch.Root}) has no anchor receipt, and a batch-manifest.v1 needs at least one. Anchor the root or pass receipts with -ReceiptPath; -AllowUnanchored writes a manifest that will not validate.",
                 batch.BatchId);
         }
-        var leaves = sealer.GetLeaves(batch.BatchId);
+        var leaves = batches.GetLeaves(batch.BatchId);
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
         if (tree.Root != batch.Root || tree.Size != batch.Size)
         {

@@ -20,26 +20,29 @@ public static class ProofBundleWriter
 {
     /// <summary>Builds the bundle JSON of a sealed memory.</summary>
     /// <param name="memory">The memory; it must be sealed.</param>
-    /// <param name="sealer">The sealer of the memory's store (batch, leaves).</param>
+    /// <param name="batches">The batches of the memory's store.</param>
+    /// <param name="log">The log of the memory's store.</param>
     /// <param name="receipts">Where anchor receipts of the batch root come from; null means none.</param>
     /// <param name="cancellationToken">Cancels rebuilding the batch tree.</param>
     /// <exception cref="VaultMeshException"><c>VmMemoryNotSealed</c>, <c>VmBatchNotFound</c>, or <c>VmProofBundleInvalid</c> when the store's data does not verify.</exception>
-    public static string Create(MemoryRecord memory, Sealer sealer, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
+    public static string Create(MemoryRecord memory, BatchStore batches, TransparencyLog log,
+        IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(memory);
-        ArgumentNullException.ThrowIfNull(sealer);
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(log);
         if (memory.BatchId is not { } batchId || memory.LeafIndex is not { } index)
         {
             throw new VaultMeshException("VmMemoryNotSealed", VmErrorKind.InvalidOperation,
                 $"Memory {memory.Id} is not sealed yet; run Invoke-VmSeal first.", memory.Id);
         }
-        var batch = sealer.GetBatch(batchId)
+        var batch = batches.GetBatch(batchId)
             ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"Batch '{batchId}' of memory {memory.Id} is not in the store.", batchId);
-        var leaves = sealer.GetLeaves(batchId);
+        var leaves = batches.GetLeaves(batchId);
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
         var proof = tree.GetInclusionProof(index);
         var anchors = (receipts?.ForRoot(Sha256Digest.Parse(batch.Root, DigestForm.Hex)) ?? []).ToList();
-        var log = LogSection(memory, sealer.Log, receipts, anchors);
+        var logSection = LogSection(memory, log, receipts, anchors);
 
         var bundle = new JsonObject
         {
@@ -65,9 +68,9 @@ public static class ProofBundleWriter
                 ["sealedAt"] = UtcTimestamp.Format(batch.SealedAt),
             },
         };
-        if (log is not null)
+        if (logSection is not null)
         {
-            bundle["log"] = log;
+            bundle["log"] = logSection;
         }
         bundle["anchors"] = new JsonArray(anchors.Select(r => JsonNode.Parse(r.Json.GetRawText())).ToArray());
         var text = ProofBundleFormat.ToText(bundle);
@@ -75,7 +78,7 @@ public static class ProofBundleWriter
         // Receipts were validated where they were read, under that caller's enforcement; here only
         // the memory and its proof are in question.
         var check = ProofBundleVerifier.Verify(text, validator: anchors.Count > 0 ? ReceiptValidator.Unenforced : null,
-            vkey: log is null ? null : sealer.Log.VerifierKey);
+            vkey: logSection is null ? null : log.VerifierKey);
         if (!check.Valid)
         {
             throw new VaultMeshException("VmProofBundleInvalid", VmErrorKind.SecurityError,
@@ -86,16 +89,18 @@ public static class ProofBundleWriter
 
     /// <summary>Builds the bundle of a sealed memory and writes it to <paramref name="path"/> atomically.</summary>
     /// <param name="memory">The memory; it must be sealed.</param>
-    /// <param name="sealer">The sealer of the memory's store.</param>
+    /// <param name="batches">The batches of the memory's store.</param>
+    /// <param name="log">The log of the memory's store.</param>
     /// <param name="path">The file to write.</param>
     /// <param name="overwrite">Replace an existing file; otherwise an existing file is <c>VmFileExists</c>.</param>
     /// <param name="receipts">Where anchor receipts come from; null means none.</param>
     /// <param name="cancellationToken">Cancels rebuilding the batch tree.</param>
-    public static ProofBundleExport WriteFile(MemoryRecord memory, Sealer sealer, string path, bool overwrite, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
+    public static ProofBundleExport WriteFile(MemoryRecord memory, BatchStore batches, TransparencyLog log, string path,
+        bool overwrite, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
-        var text = Create(memory, sealer, receipts, cancellationToken);
+        var text = Create(memory, batches, log, receipts, cancellationToken);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var bundle = JsonNode.Parse(text)!;
         var tlogPath = bundle["log"] is null ? null : TlogProofPath(full);

@@ -16,7 +16,8 @@ namespace VaultMesh.Core.Sealing;
 public static class MemoryVerifier
 {
     /// <summary>Runs every applicable check; with <paramref name="receipts"/> it also reports the anchor state of the batch root.</summary>
-    public static MemoryVerification Verify(MemoryRecord memory, Sealer sealer, string? artifactPath = null, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
+    public static MemoryVerification Verify(MemoryRecord memory, BatchStore batches, TransparencyLog log,
+        string? artifactPath = null, IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
     {
         var checks = new List<MemoryCheck>();
         var content = MemoryContent.Content(memory);
@@ -25,13 +26,13 @@ public static class MemoryVerifier
         var leaf = MemoryContent.Leaf(memory);
 
         string? root = null;
-        var batch = memory.BatchId is { } batchId ? sealer.GetBatch(batchId) : null;
+        var batch = memory.BatchId is { } batchId ? batches.GetBatch(batchId) : null;
         if (memory.BatchId is not null && memory.LeafIndex is { } index)
         {
             root = batch?.Root;
             checks.AddRange(batch is { CheckpointRoot: not null, LogStart: not null } && memory.LogIndex is not null
-                ? InLog(memory, leaf, batch, sealer.Log)
-                : InBatch(leaf, index, batch, sealer, cancellationToken));
+                ? InLog(memory, leaf, batch, log)
+                : InBatch(leaf, index, batch, batches, cancellationToken));
         }
         else
         {
@@ -40,7 +41,7 @@ public static class MemoryVerifier
 
         if (receipts is not null && root is not null)
         {
-            checks.Add(AnchorState(AnchoringRoots(memory, batch!, sealer).SelectMany(r => receipts.ForRoot(Sha256Digest.Parse(r))).ToList()));
+            checks.Add(AnchorState(AnchoringRoots(memory, batch!, log).SelectMany(r => receipts.ForRoot(Sha256Digest.Parse(r))).ToList()));
         }
 
         if (artifactPath is not null)
@@ -94,9 +95,9 @@ public static class MemoryVerifier
 
     // A batch without a checkpoint at its end (sealed before the log, or a peer's batch kept beside
     // its mirror): only its own root ties it to its anchors, so it is rebuilt from its leaves.
-    private static IEnumerable<MemoryCheck> InBatch(byte[] leaf, long index, BatchRecord? batch, Sealer sealer, CancellationToken cancellationToken)
+    private static IEnumerable<MemoryCheck> InBatch(byte[] leaf, long index, BatchRecord? batch, BatchStore batches, CancellationToken cancellationToken)
     {
-        var leaves = batch is null ? [] : sealer.GetLeaves(batch.BatchId);
+        var leaves = batch is null ? [] : batches.GetLeaves(batch.BatchId);
         var storedLeaf = index < leaves.Count ? leaves[(int)index] : null;
         var leafOk = storedLeaf is not null && storedLeaf.AsSpan().SequenceEqual(leaf);
         yield return new MemoryCheck("leaf", leafOk, leafOk ? "fields reproduce the sealed leaf" : "the sealed leaf differs from the memory's fields");
@@ -122,7 +123,7 @@ public static class MemoryVerifier
     // Roots whose anchors prove the memory in this store: its own checkpoint's root and the newest
     // checkpoint's root (the store's log contains it in both; docs/log.md), and the batch root when
     // the batch has no checkpoint at its end, since then only the batch root was proven above.
-    private static IEnumerable<string> AnchoringRoots(MemoryRecord memory, BatchRecord batch, Sealer sealer)
+    private static IEnumerable<string> AnchoringRoots(MemoryRecord memory, BatchRecord batch, TransparencyLog log)
     {
         var roots = new List<string>();
         if (batch.CheckpointRoot is null || memory.LogIndex is null)
@@ -131,7 +132,7 @@ public static class MemoryVerifier
         }
         if (memory.LogIndex is { } index)
         {
-            roots.AddRange(new[] { sealer.Log.CheckpointCovering(index), sealer.Log.GetCheckpoint() }.OfType<Log.CheckpointRecord>().Select(c => c.Root));
+            roots.AddRange(new[] { log.CheckpointCovering(index), log.GetCheckpoint() }.OfType<Log.CheckpointRecord>().Select(c => c.Root));
         }
         return roots.Distinct(StringComparer.Ordinal);
     }

@@ -48,16 +48,16 @@ public sealed class TimelineEntry
 public sealed class Timeline
 {
     private readonly MemoryStore _memories;
-    private readonly Sealer _sealer;
+    private readonly BatchStore _batches;
     private readonly IReceiptSource? _anchors;
 
     /// <summary>A timeline over a store's memories and batches; <paramref name="anchors"/> supplies anchor receipts (none when null).</summary>
-    public Timeline(MemoryStore memories, Sealer sealer, IReceiptSource? anchors = null)
+    public Timeline(MemoryStore memories, BatchStore batches, IReceiptSource? anchors = null)
     {
         ArgumentNullException.ThrowIfNull(memories);
-        ArgumentNullException.ThrowIfNull(sealer);
+        ArgumentNullException.ThrowIfNull(batches);
         _memories = memories;
-        _sealer = sealer;
+        _batches = batches;
         _anchors = anchors;
     }
 
@@ -108,7 +108,7 @@ public sealed class Timeline
     private List<(TimelineEntry Entry, long Order)> BatchEvents(DateTimeOffset? since)
     {
         var events = new List<(TimelineEntry, long)>();
-        foreach (var batch in _sealer.GetBatches(ascending: true))
+        foreach (var batch in _batches.GetBatches(ascending: true))
         {
             if (since is null || batch.SealedAt >= since)
             {

@@ -33,7 +33,7 @@ public static class CompletionValues
 
     /// <summary>The profile's batch ids, newest first.</summary>
     public static IReadOnlyList<string> BatchIds(string? profile) =>
-        FromExistingStore(profile, services => services.Sealer.GetBatches().Select(b => b.BatchId).ToList());
+        FromExistingStore(profile, services => services.Batches.GetBatches().Select(b => b.BatchId).ToList());
 
     private static IReadOnlyList<string> FromExistingStore(string? profile, Func<ProfileServices, IReadOnlyList<string>> read)
     {

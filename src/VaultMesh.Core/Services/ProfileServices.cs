@@ -1,19 +1,29 @@
 using VaultMesh.Core.Anchoring;
+using VaultMesh.Core.Audit;
 using VaultMesh.Core.Configuration;
+using VaultMesh.Core.Conflicts;
+using VaultMesh.Core.Federation;
+using VaultMesh.Core.Harbinger;
+using VaultMesh.Core.Identity;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Metrics;
 using VaultMesh.Core.Redis;
+using VaultMesh.Core.Replay;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
+using VaultMesh.Core.Spawn;
 using VaultMesh.Core.Store;
+using VaultMesh.Core.Tiles;
+using VaultMesh.Core.Witness;
 
 namespace VaultMesh.Core.Services;
 
 /// <summary>
-/// Everything one profile's commands work with, built on first use from the resolved context and
-/// disposed together: the store, the memory and anchor stores over it, the sealer, the rails and
-/// anchor service, and the receipt validator that follows VERIFY_ENFORCE. A command asks for what
-/// it needs and never wires services itself (docs/architecture.md, "Service wiring").
+/// The composition root of one profile: every core service its commands work with, built from the
+/// resolved context (long-lived ones on first use, disposed together; per-call ones by a factory
+/// method). A command asks for what it needs and never wires services itself
+/// (docs/architecture.md, "Service wiring").
 /// </summary>
 public sealed class ProfileServices : IDisposable
 {
@@ -21,6 +31,12 @@ public sealed class ProfileServices : IDisposable
     private MemoryStore? _memories;
     private AnchorStore? _anchors;
     private Sealer? _sealer;
+    private TransparencyLog? _log;
+    private BatchStore? _batches;
+    private FederationStore? _federation;
+    private WitnessStore? _witnesses;
+    private LogMonitorStore? _logMonitor;
+    private TilePublisher? _tiles;
     private AnchorRails? _rails;
     private AnchorService? _anchorService;
     private ReceiptValidator? _validator;
@@ -44,8 +60,71 @@ public sealed class ProfileServices : IDisposable
     /// <summary>Stored anchor receipts and verification counters.</summary>
     public AnchorStore Anchors => _anchors ??= new AnchorStore(Store);
 
-    /// <summary>Seals pending memories into batches and reads batches.</summary>
-    public Sealer Sealer => _sealer ??= Sealer.ForProfile(Store, Context.Settings);
+    /// <summary>The profile's log: its first checkpoint takes the profile's <c>log.origin</c>, and checkpoints are
+    /// reported against the profile's witness policy (its peers, <c>witness.quorum</c>).</summary>
+    public TransparencyLog Log => _log ??= new TransparencyLog(Store, Context.Settings.GetString("log.origin"),
+        witnesses: FederationPeer.WitnessPolicyFromProfile(Context.Settings));
+
+    /// <summary>Sealed batches and their leaves.</summary>
+    public BatchStore Batches => _batches ??= new BatchStore(Store);
+
+    /// <summary>Seals pending memories into batches appended to <see cref="Log"/>.</summary>
+    public Sealer Sealer => _sealer ??= new Sealer(Store, log: Log);
+
+    /// <summary>Publishes <see cref="Log"/> as tiles.</summary>
+    public TilePublisher Tiles => _tiles ??= new TilePublisher(Store, Log);
+
+    /// <summary>The logs of others this profile verified (Test-VmLog), by origin.</summary>
+    public LogMonitorStore LogMonitor => _logMonitor ??= new LogMonitorStore(Store);
+
+    /// <summary>Memories, seals and anchors in time order.</summary>
+    public Timeline Timeline => new(Memories, Batches, Anchors);
+
+    /// <summary>The federation tables: peers' sync state, quarantine, mirrored batches.</summary>
+    public FederationStore Federation => _federation ??= new FederationStore(Store);
+
+    /// <summary>Checkpoints of others this node cosigned as a witness.</summary>
+    public WitnessStore Witnesses => _witnesses ??= new WitnessStore(Store);
+
+    /// <summary>Releases a peer's quarantined evidence.</summary>
+    public QuarantineReleaser QuarantineReleaser() => new(Store);
+
+    /// <summary>A client that speaks for this node (<paramref name="key"/>) to its peers.</summary>
+    public FederationClient FederationClient(NodeKey key, FederationOptions options) =>
+        new(key, Context.KillSwitches, options);
+
+    /// <summary>Syncs with peers through <paramref name="client"/>, verifying their receipts on
+    /// <see cref="VerifyingRails"/> as anchoring does.</summary>
+    public FederationSync FederationSync(FederationClient client, FederationOptions options,
+        Action<FederationLogEntry>? log) =>
+        new(Store, client, VerifyingRails, Context.KillSwitches, GuardianService.ResolverOptions(Context.Settings), options,
+            log: log);
+
+    /// <summary>A guardian of the profile speaking with <paramref name="key"/>.</summary>
+    public GuardianService Guardian(NodeKey key, GuardianSettings settings, Action<FederationLogEntry>? log) =>
+        new(Context, key, settings, log);
+
+    /// <summary>The profile's audit; <paramref name="online"/> also asks the rails.</summary>
+    public AuditService Audit(bool online) => new(Context, AuditOptions.FromProfile(Context.Settings, online));
+
+    /// <summary>The resolver's options from the profile's trust settings, under VERIFY_ENFORCE.</summary>
+    /// <param name="trustClaims">Trust the receipts' own claims (refused under enforcement).</param>
+    /// <param name="clock">The time receipts are judged at; null judges them by their own evidence only.</param>
+    public ConflictResolverOptions ResolverOptions(bool trustClaims, DateTimeOffset? clock) =>
+        EvidenceVerifier.ResolverOptionsFromProfile(Context.Settings, trustClaims, Context.KillSwitches.VerifyEnforce.Enabled, clock,
+            Context.Environment);
+
+    /// <summary>Spawns components from the built-in templates in <paramref name="builtInTemplates"/> and the
+    /// profile's template folders.</summary>
+    public SpawnService Spawn(string builtInTemplates) =>
+        new(new SpawnTemplates(builtInTemplates, SpawnSettings.TemplateFolders(Context)));
+
+    /// <summary>Records the inbox files of <paramref name="options"/>; with <paramref name="dryRun"/> records nothing
+    /// and leaves the store unopened.</summary>
+    public HarbingerIntake Intake(HarbingerOptions options, bool dryRun) => new(dryRun ? null : Memories, options);
+
+    /// <summary>Records memories in groups (the profile's memories).</summary>
+    public GroupRecorder GroupRecorder() => new(Memories);
 
     /// <summary>The anchoring rails the profile configures.</summary>
     public AnchorRails Rails => _rails ??= AnchorRails.FromProfile(Context.Settings, Context.Environment);

@@ -25,9 +25,8 @@ public static class StatusService
         {
             using var store = VaultStore.Open(dataDirectory, tightenDirectory);
             var counts = StoreCounts.Read(store);
-            var sealer = new Sealer(store);
             // The last seal is this node's own; a peer's batch is in the mirror of the peer's log.
-            var last = sealer.GetBatches().FirstOrDefault(b => b.LogStart is not null);
+            var last = new BatchStore(store).GetBatches().FirstOrDefault(b => b.LogStart is not null);
             var anchors = new AnchorStore(store).Query().ToList();
             var final = anchors.Count(a => a.Final);
             var dead = anchors.Count(a => a.Eligibility == Conflicts.ReceiptEligibility.Ineligible);

@@ -89,7 +89,7 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
         {
             return;
         }
-        _recorder ??= new GroupRecorder(Services.Memories);
+        _recorder ??= Services.GroupRecorder();
         Emit(_recorder.Add(draft));
     }
 

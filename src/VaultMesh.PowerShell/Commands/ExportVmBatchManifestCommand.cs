@@ -56,8 +56,8 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var sealer = Services.Sealer;
-        var batch = sealer.GetBatch(BatchId)
+        var batches = Services.Batches;
+        var batch = batches.GetBatch(BatchId)
             ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
         var target = GetUnresolvedProviderPathFromPSPath(Path);
         if (Directory.Exists(target))
@@ -68,7 +68,7 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
         {
             return;
         }
-        var export = BatchManifestExporter.Export(batch, sealer, target, _receipts, SubmittedBy, AllowUnanchored, Force, _validator, CancellationToken);
+        var export = BatchManifestExporter.Export(batch, batches, target, _receipts, SubmittedBy, AllowUnanchored, Force, _validator, CancellationToken);
         if (!export.Anchored)
         {
             WriteWarning($"Batch {batch.BatchId} has no anchor receipt: {export.ManifestPath} has an empty receipts list and will not validate as batch-manifest.v1.");

@@ -56,6 +56,6 @@ public sealed class ExportVmProofBundleCommand : VaultMeshCmdlet
             return;
         }
         WriteVerbose($"Writing the proof of {memory.Id} (batch {memory.BatchId}, leaf {memory.LeafIndex}) to {target}");
-        WriteObject(ProofBundleWriter.WriteFile(memory, Services.Sealer, target, Force, _receipts, CancellationToken));
+        WriteObject(ProofBundleWriter.WriteFile(memory, Services.Batches, Services.Log, target, Force, _receipts, CancellationToken));
     }
 }

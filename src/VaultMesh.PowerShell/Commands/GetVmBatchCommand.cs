@@ -25,16 +25,16 @@ public sealed class GetVmBatchCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var sealer = Services.Sealer;
+        var batches = Services.Batches;
         if (BatchId is not null)
         {
-            var batch = sealer.GetBatch(BatchId)
+            var batch = batches.GetBatch(BatchId)
                 ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
             WriteObject(batch);
             return;
         }
-        var batches = sealer.GetBatches();
-        foreach (var b in First is { } n ? batches.Take(n) : batches)
+        var all = batches.GetBatches();
+        foreach (var b in First is { } n ? all.Take(n) : all)
         {
             WriteObject(b);
         }

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Management.Automation;
-using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
-using VaultMesh.Core.Federation;
 using VaultMesh.Core.Log;
+using VaultMesh.Core.Sealing;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -33,7 +32,7 @@ public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var log = new TransparencyLog(Store, witnesses: FederationPeer.WitnessPolicyFromProfile(Context.Settings));
+        var log = Services.Log;
         if (All)
         {
             foreach (var checkpoint in log.GetCheckpoints())
@@ -60,7 +59,7 @@ public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
     {
         if (AsLogListEntry)
         {
-            WriteObject(LogListEntry.Format(checkpoint.Vkey, Context.Settings));
+            WriteObject(Core.Configuration.LogListEntry.Format(checkpoint.Vkey, Context.Settings));
         }
         else if (AsNote)
         {

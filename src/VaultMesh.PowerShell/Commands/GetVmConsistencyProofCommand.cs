@@ -30,6 +30,6 @@ public sealed class GetVmConsistencyProofCommand : VaultMeshCmdlet
 
     /// <inheritdoc />
     protected override void OnProcess() => WriteObject(ParameterSetName == "Log"
-        ? Services.Sealer.Log.GetConsistencyProof(FromSize, ToSize)
+        ? Services.Log.GetConsistencyProof(FromSize, ToSize)
         : Tree.GetConsistencyProof(FirstSize));
 }

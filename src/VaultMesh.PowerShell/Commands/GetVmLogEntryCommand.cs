@@ -49,7 +49,7 @@ public sealed class GetVmLogEntryCommand : VaultMeshCmdlet
     }
 
     private NoteVerifierKey Remembered(string origin) =>
-        new LogMonitorStore(Store).Latest(origin) is { } known
+        Services.LogMonitor.Latest(origin) is { } known
             ? NoteVerifierKey.Parse(known.Vkey)
             : throw new VaultMeshException("VmVkeyRequired", VmErrorKind.InvalidArgument,
                 $"Profile '{Context.Profile}' has not verified the log '{origin}' at {Url}: give -Vkey (or run Test-VmLog with it once).", Url);

@@ -19,7 +19,7 @@ public sealed class GetVmPeerCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var pattern = WildcardFilter.Create(Name, nameof(Name));
-        foreach (var peer in PeerRecord.List(Context.Settings, new FederationStore(Store), new Core.Witness.WitnessStore(Store)))
+        foreach (var peer in PeerRecord.List(Context.Settings, Services.Federation, Services.Witnesses))
         {
             if (pattern is not null && !pattern.IsMatch(peer.Name))
             {

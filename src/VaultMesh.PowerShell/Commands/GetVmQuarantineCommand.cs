@@ -23,7 +23,7 @@ public sealed class GetVmQuarantineCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var pattern = WildcardFilter.Create(Name, nameof(Name));
-        foreach (var record in new FederationStore(Store).GetQuarantine(includeReleased: IncludeReleased))
+        foreach (var record in Services.Federation.GetQuarantine(includeReleased: IncludeReleased))
         {
             if (pattern is null || pattern.IsMatch(record.Name))
             {

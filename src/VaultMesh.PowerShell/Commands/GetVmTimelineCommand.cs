@@ -26,7 +26,7 @@ public sealed class GetVmTimelineCommand : VaultMeshCmdlet
     protected override void OnEnd()
     {
         // Anchor entries join once the profile's receipts are stored; until then there is no receipt source.
-        var timeline = new Timeline(Services.Memories, Services.Sealer, Services.Anchors);
+        var timeline = Services.Timeline;
         foreach (var entry in timeline.Entries(Since, Oldest, First, CancellationToken))
         {
             WriteObject(entry);

@@ -90,7 +90,7 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
         var options = HarbingerOptions.ForDataDirectory(Context.DataDirectory, FullPath(Inbox), FullPath(ProcessedPath), FullPath(QuarantinePath), MaxClockDrift, MaxAge);
         // Under -WhatIf every file is declined, so the store is not opened (nor created).
         var dryRun = WhatIfRequested;
-        var intake = new HarbingerIntake(dryRun ? null : Services.Memories, options);
+        var intake = Services.Intake(options, dryRun);
         WriteVerbose($"Reading {options.Inbox}");
         var bar = new CmdletProgress(this, 1, "Harbinger", $"Reading {options.Inbox}");
         var progress = bar.For<HarbingerProgress>((b, p) =>
@@ -117,7 +117,7 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
         {
             return;
         }
-        var result = intake.ConsumeAsync(new MemoryStore(Store), HarbingerOptions.ForDataDirectory(Context.DataDirectory, maxClockDrift: MaxClockDrift, maxAge: MaxAge),
+        var result = intake.ConsumeAsync(Services.Memories, HarbingerOptions.ForDataDirectory(Context.DataDirectory, maxClockDrift: MaxClockDrift, maxAge: MaxAge),
             consumer, ReclaimAfter, cancellationToken: CancellationToken).GetAwaiter().GetResult();
         foreach (var entry in result.Entries.Where(e => e.Outcome == HarbingerOutcome.Quarantined))
         {

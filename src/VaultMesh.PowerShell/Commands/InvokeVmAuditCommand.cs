@@ -23,7 +23,7 @@ public sealed class InvokeVmAuditCommand : VaultMeshCmdlet
     protected override void OnEnd()
     {
         var names = AuditService.Select(Check);
-        var audit = new AuditService(Context, AuditOptions.FromProfile(Context.Settings, Online));
+        var audit = Services.Audit(Online);
         var record = new ProgressRecord(3, "VaultMesh audit", $"Profile {Context.Profile}");
         var progress = new SynchronousProgress<AuditProgress>(p =>
         {

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Replay;
@@ -39,9 +38,8 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
     protected override void OnBegin()
     {
         WriteContextWarnings();
-        var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
         // No clock: replay's output is a function of the manifest, the leaves and the trust inputs only.
-        _options = EvidenceVerifier.ResolverOptionsFromProfile(Context.Settings, TrustClaims, enforce, clock: null, Context.Environment);
+        _options = Services.ResolverOptions(TrustClaims, clock: null);
         _service = new ReplayService(_options);
         if (LeafPath is not null)
         {

@@ -58,7 +58,7 @@ public sealed class InvokeVmSealCommand : VaultMeshCmdlet
         }
         try
         {
-            var result = new TilePublisher(Store, Services.Sealer.Log).Publish(directory, null, CancellationToken);
+            var result = Services.Tiles.Publish(directory, null, CancellationToken);
             WriteVerbose($"Published the log at size {result.Size} into {result.Path}: {result.FilesWritten} files, {result.Bytes} bytes.");
         }
         catch (VaultMeshException ex)

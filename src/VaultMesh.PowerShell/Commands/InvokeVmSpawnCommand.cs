@@ -57,7 +57,7 @@ public sealed class InvokeVmSpawnCommand : VaultMeshCmdlet
         }
         var request = new SpawnRequest { Name = Name, Type = Type, WithMcp = WithMcp, WithMq = WithMq, Force = Force };
         var root = Destination is null ? SpawnSettings.Root(Context) : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
-        var service = new SpawnService(new SpawnTemplates(TemplateRoot(), SpawnSettings.TemplateFolders(Context)));
+        var service = Services.Spawn(TemplateRoot());
         var plan = service.Plan(request, root);
         var description = $"Spawn {plan.Request.Type} '{plan.Request.Name}' into {plan.Target}" + (plan.ReplacesExisting ? " (replacing it)" : "")
             + ", writing:" + string.Concat(plan.Files.Select(f => "\n  " + f));
@@ -66,7 +66,7 @@ public sealed class InvokeVmSpawnCommand : VaultMeshCmdlet
             return;
         }
         WriteVerbose($"Writing {plan.Files.Count} files from template {plan.TemplateVersion}");
-        WriteObject(service.Create(plan, new MemoryStore(Store), Environment.UserName, CancellationToken));
+        WriteObject(service.Create(plan, Services.Memories, Environment.UserName, CancellationToken));
     }
 
     private void RunLegacy()

@@ -25,13 +25,13 @@ public sealed class PublishVmLogCommand : VaultMeshCmdlet
         var target = Path ?? configured ?? throw new VaultMeshException(TileErrorIds.PublishDirectoryMissing, VmErrorKind.InvalidArgument,
             $"Give -Path, or set log.publish_dir in profile '{Context.Profile}' (Set-VmConfiguration -Setting @{{ 'log.publish_dir' = '<dir>' }}).", null);
         var directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(target);
-        var log = Services.Sealer.Log;
+        var log = Services.Log;
         if (!ShouldProcess(directory, $"Publish the log of profile '{Context.Profile}' at size {log.GetCheckpoint()?.Size ?? 0}"))
         {
             return;
         }
         var progress = new CmdletProgress(this, 1, "Publishing the log", directory);
-        var result = new TilePublisher(Store, log).Publish(directory, progress.For<(long Done, long Total)>((bar, p) => bar.Report(p.Done * 256, p.Total * 256)), CancellationToken);
+        var result = Services.Tiles.Publish(directory, progress.For<(long Done, long Total)>((bar, p) => bar.Report(p.Done * 256, p.Total * 256)), CancellationToken);
         progress.Complete();
         WriteObject(result);
     }

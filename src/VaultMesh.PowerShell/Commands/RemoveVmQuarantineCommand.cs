@@ -29,7 +29,7 @@ public sealed class RemoveVmQuarantineCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var releaser = new QuarantineReleaser(Store);
+        var releaser = Services.QuarantineReleaser();
         var (name, did) = releaser.FindPeer(FederationPeer.FromProfile(Context.Settings), Name);
         // Get-VmQuarantine writes one record per piece of evidence: one release covers all of a peer's.
         if (_released.Contains(did))

@@ -1,6 +1,5 @@
 using System.IO;
 using System.Management.Automation;
-using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Receipts;
@@ -48,8 +47,7 @@ public sealed class ResolveVmConflictCommand : VaultMeshCmdlet
     protected override void OnBegin()
     {
         WriteContextWarnings();
-        var enforce = Context.KillSwitches.VerifyEnforce.Enabled;
-        _options = EvidenceVerifier.ResolverOptionsFromProfile(Context.Settings, TrustClaims, enforce, DateTimeOffset.UtcNow, Context.Environment);
+        _options = Services.ResolverOptions(TrustClaims, DateTimeOffset.UtcNow);
     }
 
     /// <inheritdoc />

@@ -38,7 +38,7 @@ public sealed class StartVmGuardianCommand : VaultMeshCmdlet
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
         using var pump = new PipelinePump();
         using var sigterm = RegisterSigterm(stop);
-        var service = new GuardianService(Context, key, settings, entry => pump.Post(() => Log(entry)));
+        var service = Services.Guardian(key, settings, entry => pump.Post(() => Log(entry)));
         _ = pump.Run(async () =>
         {
             await service.RunAsync(url =>

@@ -27,7 +27,7 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var batch = Services.Sealer.GetBatch(BatchId)
+        var batch = Services.Batches.GetBatch(BatchId)
             ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
         var rails = Rails.Rails;
         var chains = Rail is { Length: > 0 }

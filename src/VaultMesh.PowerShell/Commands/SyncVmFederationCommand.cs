@@ -53,7 +53,7 @@ public sealed class SyncVmFederationCommand : VaultMeshCmdlet
         var key = IdentityRecord.Load(Context);
         var options = new FederationOptions { MaxConcurrency = ThrottleLimit };
         using var pump = new PipelinePump();
-        using var client = new FederationClient(key, Context.KillSwitches, options);
+        using var client = Services.FederationClient(key, options);
         var records = new Dictionary<string, ProgressRecord>(StringComparer.Ordinal);
         var progress = new SynchronousProgress<FederationProgress>(p => pump.Post(() =>
         {
@@ -66,8 +66,7 @@ public sealed class SyncVmFederationCommand : VaultMeshCmdlet
             record.RecordType = p.Stage == "done" ? ProgressRecordType.Completed : ProgressRecordType.Processing;
             WriteProgress(record);
         }));
-        var sync = new FederationSync(Store, client, Rails.Rails, Context.KillSwitches, GuardianService.ResolverOptions(Context.Settings), options,
-            log: entry => pump.Post(() => Log(entry)));
+        var sync = Services.FederationSync(client, options, entry => pump.Post(() => Log(entry)));
         var results = pump.Run(() => sync.SyncAsync(peers, progress, CancellationToken));
         foreach (var result in results)
         {

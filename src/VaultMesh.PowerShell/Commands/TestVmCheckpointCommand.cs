@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using VaultMesh.Core.Federation;
 using VaultMesh.Core.Log;
+using VaultMesh.Core.Memory;
 using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
@@ -54,7 +54,7 @@ public sealed class TestVmCheckpointCommand : VaultMeshCmdlet
         {
             // The profile's peers name the witnesses' ML-DSA-44 keys, which no did:key carries: with them the
             // audit checks every kept cosignature line.
-            var log = new TransparencyLog(Store, witnesses: FederationPeer.WitnessPolicyFromProfile(Context.Settings));
+            var log = Services.Log;
             result = log.Audit(CancellationToken);
             if (RequirePostQuantum)
             {
@@ -90,7 +90,7 @@ public sealed class TestVmCheckpointCommand : VaultMeshCmdlet
         {
             var from = CheckpointText.Parse(SignedNote.Parse(older).Text).Size;
             var to = CheckpointText.Parse(SignedNote.Parse(newer).Text).Size;
-            return new TransparencyLog(Store).GetConsistencyProof(from, to).Path.ToArray();
+            return Services.Log.GetConsistencyProof(from, to).Path.ToArray();
         }
         catch (Core.Errors.VaultMeshException ex)
         {

@@ -47,7 +47,7 @@ public sealed class TestVmLogCommand : VaultMeshCmdlet
         var progress = new CmdletProgress(this, 23, "Test-VmLog", $"Reading the entries of {Url}");
         try
         {
-            var result = TiledLogVerifier.Verify(client, vkey, witnesses, new LogMonitorStore(Store), Full,
+            var result = TiledLogVerifier.Verify(client, vkey, witnesses, Services.LogMonitor, Full,
                 progress.For<TiledLogProgress>((p, v) => p.Report(v.Done, v.Total, $"{v.Done} of {v.Total} entries checked")), CancellationToken);
             foreach (var check in result.Checks)
             {

@@ -35,7 +35,7 @@ public sealed class TestVmMemoryCommand : VaultMeshCmdlet
         {
             artifact = GetUnresolvedProviderPathFromPSPath(Path);
         }
-        var result = MemoryVerifier.Verify(memory, Services.Sealer, artifact, Services.Anchors, CancellationToken);
+        var result = MemoryVerifier.Verify(memory, Services.Batches, Services.Log, artifact, Services.Anchors, CancellationToken);
         foreach (var check in result.Checks)
         {
             WriteVerbose($"{check.Name}: {(check.Passed is null ? "n/a" : check.Passed.Value ? "ok" : "FAILED")} - {check.Detail}");

@@ -20,9 +20,8 @@ public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet
         WriteContextWarnings();
         // One anchor of the newest checkpoint proves every memory in the log, so that is the root
         // anchored (or re-anchored), not every batch; a log grown past its last checkpoint is signed first.
-        var sealer = Services.Sealer;
-        sealer.Log.EnsureCheckpoint();
-        var newest = sealer.GetBatches().Take(1).ToList();
+        Services.Log.EnsureCheckpoint();
+        var newest = Services.Batches.GetBatches().Take(1).ToList();
         ReconcileReport report;
         try
         {

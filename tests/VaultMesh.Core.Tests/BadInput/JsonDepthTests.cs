@@ -99,7 +99,7 @@ public sealed class JsonDepthTests
 
         var deepest = s.Memories.Record(new MemoryDraft { Type = "t", Component = "c", Version = "1", Payload = JsonNode.Parse(BadJson.Objects(PayloadLimit)) });
         s.Sealer.Seal();
-        var bundle = ProofBundleWriter.Create(s.Memories.Get(deepest.Id)!, s.Sealer);
+        var bundle = ProofBundleWriter.Create(s.Memories.Get(deepest.Id)!, s.Batches, s.Sealer.Log);
         Assert.True(ProofBundleVerifier.Verify(bundle).Valid);
     }
 

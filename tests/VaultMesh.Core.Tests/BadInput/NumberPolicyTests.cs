@@ -58,7 +58,7 @@ public sealed class NumberPolicyTests
     public void A_bundle_anchor_with_block_number_1e30_fails_the_bundle_with_a_reason()
     {
         using var s = new SealedStore(2);
-        var bundle = JsonNode.Parse(ProofBundleWriter.Create(s.Get(0), s.Sealer))!;
+        var bundle = JsonNode.Parse(ProofBundleWriter.Create(s.Get(0), s.Batches, s.Sealer.Log))!;
         var receipt = JsonNode.Parse(BadJson.Receipt())!;
         receipt["blockNumber"] = 987654321;
         bundle["anchors"]!.AsArray().Add(receipt);

@@ -88,10 +88,10 @@ public sealed class ParserFuzzTests(ITestOutputHelper output) : IDisposable
         NoteVerifierKey vkey;
         using (var s = new SealedStore(3))
         {
-            var node = System.Text.Json.Nodes.JsonNode.Parse(ProofBundleWriter.Create(s.Get(1), s.Sealer))!;
+            var node = System.Text.Json.Nodes.JsonNode.Parse(ProofBundleWriter.Create(s.Get(1), s.Batches, s.Sealer.Log))!;
             node["anchors"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse(BadJson.Receipt("tsa-verified.json")));
             bundle = node.ToJsonString();
-            tlogProof = File.ReadAllText(ProofBundleWriter.WriteFile(s.Get(1), s.Sealer, s.Dir.File("b.proof.json"), overwrite: false).TlogProofPath!);
+            tlogProof = File.ReadAllText(ProofBundleWriter.WriteFile(s.Get(1), s.Batches, s.Sealer.Log, s.Dir.File("b.proof.json"), overwrite: false).TlogProofPath!);
             entry = Encoding.UTF8.GetBytes((string)node["leaf"]!["jcs"]!);
             vkey = s.Sealer.Log.VerifierKey;
             checkpoint = s.Sealer.Log.GetCheckpoint()!.Note;
@@ -142,7 +142,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output) : IDisposable
         string bundle;
         using (var s = new SealedStore(3))
         {
-            bundle = ProofBundleWriter.Create(s.Get(1), s.Sealer);
+            bundle = ProofBundleWriter.Create(s.Get(1), s.Batches, s.Sealer.Log);
         }
         var leaves = Event + "\n" + Event.Replace("1.2.3", "2", StringComparison.Ordinal) + "\n";
 

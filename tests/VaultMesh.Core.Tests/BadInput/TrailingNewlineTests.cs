@@ -61,7 +61,7 @@ public sealed class TrailingNewlineTests
     public void A_proof_bundle_hash_with_a_trailing_newline_fails_a_check_instead_of_throwing(string section, string field, int? index)
     {
         using var sealedStore = new SealedStore(3);
-        var node = JsonNode.Parse(ProofBundleWriter.Create(sealedStore.Get(1), sealedStore.Sealer))!;
+        var node = JsonNode.Parse(ProofBundleWriter.Create(sealedStore.Get(1), sealedStore.Batches, sealedStore.Sealer.Log))!;
         var target = node[section]!;
         var pointer = $"/{section}/{field}";
         if (index is { } at)

@@ -31,8 +31,8 @@ public sealed class MirrorCountsTests : IDisposable
             var batch = _peer.Seal(2);
             var note = new Sealer(_peer.Store).Log.GetCheckpoint(2)!.Note;
             new FederationStore(store, time).ImportBatch(_peer.AsPeer(new Uri("http://127.0.0.1:9/")), batch.Number, batch.BatchId, batch.Root, batch.SealedAt,
-                new Sealer(_peer.Store).GetLeaves(batch.BatchId), [], new MirrorPlacement(0, 2, note, []));
-            Assert.Equal(2, new Sealer(store).CountBatches());
+                new BatchStore(_peer.Store).GetLeaves(batch.BatchId), [], new MirrorPlacement(0, 2, note, []));
+            Assert.Equal(2, new BatchStore(store).CountBatches());
         }
         Assert.Equal(own, StatusService.GetStatus(context).LastBatchId);
         time.Advance(TimeSpan.FromHours(1));

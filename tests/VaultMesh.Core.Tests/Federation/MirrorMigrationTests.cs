@@ -64,7 +64,7 @@ public sealed class MirrorMigrationTests : IDisposable
         var data = LegacyStoreWithPeerBatch();
         using var store = VaultStore.Open(data);
 
-        Assert.Equal(2, new Sealer(store).CountBatches());
+        Assert.Equal(2, new BatchStore(store).CountBatches());
         Assert.Equal(0, new FederationStore(store).GetState(_peer.Did).BatchCursor);
         var before = new TransparencyLog(store).Audit();
         Assert.Equal("mirrors", before.FailedCheck);
@@ -84,9 +84,9 @@ public sealed class MirrorMigrationTests : IDisposable
         var after = new TransparencyLog(store).Audit();
         Assert.True(after.Valid, after.FailedCheck + ": " + after.Reason);
         Assert.Equal(0, new TransparencyLog(store).Size);
-        Assert.Equal(2, new Sealer(store).CountBatches());
-        Assert.Equal(first.Root, new Sealer(store).GetBatch(first.BatchId)!.Root);
-        Assert.Equal(second.Root, new Sealer(store).GetBatch(second.BatchId)!.Root);
+        Assert.Equal(2, new BatchStore(store).CountBatches());
+        Assert.Equal(first.Root, new BatchStore(store).GetBatch(first.BatchId)!.Root);
+        Assert.Equal(second.Root, new BatchStore(store).GetBatch(second.BatchId)!.Root);
     }
 
     public void Dispose()

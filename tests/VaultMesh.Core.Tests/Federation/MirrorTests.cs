@@ -70,7 +70,7 @@ public sealed class MirrorTests : IDisposable
         Assert.Contains(peers[0].Origin, mirrors.Detail, StringComparison.Ordinal);
         Assert.Contains(peers[1].Origin, mirrors.Detail, StringComparison.Ordinal);
         // Every reader of batches still finds the peers' batches.
-        Assert.Equal(6, new Sealer(_local.Store).CountBatches());
+        Assert.Equal(6, new BatchStore(_local.Store).CountBatches());
         Assert.Equal(4, MirrorSize(peers[0].Origin));
         Assert.Equal(6, MirrorSize(peers[1].Origin));
     }
@@ -85,7 +85,7 @@ public sealed class MirrorTests : IDisposable
         await SyncAsync(peers);
         Assert.True(new TransparencyLog(_local.Store).Audit().Valid);
 
-        var betaMemory = new Sealer(_beta.Store).GetBatches().Single().FirstSequence;
+        var betaMemory = new BatchStore(_beta.Store).GetBatches().Single().FirstSequence;
         string id;
         using (var command = _beta.Store.Command($"SELECT id FROM memories WHERE seq = {betaMemory}"))
         {

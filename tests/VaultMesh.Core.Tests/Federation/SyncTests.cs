@@ -74,7 +74,7 @@ public sealed class SyncTests : IDisposable
         return (await sync.SyncAsync([peer], null, CancellationToken.None))[0];
     }
 
-    private long LocalBatches() => new Sealer(_local.Store).CountBatches();
+    private long LocalBatches() => new BatchStore(_local.Store).CountBatches();
     private long LocalMemories() => new MemoryStore(_local.Store).Count().Total;
 
     [Fact]
@@ -87,13 +87,13 @@ public sealed class SyncTests : IDisposable
         Assert.True(result.Ok, string.Join(" ", result.Problems));
         Assert.Equal(2, result.BatchesImported);
         Assert.Equal(0, result.Lag);
-        var sealer = new Sealer(_local.Store);
+        var sealer = new BatchStore(_local.Store);
         Assert.Equal(first.Root, sealer.GetBatch(first.BatchId)!.Root);
         Assert.Equal(second.Root, sealer.GetBatch(second.BatchId)!.Root);
         Assert.Equal(first.SealedAt, sealer.GetBatch(first.BatchId)!.SealedAt);
         foreach (var memory in new MemoryStore(_local.Store).Query(new MemoryQuery()))
         {
-            Assert.True(MemoryVerifier.Verify(memory, sealer).Valid);
+            Assert.True(MemoryVerifier.Verify(memory, sealer, new Sealer(_local.Store).Log).Valid);
         }
         var again = await SyncAsync(peer);
         Assert.Equal(0, again.BatchesImported);

@@ -32,7 +32,7 @@ public sealed class CheckpointOriginTests : IDisposable
         Assert.Contains("other.example/log", result.Reason, StringComparison.Ordinal);
         Assert.Contains(vkey.Name, result.Reason, StringComparison.Ordinal);
 
-        var bundle = JsonNode.Parse(ProofBundleWriter.Create(_s.Memories.Get(_s.Recorded[^1].Id)!, _s.Sealer))!;
+        var bundle = JsonNode.Parse(ProofBundleWriter.Create(_s.Memories.Get(_s.Recorded[^1].Id)!, _s.BatchRows, _s.Sealer.Log))!;
         Assert.True(ProofBundleVerifier.Verify(bundle.ToJsonString(), vkey: vkey).Valid);
         var checkpoint = CheckpointText.Parse(SignedNote.Parse((string)bundle["log"]!["checkpoint"]!).Text);
         bundle["log"]!["checkpoint"] = OtherOrigin(checkpoint);

@@ -17,6 +17,7 @@ public sealed class LogStore : IDisposable
         Store = VaultStore.Open(DataDirectory);
         Memories = new MemoryStore(Store);
         Sealer = new Sealer(Store);
+        BatchRows = new BatchStore(Store);
         foreach (var size in sizes)
         {
             Seal(size);
@@ -27,6 +28,7 @@ public sealed class LogStore : IDisposable
     public VaultStore Store { get; }
     public MemoryStore Memories { get; }
     public Sealer Sealer { get; }
+    public BatchStore BatchRows { get; }
     public List<MemoryRecord> Recorded { get; } = [];
     public List<BatchRecord> Batches { get; } = [];
 

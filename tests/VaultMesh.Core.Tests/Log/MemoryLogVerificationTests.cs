@@ -27,7 +27,7 @@ public sealed class MemoryLogVerificationTests
         {
             var memory = store.Memories.Get(recorded.Id)!;
             var batch = store.Batches.Single(b => b.BatchId == memory.BatchId);
-            var result = MemoryVerifier.Verify(memory, store.Sealer);
+            var result = MemoryVerifier.Verify(memory, store.BatchRows, store.Sealer.Log);
             Assert.True(result.Valid, result.FailedCheck);
             Assert.Equal(LogChecks, result.Checks.Select(c => c.Name));
 
@@ -58,7 +58,7 @@ public sealed class MemoryLogVerificationTests
     {
         using var store = new LogStore(4, 4);
         var forged = Forge(store, store.Recorded[5]);
-        var result = MemoryVerifier.Verify(forged, store.Sealer);
+        var result = MemoryVerifier.Verify(forged, store.BatchRows, store.Sealer.Log);
         Assert.False(result.Valid);
         Assert.True(Check(result, "id").Passed);
         Assert.Equal("leaf", result.FailedCheck);
@@ -71,7 +71,7 @@ public sealed class MemoryLogVerificationTests
         using var store = new LogStore(4, 4);
         var forged = Forge(store, store.Recorded[5]);
         WriteLeafHash(store, forged);
-        var result = MemoryVerifier.Verify(forged, store.Sealer);
+        var result = MemoryVerifier.Verify(forged, store.BatchRows, store.Sealer.Log);
         Assert.True(Check(result, "leaf").Passed);
         Assert.Equal("inclusion", result.FailedCheck);
         Assert.Contains("root", Check(result, "inclusion").Detail);
@@ -86,7 +86,7 @@ public sealed class MemoryLogVerificationTests
         hashes[5] = WriteLeafHash(store, forged);
         store.Execute("DROP TRIGGER checkpoints_append_only_update");
         store.Execute($"UPDATE checkpoints SET root = '{LowerHex.Format(RecursiveRfc9162.Mth(hashes, 0, 8))}' WHERE size = 8");
-        var result = MemoryVerifier.Verify(forged, store.Sealer);
+        var result = MemoryVerifier.Verify(forged, store.BatchRows, store.Sealer.Log);
         // The path now leads to the stored root; only the signed note still holds the true one.
         Assert.True(Check(result, "inclusion").Passed);
         Assert.Equal("checkpoint", result.FailedCheck);
@@ -104,7 +104,7 @@ public sealed class MemoryLogVerificationTests
         var note = new SignedNote(text, [NoteVerifierKey.Of(other, checkpoint.Origin).Sign(other, text)]).ToString();
         store.Execute("DROP TRIGGER checkpoints_append_only_update");
         store.Execute($"UPDATE checkpoints SET note = '{note}' WHERE size = 8");
-        var result = MemoryVerifier.Verify(store.Memories.Get(store.Recorded[6].Id)!, store.Sealer);
+        var result = MemoryVerifier.Verify(store.Memories.Get(store.Recorded[6].Id)!, store.BatchRows, store.Sealer.Log);
         Assert.Equal("checkpoint", result.FailedCheck);
         Assert.Contains("signature", Check(result, "checkpoint").Detail);
     }
@@ -116,7 +116,7 @@ public sealed class MemoryLogVerificationTests
         store.Execute("DROP TRIGGER log_nodes_append_only_update");
         // Leaf 5's path is leaf 4, node (1, 3) and node (2, 0).
         store.Execute("UPDATE log_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 3");
-        var result = MemoryVerifier.Verify(store.Memories.Get(store.Recorded[5].Id)!, store.Sealer);
+        var result = MemoryVerifier.Verify(store.Memories.Get(store.Recorded[5].Id)!, store.BatchRows, store.Sealer.Log);
         Assert.Equal("inclusion", result.FailedCheck);
         Assert.True(Check(result, "leaf").Passed);
     }
@@ -129,7 +129,7 @@ public sealed class MemoryLogVerificationTests
         store.Execute("DROP TRIGGER log_leaves_append_only_update");
         var (a, b) = (store.Recorded[4].Sequence, store.Recorded[5].Sequence);
         store.Execute($"UPDATE log_leaves SET memory_seq = -1 WHERE log_index = 4; UPDATE log_leaves SET memory_seq = {a} WHERE log_index = 5; UPDATE log_leaves SET memory_seq = {b} WHERE log_index = 4");
-        var result = MemoryVerifier.Verify(store.Memories.Get(store.Recorded[4].Id)!, store.Sealer);
+        var result = MemoryVerifier.Verify(store.Memories.Get(store.Recorded[4].Id)!, store.BatchRows, store.Sealer.Log);
         Assert.Equal("leaf", result.FailedCheck);
     }
 

@@ -25,7 +25,7 @@ public sealed class ProofBundleLogTests : IDisposable
         _anchors.Save(SealedStore.TsaReceipt(Sha256Digest.Parse(newest.Root, DigestForm.Hex)), _s.Batches[^1].BatchId);
     }
 
-    private string FirstSealBundle() => ProofBundleWriter.Create(_s.Memories.Get(_s.Recorded[0].Id)!, _s.Sealer, _anchors);
+    private string FirstSealBundle() => ProofBundleWriter.Create(_s.Memories.Get(_s.Recorded[0].Id)!, _s.BatchRows, _s.Sealer.Log, _anchors);
 
     [Fact]
     public void AMemoryOfTheFirstSeal_IsProvenIntoTheCheckpointAnchoredAfterTheTenth()
@@ -134,7 +134,7 @@ public sealed class ProofBundleLogTests : IDisposable
     {
         using var dir = new TempDirectory();
         var memory = _s.Memories.Get(_s.Recorded[20].Id)!;
-        var export = ProofBundleWriter.WriteFile(memory, _s.Sealer, dir.File("m.proof.json"), overwrite: false, _anchors);
+        var export = ProofBundleWriter.WriteFile(memory, _s.BatchRows, _s.Sealer.Log, dir.File("m.proof.json"), overwrite: false, _anchors);
         Assert.Equal(dir.File("m.tlog-proof"), export.TlogProofPath);
         var proof = TlogProof.Parse(File.ReadAllText(export.TlogProofPath!));
         Assert.Equal(memory.LogIndex, proof.Index);
@@ -149,10 +149,10 @@ public sealed class ProofBundleLogTests : IDisposable
     [Fact]
     public void TestVmMemory_CountsTheAnchorOfACheckpointThatContainsTheMemory()
     {
-        var result = MemoryVerifier.Verify(_s.Memories.Get(_s.Recorded[0].Id)!, _s.Sealer, null, _anchors);
+        var result = MemoryVerifier.Verify(_s.Memories.Get(_s.Recorded[0].Id)!, _s.BatchRows, _s.Sealer.Log, null, _anchors);
         Assert.True(result.Valid);
         Assert.True(result.Checks.Single(c => c.Name == "anchor").Passed);
-        var timeline = new Timeline(_s.Memories, _s.Sealer, _anchors).Entries().ToList();
+        var timeline = new Timeline(_s.Memories, _s.BatchRows, _anchors).Entries().ToList();
         Assert.Single(timeline, e => e.Kind == TimelineEntryKind.Anchor);
     }
 

@@ -36,7 +36,7 @@ public sealed class StoreMigrationTests : IDisposable
     public void TheLog_IsRebuiltFromTheBatchesInSealOrder_AndEveryOldBatchRootStillVerifies()
     {
         var sealer = new Sealer(_store);
-        var batches = sealer.GetBatches(ascending: true).ToList();
+        var batches = new BatchStore(_store).GetBatches(ascending: true).ToList();
         Assert.Equal(OldRoots, batches.Select(b => b.Root));
         Assert.Equal([0L, 3L, 5L], batches.Select(b => b.LogStart!.Value));
         Assert.Equal([3L, 5L, 7L], batches.Select(b => b.LogEnd!.Value));
@@ -44,7 +44,7 @@ public sealed class StoreMigrationTests : IDisposable
         var leaves = new List<byte[]>();
         foreach (var batch in batches)
         {
-            var batchLeaves = sealer.GetLeaves(batch.BatchId);
+            var batchLeaves = new BatchStore(_store).GetLeaves(batch.BatchId);
             Assert.Equal(batch.Root, VaultMesh.Core.Digests.LowerHex.Format(RecursiveRfc9162.Mth(batchLeaves.Select(RecursiveRfc9162.LeafHash).ToList())));
             leaves.AddRange(batchLeaves);
         }
@@ -70,7 +70,7 @@ public sealed class StoreMigrationTests : IDisposable
             Assert.True(check.Valid, check.Reason);
             Assert.Contains(record.Root[2..], OldRoots);
         }
-        var verifier = MemoryVerifier.Verify(new MemoryStore(_store).Query(new MemoryQuery { Ascending = true }).First(), new Sealer(_store), null, new AnchorStore(_store));
+        var verifier = MemoryVerifier.Verify(new MemoryStore(_store).Query(new MemoryQuery { Ascending = true }).First(), new BatchStore(_store), new Sealer(_store).Log, null, new AnchorStore(_store));
         Assert.True(verifier.Valid, string.Join("; ", verifier.Checks.Select(c => c.Name + ": " + c.Detail)));
     }
 

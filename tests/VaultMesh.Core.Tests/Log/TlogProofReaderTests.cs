@@ -18,7 +18,7 @@ public sealed class TlogProofReaderTests : IDisposable
     public TlogProofReaderTests()
     {
         // Log entry 3 is the first of the third seal: its checkpoint has 6 leaves and a proof of 3 hashes.
-        _export = ProofBundleWriter.WriteFile(_s.Memories.Get(_s.Recorded[3].Id)!, _s.Sealer, _dir.File("m.proof.json"), overwrite: false);
+        _export = ProofBundleWriter.WriteFile(_s.Memories.Get(_s.Recorded[3].Id)!, _s.BatchRows, _s.Sealer.Log, _dir.File("m.proof.json"), overwrite: false);
     }
 
     public void Dispose()

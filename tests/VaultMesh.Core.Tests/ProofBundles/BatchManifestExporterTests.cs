@@ -20,7 +20,7 @@ public sealed class BatchManifestExporterTests : IDisposable
     public void The_leaves_file_reproduces_the_batch_root_and_the_manifest_validates()
     {
         var path = _s.Dir.File(_s.Batch!.BatchId + BatchManifestExporter.ManifestSuffix);
-        var export = BatchManifestExporter.Export(_s.Batch, _s.Sealer, path, new ReceiptList([SealedStore.TsaReceipt(_s.Root)]), submittedBy: "ops");
+        var export = BatchManifestExporter.Export(_s.Batch, _s.Batches, path, new ReceiptList([SealedStore.TsaReceipt(_s.Root)]), submittedBy: "ops");
         Assert.Equal(_s.Dir.File(_s.Batch.BatchId + ".leaves.ndjson"), export.LeavesPath);
         Assert.True(export.Anchored);
 
@@ -49,15 +49,15 @@ public sealed class BatchManifestExporterTests : IDisposable
     public void An_unanchored_batch_is_refused_unless_allowed()
     {
         var path = _s.Dir.File("b.manifest.json");
-        var ex = Assert.Throws<VaultMeshException>(() => BatchManifestExporter.Export(_s.Batch!, _s.Sealer, path));
+        var ex = Assert.Throws<VaultMeshException>(() => BatchManifestExporter.Export(_s.Batch!, _s.Batches, path));
         Assert.Equal("VmBatchNotAnchored", ex.ErrorId);
         Assert.Equal(VmErrorKind.InvalidOperation, ex.Kind);
         // Receipts of another root do not anchor this batch.
         var other = new ReceiptList([SealedStore.TsaReceipt(Sha256Digest.Compute([7]))]);
-        Assert.Equal("VmBatchNotAnchored", Assert.Throws<VaultMeshException>(() => BatchManifestExporter.Export(_s.Batch!, _s.Sealer, path, other)).ErrorId);
+        Assert.Equal("VmBatchNotAnchored", Assert.Throws<VaultMeshException>(() => BatchManifestExporter.Export(_s.Batch!, _s.Batches, path, other)).ErrorId);
         Assert.False(File.Exists(path));
 
-        var export = BatchManifestExporter.Export(_s.Batch!, _s.Sealer, path, other, allowUnanchored: true);
+        var export = BatchManifestExporter.Export(_s.Batch!, _s.Batches, path, other, allowUnanchored: true);
         Assert.False(export.Anchored);
         Assert.True(File.Exists(export.ManifestPath));
         Assert.Equal(_s.Dir.File("b.leaves.ndjson"), export.LeavesPath);
@@ -69,11 +69,11 @@ public sealed class BatchManifestExporterTests : IDisposable
     {
         var path = _s.Dir.File("x.json");
         File.WriteAllText(BatchManifestExporter.LeavesPathFor(path), "keep");
-        var ex = Assert.Throws<VaultMeshException>(() => BatchManifestExporter.Export(_s.Batch!, _s.Sealer, path, allowUnanchored: true));
+        var ex = Assert.Throws<VaultMeshException>(() => BatchManifestExporter.Export(_s.Batch!, _s.Batches, path, allowUnanchored: true));
         Assert.Equal("VmFileExists", ex.ErrorId);
         Assert.False(File.Exists(path));
         Assert.Equal("keep", File.ReadAllText(_s.Dir.File("x.leaves.ndjson")));
-        BatchManifestExporter.Export(_s.Batch!, _s.Sealer, path, allowUnanchored: true, overwrite: true);
+        BatchManifestExporter.Export(_s.Batch!, _s.Batches, path, allowUnanchored: true, overwrite: true);
         Assert.NotEqual("keep", File.ReadAllText(_s.Dir.File("x.leaves.ndjson")));
     }
 }

@@ -38,7 +38,7 @@ public sealed partial class ProofBundleFailClosedTests : IDisposable
             var cosigner = CheckpointWitness.CosignerKey(w.PublicKey);
             Assert.True(_s.Sealer.Log.AddCosignature(newest.Size, cosigner, CosignatureV1.Sign(w, cosigner, text, DateTimeOffset.UtcNow)));
         }
-        _bundle = ProofBundleWriter.Create(_s.Get(0), _s.Sealer, _anchors);
+        _bundle = ProofBundleWriter.Create(_s.Get(0), _s.Batches, _s.Sealer.Log, _anchors);
     }
 
     private NoteVerifierKey Vkey => _s.Sealer.Log.VerifierKey;
@@ -57,7 +57,7 @@ public sealed partial class ProofBundleFailClosedTests : IDisposable
     {
         // The attacker records forged content on their own node and exports it; the victim's log never saw it.
         using var attacker = new SealedStore(2);
-        var forged = JsonNode.Parse(ProofBundleWriter.Create(attacker.Get(1), attacker.Sealer))!;
+        var forged = JsonNode.Parse(ProofBundleWriter.Create(attacker.Get(1), attacker.Batches, attacker.Sealer.Log))!;
         Assert.NotNull(forged["log"]);
         forged.AsObject().Remove("log");
         foreach (var (name, vkey, policy) in Verifiers)

@@ -20,7 +20,7 @@ public sealed class ProofBundleTests : IDisposable
     {
         for (var i = 0; i < _s.Recorded.Count; i++)
         {
-            var json = ProofBundleWriter.Create(_s.Get(i), _s.Sealer);
+            var json = ProofBundleWriter.Create(_s.Get(i), _s.Batches, _s.Sealer.Log);
             var result = ProofBundleVerifier.Verify(json, vkey: _s.Sealer.Log.VerifierKey);
             Assert.True(result.Valid, result.Reason);
             Assert.Equal(ProofBundleStatus.ProvenUnanchored, result.Status);
@@ -45,14 +45,14 @@ public sealed class ProofBundleTests : IDisposable
     public void An_unsealed_memory_has_no_bundle()
     {
         var pending = _s.Memories.Record(new Memory.MemoryDraft { Type = "decision", Component = "db", Version = "9" });
-        var ex = Assert.Throws<VaultMeshException>(() => ProofBundleWriter.Create(pending, _s.Sealer));
+        var ex = Assert.Throws<VaultMeshException>(() => ProofBundleWriter.Create(pending, _s.Batches, _s.Sealer.Log));
         Assert.Equal("VmMemoryNotSealed", ex.ErrorId);
     }
 
     [Fact]
     public void Flipping_any_byte_of_the_bundle_fails_it_with_a_reason()
     {
-        var bytes = Encoding.UTF8.GetBytes(ProofBundleWriter.Create(_s.Get(2), _s.Sealer));
+        var bytes = Encoding.UTF8.GetBytes(ProofBundleWriter.Create(_s.Get(2), _s.Batches, _s.Sealer.Log));
         var vkey = _s.Sealer.Log.VerifierKey;
         // The checkpoint's ML-DSA-44 line is checked by the log's other vkey: every change fails under one of the two.
         var postQuantum = _s.Sealer.Log.PostQuantumVerifierKey;
@@ -91,7 +91,7 @@ public sealed class ProofBundleTests : IDisposable
     [Fact]
     public void Flipping_bytes_of_the_memory_and_proof_fails_the_check_that_covers_them()
     {
-        var json = ProofBundleWriter.Create(_s.Get(1), _s.Sealer);
+        var json = ProofBundleWriter.Create(_s.Get(1), _s.Batches, _s.Sealer.Log);
         Assert.Equal("id", Tampered(json, b => b["memory"]!["component"] = "apj").FailedCheck);
         Assert.Equal("id", Tampered(json, b => b["memory"]!["payload"]!["n"] = 2).FailedCheck);
         Assert.Equal("id", Tampered(json, b => b["memory"]!["tags"] = new JsonArray("prod")).FailedCheck);
@@ -110,7 +110,7 @@ public sealed class ProofBundleTests : IDisposable
     [Fact]
     public void Malformed_bundles_fail_with_a_reason_instead_of_throwing()
     {
-        var json = ProofBundleWriter.Create(_s.Get(0), _s.Sealer);
+        var json = ProofBundleWriter.Create(_s.Get(0), _s.Batches, _s.Sealer.Log);
         Assert.Equal("json", ProofBundleVerifier.Verify("{not json").FailedCheck);
         Assert.Equal("json", ProofBundleVerifier.Verify("").FailedCheck);
         Assert.Equal("json", ProofBundleVerifier.Verify(json.Replace("\"format\"", "\"format\": 1, \"format\"", StringComparison.Ordinal)).FailedCheck);
@@ -135,14 +135,14 @@ public sealed class ProofBundleTests : IDisposable
         var ex = Assert.Throws<VaultMeshException>(() => ProofBundleVerifier.VerifyFile(_s.Dir.File("nope.proof.json")));
         Assert.Equal("VmFileNotFound", ex.ErrorId);
         var path = _s.Dir.File(ProofBundleWriter.FileName(_s.Recorded[0].Id));
-        ProofBundleWriter.WriteFile(_s.Get(0), _s.Sealer, path, overwrite: false);
+        ProofBundleWriter.WriteFile(_s.Get(0), _s.Batches, _s.Sealer.Log, path, overwrite: false);
         Assert.EndsWith(Sha256Digest.Parse(_s.Recorded[0].Id).ToHex() + ".proof.json", path);
         var result = ProofBundleVerifier.VerifyFile(path);
         Assert.True(result.Valid, result.Reason);
         Assert.Equal(path, result.Source);
-        var exists = Assert.Throws<VaultMeshException>(() => ProofBundleWriter.WriteFile(_s.Get(0), _s.Sealer, path, overwrite: false));
+        var exists = Assert.Throws<VaultMeshException>(() => ProofBundleWriter.WriteFile(_s.Get(0), _s.Batches, _s.Sealer.Log, path, overwrite: false));
         Assert.Equal("VmFileExists", exists.ErrorId);
-        ProofBundleWriter.WriteFile(_s.Get(1), _s.Sealer, path, overwrite: true);
+        ProofBundleWriter.WriteFile(_s.Get(1), _s.Batches, _s.Sealer.Log, path, overwrite: true);
         Assert.Equal(_s.Recorded[1].Id, ProofBundleVerifier.VerifyFile(path).MemoryId);
     }
 
@@ -151,7 +151,7 @@ public sealed class ProofBundleTests : IDisposable
     {
         var mine = SealedStore.TsaReceipt(_s.Root);
         var other = SealedStore.TsaReceipt(Sha256Digest.Compute([9]), "777");
-        var json = ProofBundleWriter.Create(_s.Get(3), _s.Sealer, new ReceiptList([other, mine, mine]));
+        var json = ProofBundleWriter.Create(_s.Get(3), _s.Batches, _s.Sealer.Log, new ReceiptList([other, mine, mine]));
         var anchors = JsonNode.Parse(json)!["anchors"]!.AsArray();
         Assert.Single(anchors);
         Assert.Equal("4242", (string?)anchors[0]!["txRef"]);
@@ -175,7 +175,7 @@ public sealed class ProofBundleTests : IDisposable
     [Fact]
     public void A_receipt_for_another_root_or_an_invalid_receipt_fails_the_bundle()
     {
-        var json = ProofBundleWriter.Create(_s.Get(0), _s.Sealer);
+        var json = ProofBundleWriter.Create(_s.Get(0), _s.Batches, _s.Sealer.Log);
         var other = SealedStore.TsaReceipt(Sha256Digest.Compute([9]));
         var foreign = Tampered(json, b => b["anchors"]!.AsArray().Add(JsonNode.Parse(other.Json.GetRawText())));
         Assert.Equal("anchor[0]", foreign.FailedCheck);
@@ -199,7 +199,7 @@ public sealed class ProofBundleTests : IDisposable
     {
         var verify = ProofBundleVerifier.OfflineVerifier([]);
         Assert.Null(verify(SealedStore.TsaReceipt(_s.Root)));
-        var json = ProofBundleWriter.Create(_s.Get(0), _s.Sealer, new ReceiptList([SealedStore.TsaReceipt(_s.Root)]));
+        var json = ProofBundleWriter.Create(_s.Get(0), _s.Batches, _s.Sealer.Log, new ReceiptList([SealedStore.TsaReceipt(_s.Root)]));
         Assert.Equal(ProofBundleStatus.ProvenAnchorNotChecked, ProofBundleVerifier.Verify(json, verify, new ReceiptValidator()).Status);
     }
 

@@ -13,7 +13,7 @@ public sealed class TimelineTests
     {
         // Sealed in the same millisecond as the last memory: the memory still comes first.
         using var s = new SealedStore(3, T0, sealAt: T0.AddMinutes(2));
-        var timeline = new Timeline(s.Memories, s.Sealer);
+        var timeline = new Timeline(s.Memories, s.Batches);
         var oldest = timeline.Entries(oldestFirst: true).ToList();
         Assert.Equal(new[] { TimelineEntryKind.Memory, TimelineEntryKind.Memory, TimelineEntryKind.Memory, TimelineEntryKind.Seal }, oldest.Select(e => e.Kind));
         Assert.Equal(s.Recorded.Select(m => m.Id), oldest.Take(3).Select(e => e.Id));
@@ -28,7 +28,7 @@ public sealed class TimelineTests
     {
         using var s = new SealedStore(4, T0, sealAt: T0.AddHours(1));
         s.Memories.Record(new MemoryDraft { Type = "decision", Component = "db", Version = "2", Timestamp = T0.AddHours(2) });
-        var timeline = new Timeline(s.Memories, s.Sealer);
+        var timeline = new Timeline(s.Memories, s.Batches);
         var since = timeline.Entries(since: T0.AddMinutes(2), oldestFirst: true).ToList();
         Assert.Equal(new[] { "1.2", "1.3" }, since.Take(2).Select(e => e.Summary.Split(' ')[2]));
         Assert.Equal(TimelineEntryKind.Seal, since[2].Kind);
@@ -44,12 +44,12 @@ public sealed class TimelineTests
     {
         using var s = new SealedStore(2, T0, sealAt: T0.AddMinutes(5));
         var receipt = SealedStore.TsaReceipt(s.Root);
-        var timeline = new Timeline(s.Memories, s.Sealer, new ReceiptList([receipt]));
+        var timeline = new Timeline(s.Memories, s.Batches, new ReceiptList([receipt]));
         var entries = timeline.Entries(oldestFirst: true).ToList();
         Assert.Equal(TimelineEntryKind.Anchor, entries[^1].Kind);
         Assert.Equal(receipt.AnchorInstant, entries[^1].Time);
         Assert.Equal(s.Batch!.BatchId, entries[^1].BatchId);
         Assert.Contains("TSA:rfc3161:test", entries[^1].Summary);
-        Assert.DoesNotContain(new Timeline(s.Memories, s.Sealer).Entries(), e => e.Kind == TimelineEntryKind.Anchor);
+        Assert.DoesNotContain(new Timeline(s.Memories, s.Batches).Entries(), e => e.Kind == TimelineEntryKind.Anchor);
     }
 }

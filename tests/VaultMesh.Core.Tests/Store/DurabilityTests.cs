@@ -97,7 +97,7 @@ public class DurabilityTests(ITestOutputHelper output)
         var present = memories.Query(new MemoryQuery()).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
         var missing = reported.Where(id => !present.Contains(id)).ToList();
         Assert.True(missing.Count == 0, $"round {round}: {missing.Count} reported memories missing");
-        var sealer = new Sealer(store);
+        var sealer = new BatchStore(store);
         var batches = sealer.GetBatches().ToList();
         foreach (var id in sealedReported)
         {

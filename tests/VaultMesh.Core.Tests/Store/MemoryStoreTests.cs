@@ -99,7 +99,7 @@ public class MemoryStoreTests
         foreach (var m in memories.Query(new MemoryQuery()))
         {
             Assert.True(m.Sealed);
-            var result = MemoryVerifier.Verify(m, sealer);
+            var result = MemoryVerifier.Verify(m, new BatchStore(store), sealer.Log);
             Assert.True(result.Valid, result.FailedCheck);
         }
         Assert.Equal(recorded[5].Id, memories.Query(new MemoryQuery { BatchId = second.BatchId, Ascending = true }).ElementAt(1).Id);
@@ -145,7 +145,7 @@ public class MemoryStoreTests
             command.ExecuteNonQuery();
         }
         using var reopened = VaultStore.Open(dir.Path);
-        var result = MemoryVerifier.Verify(new MemoryStore(reopened).Get(id)!, new Sealer(reopened));
+        var result = MemoryVerifier.Verify(new MemoryStore(reopened).Get(id)!, new BatchStore(reopened), new Sealer(reopened).Log);
         Assert.False(result.Valid);
         Assert.Equal("id", result.FailedCheck);
     }

@@ -192,7 +192,7 @@ public sealed class TilePublisherTests
         store.Execute("UPDATE memories SET leaf = zeroblob(70000) WHERE component = 'big'");
         var error = Assert.Throws<VaultMeshException>(() => store.Sealer.Seal());
         Assert.Equal(TileErrorIds.EntryTooLarge, error.ErrorId);
-        Assert.Equal(1, store.Sealer.CountBatches());
+        Assert.Equal(1, store.BatchRows.CountBatches());
         Assert.Equal(3, store.Sealer.Log.Size);
     }
 

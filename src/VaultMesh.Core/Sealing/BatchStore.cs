@@ -1,0 +1,109 @@
+using Microsoft.Data.Sqlite;
+using VaultMesh.Core.Store;
+
+namespace VaultMesh.Core.Sealing;
+
+/// <summary>
+/// The batch rows of a profile's store: a batch and its leaves are written here, by the sealer and
+/// by a federation import alike, and read here.
+/// </summary>
+public sealed class BatchStore
+{
+    private const string SelectBatch = """
+        SELECT b.batch_id, b.number, b.root, b.size, b.sealed_at, b.first_seq, b.last_seq, r.log_start, r.log_end, c.root
+        FROM batches b LEFT JOIN batch_ranges r ON r.batch_id = b.batch_id LEFT JOIN checkpoints c ON c.size = r.log_end
+        """;
+
+    private readonly VaultStore _store;
+
+    /// <summary>Wraps an open store.</summary>
+    public BatchStore(VaultStore store) => _store = store ?? throw new ArgumentNullException(nameof(store));
+
+    /// <summary>The batch with this id, or null.</summary>
+    public BatchRecord? GetBatch(string batchId) => Find(batchId, null);
+
+    /// <summary>Number of sealed batches.</summary>
+    public long CountBatches() => StoreCounts.Read(_store).Batches;
+
+    /// <summary>All batches, newest first (or oldest first).</summary>
+    public IEnumerable<BatchRecord> GetBatches(bool ascending = false)
+    {
+        using var command = _store.Command(SelectBatch + " ORDER BY b.number " + (ascending ? "ASC" : "DESC"));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return Read(reader);
+        }
+    }
+
+    /// <summary>The leaves of a batch in leaf order, as stored.</summary>
+    public IReadOnlyList<byte[]> GetLeaves(string batchId)
+    {
+        using var command = _store.Command("""
+            SELECT m.leaf FROM batch_leaves l JOIN memories m ON m.seq = l.memory_seq
+            WHERE l.batch_id = $id ORDER BY l.leaf_index
+            """);
+        command.Parameters.AddWithValue("$id", batchId);
+        using var reader = command.ExecuteReader();
+        var leaves = new List<byte[]>();
+        while (reader.Read())
+        {
+            leaves.Add((byte[])reader.GetValue(0));
+        }
+        return leaves;
+    }
+
+    /// <summary>
+    /// Writes a batch (numbered after the last one) and its leaves, the stored memories
+    /// <paramref name="sequences"/> in leaf order, inside the caller's transaction;
+    /// <paramref name="written"/> is told the number of leaves written every ten thousand.
+    /// </summary>
+    internal void Insert(SqliteTransaction tx, string batchId, string root, DateTimeOffset sealedAt,
+        IReadOnlyList<long> sequences, Action<int>? written = null, CancellationToken cancellationToken = default)
+    {
+        using (var insert = _store.Command("""
+            INSERT INTO batches (batch_id, number, root, size, sealed_at, first_seq, last_seq)
+            VALUES ($id, (SELECT coalesce(max(number), 0) + 1 FROM batches), $root, $size, $sealed_at, $first, $last)
+            """, tx))
+        {
+            insert.Parameters.AddWithValue("$id", batchId);
+            insert.Parameters.AddWithValue("$root", root);
+            insert.Parameters.AddWithValue("$size", (long)sequences.Count);
+            insert.Parameters.AddWithValue("$sealed_at", UtcTimestamp.Format(sealedAt));
+            insert.Parameters.AddWithValue("$first", sequences[0]);
+            insert.Parameters.AddWithValue("$last", sequences[^1]);
+            insert.ExecuteNonQuery();
+        }
+        using var leaf = _store.Command(
+            "INSERT INTO batch_leaves (batch_id, leaf_index, memory_seq) VALUES ($id, $index, $seq)", tx);
+        var id = leaf.Parameters.Add("$id", SqliteType.Text);
+        var index = leaf.Parameters.Add("$index", SqliteType.Integer);
+        var seq = leaf.Parameters.Add("$seq", SqliteType.Integer);
+        leaf.Prepare();
+        id.Value = batchId;
+        for (var i = 0; i < sequences.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            index.Value = i;
+            seq.Value = sequences[i];
+            leaf.ExecuteNonQuery();
+            if ((i + 1) % 10_000 == 0)
+            {
+                written?.Invoke(i + 1);
+            }
+        }
+    }
+
+    /// <summary>The batch with this id as the caller's transaction sees it, or null.</summary>
+    internal BatchRecord? Find(string batchId, SqliteTransaction? tx)
+    {
+        using var command = _store.Command(SelectBatch + " WHERE b.batch_id = $id", tx);
+        command.Parameters.AddWithValue("$id", batchId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    private static BatchRecord Read(SqliteDataReader r) => new(
+        r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), UtcTimestamp.Parse(r.GetString(4)), r.GetInt64(5), r.GetInt64(6),
+        r.IsDBNull(7) ? null : r.GetInt64(7), r.IsDBNull(8) ? null : r.GetInt64(8), r.IsDBNull(9) ? null : r.GetString(9));
+}
