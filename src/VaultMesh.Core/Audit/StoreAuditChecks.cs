@@ -9,6 +9,7 @@ using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
+using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Audit;
 
@@ -61,7 +62,7 @@ internal static class StoreAuditChecks
     /// <summary>The log audit (<c>Test-VmCheckpoint</c> with no input) as one check: its first failure fails it.</summary>
     public static AuditCheckResult Log(VaultStore store, WitnessPolicy? witnesses, CancellationToken cancellationToken)
     {
-        var audit = new TransparencyLog(store, witnesses: witnesses).Audit(cancellationToken);
+        var audit = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory), witnesses: witnesses).Audit(cancellationToken);
         if (!audit.Valid)
         {
             return AuditCheckResult.Failed("log", $"The log audit fails its {audit.FailedCheck} check: {audit.Reason}.",

@@ -3,6 +3,7 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Store;
 using VaultMesh.Core.Witness;
+using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Federation;
 
@@ -28,7 +29,7 @@ public sealed class CheckpointCosigning
     public CheckpointCosigning(VaultStore store, FederationClient client, SemaphoreSlim storeLock)
     {
         _store = store;
-        _log = new TransparencyLog(store);
+        _log = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory));
         _client = client;
         _lock = storeLock;
     }

@@ -181,7 +181,7 @@ public sealed class GuardianApi : IDisposable
                     var id = message.Payload["batchId"] is JsonValue v && v.TryGetValue<string>(out var s) ? s
                         : throw new FederationRefusal(400, "malformed-body", "The payload has no 'batchId' text.", message.Sender);
                     var batches = new BatchStore(_store);
-                    var log = new Log.TransparencyLog(_store);
+                    var log = new Log.TransparencyLog(_store, new LogSigningKeys(_store.DataDirectory));
                     var batch = batches.GetBatch(id);
                     if (batch?.LogEnd is not { } logEnd)
                     {

@@ -96,7 +96,7 @@ public sealed class IdentityRecord
             return;
         }
         using var store = VaultStore.Open(context.DataDirectory, tightenDirectory: !context.DataDirectoryConfigured);
-        var newest = new TransparencyLog(store).GetCheckpoint();
+        var newest = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory)).GetCheckpoint();
         if (newest is null)
         {
             return;

@@ -3,6 +3,7 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Store;
 using VaultMesh.Core.Tiles;
+using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Federation;
 
@@ -41,7 +42,7 @@ public static class TileRoutes
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(store);
         var gate = new SemaphoreSlim(1, 1);
-        var log = new TransparencyLog(store);
+        var log = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory));
         var source = new TileSource(store);
         return async (method, path, body, signature, cancellationToken) =>
         {

@@ -22,19 +22,20 @@ public sealed class TransparencyLog
     private readonly string? _configuredOrigin;
     private readonly TimeProvider _time;
     private readonly WitnessPolicy? _witnesses;
-    private NodeKey? _key;
+    private readonly LogSigningKeys _keys;
     private readonly Dictionary<long, (string Note, CheckpointVerification Result)> _verifiedNotes = [];
-    private PostQuantumKey? _postQuantumKey;
 
     /// <summary>Wraps an open store.</summary>
     /// <param name="store">The profile's store.</param>
+    /// <param name="keys">The node's signing keys (<see cref="LogSigningKeys"/>), loaded by Identity on first use.</param>
     /// <param name="origin">The origin to use when the log signs its first checkpoint (the profile's <c>log.origin</c>); later the stored origin wins.</param>
     /// <param name="time">Clock for checkpoint times.</param>
     /// <param name="witnesses">The witness policy checkpoints are reported against (<see cref="CheckpointRecord.Witness"/>); null: not reported.</param>
-    public TransparencyLog(VaultStore store, string? origin = null, TimeProvider? time = null, WitnessPolicy? witnesses = null)
+    public TransparencyLog(VaultStore store, LogSigningKeys keys, string? origin = null, TimeProvider? time = null, WitnessPolicy? witnesses = null)
     {
         _witnesses = witnesses;
         _store = store;
+        _keys = keys ?? throw new ArgumentNullException(nameof(keys));
         _configuredOrigin = origin;
         _time = time ?? TimeProvider.System;
     }
@@ -243,41 +244,16 @@ public sealed class TransparencyLog
         return GetCheckpoint(size, tx)!;
     }
 
-    private NodeKey KeyIn(SqliteTransaction? tx) => _key ??= LoadKey(tx);
+    private NodeKey KeyIn(SqliteTransaction? tx) => _keys.Ed25519(() => CountCheckpoints("", tx) > 0);
 
-    private NodeKey LoadKey(SqliteTransaction? tx)
+    // An Ed25519 note is a few hundred characters; one with the 2,428-byte ML-DSA-44 line is over 3,000.
+    private PostQuantumKey PostQuantumKeyIn(SqliteTransaction? tx) =>
+        _keys.PostQuantum(() => CountCheckpoints(" WHERE length(note) > 3000", tx) > 0);
+
+    private long CountCheckpoints(string where, SqliteTransaction? tx)
     {
-        var directory = System.IO.Path.GetDirectoryName(_store.Path)!;
-        if (!File.Exists(NodeKey.DefaultPath(directory)))
-        {
-            using var count = _store.Command("SELECT count(*) FROM checkpoints", tx);
-            if ((long)count.ExecuteScalar()! > 0)
-            {
-                // A new key would sign the same origin's history under another identity.
-                throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
-                    $"The node key '{NodeKey.DefaultPath(directory)}' that signed this log's checkpoints is missing; restore it from backup. No new key was created.",
-                    NodeKey.DefaultPath(directory));
-            }
-        }
-        return NodeKey.LoadOrCreate(NodeKey.DefaultPath(directory));
-    }
-
-    private PostQuantumKey PostQuantumKeyIn(SqliteTransaction? tx) => _postQuantumKey ??= LoadPostQuantumKey(tx);
-
-    private PostQuantumKey LoadPostQuantumKey(SqliteTransaction? tx)
-    {
-        var path = PostQuantumKey.DefaultPath(System.IO.Path.GetDirectoryName(_store.Path)!);
-        if (!File.Exists(path))
-        {
-            // An Ed25519 note is a few hundred characters; one with the 2,428-byte ML-DSA-44 line is over 3,000.
-            using var count = _store.Command("SELECT count(*) FROM checkpoints WHERE length(note) > 3000", tx);
-            if ((long)count.ExecuteScalar()! > 0)
-            {
-                throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
-                    $"The ML-DSA-44 key '{path}' that signed this log's checkpoints is missing; restore it from backup. No new key was created.", path);
-            }
-        }
-        return PostQuantumKey.LoadOrCreate(path);
+        using var count = _store.Command("SELECT count(*) FROM checkpoints" + where, tx);
+        return (long)count.ExecuteScalar()!;
     }
 
     private CheckpointRecord? GetCheckpoint(long? size, SqliteTransaction? tx)

@@ -4,6 +4,7 @@ using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Store;
+using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Sealing;
 
@@ -35,7 +36,7 @@ public sealed class Sealer
         _store = store;
         _time = time ?? TimeProvider.System;
         _batches = new BatchStore(store);
-        _log = log ?? new TransparencyLog(store, null, _time);
+        _log = log ?? new TransparencyLog(store, new LogSigningKeys(store.DataDirectory), null, _time);
     }
 
     /// <summary>The log the sealer appends to.</summary>

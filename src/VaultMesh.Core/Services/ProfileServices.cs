@@ -62,7 +62,7 @@ public sealed class ProfileServices : IDisposable
 
     /// <summary>The profile's log: its first checkpoint takes the profile's <c>log.origin</c>, and checkpoints are
     /// reported against the profile's witness policy (its peers, <c>witness.quorum</c>).</summary>
-    public TransparencyLog Log => _log ??= new TransparencyLog(Store, Context.Settings.GetString("log.origin"),
+    public TransparencyLog Log => _log ??= new TransparencyLog(Store, new LogSigningKeys(Context.DataDirectory), Context.Settings.GetString("log.origin"),
         witnesses: FederationPeer.WitnessPolicyFromProfile(Context.Settings));
 
     /// <summary>Sealed batches and their leaves.</summary>

@@ -33,6 +33,9 @@ public sealed class VaultStore : IDisposable
     /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>The data directory that holds the store file (and the node's <c>keys/</c> folder).</summary>
+    public string DataDirectory => System.IO.Path.GetDirectoryName(Path)!;
+
     /// <summary>The schema version after migration.</summary>
     public static int CurrentSchemaVersion => StoreMigrations.Steps.Count;
 

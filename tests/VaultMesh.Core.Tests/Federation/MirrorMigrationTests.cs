@@ -66,7 +66,7 @@ public sealed class MirrorMigrationTests : IDisposable
 
         Assert.Equal(2, new BatchStore(store).CountBatches());
         Assert.Equal(0, new FederationStore(store).GetState(_peer.Did).BatchCursor);
-        var before = new TransparencyLog(store).Audit();
+        var before = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory)).Audit();
         Assert.Equal("mirrors", before.FailedCheck);
         Assert.Contains("not yet verified", before.Reason, StringComparison.Ordinal);
 
@@ -81,9 +81,9 @@ public sealed class MirrorMigrationTests : IDisposable
                 .SyncAsync([_peer.AsPeer(host.BaseUrl)], null, CancellationToken.None))[0];
             Assert.True(result.Ok, string.Join(" ", result.Problems));
         }
-        var after = new TransparencyLog(store).Audit();
+        var after = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory)).Audit();
         Assert.True(after.Valid, after.FailedCheck + ": " + after.Reason);
-        Assert.Equal(0, new TransparencyLog(store).Size);
+        Assert.Equal(0, new TransparencyLog(store, new LogSigningKeys(store.DataDirectory)).Size);
         Assert.Equal(2, new BatchStore(store).CountBatches());
         Assert.Equal(first.Root, new BatchStore(store).GetBatch(first.BatchId)!.Root);
         Assert.Equal(second.Root, new BatchStore(store).GetBatch(second.BatchId)!.Root);

@@ -2,6 +2,7 @@ using VaultMesh.Core.Federation;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Sealing;
 using Xunit;
+using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Tests.Federation;
 
@@ -62,7 +63,7 @@ public sealed class MirrorTests : IDisposable
         _beta.Seal(4);
         await SyncAsync(peers);
 
-        var log = new TransparencyLog(_local.Store);
+        var log = new TransparencyLog(_local.Store, new LogSigningKeys(_local.Store.DataDirectory));
         var audit = log.Audit();
         Assert.True(audit.Valid, audit.FailedCheck + ": " + audit.Reason);
         Assert.Equal(3, log.Size);
@@ -83,7 +84,7 @@ public sealed class MirrorTests : IDisposable
         _beta.Seal(3);
         var peers = new[] { Serve(_alpha), Serve(_beta) };
         await SyncAsync(peers);
-        Assert.True(new TransparencyLog(_local.Store).Audit().Valid);
+        Assert.True(new TransparencyLog(_local.Store, new LogSigningKeys(_local.Store.DataDirectory)).Audit().Valid);
 
         var betaMemory = new BatchStore(_beta.Store).GetBatches().Single().FirstSequence;
         string id;
@@ -94,7 +95,7 @@ public sealed class MirrorTests : IDisposable
         Execute("DROP TRIGGER memories_append_only_update");
         Execute($"UPDATE memories SET leaf = CAST(replace(CAST(leaf AS TEXT), '\"prod\"', '\"dev\"') AS BLOB) WHERE id = '{id}'");
 
-        var audit = new TransparencyLog(_local.Store).Audit();
+        var audit = new TransparencyLog(_local.Store, new LogSigningKeys(_local.Store.DataDirectory)).Audit();
         Assert.False(audit.Valid);
         Assert.Equal("mirrors", audit.FailedCheck);
         Assert.Contains(peers[1].Origin, audit.Reason, StringComparison.Ordinal);

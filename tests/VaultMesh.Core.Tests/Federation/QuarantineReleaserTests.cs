@@ -6,6 +6,7 @@ using VaultMesh.Core.Memory;
 using VaultMesh.Core.Tests.Witness;
 using VaultMesh.Core.Witness;
 using Xunit;
+using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Tests.Federation;
 
@@ -25,14 +26,14 @@ public sealed class QuarantineReleaserTests : IDisposable
 
     private static async Task<int> Post(GuardianApi api, string body) => (await WitnessRequests.Post(api, body)).Status;
 
-    private string Request(long old) => WitnessRequests.For(new TransparencyLog(_log.Store), old);
+    private string Request(long old) => WitnessRequests.For(new TransparencyLog(_log.Store, new LogSigningKeys(_log.Store.DataDirectory)), old);
 
     // The peer signs a second checkpoint of size 3 with another root: a real split view.
     private async Task SplitViewAsync(GuardianApi api)
     {
         _log.Seal(3);
         Assert.Equal(200, await Post(api, Request(0)));
-        var log = new TransparencyLog(_log.Store);
+        var log = new TransparencyLog(_log.Store, new LogSigningKeys(_log.Store.DataDirectory));
         var text = new CheckpointText(Peer.Origin, 3, new byte[32]).ToString();
         var fork = new SignedNote(text, [log.VerifierKey.Sign(_log.Key, text)]).ToString();
         Assert.Equal(422, await Post(api, new AddCheckpointRequest(3, [], fork).ToString()));

@@ -10,6 +10,7 @@ using VaultMesh.Core.Tests.ProofBundles;
 using VaultMesh.Core.Witness;
 using VaultMesh.TestServers;
 using Xunit;
+using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Tests.Federation;
 
@@ -278,7 +279,7 @@ public sealed class SyncTests : IDisposable
         Assert.Equal("failed", result.Result);
         Assert.Contains(result.Problems, p => p.StartsWith("VmFederationMirrorUnverified", StringComparison.Ordinal));
         Assert.Equal(1, LocalBatches());
-        Assert.True(new TransparencyLog(_local.Store).Audit().Valid);
+        Assert.True(new TransparencyLog(_local.Store, new LogSigningKeys(_local.Store.DataDirectory)).Audit().Valid);
     }
 
     [Fact]
@@ -345,7 +346,7 @@ public sealed class SyncTests : IDisposable
         var result = await SyncAsync(peer);
         Assert.True(result.Ok, string.Join(" ", result.Problems));
         Assert.Equal(2, result.CosignedSize);
-        var log = new TransparencyLog(_local.Store);
+        var log = new TransparencyLog(_local.Store, new LogSigningKeys(_local.Store.DataDirectory));
         Assert.Equal([_origin.Did], log.GetCheckpoint()!.CosignedBy);
         // Already cosigned: the next sync does not ask again.
         lock (_requests)
@@ -365,7 +366,7 @@ public sealed class SyncTests : IDisposable
     {
         _local.Seal(2);
         var peer = await StartOriginAsync();
-        var checkpoint = new TransparencyLog(_local.Store).GetCheckpoint()!;
+        var checkpoint = new TransparencyLog(_local.Store, new LogSigningKeys(_local.Store.DataDirectory)).GetCheckpoint()!;
         // The witness cosigned size 2 before, but the answer never reached this node.
         var lost = await _api!.HandleAsync("POST", FederationEndpoints.Prefix + FederationEndpoints.AddCheckpoint,
             new MemoryStream(System.Text.Encoding.UTF8.GetBytes(new AddCheckpointRequest(0, [], checkpoint.Note).ToString())), null, CancellationToken.None);

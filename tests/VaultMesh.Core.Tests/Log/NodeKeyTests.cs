@@ -45,7 +45,7 @@ public sealed class NodeKeyTests
     {
         using var store = new LogStore(2);
         File.Delete(NodeKey.DefaultPath(store.DataDirectory));
-        var log = new VaultMesh.Core.Log.TransparencyLog(store.Store);
+        var log = new VaultMesh.Core.Log.TransparencyLog(store.Store, new VaultMesh.Core.Identity.LogSigningKeys(store.Store.DataDirectory));
         var ex = Assert.Throws<VaultMeshException>(() => log.GetCheckpoint());
         Assert.Equal("VmNodeKeyMissing", ex.ErrorId);
         Assert.False(File.Exists(NodeKey.DefaultPath(store.DataDirectory)));

@@ -65,7 +65,7 @@ public sealed class PostQuantumCheckpointTests
         store.Execute($"UPDATE checkpoints SET note = '{ed25519Only}' WHERE size = 2");
         File.Delete(PostQuantumKey.DefaultPath(store.DataDirectory));
 
-        var reopened = new TransparencyLog(store.Store);
+        var reopened = new TransparencyLog(store.Store, new LogSigningKeys(store.Store.DataDirectory));
         var audit = reopened.Audit();
         Assert.True(audit.Valid, audit.Reason);
         Assert.True(CheckpointVerifier.Verify(ed25519Only, reopened.VerifierKey, requirePostQuantum: false).Valid);
@@ -86,7 +86,7 @@ public sealed class PostQuantumCheckpointTests
     {
         using var store = new LogStore(2);
         File.Delete(PostQuantumKey.DefaultPath(store.DataDirectory));
-        var ex = Assert.Throws<VaultMeshException>(() => new TransparencyLog(store.Store).PostQuantumKey);
+        var ex = Assert.Throws<VaultMeshException>(() => new TransparencyLog(store.Store, new LogSigningKeys(store.Store.DataDirectory)).PostQuantumKey);
         Assert.Equal("VmNodeKeyMissing", ex.ErrorId);
         Assert.False(File.Exists(PostQuantumKey.DefaultPath(store.DataDirectory)));
     }
@@ -101,7 +101,7 @@ public sealed class PostQuantumCheckpointTests
         var forged = new SignedNote(note.Text, [note.Signatures[0], note.Signatures[1] with { Signature = bytes }]).ToString();
         store.Execute("DROP TRIGGER checkpoints_append_only_update");
         store.Execute($"UPDATE checkpoints SET note = '{forged}' WHERE size = 2");
-        var audit = new TransparencyLog(store.Store).Audit();
+        var audit = new TransparencyLog(store.Store, new LogSigningKeys(store.Store.DataDirectory)).Audit();
         Assert.Equal("signatures", audit.FailedCheck);
         Assert.Contains("ML-DSA-44", audit.Reason);
     }

@@ -4,6 +4,7 @@ using VaultMesh.Core.Log;
 using VaultMesh.Core.Tests.Federation;
 using VaultMesh.Core.Witness;
 using Xunit;
+using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Tests.Witness;
 
@@ -24,7 +25,7 @@ public sealed class CheckpointWitnessTests : IDisposable
 
     private static Task<GuardianResponse> Post(GuardianApi api, string body) => WitnessRequests.Post(api, body);
 
-    private TransparencyLog Log => new(_log.Store);
+    private TransparencyLog Log => new(_log.Store, new LogSigningKeys(_log.Store.DataDirectory));
 
     private string Request(long old, long? size = null) => WitnessRequests.For(Log, old, size);
 
@@ -145,7 +146,7 @@ public sealed class CheckpointWitnessTests : IDisposable
         _stranger.Seal(2);
         _log.Seal(2);
         using var api = Api();
-        var strangers = new TransparencyLog(_stranger.Store).GetCheckpoint()!;
+        var strangers = new TransparencyLog(_stranger.Store, new LogSigningKeys(_stranger.Store.DataDirectory)).GetCheckpoint()!;
         await AssertRefused(api, new AddCheckpointRequest(0, [], strangers.Note).ToString(), 404, "unknown-origin");
         // The peer's origin, signed by the stranger's key.
         var text = SignedNote.Parse(Log.GetCheckpoint()!.Note).Text;
