@@ -314,5 +314,5 @@ public sealed class ReconcileReport
     /// <summary>Receipts now final.</summary>
     public int Finalized => Checked.Count(c => c.Final);
     /// <summary>Receipts seen reorged in this pass.</summary>
-    public int Reorged => Checked.Count(c => c.State == "reorged");
+    public int Reorged => Checked.Count(c => c.State == FinalityState.Reorged.ToWire());
 }

@@ -80,15 +80,15 @@ public sealed class FederationSync
         var state = await Locked(() => new FederationStore(_store, _time).GetState(peer.Did), ct).ConfigureAwait(false);
         if (state.Quarantined)
         {
-            return new PeerSyncResult(peer, "quarantined", 0, 0, 0, state.Lag ?? 0, [$"Peer {peer.Name} is quarantined; see Get-VmQuarantine."]);
+            return new PeerSyncResult(peer, PeerSyncOutcome.Quarantined, 0, 0, 0, state.Lag ?? 0, [$"Peer {peer.Name} is quarantined; see Get-VmQuarantine."]);
         }
-        string result;
+        PeerSyncOutcome result;
         CosignOutcome? cosigned = null;
         try
         {
             result = await PullBatchesAsync(run, state.BatchCursor, roots, progress, ct).ConfigureAwait(false)
                 ?? await PullReceiptsAsync(run, state.ReceiptCursor, roots, ct).ConfigureAwait(false)
-                ?? "ok";
+                ?? PeerSyncOutcome.Ok;
             cosigned = await new CheckpointCosigning(_store, _client, _lock).RequestAsync(peer, ct).ConfigureAwait(false);
             if (cosigned.Problem is not null)
             {
@@ -98,21 +98,21 @@ public sealed class FederationSync
         }
         catch (VaultMeshException ex) when (ex.ErrorId != "VmFederationDisabled")
         {
-            result = "failed";
+            result = PeerSyncOutcome.Failed;
             run.Problems.Add($"{ex.ErrorId}: {ex.Message}");
             _log(new FederationLogEntry(FederationLogLevel.Warning, "sync-failed", $"Sync of {peer.Name} stopped: {ex.Message} The next sync resumes after the last good sequence."));
         }
-        if (result == "ok" && run.Problems.Count > 0 && _switches.VerifyEnforce.Enabled)
+        if (result == PeerSyncOutcome.Ok && run.Problems.Count > 0 && _switches.VerifyEnforce.Enabled)
         {
-            result = "failed";
+            result = PeerSyncOutcome.Failed;
         }
         var lag = Math.Max(0, run.Latest - run.Cursor);
-        await Locked(() => new FederationStore(_store, _time).RecordResult(peer.Did, result, run.Problems.Count > 0 ? string.Join("; ", run.Problems) : null, lag), CancellationToken.None).ConfigureAwait(false);
+        await Locked(() => new FederationStore(_store, _time).RecordResult(peer.Did, result.ToWire(), run.Problems.Count > 0 ? string.Join("; ", run.Problems) : null, lag), CancellationToken.None).ConfigureAwait(false);
         progress?.Report(new FederationProgress(peer.Name, "done", run.Imported, run.Imported));
         return new PeerSyncResult(peer, result, run.Imported, run.Stored, run.Rejected, lag, run.Problems, cosigned?.Size);
     }
 
-    private async Task<string?> PullBatchesAsync(PeerRun run, long cursor, ConcurrentDictionary<string, bool> roots, IProgress<FederationProgress>? progress, CancellationToken ct)
+    private async Task<PeerSyncOutcome?> PullBatchesAsync(PeerRun run, long cursor, ConcurrentDictionary<string, bool> roots, IProgress<FederationProgress>? progress, CancellationToken ct)
     {
         run.Cursor = cursor;
         while (true)
@@ -140,7 +140,7 @@ public sealed class FederationSync
                 var quarantined = await ImportBatchAsync(run, sequence, batchId, root, size, page, ct).ConfigureAwait(false);
                 if (quarantined)
                 {
-                    return "quarantined";
+                    return PeerSyncOutcome.Quarantined;
                 }
                 roots[root] = true;
                 run.Cursor = sequence;
@@ -223,7 +223,7 @@ public sealed class FederationSync
         return false;
     }
 
-    private async Task<string?> PullReceiptsAsync(PeerRun run, long cursor, ConcurrentDictionary<string, bool> roots, CancellationToken ct)
+    private async Task<PeerSyncOutcome?> PullReceiptsAsync(PeerRun run, long cursor, ConcurrentDictionary<string, bool> roots, CancellationToken ct)
     {
         while (true)
         {

@@ -34,7 +34,7 @@ public sealed class GetVmAnchorCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var chain = Rail is null ? (ReceiptChain?)null : Enum.Parse<ReceiptChain>(Rail, ignoreCase: true);
-        foreach (var record in Services.Anchors.Query(BatchId, Root, chain, Status))
+        foreach (var record in Services.Anchors.Query(BatchId, Root, chain, Status is null ? null : ReceiptText.ParseStatus(Status)))
         {
             WriteObject(record);
         }

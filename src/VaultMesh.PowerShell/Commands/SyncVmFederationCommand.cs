@@ -73,12 +73,12 @@ public sealed class SyncVmFederationCommand : VaultMeshCmdlet
         foreach (var result in results)
         {
             WriteObject(result);
-            if (result.Result == "quarantined")
+            if (result.Outcome == PeerSyncOutcome.Quarantined)
             {
                 WriteVmError(new VaultMeshException("VmFederationPeerQuarantined", VmErrorKind.SecurityError,
                     $"Peer {result.Name} is quarantined: {string.Join(" ", result.Problems)}", result.Name));
             }
-            else if (result.Result == "failed")
+            else if (result.Outcome == PeerSyncOutcome.Failed)
             {
                 WriteVmError(new VaultMeshException("VmFederationSyncFailed", VmErrorKind.InvalidOperation,
                     $"Sync of peer {result.Name} failed: {string.Join(" ", result.Problems)}", result.Name));
