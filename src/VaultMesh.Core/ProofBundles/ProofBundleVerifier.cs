@@ -35,11 +35,12 @@ public static partial class ProofBundleVerifier
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static readonly string[] TopKeys = ["format", "memory", "leaf", "proof", "batch", "log", "anchors"];
-    private static readonly string[] MemoryKeys = ["id", "type", "component", "version", "timestamp", "payload", "tags", "artifactHash", "artifactName", "actor"];
-    private static readonly string[] LeafKeys = ["encoding", "jcs"];
-    private static readonly string[] ProofKeys = ["leafIndex", "treeSize", "leafHash", "auditPath"];
-    private static readonly string[] BatchKeys = ["batchId", "root", "size", "sealedAt"];
+    // The fields the writer's model has, and no others (docs/architecture.md, decision 19).
+    private static readonly string[] TopKeys = ProofBundleDocument.FieldsOf<ProofBundleDocument>();
+    private static readonly string[] MemoryKeys = ProofBundleDocument.FieldsOf<ProofBundleMemory>();
+    private static readonly string[] LeafKeys = ProofBundleDocument.FieldsOf<ProofBundleLeaf>();
+    private static readonly string[] ProofKeys = ProofBundleDocument.FieldsOf<ProofBundleProof>();
+    private static readonly string[] BatchKeys = ProofBundleDocument.FieldsOf<ProofBundleBatch>();
 
     /// <summary>Reads a bundle file and verifies it.</summary>
     /// <param name="path">The bundle file.</param>
@@ -372,7 +373,7 @@ public static partial class ProofBundleVerifier
             seen.Add(key);
             anchoredRoots.Add(anchored);
             count++;
-            var label = $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} ({receipt.Status.ToString().ToLowerInvariant()}, {receipt.Finality.State.ToString().ToLowerInvariant()})";
+            var label = $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} ({receipt.Status.ToWire()}, {receipt.Finality.State.ToWire()})";
             if (receipt.Status != ReceiptStatus.Verified)
             {
                 checks.Add(new MemoryCheck(name, null, $"{label} anchors this root but is not verified; it is not counted as an anchor"));
