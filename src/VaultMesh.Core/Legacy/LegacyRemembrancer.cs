@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Schemas;
 
@@ -89,7 +90,7 @@ public sealed class LegacyRemembrancer
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
         {
-            throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"Legacy database not found: {full}", full);
+            throw new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"Legacy database not found: {full}", full);
         }
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {

@@ -7,6 +7,7 @@ using VaultMesh.Core.Anchoring.Tsa;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
@@ -65,11 +66,11 @@ public static partial class ProofBundleVerifier
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"{what} not found: {path}", path, ex);
+            throw new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"{what} not found: {path}", path, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"Cannot read {what.ToLowerInvariant()} '{path}': {ex.Message}", path, ex);
+            throw new VaultMeshException(FileErrorIds.Unreadable, VmErrorKind.ResourceUnavailable, $"Cannot read {what.ToLowerInvariant()} '{path}': {ex.Message}", path, ex);
         }
     }
 
