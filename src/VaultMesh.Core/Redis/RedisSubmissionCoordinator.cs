@@ -97,7 +97,7 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
         };
         if (double.IsNaN(seconds) || seconds < 1 || seconds > 3600)
         {
-            throw new VaultMeshException("VmConfigurationInvalid", VmErrorKind.InvalidData,
+            throw new VaultMeshException(ConfigurationErrorIds.Invalid, VmErrorKind.InvalidData,
                 $"Profile '{settings.Name}': {LeaseSecondsKey} must be a number of seconds between 1 and 3600; "
                 + $"it is '{Convert.ToString(value, CultureInfo.InvariantCulture)}'.",
                 LeaseSecondsKey);
