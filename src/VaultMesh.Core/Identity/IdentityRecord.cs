@@ -41,7 +41,7 @@ public sealed class IdentityRecord
     public static string KeyName(string profile) => "vaultmesh-guardian-" + profile;
 
     /// <summary>The error id of replacing the key that signed the profile's log (public API).</summary>
-    public const string KeySignedLogErrorId = "VmIdentityKeySignedLog";
+    public const string KeySignedLogErrorId = IdentityErrorIds.KeySignedLog;
 
     /// <summary>
     /// Creates the profile's key, or adopts the key file that exists when the profile names no identity
@@ -65,7 +65,7 @@ public sealed class IdentityRecord
             var did = DidKey.Format(existing.PublicKey);
             if (context.Settings.DidKeyId == did)
             {
-                throw new VaultMeshException("VmFederationIdentityExists", VmErrorKind.AlreadyExists,
+                throw new VaultMeshException(IdentityErrorIds.IdentityExists, VmErrorKind.AlreadyExists,
                     $"Profile '{context.Profile}' already has identity {did} (key {path}); use -Force to replace it with a new key.", path);
             }
             key = existing;
@@ -102,7 +102,7 @@ public sealed class IdentityRecord
         }
         if (existing is null)
         {
-            throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
+            throw new VaultMeshException(IdentityErrorIds.NodeKeyMissing, VmErrorKind.SecurityError,
                 $"Profile '{context.Profile}' has checkpoints of log '{newest.Origin}' but the key '{path}' that signed them is missing; " +
                 "restore it from backup. No new key was created.", path);
         }
@@ -117,7 +117,7 @@ public sealed class IdentityRecord
     public static NodeKey Load(VaultMeshContext context)
     {
         var path = NodeKey.DefaultPath(context.DataDirectory);
-        return NodeKey.TryLoad(path) ?? throw new VaultMeshException("VmFederationIdentityMissing", VmErrorKind.NotFound,
+        return NodeKey.TryLoad(path) ?? throw new VaultMeshException(IdentityErrorIds.IdentityMissing, VmErrorKind.NotFound,
             $"Profile '{context.Profile}' has no guardian key at {path}; run New-VmIdentity first.", path);
     }
 }

@@ -254,7 +254,7 @@ public sealed class TransparencyLog
             if ((long)count.ExecuteScalar()! > 0)
             {
                 // A new key would sign the same origin's history under another identity.
-                throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
+                throw new VaultMeshException(IdentityErrorIds.NodeKeyMissing, VmErrorKind.SecurityError,
                     $"The node key '{NodeKey.DefaultPath(directory)}' that signed this log's checkpoints is missing; restore it from backup. No new key was created.",
                     NodeKey.DefaultPath(directory));
             }
@@ -273,7 +273,7 @@ public sealed class TransparencyLog
             using var count = _store.Command("SELECT count(*) FROM checkpoints WHERE length(note) > 3000", tx);
             if ((long)count.ExecuteScalar()! > 0)
             {
-                throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
+                throw new VaultMeshException(IdentityErrorIds.NodeKeyMissing, VmErrorKind.SecurityError,
                     $"The ML-DSA-44 key '{path}' that signed this log's checkpoints is missing; restore it from backup. No new key was created.", path);
             }
         }
