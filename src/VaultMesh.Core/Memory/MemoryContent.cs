@@ -17,7 +17,7 @@ public static class MemoryContent
     public const int MaxPayloadBytes = 1024 * 1024;
 
     /// <summary>Error id of a payload nested deeper than <see cref="JsonLimits.MaxPayloadDepth"/>.</summary>
-    public const string PayloadTooDeepErrorId = "VmMemoryPayloadTooDeep";
+    public const string PayloadTooDeepErrorId = MemoryErrorIds.PayloadTooDeep;
 
     /// <summary>Longest type, component, version, actor, artifact name or tag.</summary>
     public const int MaxFieldLength = 256;
@@ -42,7 +42,7 @@ public static class MemoryContent
         var payload = CanonicalJson.CanonicalizeToUtf8(draft.Payload ?? new JsonObject());
         if (payload.Length > MaxPayloadBytes)
         {
-            throw new VaultMeshException("VmMemoryPayloadTooLarge", VmErrorKind.InvalidData,
+            throw new VaultMeshException(MemoryErrorIds.PayloadTooLarge, VmErrorKind.InvalidData,
                 $"Payload is {payload.Length} bytes in canonical form; the limit is {MaxPayloadBytes}.", "Payload");
         }
         var artifact = draft.ArtifactHash is null ? null : Sha256Digest.Parse(draft.ArtifactHash).ToPrefixed();
@@ -105,7 +105,7 @@ public static class MemoryContent
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new VaultMeshException("VmMemoryFieldMissing", VmErrorKind.InvalidArgument, $"{field} is required and must not be empty.", field);
+            throw new VaultMeshException(MemoryErrorIds.FieldMissing, VmErrorKind.InvalidArgument, $"{field} is required and must not be empty.", field);
         }
         Limit(value, field);
     }
@@ -114,7 +114,7 @@ public static class MemoryContent
     {
         if (value is not null && value.Length > MaxFieldLength)
         {
-            throw new VaultMeshException("VmMemoryFieldTooLong", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(MemoryErrorIds.FieldTooLong, VmErrorKind.InvalidArgument,
                 $"{field} is {value.Length} characters; the limit is {MaxFieldLength}.", field);
         }
     }

@@ -34,7 +34,7 @@ public static class ProofBundleWriter
         ArgumentNullException.ThrowIfNull(sealer);
         if (memory.BatchId is not { } batchId || memory.LeafIndex is not { } index)
         {
-            throw new VaultMeshException("VmMemoryNotSealed", VmErrorKind.InvalidOperation,
+            throw new VaultMeshException(MemoryErrorIds.NotSealed, VmErrorKind.InvalidOperation,
                 $"Memory {memory.Id} is not sealed yet; run Invoke-VmSeal first.", memory.Id);
         }
         var batch = sealer.GetBatch(batchId)
