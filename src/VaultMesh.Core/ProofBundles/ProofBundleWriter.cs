@@ -38,7 +38,7 @@ public static class ProofBundleWriter
                 $"Memory {memory.Id} is not sealed yet; run Invoke-VmSeal first.", memory.Id);
         }
         var batch = sealer.GetBatch(batchId)
-            ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"Batch '{batchId}' of memory {memory.Id} is not in the store.", batchId);
+            ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound, $"Batch '{batchId}' of memory {memory.Id} is not in the store.", batchId);
         var leaves = sealer.GetLeaves(batchId);
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
         var proof = tree.GetInclusionProof(index);

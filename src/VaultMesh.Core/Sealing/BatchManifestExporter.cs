@@ -54,7 +54,7 @@ public static class BatchManifestExporter
     public const string LeavesSuffix = ".leaves.ndjson";
 
     /// <summary>The error id of exporting a batch without receipts as a manifest.</summary>
-    public const string NotAnchoredErrorId = "VmBatchNotAnchored";
+    public const string NotAnchoredErrorId = SealingErrorIds.BatchNotAnchored;
 
     /// <summary>The manifest JSON of a batch with these receipts (which may be empty: such a manifest does not validate).</summary>
     public static string BuildManifest(BatchRecord batch, IReadOnlyList<Receipt> receipts, string? submittedBy = null)
@@ -136,7 +136,7 @@ public static class BatchManifestExporter
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
         if (tree.Root != batch.Root || tree.Size != batch.Size)
         {
-            throw new VaultMeshException("VmBatchRootMismatch", VmErrorKind.SecurityError,
+            throw new VaultMeshException(SealingErrorIds.BatchRootMismatch, VmErrorKind.SecurityError,
                 string.Create(CultureInfo.InvariantCulture, $"The stored leaves of batch {batch.BatchId} give root {tree.Root} (size {tree.Size}); the batch records {batch.Root} (size {batch.Size}). Nothing was written."),
                 batch.BatchId);
         }

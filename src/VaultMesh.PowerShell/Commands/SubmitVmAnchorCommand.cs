@@ -28,7 +28,7 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var batch = Services.Sealer.GetBatch(BatchId)
-            ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
+            ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
         var rails = Rails.Rails;
         var chains = Rail is { Length: > 0 }
             ? Rail.Select(r => Enum.Parse<ReceiptChain>(r, ignoreCase: true)).ToArray()
