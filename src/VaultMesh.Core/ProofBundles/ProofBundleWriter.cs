@@ -61,7 +61,7 @@ public static class ProofBundleWriter
             vkey: log is null ? null : sealer.Log.VerifierKey);
         if (!check.Valid)
         {
-            throw new VaultMeshException("VmProofBundleInvalid", VmErrorKind.SecurityError,
+            throw new VaultMeshException(ProofBundleErrorIds.Invalid, VmErrorKind.SecurityError,
                 $"The store's data for memory {memory.Id} does not verify ({check.FailedCheck}: {check.Reason}); no bundle was written.", memory.Id);
         }
         return (bundle, text);
@@ -104,7 +104,7 @@ public static class ProofBundleWriter
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (File.Exists(directory))
         {
-            throw new VaultMeshException("VmPathNotDirectory", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(ProofBundleErrorIds.PathNotDirectory, VmErrorKind.InvalidArgument,
                 $"'{directory}' is a file; proof bundles go into a directory (created when missing), one <id hex>{ProofBundleFormat.FileSuffix} per memory.", directory);
         }
         return Path.Combine(Path.GetFullPath(directory), FileName(memoryId));
