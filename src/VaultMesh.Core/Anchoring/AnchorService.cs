@@ -29,7 +29,7 @@ public sealed class AnchorService
     private readonly ISubmissionCoordinator? _coordinator;
 
     /// <summary>Error id of a submission whose lease was lost: nothing was stored, and nothing was sent after it was noticed.</summary>
-    public const string LeaseLostErrorId = "VmAnchorLeaseLost";
+    public const string LeaseLostErrorId = AnchorErrorIds.LeaseLost;
 
     /// <summary>Counter of submissions abandoned because their lease was taken over or could not be renewed (nothing stored).</summary>
     public const string LeaseLostCounter = "vaultmesh_anchor_lease_lost_total";
@@ -277,14 +277,14 @@ public sealed class AnchorService
     {
         if (!_switches.AnchorWrite.Enabled)
         {
-            throw new VaultMeshException("VmAnchorWriteDisabled", VmErrorKind.InvalidOperation,
+            throw new VaultMeshException(AnchorErrorIds.WriteDisabled, VmErrorKind.InvalidOperation,
                 $"Anchor writes are disabled (ANCHOR_WRITE_ENABLED is off, source {_switches.AnchorWrite.Source}); nothing was sent.", target);
         }
     }
 
     private IAnchorRail RailFor(ReceiptChain chain, string? network) =>
         _rails.FirstOrDefault(r => r.Chain == chain && (network is null || r.Network == network))
-        ?? throw new VaultMeshException("VmRailNotConfigured", VmErrorKind.InvalidOperation,
+        ?? throw new VaultMeshException(AnchorErrorIds.RailNotConfigured, VmErrorKind.InvalidOperation,
             network is null
                 ? $"No {chain} rail is configured in this profile (set rails.{chain.ToString().ToLowerInvariant()}.* with Set-VmConfiguration)."
                 : $"No {chain} rail for network '{network}' is configured in this profile.", chain.ToString());

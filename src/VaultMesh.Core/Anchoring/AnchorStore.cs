@@ -27,7 +27,7 @@ public sealed class AnchorStore : IReceiptSource
     }
 
     /// <summary>Error id when a save would change the root of a stored rail transaction.</summary>
-    public const string RootImmutableErrorId = "VmAnchorRootImmutable";
+    public const string RootImmutableErrorId = AnchorErrorIds.RootImmutable;
 
     /// <summary>Inserts the receipt, or updates the stored one of the same rail transaction; history keeps both.</summary>
     /// <exception cref="VaultMeshException"><c>VmAnchorRootImmutable</c> when a receipt of that rail transaction is stored for another root.</exception>

@@ -166,7 +166,7 @@ public static partial class ProofBundleVerifier
             {
                 return rail.VerifyOffline(receipt);
             }
-            catch (VaultMeshException ex) when (ex.ErrorId == "VmAnchorOfflineUnsupported")
+            catch (VaultMeshException ex) when (ex.ErrorId == AnchorErrorIds.OfflineUnsupported)
             {
                 return null;
             }

@@ -186,7 +186,7 @@ public sealed class CachedAnchorRail : IAnchorRail, IRailDecorator
         {
             return _inner.VerifyOffline(receipt);
         }
-        catch (VaultMeshException ex) when (ex.ErrorId == "VmAnchorOfflineUnsupported")
+        catch (VaultMeshException ex) when (ex.ErrorId == AnchorErrorIds.OfflineUnsupported)
         {
             return null;
         }

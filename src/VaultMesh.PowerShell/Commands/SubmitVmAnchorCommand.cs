@@ -35,7 +35,7 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
             : rails.Select(r => r.Chain).ToArray();
         if (chains.Length == 0)
         {
-            throw new VaultMeshException("VmRailNotConfigured", VmErrorKind.InvalidOperation,
+            throw new VaultMeshException(AnchorErrorIds.RailNotConfigured, VmErrorKind.InvalidOperation,
                 $"Profile '{Context.Profile}' configures no anchoring rail (rails.tsa.url, rails.evm.url, rails.btc.url).", Context.Profile);
         }
         var what = $"root 0x{batch.Root} of {batch.BatchId} on {string.Join(", ", chains)}";
