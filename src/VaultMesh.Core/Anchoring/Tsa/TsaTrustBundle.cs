@@ -7,8 +7,8 @@ namespace VaultMesh.Core.Anchoring.Tsa;
 /// <summary>Loads the pinned TSA trust roots from a PEM bundle.</summary>
 internal static class TsaTrustBundle
 {
-    public const string MissingErrorId = "VmTsaTrustBundleMissing";
-    public const string InvalidErrorId = "VmTsaTrustBundleInvalid";
+    public const string MissingErrorId = TsaErrorIds.TrustBundleMissing;
+    public const string InvalidErrorId = TsaErrorIds.TrustBundleInvalid;
 
     public static X509Certificate2Collection Load(string? path)
     {
