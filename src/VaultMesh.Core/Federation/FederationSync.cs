@@ -96,7 +96,7 @@ public sealed class FederationSync
                 _log(new FederationLogEntry(FederationLogLevel.Warning, "cosign-failed", cosigned.Problem));
             }
         }
-        catch (VaultMeshException ex) when (ex.ErrorId != "VmFederationDisabled")
+        catch (VaultMeshException ex) when (ex.ErrorId != FederationErrorIds.Disabled)
         {
             result = PeerSyncOutcome.Failed;
             run.Problems.Add($"{ex.ErrorId}: {ex.Message}");
@@ -133,7 +133,7 @@ public sealed class FederationSync
                 var size = Number(entry, "size", run.Peer);
                 if (sequence <= run.Cursor)
                 {
-                    throw new VaultMeshException("VmFederationAnswerInvalid", VmErrorKind.InvalidData,
+                    throw new VaultMeshException(FederationErrorIds.AnswerInvalid, VmErrorKind.InvalidData,
                         string.Create(CultureInfo.InvariantCulture, $"Peer {run.Peer.Name} listed sequence {sequence}, not above {run.Cursor}."), run.Peer.Name);
                 }
                 progress?.Report(new FederationProgress(run.Peer.Name, $"batch {batchId}", run.Cursor, run.Latest));
@@ -170,7 +170,7 @@ public sealed class FederationSync
         if (Text(payload, "batchId", run.Peer) is var answered && answered != batchId)
         {
             // Signed, but the evidence would not show what was asked: a protocol fault, not a contradiction.
-            throw new VaultMeshException("VmFederationAnswerInvalid", VmErrorKind.InvalidData,
+            throw new VaultMeshException(FederationErrorIds.AnswerInvalid, VmErrorKind.InvalidData,
                 $"Peer {run.Peer.Name} answered the request for batch {batchId} with batch {answered}; nothing was imported.", run.Peer.Name);
         }
         if (claimedRoot != root || claimedSize != size)
@@ -342,7 +342,7 @@ public sealed class FederationSync
             return await QuarantineAsync(run, "batch-id-mismatch", batchId,
                 $"Peer lists batch {batchId} with root {root} (size {size}), which is not the id of that root and size.", listing, null).ConfigureAwait(false);
         }
-        throw new VaultMeshException("VmFederationBatchOverlap", VmErrorKind.InvalidData,
+        throw new VaultMeshException(FederationErrorIds.BatchOverlap, VmErrorKind.InvalidData,
             string.Create(CultureInfo.InvariantCulture,
                 $"Peer {run.Peer.Name} lists batch {batchId} with root {root} (size {size}); this node holds a batch of that id with root {local.Root} (size {local.Size}). ")
             + "Nothing was imported and the peer is not quarantined: the two roots were not both signed by it.", batchId);
@@ -432,7 +432,7 @@ public sealed class FederationSync
         }
     }
 
-    private static VaultMeshException Malformed(FederationPeer peer, string field) => new("VmFederationAnswerInvalid", VmErrorKind.InvalidData,
+    private static VaultMeshException Malformed(FederationPeer peer, string field) => new(FederationErrorIds.AnswerInvalid, VmErrorKind.InvalidData,
         $"The answer of peer {peer.Name} has no valid '{field}'.", peer.Name);
 
     private sealed class PeerRun(FederationPeer peer)

@@ -30,7 +30,7 @@ internal sealed record MirrorPlacement(long LogStart, long LogEnd, string Checkp
 internal sealed class PeerMirror
 {
     /// <summary>Error id of a peer batch that its peer's signed checkpoint does not prove.</summary>
-    public const string UnverifiedErrorId = "VmFederationMirrorUnverified";
+    public const string UnverifiedErrorId = FederationErrorIds.MirrorUnverified;
 
     private readonly VaultStore _store;
 
