@@ -67,7 +67,7 @@ public sealed class SendVmIntakeEventCommand : VaultMeshCmdlet
             var id = intake.SendAsync(json, HarbingerOptions.ForDataDirectory(Context.DataDirectory), CancellationToken).GetAwaiter().GetResult();
             WriteObject(new IntakeSendResult(id, intake.StreamKey.ToString(), source));
         }
-        catch (VaultMeshException ex) when (ex.ErrorId == "VmIntakeEventInvalid")
+        catch (VaultMeshException ex) when (ex.ErrorId == RedisErrorIds.IntakeEventInvalid)
         {
             WriteVmError(new VaultMeshException(ex.ErrorId, ex.Kind, $"{source}: {ex.Message}", source, ex));
         }
