@@ -22,10 +22,10 @@ public sealed record AuditProgress(string Name, int Index, int Total);
 public sealed class AuditService
 {
     /// <summary>Error id of a -Check name that is not a check.</summary>
-    public const string CheckUnknownErrorId = "VmAuditCheckUnknown";
+    public const string CheckUnknownErrorId = AuditErrorIds.CheckUnknown;
 
     /// <summary>Error id written when at least one check fails.</summary>
-    public const string FailedErrorId = "VmAuditFailed";
+    public const string FailedErrorId = AuditErrorIds.Failed;
 
     /// <summary>Every check, in the order they run.</summary>
     public static IReadOnlyList<string> CheckNames { get; } =
