@@ -22,10 +22,10 @@ namespace VaultMesh.Core.Legacy;
 public sealed class LegacyRemembrancer
 {
     /// <summary>Error id for a file that is not a Remembrancer database.</summary>
-    public const string InvalidErrorId = "VmLegacyDatabaseInvalid";
+    public const string InvalidErrorId = LegacyErrorIds.DatabaseInvalid;
 
     /// <summary>Error id for an expected root that is not a SHA-256 hex digest.</summary>
-    public const string RootInvalidErrorId = "VmLegacyRootInvalid";
+    public const string RootInvalidErrorId = LegacyErrorIds.RootInvalid;
 
     /// <summary>The tag every imported memory carries.</summary>
     public const string Tag = "legacy";
