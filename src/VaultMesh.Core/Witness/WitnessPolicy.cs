@@ -148,5 +148,5 @@ public sealed class WitnessPolicy
     }
 
     private static VaultMeshException Invalid(object target, string what) =>
-        new("VmWitnessPolicyInvalid", VmErrorKind.InvalidArgument, $"The witness policy is invalid: {what}.", target);
+        new(WitnessErrorIds.PolicyInvalid, VmErrorKind.InvalidArgument, $"The witness policy is invalid: {what}.", target);
 }
