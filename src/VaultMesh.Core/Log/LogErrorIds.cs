@@ -32,4 +32,7 @@ public static class LogErrorIds
 
     /// <summary>A witness cosignature that does not verify against the witness's key.</summary>
     public const string CosignatureInvalid = "VmCosignatureInvalid";
+
+    /// <summary>The configured log origin is empty or holds spaces or plus signs.</summary>
+    public const string OriginInvalid = "VmLogOriginInvalid";
 }
