@@ -20,4 +20,7 @@ public static class TileErrorIds
 
     /// <summary>The publish directory cannot be written.</summary>
     public const string PublishFailed = "VmLogPublishFailed";
+
+    /// <summary>A log-list entry lacks a setting it needs.</summary>
+    public const string LogListSettingMissing = "VmLogListSettingMissing";
 }
