@@ -28,9 +28,6 @@ public sealed class AnchorService
     private readonly Random _random;
     private readonly ISubmissionCoordinator? _coordinator;
 
-    /// <summary>Error id of a submission whose lease was lost: nothing was stored, and nothing was sent after it was noticed.</summary>
-    public const string LeaseLostErrorId = AnchorErrorIds.LeaseLost;
-
     /// <summary>Counter of submissions abandoned because their lease was taken over or could not be renewed (nothing stored).</summary>
     public const string LeaseLostCounter = "vaultmesh_anchor_lease_lost_total";
 
@@ -138,7 +135,7 @@ public sealed class AnchorService
         {
             receipt = await RailSubmitAsync(rail, root, lease, whileHeld.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or VaultMeshException { ErrorId: not LeaseLostErrorId }
+        catch (Exception ex) when (ex is OperationCanceledException or VaultMeshException { ErrorId: not AnchorErrorIds.LeaseLost }
             && lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // A rail may report the abandoned call as its own timeout or outage: the lease is what ended it.
@@ -162,7 +159,7 @@ public sealed class AnchorService
     private VaultMeshException LeaseLost(IAnchorRail rail, Sha256Digest root, ISubmissionLease lease, string when)
     {
         _store.Increment(LeaseLostCounter, new Dictionary<string, string>(StringComparer.Ordinal) { ["chain"] = rail.Chain.ToString() });
-        return new VaultMeshException(LeaseLostErrorId, VmErrorKind.InvalidOperation,
+        return new VaultMeshException(AnchorErrorIds.LeaseLost, VmErrorKind.InvalidOperation,
             $"The submission lease of {rail.Chain} root {root.ToHex()} was lost {when} (fencing token {lease.Token} is no longer current); "
             + "nothing was stored: the manager that holds the lease now anchors the root or takes the published receipt.", root.ToHex());
     }

@@ -24,9 +24,6 @@ public sealed class AuditService
     /// <summary>Error id of a -Check name that is not a check.</summary>
     public const string CheckUnknownErrorId = AuditErrorIds.CheckUnknown;
 
-    /// <summary>Error id written when at least one check fails.</summary>
-    public const string FailedErrorId = AuditErrorIds.Failed;
-
     /// <summary>Every check, in the order they run.</summary>
     public static IReadOnlyList<string> CheckNames { get; } =
         ["store", "log", "batch-roots", "counts", "receipts", "pending-anchors", "backlog", "kill-switches", "permissions", "key-files", "trust-bundle", "rails", "redis", "metrics"];

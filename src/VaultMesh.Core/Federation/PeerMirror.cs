@@ -29,9 +29,6 @@ internal sealed record MirrorPlacement(long LogStart, long LogEnd, string Checkp
 /// </summary>
 internal sealed class PeerMirror
 {
-    /// <summary>Error id of a peer batch that its peer's signed checkpoint does not prove.</summary>
-    public const string UnverifiedErrorId = FederationErrorIds.MirrorUnverified;
-
     private readonly VaultStore _store;
 
     public PeerMirror(VaultStore store) => _store = store;
@@ -62,7 +59,7 @@ internal sealed class PeerMirror
         DateTimeOffset now, SqliteTransaction tx)
     {
         var origin = peer.Origin;
-        VaultMeshException Unverified(string why) => new(UnverifiedErrorId, VmErrorKind.SecurityError,
+        VaultMeshException Unverified(string why) => new(FederationErrorIds.MirrorUnverified, VmErrorKind.SecurityError,
             $"Batch {batchId} of peer {peer.Name} was not imported: {why} (the mirror of {origin}, {peer.Did}).", batchId);
         var size = Size(origin, tx);
         if (placement.LogStart != size || placement.LogEnd - placement.LogStart != leafHashes.Count)

@@ -112,7 +112,7 @@ internal static class HarbingerEventReader
             var reason = ex.ErrorId switch
             {
                 MemoryErrorIds.PayloadTooLarge => HarbingerReasons.PayloadTooLarge,
-                MemoryContent.PayloadTooDeepErrorId => HarbingerReasons.PayloadTooDeep,
+                MemoryErrorIds.PayloadTooDeep => HarbingerReasons.PayloadTooDeep,
                 MemoryErrorIds.FieldTooLong => HarbingerReasons.FieldTooLong,
                 MemoryErrorIds.FieldMissing => HarbingerReasons.FieldMissing,
                 _ => HarbingerReasons.FieldInvalid,

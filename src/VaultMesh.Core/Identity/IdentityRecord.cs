@@ -40,9 +40,6 @@ public sealed class IdentityRecord
     /// <summary>The note key name of a profile's guardian.</summary>
     public static string KeyName(string profile) => "vaultmesh-guardian-" + profile;
 
-    /// <summary>The error id of replacing the key that signed the profile's log (public API).</summary>
-    public const string KeySignedLogErrorId = IdentityErrorIds.KeySignedLog;
-
     /// <summary>
     /// Creates the profile's key, or adopts the key file that exists when the profile names no identity
     /// yet; an identity the profile already has is replaced only with <paramref name="force"/>.
@@ -106,7 +103,7 @@ public sealed class IdentityRecord
                 $"Profile '{context.Profile}' has checkpoints of log '{newest.Origin}' but the key '{path}' that signed them is missing; " +
                 "restore it from backup. No new key was created.", path);
         }
-        throw new VaultMeshException(KeySignedLogErrorId, VmErrorKind.SecurityError,
+        throw new VaultMeshException(IdentityErrorIds.KeySignedLog, VmErrorKind.SecurityError,
             $"Profile '{context.Profile}' has checkpoints of log '{newest.Origin}' (up to size {newest.Size}) " +
             $"signed by {DidKey.Format(existing.PublicKey)} " +
             $"(key {path}); a new key would leave them unverifiable and sign the same origin under another key, so the key was kept. " +

@@ -24,9 +24,6 @@ public sealed class LegacyRemembrancer
     /// <summary>Error id for a file that is not a Remembrancer database.</summary>
     public const string InvalidErrorId = LegacyErrorIds.DatabaseInvalid;
 
-    /// <summary>Error id for an expected root that is not a SHA-256 hex digest.</summary>
-    public const string RootInvalidErrorId = LegacyErrorIds.RootInvalid;
-
     /// <summary>The tag every imported memory carries.</summary>
     public const string Tag = "legacy";
 
@@ -168,7 +165,7 @@ public sealed class LegacyRemembrancer
         {
             if (!Sha256Digest.TryParse(expectedRoot.Trim(), out var digest))
             {
-                throw new VaultMeshException(RootInvalidErrorId, VmErrorKind.InvalidArgument,
+                throw new VaultMeshException(LegacyErrorIds.RootInvalid, VmErrorKind.InvalidArgument,
                     $"Expected legacy root '{expectedRoot}' is not a SHA-256 digest (64 hex digits, optionally 0x or sha256: prefixed).", expectedRoot);
             }
             expected = digest.ToHex();

@@ -16,9 +16,6 @@ public static class MemoryContent
     /// <summary>Largest canonical payload accepted, in bytes.</summary>
     public const int MaxPayloadBytes = 1024 * 1024;
 
-    /// <summary>Error id of a payload nested deeper than <see cref="JsonLimits.MaxPayloadDepth"/>.</summary>
-    public const string PayloadTooDeepErrorId = MemoryErrorIds.PayloadTooDeep;
-
     /// <summary>Longest type, component, version, actor, artifact name or tag.</summary>
     public const int MaxFieldLength = 256;
 
@@ -96,7 +93,7 @@ public static class MemoryContent
     public static byte[] Leaf(MemoryRecord m) => Leaf(Content(m), m.Id, UtcTimestamp.Format(m.Timestamp));
 
     // The memory wraps the payload in one level and a proof bundle in one more; both must stay readable.
-    private static VaultMeshException TooDeep() => new(PayloadTooDeepErrorId, VmErrorKind.InvalidData,
+    private static VaultMeshException TooDeep() => new(MemoryErrorIds.PayloadTooDeep, VmErrorKind.InvalidData,
         string.Create(CultureInfo.InvariantCulture,
             $"Payload nests deeper than {JsonLimits.MaxPayloadDepth} levels of arrays and objects; the limit leaves room for the memory and the proof bundle that carry it within the {JsonLimits.MaxDepth} levels every VaultMesh JSON reader accepts."),
         "Payload");
