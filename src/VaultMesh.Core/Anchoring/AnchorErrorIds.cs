@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Anchoring;
 
-/// <summary>Stable error ids of anchoring roots to rails; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of anchoring roots to rails: public API, pinned by tests.</summary>
 public static class AnchorErrorIds
 {
     /// <summary>An anchor would be sent while ANCHOR_WRITE_ENABLED is off.</summary>

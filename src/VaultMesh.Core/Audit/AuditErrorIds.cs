@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Audit;
 
-/// <summary>Stable error ids of store audits; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of store audits: public API, pinned by tests.</summary>
 public static class AuditErrorIds
 {
     /// <summary>An audit was asked to run a check that does not exist.</summary>

@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Configuration;
 
-/// <summary>Stable error ids of configuration and profiles; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of configuration and profiles: public API, pinned by tests.</summary>
 public static class ConfigurationErrorIds
 {
     /// <summary>A profile setting read from config.toml has a value the code cannot use.</summary>

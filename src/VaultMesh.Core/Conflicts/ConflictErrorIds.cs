@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Conflicts;
 
-/// <summary>Stable error ids of conflict resolution; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of conflict resolution: public API, pinned by tests.</summary>
 public static class ConflictErrorIds
 {
     /// <summary>A conflict.* setting is malformed.</summary>

@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Federation;
 
-/// <summary>Stable error ids of guardians, peers and sync; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of guardians, peers and sync: public API, pinned by tests.</summary>
 public static class FederationErrorIds
 {
     /// <summary>Federation is used while FEDERATION_ENABLED is off (or a peer answered 503).</summary>

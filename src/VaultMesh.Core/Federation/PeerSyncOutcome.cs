@@ -11,7 +11,7 @@ public enum PeerSyncOutcome
     Quarantined,
 }
 
-/// <summary>The text of <see cref="PeerSyncOutcome"/> in the store's <c>last_result</c>, the view and <c>vm</c>.</summary>
+/// <summary>The text of <see cref="PeerSyncOutcome"/> in <c>last_result</c>, the view and <c>vm</c>.</summary>
 public static class PeerSyncOutcomeText
 {
     /// <summary><c>ok</c>, <c>failed</c> or <c>quarantined</c>.</summary>

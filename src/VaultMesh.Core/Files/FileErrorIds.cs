@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Files;
 
-/// <summary>Stable error ids of reading and writing the files users name; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of reading and writing the files users name: public API, pinned by tests.</summary>
 public static class FileErrorIds
 {
     /// <summary>A file the caller named (bundle, manifest, receipt, legacy database) does not exist.</summary>

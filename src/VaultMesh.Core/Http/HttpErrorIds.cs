@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Http;
 
-/// <summary>Stable error ids of the HTTP listeners; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of the HTTP listeners: public API, pinned by tests.</summary>
 public static class HttpErrorIds
 {
     /// <summary>A bind address is not host:port.</summary>

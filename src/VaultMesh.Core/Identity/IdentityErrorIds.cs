@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Identity;
 
-/// <summary>Stable error ids of node keys and guardian identities; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of node keys and guardian identities: public API, pinned by tests.</summary>
 public static class IdentityErrorIds
 {
     /// <summary>Text is not an Ed25519 did:key.</summary>

@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Legacy;
 
-/// <summary>Stable error ids of importing and checking legacy data; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of importing and checking legacy data: public API, pinned by tests.</summary>
 public static class LegacyErrorIds
 {
     /// <summary>A file is not a Remembrancer database.</summary>

@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Memory;
 
-/// <summary>Stable error ids of recording and reading memories; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of recording and reading memories: public API, pinned by tests.</summary>
 public static class MemoryErrorIds
 {
     /// <summary>A required memory field is missing or empty.</summary>

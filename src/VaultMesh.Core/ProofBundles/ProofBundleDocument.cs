@@ -17,8 +17,8 @@ namespace VaultMesh.Core.ProofBundles;
 /// <param name="Batch">The batch.</param>
 /// <param name="Log">The memory's place in the node's log, when it has one.</param>
 /// <param name="Anchors">receipt.v1 objects, possibly none.</param>
-public sealed record ProofBundleDocument(string Format, ProofBundleMemory Memory, ProofBundleLeaf Leaf, ProofBundleProof Proof,
-    ProofBundleBatch Batch, ProofBundleLog? Log, JsonArray Anchors)
+public sealed record ProofBundleDocument(string Format, ProofBundleMemory Memory, ProofBundleLeaf Leaf,
+    ProofBundleProof Proof, ProofBundleBatch Batch, ProofBundleLog? Log, JsonArray Anchors)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -70,7 +70,7 @@ public sealed record ProofBundleProof(long LeafIndex, long TreeSize, string Leaf
 /// <param name="SealedAt">When it was sealed, UTC.</param>
 public sealed record ProofBundleBatch(string BatchId, string Root, long Size, string SealedAt);
 
-/// <summary>The <c>log</c> section (docs/log.md): the memory's own checkpoint and, when a later one is anchored, that one.</summary>
+/// <summary>The <c>log</c> section (docs/log.md): the memory's checkpoint and a later anchored one, if any.</summary>
 /// <param name="Index">The memory's index in the log.</param>
 /// <param name="Checkpoint">The first checkpoint that contains it, with cosignatures.</param>
 /// <param name="Inclusion">Its inclusion proof at that checkpoint, lower-case hex.</param>

@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.ProofBundles;
 
-/// <summary>Stable error ids of exporting and verifying proof bundles; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of exporting and verifying proof bundles: public API, pinned by tests.</summary>
 public static class ProofBundleErrorIds
 {
     /// <summary>The store's data for a memory does not verify, so no bundle is written.</summary>

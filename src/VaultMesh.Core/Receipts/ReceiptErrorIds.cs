@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Receipts;
 
-/// <summary>Stable error ids of anchor receipts; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of anchor receipts: public API, pinned by tests.</summary>
 public static class ReceiptErrorIds
 {
     /// <summary>A receipt document fails validation or holds a value the code cannot read.</summary>

@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Redis;
 
-/// <summary>Stable error ids of Redis, the shared cache and intake; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of Redis, the shared cache and intake: public API, pinned by tests.</summary>
 public static class RedisErrorIds
 {
     /// <summary>Redis cannot be reached.</summary>

@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Replay;
 
-/// <summary>Stable error ids of replaying batch manifests; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of replaying batch manifests: public API, pinned by tests.</summary>
 public static class ReplayErrorIds
 {
     /// <summary>The manifest text is not JSON at all.</summary>

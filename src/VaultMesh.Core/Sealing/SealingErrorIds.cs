@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Sealing;
 
-/// <summary>Stable error ids of sealing and batches; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of sealing and batches: public API, pinned by tests.</summary>
 public static class SealingErrorIds
 {
     /// <summary>A seal was asked for with fewer than one item per batch.</summary>

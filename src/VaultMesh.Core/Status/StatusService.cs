@@ -42,7 +42,8 @@ public static class StatusService
 }
 
 /// <summary>Counts read from a profile's store for the status report.</summary>
-internal sealed record StoreSummary(StoreState State, string? Error, long Memories, long Pending, long Batches, string? LastBatchId, DateTimeOffset? LastSealAt, AnchorSummary Anchors);
+internal sealed record StoreSummary(StoreState State, string? Error, long Memories,
+    long Pending, long Batches, string? LastBatchId, DateTimeOffset? LastSealAt, AnchorSummary Anchors);
 
 /// <summary>Anchor receipts by state: final (verified and deep enough), in flight, and failed or reorged.</summary>
 /// <param name="Total">All stored receipts.</param>

@@ -14,7 +14,7 @@ public enum StoreState
 /// <summary>The text of <see cref="StoreState"/> in <see cref="StatusReport.Store"/>.</summary>
 public static class StoreStateText
 {
-    /// <summary><c>absent</c>, <c>ok</c>, or <c>error: &lt;id&gt;: &lt;message&gt;</c> with <paramref name="error"/>.</summary>
+    /// <summary><c>absent</c>, <c>ok</c>, or <c>error: </c> and <paramref name="error"/> (id: message).</summary>
     public static string ToWire(this StoreState state, string? error) => state switch
     {
         StoreState.Absent => "absent",

@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Store;
 
-/// <summary>Stable error ids of the profile's SQLite store; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of the profile's SQLite store: public API, pinned by tests.</summary>
 public static class StoreErrorIds
 {
     /// <summary>The store's directory cannot be created.</summary>

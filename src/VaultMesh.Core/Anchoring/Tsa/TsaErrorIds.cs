@@ -1,6 +1,6 @@
 namespace VaultMesh.Core.Anchoring.Tsa;
 
-/// <summary>Stable error ids of the RFC 3161 timestamp rail; public API (cmdlets report them, tests pin them by their text).</summary>
+/// <summary>Stable error ids of the RFC 3161 timestamp rail: public API, pinned by tests.</summary>
 public static class TsaErrorIds
 {
     /// <summary>The TSA rail's settings are missing or invalid.</summary>
