@@ -34,9 +34,9 @@ public sealed class AnchorRecord
     /// <summary>Transaction reference (transaction hash or TSA serial).</summary>
     public string TxRef => Receipt.TxRef;
     /// <summary>Receipt status.</summary>
-    public string Status => Receipt.Status.ToString().ToLowerInvariant();
+    public string Status => Receipt.Status.ToWire();
     /// <summary>Finality state.</summary>
-    public string State => Receipt.Finality.State.ToString().ToLowerInvariant();
+    public string State => Receipt.Finality.State.ToWire();
     /// <summary>Depth observed.</summary>
     public long ObservedDepth => Receipt.Finality.ObservedDepth;
     /// <summary>Depth required.</summary>

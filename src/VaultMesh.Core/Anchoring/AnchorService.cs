@@ -28,9 +28,6 @@ public sealed class AnchorService
     private readonly Random _random;
     private readonly ISubmissionCoordinator? _coordinator;
 
-    /// <summary>Error id of a submission whose lease was lost: nothing was stored, and nothing was sent after it was noticed.</summary>
-    public const string LeaseLostErrorId = "VmAnchorLeaseLost";
-
     /// <summary>Counter of submissions abandoned because their lease was taken over or could not be renewed (nothing stored).</summary>
     public const string LeaseLostCounter = "vaultmesh_anchor_lease_lost_total";
 
@@ -138,7 +135,7 @@ public sealed class AnchorService
         {
             receipt = await RailSubmitAsync(rail, root, lease, whileHeld.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or VaultMeshException { ErrorId: not LeaseLostErrorId }
+        catch (Exception ex) when (ex is OperationCanceledException or VaultMeshException { ErrorId: not AnchorErrorIds.LeaseLost }
             && lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // A rail may report the abandoned call as its own timeout or outage: the lease is what ended it.
@@ -162,7 +159,7 @@ public sealed class AnchorService
     private VaultMeshException LeaseLost(IAnchorRail rail, Sha256Digest root, ISubmissionLease lease, string when)
     {
         _store.Increment(LeaseLostCounter, new Dictionary<string, string>(StringComparer.Ordinal) { ["chain"] = rail.Chain.ToString() });
-        return new VaultMeshException(LeaseLostErrorId, VmErrorKind.InvalidOperation,
+        return new VaultMeshException(AnchorErrorIds.LeaseLost, VmErrorKind.InvalidOperation,
             $"The submission lease of {rail.Chain} root {root.ToHex()} was lost {when} (fencing token {lease.Token} is no longer current); "
             + "nothing was stored: the manager that holds the lease now anchors the root or takes the published receipt.", root.ToHex());
     }
@@ -277,14 +274,14 @@ public sealed class AnchorService
     {
         if (!_switches.AnchorWrite.Enabled)
         {
-            throw new VaultMeshException("VmAnchorWriteDisabled", VmErrorKind.InvalidOperation,
+            throw new VaultMeshException(AnchorErrorIds.WriteDisabled, VmErrorKind.InvalidOperation,
                 $"Anchor writes are disabled (ANCHOR_WRITE_ENABLED is off, source {_switches.AnchorWrite.Source}); nothing was sent.", target);
         }
     }
 
     private IAnchorRail RailFor(ReceiptChain chain, string? network) =>
         _rails.FirstOrDefault(r => r.Chain == chain && (network is null || r.Network == network))
-        ?? throw new VaultMeshException("VmRailNotConfigured", VmErrorKind.InvalidOperation,
+        ?? throw new VaultMeshException(AnchorErrorIds.RailNotConfigured, VmErrorKind.InvalidOperation,
             network is null
                 ? $"No {chain} rail is configured in this profile (set rails.{chain.ToString().ToLowerInvariant()}.* with Set-VmConfiguration)."
                 : $"No {chain} rail for network '{network}' is configured in this profile.", chain.ToString());
@@ -314,5 +311,5 @@ public sealed class ReconcileReport
     /// <summary>Receipts now final.</summary>
     public int Finalized => Checked.Count(c => c.Final);
     /// <summary>Receipts seen reorged in this pass.</summary>
-    public int Reorged => Checked.Count(c => c.State == "reorged");
+    public int Reorged => Checked.Count(c => c.State == FinalityState.Reorged.ToWire());
 }

@@ -27,7 +27,7 @@ public sealed class AnchorStore : IReceiptSource
     }
 
     /// <summary>Error id when a save would change the root of a stored rail transaction.</summary>
-    public const string RootImmutableErrorId = "VmAnchorRootImmutable";
+    public const string RootImmutableErrorId = AnchorErrorIds.RootImmutable;
 
     /// <summary>Inserts the receipt, or updates the stored one of the same rail transaction; history keeps both.</summary>
     /// <exception cref="VaultMeshException"><c>VmAnchorRootImmutable</c> when a receipt of that rail transaction is stored for another root.</exception>
@@ -63,8 +63,8 @@ public sealed class AnchorStore : IReceiptSource
             upsert.Parameters.AddWithValue("$network", receipt.Network);
             upsert.Parameters.AddWithValue("$tx_ref", receipt.TxRef);
             upsert.Parameters.AddWithValue("$batch_id", (object?)batchId ?? DBNull.Value);
-            upsert.Parameters.AddWithValue("$status", receipt.Status.ToString().ToLowerInvariant());
-            upsert.Parameters.AddWithValue("$state", receipt.Finality.State.ToString().ToLowerInvariant());
+            upsert.Parameters.AddWithValue("$status", receipt.Status.ToWire());
+            upsert.Parameters.AddWithValue("$state", receipt.Finality.State.ToWire());
             upsert.Parameters.AddWithValue("$json", json);
             upsert.Parameters.AddWithValue("$now", now);
             upsert.ExecuteNonQuery();
@@ -84,7 +84,7 @@ public sealed class AnchorStore : IReceiptSource
     public AnchorRecord? Find(ReceiptChain chain, string network, string txRef) => Find(chain, network, txRef, null);
 
     /// <summary>Stored receipts, oldest first, filtered by batch, root (any digest form), chain or status.</summary>
-    public IEnumerable<AnchorRecord> Query(string? batchId = null, string? root = null, ReceiptChain? chain = null, string? status = null)
+    public IEnumerable<AnchorRecord> Query(string? batchId = null, string? root = null, ReceiptChain? chain = null, ReceiptStatus? status = null)
     {
         var where = new List<string>();
         using var command = _store.Command("");
@@ -106,7 +106,7 @@ public sealed class AnchorStore : IReceiptSource
         if (status is not null)
         {
             where.Add("status = $status");
-            command.Parameters.AddWithValue("$status", status.ToLowerInvariant());
+            command.Parameters.AddWithValue("$status", status.Value.ToWire());
         }
         command.CommandText = Select + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY seq";
         using var reader = command.ExecuteReader();

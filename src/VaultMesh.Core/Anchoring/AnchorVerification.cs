@@ -1,3 +1,5 @@
+using VaultMesh.Core.Receipts;
+
 namespace VaultMesh.Core.Anchoring;
 
 /// <summary>The detailed result of verifying one anchor receipt (what Test-VmAnchor -Detailed returns).</summary>
@@ -11,10 +13,10 @@ public sealed class AnchorVerification
         Chain = check.Receipt.Chain.ToString();
         Network = check.Receipt.Network;
         TxRef = check.Receipt.TxRef;
-        Status = check.Status.ToString().ToLowerInvariant();
+        Status = check.Status.ToWire();
         ObservedDepth = check.ObservedDepth;
         RequiredDepth = check.RequiredDepth;
-        State = check.State.ToString().ToLowerInvariant();
+        State = check.State.ToWire();
         Reason = check.Reason;
         Detail = check.Detail;
         CheckedAt = check.CheckedAt;

@@ -51,13 +51,13 @@ public static class ReceiptBuilder
             // A TSA's genTime is evidence: kept at the precision the token carries.
             ["anchorTs"] = chain == ReceiptChain.TSA ? UtcTimestamp.FormatExact(anchorTs) : UtcTimestamp.Format(anchorTs),
             ["observedAt"] = UtcTimestamp.Format(observedAt),
-            ["status"] = StatusText(reorged ? ReceiptStatus.Reorged : status),
+            ["status"] = (reorged ? ReceiptStatus.Reorged : status).ToWire(),
             ["verifier"] = verifier,
             ["finality"] = new JsonObject
             {
                 ["observedDepth"] = observedDepth,
                 ["requiredDepth"] = requiredDepth,
-                ["state"] = state.ToString().ToLowerInvariant(),
+                ["state"] = state.ToWire(),
             },
         };
         if (txHash is not null)
@@ -87,18 +87,16 @@ public static class ReceiptBuilder
         var json = JsonNode.Parse(receipt.Json.GetRawText())!.AsObject();
         var required = receipt.Chain == ReceiptChain.TSA ? 0 : requiredDepth ?? receipt.Finality.RequiredDepth;
         var state = reorged ? FinalityState.Reorged : observedDepth >= required ? FinalityState.Finalized : FinalityState.Observed;
-        json["status"] = StatusText(reorged ? ReceiptStatus.Reorged : status);
+        json["status"] = (reorged ? ReceiptStatus.Reorged : status).ToWire();
         json["observedAt"] = UtcTimestamp.Format(observedAt);
         json["finality"] = new JsonObject
         {
             ["observedDepth"] = observedDepth,
             ["requiredDepth"] = required,
-            ["state"] = state.ToString().ToLowerInvariant(),
+            ["state"] = state.ToWire(),
         };
         return Parse(json);
     }
-
-    private static string StatusText(ReceiptStatus status) => status.ToString().ToLowerInvariant();
 
     private static Receipt Parse(JsonObject json)
     {

@@ -15,7 +15,7 @@ namespace VaultMesh.Core.Audit;
 public sealed partial class AuditOptions
 {
     /// <summary>Error id of a malformed audit setting.</summary>
-    public const string SettingInvalidErrorId = "VmAuditSettingInvalid";
+    public const string SettingInvalidErrorId = AuditErrorIds.SettingInvalid;
 
     /// <summary>How long a sealed batch may wait for a final anchor.</summary>
     public TimeSpan MaxPendingAge { get; init; } = TimeSpan.FromHours(24);

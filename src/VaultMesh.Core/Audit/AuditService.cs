@@ -23,10 +23,7 @@ public sealed record AuditProgress(string Name, int Index, int Total);
 public sealed class AuditService
 {
     /// <summary>Error id of a -Check name that is not a check.</summary>
-    public const string CheckUnknownErrorId = "VmAuditCheckUnknown";
-
-    /// <summary>Error id written when at least one check fails.</summary>
-    public const string FailedErrorId = "VmAuditFailed";
+    public const string CheckUnknownErrorId = AuditErrorIds.CheckUnknown;
 
     /// <summary>Every check, in the order they run.</summary>
     public static IReadOnlyList<string> CheckNames { get; } =

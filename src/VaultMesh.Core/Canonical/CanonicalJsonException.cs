@@ -11,7 +11,7 @@ namespace VaultMesh.Core.Canonical;
 public sealed class CanonicalJsonException : VaultMeshException
 {
     /// <summary>Error id of every canonicalisation failure.</summary>
-    public const string InvalidErrorId = "VmCanonicalJsonInvalid";
+    public const string InvalidErrorId = CanonicalErrorIds.JsonInvalid;
 
     /// <summary>Creates the error; the message is composed from the problem and the location.</summary>
     public CanonicalJsonException(string problem, string path, long? byteOffset = null, int? line = null, int? column = null, object? target = null, Exception? inner = null)

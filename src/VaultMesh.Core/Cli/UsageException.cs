@@ -7,7 +7,7 @@ public sealed class UsageException : VaultMeshException
 {
     /// <summary>Creates a usage error; the message lists the valid choices.</summary>
     public UsageException(string message, string? token = null)
-        : base("VmUsage", VmErrorKind.InvalidArgument, message, token)
+        : base(CliErrorIds.Usage, VmErrorKind.InvalidArgument, message, token)
     {
     }
 }

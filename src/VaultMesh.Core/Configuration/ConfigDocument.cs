@@ -78,7 +78,7 @@ public sealed class ConfigDocument
     private static ConfigurationException Invalid(string path, DocumentSyntax syntax, string[] key, string problem)
     {
         var (line, column) = ConfigLocator.Find(syntax, key);
-        return new ConfigurationException("VmConfigurationInvalid", path,
+        return new ConfigurationException(ConfigurationErrorIds.Invalid, path,
             line is null ? $"{path}: {problem}" : string.Create(CultureInfo.InvariantCulture, $"{path}:{line}:{column}: {problem}"), line, column);
     }
 
@@ -106,7 +106,7 @@ public sealed class ConfigDocument
         string text;
         if (Directory.Exists(path))
         {
-            throw new ConfigurationException("VmConfigurationUnreadable", path, $"{path}: is a directory, not a config file.");
+            throw new ConfigurationException(ConfigurationErrorIds.Unreadable, path, $"{path}: is a directory, not a config file.");
         }
         bool exists = File.Exists(path);
         try
@@ -115,7 +115,7 @@ public sealed class ConfigDocument
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigurationException("VmConfigurationUnreadable", path, $"{path}: cannot be read: {ex.Message}", inner: ex);
+            throw new ConfigurationException(ConfigurationErrorIds.Unreadable, path, $"{path}: cannot be read: {ex.Message}", inner: ex);
         }
         return Parse(path, exists, text);
     }
@@ -137,7 +137,7 @@ public sealed class ConfigDocument
             var first = syntax.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
             var line = first.Span.Start.Line + 1;
             var column = first.Span.Start.Column + 1;
-            throw new ConfigurationException("VmConfigurationInvalid", path,
+            throw new ConfigurationException(ConfigurationErrorIds.Invalid, path,
                 $"{path}:{line}:{column}: invalid TOML: {first.Message}", line, column);
         }
         RejectDuplicates(path, syntax);
@@ -178,7 +178,7 @@ public sealed class ConfigDocument
     {
         var (line, column) = ex is TomlException { Line: { } l, Column: { } c } ? (l, c) : ConfigLocator.FirstFailingLine(text, Fails);
         var message = ex is TomlException ? ex.Message : "a string escape is cut off or invalid";
-        return new ConfigurationException("VmConfigurationInvalid", path,
+        return new ConfigurationException(ConfigurationErrorIds.Invalid, path,
             string.Create(CultureInfo.InvariantCulture, $"{path}:{line}:{column}: invalid TOML: {message}"), line, column, ex);
     }
 
@@ -192,7 +192,7 @@ public sealed class ConfigDocument
             {
                 var line = node.Span.Start.Line + 1;
                 var column = node.Span.Start.Column + 1;
-                throw new ConfigurationException("VmConfigurationInvalid", path,
+                throw new ConfigurationException(ConfigurationErrorIds.Invalid, path,
                     $"{path}:{line}:{column}: invalid TOML: {what} '{name}' is defined twice.", line, column);
             }
         }

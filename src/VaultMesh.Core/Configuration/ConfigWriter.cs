@@ -16,7 +16,7 @@ namespace VaultMesh.Core.Configuration;
 public static partial class ConfigWriter
 {
     /// <summary>Error id of a setting key or value that cannot be written; nothing is written.</summary>
-    public const string SettingInvalidErrorId = "VmConfigurationSettingInvalid";
+    public const string SettingInvalidErrorId = ConfigurationErrorIds.SettingInvalid;
 
     /// <summary>
     /// Sets (or, with a null value, removes) dotted keys in one profile and optionally the root

@@ -48,7 +48,7 @@ public static class LogListEntry
         var problem = value is null
             ? $"profile '{settings.Name}' does not set {key}; Set-VmConfiguration -Setting @{{ '{key}' = ... }} sets it (docs/log.md)"
             : SettingProblem(key, value);
-        return problem is null ? value! : throw new VaultMeshException("VmLogListSettingMissing", VmErrorKind.InvalidOperation,
+        return problem is null ? value! : throw new VaultMeshException(ConfigurationErrorIds.LogListSettingMissing, VmErrorKind.InvalidOperation,
             $"The log-list entry needs {key}: {problem}.", key);
     }
 }

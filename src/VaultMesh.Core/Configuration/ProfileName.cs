@@ -14,7 +14,7 @@ public static partial class ProfileName
     {
         if (string.IsNullOrEmpty(name) || name.Length > 64 || !Pattern().IsMatch(name))
         {
-            throw new VaultMeshException("VmProfileNameInvalid", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(ConfigurationErrorIds.ProfileNameInvalid, VmErrorKind.InvalidArgument,
                 $"Profile name '{name}' is invalid: use 1 to 64 letters, digits, '-' or '_'.", name);
         }
         return name;

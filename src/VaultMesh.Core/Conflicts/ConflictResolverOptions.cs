@@ -53,8 +53,8 @@ public sealed class ConflictResolverOptions
     }
 
     /// <summary>Error id when claims are to be trusted while verification is enforced.</summary>
-    public const string TrustClaimsRefusedErrorId = "VmTrustClaimsRefused";
+    public const string TrustClaimsRefusedErrorId = ConflictErrorIds.TrustClaimsRefused;
 
     /// <summary>Error id of a malformed <c>conflict.*</c> setting.</summary>
-    public const string ConfigInvalidErrorId = "VmConflictConfigInvalid";
+    public const string ConfigInvalidErrorId = ConflictErrorIds.ConfigInvalid;
 }

@@ -14,7 +14,7 @@ namespace VaultMesh.Core.Digests;
 public readonly struct Sha256Digest : IEquatable<Sha256Digest>, IComparable<Sha256Digest>, IComparable
 {
     /// <summary>Error id of every malformed digest text.</summary>
-    public const string InvalidErrorId = "VmDigestInvalid";
+    public const string InvalidErrorId = DigestErrorIds.Invalid;
 
     /// <summary>Number of bytes in a digest.</summary>
     public const int ByteLength = 32;

@@ -52,7 +52,7 @@ public sealed class FederationClient : IDisposable
         var (status, _, answer, answerSignature) = await SendAsync(peer, endpoint, body, "application/json", signature, cancellationToken).ConfigureAwait(false);
         if (status != 200)
         {
-            throw new VaultMeshException("VmFederationPeerRefused", VmErrorKind.ResourceUnavailable,
+            throw new VaultMeshException(FederationErrorIds.PeerRefused, VmErrorKind.ResourceUnavailable,
                 string.Create(CultureInfo.InvariantCulture, $"Peer {peer.Name} answered {endpoint} with {status}: {Truncate(Encoding.UTF8.GetString(answer))}"), peer.Name);
         }
         FederationMessage message;
@@ -62,12 +62,12 @@ public sealed class FederationClient : IDisposable
         }
         catch (FederationRefusal refusal)
         {
-            throw new VaultMeshException("VmFederationAnswerInvalid", VmErrorKind.SecurityError,
+            throw new VaultMeshException(FederationErrorIds.AnswerInvalid, VmErrorKind.SecurityError,
                 $"The answer of peer {peer.Name} to {endpoint} is refused ({refusal.Reason}): {refusal.Message}", peer.Name, refusal);
         }
         if (message.Audience != _did || message.InReplyTo != nonce)
         {
-            throw new VaultMeshException("VmFederationAnswerInvalid", VmErrorKind.SecurityError,
+            throw new VaultMeshException(FederationErrorIds.AnswerInvalid, VmErrorKind.SecurityError,
                 $"The answer of peer {peer.Name} to {endpoint} is not addressed to this request (audience {message.Audience}, inReplyTo {message.InReplyTo}).", peer.Name);
         }
         return new PeerAnswer(message, answer, answerSignature!);
@@ -109,18 +109,18 @@ public sealed class FederationClient : IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new VaultMeshException("VmFederationPeerUnreachable", VmErrorKind.OperationTimeout,
+            throw new VaultMeshException(FederationErrorIds.PeerUnreachable, VmErrorKind.OperationTimeout,
                 string.Create(CultureInfo.InvariantCulture, $"Peer {peer.Name} ({peer.Endpoint}) did not answer {endpoint} within {_options.RequestTimeout.TotalSeconds} s."), peer.Name);
         }
         catch (HttpRequestException ex)
         {
-            throw new VaultMeshException("VmFederationPeerUnreachable", VmErrorKind.ResourceUnavailable,
+            throw new VaultMeshException(FederationErrorIds.PeerUnreachable, VmErrorKind.ResourceUnavailable,
                 $"Peer {peer.Name} ({peer.Endpoint}) cannot be reached: {ex.Message}", peer.Name, ex);
         }
     }
 
     /// <summary>The error of a sync or call while federation is off.</summary>
-    public static VaultMeshException Disabled(KillSwitches switches) => new("VmFederationDisabled", VmErrorKind.InvalidOperation,
+    public static VaultMeshException Disabled(KillSwitches switches) => new(FederationErrorIds.Disabled, VmErrorKind.InvalidOperation,
         $"Federation is off (FEDERATION_ENABLED, source {switches.Federation.Source}); nothing was sent.", KillSwitches.FederationVariable);
 
     private static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, FederationPeer peer, CancellationToken cancellationToken)
@@ -133,7 +133,7 @@ public sealed class FederationClient : IDisposable
         {
             if (buffer.Length + read > limit)
             {
-                throw new VaultMeshException("VmFederationAnswerInvalid", VmErrorKind.InvalidData,
+                throw new VaultMeshException(FederationErrorIds.AnswerInvalid, VmErrorKind.InvalidData,
                     string.Create(CultureInfo.InvariantCulture, $"The answer of peer {peer.Name} exceeds {limit} bytes."), peer.Name);
             }
             buffer.Write(chunk, 0, read);

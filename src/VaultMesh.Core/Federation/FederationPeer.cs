@@ -85,16 +85,16 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
         }
         catch (VaultMeshException ex)
         {
-            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument, $"The peer's ML-DSA-44 vkey is invalid: {ex.Message}", vkey, ex);
+            throw new VaultMeshException(FederationErrorIds.PeerInvalid, VmErrorKind.InvalidArgument, $"The peer's ML-DSA-44 vkey is invalid: {ex.Message}", vkey, ex);
         }
         if (!key.IsPostQuantum)
         {
-            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(FederationErrorIds.PeerInvalid, VmErrorKind.InvalidArgument,
                 $"The vkey '{key.Name}+{key.KeyId:x8}' is an {key.Algorithm} key (type 0x{key.SignatureType:x2}); the peer's post-quantum vkey is ML-DSA-44 (type 0x06, PostQuantumVkey of New-VmIdentity).", vkey);
         }
         if (key.Name != did)
         {
-            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(FederationErrorIds.PeerInvalid, VmErrorKind.InvalidArgument,
                 $"The ML-DSA-44 vkey is named '{key.Name}', not the peer's DID '{did}': a guardian's vkey is named by its did:key.", vkey);
         }
         return key;
@@ -121,22 +121,22 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
     {
         if (!NamePattern().IsMatch(name))
         {
-            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(FederationErrorIds.PeerInvalid, VmErrorKind.InvalidArgument,
                 $"Peer name '{name}' must be 1-64 characters of a-z, 0-9, '-' or '_'.", name);
         }
         DidKey.Parse(did);
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Query.Length > 0)
         {
-            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(FederationErrorIds.PeerInvalid, VmErrorKind.InvalidArgument,
                 $"Endpoint '{endpoint}' must be an absolute http:// or https:// URL without a query.", endpoint);
         }
         if (weight is < 0 or > 1000)
         {
-            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument, $"Weight {weight} must be 0 to 1000.", weight);
+            throw new VaultMeshException(FederationErrorIds.PeerInvalid, VmErrorKind.InvalidArgument, $"Weight {weight} must be 0 to 1000.", weight);
         }
         if (origin is not null && !SignedNote.IsValidKeyName(origin))
         {
-            throw new VaultMeshException("VmFederationPeerInvalid", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(FederationErrorIds.PeerInvalid, VmErrorKind.InvalidArgument,
                 $"Origin '{origin}' must be a log origin line: non-empty, without spaces or plus signs (for example example.com/vaultmesh).", origin);
         }
         return new FederationPeer(name, did, uri, weight, origin);

@@ -25,13 +25,13 @@ public sealed class FederationRefusal : VaultMeshException
 
     private static string ErrorIdFor(int status) => status switch
     {
-        400 => "VmFederationMessageMalformed",
-        401 => "VmFederationSignatureInvalid",
-        403 => "VmFederationSenderRefused",
-        409 => "VmFederationMessageReplayed",
-        413 => "VmFederationMessageTooLarge",
-        503 => "VmFederationDisabled",
-        _ => "VmFederationRefused",
+        400 => FederationErrorIds.MessageMalformed,
+        401 => FederationErrorIds.SignatureInvalid,
+        403 => FederationErrorIds.SenderRefused,
+        409 => FederationErrorIds.MessageReplayed,
+        413 => FederationErrorIds.MessageTooLarge,
+        503 => FederationErrorIds.Disabled,
+        _ => FederationErrorIds.Refused,
     };
 
     private static VmErrorKind KindFor(int status) => status switch

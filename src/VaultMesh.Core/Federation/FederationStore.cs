@@ -324,7 +324,7 @@ public sealed class FederationStore
             r.Read();
             if (r.GetInt64(0) > 0 || !r.IsDBNull(1))
             {
-                throw new VaultMeshException("VmFederationBatchOverlap", VmErrorKind.InvalidOperation,
+                throw new VaultMeshException(FederationErrorIds.BatchOverlap, VmErrorKind.InvalidOperation,
                     $"Peer batch {batchId} is already held here in {(r.IsDBNull(1) ? "this node's own log" : "the mirror of " + r.GetString(1))}; "
                     + "the batch was not imported.", batchId);
             }
@@ -343,7 +343,7 @@ public sealed class FederationStore
         }
         if (stored.Count != leaves.Count || stored.Zip(leaves).Any(p => !p.First.AsSpan().SequenceEqual(p.Second.Bytes)))
         {
-            throw new VaultMeshException("VmFederationBatchOverlap", VmErrorKind.InvalidOperation,
+            throw new VaultMeshException(FederationErrorIds.BatchOverlap, VmErrorKind.InvalidOperation,
                 $"Peer batch {batchId} is stored here with other leaves than the peer sent; the batch was not imported.", batchId);
         }
     }
@@ -360,7 +360,7 @@ public sealed class FederationStore
             {
                 if (!r.IsDBNull(2) || !((byte[])r.GetValue(1)).AsSpan().SequenceEqual(leaf.Bytes))
                 {
-                    throw new VaultMeshException("VmFederationBatchOverlap", VmErrorKind.InvalidOperation,
+                    throw new VaultMeshException(FederationErrorIds.BatchOverlap, VmErrorKind.InvalidOperation,
                         $"Memory {leaf.Id} of peer batch {batchId} is already recorded here with another timestamp or in batch {(r.IsDBNull(2) ? "none" : r.GetString(2))}; the batch was not imported.", batchId);
                 }
                 return r.GetInt64(0);

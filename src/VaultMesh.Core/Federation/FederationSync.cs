@@ -80,15 +80,15 @@ public sealed class FederationSync
         var state = await Locked(() => new FederationStore(_store, _time).GetState(peer.Did), ct).ConfigureAwait(false);
         if (state.Quarantined)
         {
-            return new PeerSyncResult(peer, "quarantined", 0, 0, 0, state.Lag ?? 0, [$"Peer {peer.Name} is quarantined; see Get-VmQuarantine."]);
+            return new PeerSyncResult(peer, PeerSyncOutcome.Quarantined, 0, 0, 0, state.Lag ?? 0, [$"Peer {peer.Name} is quarantined; see Get-VmQuarantine."]);
         }
-        string result;
+        PeerSyncOutcome result;
         CosignOutcome? cosigned = null;
         try
         {
             result = await PullBatchesAsync(run, state.BatchCursor, roots, progress, ct).ConfigureAwait(false)
                 ?? await PullReceiptsAsync(run, state.ReceiptCursor, roots, ct).ConfigureAwait(false)
-                ?? "ok";
+                ?? PeerSyncOutcome.Ok;
             cosigned = await new CheckpointCosigning(_store, _client, _lock).RequestAsync(peer, ct).ConfigureAwait(false);
             if (cosigned.Problem is not null)
             {
@@ -96,23 +96,23 @@ public sealed class FederationSync
                 _log(new FederationLogEntry(FederationLogLevel.Warning, "cosign-failed", cosigned.Problem));
             }
         }
-        catch (VaultMeshException ex) when (ex.ErrorId != "VmFederationDisabled")
+        catch (VaultMeshException ex) when (ex.ErrorId != FederationErrorIds.Disabled)
         {
-            result = "failed";
+            result = PeerSyncOutcome.Failed;
             run.Problems.Add($"{ex.ErrorId}: {ex.Message}");
             _log(new FederationLogEntry(FederationLogLevel.Warning, "sync-failed", $"Sync of {peer.Name} stopped: {ex.Message} The next sync resumes after the last good sequence."));
         }
-        if (result == "ok" && run.Problems.Count > 0 && _switches.VerifyEnforce.Enabled)
+        if (result == PeerSyncOutcome.Ok && run.Problems.Count > 0 && _switches.VerifyEnforce.Enabled)
         {
-            result = "failed";
+            result = PeerSyncOutcome.Failed;
         }
         var lag = Math.Max(0, run.Latest - run.Cursor);
-        await Locked(() => new FederationStore(_store, _time).RecordResult(peer.Did, result, run.Problems.Count > 0 ? string.Join("; ", run.Problems) : null, lag), CancellationToken.None).ConfigureAwait(false);
+        await Locked(() => new FederationStore(_store, _time).RecordResult(peer.Did, result.ToWire(), run.Problems.Count > 0 ? string.Join("; ", run.Problems) : null, lag), CancellationToken.None).ConfigureAwait(false);
         progress?.Report(new FederationProgress(peer.Name, "done", run.Imported, run.Imported));
         return new PeerSyncResult(peer, result, run.Imported, run.Stored, run.Rejected, lag, run.Problems, cosigned?.Size);
     }
 
-    private async Task<string?> PullBatchesAsync(PeerRun run, long cursor, ConcurrentDictionary<string, bool> roots, IProgress<FederationProgress>? progress, CancellationToken ct)
+    private async Task<PeerSyncOutcome?> PullBatchesAsync(PeerRun run, long cursor, ConcurrentDictionary<string, bool> roots, IProgress<FederationProgress>? progress, CancellationToken ct)
     {
         run.Cursor = cursor;
         while (true)
@@ -133,14 +133,14 @@ public sealed class FederationSync
                 var size = Number(entry, "size", run.Peer);
                 if (sequence <= run.Cursor)
                 {
-                    throw new VaultMeshException("VmFederationAnswerInvalid", VmErrorKind.InvalidData,
+                    throw new VaultMeshException(FederationErrorIds.AnswerInvalid, VmErrorKind.InvalidData,
                         string.Create(CultureInfo.InvariantCulture, $"Peer {run.Peer.Name} listed sequence {sequence}, not above {run.Cursor}."), run.Peer.Name);
                 }
                 progress?.Report(new FederationProgress(run.Peer.Name, $"batch {batchId}", run.Cursor, run.Latest));
                 var quarantined = await ImportBatchAsync(run, sequence, batchId, root, size, page, ct).ConfigureAwait(false);
                 if (quarantined)
                 {
-                    return "quarantined";
+                    return PeerSyncOutcome.Quarantined;
                 }
                 roots[root] = true;
                 run.Cursor = sequence;
@@ -170,7 +170,7 @@ public sealed class FederationSync
         if (Text(payload, "batchId", run.Peer) is var answered && answered != batchId)
         {
             // Signed, but the evidence would not show what was asked: a protocol fault, not a contradiction.
-            throw new VaultMeshException("VmFederationAnswerInvalid", VmErrorKind.InvalidData,
+            throw new VaultMeshException(FederationErrorIds.AnswerInvalid, VmErrorKind.InvalidData,
                 $"Peer {run.Peer.Name} answered the request for batch {batchId} with batch {answered}; nothing was imported.", run.Peer.Name);
         }
         if (claimedRoot != root || claimedSize != size)
@@ -223,7 +223,7 @@ public sealed class FederationSync
         return false;
     }
 
-    private async Task<string?> PullReceiptsAsync(PeerRun run, long cursor, ConcurrentDictionary<string, bool> roots, CancellationToken ct)
+    private async Task<PeerSyncOutcome?> PullReceiptsAsync(PeerRun run, long cursor, ConcurrentDictionary<string, bool> roots, CancellationToken ct)
     {
         while (true)
         {
@@ -342,7 +342,7 @@ public sealed class FederationSync
             return await QuarantineAsync(run, "batch-id-mismatch", batchId,
                 $"Peer lists batch {batchId} with root {root} (size {size}), which is not the id of that root and size.", listing, null).ConfigureAwait(false);
         }
-        throw new VaultMeshException("VmFederationBatchOverlap", VmErrorKind.InvalidData,
+        throw new VaultMeshException(FederationErrorIds.BatchOverlap, VmErrorKind.InvalidData,
             string.Create(CultureInfo.InvariantCulture,
                 $"Peer {run.Peer.Name} lists batch {batchId} with root {root} (size {size}); this node holds a batch of that id with root {local.Root} (size {local.Size}). ")
             + "Nothing was imported and the peer is not quarantined: the two roots were not both signed by it.", batchId);
@@ -432,7 +432,7 @@ public sealed class FederationSync
         }
     }
 
-    private static VaultMeshException Malformed(FederationPeer peer, string field) => new("VmFederationAnswerInvalid", VmErrorKind.InvalidData,
+    private static VaultMeshException Malformed(FederationPeer peer, string field) => new(FederationErrorIds.AnswerInvalid, VmErrorKind.InvalidData,
         $"The answer of peer {peer.Name} has no valid '{field}'.", peer.Name);
 
     private sealed class PeerRun(FederationPeer peer)

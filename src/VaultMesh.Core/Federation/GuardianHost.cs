@@ -47,7 +47,7 @@ public sealed class GuardianHost : IAsyncDisposable
         }
         catch (VaultMeshException ex)
         {
-            throw new VaultMeshException("VmGuardianListenInvalid", VmErrorKind.InvalidArgument, ex.Message, listen, ex);
+            throw new VaultMeshException(FederationErrorIds.GuardianListenInvalid, VmErrorKind.InvalidArgument, ex.Message, listen, ex);
         }
     }
 
@@ -60,7 +60,7 @@ public sealed class GuardianHost : IAsyncDisposable
         }
         catch (HttpListenerException ex)
         {
-            throw new VaultMeshException("VmGuardianListenFailed", VmErrorKind.ResourceUnavailable, $"Cannot listen on {Listen}: {ex.Message}", Listen, ex);
+            throw new VaultMeshException(FederationErrorIds.GuardianListenFailed, VmErrorKind.ResourceUnavailable, $"Cannot listen on {Listen}: {ex.Message}", Listen, ex);
         }
         _loop = Task.Run(AcceptLoopAsync);
     }

@@ -41,9 +41,6 @@ public sealed class IdentityRecord
     /// <summary>The note key name of a profile's guardian.</summary>
     public static string KeyName(string profile) => "vaultmesh-guardian-" + profile;
 
-    /// <summary>The error id of replacing the key that signed the profile's log (public API).</summary>
-    public const string KeySignedLogErrorId = "VmIdentityKeySignedLog";
-
     /// <summary>
     /// Creates the profile's key, or adopts the key file that exists when the profile names no identity
     /// yet; an identity the profile already has is replaced only with <paramref name="force"/>.
@@ -66,7 +63,7 @@ public sealed class IdentityRecord
             var did = DidKey.Format(existing.PublicKey);
             if (context.Settings.DidKeyId == did)
             {
-                throw new VaultMeshException("VmFederationIdentityExists", VmErrorKind.AlreadyExists,
+                throw new VaultMeshException(IdentityErrorIds.IdentityExists, VmErrorKind.AlreadyExists,
                     $"Profile '{context.Profile}' already has identity {did} (key {path}); use -Force to replace it with a new key.", path);
             }
             key = existing;
@@ -103,11 +100,11 @@ public sealed class IdentityRecord
         }
         if (existing is null)
         {
-            throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
+            throw new VaultMeshException(IdentityErrorIds.NodeKeyMissing, VmErrorKind.SecurityError,
                 $"Profile '{context.Profile}' has checkpoints of log '{newest.Origin}' but the key '{path}' that signed them is missing; " +
                 "restore it from backup. No new key was created.", path);
         }
-        throw new VaultMeshException(KeySignedLogErrorId, VmErrorKind.SecurityError,
+        throw new VaultMeshException(IdentityErrorIds.KeySignedLog, VmErrorKind.SecurityError,
             $"Profile '{context.Profile}' has checkpoints of log '{newest.Origin}' (up to size {newest.Size}) " +
             $"signed by {DidKey.Format(existing.PublicKey)} " +
             $"(key {path}); a new key would leave them unverifiable and sign the same origin under another key, so the key was kept. " +
@@ -118,7 +115,7 @@ public sealed class IdentityRecord
     public static NodeKey Load(VaultMeshContext context)
     {
         var path = NodeKey.DefaultPath(context.DataDirectory);
-        return NodeKey.TryLoad(path) ?? throw new VaultMeshException("VmFederationIdentityMissing", VmErrorKind.NotFound,
+        return NodeKey.TryLoad(path) ?? throw new VaultMeshException(IdentityErrorIds.IdentityMissing, VmErrorKind.NotFound,
             $"Profile '{context.Profile}' has no guardian key at {path}; run New-VmIdentity first.", path);
     }
 }

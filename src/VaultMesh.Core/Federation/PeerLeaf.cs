@@ -35,7 +35,7 @@ internal sealed record PeerLeaf(byte[] Bytes, string Id, string Type, string Com
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException or System.Text.Json.JsonException or CanonicalJsonException or KeyNotFoundException)
         {
-            throw new VaultMeshException("VmFederationLeafInvalid", VmErrorKind.InvalidData,
+            throw new VaultMeshException(FederationErrorIds.LeafInvalid, VmErrorKind.InvalidData,
                 string.Create(CultureInfo.InvariantCulture, $"Leaf {index} of peer batch {batchId} is not a VaultMesh memory leaf: {ex.Message}. The batch was not imported."), batchId, ex);
         }
     }

@@ -1,15 +1,17 @@
+using System.Text.Json.Serialization;
+
 namespace VaultMesh.Core.Federation;
 
 /// <summary>What one sync did with one peer (what Sync-VmFederation returns).</summary>
 public sealed class PeerSyncResult
 {
-    internal PeerSyncResult(FederationPeer peer, string result, int batchesImported, int receiptsStored, int receiptsRejected, long lag, IReadOnlyList<string> problems, long? cosignedSize = null)
+    internal PeerSyncResult(FederationPeer peer, PeerSyncOutcome outcome, int batchesImported, int receiptsStored, int receiptsRejected, long lag, IReadOnlyList<string> problems, long? cosignedSize = null)
     {
         CosignedSize = cosignedSize;
         Name = peer.Name;
         Did = peer.Did;
         Endpoint = peer.Endpoint.ToString();
-        Result = result;
+        Outcome = outcome;
         BatchesImported = batchesImported;
         ReceiptsStored = receiptsStored;
         ReceiptsRejected = receiptsRejected;
@@ -23,8 +25,11 @@ public sealed class PeerSyncResult
     public string Did { get; }
     /// <summary>The peer's endpoint.</summary>
     public string Endpoint { get; }
+    /// <summary>How the sync ended (see <see cref="Problems"/>); <c>vm</c> shows it as <see cref="Result"/>.</summary>
+    [JsonIgnore]
+    public PeerSyncOutcome Outcome { get; }
     /// <summary><c>ok</c>, <c>failed</c> (see <see cref="Problems"/>; the next sync resumes) or <c>quarantined</c>.</summary>
-    public string Result { get; }
+    public string Result => Outcome.ToWire();
     /// <summary>Batches imported in this sync.</summary>
     public int BatchesImported { get; }
     /// <summary>Receipts stored (new or newer observations).</summary>
@@ -38,7 +43,7 @@ public sealed class PeerSyncResult
     /// <summary>What went wrong, one line each.</summary>
     public IReadOnlyList<string> Problems { get; }
     /// <summary>Whether the sync completed without problems.</summary>
-    public bool Ok => Result == "ok" && Problems.Count == 0;
+    public bool Ok => Outcome == PeerSyncOutcome.Ok && Problems.Count == 0;
 }
 
 /// <summary>Progress of a sync, per peer.</summary>

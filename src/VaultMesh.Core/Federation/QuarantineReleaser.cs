@@ -16,10 +16,10 @@ public sealed class QuarantineReleaser
     public const string MemoryType = "federation.quarantine.released";
 
     /// <summary>The error id when the peer is neither in the profile nor in the quarantine evidence.</summary>
-    public const string PeerNotFoundErrorId = "VmFederationPeerNotFound";
+    public const string PeerNotFoundErrorId = FederationErrorIds.PeerNotFound;
 
     /// <summary>The error id when the peer is not quarantined.</summary>
-    public const string NotQuarantinedErrorId = "VmFederationPeerNotQuarantined";
+    public const string NotQuarantinedErrorId = FederationErrorIds.PeerNotQuarantined;
 
     private readonly VaultStore _store;
     private readonly TimeProvider _time;
@@ -78,7 +78,7 @@ public sealed class QuarantineReleaser
         ArgumentNullException.ThrowIfNull(pending);
         if (string.IsNullOrWhiteSpace(reason))
         {
-            throw new VaultMeshException("VmFederationReleaseReasonMissing", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(FederationErrorIds.ReleaseReasonMissing, VmErrorKind.InvalidArgument,
                 "A quarantine is released only with a reason (-Reason): it goes on the record.", "Reason");
         }
         var digests = pending.Select(q => q.EvidenceDigest).ToList();

@@ -111,10 +111,10 @@ internal static class HarbingerEventReader
             };
             var reason = ex.ErrorId switch
             {
-                "VmMemoryPayloadTooLarge" => HarbingerReasons.PayloadTooLarge,
-                MemoryContent.PayloadTooDeepErrorId => HarbingerReasons.PayloadTooDeep,
-                "VmMemoryFieldTooLong" => HarbingerReasons.FieldTooLong,
-                "VmMemoryFieldMissing" => HarbingerReasons.FieldMissing,
+                MemoryErrorIds.PayloadTooLarge => HarbingerReasons.PayloadTooLarge,
+                MemoryErrorIds.PayloadTooDeep => HarbingerReasons.PayloadTooDeep,
+                MemoryErrorIds.FieldTooLong => HarbingerReasons.FieldTooLong,
+                MemoryErrorIds.FieldMissing => HarbingerReasons.FieldMissing,
                 _ => HarbingerReasons.FieldInvalid,
             };
             throw Reject(reason, ex.Message, name is null ? null : Path(name), name is null ? null : Pointer(name));

@@ -38,7 +38,7 @@ public sealed class HttpBind
             || (IPAddress.TryParse(host, out var v4) && v4.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
         if (!hostOk || !int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
-            throw new VaultMeshException("VmBindAddressInvalid", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(HttpErrorIds.BindAddressInvalid, VmErrorKind.InvalidArgument,
                 $"{source} '{text}' is not host:port (an IPv4 address, [IPv6], localhost or *, and a port 1-65535), for example 127.0.0.1:9108.", text);
         }
         return new HttpBind(host, port);

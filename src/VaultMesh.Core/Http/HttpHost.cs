@@ -41,7 +41,7 @@ public sealed class HttpHost : IDisposable
         }
         catch (HttpListenerException ex)
         {
-            throw new VaultMeshException("VmBindFailed", VmErrorKind.ResourceUnavailable,
+            throw new VaultMeshException(HttpErrorIds.BindFailed, VmErrorKind.ResourceUnavailable,
                 $"Cannot listen on {Bind.Host}:{Bind.Port}: {ex.Message}", $"{Bind.Host}:{Bind.Port}", ex);
         }
     }

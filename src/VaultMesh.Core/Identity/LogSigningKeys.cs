@@ -34,7 +34,7 @@ public sealed class LogSigningKeys
         if (!File.Exists(path) && hasSigned())
         {
             // A new key would sign the same origin's history under another identity.
-            throw new VaultMeshException("VmNodeKeyMissing", VmErrorKind.SecurityError,
+            throw new VaultMeshException(IdentityErrorIds.NodeKeyMissing, VmErrorKind.SecurityError,
                 $"The {what} '{path}' that signed this log's checkpoints is missing; restore it from backup. No new key was created.",
                 path);
         }

@@ -93,7 +93,7 @@ public sealed class NodeKey
             }
             if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & GroupOrOther) != 0)
             {
-                throw new VaultMeshException("VmNodeKeyExposed", VmErrorKind.SecurityError,
+                throw new VaultMeshException(IdentityErrorIds.NodeKeyExposed, VmErrorKind.SecurityError,
                     $"The node key '{path}' is accessible to other users; make it owner-only (chmod 600) and consider it compromised.", path);
             }
             seed = File.ReadAllBytes(path);
@@ -109,7 +109,7 @@ public sealed class NodeKey
         if (seed.Length != SeedSize)
         {
             CryptographicOperations.ZeroMemory(seed);
-            throw new VaultMeshException("VmNodeKeyInvalid", VmErrorKind.InvalidData,
+            throw new VaultMeshException(IdentityErrorIds.NodeKeyInvalid, VmErrorKind.InvalidData,
                 $"The node key '{path}' is {seed.Length} bytes; it must be the raw {SeedSize}-byte {algorithm} seed. The file was not changed.", path);
         }
         return seed;
@@ -121,7 +121,7 @@ public sealed class NodeKey
     {
         if (!Write(path, overwrite))
         {
-            throw new VaultMeshException("VmNodeKeyExists", VmErrorKind.AlreadyExists,
+            throw new VaultMeshException(IdentityErrorIds.NodeKeyExists, VmErrorKind.AlreadyExists,
                 $"A node key already exists at '{path}'; it was not replaced.", path);
         }
         return TryLoad(path) ?? throw Unavailable(path, "the file vanished after it was created");
@@ -132,7 +132,7 @@ public sealed class NodeKey
     {
         if (seed.Length != SeedSize)
         {
-            throw new VaultMeshException("VmNodeKeyInvalid", VmErrorKind.InvalidData,
+            throw new VaultMeshException(IdentityErrorIds.NodeKeyInvalid, VmErrorKind.InvalidData,
                 $"An Ed25519 seed is {SeedSize} bytes; got {seed.Length}.", seed.Length);
         }
         return new NodeKey(new Ed25519PrivateKeyParameters(seed.ToArray(), 0), null);
@@ -190,5 +190,5 @@ public sealed class NodeKey
     }
 
     internal static VaultMeshException Unavailable(string path, string why, Exception? inner = null) =>
-        new("VmNodeKeyUnavailable", VmErrorKind.ResourceUnavailable, $"The node key '{path}' cannot be read or created: {why}", path, inner);
+        new(IdentityErrorIds.NodeKeyUnavailable, VmErrorKind.ResourceUnavailable, $"The node key '{path}' cannot be read or created: {why}", path, inner);
 }

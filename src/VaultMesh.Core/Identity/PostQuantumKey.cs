@@ -81,7 +81,7 @@ public sealed class PostQuantumKey
     {
         if (seed.Length != SeedSize)
         {
-            throw new VaultMeshException("VmNodeKeyInvalid", VmErrorKind.InvalidData,
+            throw new VaultMeshException(IdentityErrorIds.NodeKeyInvalid, VmErrorKind.InvalidData,
                 $"An ML-DSA-44 seed is {SeedSize} bytes; got {seed.Length}.", seed.Length);
         }
         return new PostQuantumKey(seed.ToArray(), null);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Schemas;
 
@@ -21,10 +22,7 @@ namespace VaultMesh.Core.Legacy;
 public sealed class LegacyRemembrancer
 {
     /// <summary>Error id for a file that is not a Remembrancer database.</summary>
-    public const string InvalidErrorId = "VmLegacyDatabaseInvalid";
-
-    /// <summary>Error id for an expected root that is not a SHA-256 hex digest.</summary>
-    public const string RootInvalidErrorId = "VmLegacyRootInvalid";
+    public const string InvalidErrorId = LegacyErrorIds.DatabaseInvalid;
 
     /// <summary>The tag every imported memory carries.</summary>
     public const string Tag = "legacy";
@@ -89,7 +87,7 @@ public sealed class LegacyRemembrancer
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
         {
-            throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"Legacy database not found: {full}", full);
+            throw new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"Legacy database not found: {full}", full);
         }
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -167,7 +165,7 @@ public sealed class LegacyRemembrancer
         {
             if (!Sha256Digest.TryParse(expectedRoot.Trim(), out var digest))
             {
-                throw new VaultMeshException(RootInvalidErrorId, VmErrorKind.InvalidArgument,
+                throw new VaultMeshException(LegacyErrorIds.RootInvalid, VmErrorKind.InvalidArgument,
                     $"Expected legacy root '{expectedRoot}' is not a SHA-256 digest (64 hex digits, optionally 0x or sha256: prefixed).", expectedRoot);
             }
             expected = digest.ToHex();

@@ -31,7 +31,7 @@ public static class LegacyTool
     {
         if (!Tools.TryGetValue(name, out var relative))
         {
-            throw new VaultMeshException("VmLegacyToolUnknown", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(LegacyErrorIds.ToolUnknown, VmErrorKind.InvalidArgument,
                 $"Unknown legacy tool '{name}'; known tools: {string.Join(", ", Tools.Keys)}.", name);
         }
         var command = new List<string> { "bash", relative };

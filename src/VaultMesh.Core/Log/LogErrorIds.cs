@@ -32,4 +32,13 @@ public static class LogErrorIds
 
     /// <summary>A witness cosignature that does not verify against the witness's key.</summary>
     public const string CosignatureInvalid = "VmCosignatureInvalid";
+
+    /// <summary>The configured log origin is empty or holds spaces or plus signs.</summary>
+    public const string OriginInvalid = "VmLogOriginInvalid";
+
+    /// <summary>A witness policy is malformed or cannot be met.</summary>
+    public const string WitnessPolicyInvalid = "VmWitnessPolicyInvalid";
+
+    /// <summary>A peer batch that its peer's signed checkpoint does not prove (raised while mirroring a peer's log).</summary>
+    public const string MirrorUnverified = "VmFederationMirrorUnverified";
 }

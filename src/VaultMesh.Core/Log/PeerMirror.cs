@@ -28,9 +28,6 @@ internal sealed record MirrorPlacement(long LogStart, long LogEnd, string Checkp
 /// </summary>
 internal sealed class PeerMirror
 {
-    /// <summary>Error id of a peer batch that its peer's signed checkpoint does not prove.</summary>
-    public const string UnverifiedErrorId = "VmFederationMirrorUnverified";
-
     private readonly VaultStore _store;
 
     public PeerMirror(VaultStore store) => _store = store;
@@ -61,7 +58,7 @@ internal sealed class PeerMirror
         IReadOnlyList<byte[]> leafHashes, DateTimeOffset now, SqliteTransaction tx)
     {
         var origin = logKey.Name;
-        VaultMeshException Unverified(string why) => new(UnverifiedErrorId, VmErrorKind.SecurityError,
+        VaultMeshException Unverified(string why) => new(LogErrorIds.MirrorUnverified, VmErrorKind.SecurityError,
             $"Batch {batchId} of peer {peerName} was not imported: {why} (the mirror of {origin}, {peerDid}).", batchId);
         var size = Size(origin, tx);
         if (placement.LogStart != size || placement.LogEnd - placement.LogStart != leafHashes.Count)

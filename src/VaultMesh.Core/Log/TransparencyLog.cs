@@ -347,7 +347,7 @@ public sealed class TransparencyLog
         {
             if (!SignedNote.IsValidKeyName(_configuredOrigin))
             {
-                throw new VaultMeshException("VmLogOriginInvalid", VmErrorKind.InvalidData,
+                throw new VaultMeshException(LogErrorIds.OriginInvalid, VmErrorKind.InvalidData,
                     $"The log origin '{_configuredOrigin}' (log.origin) must be non-empty without spaces or plus signs, for example example.com/vaultmesh.", _configuredOrigin);
             }
             return _configuredOrigin;

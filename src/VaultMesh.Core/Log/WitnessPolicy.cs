@@ -127,5 +127,5 @@ public sealed class WitnessPolicy
     }
 
     internal static VaultMeshException Invalid(object target, string what) =>
-        new("VmWitnessPolicyInvalid", VmErrorKind.InvalidArgument, $"The witness policy is invalid: {what}.", target);
+        new(LogErrorIds.WitnessPolicyInvalid, VmErrorKind.InvalidArgument, $"The witness policy is invalid: {what}.", target);
 }

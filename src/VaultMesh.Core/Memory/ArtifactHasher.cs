@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 
 namespace VaultMesh.Core.Memory;
 
@@ -25,11 +26,11 @@ public static class ArtifactHasher
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"Artifact file not found: {path}", path, ex);
+            throw new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"Artifact file not found: {path}", path, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"Artifact file '{path}' cannot be read: {ex.Message}", path, ex);
+            throw new VaultMeshException(FileErrorIds.Unreadable, VmErrorKind.ResourceUnavailable, $"Artifact file '{path}' cannot be read: {ex.Message}", path, ex);
         }
     }
 }

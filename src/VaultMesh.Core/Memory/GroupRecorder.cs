@@ -1,4 +1,5 @@
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Store;
 
 namespace VaultMesh.Core.Memory;
 
@@ -129,7 +130,7 @@ public sealed class GroupRecorder : IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            failure = ex as VaultMeshException ?? new VaultMeshException("VmStoreWriteFailed", VmErrorKind.ResourceUnavailable,
+            failure = ex as VaultMeshException ?? new VaultMeshException(StoreErrorIds.WriteFailed, VmErrorKind.ResourceUnavailable,
                 $"A group of {valid.Count} memories could not be committed; none of them was recorded: {ex.Message}", valid.Count, ex);
         }
         var next = 0;

@@ -16,9 +16,6 @@ public static class MemoryContent
     /// <summary>Largest canonical payload accepted, in bytes.</summary>
     public const int MaxPayloadBytes = 1024 * 1024;
 
-    /// <summary>Error id of a payload nested deeper than <see cref="JsonLimits.MaxPayloadDepth"/>.</summary>
-    public const string PayloadTooDeepErrorId = "VmMemoryPayloadTooDeep";
-
     /// <summary>Longest type, component, version, actor, artifact name or tag.</summary>
     public const int MaxFieldLength = 256;
 
@@ -42,7 +39,7 @@ public static class MemoryContent
         var payload = CanonicalJson.CanonicalizeToUtf8(draft.Payload ?? new JsonObject());
         if (payload.Length > MaxPayloadBytes)
         {
-            throw new VaultMeshException("VmMemoryPayloadTooLarge", VmErrorKind.InvalidData,
+            throw new VaultMeshException(MemoryErrorIds.PayloadTooLarge, VmErrorKind.InvalidData,
                 $"Payload is {payload.Length} bytes in canonical form; the limit is {MaxPayloadBytes}.", "Payload");
         }
         var artifact = draft.ArtifactHash is null ? null : Sha256Digest.Parse(draft.ArtifactHash).ToPrefixed();
@@ -96,7 +93,7 @@ public static class MemoryContent
     public static byte[] Leaf(MemoryRecord m) => Leaf(Content(m), m.Id, UtcTimestamp.Format(m.Timestamp));
 
     // The memory wraps the payload in one level and a proof bundle in one more; both must stay readable.
-    private static VaultMeshException TooDeep() => new(PayloadTooDeepErrorId, VmErrorKind.InvalidData,
+    private static VaultMeshException TooDeep() => new(MemoryErrorIds.PayloadTooDeep, VmErrorKind.InvalidData,
         string.Create(CultureInfo.InvariantCulture,
             $"Payload nests deeper than {JsonLimits.MaxPayloadDepth} levels of arrays and objects; the limit leaves room for the memory and the proof bundle that carry it within the {JsonLimits.MaxDepth} levels every VaultMesh JSON reader accepts."),
         "Payload");
@@ -105,7 +102,7 @@ public static class MemoryContent
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new VaultMeshException("VmMemoryFieldMissing", VmErrorKind.InvalidArgument, $"{field} is required and must not be empty.", field);
+            throw new VaultMeshException(MemoryErrorIds.FieldMissing, VmErrorKind.InvalidArgument, $"{field} is required and must not be empty.", field);
         }
         Limit(value, field);
     }
@@ -114,7 +111,7 @@ public static class MemoryContent
     {
         if (value is not null && value.Length > MaxFieldLength)
         {
-            throw new VaultMeshException("VmMemoryFieldTooLong", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(MemoryErrorIds.FieldTooLong, VmErrorKind.InvalidArgument,
                 $"{field} is {value.Length} characters; the limit is {MaxFieldLength}.", field);
         }
     }

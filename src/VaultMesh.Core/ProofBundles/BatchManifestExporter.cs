@@ -52,9 +52,6 @@ public static class BatchManifestExporter
     /// <summary>Suffix of the leaves sidecar: <c>&lt;batchId&gt;.leaves.ndjson</c>.</summary>
     public const string LeavesSuffix = ".leaves.ndjson";
 
-    /// <summary>The error id of exporting a batch without receipts as a manifest.</summary>
-    public const string NotAnchoredErrorId = "VmBatchNotAnchored";
-
     /// <summary>The manifest JSON of a batch with these receipts (which may be empty: such a manifest does not validate).</summary>
     public static string BuildManifest(BatchRecord batch, IReadOnlyList<Receipt> receipts, string? submittedBy = null)
     {
@@ -127,7 +124,7 @@ public static class BatchManifestExporter
         var anchors = receipts?.ForRoot(Sha256Digest.Parse(batch.Root, DigestForm.Hex)) ?? [];
         if (anchors.Count == 0 && !allowUnanchored)
         {
-            throw new VaultMeshException(NotAnchoredErrorId, VmErrorKind.InvalidOperation,
+            throw new VaultMeshException(SealingErrorIds.BatchNotAnchored, VmErrorKind.InvalidOperation,
                 $"Batch {batch.BatchId} (root {batch.Root}) has no anchor receipt, and a batch-manifest.v1 needs at least one. Anchor the root or pass receipts with -ReceiptPath; -AllowUnanchored writes a manifest that will not validate.",
                 batch.BatchId);
         }
@@ -135,7 +132,7 @@ public static class BatchManifestExporter
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
         if (tree.Root != batch.Root || tree.Size != batch.Size)
         {
-            throw new VaultMeshException("VmBatchRootMismatch", VmErrorKind.SecurityError,
+            throw new VaultMeshException(SealingErrorIds.BatchRootMismatch, VmErrorKind.SecurityError,
                 string.Create(CultureInfo.InvariantCulture, $"The stored leaves of batch {batch.BatchId} give root {tree.Root} (size {tree.Size}); the batch records {batch.Root} (size {batch.Size}). Nothing was written."),
                 batch.BatchId);
         }

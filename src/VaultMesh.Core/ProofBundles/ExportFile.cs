@@ -23,7 +23,7 @@ internal static class ExportFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException("VmFileUnwritable", VmErrorKind.ResourceUnavailable, $"Cannot write '{full}': {ex.Message}", full, ex);
+            throw new VaultMeshException(FileErrorIds.Unwritable, VmErrorKind.ResourceUnavailable, $"Cannot write '{full}': {ex.Message}", full, ex);
         }
         if (!written)
         {
@@ -41,5 +41,5 @@ internal static class ExportFile
     }
 
     private static VaultMeshException Exists(string path, Exception? inner) =>
-        new("VmFileExists", VmErrorKind.AlreadyExists, $"'{path}' already exists; use -Force to overwrite it.", path, inner);
+        new(FileErrorIds.Exists, VmErrorKind.AlreadyExists, $"'{path}' already exists; use -Force to overwrite it.", path, inner);
 }

@@ -10,11 +10,9 @@ namespace VaultMesh.Core.ProofBundles;
 /// <summary>The <c>log</c> section of a proof bundle: the memory's place in the log and the checkpoints that commit to it.</summary>
 public static partial class ProofBundleVerifier
 {
-    private static readonly string[] LogKeys = ["index", "checkpoint", "inclusion", "anchoredCheckpoint", "consistency"];
+    private static readonly string[] LogKeys = ProofBundleDocument.FieldsOf<ProofBundleLog>();
 
-    private sealed record LogSection(long Index, string Checkpoint, string[] Inclusion, string? AnchoredCheckpoint, string[] Consistency);
-
-    private static LogSection? ReadLog(JsonElement root, SectionReader reader)
+    private static ProofBundleLog? ReadLog(JsonElement root, SectionReader reader)
     {
         if (!root.TryGetProperty("log", out _))
         {
@@ -43,7 +41,7 @@ public static partial class ProofBundleVerifier
         }
         return index is null || checkpoint is null || inclusion is null || consistency is null
             ? null
-            : new LogSection(index.Value, checkpoint, inclusion, anchored, consistency);
+            : new ProofBundleLog(index.Value, checkpoint, inclusion, anchored, consistency);
     }
 
     /// <summary>
@@ -51,7 +49,7 @@ public static partial class ProofBundleVerifier
     /// A verifier given a vkey or a witness policy (<paramref name="required"/>) fails a bundle without one: nothing else shows the
     /// memory in a checkpoint that key signed.
     /// </summary>
-    private static long? CheckLog(LogSection? log, string leafHash, NoteVerifierKey? vkey, bool required, List<MemoryCheck> checks,
+    private static long? CheckLog(ProofBundleLog? log, string leafHash, NoteVerifierKey? vkey, bool required, List<MemoryCheck> checks,
         List<Sha256Digest> roots)
     {
         if (log is null)
@@ -79,7 +77,7 @@ public static partial class ProofBundleVerifier
         {
             return null;
         }
-        var consistency = CheckpointVerifier.Consistency(own, anchored, log.Consistency);
+        var consistency = CheckpointVerifier.Consistency(own, anchored, log.Consistency ?? []);
         checks.Add(consistency);
         if (consistency.Passed != true)
         {
@@ -111,7 +109,7 @@ public static partial class ProofBundleVerifier
     }
 
     /// <summary>What the bundle states that no signature or anchor commits to.</summary>
-    private static MemoryCheck Unproven(LogSection? log, long? logSize, long batchSize)
+    private static MemoryCheck Unproven(ProofBundleLog? log, long? logSize, long batchSize)
     {
         var size = batchSize.ToString(CultureInfo.InvariantCulture);
         return logSize is { } n

@@ -7,6 +7,7 @@ using VaultMesh.Core.Anchoring.Tsa;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
@@ -34,11 +35,12 @@ public static partial class ProofBundleVerifier
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static readonly string[] TopKeys = ["format", "memory", "leaf", "proof", "batch", "log", "anchors"];
-    private static readonly string[] MemoryKeys = ["id", "type", "component", "version", "timestamp", "payload", "tags", "artifactHash", "artifactName", "actor"];
-    private static readonly string[] LeafKeys = ["encoding", "jcs"];
-    private static readonly string[] ProofKeys = ["leafIndex", "treeSize", "leafHash", "auditPath"];
-    private static readonly string[] BatchKeys = ["batchId", "root", "size", "sealedAt"];
+    // The fields the writer's model has, and no others (docs/architecture.md, decision 19).
+    private static readonly string[] TopKeys = ProofBundleDocument.FieldsOf<ProofBundleDocument>();
+    private static readonly string[] MemoryKeys = ProofBundleDocument.FieldsOf<ProofBundleMemory>();
+    private static readonly string[] LeafKeys = ProofBundleDocument.FieldsOf<ProofBundleLeaf>();
+    private static readonly string[] ProofKeys = ProofBundleDocument.FieldsOf<ProofBundleProof>();
+    private static readonly string[] BatchKeys = ProofBundleDocument.FieldsOf<ProofBundleBatch>();
 
     /// <summary>Reads a bundle file and verifies it.</summary>
     /// <param name="path">The bundle file.</param>
@@ -63,11 +65,11 @@ public static partial class ProofBundleVerifier
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"{what} not found: {path}", path, ex);
+            throw new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"{what} not found: {path}", path, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"Cannot read {what.ToLowerInvariant()} '{path}': {ex.Message}", path, ex);
+            throw new VaultMeshException(FileErrorIds.Unreadable, VmErrorKind.ResourceUnavailable, $"Cannot read {what.ToLowerInvariant()} '{path}': {ex.Message}", path, ex);
         }
     }
 
@@ -163,7 +165,7 @@ public static partial class ProofBundleVerifier
             {
                 return rail.VerifyOffline(receipt);
             }
-            catch (VaultMeshException ex) when (ex.ErrorId == "VmAnchorOfflineUnsupported")
+            catch (VaultMeshException ex) when (ex.ErrorId == AnchorErrorIds.OfflineUnsupported)
             {
                 return null;
             }
@@ -371,7 +373,7 @@ public static partial class ProofBundleVerifier
             seen.Add(key);
             anchoredRoots.Add(anchored);
             count++;
-            var label = $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} ({receipt.Status.ToString().ToLowerInvariant()}, {receipt.Finality.State.ToString().ToLowerInvariant()})";
+            var label = $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} ({receipt.Status.ToWire()}, {receipt.Finality.State.ToWire()})";
             if (receipt.Status != ReceiptStatus.Verified)
             {
                 checks.Add(new MemoryCheck(name, null, $"{label} anchors this root but is not verified; it is not counted as an anchor"));

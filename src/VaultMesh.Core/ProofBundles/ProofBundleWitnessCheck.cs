@@ -12,7 +12,7 @@ public static partial class ProofBundleVerifier
     /// it consistent with, carries a quorum of verified cosignatures. Without one: says how many other
     /// signature lines the checkpoint carries, unchecked. Null when there is nothing to say.
     /// </summary>
-    private static MemoryCheck? CheckWitnesses(LogSection? log, long? logSize, WitnessPolicy? policy)
+    private static MemoryCheck? CheckWitnesses(ProofBundleLog? log, long? logSize, WitnessPolicy? policy)
     {
         if (policy is null)
         {

@@ -26,54 +26,37 @@ public static class ProofBundleWriter
     /// <param name="cancellationToken">Cancels rebuilding the batch tree.</param>
     /// <exception cref="VaultMeshException"><c>VmMemoryNotSealed</c>, <c>VmBatchNotFound</c>, or <c>VmProofBundleInvalid</c> when the store's data does not verify.</exception>
     public static string Create(MemoryRecord memory, BatchStore batches, TransparencyLog log,
-        IReceiptSource? receipts = null, CancellationToken cancellationToken = default)
+        IReceiptSource? receipts = null, CancellationToken cancellationToken = default) =>
+        Build(memory, batches, log, receipts, cancellationToken).Text;
+
+    private static (ProofBundleDocument Bundle, string Text) Build(MemoryRecord memory, BatchStore batches, TransparencyLog log,
+        IReceiptSource? receipts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(memory);
         ArgumentNullException.ThrowIfNull(batches);
         ArgumentNullException.ThrowIfNull(log);
         if (memory.BatchId is not { } batchId || memory.LeafIndex is not { } index)
         {
-            throw new VaultMeshException("VmMemoryNotSealed", VmErrorKind.InvalidOperation,
+            throw new VaultMeshException(MemoryErrorIds.NotSealed, VmErrorKind.InvalidOperation,
                 $"Memory {memory.Id} is not sealed yet; run Invoke-VmSeal first.", memory.Id);
         }
         var batch = batches.GetBatch(batchId)
-            ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"Batch '{batchId}' of memory {memory.Id} is not in the store.", batchId);
+            ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound, $"Batch '{batchId}' of memory {memory.Id} is not in the store.", batchId);
         var leaves = batches.GetLeaves(batchId);
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
         var proof = tree.GetInclusionProof(index);
         var anchors = (receipts?.ForRoot(Sha256Digest.Parse(batch.Root, DigestForm.Hex)) ?? []).ToList();
         var logSection = LogSection(memory, log, receipts, anchors);
 
-        var bundle = new JsonObject
-        {
-            ["format"] = ProofBundleFormat.Version1,
-            ["memory"] = MemorySection(memory),
-            ["leaf"] = new JsonObject
-            {
-                ["encoding"] = ProofBundleFormat.LeafEncoding,
-                ["jcs"] = Encoding.UTF8.GetString(leaves[(int)index]),
-            },
-            ["proof"] = new JsonObject
-            {
-                ["leafIndex"] = proof.LeafIndex,
-                ["treeSize"] = proof.TreeSize,
-                ["leafHash"] = proof.LeafHash,
-                ["auditPath"] = Hashes(proof.AuditPath),
-            },
-            ["batch"] = new JsonObject
-            {
-                ["batchId"] = batch.BatchId,
-                ["root"] = batch.Root,
-                ["size"] = batch.Size,
-                ["sealedAt"] = UtcTimestamp.Format(batch.SealedAt),
-            },
-        };
-        if (logSection is not null)
-        {
-            bundle["log"] = logSection;
-        }
-        bundle["anchors"] = new JsonArray(anchors.Select(r => JsonNode.Parse(r.Json.GetRawText())).ToArray());
-        var text = ProofBundleFormat.ToText(bundle);
+        var bundle = new ProofBundleDocument(
+            ProofBundleFormat.Version1,
+            MemorySection(memory),
+            new ProofBundleLeaf(ProofBundleFormat.LeafEncoding, Encoding.UTF8.GetString(leaves[(int)index])),
+            new ProofBundleProof(proof.LeafIndex, proof.TreeSize, proof.LeafHash, proof.AuditPath),
+            new ProofBundleBatch(batch.BatchId, batch.Root, batch.Size, UtcTimestamp.Format(batch.SealedAt)),
+            logSection,
+            new JsonArray(anchors.Select(r => JsonNode.Parse(r.Json.GetRawText())).ToArray()));
+        var text = bundle.ToText();
 
         // Receipts were validated where they were read, under that caller's enforcement; here only
         // the memory and its proof are in question.
@@ -81,10 +64,10 @@ public static class ProofBundleWriter
             vkey: logSection is null ? null : log.VerifierKey);
         if (!check.Valid)
         {
-            throw new VaultMeshException("VmProofBundleInvalid", VmErrorKind.SecurityError,
+            throw new VaultMeshException(ProofBundleErrorIds.Invalid, VmErrorKind.SecurityError,
                 $"The store's data for memory {memory.Id} does not verify ({check.FailedCheck}: {check.Reason}); no bundle was written.", memory.Id);
         }
-        return text;
+        return (bundle, text);
     }
 
     /// <summary>Builds the bundle of a sealed memory and writes it to <paramref name="path"/> atomically.</summary>
@@ -100,10 +83,9 @@ public static class ProofBundleWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
-        var text = Create(memory, batches, log, receipts, cancellationToken);
+        var (bundle, text) = Build(memory, batches, log, receipts, cancellationToken);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var bundle = JsonNode.Parse(text)!;
-        var tlogPath = bundle["log"] is null ? null : TlogProofPath(full);
+        var tlogPath = bundle.Log is null ? null : TlogProofPath(full);
         if (tlogPath is not null && !overwrite)
         {
             ExportFile.EnsureAbsent(tlogPath);
@@ -111,10 +93,10 @@ public static class ProofBundleWriter
         ExportFile.Write(full, text, overwrite);
         if (tlogPath is not null)
         {
-            ExportFile.Write(tlogPath, ToTlogProof(bundle["log"]!).ToString(), overwrite);
+            ExportFile.Write(tlogPath, ToTlogProof(bundle.Log!).ToString(), overwrite);
         }
-        return new ProofBundleExport(memory.Id, memory.BatchId!, memory.LeafIndex!.Value, (string)bundle["batch"]!["root"]!,
-            bundle["anchors"]!.AsArray().Count, full, tlogPath, (long?)bundle["log"]?["index"]);
+        return new ProofBundleExport(memory.Id, memory.BatchId!, memory.LeafIndex!.Value, bundle.Batch.Root,
+            bundle.Anchors.Count, full, tlogPath, bundle.Log?.Index);
     }
 
     /// <summary>
@@ -127,7 +109,7 @@ public static class ProofBundleWriter
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (File.Exists(directory))
         {
-            throw new VaultMeshException("VmPathNotDirectory", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(ProofBundleErrorIds.PathNotDirectory, VmErrorKind.InvalidArgument,
                 $"'{directory}' is a file; proof bundles go into a directory (created when missing), one <id hex>{ProofBundleFormat.FileSuffix} per memory.", directory);
         }
         return Path.Combine(Path.GetFullPath(directory), FileName(memoryId));
@@ -142,19 +124,14 @@ public static class ProofBundleWriter
     // The memory's own checkpoint (the first that contains it) and, when a later checkpoint is
     // anchored, that one with the consistency proof joining them; its receipts join the bundle.
     // Both notes carry the witnesses' cosignatures kept with them.
-    private static JsonObject? LogSection(MemoryRecord memory, TransparencyLog log, IReceiptSource? receipts, List<Receipt> anchors)
+    private static ProofBundleLog? LogSection(MemoryRecord memory, TransparencyLog log, IReceiptSource? receipts, List<Receipt> anchors)
     {
         if (memory.LogIndex is not { } index || log.CheckpointCovering(index) is not { } own)
         {
             return null;
         }
         var inclusion = log.GetInclusionProof(index, own.Size);
-        var section = new JsonObject
-        {
-            ["index"] = index,
-            ["checkpoint"] = own.CosignedNote,
-            ["inclusion"] = Hashes(inclusion.AuditPath),
-        };
+        var section = new ProofBundleLog(index, own.CosignedNote, inclusion.AuditPath);
         if (receipts is null)
         {
             return section;
@@ -169,48 +146,24 @@ public static class ProofBundleWriter
             anchors.AddRange(found.Where(r => !anchors.Any(a => a.Chain == r.Chain && a.Network == r.Network && a.TxRef == r.TxRef)));
             if (checkpoint.Size > own.Size)
             {
-                section["anchoredCheckpoint"] = checkpoint.CosignedNote;
-                section["consistency"] = Hashes(log.GetConsistencyProof(own.Size, checkpoint.Size).Path);
+                section = section with
+                {
+                    AnchoredCheckpoint = checkpoint.CosignedNote,
+                    Consistency = log.GetConsistencyProof(own.Size, checkpoint.Size).Path,
+                };
             }
             break;
         }
         return section;
     }
 
-    private static TlogProof ToTlogProof(JsonNode log) => new(
-        (long)log["index"]!,
-        log["inclusion"]!.AsArray().Select(h => Convert.FromHexString((string)h!)).ToList(),
-        (string)log["checkpoint"]!);
-
-    private static JsonArray Hashes(IEnumerable<string> hashes) => new(hashes.Select(h => (JsonNode?)JsonValue.Create(h)).ToArray());
+    private static TlogProof ToTlogProof(ProofBundleLog log) =>
+        new(log.Index, log.Inclusion.Select(Convert.FromHexString).ToList(), log.Checkpoint);
 
     /// <summary>The file name a bundle gets inside a directory: <c>&lt;id hex&gt;.proof.json</c>.</summary>
     public static string FileName(string memoryId) => Sha256Digest.Parse(memoryId).ToHex() + ProofBundleFormat.FileSuffix;
 
-    private static JsonObject MemorySection(MemoryRecord m)
-    {
-        var section = new JsonObject
-        {
-            ["id"] = m.Id,
-            ["type"] = m.Type,
-            ["component"] = m.Component,
-            ["version"] = m.Version,
-            ["timestamp"] = UtcTimestamp.Format(m.Timestamp),
-            ["payload"] = JsonNode.Parse(m.Payload),
-            ["tags"] = new JsonArray(m.Tags.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
-        };
-        if (m.ArtifactHash is not null)
-        {
-            section["artifactHash"] = m.ArtifactHash;
-        }
-        if (m.ArtifactName is not null)
-        {
-            section["artifactName"] = m.ArtifactName;
-        }
-        if (m.Actor is not null)
-        {
-            section["actor"] = m.Actor;
-        }
-        return section;
-    }
+    private static ProofBundleMemory MemorySection(MemoryRecord m) =>
+        new(m.Id, m.Type, m.Component, m.Version, UtcTimestamp.Format(m.Timestamp), JsonNode.Parse(m.Payload), m.Tags,
+            m.ArtifactHash, m.ArtifactName, m.Actor);
 }

@@ -125,7 +125,7 @@ public static class TlogProofVerifier
     }
 
     private static VaultMeshException LeafMissing(string path, string why) =>
-        new("VmTlogProofLeafMissing", VmErrorKind.InvalidArgument,
+        new(ProofBundleErrorIds.TlogProofLeafMissing, VmErrorKind.InvalidArgument,
             $"A tlog-proof does not hold its log entry, and {why}: give -Leaf, a file of the entry's bytes (a bundle's leaf.jcs).", path);
 
     private static ProofBundleVerification Fail(string source, string reason) =>

@@ -171,7 +171,7 @@ public sealed class Receipt
         {
             return (long)d;
         }
-        throw new VaultMeshException("VmReceiptInvalid", VmErrorKind.InvalidData,
+        throw new VaultMeshException(ReceiptErrorIds.Invalid, VmErrorKind.InvalidData,
             $"{source}: {pointer} = {value.GetRawText()} does not fit a 64-bit integer.", source);
     }
 }

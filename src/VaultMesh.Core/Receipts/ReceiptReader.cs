@@ -39,7 +39,7 @@ public sealed class ReceiptDocument
 public static class ReceiptReader
 {
     /// <summary>Error id raised when a document fails validation.</summary>
-    public const string InvalidErrorId = "VmReceiptInvalid";
+    public const string InvalidErrorId = ReceiptErrorIds.Invalid;
 
     private const int ErrorsInMessage = 5;
 

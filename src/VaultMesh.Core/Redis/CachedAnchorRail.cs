@@ -45,7 +45,7 @@ public sealed class CachedAnchorRail : IAnchorRail, IRailDecorator
         ArgumentNullException.ThrowIfNull(key);
         if (key.Length < 32)
         {
-            throw new VaultMeshException("VmRedisCacheKeyInvalid", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(RedisErrorIds.CacheKeyInvalid, VmErrorKind.InvalidArgument,
                 $"{KeyVariable} must hold at least 32 bytes; it has {key.Length}.", KeyVariable);
         }
         _inner = inner;
@@ -98,7 +98,7 @@ public sealed class CachedAnchorRail : IAnchorRail, IRailDecorator
                 return hit;
             }
         }
-        catch (VaultMeshException ex) when (ex.ErrorId == "VmRedisUnavailable")
+        catch (VaultMeshException ex) when (ex.ErrorId == RedisErrorIds.Unavailable)
         {
             _event("unavailable");
         }
@@ -110,7 +110,7 @@ public sealed class CachedAnchorRail : IAnchorRail, IRailDecorator
             await _redis.RunAsync("writing the observation cache", db => db.StringSetAsync(key, body, lifetime)).ConfigureAwait(false);
             Remember(key.ToString(), checkedAt);
         }
-        catch (VaultMeshException ex) when (ex.ErrorId == "VmRedisUnavailable")
+        catch (VaultMeshException ex) when (ex.ErrorId == RedisErrorIds.Unavailable)
         {
             _event("unavailable");
         }
@@ -186,7 +186,7 @@ public sealed class CachedAnchorRail : IAnchorRail, IRailDecorator
         {
             return _inner.VerifyOffline(receipt);
         }
-        catch (VaultMeshException ex) when (ex.ErrorId == "VmAnchorOfflineUnsupported")
+        catch (VaultMeshException ex) when (ex.ErrorId == AnchorErrorIds.OfflineUnsupported)
         {
             return null;
         }

@@ -50,12 +50,12 @@ public sealed class RedisEndpoint : IDisposable
         }
         catch (ArgumentException ex)
         {
-            throw new VaultMeshException("VmRedisConfigurationInvalid", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(RedisErrorIds.ConfigurationInvalid, VmErrorKind.InvalidArgument,
                 $"Redis configuration '{configuration}' of profile '{profile}' is not valid: {ex.Message}", configuration, ex);
         }
         if (options.EndPoints.Count == 0)
         {
-            throw new VaultMeshException("VmRedisConfigurationInvalid", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(RedisErrorIds.ConfigurationInvalid, VmErrorKind.InvalidArgument,
                 $"Redis configuration '{configuration}' of profile '{profile}' names no endpoint (host:port).", configuration);
         }
         // A Redis that is down is noticed within the connect timeout (2 s); a command on a busy host
@@ -102,7 +102,7 @@ public sealed class RedisEndpoint : IDisposable
 
     /// <summary>The error for a Redis that cannot be reached.</summary>
     public VaultMeshException Unavailable(string operation, Exception? inner = null) =>
-        new("VmRedisUnavailable", VmErrorKind.ResourceUnavailable,
+        new(RedisErrorIds.Unavailable, VmErrorKind.ResourceUnavailable,
             $"Redis at '{Configuration}' cannot be reached for {operation}: {inner?.Message ?? "not connected"}", Configuration, inner);
 
     /// <inheritdoc />

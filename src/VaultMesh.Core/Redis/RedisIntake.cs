@@ -49,7 +49,7 @@ public sealed class RedisIntake
         var (_, rejection) = HarbingerEventReader.Read(Encoding.UTF8.GetBytes(eventJson), options, _time.GetUtcNow());
         if (rejection is not null)
         {
-            throw new VaultMeshException("VmIntakeEventInvalid", VmErrorKind.InvalidData,
+            throw new VaultMeshException(RedisErrorIds.IntakeEventInvalid, VmErrorKind.InvalidData,
                 $"The event is not valid ({rejection.Reason}): {rejection.Message} Nothing was sent.", eventJson);
         }
         cancellationToken.ThrowIfCancellationRequested();

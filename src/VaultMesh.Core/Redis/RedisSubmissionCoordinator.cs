@@ -97,7 +97,7 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
         };
         if (double.IsNaN(seconds) || seconds < 1 || seconds > 3600)
         {
-            throw new VaultMeshException("VmConfigurationInvalid", VmErrorKind.InvalidData,
+            throw new VaultMeshException(ConfigurationErrorIds.Invalid, VmErrorKind.InvalidData,
                 $"Profile '{settings.Name}': {LeaseSecondsKey} must be a number of seconds between 1 and 3600; "
                 + $"it is '{Convert.ToString(value, CultureInfo.InvariantCulture)}'.",
                 LeaseSecondsKey);
@@ -137,7 +137,7 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
                 }
                 Events("held");
             }
-            catch (VaultMeshException ex) when (ex.ErrorId == "VmRedisUnavailable")
+            catch (VaultMeshException ex) when (ex.ErrorId == RedisErrorIds.Unavailable)
             {
                 lastOutage = ex;
                 _unavailable("lock");
@@ -145,10 +145,10 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
             if (_time.GetUtcNow() >= deadline)
             {
                 throw lastOutage is not null
-                    ? new VaultMeshException("VmRedisUnavailable", VmErrorKind.ResourceUnavailable,
+                    ? new VaultMeshException(RedisErrorIds.Unavailable, VmErrorKind.ResourceUnavailable,
                         $"{lastOutage.Message}. Waited {WaitLimit.TotalSeconds:0} s for the submission lock of {chain} root {root.ToHex()}; nothing was submitted (a double anchor is worse than a late one). The next run tries again.",
                         lastOutage.Target, lastOutage)
-                    : new VaultMeshException("VmAnchorLockTimeout", VmErrorKind.OperationTimeout,
+                    : new VaultMeshException(RedisErrorIds.AnchorLockTimeout, VmErrorKind.OperationTimeout,
                         $"Another anchor manager held the submission lock of {chain} root {root.ToHex()} for {WaitLimit.TotalSeconds:0} s; nothing was submitted. The next run tries again.", root.ToHex());
             }
             await Task.Delay(RetryDelay, _time, cancellationToken).ConfigureAwait(false);
@@ -207,7 +207,7 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
                     renewedAt = _owner._time.GetUtcNow();
                     _owner.Events("renewed");
                 }
-                catch (VaultMeshException ex) when (ex.ErrorId == "VmRedisUnavailable")
+                catch (VaultMeshException ex) when (ex.ErrorId == RedisErrorIds.Unavailable)
                 {
                     _owner._unavailable("lock");
                     if (_owner._time.GetUtcNow() + period >= renewedAt + _owner.LeaseTime)
@@ -287,7 +287,7 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
                 {
                     return await _owner._redis.RunAsync(operation, body).ConfigureAwait(false);
                 }
-                catch (VaultMeshException ex) when (ex.ErrorId == "VmRedisUnavailable")
+                catch (VaultMeshException ex) when (ex.ErrorId == RedisErrorIds.Unavailable)
                 {
                     _owner._unavailable("lock");
                     if (_owner._time.GetUtcNow() >= deadline)

@@ -7,7 +7,7 @@ namespace VaultMesh.Core.Replay;
 public sealed class ReplayLeavesException : VaultMeshException
 {
     /// <summary>Error id of every malformed leaves input.</summary>
-    public const string InvalidErrorId = "VmReplayLeavesInvalid";
+    public const string InvalidErrorId = ReplayErrorIds.LeavesInvalid;
 
     /// <summary>Creates the error; the message names the source and the line.</summary>
     public ReplayLeavesException(string source, int lineNumber, string problem, Exception? inner = null)

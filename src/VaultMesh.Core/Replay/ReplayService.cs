@@ -21,7 +21,7 @@ namespace VaultMesh.Core.Replay;
 public sealed class ReplayService
 {
     /// <summary>Error id when the manifest text is not JSON at all.</summary>
-    public const string ManifestInvalidErrorId = "VmReplayManifestInvalid";
+    public const string ManifestInvalidErrorId = ReplayErrorIds.ManifestInvalid;
 
     /// <summary>The <c>format</c> member of <see cref="ReplayResult.Canonical"/>.</summary>
     public const string CanonicalFormat = "vaultmesh.replay.v1";

@@ -7,6 +7,7 @@ using Json.Pointer;
 using Json.Schema;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 
 namespace VaultMesh.Core.Schemas;
 
@@ -181,11 +182,11 @@ public sealed class ReceiptValidator
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"File not found: {path}", path, ex);
+            throw new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"File not found: {path}", path, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"Cannot read '{path}': {ex.Message}", path, ex);
+            throw new VaultMeshException(FileErrorIds.Unreadable, VmErrorKind.ResourceUnavailable, $"Cannot read '{path}': {ex.Message}", path, ex);
         }
     }
 

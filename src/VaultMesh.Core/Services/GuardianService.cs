@@ -67,7 +67,7 @@ public sealed class GuardianService
         {
             order.Add(Enum.TryParse<Receipts.ReceiptChain>(name, ignoreCase: true, out var chain) && Enum.IsDefined(chain)
                 ? chain
-                : throw new VaultMeshException("VmConfigurationInvalid", VmErrorKind.InvalidData,
+                : throw new VaultMeshException(ConfigurationErrorIds.Invalid, VmErrorKind.InvalidData,
                     $"profiles.{settings.Name}.conflict.rail_order names '{name}'; valid rails are BTC, EVM, TSA.", name));
         }
         return new ConflictResolverOptions { RailOrder = order };

@@ -8,7 +8,7 @@ public sealed class StatusReport
 {
     internal StatusReport(VaultMeshContext context, string? hostVersion, StoreSummary store)
     {
-        Store = store.State;
+        Store = store.State.ToWire(store.Error);
         MemoryCount = store.Memories;
         PendingCount = store.Pending;
         BatchCount = store.Batches;

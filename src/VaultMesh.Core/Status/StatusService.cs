@@ -19,7 +19,7 @@ public static class StatusService
     {
         if (!File.Exists(Path.Combine(dataDirectory, VaultStore.FileName)))
         {
-            return new StoreSummary("absent", 0, 0, 0, null, null, new AnchorSummary(0, 0, 0, 0));
+            return new StoreSummary(StoreState.Absent, null, 0, 0, 0, null, null, new AnchorSummary(0, 0, 0, 0));
         }
         try
         {
@@ -30,18 +30,19 @@ public static class StatusService
             var anchors = new AnchorStore(store).Query().ToList();
             var final = anchors.Count(a => a.Final);
             var dead = anchors.Count(a => a.Eligibility == Conflicts.ReceiptEligibility.Ineligible);
-            return new StoreSummary("ok", counts.Memories, counts.Pending, counts.Batches, last?.BatchId, last?.SealedAt,
+            return new StoreSummary(StoreState.Ok, null, counts.Memories, counts.Pending, counts.Batches, last?.BatchId, last?.SealedAt,
                 new AnchorSummary(anchors.Count, final, anchors.Count - final - dead, dead));
         }
         catch (VaultMeshException ex)
         {
-            return new StoreSummary($"error: {ex.ErrorId}: {ex.Message}", 0, 0, 0, null, null, new AnchorSummary(0, 0, 0, 0));
+            return new StoreSummary(StoreState.Error, $"{ex.ErrorId}: {ex.Message}", 0, 0, 0, null, null, new AnchorSummary(0, 0, 0, 0));
         }
     }
 }
 
 /// <summary>Counts read from a profile's store for the status report.</summary>
-internal sealed record StoreSummary(string State, long Memories, long Pending, long Batches, string? LastBatchId, DateTimeOffset? LastSealAt, AnchorSummary Anchors);
+internal sealed record StoreSummary(StoreState State, string? Error, long Memories,
+    long Pending, long Batches, string? LastBatchId, DateTimeOffset? LastSealAt, AnchorSummary Anchors);
 
 /// <summary>Anchor receipts by state: final (verified and deep enough), in flight, and failed or reorged.</summary>
 /// <param name="Total">All stored receipts.</param>

@@ -61,7 +61,7 @@ public sealed class VaultStore : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException("VmStoreUnavailable", VmErrorKind.ResourceUnavailable,
+            throw new VaultMeshException(StoreErrorIds.Unavailable, VmErrorKind.ResourceUnavailable,
                 $"Store directory '{dataDirectory}' cannot be created: {ex.Message}", dataDirectory, ex);
         }
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
@@ -86,7 +86,7 @@ public sealed class VaultStore : IDisposable
         catch (SqliteException ex)
         {
             connection.Dispose();
-            throw new VaultMeshException("VmStoreUnreadable", VmErrorKind.ResourceUnavailable,
+            throw new VaultMeshException(StoreErrorIds.Unreadable, VmErrorKind.ResourceUnavailable,
                 $"Store '{path}' cannot be opened: {ex.Message}", path, ex);
         }
         catch
@@ -113,7 +113,7 @@ public sealed class VaultStore : IDisposable
         var known = StoreMigrations.Steps.Count;
         if (version > known)
         {
-            throw new VaultMeshException("VmStoreSchemaTooNew", VmErrorKind.NotImplemented,
+            throw new VaultMeshException(StoreErrorIds.SchemaTooNew, VmErrorKind.NotImplemented,
                 $"Store '{path}' has schema version {version}, written by a newer VaultMesh; this version knows up to {known}. Upgrade VaultMesh; the store was not changed.", path);
         }
         for (var step = version; step < known; step++)

@@ -58,7 +58,7 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
     {
         var batches = Services.Batches;
         var batch = batches.GetBatch(BatchId)
-            ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
+            ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
         var target = GetUnresolvedProviderPathFromPSPath(Path);
         if (Directory.Exists(target))
         {

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Memory;
 using VaultMesh.Core.ProofBundles;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
@@ -47,7 +48,7 @@ public sealed class ExportVmProofBundleCommand : VaultMeshCmdlet
             ?? throw new VaultMeshException("VmMemoryNotFound", VmErrorKind.NotFound, $"No memory with id {Id} in profile '{Context.Profile}'.", Id);
         if (!memory.Sealed)
         {
-            throw new VaultMeshException("VmMemoryNotSealed", VmErrorKind.InvalidOperation,
+            throw new VaultMeshException(MemoryErrorIds.NotSealed, VmErrorKind.InvalidOperation,
                 $"Memory {memory.Id} is not sealed yet, so it has no proof; run Invoke-VmSeal first.", memory.Id);
         }
         var target = ProofBundleWriter.PathIn(GetUnresolvedProviderPathFromPSPath(Path), memory.Id);

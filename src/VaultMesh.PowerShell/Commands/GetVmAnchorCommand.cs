@@ -34,7 +34,8 @@ public sealed class GetVmAnchorCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var chain = Rail is null ? (ReceiptChain?)null : Enum.Parse<ReceiptChain>(Rail, ignoreCase: true);
-        foreach (var record in Services.Anchors.Query(BatchId, Root, chain, Status))
+        var status = Status is null ? (ReceiptStatus?)null : ReceiptText.ParseStatus(Status);
+        foreach (var record in Services.Anchors.Query(BatchId, Root, chain, status))
         {
             WriteObject(record);
         }

@@ -29,7 +29,7 @@ public sealed class GetVmBatchCommand : VaultMeshCmdlet
         if (BatchId is not null)
         {
             var batch = batches.GetBatch(BatchId)
-                ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
+                ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
             WriteObject(batch);
             return;
         }

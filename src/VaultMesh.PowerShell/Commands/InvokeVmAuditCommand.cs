@@ -44,7 +44,7 @@ public sealed class InvokeVmAuditCommand : VaultMeshCmdlet
         WriteObject(summary);
         if (summary.Failed > 0)
         {
-            WriteVmError(new VaultMeshException(AuditService.FailedErrorId, VmErrorKind.SecurityError,
+            WriteVmError(new VaultMeshException(AuditErrorIds.Failed, VmErrorKind.SecurityError,
                 $"Audit of profile '{summary.Profile}' failed: {string.Join(", ", summary.FailedChecks)}.", string.Join(",", summary.FailedChecks)));
         }
     }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VaultMesh.Core.Conflicts;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 using VaultMesh.Core.Replay;
 using VaultMesh.PowerShell.Infrastructure;
 
@@ -46,7 +47,7 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
             var leafFiles = ResolveFilePaths(LeafPath);
             if (leafFiles.Count != 1)
             {
-                throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"-LeafPath must name exactly one file: {LeafPath}", LeafPath);
+                throw new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"-LeafPath must name exactly one file: {LeafPath}", LeafPath);
             }
             _leaves = leafFiles[0];
         }

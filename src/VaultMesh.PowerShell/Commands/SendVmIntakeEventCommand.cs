@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 using VaultMesh.Core.Harbinger;
 using VaultMesh.Core.Redis;
 using VaultMesh.PowerShell.Infrastructure;
@@ -45,7 +46,7 @@ public sealed class SendVmIntakeEventCommand : VaultMeshCmdlet
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    WriteVmError(new VaultMeshException("VmFileUnreadable", VmErrorKind.ResourceUnavailable, $"'{file}' cannot be read: {ex.Message}", file, ex));
+                    WriteVmError(new VaultMeshException(FileErrorIds.Unreadable, VmErrorKind.ResourceUnavailable, $"'{file}' cannot be read: {ex.Message}", file, ex));
                     continue;
                 }
                 Send(text, file);
@@ -66,7 +67,7 @@ public sealed class SendVmIntakeEventCommand : VaultMeshCmdlet
             var id = intake.SendAsync(json, HarbingerOptions.ForDataDirectory(Context.DataDirectory), CancellationToken).GetAwaiter().GetResult();
             WriteObject(new IntakeSendResult(id, intake.StreamKey.ToString(), source));
         }
-        catch (VaultMeshException ex) when (ex.ErrorId == "VmIntakeEventInvalid")
+        catch (VaultMeshException ex) when (ex.ErrorId == RedisErrorIds.IntakeEventInvalid)
         {
             WriteVmError(new VaultMeshException(ex.ErrorId, ex.Kind, $"{source}: {ex.Message}", source, ex));
         }

@@ -28,14 +28,14 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var batch = Services.Batches.GetBatch(BatchId)
-            ?? throw new VaultMeshException("VmBatchNotFound", VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
+            ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
         var rails = Rails.Rails;
         var chains = Rail is { Length: > 0 }
             ? Rail.Select(r => Enum.Parse<ReceiptChain>(r, ignoreCase: true)).ToArray()
             : rails.Select(r => r.Chain).ToArray();
         if (chains.Length == 0)
         {
-            throw new VaultMeshException("VmRailNotConfigured", VmErrorKind.InvalidOperation,
+            throw new VaultMeshException(AnchorErrorIds.RailNotConfigured, VmErrorKind.InvalidOperation,
                 $"Profile '{Context.Profile}' configures no anchoring rail (rails.tsa.url, rails.evm.url, rails.btc.url).", Context.Profile);
         }
         var what = $"root 0x{batch.Root} of {batch.BatchId} on {string.Join(", ", chains)}";

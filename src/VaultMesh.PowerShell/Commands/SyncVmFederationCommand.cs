@@ -39,7 +39,7 @@ public sealed class SyncVmFederationCommand : VaultMeshCmdlet
         var all = FederationPeer.FromProfile(Context.Settings);
         foreach (var missing in _names.Where(n => all.All(p => p.Name != n)))
         {
-            WriteVmError(new VaultMeshException("VmFederationPeerNotFound", VmErrorKind.NotFound, $"Profile '{Context.Profile}' has no peer '{missing}'.", missing));
+            WriteVmError(new VaultMeshException(FederationErrorIds.PeerNotFound, VmErrorKind.NotFound, $"Profile '{Context.Profile}' has no peer '{missing}'.", missing));
         }
         var peers = _names.Count == 0 ? all : all.Where(p => _names.Contains(p.Name)).ToList();
         if (!Context.KillSwitches.Federation.Enabled)
@@ -71,12 +71,12 @@ public sealed class SyncVmFederationCommand : VaultMeshCmdlet
         foreach (var result in results)
         {
             WriteObject(result);
-            if (result.Result == "quarantined")
+            if (result.Outcome == PeerSyncOutcome.Quarantined)
             {
                 WriteVmError(new VaultMeshException("VmFederationPeerQuarantined", VmErrorKind.SecurityError,
                     $"Peer {result.Name} is quarantined: {string.Join(" ", result.Problems)}", result.Name));
             }
-            else if (result.Result == "failed")
+            else if (result.Outcome == PeerSyncOutcome.Failed)
             {
                 WriteVmError(new VaultMeshException("VmFederationSyncFailed", VmErrorKind.InvalidOperation,
                     $"Sync of peer {result.Name} failed: {string.Join(" ", result.Problems)}", result.Name));

@@ -67,7 +67,7 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
         _vkey = Vkey is null ? null : NoteVerifierKey.Parse(Vkey);
         if (WitnessQuorum is not null && Witness is null)
         {
-            throw new VaultMeshException("VmWitnessPolicyInvalid", VmErrorKind.InvalidArgument, "-WitnessQuorum needs -Witness: name the witnesses whose cosignatures count.", WitnessQuorum);
+            throw new VaultMeshException(LogErrorIds.WitnessPolicyInvalid, VmErrorKind.InvalidArgument, "-WitnessQuorum needs -Witness: name the witnesses whose cosignatures count.", WitnessQuorum);
         }
         if (RequirePostQuantum && _vkey is not { IsPostQuantum: true })
         {

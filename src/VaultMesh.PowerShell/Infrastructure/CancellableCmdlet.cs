@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 
 namespace VaultMesh.PowerShell.Infrastructure;
 
@@ -67,19 +68,19 @@ public abstract class CancellableCmdlet : PSCmdlet, IDisposable
             resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
             if (provider.Name != "FileSystem")
             {
-                WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"'{path}' is not a file system path.", path));
+                WriteVmError(new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"'{path}' is not a file system path.", path));
                 return [];
             }
         }
         catch (ItemNotFoundException)
         {
-            WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"File not found: {path}", path));
+            WriteVmError(new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"File not found: {path}", path));
             return [];
         }
         if (resolved.Count == 0)
         {
             // A wildcard that matched nothing names no file either.
-            WriteVmError(new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"No file matches '{path}'.", path));
+            WriteVmError(new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"No file matches '{path}'.", path));
         }
         return resolved;
     }

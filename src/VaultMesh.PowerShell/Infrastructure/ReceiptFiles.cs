@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 
@@ -36,7 +37,7 @@ internal static class ReceiptFiles
             }
             if (files.Count == 0)
             {
-                throw new VaultMeshException("VmFileNotFound", VmErrorKind.NotFound, $"Receipt file not found: {path}", path);
+                throw new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"Receipt file not found: {path}", path);
             }
             foreach (var file in files)
             {

@@ -18,7 +18,7 @@ internal static class TiledLogCommands
         if (witnesses is null || witnesses.Length == 0)
         {
             return quorum is null ? null
-                : throw new Core.Errors.VaultMeshException("VmWitnessPolicyInvalid", Core.Errors.VmErrorKind.InvalidArgument,
+                : throw new Core.Errors.VaultMeshException(LogErrorIds.WitnessPolicyInvalid, Core.Errors.VmErrorKind.InvalidArgument,
                     "-WitnessQuorum counts the witnesses of -Witness; give -Witness too.", quorum);
         }
         return WitnessPolicy.Create(witnesses, quorum);

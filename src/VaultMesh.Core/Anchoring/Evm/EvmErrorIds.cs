@@ -31,8 +31,8 @@ public static class EvmErrorIds
     public const string ConfigurationInvalid = "VmEvmConfigurationInvalid";
 
     /// <summary>A receipt of another rail was given to the EVM rail.</summary>
-    public const string RailMismatch = "VmAnchorRailMismatch";
+    public const string RailMismatch = AnchorErrorIds.RailMismatch;
 
     /// <summary>The rail cannot verify a receipt from its evidence alone.</summary>
-    public const string OfflineUnsupported = "VmAnchorOfflineUnsupported";
+    public const string OfflineUnsupported = AnchorErrorIds.OfflineUnsupported;
 }

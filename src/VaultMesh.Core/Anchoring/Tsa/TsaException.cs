@@ -11,11 +11,11 @@ namespace VaultMesh.Core.Anchoring.Tsa;
 public sealed class TsaException : VaultMeshException
 {
     /// <summary>The TSA could not be reached or did not answer in time.</summary>
-    public const string UnavailableErrorId = "VmTsaUnavailable";
+    public const string UnavailableErrorId = TsaErrorIds.Unavailable;
     /// <summary>The TSA answered with a status other than granted.</summary>
-    public const string RejectedErrorId = "VmTsaRejected";
+    public const string RejectedErrorId = TsaErrorIds.Rejected;
     /// <summary>The TSA's answer is unusable: HTTP error, wrong content type, malformed, or a token that does not answer the query.</summary>
-    public const string ResponseInvalidErrorId = "VmTsaResponseInvalid";
+    public const string ResponseInvalidErrorId = TsaErrorIds.ResponseInvalid;
 
     /// <summary>Creates the error.</summary>
     public TsaException(string errorId, VmErrorKind kind, string reason, string message, Uri url, Exception? inner = null)

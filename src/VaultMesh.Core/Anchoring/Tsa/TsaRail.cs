@@ -168,7 +168,7 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         ArgumentNullException.ThrowIfNull(receipt);
         if (receipt.Chain != ReceiptChain.TSA)
         {
-            throw new VaultMeshException("VmAnchorRailMismatch", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(AnchorErrorIds.RailMismatch, VmErrorKind.InvalidArgument,
                 $"The TSA rail cannot verify a {receipt.Chain} receipt ({receipt}).", receipt);
         }
         var pinned = TsaTrustBundle.Load(trustBundlePath);

@@ -12,7 +12,7 @@ namespace VaultMesh.Core.Anchoring.Tsa;
 public sealed class TsaRailOptions
 {
     /// <summary>The error id raised when the TSA settings are missing or malformed.</summary>
-    public const string InvalidErrorId = "VmTsaConfigurationInvalid";
+    public const string InvalidErrorId = TsaErrorIds.ConfigurationInvalid;
 
     /// <summary>Timeout used when none is configured.</summary>
     public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(30);

@@ -7,14 +7,13 @@ namespace VaultMesh.Core.Anchoring.Tsa;
 /// <summary>Loads the pinned TSA trust roots from a PEM bundle.</summary>
 internal static class TsaTrustBundle
 {
-    public const string MissingErrorId = "VmTsaTrustBundleMissing";
-    public const string InvalidErrorId = "VmTsaTrustBundleInvalid";
+    public const string InvalidErrorId = TsaErrorIds.TrustBundleInvalid;
 
     public static X509Certificate2Collection Load(string? path)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new VaultMeshException(MissingErrorId, VmErrorKind.InvalidOperation,
+            throw new VaultMeshException(TsaErrorIds.TrustBundleMissing, VmErrorKind.InvalidOperation,
                 "No TSA trust bundle is configured (rails.tsa.trust_bundle): timestamp tokens are verified only against pinned roots, never the system store.",
                 "rails.tsa.trust_bundle");
         }
