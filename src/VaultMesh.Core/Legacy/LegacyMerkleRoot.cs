@@ -42,7 +42,7 @@ public static class LegacyMerkleRoot
         return Compute(level, leaves.Count);
     }
 
-    /// <summary>The legacy root of <paramref name="count"/> leaves given as 64 ASCII hex digits each, in row order.</summary>
+    /// <summary>The legacy root of <paramref name="count"/> leaves, 64 ASCII hex digits each, in row order.</summary>
     internal static string Compute(byte[] level, int count)
     {
         while (count > 1)

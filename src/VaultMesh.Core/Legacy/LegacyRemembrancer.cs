@@ -86,7 +86,8 @@ public sealed class LegacyRemembrancer
     // Rows are written as their leaf JSON while they are read, in root order, and each chunk of them
     // is hashed on another core while the next is read (docs/performance.md, "Legacy leaves written
     // as bytes"). The first BLOB in root order is the error, as in Open.
-    private static (byte[] Level, int Count) LeafHexes(string full, SqliteDataReader reader, CancellationToken cancellationToken)
+    private static (byte[] Level, int Count) LeafHexes(string full, SqliteDataReader reader,
+        CancellationToken cancellationToken)
     {
         var chunks = new List<Task<byte[]>>();
         var json = new ArrayBufferWriter<byte>();
@@ -349,7 +350,8 @@ public sealed class LegacyRemembrancer
     };
 
     private static VaultMeshException BlobRefused(string path, object? id, int column) =>
-        Invalid(path, $"row {Describe(id)} has a BLOB in column '{Columns[column]}', which the upstream root cannot hash (Python's json.dumps has no form for bytes).");
+        Invalid(path, $"row {Describe(id)} has a BLOB in column '{Columns[column]}', which the upstream root cannot hash "
+            + "(Python's json.dumps has no form for bytes).");
 
     private static VaultMeshException Invalid(string path, string problem, Exception? inner = null) =>
         new(InvalidErrorId, VmErrorKind.InvalidData, $"'{path}' is not a usable Remembrancer database: {problem}", path, inner);

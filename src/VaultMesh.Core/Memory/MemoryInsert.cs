@@ -20,15 +20,18 @@ internal sealed class MemoryInsert : IDisposable
             VALUES ($id, $type, $component, $version, $timestamp, $artifact_hash, $artifact_name, $payload, $actor, $tags, $leaf)
             ON CONFLICT (id) DO NOTHING
             """, tx);
-        string[] names = ["$id", "$type", "$component", "$version", "$timestamp", "$artifact_hash", "$artifact_name", "$payload", "$actor", "$tags"];
-        _values = [.. names.Select(n => _command.Parameters.Add(n, SqliteType.Text)), _command.Parameters.Add("$leaf", SqliteType.Blob)];
+        string[] names = ["$id", "$type", "$component", "$version", "$timestamp", "$artifact_hash", "$artifact_name", "$payload",
+            "$actor", "$tags"];
+        _values = [.. names.Select(n => _command.Parameters.Add(n, SqliteType.Text)),
+            _command.Parameters.Add("$leaf", SqliteType.Blob)];
     }
 
     /// <summary>Inserts the row; returns its seq, or null when a memory with this id is already stored.</summary>
-    public long? Execute(string id, string type, string component, string version, string timestamp, string? artifactHash,
-        string? artifactName, string payload, string? actor, IReadOnlyList<string> tags, byte[] leaf)
+    public long? Execute(string id, string type, string component, string version, string timestamp,
+        string? artifactHash, string? artifactName, string payload, string? actor, IReadOnlyList<string> tags, byte[] leaf)
     {
-        object?[] values = [id, type, component, version, timestamp, artifactHash, artifactName, payload, actor, JsonSerializer.Serialize(tags), leaf];
+        object?[] values = [id, type, component, version, timestamp, artifactHash, artifactName, payload, actor,
+            JsonSerializer.Serialize(tags), leaf];
         for (var i = 0; i < values.Length; i++)
         {
             _values[i].Value = values[i] ?? DBNull.Value;

@@ -125,8 +125,8 @@ public sealed class MemoryStore
             var m = memories[i];
             var d = m.Draft;
             // The same content is one memory: a conflicting id inserts nothing.
-            if (insert.Execute(m.Id, d.Type, d.Component, d.Version, m.Timestamp, m.ArtifactHash, d.ArtifactName, m.Payload, d.Actor, m.Tags, m.Leaf)
-                is not { } seq)
+            if (insert.Execute(m.Id, d.Type, d.Component, d.Version, m.Timestamp, m.ArtifactHash, d.ArtifactName, m.Payload,
+                d.Actor, m.Tags, m.Leaf) is not { } seq)
             {
                 findId.Value = m.Id;
                 using var reader = find.ExecuteReader();

@@ -79,7 +79,8 @@ public sealed class VaultStore : IDisposable
             // insert fires triggers, so SQLite keeps a statement journal that outgrows its memory
             // buffer within a group and then writes every touched page to a temporary file: kept in
             // memory, the inserts of a group cost about a third less CPU (docs/performance.md, "Group commits").
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+            Execute(connection,
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
             Migrate(connection, path);
             return new VaultStore(path, connection);
         }

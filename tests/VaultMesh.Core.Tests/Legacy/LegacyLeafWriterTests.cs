@@ -99,7 +99,8 @@ public sealed class LegacyLeafWriterTests
         foreach (var row in Vectors().Cast<object?[]>().Concat(RandomRows(28, 500)))
         {
             // SQLite has no NaN: it is stored as NULL.
-            Execute("INSERT INTO memories VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8)", [.. row.Select(v => v is double.NaN ? null : v)]);
+            Execute("INSERT INTO memories VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8)",
+                [.. row.Select(v => v is double.NaN ? null : v)]);
         }
         // Text that is not valid UTF-8, and text with a NUL, are read as GetValue reads them.
         Execute("INSERT INTO memories VALUES (1, CAST(x'ff41c3' AS TEXT), 'a' || char(0) || 'b', '', '', '', '', '', NULL)");
@@ -109,7 +110,8 @@ public sealed class LegacyLeafWriterTests
         var rows = 0;
         while (reader.Read())
         {
-            var values = Enumerable.Range(0, 9).Select(i => reader.GetValue(i) is var v and not DBNull ? v : null).ToArray();
+            var values = Enumerable.Range(0, 9)
+                .Select(i => reader.GetValue(i) is var v and not DBNull ? v : null).ToArray();
             var written = new ArrayBufferWriter<byte>();
             Assert.Equal(-1, LegacyLeafWriter.Write(reader, written));
             Assert.Equal(General(values), Encoding.ASCII.GetString(written.WrittenSpan));
