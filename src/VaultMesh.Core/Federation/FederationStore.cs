@@ -366,11 +366,10 @@ public sealed class FederationStore
                 return r.GetInt64(0);
             }
         }
-        MemoryStore.Insert(_store, tx, leaf.Id, leaf.Type, leaf.Component, leaf.Version, leaf.Timestamp, leaf.ArtifactHash, leaf.ArtifactName,
-            leaf.Payload, leaf.Actor, leaf.Tags, leaf.Bytes);
-        using var seq = _store.Command("SELECT seq FROM memories WHERE id = $id", tx);
-        seq.Parameters.AddWithValue("$id", leaf.Id);
-        return (long)seq.ExecuteScalar()!;
+        using var insert = new MemoryInsert(_store, tx);
+        // The id was not found above, inside this write transaction, so the row is inserted.
+        return insert.Execute(leaf.Id, leaf.Type, leaf.Component, leaf.Version, leaf.Timestamp, leaf.ArtifactHash,
+            leaf.ArtifactName, leaf.Payload, leaf.Actor, leaf.Tags, leaf.Bytes)!.Value;
     }
 
     private bool Exists(string batchId, SqliteTransaction tx)

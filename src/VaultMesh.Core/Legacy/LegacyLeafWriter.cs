@@ -2,6 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using VaultMesh.Core.Digests;
 
 namespace VaultMesh.Core.Legacy;
@@ -60,7 +63,43 @@ internal static class LegacyLeafWriter
         return at;
     }
 
-    /// <summary>An upper bound of the bytes <see cref="Write"/> needs: six per UTF-16 unit of a string (<c>\uXXXX</c>).</summary>
+    /// <summary>
+    /// Appends the JSON text of <paramref name="row"/>'s current row (columns in the order of
+    /// <see cref="Write(object?[], Span{byte})"/>) to <paramref name="destination"/>. Valid UTF-8 text
+    /// is written from SQLite's own bytes, with no string built; any other value is read as
+    /// <see cref="SqliteDataReader.GetValue"/> gives it, so the text is the same as from the row's values.
+    /// </summary>
+    /// <returns>The index of a BLOB column, which has no JSON form (nothing is appended), or -1.</returns>
+    public static int Write(SqliteDataReader row, IBufferWriter<byte> destination)
+    {
+        var statement = row.Handle!;
+        var length = 1;
+        foreach (var (column, prefix) in Members)
+        {
+            if (raw.sqlite3_column_type(statement, column) == raw.SQLITE_BLOB)
+            {
+                return column;
+            }
+            length += prefix.Length + 32 + (6 * raw.sqlite3_column_bytes(statement, column));
+        }
+        var span = destination.GetSpan(length);
+        var at = 0;
+        foreach (var (column, prefix) in Members)
+        {
+            prefix.CopyTo(span[at..]);
+            at += prefix.Length;
+            var isText = raw.sqlite3_column_type(statement, column) == raw.SQLITE_TEXT;
+            var text = isText ? raw.sqlite3_column_blob(statement, column) : default;
+            at += isText && Utf8.IsValid(text) && !text.Contains((byte)0)
+                ? WriteUtf8(text, span[at..])
+                : WriteValue(row.GetValue(column), span[at..]);
+        }
+        span[at++] = (byte)'}';
+        destination.Advance(at);
+        return -1;
+    }
+
+    /// <summary>An upper bound of the bytes <see cref="Write(object?[], Span{byte})"/> needs: six per UTF-16 unit of a string (<c>\uXXXX</c>).</summary>
     public static int MaxLength(object?[] values)
     {
         var length = 1;
@@ -96,41 +135,65 @@ internal static class LegacyLeafWriter
         }
     }
 
+    private static int WriteUtf8(ReadOnlySpan<byte> text, Span<byte> destination)
+    {
+        var at = 0;
+        destination[at++] = (byte)'"';
+        Span<char> units = stackalloc char[2];
+        while (!text.IsEmpty)
+        {
+            Rune.DecodeFromUtf8(text, out var rune, out var consumed);
+            var count = rune.EncodeToUtf16(units);
+            for (var i = 0; i < count; i++)
+            {
+                at += WriteChar(units[i], destination[at..]);
+            }
+            text = text[consumed..];
+        }
+        destination[at++] = (byte)'"';
+        return at;
+    }
+
     private static int WriteString(string text, Span<byte> destination)
     {
         var at = 0;
         destination[at++] = (byte)'"';
         foreach (var c in text)
         {
-            byte escape = c switch
-            {
-                '"' => (byte)'"',
-                '\\' => (byte)'\\',
-                '\n' => (byte)'n',
-                '\r' => (byte)'r',
-                '\t' => (byte)'t',
-                '\b' => (byte)'b',
-                '\f' => (byte)'f',
-                _ => 0,
-            };
-            if (escape != 0)
-            {
-                destination[at++] = (byte)'\\';
-                destination[at++] = escape;
-            }
-            else if (c is < ' ' or > '~')
-            {
-                destination[at++] = (byte)'\\';
-                destination[at++] = (byte)'u';
-                ((int)c).TryFormat(destination.Slice(at, 4), out _, "x4", CultureInfo.InvariantCulture);
-                at += 4;
-            }
-            else
-            {
-                destination[at++] = (byte)c;
-            }
+            at += WriteChar(c, destination[at..]);
         }
         destination[at++] = (byte)'"';
         return at;
+    }
+
+    // One UTF-16 unit as json.dumps writes it with ensure_ascii.
+    private static int WriteChar(char c, Span<byte> destination)
+    {
+        byte escape = c switch
+        {
+            '"' => (byte)'"',
+            '\\' => (byte)'\\',
+            '\n' => (byte)'n',
+            '\r' => (byte)'r',
+            '\t' => (byte)'t',
+            '\b' => (byte)'b',
+            '\f' => (byte)'f',
+            _ => 0,
+        };
+        if (escape != 0)
+        {
+            destination[0] = (byte)'\\';
+            destination[1] = escape;
+            return 2;
+        }
+        if (c is < ' ' or > '~')
+        {
+            destination[0] = (byte)'\\';
+            destination[1] = (byte)'u';
+            ((int)c).TryFormat(destination.Slice(2, 4), out _, "x4", CultureInfo.InvariantCulture);
+            return 6;
+        }
+        destination[0] = (byte)c;
+        return 1;
     }
 }

@@ -39,7 +39,12 @@ public static class LegacyMerkleRoot
             }
             Encoding.ASCII.GetBytes(leaf, level.AsSpan(i * HexLength, HexLength));
         }
-        var count = leaves.Count;
+        return Compute(level, leaves.Count);
+    }
+
+    /// <summary>The legacy root of <paramref name="count"/> leaves, 64 ASCII hex digits each, in row order.</summary>
+    internal static string Compute(byte[] level, int count)
+    {
         while (count > 1)
         {
             var parents = (count + 1) / 2;
@@ -74,7 +79,7 @@ public static class LegacyMerkleRoot
         return Encoding.ASCII.GetString(level, 0, HexLength);
     }
 
-    private const int HexLength = 64;
+    internal const int HexLength = 64;
 
     // Below this many parents in a level, other threads cost more than they save.
     private const int ParallelParents = 4096;
@@ -95,7 +100,7 @@ public static class LegacyMerkleRoot
         return level[0];
     }
 
-    private static void WriteHex(ReadOnlySpan<byte> bytes, Span<byte> destination)
+    internal static void WriteHex(ReadOnlySpan<byte> bytes, Span<byte> destination)
     {
         for (var i = 0; i < bytes.Length; i++)
         {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
@@ -75,13 +77,72 @@ public sealed class LegacyRemembrancer
     /// <exception cref="VaultMeshException">As <see cref="Open"/>, except that rows are not checked as memories.</exception>
     public static string? ComputeRoot(string path, CancellationToken cancellationToken = default)
     {
-        var (full, rows) = ReadRows(path, cancellationToken);
-        var leaves = new string[rows.Count];
-        ForEachRow(full, rows, i => leaves[i] = LeafOf(rows[i]), cancellationToken);
-        return LegacyMerkleRoot.Compute(leaves);
+        var (_, (level, count)) = Read(path, (full, reader) => LeafHexes(full, reader, cancellationToken));
+        return count == 0 ? null : LegacyMerkleRoot.Compute(level, count);
     }
 
-    private static (string Full, List<object?[]> Rows) ReadRows(string path, CancellationToken cancellationToken)
+    // Rows are written as their leaf JSON while they are read, in root order, and each chunk of them
+    // is hashed on another core while the next is read (docs/performance.md, "Legacy leaves written
+    // as bytes"). The first BLOB in root order is the error, as in Open.
+    private static (byte[] Level, int Count) LeafHexes(string full, SqliteDataReader reader,
+        CancellationToken cancellationToken)
+    {
+        var chunks = new List<Task<byte[]>>();
+        var json = new ArrayBufferWriter<byte>();
+        var ends = new List<int>();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (LegacyLeafWriter.Write(reader, json) is var blob and >= 0)
+            {
+                throw BlobRefused(full, reader.GetValue(0) is var id and not DBNull ? id : null, blob);
+            }
+            ends.Add(json.WrittenCount);
+            if (ends.Count == HashChunk)
+            {
+                chunks.Add(HashLeaves(json, ends));
+                (json, ends) = (new ArrayBufferWriter<byte>(), []);
+            }
+        }
+        chunks.Add(HashLeaves(json, ends));
+        var hexes = Task.WhenAll(chunks).GetAwaiter().GetResult();
+        return ([.. hexes.SelectMany(h => h)], hexes.Sum(h => h.Length) / LegacyMerkleRoot.HexLength);
+    }
+
+    private const int HashChunk = 4096;
+
+    private static Task<byte[]> HashLeaves(ArrayBufferWriter<byte> json, List<int> ends) => Task.Run(() =>
+    {
+        var hex = new byte[ends.Count * LegacyMerkleRoot.HexLength];
+        Span<byte> digest = stackalloc byte[32];
+        for (int i = 0, start = 0; i < ends.Count; start = ends[i++])
+        {
+            SHA256.HashData(json.WrittenSpan[start..ends[i]], digest);
+            LegacyMerkleRoot.WriteHex(digest, hex.AsSpan(i * LegacyMerkleRoot.HexLength, LegacyMerkleRoot.HexLength));
+        }
+        return hex;
+    });
+
+    private static (string Full, List<object?[]> Rows) ReadRows(string path, CancellationToken cancellationToken) =>
+        Read(path, (_, reader) =>
+        {
+            var rows = new List<object?[]>();
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var values = new object?[Columns.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var value = reader.GetValue(i);
+                    values[i] = value is DBNull ? null : value;
+                }
+                rows.Add(values);
+            }
+            return rows;
+        });
+
+    // Opens the database read-only, checks its shape and reads its rows in root order.
+    private static (string Full, T Result) Read<T>(string path, Func<string, SqliteDataReader, T> read)
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
@@ -99,22 +160,10 @@ public sealed class LegacyRemembrancer
         {
             connection.Open();
             CheckShape(connection, full);
-            var rows = new List<object?[]>();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT id, timestamp, type, component, version, hash, sig, data, merkle_root FROM memories ORDER BY timestamp, id";
             using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var values = new object?[Columns.Count];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    var value = reader.GetValue(i);
-                    values[i] = value is DBNull ? null : value;
-                }
-                rows.Add(values);
-            }
-            return (full, rows);
+            return (full, read(full, reader));
         }
         catch (SqliteException ex)
         {
@@ -134,7 +183,7 @@ public sealed class LegacyRemembrancer
                 var blob = Array.FindIndex(rows[i], v => v is byte[]);
                 if (blob >= 0)
                 {
-                    throw Invalid(full, $"row {Describe(rows[i][0])} has a BLOB in column '{Columns[blob]}', which the upstream root cannot hash (Python's json.dumps has no form for bytes).");
+                    throw BlobRefused(full, rows[i][0], blob);
                 }
                 work(i);
             }
@@ -297,6 +346,10 @@ public sealed class LegacyRemembrancer
         byte[] => "with a BLOB id",
         _ => "id " + PythonJson.Dumps(id),
     };
+
+    private static VaultMeshException BlobRefused(string path, object? id, int column) =>
+        Invalid(path, $"row {Describe(id)} has a BLOB in column '{Columns[column]}', which the upstream root cannot hash "
+            + "(Python's json.dumps has no form for bytes).");
 
     private static VaultMeshException Invalid(string path, string problem, Exception? inner = null) =>
         new(InvalidErrorId, VmErrorKind.InvalidData, $"'{path}' is not a usable Remembrancer database: {problem}", path, inner);

@@ -119,27 +119,14 @@ public sealed class MemoryStore
         using var tx = _store.BeginWrite();
         using var find = _store.Command(Select + " WHERE m.id = $id", tx);
         var findId = find.Parameters.Add("$id", SqliteType.Text);
-        using var insert = _store.Command("""
-            INSERT INTO memories (id, type, component, version, timestamp, artifact_hash, artifact_name, payload, actor, tags, leaf)
-            VALUES ($id, $type, $component, $version, $timestamp, $artifact_hash, $artifact_name, $payload, $actor, $tags, $leaf)
-            ON CONFLICT (id) DO NOTHING
-            RETURNING seq
-            """, tx);
-        var p = insert.Parameters;
-        SqliteParameter Add(string name, SqliteType type) => p.Add(name, type);
-        var (id, type, component, version, timestamp, artifactHash, artifactName, payload, actor, tags, leaf) = (
-            Add("$id", SqliteType.Text), Add("$type", SqliteType.Text), Add("$component", SqliteType.Text), Add("$version", SqliteType.Text),
-            Add("$timestamp", SqliteType.Text), Add("$artifact_hash", SqliteType.Text), Add("$artifact_name", SqliteType.Text),
-            Add("$payload", SqliteType.Text), Add("$actor", SqliteType.Text), Add("$tags", SqliteType.Text), Add("$leaf", SqliteType.Blob));
+        using var insert = new MemoryInsert(_store, tx);
         for (var i = 0; i < memories.Count; i++)
         {
             var m = memories[i];
             var d = m.Draft;
-            (id.Value, type.Value, component.Value, version.Value, timestamp.Value) = (m.Id, d.Type, d.Component, d.Version, m.Timestamp);
-            (artifactHash.Value, artifactName.Value, payload.Value, actor.Value) = ((object?)m.ArtifactHash ?? DBNull.Value, (object?)d.ArtifactName ?? DBNull.Value, m.Payload, (object?)d.Actor ?? DBNull.Value);
-            (tags.Value, leaf.Value) = (JsonSerializer.Serialize(m.Tags), m.Leaf);
-            // The same content is one memory: a conflicting id inserts nothing and returns no row.
-            if (insert.ExecuteScalar() is not long seq)
+            // The same content is one memory: a conflicting id inserts nothing.
+            if (insert.Execute(m.Id, d.Type, d.Component, d.Version, m.Timestamp, m.ArtifactHash, d.ArtifactName, m.Payload,
+                d.Actor, m.Tags, m.Leaf) is not { } seq)
             {
                 findId.Value = m.Id;
                 using var reader = find.ExecuteReader();
@@ -152,28 +139,6 @@ public sealed class MemoryStore
         }
         tx.Commit();
         return results;
-    }
-
-    /// <summary>Inserts one memory row inside <paramref name="tx"/>; the caller has checked the id is new.</summary>
-    internal static void Insert(VaultStore store, SqliteTransaction tx, string id, string type, string component, string version, string timestamp,
-        string? artifactHash, string? artifactName, string payload, string? actor, IReadOnlyList<string> tags, byte[] leaf)
-    {
-        using var insert = store.Command("""
-            INSERT INTO memories (id, type, component, version, timestamp, artifact_hash, artifact_name, payload, actor, tags, leaf)
-            VALUES ($id, $type, $component, $version, $timestamp, $artifact_hash, $artifact_name, $payload, $actor, $tags, $leaf)
-            """, tx);
-        insert.Parameters.AddWithValue("$id", id);
-        insert.Parameters.AddWithValue("$type", type);
-        insert.Parameters.AddWithValue("$component", component);
-        insert.Parameters.AddWithValue("$version", version);
-        insert.Parameters.AddWithValue("$timestamp", timestamp);
-        insert.Parameters.AddWithValue("$artifact_hash", (object?)artifactHash ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$artifact_name", (object?)artifactName ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$payload", payload);
-        insert.Parameters.AddWithValue("$actor", (object?)actor ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$tags", JsonSerializer.Serialize(tags));
-        insert.Parameters.AddWithValue("$leaf", leaf);
-        insert.ExecuteNonQuery();
     }
 
     /// <summary>The memory with this id (any digest form), or null.</summary>

@@ -338,9 +338,15 @@ public static class MerkleVerifier
         var bytes = new byte[path.Count * H];
         for (var i = 0; i < path.Count; i++)
         {
-            var element = path[i];
-            CheckHashLength(element, Format($"{name}[{i}]"));
-            element.CopyTo(bytes, i * H);
+            // The element's name is formatted only for the error: per element it cost more than its hash.
+            if (path[i] is { Length: H } element)
+            {
+                element.CopyTo(bytes, i * H);
+            }
+            else
+            {
+                CheckHashLength(path[i], Format($"{name}[{i}]"));
+            }
         }
         return bytes;
     }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Legacy;
 using Xunit;
@@ -35,10 +37,9 @@ public sealed class LegacyLeafWriterTests
         Assert.Equal(LegacyMerkleRoot.Leaf(General(row)), LegacyLeafWriter.Leaf(row));
     }
 
-    [Fact]
-    public void TheByteWriter_GivesTheGeneralWritersText_ForRandomRows()
+    private static IEnumerable<object?[]> RandomRows(int seed, int count)
     {
-        var random = new Random(27);
+        var random = new Random(seed);
         string Text()
         {
             var chars = new char[random.Next(0, 40)];
@@ -62,12 +63,61 @@ public sealed class LegacyLeafWriterTests
             2 => BitConverter.Int64BitsToDouble(random.NextInt64()),
             _ => Text(),
         };
-        for (var n = 0; n < 2000; n++)
+        for (var n = 0; n < count; n++)
         {
-            var row = Enumerable.Range(0, 9).Select(_ => Value()).ToArray();
+            yield return Enumerable.Range(0, 9).Select(_ => Value()).ToArray();
+        }
+    }
+
+    [Fact]
+    public void TheByteWriter_GivesTheGeneralWritersText_ForRandomRows()
+    {
+        foreach (var row in RandomRows(27, 2000))
+        {
             Assert.Equal(General(row), Fast(row));
             Assert.Equal(LowerHex.Format(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(General(row)))), LegacyLeafWriter.Leaf(row));
         }
+    }
+
+    [Fact]
+    public void TheReaderWriter_GivesTheGeneralWritersText_OfTheRowAsRead()
+    {
+        using var dir = new TempDirectory();
+        using var connection = new SqliteConnection($"Data Source={dir.File("rows.db")};Pooling=False");
+        connection.Open();
+        void Execute(string sql, object?[]? row = null)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            for (var i = 0; row is not null && i < row.Length; i++)
+            {
+                command.Parameters.AddWithValue("$" + i, row[i] ?? DBNull.Value);
+            }
+            command.ExecuteNonQuery();
+        }
+        Execute("CREATE TABLE memories (id, timestamp, type, component, version, hash, sig, data, merkle_root)");
+        foreach (var row in Vectors().Cast<object?[]>().Concat(RandomRows(28, 500)))
+        {
+            // SQLite has no NaN: it is stored as NULL.
+            Execute("INSERT INTO memories VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8)",
+                [.. row.Select(v => v is double.NaN ? null : v)]);
+        }
+        // Text that is not valid UTF-8, and text with a NUL, are read as GetValue reads them.
+        Execute("INSERT INTO memories VALUES (1, CAST(x'ff41c3' AS TEXT), 'a' || char(0) || 'b', '', '', '', '', '', NULL)");
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT * FROM memories";
+        using var reader = select.ExecuteReader();
+        var rows = 0;
+        while (reader.Read())
+        {
+            var values = Enumerable.Range(0, 9)
+                .Select(i => reader.GetValue(i) is var v and not DBNull ? v : null).ToArray();
+            var written = new ArrayBufferWriter<byte>();
+            Assert.Equal(-1, LegacyLeafWriter.Write(reader, written));
+            Assert.Equal(General(values), Encoding.ASCII.GetString(written.WrittenSpan));
+            rows++;
+        }
+        Assert.Equal(Vectors().Count + 501, rows);
     }
 
     [Fact]
