@@ -22,10 +22,10 @@ public static class LogErrorIds
     public const string CheckpointNotFound = "VmCheckpointNotFound";
 
     /// <summary>A tree size is outside the stored log.</summary>
-    public const string SizeOutOfRange = "VmLogSizeOutOfRange";
+    public const string SizeOutOfRange = Store.StoreErrorIds.LogSizeOutOfRange;
 
     /// <summary>The stored log is missing a node it must hold.</summary>
-    public const string LogCorrupt = "VmLogCorrupt";
+    public const string LogCorrupt = Store.StoreErrorIds.LogCorrupt;
 
     /// <summary>A tlog-proof does not follow c2sp.org/tlog-proof.</summary>
     public const string TlogProofMalformed = "VmTlogProofMalformed";

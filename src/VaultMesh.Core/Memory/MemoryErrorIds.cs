@@ -17,4 +17,7 @@ public static class MemoryErrorIds
 
     /// <summary>A proof of a memory was asked for before it was sealed.</summary>
     public const string NotSealed = "VmMemoryNotSealed";
+
+    /// <summary>No memory with the requested id is in the profile's store.</summary>
+    public const string NotFound = "VmMemoryNotFound";
 }

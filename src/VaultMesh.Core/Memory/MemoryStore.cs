@@ -144,6 +144,14 @@ public sealed class MemoryStore
     /// <summary>The memory with this id (any digest form), or null.</summary>
     public MemoryRecord? Get(string id) => Find(Sha256Digest.Parse(id).ToPrefixed(), null);
 
+    /// <summary>The memory with this id (any digest form).</summary>
+    /// <exception cref="VaultMeshException"><c>VmMemoryNotFound</c> naming the id and <paramref name="profile"/>.</exception>
+    public MemoryRecord Require(string id, string profile) => Get(id) ?? throw NotFound(id, profile);
+
+    /// <summary>The error for a memory id that is not in <paramref name="profile"/>'s store.</summary>
+    public static VaultMeshException NotFound(string id, string profile) =>
+        new(MemoryErrorIds.NotFound, VmErrorKind.NotFound, $"No memory with id {id} in profile '{profile}'.", id);
+
     /// <summary>Streams the memories matching <paramref name="query"/>, newest first unless asked otherwise.</summary>
     public IEnumerable<MemoryRecord> Query(MemoryQuery query, CancellationToken cancellationToken = default)
     {

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
-using VaultMesh.Core.Log;
 using VaultMesh.Core.Merkle;
 
 namespace VaultMesh.Core.Store;
@@ -50,7 +49,7 @@ internal sealed class LogTree : IDisposable
         Reads++;
         return _node.ExecuteScalar() as byte[] is { Length: MerkleHasher.HashSize } hash
             ? hash
-            : throw new VaultMeshException(LogErrorIds.LogCorrupt, VmErrorKind.SecurityError,
+            : throw new VaultMeshException(StoreErrorIds.LogCorrupt, VmErrorKind.SecurityError,
                 string.Create(CultureInfo.InvariantCulture, $"The stored log has no valid node at level {level}, index {index}; run Test-VmCheckpoint."),
                 index);
     }
@@ -123,7 +122,7 @@ internal sealed class LogTree : IDisposable
         CheckSize(second, "ToSize");
         if (first < 0 || first > second)
         {
-            throw new VaultMeshException(LogErrorIds.SizeOutOfRange, VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(StoreErrorIds.LogSizeOutOfRange, VmErrorKind.InvalidArgument,
                 string.Create(CultureInfo.InvariantCulture, $"FromSize {first} must be from 0 to ToSize {second}."), first);
         }
         var path = ProofPaths.Consistency(first, second, (start, end) => LowerHex.Format(Range(start, end)));
@@ -134,7 +133,7 @@ internal sealed class LogTree : IDisposable
     {
         if (size < 0 || size > Size)
         {
-            throw new VaultMeshException(LogErrorIds.SizeOutOfRange, VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(StoreErrorIds.LogSizeOutOfRange, VmErrorKind.InvalidArgument,
                 string.Create(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(name[0])}{name[1..]} {size} is outside the log, which holds {Size} leaves."), size);
         }
     }

@@ -14,4 +14,10 @@ public static class StoreErrorIds
 
     /// <summary>A group of memories could not be committed; none of them was recorded.</summary>
     public const string WriteFailed = "VmStoreWriteFailed";
+
+    /// <summary>A tree size is outside the stored log (the log's tree, <see cref="LogTree"/>).</summary>
+    public const string LogSizeOutOfRange = "VmLogSizeOutOfRange";
+
+    /// <summary>The stored log is missing a node it must hold.</summary>
+    public const string LogCorrupt = "VmLogCorrupt";
 }

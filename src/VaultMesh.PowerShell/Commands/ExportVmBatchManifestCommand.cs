@@ -57,8 +57,7 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var batches = Services.Batches;
-        var batch = batches.GetBatch(BatchId)
-            ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
+        var batch = batches.Require(BatchId, Context.Profile);
         var target = GetUnresolvedProviderPathFromPSPath(Path);
         if (Directory.Exists(target))
         {

@@ -44,8 +44,7 @@ public sealed class ExportVmProofBundleCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var memory = Services.Memories.Get(Id)
-            ?? throw new VaultMeshException("VmMemoryNotFound", VmErrorKind.NotFound, $"No memory with id {Id} in profile '{Context.Profile}'.", Id);
+        var memory = Services.Memories.Require(Id, Context.Profile);
         if (!memory.Sealed)
         {
             throw new VaultMeshException(MemoryErrorIds.NotSealed, VmErrorKind.InvalidOperation,

@@ -28,8 +28,7 @@ public sealed class GetVmBatchCommand : VaultMeshCmdlet
         var batches = Services.Batches;
         if (BatchId is not null)
         {
-            var batch = batches.GetBatch(BatchId)
-                ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
+            var batch = batches.Require(BatchId, Context.Profile);
             WriteObject(batch);
             return;
         }

@@ -6,10 +6,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Reads one entry of any C2SP tlog-tiles log (http(s) prefix or directory) with its inclusion proof, verified against the log's checkpoint: the bytes, and the text when they are UTF-8 JSON.</para>
-/// <para type="description">Without -Vkey, the vkey is the one this profile last verified the log's origin with (Test-VmLog). See docs/log.md.</para>
-/// </summary>
+/// <summary>The Get-VmLogEntry cmdlet; its help is docs/en-US/Get-VmLogEntry.md.</summary>
 [Cmdlet(VerbsCommon.Get, "VmLogEntry")]
 [OutputType(typeof(TiledLogEntry))]
 public sealed class GetVmLogEntryCommand : VaultMeshCmdlet

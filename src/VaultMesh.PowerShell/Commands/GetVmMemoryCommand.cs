@@ -85,7 +85,7 @@ public sealed class GetVmMemoryCommand : VaultMeshCmdlet
         }
         if (!found && Id is not null)
         {
-            WriteVmError(new Core.Errors.VaultMeshException("VmMemoryNotFound", Core.Errors.VmErrorKind.NotFound, $"No memory with id {Id} in profile '{Context.Profile}'.", Id));
+            WriteVmError(MemoryStore.NotFound(Id, Context.Profile));
         }
     }
 }

@@ -5,10 +5,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Publishes the log into a directory as C2SP tlog-tiles: the signed checkpoint, hash tiles and entry bundles, ready for any web server, object store or CDN.</para>
-/// <para type="description">Writes only what the newest signed checkpoint adds to what the directory's own checkpoint (verified with the log's key) already holds; full tiles are written once, every file goes to a temp name and is renamed, and the checkpoint is written last. See docs/log.md and docs/operations.md.</para>
-/// </summary>
+/// <summary>The Publish-VmLog cmdlet; its help is docs/en-US/Publish-VmLog.md.</summary>
 [Cmdlet(VerbsData.Publish, "VmLog", SupportsShouldProcess = true)]
 [OutputType(typeof(PublishResult))]
 public sealed class PublishVmLogCommand : VaultMeshCmdlet

@@ -27,8 +27,7 @@ public sealed class SubmitVmAnchorCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var batch = Services.Batches.GetBatch(BatchId)
-            ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound, $"No batch '{BatchId}' in profile '{Context.Profile}'.", BatchId);
+        var batch = Services.Batches.Require(BatchId, Context.Profile);
         var rails = Rails.Rails;
         var chains = Rail is { Length: > 0 }
             ? Rail.Select(r => Enum.Parse<ReceiptChain>(r, ignoreCase: true)).ToArray()

@@ -6,10 +6,7 @@ using VaultMesh.PowerShell.Infrastructure;
 
 namespace VaultMesh.PowerShell.Commands;
 
-/// <summary>
-/// <para type="synopsis">Verifies any C2SP tlog-tiles log, at an http(s) prefix or in a directory: its checkpoint against a vkey (and witnesses), its tiles against the root, and that it extends the last checkpoint this profile verified of that origin; -Full checks every entry.</para>
-/// <para type="description">The profile remembers every checkpoint it verified, per origin; a rollback or a fork is an error naming both checkpoints and is kept as evidence. See docs/log.md.</para>
-/// </summary>
+/// <summary>The Test-VmLog cmdlet; its help is docs/en-US/Test-VmLog.md.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "VmLog")]
 [OutputType(typeof(TiledLogVerification))]
 public sealed class TestVmLogCommand : VaultMeshCmdlet

@@ -28,8 +28,7 @@ public sealed class TestVmMemoryCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var memory = Services.Memories.Get(Id)
-            ?? throw new VaultMeshException("VmMemoryNotFound", VmErrorKind.NotFound, $"No memory with id {Id} in profile '{Context.Profile}'.", Id);
+        var memory = Services.Memories.Require(Id, Context.Profile);
         string? artifact = null;
         if (Path is not null)
         {

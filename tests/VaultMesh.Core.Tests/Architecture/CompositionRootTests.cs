@@ -4,6 +4,8 @@ using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 
+using VaultMesh.Core.Tests.Schemas;
+
 namespace VaultMesh.Core.Tests.Architecture;
 
 /// <summary>
@@ -49,7 +51,7 @@ public class CompositionRootTests
             }
             var caller = OuterTypeName(md, method.GetDeclaringType());
             var il = pe.GetMethodBody(method.RelativeVirtualAddress).GetILReader();
-            foreach (var token in NewObjTokens(il))
+            foreach (var (_, token) in IlTokens.Of(il).Where(t => t.Code == OpCodes.Newobj))
             {
                 if (CoreConstructor(md, token) is { } call)
                 {
@@ -103,56 +105,12 @@ public class CompositionRootTests
         return md.GetString(type.Name);
     }
 
-    private static List<EntityHandle> NewObjTokens(BlobReader il)
-    {
-        var found = new List<EntityHandle>();
-        while (il.RemainingBytes > 0)
-        {
-            var code = il.ReadByte();
-            var opcode = code == 0xFE ? Codes.Value.TwoByte[il.ReadByte()] : Codes.Value.OneByte[code];
-            if (opcode == OpCodes.Newobj)
-            {
-                found.Add(MetadataTokens.EntityHandle(il.ReadInt32()));
-                continue;
-            }
-            var operand = opcode.OperandType switch
-            {
-                OperandType.InlineNone => 0,
-                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-                OperandType.InlineVar => 2,
-                OperandType.InlineI8 or OperandType.InlineR => 8,
-                OperandType.InlineSwitch => 4 * il.ReadInt32(),
-                _ => 4,
-            };
-            il.Offset += operand;
-        }
-        return found;
-    }
-
-    // Every opcode by its one-byte value, or by its second byte after the 0xFE prefix.
-    private static readonly Lazy<(OpCode[] OneByte, OpCode[] TwoByte)> Codes = new(() =>
-    {
-        var one = new OpCode[256];
-        var two = new OpCode[256];
-        foreach (var opcode in typeof(OpCodes).GetFields().Select(f => (OpCode)f.GetValue(null)!))
-        {
-            (opcode.Size == 1 ? one : two)[(ushort)opcode.Value & 0xFF] = opcode;
-        }
-        return (one, two);
-    });
-
     private static string CmdletAssemblyPath()
     {
         // <repo>/tests/VaultMesh.Core.Tests/bin/<configuration>/<tfm>/: the cmdlets build beside it.
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "VaultMesh.sln")))
-        {
-            root = root.Parent;
-        }
-        Assert.NotNull(root);
-        var path = Path.Combine(root.FullName, "src", "VaultMesh.PowerShell", "bin", configuration, "net8.0", "VaultMesh.PowerShell.dll");
+        var path = Path.Combine(Fixtures.RepoRoot, "src", "VaultMesh.PowerShell", "bin", configuration, "net8.0", "VaultMesh.PowerShell.dll");
         Assert.True(File.Exists(path), $"cmdlet assembly not built at {path}");
         return path;
     }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
 using VaultMesh.Core.Tests.Schemas;
 
@@ -20,6 +21,48 @@ public sealed partial class LayeringTests
         var violations = Violations(edges, order);
 
         Assert.True(edges.Count > 1000, $"the scan found only {edges.Count} edges");
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+    }
+
+    [Fact]
+    public void Every_constant_a_core_file_names_comes_from_its_own_folder_or_one_below()
+    {
+        // The compiler copies a constant's value into its users, so the metadata scan cannot see that use:
+        // read the source for Type.Member names of the core's constants (error ids, setting keys, SQL).
+        var order = DocumentedOrder();
+        var constants = typeof(UtcTimestamp).Assembly.GetTypes()
+            .Where(t => !t.Name.StartsWith('<'))
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static
+                    | BindingFlags.DeclaredOnly)
+                .Where(f => f.IsLiteral)
+                .Select(f => (Name: $"{t.Name}.{f.Name}", t.Namespace)))
+            .GroupBy(c => c.Name)
+            .ToDictionary(g => g.Key, g => g.Select(c => c.Namespace ?? Root).ToList());
+        var source = Path.Combine(Fixtures.RepoRoot, "src", Root);
+        var edges = new List<TypeEdge>();
+        foreach (var file in Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (relative.StartsWith("obj", StringComparison.Ordinal) || relative.StartsWith("bin", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var parts = relative.Split(Path.DirectorySeparatorChar);
+            var from = parts.Length > 1 ? $"{Root}.{parts[0]}" : Root;
+            foreach (var name in MemberName().Matches(File.ReadAllText(file)).Select(m => m.Value).Distinct())
+            {
+                if (constants.TryGetValue(name, out var namespaces))
+                {
+                    // A name declared in several folders counts as the lowest of them.
+                    var to = namespaces.MinBy(ns => order.IndexOf(Folder(ns)))!;
+                    edges.Add(new TypeEdge(relative, from, name, to));
+                }
+            }
+        }
+
+        var violations = Violations(edges, order);
+
+        Assert.True(edges.Count > 300, $"the source names only {edges.Count} core constants");
         Assert.True(violations.Count == 0, string.Join("\n", violations));
     }
 
@@ -93,6 +136,9 @@ public sealed partial class LayeringTests
         Assert.True(order.Count > 20, $"the layers table lists {order.Count} folders");
         return order;
     }
+
+    [GeneratedRegex(@"\b[A-Z][A-Za-z0-9]*\.[A-Z][A-Za-z0-9]*\b")]
+    private static partial Regex MemberName();
 
     [GeneratedRegex(@"^\| *\d+ *\| *`([A-Za-z.]+/?)`", RegexOptions.Multiline)]
     private static partial Regex LayerRow();

@@ -20,11 +20,6 @@ public sealed record TypeEdge(string From, string FromNamespace, string To, stri
 /// </summary>
 public static class TypeDependencyScanner
 {
-    private static readonly Dictionary<short, OperandType> Operands = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value, o => o.OperandType);
-
     public static IReadOnlyList<TypeEdge> Scan(string assemblyPath)
     {
         using var pe = new PEReader(File.OpenRead(assemblyPath));
@@ -114,24 +109,9 @@ public static class TypeDependencyScanner
         {
             if (!region.CatchType.IsNil) AddType(md, p, region.CatchType, used);
         }
-        var il = body.GetILReader();
-        while (il.RemainingBytes > 0)
+        foreach (var (_, token) in IlTokens.Of(body.GetILReader()))
         {
-            short code = il.ReadByte();
-            if (code == 0xFE) code = unchecked((short)(0xFE00 | il.ReadByte()));
-            switch (Operands[code])
-            {
-                case OperandType.InlineNone: break;
-                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar:
-                    il.ReadByte(); break;
-                case OperandType.InlineVar: il.ReadInt16(); break;
-                case OperandType.InlineI8 or OperandType.InlineR: il.ReadInt64(); break;
-                case OperandType.InlineSwitch: var targets = il.ReadInt32(); il.Offset += 4 * targets; break;
-                case OperandType.InlineBrTarget or OperandType.InlineI or OperandType.ShortInlineR
-                    or OperandType.InlineString:
-                    il.ReadInt32(); break;
-                default: AddToken(md, p, MetadataTokens.EntityHandle(il.ReadInt32()), used); break;
-            }
+            AddToken(md, p, token, used);
         }
     }
 
