@@ -4,7 +4,7 @@ namespace VaultMesh.Core.Identity;
 
 /// <summary>
 /// The two keys a node signs its log's checkpoints with, in the <c>keys/</c> folder of a data
-/// directory: Ed25519 (<c>node.key</c>) and ML-DSA-44 (<c>node.mldsa44</c>), each loaded on first
+/// directory: Ed25519 (<c>node.ed25519</c>) and ML-DSA-44 (<c>node.mldsa44</c>), each loaded on first
 /// use. The log passes in whether anything that key signed is on record: a key is created only when
 /// nothing is, so a lost key is reported instead of replaced by a new identity (docs/log.md).
 /// </summary>
