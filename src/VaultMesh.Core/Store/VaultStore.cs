@@ -78,12 +78,8 @@ public sealed class VaultStore : IDisposable
             // every close would cost each short-lived cmdlet several more fsyncs; Dispose checkpoints
             // once the WAL has grown past CheckpointOnCloseBytes instead.
             SQLitePCL.raw.sqlite3_db_config(connection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
-            // FULL makes each commit durable across power loss, not only process death. Each memory
-            // insert fires triggers, so SQLite keeps a statement journal that outgrows its memory
-            // buffer within a group and then writes every touched page to a temporary file: kept in
-            // memory, the inserts of a group cost about a third less CPU (docs/performance.md, "Group commits").
-            Execute(connection,
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+            // FULL makes each commit durable across power loss, not only process death.
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
             Migrate(connection, path);
             return new VaultStore(path, connection);
         }
