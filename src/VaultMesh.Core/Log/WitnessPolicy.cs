@@ -53,6 +53,22 @@ public sealed class WitnessPolicy
     public static WitnessPolicy Create(IReadOnlyList<string> witnesses, int? quorum) => Create(witnesses, quorum, requirePostQuantum: false);
 
     /// <summary>
+    /// The policy a command's <c>-Witness</c> and <c>-WitnessQuorum</c> give: null without witnesses, since
+    /// then no cosignature is asked for; a quorum without witnesses counts nothing and is refused.
+    /// </summary>
+    /// <exception cref="VaultMeshException"><c>VmWitnessPolicyInvalid</c>, as <see cref="Create(IReadOnlyList{string}, int?, bool)"/>,
+    /// and for a quorum without witnesses.</exception>
+    public static WitnessPolicy? FromParameters(IReadOnlyList<string>? witnesses, int? quorum, bool requirePostQuantum = false)
+    {
+        if (witnesses is null || witnesses.Count == 0)
+        {
+            return quorum is null ? null
+                : throw Invalid(quorum, "-WitnessQuorum counts the witnesses of -Witness; give -Witness too");
+        }
+        return Create(witnesses, quorum, requirePostQuantum);
+    }
+
+    /// <summary>
     /// A policy as <see cref="Create(IReadOnlyList{string}, int?)"/> makes it, where entries of one name
     /// (a did:key and the ML-DSA-44 vkey named by it, say) are one witness. With
     /// <paramref name="requirePostQuantum"/> every witness needs an ML-DSA-44 (0x06) key, since only

@@ -39,7 +39,7 @@ public sealed class GetVmLogEntryCommand : VaultMeshCmdlet
     /// <inheritdoc />
     protected override void OnProcess()
     {
-        var witnesses = TiledLogCommands.Policy(Witness, WitnessQuorum);
+        var witnesses = WitnessPolicy.FromParameters(Witness, WitnessQuorum);
         using var client = TiledLogCommands.Open(this, Url);
         var given = Vkey is null ? null : NoteVerifierKey.Parse(Vkey);
         WriteObject(TiledLogEntry.Read(client, origin => given ?? Remembered(origin), witnesses, Index, CancellationToken));

@@ -39,7 +39,7 @@ public sealed class TestVmLogCommand : VaultMeshCmdlet
     protected override void OnProcess()
     {
         var vkey = NoteVerifierKey.Parse(Vkey);
-        var witnesses = TiledLogCommands.Policy(Witness, WitnessQuorum);
+        var witnesses = WitnessPolicy.FromParameters(Witness, WitnessQuorum);
         using var client = TiledLogCommands.Open(this, Url);
         var progress = new CmdletProgress(this, 23, "Test-VmLog", $"Reading the entries of {Url}");
         try

@@ -65,10 +65,6 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
         WriteContextWarnings();
         _validator = Services.Validator;
         _vkey = Vkey is null ? null : NoteVerifierKey.Parse(Vkey);
-        if (WitnessQuorum is not null && Witness is null)
-        {
-            throw new VaultMeshException(LogErrorIds.WitnessPolicyInvalid, VmErrorKind.InvalidArgument, "-WitnessQuorum needs -Witness: name the witnesses whose cosignatures count.", WitnessQuorum);
-        }
         if (RequirePostQuantum && _vkey is not { IsPostQuantum: true })
         {
             // Fail closed: without the log's ML-DSA-44 key nothing quantum-resistant shows who issued the checkpoint.
@@ -76,7 +72,7 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
                 ? "-RequirePostQuantum needs -Vkey: the log's ML-DSA-44 vkey (PostQuantumVkey of Get-VmCheckpoint)."
                 : $"-RequirePostQuantum needs the log's ML-DSA-44 vkey (type 0x06, PostQuantumVkey of Get-VmCheckpoint); -Vkey {_vkey.Name}+{_vkey.KeyId:x8} is {_vkey.Algorithm}.", Vkey);
         }
-        _witnesses = Witness is null ? null : WitnessPolicy.Create(Witness, WitnessQuorum, RequirePostQuantum);
+        _witnesses = WitnessPolicy.FromParameters(Witness, WitnessQuorum, RequirePostQuantum);
         var rails = new List<IAnchorRail>();
         try
         {
