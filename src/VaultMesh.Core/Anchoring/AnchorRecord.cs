@@ -23,7 +23,8 @@ public sealed class AnchorRecord
     public string? BatchId { get; }
     /// <summary>The receipt.</summary>
     public Receipt Receipt { get; }
-    /// <summary>The log size it covers: the anchored root is this node's checkpoint root at that size, so it proves every memory below it (docs/log.md); null when it anchors a batch root.</summary>
+    /// <summary>The log size it covers: the anchored root is this node's checkpoint root at that size, so it proves
+    /// every memory below it (docs/log.md); null when it anchors a batch root.</summary>
     public long? LogSize { get; }
     /// <summary>The anchored root (0x form, as in the receipt).</summary>
     public string Root => Receipt.Root;

@@ -50,7 +50,8 @@ public sealed class AnchorService
     /// proves every memory up to it), or the batch root for a batch sealed before the log existed. An
     /// existing live receipt for the same root and rail is returned instead.
     /// </summary>
-    public async Task<IReadOnlyList<AnchorRecord>> SubmitAsync(BatchRecord batch, IEnumerable<ReceiptChain> chains, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AnchorRecord>> SubmitAsync(
+        BatchRecord batch, IEnumerable<ReceiptChain> chains, CancellationToken cancellationToken)
     {
         RequireWrites(batch.BatchId);
         var root = Sha256Digest.Parse(batch.AnchorRoot);
@@ -218,7 +219,8 @@ public sealed class AnchorService
     /// <see cref="BatchRecord.AnchorRoot"/> where every receipt reorged or failed, or, with
     /// <paramref name="anchorUnanchored"/>, where the rail has none yet.
     /// </summary>
-    public async Task<ReconcileReport> ReconcileAsync(IEnumerable<BatchRecord> batches, CancellationToken cancellationToken, bool anchorUnanchored = false)
+    public async Task<ReconcileReport> ReconcileAsync(
+        IEnumerable<BatchRecord> batches, CancellationToken cancellationToken, bool anchorUnanchored = false)
     {
         var report = new ReconcileReport();
         var batchList = batches.ToList();
@@ -232,7 +234,10 @@ public sealed class AnchorService
             }
             try
             {
-                foreach (var record in _store.Query(chain: rail.Chain).Where(r => r.Network == rail.Network && ConflictResolver.GetEligibility(r.Receipt) == ReceiptEligibility.Pending).ToList())
+                foreach (var record in _store.Query(chain: rail.Chain)
+                    .Where(r => r.Network == rail.Network
+                        && ConflictResolver.GetEligibility(r.Receipt) == ReceiptEligibility.Pending)
+                    .ToList())
                 {
                     var result = await VerifyStoredAsync(record, offline: false, cancellationToken).ConfigureAwait(false);
                     report.Checked.Add(result);
@@ -248,7 +253,9 @@ public sealed class AnchorService
                     if (!_switches.AnchorWrite.Enabled)
                     {
                         report.Notes.Add(onRail.Count == 0
-                            ? $"{batch.BatchId} on {rail.Chain}: the checkpoint of log size {batch.LogEnd} is not anchored; anchoring needs ANCHOR_WRITE_ENABLED."
+                            ? $"{batch.BatchId} on {rail.Chain}: " +
+                                $"the checkpoint of log size {batch.LogEnd} is not anchored; " +
+                                "anchoring needs ANCHOR_WRITE_ENABLED."
                             : $"{batch.BatchId} on {rail.Chain}: every receipt reorged or failed; re-anchoring needs ANCHOR_WRITE_ENABLED.");
                         continue;
                     }

@@ -15,7 +15,8 @@ namespace VaultMesh.Core.Anchoring;
 public sealed class AnchorStore : IReceiptSource
 {
     // The size a receipt covers is the checkpoint whose log root it anchors (none for a batch root).
-    private const string Select = "SELECT seq, batch_id, json, created_at, updated_at, (SELECT c.size FROM checkpoints c WHERE c.root = receipts.root) FROM receipts";
+    private const string Select = "SELECT seq, batch_id, json, created_at, updated_at, " +
+        "(SELECT c.size FROM checkpoints c WHERE c.root = receipts.root) FROM receipts";
     private readonly VaultStore _store;
     private readonly TimeProvider _time;
 
@@ -30,7 +31,8 @@ public sealed class AnchorStore : IReceiptSource
     public const string RootImmutableErrorId = AnchorErrorIds.RootImmutable;
 
     /// <summary>Inserts the receipt, or updates the stored one of the same rail transaction; history keeps both.</summary>
-    /// <exception cref="VaultMeshException"><c>VmAnchorRootImmutable</c> when a receipt of that rail transaction is stored for another root.</exception>
+    /// <exception cref="VaultMeshException"><c>VmAnchorRootImmutable</c> when a receipt of that rail transaction is
+    /// stored for another root.</exception>
     public AnchorRecord Save(Receipt receipt, string? batchId)
     {
         using var tx = _store.BeginWrite();
@@ -47,7 +49,8 @@ public sealed class AnchorStore : IReceiptSource
         if (Find(receipt.Chain, receipt.Network, receipt.TxRef, tx) is { } existing && RootKey(existing.Receipt.Root) != RootKey(receipt.Root))
         {
             throw new VaultMeshException(RootImmutableErrorId, VmErrorKind.InvalidOperation,
-                $"{receipt.Chain} {receipt.Network} transaction {receipt.TxRef} is stored for root {existing.Receipt.Root}; a receipt for root {receipt.Root} cannot replace it.",
+                $"{receipt.Chain} {receipt.Network} transaction {receipt.TxRef} " +
+                $"is stored for root {existing.Receipt.Root}; a receipt for root {receipt.Root} cannot replace it.",
                 receipt.TxRef);
         }
         using (var upsert = _store.Command("""
@@ -165,12 +168,15 @@ public sealed class AnchorStore : IReceiptSource
     /// <summary>The retry state of a rail, or null when it has no recorded failure.</summary>
     public RailBackoff? GetBackoff(ReceiptChain chain, string network)
     {
-        using var command = _store.Command("SELECT attempts, next_attempt_at, last_error FROM rail_backoff WHERE chain = $chain AND network = $network");
+        using var command = _store.Command(
+            "SELECT attempts, next_attempt_at, last_error FROM rail_backoff " +
+            "WHERE chain = $chain AND network = $network");
         command.Parameters.AddWithValue("$chain", chain.ToString());
         command.Parameters.AddWithValue("$network", network);
         using var reader = command.ExecuteReader();
         return reader.Read()
-            ? new RailBackoff(chain, network, reader.GetInt32(0), UtcTimestamp.Parse(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2))
+            ? new RailBackoff(chain, network, reader.GetInt32(0), UtcTimestamp.Parse(reader.GetString(1)),
+                reader.IsDBNull(2) ? null : reader.GetString(2))
             : null;
     }
 

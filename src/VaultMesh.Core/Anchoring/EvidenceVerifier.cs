@@ -61,7 +61,8 @@ public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
         if (trustClaims && enforce)
         {
             throw new VaultMeshException(ConflictResolverOptions.TrustClaimsRefusedErrorId, VmErrorKind.InvalidOperation,
-                "-TrustClaims ranks receipts by what they claim, unverified; it is refused while VERIFY_ENFORCE is on. Turn enforcement off for lab work.",
+                "-TrustClaims ranks receipts by what they claim, unverified; " +
+                "it is refused while VERIFY_ENFORCE is on. Turn enforcement off for lab work.",
                 "TrustClaims");
         }
         var order = ConflictResolverOptions.RailOrderFromProfile(settings);
@@ -82,12 +83,17 @@ public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
     /// <param name="useEvmNode">Whether EVM receipts are verified at the profile's node.</param>
     /// <param name="environment">Where an EVM key variable would be read (the rail reads none to verify).</param>
     /// <exception cref="VaultMeshException">A rail setting is malformed (the rail's configuration error id).</exception>
-    public static EvidenceVerifier FromProfile(ProfileSettings settings, DateTimeOffset? clock, bool useEvmNode, EnvironmentSource? environment = null)
+    public static EvidenceVerifier FromProfile(
+        ProfileSettings settings, DateTimeOffset? clock, bool useEvmNode, EnvironmentSource? environment = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var btcNetworkText = settings.GetString("rails.btc.network");
-        var btcDepth = settings.Values.TryGetValue("rails.btc.required_depth", out var depth) && depth is long d ? d : BtcRailOptions.DefaultRequiredDepth;
-        var node = useEvmNode && settings.GetString("rails.evm.url") is not null ? new EvmRail(EvmRailOptions.FromProfile(settings, environment)) : null;
+        var btcDepth = settings.Values.TryGetValue("rails.btc.required_depth", out var depth) && depth is long d
+            ? d
+            : BtcRailOptions.DefaultRequiredDepth;
+        var node = useEvmNode && settings.GetString("rails.evm.url") is not null
+            ? new EvmRail(EvmRailOptions.FromProfile(settings, environment))
+            : null;
         return new EvidenceVerifier(new EvidenceVerifierOptions
         {
             TsaTrustBundlePath = settings.GetString("rails.tsa.trust_bundle"),
@@ -124,19 +130,28 @@ public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
                 {
                     return Untrusted();
                 }
-                return FromCheck(BtcRail.VerifyOffline(receipt, Options.BtcNetwork, Options.BtcRequiredDepth, checkedAt, Options.Clock), VerdictMethods.BtcCheckpoints);
+                return FromCheck(
+                    BtcRail.VerifyOffline(
+                        receipt, Options.BtcNetwork, Options.BtcRequiredDepth, checkedAt, Options.Clock),
+                    VerdictMethods.BtcCheckpoints);
             case ReceiptChain.TSA:
                 if (Options.TsaTrustBundlePath is null)
                 {
-                    return new CandidateVerdict(ReceiptEligibility.Unverified, EligibilityBasis.Verified, VerdictMethods.None, "trust-bundle-missing");
+                    return new CandidateVerdict(
+                        ReceiptEligibility.Unverified, EligibilityBasis.Verified, VerdictMethods.None,
+                        "trust-bundle-missing");
                 }
                 try
                 {
-                    return FromCheck(TsaRail.VerifyOffline(receipt, Options.TsaTrustBundlePath, Options.TsaPolicyOid, checkedAt), VerdictMethods.TsaTrustBundle);
+                    return FromCheck(
+                        TsaRail.VerifyOffline(receipt, Options.TsaTrustBundlePath, Options.TsaPolicyOid, checkedAt),
+                        VerdictMethods.TsaTrustBundle);
                 }
                 catch (VaultMeshException)
                 {
-                    return new CandidateVerdict(ReceiptEligibility.Unverified, EligibilityBasis.Verified, VerdictMethods.None, "trust-bundle-invalid");
+                    return new CandidateVerdict(
+                        ReceiptEligibility.Unverified, EligibilityBasis.Verified, VerdictMethods.None,
+                        "trust-bundle-invalid");
                 }
             case ReceiptChain.EVM:
                 if (Options.EvmNode is not { } node || !string.Equals(node.Network, receipt.Network, StringComparison.OrdinalIgnoreCase))
@@ -144,7 +159,8 @@ public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
                     // Without a node nothing about an EVM transaction is known here; a network the profile
                     // does not name is not one this node trusts at all.
                     return Options.EvmNode is null
-                        ? new CandidateVerdict(ReceiptEligibility.Unverified, EligibilityBasis.Verified, VerdictMethods.None, "no-evm-node", knownNetwork: false)
+                        ? new CandidateVerdict(ReceiptEligibility.Unverified, EligibilityBasis.Verified,
+                            VerdictMethods.None, "no-evm-node", knownNetwork: false)
                         : Untrusted();
                 }
                 try
@@ -156,7 +172,8 @@ public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
                     return new CandidateVerdict(ReceiptEligibility.Unverified, EligibilityBasis.Verified, VerdictMethods.EvmNode, "node-unavailable");
                 }
             default:
-                return new CandidateVerdict(ReceiptEligibility.Unverified, EligibilityBasis.Verified, VerdictMethods.None, "rail-unknown", knownNetwork: false);
+                return new CandidateVerdict(ReceiptEligibility.Unverified, EligibilityBasis.Verified,
+                    VerdictMethods.None, "rail-unknown", knownNetwork: false);
         }
     }
 
@@ -227,7 +244,8 @@ public sealed class EvidenceVerifier : ICandidateVerifier, IDisposable
         // Evidence that cannot be judged here (beyond the checkpoints without a clock, a transaction the EVM node has not
         // mined yet) is unverified, not false. Bitcoin evidence without a block is judged offline: it shows no anchor.
         var undecided = check.Reason == BtcReasons.BeyondCheckpoints || (check.Reason == "unconfirmed" && method == VerdictMethods.EvmNode);
-        return new CandidateVerdict(undecided ? ReceiptEligibility.Unverified : ReceiptEligibility.Ineligible, EligibilityBasis.Verified, method, check.Reason);
+        return new CandidateVerdict(undecided ? ReceiptEligibility.Unverified : ReceiptEligibility.Ineligible,
+            EligibilityBasis.Verified, method, check.Reason);
     }
 }
 

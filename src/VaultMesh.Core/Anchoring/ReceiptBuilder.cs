@@ -82,7 +82,8 @@ public static class ReceiptBuilder
     /// <param name="observedAt">When.</param>
     /// <param name="reorged">Whether it was seen reorganised away.</param>
     /// <param name="requiredDepth">The depth the verifier applied, when it differs from the receipt's own; kept otherwise.</param>
-    public static Receipt WithObservation(Receipt receipt, ReceiptStatus status, long observedDepth, DateTimeOffset observedAt, bool reorged = false, long? requiredDepth = null)
+    public static Receipt WithObservation(Receipt receipt, ReceiptStatus status, long observedDepth,
+        DateTimeOffset observedAt, bool reorged = false, long? requiredDepth = null)
     {
         var json = JsonNode.Parse(receipt.Json.GetRawText())!.AsObject();
         var required = receipt.Chain == ReceiptChain.TSA ? 0 : requiredDepth ?? receipt.Finality.RequiredDepth;

@@ -85,9 +85,14 @@ public sealed class BtcEvidence
             BlockHeight = Number(json, "blockHeight"),
             BlockHeader = Text(json, "blockHeader"),
             TxOutProof = Text(json, "txOutProof"),
-            MerkleBranch = json.TryGetProperty("merkleBranch", out var branch) && branch.ValueKind != JsonValueKind.Null ? Texts(branch, "merkleBranch") : null,
+            MerkleBranch = json.TryGetProperty("merkleBranch", out var branch) && branch.ValueKind != JsonValueKind.Null
+                ? Texts(branch, "merkleBranch")
+                : null,
             TxIndex = Number(json, "txIndex"),
-            FollowingHeaders = json.TryGetProperty("followingHeaders", out var following) && following.ValueKind != JsonValueKind.Null ? Texts(following, "followingHeaders") : [],
+            FollowingHeaders = json.TryGetProperty("followingHeaders", out var following)
+                && following.ValueKind != JsonValueKind.Null
+                    ? Texts(following, "followingHeaders")
+                    : [],
         };
     }
 
@@ -125,6 +130,8 @@ public sealed class BtcEvidence
         {
             throw new FormatException($"evidence.{name} is not an array.");
         }
-        return [.. array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new FormatException($"evidence.{name} holds a non-string."))];
+        return [.. array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String
+            ? e.GetString()!
+            : throw new FormatException($"evidence.{name} holds a non-string."))];
     }
 }

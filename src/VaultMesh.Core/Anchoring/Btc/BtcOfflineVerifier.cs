@@ -72,11 +72,13 @@ public static class BtcOfflineVerifier
         var txidText = txid.ToString();
         if (evidence.Txid is not null && !string.Equals(evidence.Txid, txidText, StringComparison.OrdinalIgnoreCase))
         {
-            return BtcProofResult.Fail(BtcReasons.TxidMismatch, $"evidence.txid {evidence.Txid} differs from the transaction's id {txidText}.", txidText);
+            return BtcProofResult.Fail(BtcReasons.TxidMismatch,
+                $"evidence.txid {evidence.Txid} differs from the transaction's id {txidText}.", txidText);
         }
         if (evidence.BlockHeader is null)
         {
-            return BtcProofResult.Fail(BtcReasons.Unconfirmed, "The evidence holds no block header: the transaction is not shown to be in a block.", txidText);
+            return BtcProofResult.Fail(BtcReasons.Unconfirmed,
+                "The evidence holds no block header: the transaction is not shown to be in a block.", txidText);
         }
         var header = ParseHeader(evidence.BlockHeader, network);
         if (header is null)
@@ -104,14 +106,16 @@ public static class BtcOfflineVerifier
         }
         else
         {
-            return BtcProofResult.Fail(BtcReasons.EvidenceInvalid, "The evidence holds neither txOutProof nor merkleBranch with txIndex.", txidText, blockHashText);
+            return BtcProofResult.Fail(BtcReasons.EvidenceInvalid,
+                "The evidence holds neither txOutProof nor merkleBranch with txIndex.", txidText, blockHashText);
         }
 
         var checkpoints = BtcCheckpoints.For(network);
         if (checkpoints is not null && evidence.BlockHeight is null)
         {
             return BtcProofResult.Fail(BtcReasons.EvidenceInvalid,
-                $"evidence.blockHeight is missing: on {network.Name} a header is checked against the pinned checkpoints for its height.", txidText, blockHashText);
+                $"evidence.blockHeight is missing: on {network.Name} a header is checked " +
+                "against the pinned checkpoints for its height.", txidText, blockHashText);
         }
         var chain = new List<BlockHeader> { header };
         if (Rules(header, evidence.BlockHeight, network, checkpoints, chain, now) is { } inclusionRule)
@@ -124,7 +128,9 @@ public static class BtcOfflineVerifier
         }
         if (evidence.BlockHash is not null && !string.Equals(evidence.BlockHash, blockHashText, StringComparison.OrdinalIgnoreCase))
         {
-            return BtcProofResult.Fail(BtcReasons.BlockHashMismatch, $"evidence.blockHash {evidence.BlockHash} differs from the header's hash {blockHashText}.", txidText, blockHashText);
+            return BtcProofResult.Fail(BtcReasons.BlockHashMismatch,
+                $"evidence.blockHash {evidence.BlockHash} differs from the header's hash {blockHashText}.",
+                txidText, blockHashText);
         }
 
         var previous = blockHash;
@@ -133,23 +139,32 @@ public static class BtcOfflineVerifier
             var next = ParseHeader(evidence.FollowingHeaders[i], network);
             if (next is null)
             {
-                return BtcProofResult.Fail(BtcReasons.HeaderChainInvalid, string.Create(CultureInfo.InvariantCulture, $"evidence.followingHeaders[{i}] is not an 80-byte header in hex."), txidText, blockHashText);
+                return BtcProofResult.Fail(BtcReasons.HeaderChainInvalid,
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"evidence.followingHeaders[{i}] is not an 80-byte header in hex."),
+                    txidText, blockHashText);
             }
             if (next.HashPrevBlock != previous)
             {
                 return BtcProofResult.Fail(BtcReasons.HeaderChainInvalid,
-                    string.Create(CultureInfo.InvariantCulture, $"evidence.followingHeaders[{i}] links to {next.HashPrevBlock}, not to {previous}."), txidText, blockHashText);
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"evidence.followingHeaders[{i}] links to {next.HashPrevBlock}, not to {previous}."),
+                    txidText, blockHashText);
             }
             chain.Add(next);
             if (Rules(next, evidence.BlockHeight + i + 1, network, checkpoints, chain, now) is { } rule)
             {
                 return BtcProofResult.Fail(rule.Reason,
-                    string.Create(CultureInfo.InvariantCulture, $"evidence.followingHeaders[{i}] ({next.GetHash()}): {rule.Problem}"), txidText, blockHashText);
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"evidence.followingHeaders[{i}] ({next.GetHash()}): {rule.Problem}"),
+                    txidText, blockHashText);
             }
             if (!MeetsTarget(next, network, out var problem))
             {
                 return BtcProofResult.Fail(BtcReasons.HeaderChainInvalid,
-                    string.Create(CultureInfo.InvariantCulture, $"evidence.followingHeaders[{i}] ({next.GetHash()}): {problem}"), txidText, blockHashText);
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"evidence.followingHeaders[{i}] ({next.GetHash()}): {problem}"),
+                    txidText, blockHashText);
             }
             previous = next.GetHash();
         }
@@ -175,7 +190,9 @@ public static class BtcOfflineVerifier
         var depth = 1L + evidence.FollowingHeaders.Count;
         var pinned = checkpoints is null ? "no checkpoints on this network" : $"checked against the pinned {network.Name} checkpoints";
         return new BtcProofResult(true, null,
-            string.Create(CultureInfo.InvariantCulture, $"Transaction {txidText} is at position {index} of block {blockHashText}; {depth} header(s) of valid work, {pinned}."),
+            string.Create(CultureInfo.InvariantCulture,
+                $"Transaction {txidText} is at position {index} of block {blockHashText}; " +
+                $"{depth} header(s) of valid work, {pinned}."),
             txidText, blockHashText, index, depth, header.BlockTime, evidence.BlockHeight);
     }
 
@@ -256,14 +273,18 @@ public static class BtcOfflineVerifier
         var time = header.BlockTime;
         if (now is { } clock && time > clock + MaxFutureDrift)
         {
-            return (BtcReasons.TimeInvalid, $"its time {UtcTimestamp.Format(time)} is more than 2 hours after the verifier's clock {UtcTimestamp.Format(clock)}.");
+            return (BtcReasons.TimeInvalid,
+                $"its time {UtcTimestamp.Format(time)} is more than 2 hours after " +
+                $"the verifier's clock {UtcTimestamp.Format(clock)}.");
         }
         if (chain.Count > 11)
         {
             var median = chain.Skip(chain.Count - 12).Take(11).Select(h => h.BlockTime).Order().ElementAt(5);
             if (time <= median)
             {
-                return (BtcReasons.TimeInvalid, $"its time {UtcTimestamp.Format(time)} is not after {UtcTimestamp.Format(median)}, the median of the 11 headers before it.");
+                return (BtcReasons.TimeInvalid,
+                    $"its time {UtcTimestamp.Format(time)} is not after {UtcTimestamp.Format(median)}, " +
+                    "the median of the 11 headers before it.");
             }
         }
         if (checkpoints is null || height is not { } h)
@@ -273,7 +294,8 @@ public static class BtcOfflineVerifier
         var hash = header.GetHash();
         if (checkpoints.TryGetHeight(hash, out var pinnedHeight) && pinnedHeight != h)
         {
-            return (BtcReasons.CheckpointMismatch, string.Create(CultureInfo.InvariantCulture, $"it is the pinned checkpoint block {pinnedHeight}, not a block at height {h}."));
+            return (BtcReasons.CheckpointMismatch, string.Create(CultureInfo.InvariantCulture,
+                $"it is the pinned checkpoint block {pinnedHeight}, not a block at height {h}."));
         }
         if (checkpoints.TryGetHeight(header.HashPrevBlock, out var parentHeight) && parentHeight + 1 != h)
         {
@@ -296,12 +318,15 @@ public static class BtcOfflineVerifier
             return bits == required
                 ? null
                 : (BtcReasons.TargetInvalid, string.Create(CultureInfo.InvariantCulture,
-                    $"nBits 0x{bits:x8}, but a block at height {h} must carry 0x{required:x8}, the target the pinned checkpoints give its retarget period."));
+                    $"nBits 0x{bits:x8}, but a block at height {h} must carry 0x{required:x8}, " +
+                    $"the target the pinned checkpoints give its retarget period."));
         }
         if (now is not { } verifierClock)
         {
             return (BtcReasons.BeyondCheckpoints, string.Create(CultureInfo.InvariantCulture,
-                $"height {h} is beyond the pinned checkpoints (targets pinned below {checkpoints.FirstUnpinnedTargetHeight}); without the verifier's clock its difficulty cannot be bounded."));
+                $"height {h} is beyond the pinned checkpoints " +
+                $"(targets pinned below {checkpoints.FirstUnpinnedTargetHeight}); " +
+                $"without the verifier's clock its difficulty cannot be bounded."));
         }
         BigInteger target;
         try
@@ -338,7 +363,8 @@ public static class BtcOfflineVerifier
         }
         if (target == uint256.Zero || target > network.PowLimit.ToUInt256())
         {
-            problem = string.Create(CultureInfo.InvariantCulture, $"nBits 0x{header.Bits.ToCompact():x8} declares a target outside (0, the {network.Name} limit].");
+            problem = string.Create(CultureInfo.InvariantCulture,
+                $"nBits 0x{header.Bits.ToCompact():x8} declares a target outside (0, the {network.Name} limit].");
             return false;
         }
         if (header.GetHash() > target)
@@ -437,7 +463,8 @@ public static class BtcOfflineVerifier
         var positions = Enumerable.Range(0, leaves.Count).Where(i => leaves[i].Hash == txid).ToList();
         if (matched.Count != 1 || matched[0] != txid || positions.Count != 1)
         {
-            problem = string.Create(CultureInfo.InvariantCulture, $"evidence.txOutProof must match exactly this transaction; it matches {matched.Count} transaction(s).");
+            problem = string.Create(CultureInfo.InvariantCulture,
+                $"evidence.txOutProof must match exactly this transaction; it matches {matched.Count} transaction(s).");
             return false;
         }
         index = positions[0];
@@ -448,7 +475,9 @@ public static class BtcOfflineVerifier
         if (tree.Hashes.Count != hashes || flagBytes != (bits + 7) / 8 || AnySet(tree.Flags, bits))
         {
             problem = string.Create(CultureInfo.InvariantCulture,
-                $"evidence.txOutProof is not the proof Bitcoin Core builds for position {index} of {count}: {tree.Hashes.Count} hashes (expected {hashes}), {flagBytes} flag bytes (expected {(bits + 7) / 8}) or stray flag bits.");
+                $"evidence.txOutProof is not the proof Bitcoin Core builds for position {index} of {count}: " +
+                $"{tree.Hashes.Count} hashes (expected {hashes}), " +
+                $"{flagBytes} flag bytes (expected {(bits + 7) / 8}) or stray flag bits.");
             return false;
         }
         return true;

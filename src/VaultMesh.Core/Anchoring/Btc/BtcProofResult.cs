@@ -3,7 +3,8 @@ namespace VaultMesh.Core.Anchoring.Btc;
 /// <summary>What offline verification of Bitcoin evidence established, or why it failed.</summary>
 public sealed class BtcProofResult
 {
-    internal BtcProofResult(bool valid, string? reason, string? detail, string? txid, string? blockHash, int? txIndex, long depth, DateTimeOffset? blockTime, long? height = null)
+    internal BtcProofResult(bool valid, string? reason, string? detail, string? txid, string? blockHash, int? txIndex,
+        long depth, DateTimeOffset? blockTime, long? height = null)
     {
         Height = height;
         Valid = valid;

@@ -58,21 +58,26 @@ public sealed class BtcRail : IPaidRail, IDisposable
     /// Creates, funds, signs and sends a transaction whose OP_RETURN output carries <c>"RV"</c> and the root;
     /// returns a <c>submitted</c> receipt at depth 0 whose evidence holds the transaction.
     /// </summary>
-    /// <exception cref="VaultMeshException">VmBtcRpcError, VmBtcUnavailable, VmBtcAuthFailed, VmBtcResponseInvalid, VmBtcSigningIncomplete.</exception>
+    /// <exception cref="VaultMeshException">VmBtcRpcError, VmBtcUnavailable, VmBtcAuthFailed, VmBtcResponseInvalid,
+    /// VmBtcSigningIncomplete.</exception>
     public async Task<Receipt> SubmitAsync(Sha256Digest root, CancellationToken cancellationToken) =>
         await BroadcastAsync(await SignAsync(root, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Creates, funds and signs the anchor transaction for <paramref name="root"/> without sending it. A Bitcoin
     /// intent has no sender nonce: <see cref="AnchorIntent.Sender"/> is empty and <see cref="AnchorIntent.Nonce"/> 0;
     /// its inputs play that part.</summary>
-    /// <exception cref="VaultMeshException">VmBtcRpcError, VmBtcUnavailable, VmBtcAuthFailed, VmBtcResponseInvalid, VmBtcSigningIncomplete.</exception>
+    /// <exception cref="VaultMeshException">VmBtcRpcError, VmBtcUnavailable, VmBtcAuthFailed, VmBtcResponseInvalid,
+    /// VmBtcSigningIncomplete.</exception>
     public async Task<AnchorIntent> SignAsync(Sha256Digest root, CancellationToken cancellationToken)
     {
         var payload = BtcOfflineVerifier.AnchorPayload(root);
         var payloadHex = LowerHex.Format(payload);
         var created = Text(await _wallet.CallAsync("createrawtransaction",
-            [new JsonArray(), new JsonArray(new JsonObject { ["data"] = payloadHex })], cancellationToken).ConfigureAwait(false), "createrawtransaction");
-        var funded = Member(await _wallet.CallAsync("fundrawtransaction", [created], cancellationToken).ConfigureAwait(false), "fundrawtransaction", "hex");
+            [new JsonArray(), new JsonArray(new JsonObject { ["data"] = payloadHex })], cancellationToken)
+            .ConfigureAwait(false), "createrawtransaction");
+        var funded = Member(
+            await _wallet.CallAsync("fundrawtransaction", [created], cancellationToken).ConfigureAwait(false),
+            "fundrawtransaction", "hex");
         var signedResult = await _wallet.CallAsync("signrawtransactionwithwallet", [funded], cancellationToken).ConfigureAwait(false);
         var signed = Member(signedResult, "signrawtransactionwithwallet", "hex");
         if (signedResult!["complete"] is not JsonValue complete || !complete.TryGetValue<bool>(out var isComplete) || !isComplete)
@@ -98,7 +103,10 @@ public sealed class BtcRail : IPaidRail, IDisposable
         string txid;
         try
         {
-            txid = Text(await _wallet.CallAsync("sendrawtransaction", [intent.RawTransaction], cancellationToken).ConfigureAwait(false), "sendrawtransaction");
+            txid = Text(
+                await _wallet.CallAsync("sendrawtransaction", [intent.RawTransaction], cancellationToken)
+                    .ConfigureAwait(false),
+                "sendrawtransaction");
         }
         catch (BtcRpcException)
         {
@@ -185,7 +193,8 @@ public sealed class BtcRail : IPaidRail, IDisposable
     /// its confirmations give the depth (0 = <c>unconfirmed</c>, never final). The evidence is refreshed
     /// (header, <c>gettxoutproof</c>, headers above up to the required depth) and verified as offline.
     /// </summary>
-    /// <exception cref="VaultMeshException">VmBtcUnavailable, VmBtcAuthFailed, VmBtcRpcError, VmBtcResponseInvalid when the node cannot answer.</exception>
+    /// <exception cref="VaultMeshException">VmBtcUnavailable, VmBtcAuthFailed, VmBtcRpcError, VmBtcResponseInvalid when
+    /// the node cannot answer.</exception>
     public async Task<AnchorCheck> VerifyAsync(Receipt receipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receipt);
@@ -205,7 +214,8 @@ public sealed class BtcRail : IPaidRail, IDisposable
             if (!string.Equals(hashAtHeight, recordedHash, StringComparison.OrdinalIgnoreCase))
             {
                 var detail = hashAtHeight is null
-                    ? string.Create(CultureInfo.InvariantCulture, $"The best chain ends at {tip}, below the recorded block {recordedHash} at {recordedHeight}.")
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"The best chain ends at {tip}, below the recorded block {recordedHash} at {recordedHeight}.")
                     : string.Create(CultureInfo.InvariantCulture, $"Block {recordedHeight} is now {hashAtHeight}, not the recorded {recordedHash}.");
                 return Reorged(receipt, now, detail);
             }
@@ -247,7 +257,10 @@ public sealed class BtcRail : IPaidRail, IDisposable
         var header = await _node.CallAsync("getblockheader", [blockHash, true], cancellationToken).ConfigureAwait(false);
         var height = Integer(header?["height"], "getblockheader");
         var headerHex = Text(await _node.CallAsync("getblockheader", [blockHash, false], cancellationToken).ConfigureAwait(false), "getblockheader");
-        var proof = Text(await _node.CallAsync("gettxoutproof", [new JsonArray(txid), blockHash], cancellationToken).ConfigureAwait(false), "gettxoutproof");
+        var proof = Text(
+            await _node.CallAsync("gettxoutproof", [new JsonArray(txid), blockHash], cancellationToken)
+                .ConfigureAwait(false),
+            "gettxoutproof");
         var following = new List<string>();
         var wanted = Math.Min(confirmations, RequiredDepth) - 1;
         for (var h = height + 1; h <= height + wanted; h++)
@@ -281,7 +294,9 @@ public sealed class BtcRail : IPaidRail, IDisposable
         var observed = ReceiptBuilder.Build(root, ReceiptChain.BTC, Network, receipt.TxRef, receipt.TxHash ?? txid, height,
             result.BlockTime ?? now, now, status, VerifierName, confirmations, RequiredDepth, fresh.ToJson());
         return new AnchorCheck(receipt, true, status, final ? FinalityState.Finalized : FinalityState.Observed, confirmations, null,
-            string.Create(CultureInfo.InvariantCulture, $"{confirmations} confirmation(s) of {RequiredDepth} required; {result.Detail}"), now, observed);
+            string.Create(CultureInfo.InvariantCulture,
+                $"{confirmations} confirmation(s) of {RequiredDepth} required; {result.Detail}"),
+            now, observed);
     }
 
     /// <summary>
@@ -338,7 +353,9 @@ public sealed class BtcRail : IPaidRail, IDisposable
         var updated = ReceiptBuilder.WithObservation(receipt, ReceiptStatus.Submitted, depth, now, requiredDepth: required);
         return claimsFinal
             ? new AnchorCheck(receipt, false, ReceiptStatus.Submitted, FinalityState.Observed, depth, BtcReasons.InsufficientDepth,
-                string.Create(CultureInfo.InvariantCulture, $"The receipt claims finality but its headers support depth {depth} of {required} required."), now, updated)
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The receipt claims finality but its headers support depth {depth} of {required} required."),
+                now, updated)
             : new AnchorCheck(receipt, true, ReceiptStatus.Submitted, FinalityState.Observed, depth, null, result.Detail, now, updated);
     }
 
@@ -362,7 +379,8 @@ public sealed class BtcRail : IPaidRail, IDisposable
         }
         if (!network.Matches(receipt.Network))
         {
-            return Failed(receipt, now, BtcReasons.NetworkMismatch, $"The receipt is for '{receipt.Network}', this node trusts {network.Name} (rails.btc.network).");
+            return Failed(receipt, now, BtcReasons.NetworkMismatch,
+                $"The receipt is for '{receipt.Network}', this node trusts {network.Name} (rails.btc.network).");
         }
         root = Sha256Digest.Parse(receipt.Root, DigestForm.ZeroX);
         if (receipt.Evidence is { } json)
@@ -396,11 +414,14 @@ public sealed class BtcRail : IPaidRail, IDisposable
         }
         if (receipt.AnchorInstant != result.BlockTime)
         {
-            return (ClaimReasons.AnchorTsMismatch, $"anchorTs {receipt.AnchorTs} is not the inclusion header's time {UtcTimestamp.Format(result.BlockTime!.Value)}.");
+            return (ClaimReasons.AnchorTsMismatch,
+                $"anchorTs {receipt.AnchorTs} is not the inclusion header's time " +
+                $"{UtcTimestamp.Format(result.BlockTime!.Value)}.");
         }
         if (result.Height is { } height && receipt.BlockNumber != height)
         {
-            return (ClaimReasons.BlockNumberMismatch, string.Create(CultureInfo.InvariantCulture, $"blockNumber {receipt.BlockNumber} is not the height the evidence states, {height}."));
+            return (ClaimReasons.BlockNumberMismatch, string.Create(CultureInfo.InvariantCulture,
+                $"blockNumber {receipt.BlockNumber} is not the height the evidence states, {height}."));
         }
         return null;
     }
@@ -421,7 +442,8 @@ public sealed class BtcRail : IPaidRail, IDisposable
             tx.FromBytes(Convert.FromHexString(hex));
             return tx;
         }
-        catch (Exception e) when (e is FormatException or EndOfStreamException or ArgumentException or InvalidOperationException or IOException or InvalidDataException)
+        catch (Exception e) when (e is FormatException or EndOfStreamException or ArgumentException
+            or InvalidOperationException or IOException or InvalidDataException)
         {
             throw Invalid(method, "the transaction hex does not parse: " + e.Message);
         }
@@ -446,7 +468,9 @@ public sealed class BtcRail : IPaidRail, IDisposable
         node is JsonValue value && value.TryGetValue<string>(out var s) && s.Length > 0 ? s : throw Invalid(method, "expected a string result.");
 
     private long Integer(JsonNode? node, string method) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var n) ? n : throw Invalid(method, "expected an integer.");
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var n)
+            ? n
+            : throw Invalid(method, "expected an integer.");
 
     private string Member(JsonNode? node, string method, string name) =>
         node is JsonObject o ? Text(o[name], method) : throw Invalid(method, $"expected an object with '{name}'.");

@@ -45,7 +45,8 @@ public sealed class BtcRailOptions
     /// Reads <c>rails.btc.*</c> from a profile: <c>url</c> (required), <c>network</c>, <c>required_depth</c>,
     /// <c>wallet</c>, <c>cookie_file</c>, <c>user</c>, <c>password_env</c>, <c>timeout_seconds</c>.
     /// </summary>
-    /// <exception cref="VaultMeshException">A value is missing or wrong, or a password is written in the file (VmBtcConfigurationInvalid).</exception>
+    /// <exception cref="VaultMeshException">A value is missing or wrong, or a password is written in the file
+    /// (VmBtcConfigurationInvalid).</exception>
     public static BtcRailOptions FromProfile(ProfileSettings profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
@@ -53,7 +54,8 @@ public sealed class BtcRailOptions
         {
             if (profile.Values.ContainsKey(secretKey))
             {
-                throw Invalid(profile, $"'{secretKey}' must not be stored in the configuration file: name an environment variable in rails.btc.password_env or use rails.btc.cookie_file.");
+                throw Invalid(profile, $"'{secretKey}' must not be stored in the configuration file: " +
+                    "name an environment variable in rails.btc.password_env or use rails.btc.cookie_file.");
             }
         }
         var urlText = profile.GetString("rails.btc.url") ?? throw Invalid(profile, "rails.btc.url is not set.");
@@ -94,7 +96,8 @@ public sealed class BtcRailOptions
         }
         if (Timeout <= TimeSpan.Zero)
         {
-            throw new VaultMeshException(BtcErrorIds.ConfigInvalid, VmErrorKind.InvalidArgument, "The Bitcoin RPC timeout must be positive.", Timeout);
+            throw new VaultMeshException(BtcErrorIds.ConfigInvalid, VmErrorKind.InvalidArgument,
+                "The Bitcoin RPC timeout must be positive.", Timeout);
         }
     }
 
@@ -125,7 +128,8 @@ public sealed class BtcRailOptions
         if (string.IsNullOrEmpty(password))
         {
             throw new VaultMeshException(BtcErrorIds.CredentialsUnavailable, VmErrorKind.ResourceUnavailable,
-                $"The environment variable '{PasswordEnvironmentVariable}' that should hold the Bitcoin RPC password is not set.", PasswordEnvironmentVariable);
+                $"The environment variable '{PasswordEnvironmentVariable}' that should hold the Bitcoin RPC password " +
+                "is not set.", PasswordEnvironmentVariable);
         }
         return RpcUser + ":" + password;
     }

@@ -69,7 +69,10 @@ public sealed class BtcRpcClient : IDisposable
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new VaultMeshException(BtcErrorIds.Unavailable, VmErrorKind.OperationTimeout,
-                string.Create(CultureInfo.InvariantCulture, $"Bitcoin RPC {method} at {Redacted()} did not answer within {_http.Timeout.TotalSeconds:0.###} s."), _url, e);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Bitcoin RPC {method} at {Redacted()} did not answer within " +
+                    $"{_http.Timeout.TotalSeconds:0.###} s."),
+                _url, e);
         }
         catch (HttpRequestException e)
         {
@@ -81,7 +84,10 @@ public sealed class BtcRpcClient : IDisposable
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 throw new VaultMeshException(BtcErrorIds.AuthFailed, VmErrorKind.PermissionDenied,
-                    string.Create(CultureInfo.InvariantCulture, $"Bitcoin RPC {method}: the node at {Redacted()} refused the credentials (HTTP {(int)response.StatusCode})."), _url);
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"Bitcoin RPC {method}: the node at {Redacted()} refused the credentials " +
+                        $"(HTTP {(int)response.StatusCode})."),
+                    _url);
             }
             return ParseResponse(method, id, response.StatusCode, body);
         }
@@ -108,7 +114,10 @@ public sealed class BtcRpcClient : IDisposable
         if (json is null || !json.ContainsKey("result") && !json.ContainsKey("error"))
         {
             throw new VaultMeshException(BtcErrorIds.ResponseInvalid, VmErrorKind.InvalidData,
-                string.Create(CultureInfo.InvariantCulture, $"Bitcoin RPC {method}: the node at {Redacted()} answered HTTP {(int)status} with a body that is not a JSON-RPC response: {Excerpt(body)}"), _url);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Bitcoin RPC {method}: the node at {Redacted()} answered HTTP {(int)status} " +
+                    $"with a body that is not a JSON-RPC response: {Excerpt(body)}"),
+                _url);
         }
         if (json["error"] is JsonObject error)
         {

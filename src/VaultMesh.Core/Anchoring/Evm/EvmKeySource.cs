@@ -50,7 +50,8 @@ public sealed class EvmKeySource
     public string? VariableName => _variable;
 
     /// <summary>Reads the key and returns the sender address it controls (lower-case, <c>0x</c> and 40 hex digits).</summary>
-    /// <exception cref="VaultMeshException"><see cref="EvmErrorIds.KeyMissing"/>, <see cref="EvmErrorIds.KeyInsecure"/> or <see cref="EvmErrorIds.KeyInvalid"/>.</exception>
+    /// <exception cref="VaultMeshException"><see cref="EvmErrorIds.KeyMissing"/>, <see cref="EvmErrorIds.KeyInsecure"/>
+    /// or <see cref="EvmErrorIds.KeyInvalid"/>.</exception>
     public string ReadAddress() => EvmHex.Normalize(ReadKey().GetPublicAddress());
 
     /// <summary>Describes the source without its secret: <c>key file /path</c> or <c>environment variable NAME</c>.</summary>
@@ -99,7 +100,8 @@ public sealed class EvmKeySource
             if ((mode & GroupOrOther) != 0)
             {
                 throw new VaultMeshException(EvmErrorIds.KeyInsecure, VmErrorKind.PermissionDenied,
-                    $"The EVM key file '{path}' is accessible to its group or to others (mode {Octal(mode)}); make it owner-only, for example chmod 600.", path);
+                    $"The EVM key file '{path}' is accessible to its group or to others (mode {Octal(mode)}); " +
+                    "make it owner-only, for example chmod 600.", path);
             }
         }
         try
@@ -108,7 +110,8 @@ public sealed class EvmKeySource
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException(EvmErrorIds.KeyMissing, VmErrorKind.ResourceUnavailable, $"The EVM key file '{path}' cannot be read: {ex.Message}", path, ex);
+            throw new VaultMeshException(EvmErrorIds.KeyMissing, VmErrorKind.ResourceUnavailable,
+                $"The EVM key file '{path}' cannot be read: {ex.Message}", path, ex);
         }
     }
 

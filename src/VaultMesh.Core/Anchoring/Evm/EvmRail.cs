@@ -28,7 +28,8 @@ namespace VaultMesh.Core.Anchoring.Evm;
 /// receipt with status 0x1 (<c>reverted</c>), and the block recorded in the evidence is still
 /// canonical (<c>reorged</c>). Not yet mined is <c>unconfirmed</c>. Depth is
 /// <c>tip - block + 1</c>; the receipt is final at the stricter of its own <c>requiredDepth</c> and
-/// <see cref="EvmRailOptions.RequiredDepth"/>, and the updated receipt carries that requirement. Receipts of upstream's anchor contract (<c>evidence.mode</c>
+/// <see cref="EvmRailOptions.RequiredDepth"/>, and the updated receipt carries that requirement. Receipts of upstream's
+/// anchor contract (<c>evidence.mode</c>
 /// <c>contract-event</c>) are verified by the contract's <c>BatchAnchored</c> log whose topic 1 is the root.</para>
 /// <para>Evidence keeps <c>mode</c>, <c>chainId</c>, <c>txHash</c>, <c>from</c>, <c>to</c> and, once
 /// mined, <c>blockNumber</c>, <c>blockHash</c> and (contract events) <c>logIndex</c>.</para>
@@ -46,7 +47,8 @@ public sealed class EvmRail : IPaidRail, IDisposable
 
     /// <summary>Creates the rail.</summary>
     /// <param name="options">Settings.</param>
-    /// <param name="httpClient">HTTP client to use (owned by the caller); when null the rail creates and disposes its own with <see cref="EvmRailOptions.Timeout"/>.</param>
+    /// <param name="httpClient">HTTP client to use (owned by the caller); when null the rail creates and disposes its
+    /// own with <see cref="EvmRailOptions.Timeout"/>.</param>
     /// <param name="timeProvider">Clock for <c>observedAt</c>; the system clock when null.</param>
     public EvmRail(EvmRailOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null)
     {
@@ -90,7 +92,9 @@ public sealed class EvmRail : IPaidRail, IDisposable
         if (actual != Options.ChainId)
         {
             throw new VaultMeshException(EvmErrorIds.ChainMismatch, VmErrorKind.InvalidOperation,
-                string.Create(CultureInfo.InvariantCulture, $"The EVM node at {Client.Endpoint} serves chain {actual}, but chain {Options.ChainId} is configured (rails.evm.chain_id)."),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The EVM node at {Client.Endpoint} serves chain {actual}, " +
+                    $"but chain {Options.ChainId} is configured (rails.evm.chain_id)."),
                 Client.Endpoint);
         }
     }
@@ -140,7 +144,8 @@ public sealed class EvmRail : IPaidRail, IDisposable
         else
         {
             var gasPrice = await Client.GetGasPriceAsync(cancellationToken).ConfigureAwait(false);
-            signed = new LegacyTransactionSigner().SignTransaction(key.GetPrivateKeyAsBytes(), chainId, to, BigInteger.Zero, nonce, gasPrice, gasLimit, dataHex);
+            signed = new LegacyTransactionSigner().SignTransaction(
+                key.GetPrivateKeyAsBytes(), chainId, to, BigInteger.Zero, nonce, gasPrice, gasLimit, dataHex);
         }
         var raw = signed.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? signed : "0x" + signed;
         var hash = HashOf(Convert.FromHexString(raw.AsSpan(2)));
@@ -175,7 +180,8 @@ public sealed class EvmRail : IPaidRail, IDisposable
         if (!EvmHex.SameHex(txHash, intent.TxHash))
         {
             throw new EvmRpcException(EvmErrorIds.ResponseInvalid, VmErrorKind.InvalidData, "eth_sendRawTransaction", Client.Endpoint,
-                $"eth_sendRawTransaction at {Client.Endpoint} gave an invalid response: it reports transaction {txHash}, but the signed transaction hashes to {intent.TxHash}.");
+                $"eth_sendRawTransaction at {Client.Endpoint} gave an invalid response: " +
+                $"it reports transaction {txHash}, but the signed transaction hashes to {intent.TxHash}.");
         }
         return await ObserveSentAsync(intent, cancellationToken).ConfigureAwait(false);
     }
@@ -272,7 +278,9 @@ public sealed class EvmRail : IPaidRail, IDisposable
         if (evidence.ChainId is { } claimed && claimed != Options.ChainId)
         {
             throw new VaultMeshException(EvmErrorIds.NetworkMismatch, VmErrorKind.InvalidArgument,
-                string.Create(CultureInfo.InvariantCulture, $"The receipt's evidence names chain {claimed}; this EVM rail serves chain {Options.ChainId}."), receipt.TxRef);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The receipt's evidence names chain {claimed}; this EVM rail serves chain {Options.ChainId}."),
+                receipt.TxRef);
         }
         if (!Sha256Digest.TryParse(receipt.Root, out var root))
         {
@@ -288,7 +296,8 @@ public sealed class EvmRail : IPaidRail, IDisposable
             {
                 return Reorged(receipt, now, canonical is null
                     ? string.Create(CultureInfo.InvariantCulture, $"block {recorded} recorded in the evidence is no longer on the chain")
-                    : string.Create(CultureInfo.InvariantCulture, $"block {recorded} is now {canonical.Hash}, the evidence recorded {evidence.BlockHash}"));
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"block {recorded} is now {canonical.Hash}, the evidence recorded {evidence.BlockHash}"));
             }
         }
 
@@ -308,7 +317,8 @@ public sealed class EvmRail : IPaidRail, IDisposable
         var expectedTo = evidence.Mode == EvmAnchorMode.ContractEvent ? Options.ContractAddress ?? Options.TargetAddress : Options.TargetAddress;
         if (!EvmHex.SameHex(tx.To, expectedTo))
         {
-            return Failed(receipt, now, "wrong-target", $"the transaction is sent to {tx.To ?? "(contract creation)"}, the configured address is {expectedTo}");
+            return Failed(receipt, now, "wrong-target",
+                $"the transaction is sent to {tx.To ?? "(contract creation)"}, the configured address is {expectedTo}");
         }
         if (evidence.From is not null && !EvmHex.SameHex(evidence.From, tx.From))
         {
@@ -320,18 +330,22 @@ public sealed class EvmRail : IPaidRail, IDisposable
                 $"the transaction's input is {tx.Input.Count} bytes {Preview(tx.Input)}, not exactly the root {root.To0x()}"));
         }
 
-        var txReceipt = tx.BlockNumber is null ? null : await Client.GetTransactionReceiptAsync(evidence.TxHash, cancellationToken).ConfigureAwait(false);
+        var txReceipt = tx.BlockNumber is null
+            ? null
+            : await Client.GetTransactionReceiptAsync(evidence.TxHash, cancellationToken).ConfigureAwait(false);
         if (txReceipt is null)
         {
             return Unconfirmed(receipt, now, "the transaction is not yet mined");
         }
         if (!txReceipt.Succeeded)
         {
-            return Failed(receipt, now, "reverted", string.Create(CultureInfo.InvariantCulture, $"the transaction reverted (receipt status 0x0) in block {txReceipt.BlockNumber}"));
+            return Failed(receipt, now, "reverted", string.Create(CultureInfo.InvariantCulture,
+                $"the transaction reverted (receipt status 0x0) in block {txReceipt.BlockNumber}"));
         }
         if (recordedBlock is { } claimedBlock && claimedBlock != txReceipt.BlockNumber)
         {
-            return Reorged(receipt, now, string.Create(CultureInfo.InvariantCulture, $"the transaction is now in block {txReceipt.BlockNumber}, the receipt recorded block {claimedBlock}"));
+            return Reorged(receipt, now, string.Create(CultureInfo.InvariantCulture,
+                $"the transaction is now in block {txReceipt.BlockNumber}, the receipt recorded block {claimedBlock}"));
         }
         long? logIndex = null;
         if (evidence.Mode == EvmAnchorMode.ContractEvent)
@@ -360,7 +374,9 @@ public sealed class EvmRail : IPaidRail, IDisposable
         if (tip < block.Number)
         {
             throw new EvmRpcException(EvmErrorIds.ResponseInvalid, VmErrorKind.InvalidData, "eth_blockNumber", Client.Endpoint,
-                string.Create(CultureInfo.InvariantCulture, $"eth_blockNumber at {Client.Endpoint} gave an invalid response: tip {tip} is below block {block.Number} it returned."));
+                string.Create(CultureInfo.InvariantCulture,
+                    $"eth_blockNumber at {Client.Endpoint} gave an invalid response: " +
+                    $"tip {tip} is below block {block.Number} it returned."));
         }
         var depth = tip - block.Number + 1;
         // The stricter of what the receipt asked for and what the profile asks for now: a receipt
@@ -373,7 +389,8 @@ public sealed class EvmRail : IPaidRail, IDisposable
         if (!inclusionNew && receipt.AnchorInstant != block.Timestamp)
         {
             return Failed(receipt, now, ClaimReasons.AnchorTsMismatch,
-                $"anchorTs {receipt.AnchorTs} is not the timestamp of block {block.Number.ToString(CultureInfo.InvariantCulture)}, {UtcTimestamp.Format(block.Timestamp)}");
+                $"anchorTs {receipt.AnchorTs} is not the timestamp of block " +
+                $"{block.Number.ToString(CultureInfo.InvariantCulture)}, {UtcTimestamp.Format(block.Timestamp)}");
         }
         var observed = inclusionNew || required != receipt.Finality.RequiredDepth
             ? Rewrite(receipt, inclusionNew ? (tx, block, logIndex) : null, required)
@@ -494,8 +511,13 @@ public sealed class EvmRail : IPaidRail, IDisposable
             evidence = new EvmEvidence();
             problem = string.Empty;
             var e = receipt.Evidence;
-            string? Text(string name) => e is { } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            long? Number(string name) => e is { } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+            string? Text(string name) =>
+                e is { } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+                    ? v.GetString()
+                    : null;
+            long? Number(string name) =>
+                e is { } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
+                    && v.TryGetInt64(out var n) ? n : null;
             bool Has(string name) => e is { } o && o.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
             var modeText = Text("mode") ?? CalldataMode;

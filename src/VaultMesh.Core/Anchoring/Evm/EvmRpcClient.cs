@@ -190,7 +190,8 @@ public sealed class EvmRpcClient
             logs);
     }
 
-    /// <summary><c>eth_getBlockByNumber</c> without transaction bodies; <paramref name="number"/> null asks for <c>latest</c>. Null when no such block.</summary>
+    /// <summary><c>eth_getBlockByNumber</c> without transaction bodies; <paramref name="number"/> null asks for
+    /// <c>latest</c>. Null when no such block.</summary>
     public async Task<EvmBlock?> GetBlockByNumberAsync(long? number, CancellationToken cancellationToken)
     {
         const string method = "eth_getBlockByNumber";
@@ -246,7 +247,10 @@ public sealed class EvmRpcClient
                 ? m.GetString()
                 : error.GetRawText();
             throw new EvmRpcException(EvmErrorIds.RpcError, VmErrorKind.InvalidOperation, method, Endpoint,
-                string.Create(CultureInfo.InvariantCulture, $"{method} at {Endpoint} returned JSON-RPC error {code?.ToString(CultureInfo.InvariantCulture) ?? "(no code)"}: {message}"), code);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{method} at {Endpoint} returned JSON-RPC error " +
+                    $"{code?.ToString(CultureInfo.InvariantCulture) ?? "(no code)"}: {message}"),
+                code);
         }
         if (!((int)status is >= 200 and < 300))
         {

@@ -10,7 +10,8 @@ namespace VaultMesh.Core.Anchoring.Evm;
 public sealed class EvmRpcException : VaultMeshException
 {
     /// <summary>Creates the error.</summary>
-    public EvmRpcException(string errorId, VmErrorKind kind, string method, string endpoint, string message, long? rpcErrorCode = null, Exception? inner = null)
+    public EvmRpcException(string errorId, VmErrorKind kind, string method, string endpoint, string message,
+        long? rpcErrorCode = null, Exception? inner = null)
         : base(errorId, kind, message, endpoint, inner)
     {
         Method = method;

@@ -34,7 +34,8 @@ public sealed class TsaRail : IAnchorRail, IDisposable
 
     /// <summary>Creates the rail.</summary>
     /// <param name="options">The TSA settings.</param>
-    /// <param name="httpClient">The client to post queries with; when null the rail creates and owns one. <see cref="TsaRailOptions.Timeout"/> applies either way.</param>
+    /// <param name="httpClient">The client to post queries with; when null the rail creates and owns one.
+    /// <see cref="TsaRailOptions.Timeout"/> applies either way.</param>
     /// <param name="timeProvider">Clock for <c>observedAt</c> and the request timeout; the system clock when null.</param>
     public TsaRail(TsaRailOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null)
     {
@@ -78,7 +79,8 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         var responseBytes = await PostAsync(request.Encode(), cancellationToken).ConfigureAwait(false);
 
         var response = TsaResponse.TryParse(responseBytes)
-            ?? throw Invalid(TsaReason.MalformedResponse, $"The TSA at {Options.Url} answered {responseBytes.Length} bytes that are not a DER TimeStampResp.");
+            ?? throw Invalid(TsaReason.MalformedResponse,
+                $"The TSA at {Options.Url} answered {responseBytes.Length} bytes that are not a DER TimeStampResp.");
         if (!response.Granted)
         {
             throw new TsaException(TsaException.RejectedErrorId, VmErrorKind.InvalidOperation, TsaReason.Rejected,
@@ -86,7 +88,8 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         }
         if (response.Token is not { } tokenBytes)
         {
-            throw Invalid(TsaReason.TokenInvalid, $"The TSA at {Options.Url} granted the request ({response.Describe()}) but sent no timestamp token.");
+            throw Invalid(TsaReason.TokenInvalid,
+                $"The TSA at {Options.Url} granted the request ({response.Describe()}) but sent no timestamp token.");
         }
         if (!TsaTokenVerifier.TryDecode(tokenBytes, out var token))
         {
@@ -120,7 +123,8 @@ public sealed class TsaRail : IAnchorRail, IDisposable
             if (!verdict.Valid)
             {
                 throw new TsaException(TsaException.ResponseInvalidErrorId, VmErrorKind.SecurityError, verdict.Reason!,
-                    $"The token from the TSA at {Options.Url} does not verify against the pinned roots of '{Options.TrustBundlePath}': {verdict.Detail}", Options.Url);
+                    $"The token from the TSA at {Options.Url} does not verify against the pinned roots of " +
+                    $"'{Options.TrustBundlePath}': {verdict.Detail}", Options.Url);
             }
             status = ReceiptStatus.Verified;
         }
@@ -222,7 +226,8 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         }
         if (Text(evidence, "nonce") is not { Length: > 0 } nonceHex)
         {
-            return TsaVerdict.Fail(TsaReason.EvidenceInvalid, "evidence.nonce is missing: without the nonce sent, the token cannot be tied to our request.");
+            return TsaVerdict.Fail(TsaReason.EvidenceInvalid,
+                "evidence.nonce is missing: without the nonce sent, the token cannot be tied to our request.");
         }
         var nonce = TsaTokenVerifier.CheckNonce(token, nonceHex);
         if (!nonce.Valid)
@@ -242,7 +247,8 @@ public sealed class TsaRail : IAnchorRail, IDisposable
         // Exactly, at the precision the token carries: a receipt backdated by any amount is refused.
         if (receipt.AnchorInstant != facts.GenTime)
         {
-            return TsaVerdict.Fail(ClaimReasons.AnchorTsMismatch, $"anchorTs '{receipt.AnchorTs}' is not the token's genTime {UtcTimestamp.FormatExact(facts.GenTime)}.");
+            return TsaVerdict.Fail(ClaimReasons.AnchorTsMismatch,
+                $"anchorTs '{receipt.AnchorTs}' is not the token's genTime {UtcTimestamp.FormatExact(facts.GenTime)}.");
         }
         var mismatch = EvidenceMismatch(evidence, facts);
         return mismatch is null ? verdict : TsaVerdict.Fail(TsaReason.EvidenceInvalid, mismatch);

@@ -58,7 +58,8 @@ public sealed class TsaRailOptions
 
     /// <summary>Reads the TSA rail settings of a profile.</summary>
     /// <param name="settings">The profile's settings.</param>
-    /// <exception cref="VaultMeshException"><c>VmTsaConfigurationInvalid</c> when <c>rails.tsa.url</c> is missing or a value is malformed.</exception>
+    /// <exception cref="VaultMeshException"><c>VmTsaConfigurationInvalid</c> when <c>rails.tsa.url</c> is missing or a
+    /// value is malformed.</exception>
     public static TsaRailOptions FromProfile(ProfileSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -81,7 +82,9 @@ public sealed class TsaRailOptions
             if (double.IsNaN(seconds) || seconds <= 0 || seconds > 3600)
             {
                 throw new VaultMeshException(InvalidErrorId, VmErrorKind.InvalidData,
-                    $"Profile '{settings.Name}': rails.tsa.timeout_seconds must be a number of seconds between 0 and 3600; it is '{Convert.ToString(timeoutValue, CultureInfo.InvariantCulture)}'.",
+                    $"Profile '{settings.Name}': rails.tsa.timeout_seconds must be a number of seconds " +
+                    "between 0 and 3600; " +
+                    $"it is '{Convert.ToString(timeoutValue, CultureInfo.InvariantCulture)}'.",
                     "rails.tsa.timeout_seconds");
             }
             timeout = TimeSpan.FromSeconds(seconds);

@@ -77,9 +77,14 @@ internal static class TsaTokenVerifier
         if (info.Timestamp < certificate!.NotBefore.ToUniversalTime() || info.Timestamp > certificate.NotAfter.ToUniversalTime())
         {
             return TsaVerdict.Fail(TsaReason.ChainInvalid,
-                $"The signer {certificate.Subject} is valid from {UtcTimestamp.Format(certificate.NotBefore.ToUniversalTime())} to {UtcTimestamp.Format(certificate.NotAfter.ToUniversalTime())}, which does not cover the token's genTime {UtcTimestamp.FormatExact(info.Timestamp)}.");
+                $"The signer {certificate.Subject} is valid " +
+                $"from {UtcTimestamp.Format(certificate.NotBefore.ToUniversalTime())} " +
+                $"to {UtcTimestamp.Format(certificate.NotAfter.ToUniversalTime())}, " +
+                $"which does not cover the token's genTime {UtcTimestamp.FormatExact(info.Timestamp)}.");
         }
-        return TsaVerdict.Fail(TsaReason.TokenInvalid, "System.Security.Cryptography.Pkcs refuses the token, though its signer, signature and ESS binding check out.");
+        return TsaVerdict.Fail(TsaReason.TokenInvalid,
+            "System.Security.Cryptography.Pkcs refuses the token, " +
+            "though its signer, signature and ESS binding check out.");
     }
 
     // The checks of the one signer that do not need the pinned roots: present, a strong digest, a
@@ -100,7 +105,8 @@ internal static class TsaTokenVerifier
         if (signer.DigestAlgorithm.Value is not (Sha256Oid or Sha384Oid or Sha512Oid))
         {
             return TsaVerdict.Fail(TsaReason.WeakDigest,
-                $"The token is signed over a {signer.DigestAlgorithm.FriendlyName ?? signer.DigestAlgorithm.Value} digest; SHA-256 or stronger is required.");
+                $"The token is signed over a {signer.DigestAlgorithm.FriendlyName ?? signer.DigestAlgorithm.Value} " +
+                "digest; SHA-256 or stronger is required.");
         }
         try
         {
@@ -134,7 +140,8 @@ internal static class TsaTokenVerifier
         if (info.HashAlgorithmId.Value != Sha256Oid)
         {
             return TsaVerdict.Fail(TsaReason.HashAlgorithm,
-                $"The token's message imprint uses {info.HashAlgorithmId.Value} ({info.HashAlgorithmId.FriendlyName}); SHA-256 ({Sha256Oid}) is required.");
+                $"The token's message imprint uses {info.HashAlgorithmId.Value} " +
+                $"({info.HashAlgorithmId.FriendlyName}); SHA-256 ({Sha256Oid}) is required.");
         }
         var expected = SHA256.HashData(root.ToArray());
         var actual = info.GetMessageHash().Span;
@@ -175,7 +182,8 @@ internal static class TsaTokenVerifier
         }
         if (requiredPolicy is not null && info.PolicyId.Value != requiredPolicy)
         {
-            return TsaVerdict.Fail(TsaReason.PolicyMismatch, $"The token was issued under policy {info.PolicyId.Value}; {requiredPolicy} is required.");
+            return TsaVerdict.Fail(TsaReason.PolicyMismatch,
+                $"The token was issued under policy {info.PolicyId.Value}; {requiredPolicy} is required.");
         }
         // The platform's own RFC 3161 check as a second opinion on imprint, ESS binding and signature.
         if (!token.VerifySignatureForHash(SHA256.HashData(root.ToArray()), HashAlgorithmName.SHA256, out var platformSigner, null)
@@ -184,7 +192,8 @@ internal static class TsaTokenVerifier
             return TsaVerdict.Fail(TsaReason.TokenInvalid, "System.Security.Cryptography.Pkcs refuses the token's signature for this root.");
         }
         return new TsaVerdict(null,
-            $"Token {Facts(token).SerialHex} of {UtcTimestamp.Format(info.Timestamp)} signed by {certificate.Subject}, chained at genTime to {chain.Detail}.");
+            $"Token {Facts(token).SerialHex} of {UtcTimestamp.Format(info.Timestamp)} " +
+            $"signed by {certificate.Subject}, chained at genTime to {chain.Detail}.");
     }
 
     private static TsaVerdict CheckEssBinding(SignerInfo signer, X509Certificate2 certificate)
@@ -248,7 +257,8 @@ internal static class TsaTokenVerifier
             var actual = CertificateHash(certificate, algorithm);
             if (!certHash.AsSpan().SequenceEqual(actual))
             {
-                return $"{label} names a certificate with {algorithm.Name} hash {LowerHex.Format(certHash)}, but the signer {certificate.Subject} hashes to {LowerHex.Format(actual)}.";
+                return $"{label} names a certificate with {algorithm.Name} hash {LowerHex.Format(certHash)}, " +
+                    $"but the signer {certificate.Subject} hashes to {LowerHex.Format(actual)}.";
             }
             if (id.HasData)
             {
@@ -271,7 +281,8 @@ internal static class TsaTokenVerifier
                 var serial = issuerSerial.ReadIntegerBytes().Span;
                 if (!issuerMatches || !serial.SequenceEqual(certificate.SerialNumberBytes.Span))
                 {
-                    return $"{label}'s issuerSerial does not name the signer {certificate.Subject} (issuer {certificate.Issuer}, serial {certificate.SerialNumber}).";
+                    return $"{label}'s issuerSerial does not name the signer {certificate.Subject} " +
+                        $"(issuer {certificate.Issuer}, serial {certificate.SerialNumber}).";
                 }
             }
             return null;
@@ -303,19 +314,23 @@ internal static class TsaTokenVerifier
         var extension = certificate.Extensions[ExtendedKeyUsageOid];
         if (extension is null)
         {
-            return TsaVerdict.Fail(TsaReason.SignerUsage, $"The signer {certificate.Subject} has no extended key usage; id-kp-timeStamping (critical) is required.");
+            return TsaVerdict.Fail(TsaReason.SignerUsage,
+                $"The signer {certificate.Subject} has no extended key usage; " +
+                "id-kp-timeStamping (critical) is required.");
         }
         var usages = new X509EnhancedKeyUsageExtension(extension, extension.Critical).EnhancedKeyUsages;
         if (!extension.Critical || usages.Count != 1 || usages[0].Value != TimeStampingOid)
         {
             var list = string.Join(",", usages.Cast<Oid>().Select(u => u.Value));
             return TsaVerdict.Fail(TsaReason.SignerUsage,
-                $"The signer {certificate.Subject} has extended key usage [{list}] (critical: {extension.Critical}); exactly id-kp-timeStamping, critical, is required.");
+                $"The signer {certificate.Subject} has extended key usage [{list}] (critical: {extension.Critical}); " +
+                "exactly id-kp-timeStamping, critical, is required.");
         }
         return new TsaVerdict(null, "timestamping usage");
     }
 
-    private static TsaVerdict CheckChain(X509Certificate2 certificate, X509Certificate2Collection included, X509Certificate2Collection pinnedRoots, DateTimeOffset genTime)
+    private static TsaVerdict CheckChain(X509Certificate2 certificate, X509Certificate2Collection included,
+        X509Certificate2Collection pinnedRoots, DateTimeOffset genTime)
     {
         using var chain = new X509Chain();
         var policy = chain.ChainPolicy;

@@ -14,7 +14,8 @@ internal static class TsaTrustBundle
         if (string.IsNullOrWhiteSpace(path))
         {
             throw new VaultMeshException(TsaErrorIds.TrustBundleMissing, VmErrorKind.InvalidOperation,
-                "No TSA trust bundle is configured (rails.tsa.trust_bundle): timestamp tokens are verified only against pinned roots, never the system store.",
+                "No TSA trust bundle is configured (rails.tsa.trust_bundle): " +
+                "timestamp tokens are verified only against pinned roots, never the system store.",
                 "rails.tsa.trust_bundle");
         }
         var roots = new X509Certificate2Collection();
