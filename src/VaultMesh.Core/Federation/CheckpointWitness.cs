@@ -106,7 +106,8 @@ public sealed class CheckpointWitness
         var signature = peer.LogKey.Verify(note);
         if (!signature.Valid)
         {
-            return Refuse(403, "checkpoint-signature", $"The checkpoint of '{checkpoint.Origin}' is not signed by peer {peer.Name}: {signature.Detail}.");
+            return Refuse(403, "checkpoint-signature",
+                $"The checkpoint of '{checkpoint.Origin}' is not signed by peer {peer.Name}: {signature.Detail}.");
         }
         // A peer added with its ML-DSA-44 vkey: a post-quantum line of its log that is there must verify,
         // or this witness would cosign a note that carries a forged signature under the peer's name. A
@@ -114,16 +115,20 @@ public sealed class CheckpointWitness
         if (peer.PostQuantumLogKey is { } postQuantum && note.Signatures.Any(s => s.Name == postQuantum.Name && s.KeyId == postQuantum.KeyId)
             && postQuantum.Verify(note) is { Valid: false } pqCheck)
         {
-            return Refuse(403, "checkpoint-signature", $"The ML-DSA-44 line of '{checkpoint.Origin}' does not verify with peer {peer.Name}'s key: {pqCheck.Detail}.");
+            return Refuse(403, "checkpoint-signature",
+                $"The ML-DSA-44 line of '{checkpoint.Origin}' does not verify with peer {peer.Name}'s key: " +
+                $"{pqCheck.Detail}.");
         }
         if (request.OldSize > checkpoint.Size)
         {
-            return Refuse(400, "old-after-size", string.Create(CultureInfo.InvariantCulture, $"old {request.OldSize} is larger than the checkpoint's size {checkpoint.Size}."));
+            return Refuse(400, "old-after-size", string.Create(CultureInfo.InvariantCulture,
+                $"old {request.OldSize} is larger than the checkpoint's size {checkpoint.Size}."));
         }
         var federation = new FederationStore(_store, _time);
         if (federation.GetState(peer.Did).Quarantined)
         {
-            return Refuse(403, "sender-quarantined", $"Peer {peer.Name} ({peer.Did}) is quarantined on this guardian; its checkpoints are not cosigned.");
+            return Refuse(403, "sender-quarantined",
+                $"Peer {peer.Name} ({peer.Did}) is quarantined on this guardian; its checkpoints are not cosigned.");
         }
         var witness = new WitnessStore(_store);
         var root = LowerHex.Format(checkpoint.Root);
@@ -152,7 +157,8 @@ public sealed class CheckpointWitness
                 // proves nothing about the log, so nothing changes and no one is blamed.
                 tx.Rollback();
                 return Refuse(422, ProofRefusedReason, string.Create(CultureInfo.InvariantCulture,
-                    $"The consistency proof does not join checkpoint {checkpoint.Size} of '{checkpoint.Origin}' to size {before.Size} cosigned before "
+                    $"The consistency proof does not join checkpoint {checkpoint.Size} of '{checkpoint.Origin}' " +
+                    $"to size {before.Size} cosigned before "
                     + $"({failure}); nothing was changed."));
             }
             witness.Advance(new WitnessedCheckpoint(checkpoint.Origin, peer.Did, checkpoint.Size, root, request.Checkpoint, _time.GetUtcNow()), tx);

@@ -29,7 +29,8 @@ public sealed class FederationClient : IDisposable
     private readonly TimeProvider _time;
 
     /// <summary>Creates a client signing with <paramref name="key"/>.</summary>
-    public FederationClient(NodeKey key, KillSwitches switches, FederationOptions? options = null, TimeProvider? time = null, HttpMessageHandler? handler = null)
+    public FederationClient(NodeKey key, KillSwitches switches, FederationOptions? options = null,
+        TimeProvider? time = null, HttpMessageHandler? handler = null)
     {
         _key = key;
         _did = DidKey.Format(key.PublicKey);
@@ -41,7 +42,8 @@ public sealed class FederationClient : IDisposable
     }
 
     /// <summary>Sends <paramref name="payload"/> to <paramref name="endpoint"/> of <paramref name="peer"/> and returns the verified answer.</summary>
-    /// <exception cref="VaultMeshException"><c>VmFederationDisabled</c>, <c>VmFederationPeerUnreachable</c>, <c>VmFederationPeerRefused</c>, <c>VmFederationAnswerInvalid</c>.</exception>
+    /// <exception cref="VaultMeshException"><c>VmFederationDisabled</c>, <c>VmFederationPeerUnreachable</c>,
+    /// <c>VmFederationPeerRefused</c>, <c>VmFederationAnswerInvalid</c>.</exception>
     public async Task<PeerAnswer> CallAsync(FederationPeer peer, string endpoint, JsonObject payload, CancellationToken cancellationToken)
     {
         if (!_switches.Federation.Enabled)
@@ -49,11 +51,14 @@ public sealed class FederationClient : IDisposable
             throw Disabled(_switches);
         }
         var (body, signature, nonce) = FederationMessage.Sign(_key, FederationEndpoints.TypeOf(endpoint), peer.Did, payload, _time.GetUtcNow());
-        var (status, _, answer, answerSignature) = await SendAsync(peer, endpoint, body, "application/json", signature, cancellationToken).ConfigureAwait(false);
+        var (status, _, answer, answerSignature) = await SendAsync(
+            peer, endpoint, body, "application/json", signature, cancellationToken).ConfigureAwait(false);
         if (status != 200)
         {
             throw new VaultMeshException(FederationErrorIds.PeerRefused, VmErrorKind.ResourceUnavailable,
-                string.Create(CultureInfo.InvariantCulture, $"Peer {peer.Name} answered {endpoint} with {status}: {Truncate(Encoding.UTF8.GetString(answer))}"), peer.Name);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Peer {peer.Name} answered {endpoint} with {status}: {Truncate(Encoding.UTF8.GetString(answer))}"),
+                peer.Name);
         }
         FederationMessage message;
         try
@@ -68,7 +73,8 @@ public sealed class FederationClient : IDisposable
         if (message.Audience != _did || message.InReplyTo != nonce)
         {
             throw new VaultMeshException(FederationErrorIds.AnswerInvalid, VmErrorKind.SecurityError,
-                $"The answer of peer {peer.Name} to {endpoint} is not addressed to this request (audience {message.Audience}, inReplyTo {message.InReplyTo}).", peer.Name);
+                $"The answer of peer {peer.Name} to {endpoint} is not addressed to this request " +
+                $"(audience {message.Audience}, inReplyTo {message.InReplyTo}).", peer.Name);
         }
         return new PeerAnswer(message, answer, answerSignature!);
     }
@@ -77,18 +83,22 @@ public sealed class FederationClient : IDisposable
     /// Posts a text body to <paramref name="endpoint"/> of <paramref name="peer"/> and returns the status,
     /// media type and body unverified (the C2SP witness protocol authenticates by its note signatures).
     /// </summary>
-    /// <exception cref="VaultMeshException"><c>VmFederationDisabled</c>, <c>VmFederationPeerUnreachable</c>, <c>VmFederationAnswerInvalid</c> (too large).</exception>
-    public async Task<(int Status, string? ContentType, string Body)> PostTextAsync(FederationPeer peer, string endpoint, string body, CancellationToken cancellationToken)
+    /// <exception cref="VaultMeshException"><c>VmFederationDisabled</c>, <c>VmFederationPeerUnreachable</c>,
+    /// <c>VmFederationAnswerInvalid</c> (too large).</exception>
+    public async Task<(int Status, string? ContentType, string Body)> PostTextAsync(
+        FederationPeer peer, string endpoint, string body, CancellationToken cancellationToken)
     {
         if (!_switches.Federation.Enabled)
         {
             throw Disabled(_switches);
         }
-        var (status, contentType, answer, _) = await SendAsync(peer, endpoint, Encoding.UTF8.GetBytes(body), "text/plain", null, cancellationToken).ConfigureAwait(false);
+        var (status, contentType, answer, _) = await SendAsync(
+            peer, endpoint, Encoding.UTF8.GetBytes(body), "text/plain", null, cancellationToken).ConfigureAwait(false);
         return (status, contentType, Encoding.UTF8.GetString(answer));
     }
 
-    private async Task<(int Status, string? ContentType, byte[] Body, string? Signature)> SendAsync(FederationPeer peer, string endpoint, byte[] body, string mediaType,
+    private async Task<(int Status, string? ContentType, byte[] Body, string? Signature)> SendAsync(
+        FederationPeer peer, string endpoint, byte[] body, string mediaType,
         string? signature, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(peer.Endpoint, FederationEndpoints.Prefix.TrimStart('/') + endpoint));
@@ -110,7 +120,10 @@ public sealed class FederationClient : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new VaultMeshException(FederationErrorIds.PeerUnreachable, VmErrorKind.OperationTimeout,
-                string.Create(CultureInfo.InvariantCulture, $"Peer {peer.Name} ({peer.Endpoint}) did not answer {endpoint} within {_options.RequestTimeout.TotalSeconds} s."), peer.Name);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Peer {peer.Name} ({peer.Endpoint}) did not answer {endpoint} " +
+                    $"within {_options.RequestTimeout.TotalSeconds} s."),
+                peer.Name);
         }
         catch (HttpRequestException ex)
         {

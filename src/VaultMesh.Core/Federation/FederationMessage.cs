@@ -18,7 +18,8 @@ public sealed class FederationMessage
     /// <summary>The HTTP header carrying the detached signature.</summary>
     public const string SignatureHeader = "VaultMesh-Signature";
 
-    private FederationMessage(string type, string sender, string audience, DateTimeOffset timestamp, string nonce, string? inReplyTo, JsonObject payload)
+    private FederationMessage(string type, string sender, string audience, DateTimeOffset timestamp, string nonce,
+        string? inReplyTo, JsonObject payload)
     {
         Type = type;
         Sender = sender;

@@ -17,7 +17,8 @@ namespace VaultMesh.Core.Federation;
 /// <param name="Did">Its did:key.</param>
 /// <param name="Endpoint">Its guardian base URL.</param>
 /// <param name="Weight">Relative weight (informational; sync order).</param>
-/// <param name="ConfiguredOrigin">The origin of the peer's log when its profile sets <c>log.origin</c>; null: the default origin derived from its key.</param>
+/// <param name="ConfiguredOrigin">The origin of the peer's log when its profile sets <c>log.origin</c>; null: the
+/// default origin derived from its key.</param>
 public sealed partial record FederationPeer(string Name, string Did, Uri Endpoint, int Weight, string? ConfiguredOrigin = null)
 {
     /// <summary>
@@ -58,7 +59,8 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
             {
                 continue;
             }
-            var weight = int.TryParse(settings.GetString($"{KeyPrefix}{name}.weight"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? w : 1;
+            var weight = int.TryParse(settings.GetString($"{KeyPrefix}{name}.weight"), NumberStyles.Integer,
+                CultureInfo.InvariantCulture, out var w) ? w : 1;
             var origin = settings.GetString($"{KeyPrefix}{name}.origin");
             peers.Add(new FederationPeer(name, did, uri, weight, origin is not null && SignedNote.IsValidKeyName(origin) ? origin : null)
             {
@@ -85,12 +87,14 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
         }
         catch (VaultMeshException ex)
         {
-            throw new VaultMeshException(FederationErrorIds.PeerInvalid, VmErrorKind.InvalidArgument, $"The peer's ML-DSA-44 vkey is invalid: {ex.Message}", vkey, ex);
+            throw new VaultMeshException(FederationErrorIds.PeerInvalid, VmErrorKind.InvalidArgument,
+                $"The peer's ML-DSA-44 vkey is invalid: {ex.Message}", vkey, ex);
         }
         if (!key.IsPostQuantum)
         {
             throw new VaultMeshException(FederationErrorIds.PeerInvalid, VmErrorKind.InvalidArgument,
-                $"The vkey '{key.Name}+{key.KeyId:x8}' is an {key.Algorithm} key (type 0x{key.SignatureType:x2}); the peer's post-quantum vkey is ML-DSA-44 (type 0x06, PostQuantumVkey of New-VmIdentity).", vkey);
+                $"The vkey '{key.Name}+{key.KeyId:x8}' is an {key.Algorithm} key (type 0x{key.SignatureType:x2}); " +
+                "the peer's post-quantum vkey is ML-DSA-44 (type 0x06, PostQuantumVkey of New-VmIdentity).", vkey);
         }
         if (key.Name != did)
         {
@@ -125,7 +129,9 @@ public sealed partial record FederationPeer(string Name, string Did, Uri Endpoin
                 $"Peer name '{name}' must be 1-64 characters of a-z, 0-9, '-' or '_'.", name);
         }
         DidKey.Parse(did);
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Query.Length > 0)
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || uri.Query.Length > 0)
         {
             throw new VaultMeshException(FederationErrorIds.PeerInvalid, VmErrorKind.InvalidArgument,
                 $"Endpoint '{endpoint}' must be an absolute http:// or https:// URL without a query.", endpoint);

@@ -54,12 +54,15 @@ public sealed class FederationStore
     /// <summary>The sync state of a peer (zeros when it was never synced).</summary>
     public PeerState GetState(string did)
     {
-        using var command = _store.Command("SELECT batch_cursor, receipt_cursor, last_sync_at, last_result, last_error, lag, quarantined FROM federation_peers WHERE did = $did");
+        using var command = _store.Command(
+            "SELECT batch_cursor, receipt_cursor, last_sync_at, last_result, last_error, lag, quarantined " +
+            "FROM federation_peers WHERE did = $did");
         command.Parameters.AddWithValue("$did", did);
         using var r = command.ExecuteReader();
         return r.Read()
             ? new PeerState(did, r.GetInt64(0), r.GetInt64(1), r.IsDBNull(2) ? null : UtcTimestamp.Parse(r.GetString(2)),
-                r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetInt64(5), r.GetInt64(6) != 0)
+                r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+                r.IsDBNull(5) ? null : r.GetInt64(5), r.GetInt64(6) != 0)
             : new PeerState(did, 0, 0, null, null, null, null, false);
     }
 
@@ -68,7 +71,9 @@ public sealed class FederationStore
     {
         using var tx = _store.BeginWrite();
         Ensure(did, tx);
-        using var command = _store.Command("UPDATE federation_peers SET last_sync_at = $at, last_result = $r, last_error = $e, lag = $lag WHERE did = $did", tx);
+        using var command = _store.Command(
+            "UPDATE federation_peers SET last_sync_at = $at, last_result = $r, last_error = $e, lag = $lag " +
+            "WHERE did = $did", tx);
         command.Parameters.AddWithValue("$did", did);
         command.Parameters.AddWithValue("$at", UtcTimestamp.Format(_time.GetUtcNow()));
         command.Parameters.AddWithValue("$r", result);
@@ -105,7 +110,8 @@ public sealed class FederationStore
             seq = (long)insert.ExecuteScalar()!;
         }
         tx.Commit();
-        return new QuarantineRecord(seq, peer.Name, peer.Did, reason, batchId, detail, CanonicalJson.Canonicalize(evidence), UtcTimestamp.Parse(UtcTimestamp.Format(at)));
+        return new QuarantineRecord(seq, peer.Name, peer.Did, reason, batchId, detail,
+            CanonicalJson.Canonicalize(evidence), UtcTimestamp.Parse(UtcTimestamp.Format(at)));
     }
 
     /// <summary>
@@ -249,7 +255,8 @@ public sealed class FederationStore
         {
             RequireUnplaced(batchId, parsed, tx);
         }
-        new PeerMirror(_store).Place(peer.Name, peer.Did, peer.LogKey, batchId, placement, parsed.Select(l => MerkleHasher.HashLeaf(l.Bytes)).ToList(), _time.GetUtcNow(), tx);
+        new PeerMirror(_store).Place(peer.Name, peer.Did, peer.LogKey, batchId, placement,
+            parsed.Select(l => MerkleHasher.HashLeaf(l.Bytes)).ToList(), _time.GetUtcNow(), tx);
         foreach (var receipt in receipts)
         {
             MergeReceipt(receipt, batchId, tx);
@@ -268,7 +275,8 @@ public sealed class FederationStore
         tx.Commit();
     }
 
-    /// <summary>Stores a verified peer receipt (when it is newer than the stored one of the same rail transaction) and advances the receipt cursor, atomically.</summary>
+    /// <summary>Stores a verified peer receipt (when it is newer than the stored one of the same rail transaction) and
+    /// advances the receipt cursor, atomically.</summary>
     public bool ImportReceipt(string peerDid, long sequence, Receipt? receipt, string? batchId)
     {
         using var tx = _store.BeginWrite();
@@ -361,7 +369,9 @@ public sealed class FederationStore
                 if (!r.IsDBNull(2) || !((byte[])r.GetValue(1)).AsSpan().SequenceEqual(leaf.Bytes))
                 {
                     throw new VaultMeshException(FederationErrorIds.BatchOverlap, VmErrorKind.InvalidOperation,
-                        $"Memory {leaf.Id} of peer batch {batchId} is already recorded here with another timestamp or in batch {(r.IsDBNull(2) ? "none" : r.GetString(2))}; the batch was not imported.", batchId);
+                        $"Memory {leaf.Id} of peer batch {batchId} is already recorded here with another timestamp " +
+                        $"or in batch {(r.IsDBNull(2) ? "none" : r.GetString(2))}; the batch was not imported.",
+                        batchId);
                 }
                 return r.GetInt64(0);
             }
@@ -404,4 +414,5 @@ public sealed class FederationStore
 /// <param name="LastError">Why the last sync failed.</param>
 /// <param name="Lag">Batches the peer had that were not imported at the end of the last sync.</param>
 /// <param name="Quarantined">Whether the peer contradicted itself.</param>
-public sealed record PeerState(string Did, long BatchCursor, long ReceiptCursor, DateTimeOffset? LastSyncAt, string? LastResult, string? LastError, long? Lag, bool Quarantined);
+public sealed record PeerState(string Did, long BatchCursor, long ReceiptCursor, DateTimeOffset? LastSyncAt,
+    string? LastResult, string? LastError, long? Lag, bool Quarantined);

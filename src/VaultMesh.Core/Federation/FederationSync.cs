@@ -59,7 +59,8 @@ public sealed class FederationSync
 
     /// <summary>Syncs every peer, at most <see cref="FederationOptions.MaxConcurrency"/> at once; results in peer order.</summary>
     /// <exception cref="VaultMeshException"><c>VmFederationDisabled</c> while FEDERATION_ENABLED is off (nothing is sent).</exception>
-    public async Task<IReadOnlyList<PeerSyncResult>> SyncAsync(IReadOnlyList<FederationPeer> peers, IProgress<FederationProgress>? progress, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PeerSyncResult>> SyncAsync(IReadOnlyList<FederationPeer> peers,
+        IProgress<FederationProgress>? progress, CancellationToken cancellationToken)
     {
         if (!_switches.Federation.Enabled)
         {
@@ -74,13 +75,15 @@ public sealed class FederationSync
         return peers.Select(p => results[p.Name]).ToList();
     }
 
-    private async Task<PeerSyncResult> SyncPeerAsync(FederationPeer peer, ConcurrentDictionary<string, bool> roots, IProgress<FederationProgress>? progress, CancellationToken ct)
+    private async Task<PeerSyncResult> SyncPeerAsync(FederationPeer peer, ConcurrentDictionary<string, bool> roots,
+        IProgress<FederationProgress>? progress, CancellationToken ct)
     {
         var run = new PeerRun(peer);
         var state = await Locked(() => new FederationStore(_store, _time).GetState(peer.Did), ct).ConfigureAwait(false);
         if (state.Quarantined)
         {
-            return new PeerSyncResult(peer, PeerSyncOutcome.Quarantined, 0, 0, 0, state.Lag ?? 0, [$"Peer {peer.Name} is quarantined; see Get-VmQuarantine."]);
+            return new PeerSyncResult(peer, PeerSyncOutcome.Quarantined, 0, 0, 0, state.Lag ?? 0,
+                [$"Peer {peer.Name} is quarantined; see Get-VmQuarantine."]);
         }
         PeerSyncOutcome result;
         CosignOutcome? cosigned = null;
@@ -100,24 +103,29 @@ public sealed class FederationSync
         {
             result = PeerSyncOutcome.Failed;
             run.Problems.Add($"{ex.ErrorId}: {ex.Message}");
-            _log(new FederationLogEntry(FederationLogLevel.Warning, "sync-failed", $"Sync of {peer.Name} stopped: {ex.Message} The next sync resumes after the last good sequence."));
+            _log(new FederationLogEntry(FederationLogLevel.Warning, "sync-failed",
+                $"Sync of {peer.Name} stopped: {ex.Message} The next sync resumes after the last good sequence."));
         }
         if (result == PeerSyncOutcome.Ok && run.Problems.Count > 0 && _switches.VerifyEnforce.Enabled)
         {
             result = PeerSyncOutcome.Failed;
         }
         var lag = Math.Max(0, run.Latest - run.Cursor);
-        await Locked(() => new FederationStore(_store, _time).RecordResult(peer.Did, result.ToWire(), run.Problems.Count > 0 ? string.Join("; ", run.Problems) : null, lag), CancellationToken.None).ConfigureAwait(false);
+        await Locked(() => new FederationStore(_store, _time).RecordResult(peer.Did, result.ToWire(),
+                run.Problems.Count > 0 ? string.Join("; ", run.Problems) : null, lag),
+            CancellationToken.None).ConfigureAwait(false);
         progress?.Report(new FederationProgress(peer.Name, "done", run.Imported, run.Imported));
         return new PeerSyncResult(peer, result, run.Imported, run.Stored, run.Rejected, lag, run.Problems, cosigned?.Size);
     }
 
-    private async Task<PeerSyncOutcome?> PullBatchesAsync(PeerRun run, long cursor, ConcurrentDictionary<string, bool> roots, IProgress<FederationProgress>? progress, CancellationToken ct)
+    private async Task<PeerSyncOutcome?> PullBatchesAsync(PeerRun run, long cursor,
+        ConcurrentDictionary<string, bool> roots, IProgress<FederationProgress>? progress, CancellationToken ct)
     {
         run.Cursor = cursor;
         while (true)
         {
-            var page = await _client.CallAsync(run.Peer, FederationEndpoints.Batches, new JsonObject { ["since"] = run.Cursor, ["limit"] = _options.PageSize }, ct).ConfigureAwait(false);
+            var page = await _client.CallAsync(run.Peer, FederationEndpoints.Batches,
+                new JsonObject { ["since"] = run.Cursor, ["limit"] = _options.PageSize }, ct).ConfigureAwait(false);
             run.Latest = Number(page.Message.Payload, "latest", run.Peer);
             var entries = page.Message.Payload["batches"] as JsonArray ?? throw Malformed(run.Peer, "batches");
             if (entries.Count == 0)
@@ -134,7 +142,9 @@ public sealed class FederationSync
                 if (sequence <= run.Cursor)
                 {
                     throw new VaultMeshException(FederationErrorIds.AnswerInvalid, VmErrorKind.InvalidData,
-                        string.Create(CultureInfo.InvariantCulture, $"Peer {run.Peer.Name} listed sequence {sequence}, not above {run.Cursor}."), run.Peer.Name);
+                        string.Create(CultureInfo.InvariantCulture,
+                            $"Peer {run.Peer.Name} listed sequence {sequence}, not above {run.Cursor}."),
+                        run.Peer.Name);
                 }
                 progress?.Report(new FederationProgress(run.Peer.Name, $"batch {batchId}", run.Cursor, run.Latest));
                 var quarantined = await ImportBatchAsync(run, sequence, batchId, root, size, page, ct).ConfigureAwait(false);
@@ -148,7 +158,8 @@ public sealed class FederationSync
         }
     }
 
-    private async Task<bool> ImportBatchAsync(PeerRun run, long sequence, string batchId, string root, long size, PeerAnswer listing, CancellationToken ct)
+    private async Task<bool> ImportBatchAsync(PeerRun run, long sequence, string batchId, string root, long size,
+        PeerAnswer listing, CancellationToken ct)
     {
         var local = await Locked(() => new BatchStore(_store).GetBatch(batchId), ct).ConfigureAwait(false);
         if (local is not null)
@@ -176,7 +187,9 @@ public sealed class FederationSync
         if (claimedRoot != root || claimedSize != size)
         {
             return await QuarantineAsync(run, "conflicting-roots", batchId,
-                $"Peer listed batch {batchId} with root {root} (size {size}) and sent it with root {claimedRoot} (size {claimedSize}).", listing, answer).ConfigureAwait(false);
+                $"Peer listed batch {batchId} with root {root} (size {size}) " +
+                $"and sent it with root {claimedRoot} (size {claimedSize}).",
+                listing, answer).ConfigureAwait(false);
         }
         var leaves = new List<byte[]>();
         foreach (var leaf in payload["leaves"] as JsonArray ?? throw Malformed(run.Peer, "leaves"))
@@ -194,12 +207,17 @@ public sealed class FederationSync
         if (tree is null || tree.Root != root || tree.Size != size)
         {
             return await QuarantineAsync(run, "root-mismatch", batchId,
-                string.Create(CultureInfo.InvariantCulture, $"The {leaves.Count} leaves peer sent for batch {batchId} hash to root {tree?.Root ?? "(none)"}; it claims {root} (size {size})."), listing, answer).ConfigureAwait(false);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The {leaves.Count} leaves peer sent for batch {batchId} hash to root {tree?.Root ?? "(none)"}; " +
+                    $"it claims {root} (size {size})."),
+                listing, answer).ConfigureAwait(false);
         }
         if (BatchRecord.DeriveId(root, size) != batchId)
         {
             return await QuarantineAsync(run, "batch-id-mismatch", batchId,
-                $"Batch id {batchId} is not the id of root {root} and size {size} ({BatchRecord.DeriveId(root, size)}).", listing, answer).ConfigureAwait(false);
+                $"Batch id {batchId} is not the id of root {root} and size {size} " +
+                $"({BatchRecord.DeriveId(root, size)}).",
+                listing, answer).ConfigureAwait(false);
         }
         var sealedAt = ParseTime(Text(payload, "sealedAt", run.Peer), run.Peer);
         var placement = Placement(payload, run.Peer);
@@ -212,12 +230,14 @@ public sealed class FederationSync
                 receipts.Add(receipt);
             }
         }
-        var imported = await Locked(() => new FederationStore(_store, _time).ImportBatch(run.Peer, sequence, batchId, root, sealedAt, leaves, receipts, placement),
+        var imported = await Locked(() => new FederationStore(_store, _time)
+                .ImportBatch(run.Peer, sequence, batchId, root, sealedAt, leaves, receipts, placement),
             ct).ConfigureAwait(false);
         if (imported)
         {
             run.Imported++;
-            _log(new FederationLogEntry(FederationLogLevel.Information, "imported", $"Imported batch {batchId} ({size} leaves, {receipts.Count} receipts) from {run.Peer.Name}."));
+            _log(new FederationLogEntry(FederationLogLevel.Information, "imported",
+                $"Imported batch {batchId} ({size} leaves, {receipts.Count} receipts) from {run.Peer.Name}."));
         }
         run.Stored += receipts.Count;
         return false;
@@ -227,7 +247,8 @@ public sealed class FederationSync
     {
         while (true)
         {
-            var page = await _client.CallAsync(run.Peer, FederationEndpoints.Receipts, new JsonObject { ["since"] = cursor, ["limit"] = _options.PageSize }, ct).ConfigureAwait(false);
+            var page = await _client.CallAsync(run.Peer, FederationEndpoints.Receipts,
+                new JsonObject { ["since"] = cursor, ["limit"] = _options.PageSize }, ct).ConfigureAwait(false);
             var entries = page.Message.Payload["receipts"] as JsonArray ?? throw Malformed(run.Peer, "receipts");
             if (entries.Count == 0)
             {
@@ -249,7 +270,8 @@ public sealed class FederationSync
                 // Receipts of roots this node holds no batch for are not taken: nothing here could check them
                 // against leaves. Nor are observations the same page supersedes.
                 var receipt = batch is null ? null : await CheckAsync(run, entry["receipt"], batch.Root, ct).ConfigureAwait(false);
-                var stored = await Locked(() => new FederationStore(_store, _time).ImportReceipt(run.Peer.Did, sequence, receipt, batch?.BatchId), ct).ConfigureAwait(false);
+                var stored = await Locked(() => new FederationStore(_store, _time)
+                    .ImportReceipt(run.Peer.Did, sequence, receipt, batch?.BatchId), ct).ConfigureAwait(false);
                 if (stored)
                 {
                     run.Stored++;
@@ -310,7 +332,9 @@ public sealed class FederationSync
         {
             labels["reason"] = check.Reason ?? "unknown";
         }
-        await Locked(() => new AnchorStore(_store, _time).Increment(check.Valid ? AnchorService.VerifyOkCounter : AnchorService.VerifyFailCounter, labels), ct).ConfigureAwait(false);
+        await Locked(() => new AnchorStore(_store, _time)
+                .Increment(check.Valid ? AnchorService.VerifyOkCounter : AnchorService.VerifyFailCounter, labels),
+            ct).ConfigureAwait(false);
         if (!check.Valid)
         {
             return Reject(run, receipt, $"verification failed ({check.Reason}): {check.Detail}");
@@ -340,11 +364,14 @@ public sealed class FederationSync
         if (root.Length != 2 * MerkleHasher.HashSize || BatchRecord.DeriveId(root, size) != batchId)
         {
             return await QuarantineAsync(run, "batch-id-mismatch", batchId,
-                $"Peer lists batch {batchId} with root {root} (size {size}), which is not the id of that root and size.", listing, null).ConfigureAwait(false);
+                $"Peer lists batch {batchId} with root {root} (size {size}), " +
+                "which is not the id of that root and size.",
+                listing, null).ConfigureAwait(false);
         }
         throw new VaultMeshException(FederationErrorIds.BatchOverlap, VmErrorKind.InvalidData,
             string.Create(CultureInfo.InvariantCulture,
-                $"Peer {run.Peer.Name} lists batch {batchId} with root {root} (size {size}); this node holds a batch of that id with root {local.Root} (size {local.Size}). ")
+                $"Peer {run.Peer.Name} lists batch {batchId} with root {root} (size {size}); " +
+                $"this node holds a batch of that id with root {local.Root} (size {local.Size}). ")
             + "Nothing was imported and the peer is not quarantined: the two roots were not both signed by it.", batchId);
     }
 
@@ -366,7 +393,8 @@ public sealed class FederationSync
             return true;
         }, CancellationToken.None).ConfigureAwait(false);
         run.Problems.Add($"VmFederationPeerQuarantined: {detail}");
-        _log(new FederationLogEntry(FederationLogLevel.Error, "quarantined", $"Peer {run.Peer.Name} ({run.Peer.Did}) quarantined ({reason}): {detail}"));
+        _log(new FederationLogEntry(FederationLogLevel.Error, "quarantined",
+            $"Peer {run.Peer.Name} ({run.Peer.Did}) quarantined ({reason}): {detail}"));
         return true;
     }
 

@@ -21,7 +21,9 @@ public sealed class GuardianHost : IAsyncDisposable
     private Task? _loop;
 
     /// <summary>Creates a host for <paramref name="listen"/> (<c>host:port</c>); call <see cref="Start"/>.</summary>
-    public GuardianHost(string listen, Func<string, string, Stream, string?, CancellationToken, Task<GuardianResponse>> handler, TimeSpan timeout, int maxInFlight = 16)
+    public GuardianHost(string listen,
+        Func<string, string, Stream, string?, CancellationToken, Task<GuardianResponse>> handler,
+        TimeSpan timeout, int maxInFlight = 16)
     {
         Listen = ParseListen(listen);
         _handler = handler;
@@ -60,7 +62,8 @@ public sealed class GuardianHost : IAsyncDisposable
         }
         catch (HttpListenerException ex)
         {
-            throw new VaultMeshException(FederationErrorIds.GuardianListenFailed, VmErrorKind.ResourceUnavailable, $"Cannot listen on {Listen}: {ex.Message}", Listen, ex);
+            throw new VaultMeshException(FederationErrorIds.GuardianListenFailed, VmErrorKind.ResourceUnavailable,
+                $"Cannot listen on {Listen}: {ex.Message}", Listen, ex);
         }
         _loop = Task.Run(AcceptLoopAsync);
     }

@@ -4,7 +4,8 @@ using VaultMesh.Core.Canonical;
 
 namespace VaultMesh.Core.Federation;
 
-/// <summary>What the guardian answers: a status, a body (JSON unless <paramref name="ContentType"/> says otherwise) and, for federation responses, the body's signature.</summary>
+/// <summary>What the guardian answers: a status, a body (JSON unless <paramref name="ContentType"/> says otherwise)
+/// and, for federation responses, the body's signature.</summary>
 /// <param name="Status">HTTP status.</param>
 /// <param name="Body">The body bytes (UTF-8).</param>
 /// <param name="Signature">The <see cref="FederationMessage.SignatureHeader"/> value, when the body is a signed message.</param>

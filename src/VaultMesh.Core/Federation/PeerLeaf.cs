@@ -23,7 +23,8 @@ internal sealed record PeerLeaf(byte[] Bytes, string Id, string Type, string Com
             string? Opt(string name) => json[name]?.GetValue<string>();
             var tags = (json["tags"] as JsonArray ?? throw new FormatException("no 'tags'")).Select(t => t!.GetValue<string>()).ToArray();
             var payload = CanonicalJson.Canonicalize(json["payload"] ?? throw new FormatException("no 'payload'"));
-            var content = MemoryContent.Content(Req("type"), Req("component"), Req("version"), payload, Opt("artifactHash"), Opt("artifactName"), Opt("actor"), tags);
+            var content = MemoryContent.Content(Req("type"), Req("component"), Req("version"), payload,
+                Opt("artifactHash"), Opt("artifactName"), Opt("actor"), tags);
             var id = MemoryContent.Id(content);
             var timestamp = Req("timestamp");
             UtcTimestamp.Parse(timestamp);
@@ -31,12 +32,17 @@ internal sealed record PeerLeaf(byte[] Bytes, string Id, string Type, string Com
             {
                 throw new FormatException("its id or bytes do not match its content");
             }
-            return new PeerLeaf(bytes, id, Req("type"), Req("component"), Req("version"), timestamp, Opt("artifactHash"), Opt("artifactName"), payload, Opt("actor"), tags);
+            return new PeerLeaf(bytes, id, Req("type"), Req("component"), Req("version"), timestamp,
+                Opt("artifactHash"), Opt("artifactName"), payload, Opt("actor"), tags);
         }
-        catch (Exception ex) when (ex is FormatException or InvalidOperationException or System.Text.Json.JsonException or CanonicalJsonException or KeyNotFoundException)
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException
+            or System.Text.Json.JsonException or CanonicalJsonException or KeyNotFoundException)
         {
             throw new VaultMeshException(FederationErrorIds.LeafInvalid, VmErrorKind.InvalidData,
-                string.Create(CultureInfo.InvariantCulture, $"Leaf {index} of peer batch {batchId} is not a VaultMesh memory leaf: {ex.Message}. The batch was not imported."), batchId, ex);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Leaf {index} of peer batch {batchId} is not a VaultMesh memory leaf: {ex.Message}. " +
+                    $"The batch was not imported."),
+                batchId, ex);
         }
     }
 }

@@ -3,7 +3,8 @@ namespace VaultMesh.Core.Federation;
 /// <summary>A peer as Get-VmPeer shows it: its profile entry and its last sync in this store.</summary>
 public sealed class PeerRecord
 {
-    internal PeerRecord(string name, string? did, string endpoint, int weight, bool trusted, PeerState? state, string? origin = null, long? witnessedSize = null)
+    internal PeerRecord(string name, string? did, string endpoint, int weight, bool trusted, PeerState? state,
+        string? origin = null, long? witnessedSize = null)
     {
         Origin = origin;
         WitnessedSize = witnessedSize;
@@ -50,7 +51,8 @@ public sealed class PeerRecord
     public static IReadOnlyList<PeerRecord> List(Configuration.ProfileSettings settings, FederationStore? store, Witness.WitnessStore? witness = null)
     {
         var list = FederationPeer.FromProfile(settings)
-            .Select(p => new PeerRecord(p.Name, p.Did, p.Endpoint.ToString(), p.Weight, true, store?.GetState(p.Did), p.Origin, witness?.Get(p.Origin)?.Size)
+            .Select(p => new PeerRecord(p.Name, p.Did, p.Endpoint.ToString(), p.Weight, true, store?.GetState(p.Did),
+                p.Origin, witness?.Get(p.Origin)?.Size)
             {
                 PostQuantumVkey = p.PostQuantumKey?.ToString(),
             })

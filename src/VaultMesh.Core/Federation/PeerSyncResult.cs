@@ -5,7 +5,8 @@ namespace VaultMesh.Core.Federation;
 /// <summary>What one sync did with one peer (what Sync-VmFederation returns).</summary>
 public sealed class PeerSyncResult
 {
-    internal PeerSyncResult(FederationPeer peer, PeerSyncOutcome outcome, int batchesImported, int receiptsStored, int receiptsRejected, long lag, IReadOnlyList<string> problems, long? cosignedSize = null)
+    internal PeerSyncResult(FederationPeer peer, PeerSyncOutcome outcome, int batchesImported, int receiptsStored,
+        int receiptsRejected, long lag, IReadOnlyList<string> problems, long? cosignedSize = null)
     {
         CosignedSize = cosignedSize;
         Name = peer.Name;

@@ -3,8 +3,8 @@ namespace VaultMesh.Core.Federation;
 /// <summary>Evidence kept when a peer contradicted itself (what Get-VmQuarantine returns).</summary>
 public sealed class QuarantineRecord
 {
-    internal QuarantineRecord(long sequence, string name, string did, string reason, string? batchId, string detail, string evidence, DateTimeOffset at,
-        string? releasedBy = null)
+    internal QuarantineRecord(long sequence, string name, string did, string reason, string? batchId, string detail,
+        string evidence, DateTimeOffset at, string? releasedBy = null)
     {
         Sequence = sequence;
         Name = name;
