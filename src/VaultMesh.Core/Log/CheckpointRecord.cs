@@ -6,8 +6,8 @@ namespace VaultMesh.Core.Log;
 /// </summary>
 public sealed class CheckpointRecord
 {
-    internal CheckpointRecord(string origin, long size, string root, string note, string vkey, DateTimeOffset createdAt, IReadOnlyList<CheckpointCosignature>? cosignatures = null,
-        WitnessPolicy? policy = null)
+    internal CheckpointRecord(string origin, long size, string root, string note, string vkey, DateTimeOffset createdAt,
+        IReadOnlyList<CheckpointCosignature>? cosignatures = null, WitnessPolicy? policy = null)
     {
         Cosignatures = cosignatures ?? [];
         Origin = origin;

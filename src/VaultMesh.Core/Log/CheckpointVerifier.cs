@@ -19,7 +19,8 @@ public static class CheckpointVerifier
     /// <param name="note">The signed checkpoint note.</param>
     /// <param name="vkey">The key it must be signed by; null: the signature is reported as not checked.</param>
     /// <param name="olderNote">An older checkpoint of the same log, or null.</param>
-    /// <param name="consistencyPath">The consistency proof (hex) from the older checkpoint to this one; required with <paramref name="olderNote"/>.</param>
+    /// <param name="consistencyPath">The consistency proof (hex) from the older checkpoint to this one; required with
+    /// <paramref name="olderNote"/>.</param>
     /// <param name="source">Where the note came from.</param>
     public static CheckpointVerification Verify(string note, NoteVerifierKey? vkey, string? olderNote = null,
         IReadOnlyList<string>? consistencyPath = null, string? source = null)
@@ -65,13 +66,17 @@ public static class CheckpointVerifier
     /// <summary>The <c>postQuantum</c> check of a verifier that requires the log's ML-DSA-44 signature: whether the vkey given is one.</summary>
     internal static MemoryCheck PostQuantumRequired(NoteVerifierKey? vkey) => vkey switch
     {
-        null => new MemoryCheck("postQuantum", false, "a post-quantum signature is required, and no vkey was given: give the log's ML-DSA-44 vkey (PostQuantumVkey of Get-VmCheckpoint)"),
+        null => new MemoryCheck("postQuantum", false,
+            "a post-quantum signature is required, and no vkey was given: " +
+            "give the log's ML-DSA-44 vkey (PostQuantumVkey of Get-VmCheckpoint)"),
         { IsPostQuantum: false } => new MemoryCheck("postQuantum", false,
-            $"a post-quantum signature is required, and the vkey {vkey.Name}+{vkey.KeyId:x8} is {vkey.Algorithm}: give the log's ML-DSA-44 vkey (type 0x06, PostQuantumVkey of Get-VmCheckpoint)"),
+            $"a post-quantum signature is required, and the vkey {vkey.Name}+{vkey.KeyId:x8} is {vkey.Algorithm}: " +
+            "give the log's ML-DSA-44 vkey (type 0x06, PostQuantumVkey of Get-VmCheckpoint)"),
         _ => new MemoryCheck("postQuantum", true, $"the signatures were checked with the ML-DSA-44 vkey {vkey.Name}+{vkey.KeyId:x8}"),
     };
 
-    /// <summary>Checks that <paramref name="path"/> proves the log of <paramref name="older"/> is a prefix of the log of <paramref name="newer"/>.</summary>
+    /// <summary>Checks that <paramref name="path"/> proves the log of <paramref name="older"/> is a prefix of the log
+    /// of <paramref name="newer"/>.</summary>
     public static MemoryCheck Consistency(CheckpointText older, CheckpointText newer, IReadOnlyList<string> path)
     {
         if (older.Origin != newer.Origin)
@@ -92,7 +97,8 @@ public static class CheckpointVerifier
             return new MemoryCheck("consistency", false, ex.Message);
         }
         return result.Valid
-            ? new MemoryCheck("consistency", true, string.Create(CultureInfo.InvariantCulture, $"the log of {older.Size} leaves is a prefix of the log of {newer.Size} leaves"))
+            ? new MemoryCheck("consistency", true, string.Create(CultureInfo.InvariantCulture,
+                $"the log of {older.Size} leaves is a prefix of the log of {newer.Size} leaves"))
             : new MemoryCheck("consistency", false, $"the consistency proof fails ({result.FailedCheck}): {result.Reason}");
     }
 
@@ -119,7 +125,8 @@ public static class CheckpointVerifier
         if (repeated is not null)
         {
             checks.Add(new MemoryCheck(name, false, string.Create(CultureInfo.InvariantCulture,
-                $"the note carries {repeated.Count()} signature lines of the key {repeated.Key.Name}+{repeated.Key.KeyId:x8}; a note is signed once by each key")));
+                $"the note carries {repeated.Count()} signature lines of the key " +
+                $"{repeated.Key.Name}+{repeated.Key.KeyId:x8}; a note is signed once by each key")));
             return null;
         }
         checks.Add(new MemoryCheck(name, true, string.Create(CultureInfo.InvariantCulture,
@@ -144,12 +151,14 @@ public static class CheckpointVerifier
         if (vkey.SignatureType == NoteVerifierKey.CosignatureV1Type)
         {
             return new MemoryCheck(name, false,
-                $"the vkey {vkey.Name}+{vkey.KeyId:x8} is a witness cosigner key (type 0x04); a checkpoint is verified against its log's note key (type 0x01)");
+                $"the vkey {vkey.Name}+{vkey.KeyId:x8} is a witness cosigner key (type 0x04); " +
+                "a checkpoint is verified against its log's note key (type 0x01)");
         }
         if (!string.Equals(origin, vkey.Name, StringComparison.Ordinal))
         {
             return new MemoryCheck(name, false,
-                $"the checkpoint is of the log '{origin}', but the vkey is the key of '{vkey.Name}': a checkpoint verifies only against the vkey named by its origin");
+                $"the checkpoint is of the log '{origin}', but the vkey is the key of '{vkey.Name}': " +
+                "a checkpoint verifies only against the vkey named by its origin");
         }
         var check = vkey.Verify(note);
         return new MemoryCheck(name, check.Valid, vkey.Algorithm + ": " + check.Detail);

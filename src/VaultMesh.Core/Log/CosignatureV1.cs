@@ -26,7 +26,8 @@ public static class CosignatureV1
     {
         if (!cosigner.IsCosigner || !key.PublicKey.AsSpan().SequenceEqual(cosigner.PublicKey))
         {
-            throw new VaultMeshException(LogErrorIds.VkeyInvalid, VmErrorKind.InvalidOperation, $"{cosigner} is not the cosigner key of this node's key.", cosigner.Name);
+            throw new VaultMeshException(LogErrorIds.VkeyInvalid, VmErrorKind.InvalidOperation,
+                $"{cosigner} is not the cosigner key of this node's key.", cosigner.Name);
         }
         var timestamp = (ulong)time.ToUnixTimeSeconds();
         var signature = new byte[8 + 64];
@@ -48,7 +49,8 @@ public static class CosignatureV1
         return timestamp > (ulong)DateTimeOffset.MaxValue.ToUnixTimeSeconds() ? null : DateTimeOffset.FromUnixTimeSeconds((long)timestamp);
     }
 
-    /// <summary>Verifies the cosignatures by <paramref name="cosigner"/> (already selected by name and key ID) over <paramref name="noteText"/>.</summary>
+    /// <summary>Verifies the cosignatures by <paramref name="cosigner"/> (already selected by name and key ID) over
+    /// <paramref name="noteText"/>.</summary>
     internal static NoteCheck Verify(NoteVerifierKey cosigner, string noteText, IReadOnlyList<NoteSignature> mine)
     {
         DateTimeOffset? latest = null;
@@ -56,7 +58,8 @@ public static class CosignatureV1
         {
             if (Time(signature) is not { } time)
             {
-                return new NoteCheck(false, $"the cosignature by {cosigner.Name}+{cosigner.KeyId:x8} is not an 8-byte timestamp and a 64-byte Ed25519 signature");
+                return new NoteCheck(false, $"the cosignature by {cosigner.Name}+{cosigner.KeyId:x8} " +
+                    "is not an 8-byte timestamp and a 64-byte Ed25519 signature");
             }
             var timestamp = BinaryPrimitives.ReadUInt64BigEndian(signature.Signature);
             if (!NodeKey.Verify(cosigner.PublicKey, Message(timestamp, noteText), signature.Signature.AsSpan(8)))

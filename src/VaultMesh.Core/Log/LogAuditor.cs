@@ -43,7 +43,8 @@ internal static class LogAuditor
                 var index = reader.GetInt64(0);
                 if (index != leafHashes.Count)
                 {
-                    LeafProblem(string.Create(CultureInfo.InvariantCulture, $"log index {leafHashes.Count} is missing (the next stored index is {index})"));
+                    LeafProblem(string.Create(CultureInfo.InvariantCulture,
+                        $"log index {leafHashes.Count} is missing (the next stored index is {index})"));
                     break;
                 }
                 if (reader.IsDBNull(1))
@@ -54,7 +55,8 @@ internal static class LogAuditor
                 var hash = MerkleHasher.HashLeaf((byte[])reader.GetValue(1));
                 if (reader.IsDBNull(2) || !hash.AsSpan().SequenceEqual((byte[])reader.GetValue(2)))
                 {
-                    LeafProblem(string.Create(CultureInfo.InvariantCulture, $"the memory at log index {index} no longer hashes to the stored leaf hash"));
+                    LeafProblem(string.Create(CultureInfo.InvariantCulture,
+                        $"the memory at log index {index} no longer hashes to the stored leaf hash"));
                 }
                 leafHashes.Add(hash);
             }
@@ -69,7 +71,8 @@ internal static class LogAuditor
             }
         }
         checks.Add(leafProblems == 0
-            ? new MemoryCheck("leaves", true, string.Create(CultureInfo.InvariantCulture, $"{leafHashes.Count} leaf hashes recomputed from the stored memories match the log"))
+            ? new MemoryCheck("leaves", true, string.Create(CultureInfo.InvariantCulture,
+                $"{leafHashes.Count} leaf hashes recomputed from the stored memories match the log"))
             : new MemoryCheck("leaves", false, firstLeafProblem!));
 
         var all = MerkleTree.FromLeafHashes(leafHashes, cancellationToken);
@@ -104,7 +107,9 @@ internal static class LogAuditor
                     cancellationToken.ThrowIfCancellationRequested();
                     if (reader.GetInt64(0) != i || i >= level.Count || !level[i].AsSpan().SequenceEqual((byte[])reader.GetValue(1)))
                     {
-                        problem = string.Create(CultureInfo.InvariantCulture, $"the stored node at level {depth}, index {reader.GetInt64(0)} is not the hash of its subtree");
+                        problem = string.Create(CultureInfo.InvariantCulture,
+                            $"the stored node at level {depth}, index {reader.GetInt64(0)} " +
+                            $"is not the hash of its subtree");
                     }
                     i++;
                 }
@@ -161,7 +166,8 @@ internal static class LogAuditor
                 long start = reader.GetInt64(3), end = reader.GetInt64(4);
                 if (end - start != reader.GetInt64(2) || end > all.Size)
                 {
-                    problems.Add(string.Create(CultureInfo.InvariantCulture, $"batch {id} claims {reader.GetInt64(2)} leaves but its log range is [{start}, {end})"));
+                    problems.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"batch {id} claims {reader.GetInt64(2)} leaves but its log range is [{start}, {end})"));
                     continue;
                 }
                 var hashes = new List<byte[]>((int)(end - start));
@@ -177,7 +183,8 @@ internal static class LogAuditor
             }
         }
         checks.Add(problems.Count == 0
-            ? new MemoryCheck("batches", true, string.Create(CultureInfo.InvariantCulture, $"every batch root ({batches}) is reproduced from its range of the log"))
+            ? new MemoryCheck("batches", true, string.Create(CultureInfo.InvariantCulture,
+                $"every batch root ({batches}) is reproduced from its range of the log"))
             : new MemoryCheck("batches", false, problems[0]));
     }
 
@@ -248,15 +255,20 @@ internal static class LogAuditor
                 var joined = CheckpointVerifier.Consistency(previous, text, path);
                 if (joined.Passed != true)
                 {
-                    consistencyProblem ??= string.Create(CultureInfo.InvariantCulture, $"checkpoints {previous.Size} and {text.Size}: {joined.Detail}");
+                    consistencyProblem ??= string.Create(CultureInfo.InvariantCulture,
+                        $"checkpoints {previous.Size} and {text.Size}: {joined.Detail}");
                 }
             }
             previous = text;
         }
         var count = checkpoints.Count.ToString(CultureInfo.InvariantCulture);
-        checks.Add(new MemoryCheck("roots", rootProblem is null, rootProblem ?? $"the root of each of the {count} checkpoints is recomputed from the stored leaves"));
-        checks.Add(new MemoryCheck("signatures", noteProblem is null, noteProblem ?? string.Create(CultureInfo.InvariantCulture,
-            $"each of the {count} checkpoint notes is signed by {vkey} (Ed25519); {postQuantumSigned} also by {postQuantum.Name}+{postQuantum.KeyId:x8} (ML-DSA-44)")));
-        checks.Add(new MemoryCheck("consistency", consistencyProblem is null, consistencyProblem ?? "a verified consistency proof joins each checkpoint to the next"));
+        checks.Add(new MemoryCheck("roots", rootProblem is null,
+            rootProblem ?? $"the root of each of the {count} checkpoints is recomputed from the stored leaves"));
+        checks.Add(new MemoryCheck("signatures", noteProblem is null,
+            noteProblem ?? string.Create(CultureInfo.InvariantCulture,
+                $"each of the {count} checkpoint notes is signed by {vkey} (Ed25519); " +
+                $"{postQuantumSigned} also by {postQuantum.Name}+{postQuantum.KeyId:x8} (ML-DSA-44)")));
+        checks.Add(new MemoryCheck("consistency", consistencyProblem is null,
+            consistencyProblem ?? "a verified consistency proof joins each checkpoint to the next"));
     }
 }

@@ -109,7 +109,8 @@ public sealed class NoteVerifierKey
         {
             throw Invalid(vkey, "the key name is empty or contains a space");
         }
-        if (id.Length != 8 || !id.All(char.IsAsciiHexDigitLower) || !uint.TryParse(id, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var keyId))
+        if (id.Length != 8 || !id.All(char.IsAsciiHexDigitLower)
+            || !uint.TryParse(id, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var keyId))
         {
             throw Invalid(vkey, "the key ID is not 8 lower-case hex digits");
         }
@@ -128,7 +129,8 @@ public sealed class NoteVerifierKey
         }
         if (key.Length == 0 || (key[0] != Ed25519Type && key[0] != CosignatureV1Type && key[0] != MlDsa44CosignatureType))
         {
-            throw Invalid(vkey, "the key is neither an Ed25519 note key (type 0x01), an Ed25519 cosignature/v1 key (type 0x04) nor an ML-DSA-44 cosignature key (type 0x06)");
+            throw Invalid(vkey, "the key is neither an Ed25519 note key (type 0x01), " +
+                "an Ed25519 cosignature/v1 key (type 0x04) nor an ML-DSA-44 cosignature key (type 0x06)");
         }
         if (key.Length - 1 != KeySize(key[0]))
         {
@@ -137,7 +139,8 @@ public sealed class NoteVerifierKey
         var computed = ComputeKeyId(name, key.AsSpan(1), key[0]);
         if (computed != keyId)
         {
-            throw Invalid(vkey, string.Create(CultureInfo.InvariantCulture, $"the key ID {id} does not match the name and key (they give {computed:x8})"));
+            throw Invalid(vkey, string.Create(CultureInfo.InvariantCulture,
+                $"the key ID {id} does not match the name and key (they give {computed:x8})"));
         }
         return new NoteVerifierKey(name, keyId, key[1..], key[0]);
     }
@@ -147,7 +150,8 @@ public sealed class NoteVerifierKey
     {
         if (IsCosigner)
         {
-            throw new VaultMeshException(LogErrorIds.VkeyInvalid, VmErrorKind.InvalidOperation, $"{this} is a cosigner key; a witness cosigns with CosignatureV1.Sign.", Name);
+            throw new VaultMeshException(LogErrorIds.VkeyInvalid, VmErrorKind.InvalidOperation,
+                $"{this} is a cosigner key; a witness cosigns with CosignatureV1.Sign.", Name);
         }
         if (!key.PublicKey.AsSpan().SequenceEqual(_publicKey))
         {

@@ -23,15 +23,19 @@ public static class SubtreeCosignature
     public const int Size = 8 + PostQuantumKey.SignatureSize;
 
     /// <summary>The <c>cosigned_message</c> of the spec.</summary>
-    /// <exception cref="VaultMeshException"><c>VmCosignatureInvalid</c> when a name or origin is empty or over 255 bytes, or the hash is not 32 bytes.</exception>
+    /// <exception cref="VaultMeshException"><c>VmCosignatureInvalid</c> when a name or origin is empty or over 255
+    /// bytes, or the hash is not 32 bytes.</exception>
     public static byte[] Message(string cosignerName, ulong timestamp, string origin, ulong start, ulong end, ReadOnlySpan<byte> hash)
     {
         var name = Encoding.UTF8.GetBytes(cosignerName);
         var log = Encoding.UTF8.GetBytes(origin);
         if (name.Length is 0 or > 255 || log.Length is 0 or > 255 || hash.Length != 32)
         {
-            throw new VaultMeshException(LogErrorIds.CosignatureInvalid, VmErrorKind.InvalidArgument, string.Create(CultureInfo.InvariantCulture,
-                $"A subtree/v1 message needs a cosigner name and an origin of 1 to 255 bytes and a 32-byte hash (got {name.Length}, {log.Length} and {hash.Length})."), cosignerName);
+            throw new VaultMeshException(LogErrorIds.CosignatureInvalid, VmErrorKind.InvalidArgument,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"A subtree/v1 message needs a cosigner name and an origin of 1 to 255 bytes and a 32-byte hash " +
+                    $"(got {name.Length}, {log.Length} and {hash.Length})."),
+                cosignerName);
         }
         var message = new byte[Label.Length + 1 + name.Length + 8 + 1 + log.Length + 8 + 8 + 32];
         var at = 0;
@@ -57,18 +61,22 @@ public static class SubtreeCosignature
     /// Cosigns the checkpoint <paramref name="checkpoint"/> (the subtree [0, size)) at <paramref name="time"/>
     /// with <paramref name="key"/> as <paramref name="cosigner"/>.
     /// </summary>
-    public static NoteSignature Sign(PostQuantumKey key, NoteVerifierKey cosigner, CheckpointText checkpoint, DateTimeOffset time, bool deterministic = false)
+    public static NoteSignature Sign(PostQuantumKey key, NoteVerifierKey cosigner, CheckpointText checkpoint,
+        DateTimeOffset time, bool deterministic = false)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(checkpoint);
         if (!cosigner.IsPostQuantum || !key.PublicKey.AsSpan().SequenceEqual(cosigner.PublicKey))
         {
-            throw new VaultMeshException(LogErrorIds.VkeyInvalid, VmErrorKind.InvalidOperation, $"{cosigner.Name}+{cosigner.KeyId:x8} is not the ML-DSA-44 key of this node's post-quantum key.", cosigner.Name);
+            throw new VaultMeshException(LogErrorIds.VkeyInvalid, VmErrorKind.InvalidOperation,
+                $"{cosigner.Name}+{cosigner.KeyId:x8} is not the ML-DSA-44 key of this node's post-quantum key.",
+                cosigner.Name);
         }
         var timestamp = (ulong)time.ToUnixTimeSeconds();
         var signature = new byte[Size];
         BinaryPrimitives.WriteUInt64BigEndian(signature, timestamp);
-        key.Sign(Message(cosigner.Name, timestamp, checkpoint.Origin, 0, (ulong)checkpoint.Size, checkpoint.Root), deterministic).CopyTo(signature, 8);
+        key.Sign(Message(cosigner.Name, timestamp, checkpoint.Origin, 0, (ulong)checkpoint.Size, checkpoint.Root),
+            deterministic).CopyTo(signature, 8);
         return new NoteSignature(cosigner.Name, cosigner.KeyId, signature);
     }
 
@@ -112,16 +120,20 @@ public static class SubtreeCosignature
             if (signature.Signature.Length != Size)
             {
                 return new NoteCheck(false, string.Create(CultureInfo.InvariantCulture,
-                    $"{who} is {signature.Signature.Length} bytes, not an 8-byte timestamp and a {PostQuantumKey.SignatureSize}-byte ML-DSA-44 signature (truncated or padded)"));
+                    $"{who} is {signature.Signature.Length} bytes, not an 8-byte timestamp and a " +
+                    $"{PostQuantumKey.SignatureSize}-byte ML-DSA-44 signature (truncated or padded)"));
             }
             var timestamp = BinaryPrimitives.ReadUInt64BigEndian(signature.Signature);
             if (timestamp == 0)
             {
-                return new NoteCheck(false, $"{who} has timestamp 0: it states nothing about the checkpoint being the newest, so it does not count as a cosignature of a checkpoint");
+                return new NoteCheck(false,
+                    $"{who} has timestamp 0: it states nothing about the checkpoint being the newest, " +
+                    "so it does not count as a cosignature of a checkpoint");
             }
             if (Time(signature) is not { } time)
             {
-                return new NoteCheck(false, string.Create(CultureInfo.InvariantCulture, $"{who} states the timestamp {timestamp}, beyond any date it can mean"));
+                return new NoteCheck(false, string.Create(CultureInfo.InvariantCulture,
+                    $"{who} states the timestamp {timestamp}, beyond any date it can mean"));
             }
             var message = Message(cosigner.Name, timestamp, checkpoint.Origin, 0, (ulong)checkpoint.Size, checkpoint.Root);
             if (!PostQuantumKey.Verify(cosigner.PublicKey, message, signature.Signature.AsSpan(8)))
@@ -129,7 +141,9 @@ public static class SubtreeCosignature
                 // The message names every field the signature must commit to, so a signature made for
                 // another time, origin or range is told apart from one over these by what it was checked against.
                 return new NoteCheck(false, string.Create(CultureInfo.InvariantCulture,
-                    $"{who} does not verify over subtree/v1 (origin '{checkpoint.Origin}', leaves [0, {checkpoint.Size}), time {timestamp}): it was made for another time, origin, range or root, or forged"));
+                    $"{who} does not verify over subtree/v1 " +
+                    $"(origin '{checkpoint.Origin}', leaves [0, {checkpoint.Size}), time {timestamp}): " +
+                    $"it was made for another time, origin, range or root, or forged"));
             }
             latest = latest is null || time > latest ? time : latest;
         }

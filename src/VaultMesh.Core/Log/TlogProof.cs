@@ -116,12 +116,14 @@ public sealed class TlogProof
             if (line.StartsWith("extra ", StringComparison.Ordinal) || line.StartsWith("index ", StringComparison.Ordinal))
             {
                 throw Malformed(string.Create(CultureInfo.InvariantCulture,
-                    $"line {number} is another '{line[..5]}' line; the order is header, extra (optional), index, proof hashes, blank line, checkpoint"));
+                    $"line {number} is another '{line[..5]}' line; " +
+                    $"the order is header, extra (optional), index, proof hashes, blank line, checkpoint"));
             }
             var hash = Base64(line, string.Create(CultureInfo.InvariantCulture, $"the inclusion proof hash on line {number}"));
             if (hash.Length != MerkleHasher.HashSize)
             {
-                throw Malformed(string.Create(CultureInfo.InvariantCulture, $"the inclusion proof hash on line {number} is {hash.Length} bytes, not {MerkleHasher.HashSize}"));
+                throw Malformed(string.Create(CultureInfo.InvariantCulture,
+                    $"the inclusion proof hash on line {number} is {hash.Length} bytes, not {MerkleHasher.HashSize}"));
             }
             hashes.Add(hash);
         }

@@ -28,9 +28,11 @@ public sealed class TransparencyLog
     /// <summary>Wraps an open store.</summary>
     /// <param name="store">The profile's store.</param>
     /// <param name="keys">The node's signing keys (<see cref="LogSigningKeys"/>), loaded by Identity on first use.</param>
-    /// <param name="origin">The origin to use when the log signs its first checkpoint (the profile's <c>log.origin</c>); later the stored origin wins.</param>
+    /// <param name="origin">The origin to use when the log signs its first checkpoint (the profile's
+    /// <c>log.origin</c>); later the stored origin wins.</param>
     /// <param name="time">Clock for checkpoint times.</param>
-    /// <param name="witnesses">The witness policy checkpoints are reported against (<see cref="CheckpointRecord.Witness"/>); null: not reported.</param>
+    /// <param name="witnesses">The witness policy checkpoints are reported against
+    /// (<see cref="CheckpointRecord.Witness"/>); null: not reported.</param>
     public TransparencyLog(VaultStore store, LogSigningKeys keys, string? origin = null, TimeProvider? time = null, WitnessPolicy? witnesses = null)
     {
         _witnesses = witnesses;
@@ -98,7 +100,8 @@ public sealed class TransparencyLog
         return tree.InclusionProof(index, size);
     }
 
-    /// <summary>The stored leaf hash at log index <paramref name="index"/> and its audit path in the log at <paramref name="size"/>, as raw hashes (O(log n) reads).</summary>
+    /// <summary>The stored leaf hash at log index <paramref name="index"/> and its audit path in the log at
+    /// <paramref name="size"/>, as raw hashes (O(log n) reads).</summary>
     public (byte[] LeafHash, IReadOnlyList<byte[]> AuditPath) GetInclusionPath(long index, long size)
     {
         using var tree = new LogTree(_store.Connection, null);
@@ -123,7 +126,8 @@ public sealed class TransparencyLog
         return result;
     }
 
-    /// <summary>The consistency proof from the log at <paramref name="fromSize"/> to the log at <paramref name="toSize"/> (the current size when null).</summary>
+    /// <summary>The consistency proof from the log at <paramref name="fromSize"/> to the log at
+    /// <paramref name="toSize"/> (the current size when null).</summary>
     public ConsistencyProof GetConsistencyProof(long fromSize, long? toSize = null)
     {
         using var tree = new LogTree(_store.Connection, null);
@@ -145,7 +149,8 @@ public sealed class TransparencyLog
         return record;
     }
 
-    /// <summary>Signs a checkpoint of the whole log when the log has grown past its newest checkpoint; returns the newest checkpoint (null for an empty log).</summary>
+    /// <summary>Signs a checkpoint of the whole log when the log has grown past its newest checkpoint; returns the
+    /// newest checkpoint (null for an empty log).</summary>
     public CheckpointRecord? EnsureCheckpoint()
     {
         using var tx = _store.BeginWrite();
@@ -208,7 +213,8 @@ public sealed class TransparencyLog
         {
             if (size < last.Size || (size == last.Size && last.Root != LowerHex.Format(root)))
             {
-                throw NotExtending(size, string.Create(CultureInfo.InvariantCulture, $"the last signed checkpoint has {last.Size} leaves and root {last.Root}"));
+                throw NotExtending(size, string.Create(CultureInfo.InvariantCulture,
+                    $"the last signed checkpoint has {last.Size} leaves and root {last.Root}"));
             }
             if (size == last.Size)
             {
@@ -232,7 +238,9 @@ public sealed class TransparencyLog
         // the ML-DSA-44 subtree/v1 line after it keeps the checkpoint verifiable past Ed25519.
         var note = new SignedNote(text, [vkey.Sign(key, text),
             SubtreeCosignature.Sign(PostQuantumKeyIn(tx), NoteVerifierKey.Of(PostQuantumKeyIn(tx), origin), checkpoint, createdAt)]).ToString();
-        using (var insert = _store.Command("INSERT INTO checkpoints (size, root, origin, note, created_at) VALUES ($size, $root, $origin, $note, $at)", tx))
+        using (var insert = _store.Command(
+            "INSERT INTO checkpoints (size, root, origin, note, created_at) " +
+            "VALUES ($size, $root, $origin, $note, $at)", tx))
         {
             insert.Parameters.AddWithValue("$size", size);
             insert.Parameters.AddWithValue("$root", LowerHex.Format(root));
@@ -273,11 +281,17 @@ public sealed class TransparencyLog
         {
             while (reader.Read())
             {
-                rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), UtcTimestamp.Parse(reader.GetString(4))));
+                rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+                    UtcTimestamp.Parse(reader.GetString(4))));
             }
         }
-        return rows.Select(r => new CheckpointRecord(r.Origin, r.Size, r.Root, r.Note, NoteVerifierKey.Of(KeyIn(command.Transaction), r.Origin).ToString(), r.At,
-            CosignaturesOf(r.Size, command.Transaction), _witnesses) { PostQuantumVkey = NoteVerifierKey.Of(PostQuantumKeyIn(command.Transaction), r.Origin).ToString() }).ToList();
+        return rows.Select(r => new CheckpointRecord(r.Origin, r.Size, r.Root, r.Note,
+                NoteVerifierKey.Of(KeyIn(command.Transaction), r.Origin).ToString(), r.At,
+                CosignaturesOf(r.Size, command.Transaction), _witnesses)
+            {
+                PostQuantumVkey = NoteVerifierKey.Of(PostQuantumKeyIn(command.Transaction), r.Origin).ToString()
+            })
+            .ToList();
     }
 
     /// <summary>
@@ -296,7 +310,9 @@ public sealed class TransparencyLog
         if (!cosigner.IsCosigner || !check.Valid)
         {
             throw new VaultMeshException(LogErrorIds.CosignatureInvalid, VmErrorKind.SecurityError,
-                string.Create(CultureInfo.InvariantCulture, $"The cosignature of checkpoint {size} by {cosigner.Name} is refused: {check.Detail}."), cosigner.Name);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The cosignature of checkpoint {size} by {cosigner.Name} is refused: {check.Detail}."),
+                cosigner.Name);
         }
         using var insert = _store.Command("""
             INSERT INTO checkpoint_cosignatures (size, witness, key_id, time, line, received_at) VALUES ($size, $witness, $id, $time, $line, $at)
@@ -316,7 +332,10 @@ public sealed class TransparencyLog
 
     private List<CheckpointCosignature> CosignaturesOf(long size, SqliteTransaction? tx)
     {
-        using var command = _store.Command("SELECT witness, key_id, time, line FROM checkpoint_cosignatures WHERE size = $size ORDER BY witness, key_id", tx);
+        using var command = _store.Command(
+            "SELECT witness, key_id, time, line FROM checkpoint_cosignatures " +
+            "WHERE size = $size ORDER BY witness, key_id",
+            tx);
         command.Parameters.AddWithValue("$size", size);
         using var r = command.ExecuteReader();
         var list = new List<CheckpointCosignature>();
@@ -348,7 +367,9 @@ public sealed class TransparencyLog
             if (!SignedNote.IsValidKeyName(_configuredOrigin))
             {
                 throw new VaultMeshException(LogErrorIds.OriginInvalid, VmErrorKind.InvalidData,
-                    $"The log origin '{_configuredOrigin}' (log.origin) must be non-empty without spaces or plus signs, for example example.com/vaultmesh.", _configuredOrigin);
+                    $"The log origin '{_configuredOrigin}' (log.origin) " +
+                    "must be non-empty without spaces or plus signs, " +
+                    "for example example.com/vaultmesh.", _configuredOrigin);
             }
             return _configuredOrigin;
         }
@@ -363,5 +384,8 @@ public sealed class TransparencyLog
 
     private static VaultMeshException NotExtending(long size, string why) =>
         new(LogErrorIds.CheckpointNotExtending, VmErrorKind.SecurityError,
-            string.Create(CultureInfo.InvariantCulture, $"Refusing to sign a checkpoint of size {size}: {why}. A log never signs a checkpoint that does not extend the last one."), size);
+            string.Create(CultureInfo.InvariantCulture,
+                $"Refusing to sign a checkpoint of size {size}: {why}. " +
+                $"A log never signs a checkpoint that does not extend the last one."),
+            size);
 }

@@ -49,7 +49,8 @@ public sealed class WitnessPolicy
     /// A policy of <paramref name="witnesses"/> (each a type 0x04 vkey, or a guardian's did:key, whose
     /// cosigner key is named by the DID) and <paramref name="quorum"/> (all of them when null).
     /// </summary>
-    /// <exception cref="VaultMeshException"><c>VmWitnessPolicyInvalid</c> naming the witness or quorum at fault, or both entries that are one public key.</exception>
+    /// <exception cref="VaultMeshException"><c>VmWitnessPolicyInvalid</c> naming the witness or quorum at fault, or
+    /// both entries that are one public key.</exception>
     public static WitnessPolicy Create(IReadOnlyList<string> witnesses, int? quorum) => Create(witnesses, quorum, requirePostQuantum: false);
 
     /// <summary>
@@ -74,7 +75,8 @@ public sealed class WitnessPolicy
     /// <paramref name="requirePostQuantum"/> every witness needs an ML-DSA-44 (0x06) key, since only
     /// its cosignatures count.
     /// </summary>
-    /// <exception cref="VaultMeshException"><c>VmWitnessPolicyInvalid</c>, also for a witness without an ML-DSA-44 key when one is required.</exception>
+    /// <exception cref="VaultMeshException"><c>VmWitnessPolicyInvalid</c>, also for a witness without an ML-DSA-44 key
+    /// when one is required.</exception>
     public static WitnessPolicy Create(IReadOnlyList<string> witnesses, int? quorum, bool requirePostQuantum)
     {
         ArgumentNullException.ThrowIfNull(witnesses);
@@ -102,18 +104,22 @@ public sealed class WitnessPolicy
                 }
                 if (!key.IsCosigner)
                 {
-                    throw Invalid(witness, $"the witness key '{witness}' is a note signing key (type 0x01); a witness policy needs cosignature/v1 keys (type 0x04), ML-DSA-44 keys (type 0x06) or did:keys");
+                    throw Invalid(witness, $"the witness key '{witness}' is a note signing key (type 0x01); " +
+                        "a witness policy needs cosignature/v1 keys (type 0x04), ML-DSA-44 keys (type 0x06) " +
+                        "or did:keys");
                 }
                 if (keys.Any(k => k.Name == key.Name && k.SignatureType == key.SignatureType))
                 {
-                    throw Invalid(witness, $"the witness '{key.Name}' is given two {key.Algorithm} keys; name each witness with at most one key of each algorithm");
+                    throw Invalid(witness, $"the witness '{key.Name}' is given two {key.Algorithm} keys; " +
+                        "name each witness with at most one key of each algorithm");
                 }
             }
             // One key under two names (its did:key and a cosigner vkey, say) would meet a quorum alone.
             var twin = keys.FindIndex(k => k.PublicKey.AsSpan().SequenceEqual(key.PublicKey));
             if (twin >= 0)
             {
-                throw Invalid(witness, $"the witnesses '{witnesses[twin]}' and '{witness}' are the same public key; a quorum counts distinct keys, so list each witness once");
+                throw Invalid(witness, $"the witnesses '{witnesses[twin]}' and '{witness}' are the same public key; " +
+                    "a quorum counts distinct keys, so list each witness once");
             }
             keys.Add(key);
         }
@@ -121,11 +127,14 @@ public sealed class WitnessPolicy
         var k = quorum ?? names.Count;
         if (names.Count == 0 || k < 1 || k > names.Count)
         {
-            throw Invalid(k, string.Create(CultureInfo.InvariantCulture, $"a quorum of {k} of {names.Count} witnesses is not possible; name at least one witness and a quorum from 1 to their number"));
+            throw Invalid(k, string.Create(CultureInfo.InvariantCulture,
+                $"a quorum of {k} of {names.Count} witnesses is not possible; " +
+                $"name at least one witness and a quorum from 1 to their number"));
         }
         if (requirePostQuantum && names.FirstOrDefault(n => !keys.Any(w => w.Name == n && w.IsPostQuantum)) is { } classical)
         {
-            throw Invalid(classical, $"post-quantum cosignatures are required, and the witness '{classical}' is given no ML-DSA-44 key (type 0x06 vkey, PostQuantumVkey of Get-VmPeer)");
+            throw Invalid(classical, $"post-quantum cosignatures are required, and the witness '{classical}' " +
+                "is given no ML-DSA-44 key (type 0x06 vkey, PostQuantumVkey of Get-VmPeer)");
         }
         return new WitnessPolicy(keys, k, requirePostQuantum);
     }
