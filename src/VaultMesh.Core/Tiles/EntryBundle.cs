@@ -25,7 +25,8 @@ public static class EntryBundle
             if (entries.Count == tile.Width)
             {
                 throw Invalid(where, string.Create(CultureInfo.InvariantCulture,
-                    $"it holds more than its {tile.Width} entries ({span.Length - offset} bytes follow entry {tile.FirstPosition + tile.Width - 1})"));
+                    $"it holds more than its {tile.Width} entries " +
+                    $"({span.Length - offset} bytes follow entry {tile.FirstPosition + tile.Width - 1})"));
             }
             var index = tile.FirstPosition + entries.Count;
             if (span.Length - offset < 2)

@@ -22,7 +22,8 @@ public sealed record MonitoredCheckpoint(string Origin, long Size, string Root, 
 /// <param name="Url">Where the new one was read.</param>
 /// <param name="Detail">What is wrong, one line.</param>
 /// <param name="RecordedAt">When (UTC).</param>
-public sealed record MonitorEvidence(string Origin, string Kind, long KnownSize, string KnownNote, long SeenSize, string SeenNote, string Url, string Detail, DateTimeOffset RecordedAt);
+public sealed record MonitorEvidence(string Origin, string Kind, long KnownSize, string KnownNote, long SeenSize,
+    string SeenNote, string Url, string Detail, DateTimeOffset RecordedAt);
 
 /// <summary>
 /// A monitor's memory in the profile's store: the checkpoints of other tiled logs it verified, and
@@ -43,7 +44,8 @@ public sealed class LogMonitorStore
         command.Parameters.AddWithValue("$origin", origin);
         using var r = command.ExecuteReader();
         return r.Read()
-            ? new MonitoredCheckpoint(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), UtcTimestamp.Parse(r.GetString(6)))
+            ? new MonitoredCheckpoint(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                r.GetString(5), UtcTimestamp.Parse(r.GetString(6)))
             : null;
     }
 

@@ -191,7 +191,8 @@ public readonly record struct TileCoordinate
         }
     }
 
-    /// <summary>The tile of <paramref name="level"/> (-1: entry bundles) that holds position <paramref name="position"/> in a tree of <paramref name="size"/>.</summary>
+    /// <summary>The tile of <paramref name="level"/> (-1: entry bundles) that holds position
+    /// <paramref name="position"/> in a tree of <paramref name="size"/>.</summary>
     public static TileCoordinate Covering(int level, long position, long size)
     {
         var shift = Height * Math.Max(level, 0);

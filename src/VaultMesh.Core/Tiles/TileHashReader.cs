@@ -56,7 +56,8 @@ public sealed class TileHashReader
     {
         if (start < 0 || end > Size || start >= end)
         {
-            throw new ArgumentOutOfRangeException(nameof(start), string.Create(CultureInfo.InvariantCulture, $"[{start}, {end}) is not a range of a tree of {Size}"));
+            throw new ArgumentOutOfRangeException(nameof(start), string.Create(CultureInfo.InvariantCulture,
+                $"[{start}, {end}) is not a range of a tree of {Size}"));
         }
         // Ranges the proof recursions ask for start on a multiple of a power of two at least their
         // length, so the greedy aligned split is the RFC 6962 one.
@@ -109,7 +110,10 @@ public sealed class TileHashReader
         {
             var parentTile = TileCoordinate.Covering(parentLevel, index / TileCoordinate.FullWidth * TileCoordinate.FullWidth, Size);
             throw TileInvalid(string.Create(CultureInfo.InvariantCulture,
-                $"The tile {_client.Describe(tile.Path)} does not hash to its hash {index % TileCoordinate.FullWidth} in {_client.Describe(parentTile.Path)}: the tile or the log was altered."), tile);
+                $"The tile {_client.Describe(tile.Path)} " +
+                $"does not hash to its hash {index % TileCoordinate.FullWidth} " +
+                $"in {_client.Describe(parentTile.Path)}: the tile or the log was altered."),
+                tile);
         }
         if (keep)
         {
@@ -160,7 +164,10 @@ public sealed class TileHashReader
         if (!root.AsSpan().SequenceEqual(Root))
         {
             throw TileInvalid(string.Create(CultureInfo.InvariantCulture,
-                $"The right-edge tiles {string.Join(", ", read.Select(t => _client.Describe(t.Path)))} hash to the root {Convert.ToBase64String(root)}, not the checkpoint's {Convert.ToBase64String(Root)} at size {Size}: a tile or the checkpoint was altered."),
+                $"The right-edge tiles {string.Join(", ", read.Select(t => _client.Describe(t.Path)))} " +
+                $"hash to the root {Convert.ToBase64String(root)}, " +
+                $"not the checkpoint's {Convert.ToBase64String(Root)} at size {Size}: " +
+                $"a tile or the checkpoint was altered."),
                 read.Count > 0 ? read[0] : (TileCoordinate?)null);
         }
     }
@@ -172,7 +179,9 @@ public sealed class TileHashReader
         if (bytes.Length != tile.Width * H)
         {
             throw TileInvalid(string.Create(CultureInfo.InvariantCulture,
-                $"The tile {_client.Describe(tile.Path)} is {bytes.Length} bytes; its path says {tile.Width} hashes, {tile.Width * H} bytes (truncated or padded)."), tile);
+                $"The tile {_client.Describe(tile.Path)} is {bytes.Length} bytes; " +
+                $"its path says {tile.Width} hashes, {tile.Width * H} bytes (truncated or padded)."),
+                tile);
         }
         return bytes;
     }

@@ -143,7 +143,8 @@ public sealed class TilePublisher
         {
             problem = ex.Message;
         }
-        throw Conflict(path, $"The directory's checkpoint '{path}' is not this log's: {problem}. Publish into an empty directory, or restore the directory.");
+        throw Conflict(path, $"The directory's checkpoint '{path}' is not this log's: {problem}. " +
+            "Publish into an empty directory, or restore the directory.");
     }
 
     /// <summary>Writes a tile unless it is present; a present tile with other bytes is a conflict. True when written.</summary>
@@ -154,7 +155,9 @@ public sealed class TilePublisher
         {
             return File.ReadAllBytes(path).AsSpan().SequenceEqual(content)
                 ? false
-                : throw Conflict(path, $"The tile '{path}' already exists with other bytes than this log's: the directory belongs to another log or was altered. Publish into an empty directory, or restore the directory.");
+                : throw Conflict(path, $"The tile '{path}' already exists with other bytes than this log's: " +
+                    "the directory belongs to another log or was altered. " +
+                    "Publish into an empty directory, or restore the directory.");
         }
         Write(root, relative, content, overwrite: false);
         return true;

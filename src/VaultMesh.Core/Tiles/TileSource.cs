@@ -43,7 +43,8 @@ public sealed class TileSource
     /// The bytes of <paramref name="tile"/> (a hash tile or an entry bundle) in the log at
     /// <paramref name="treeSize"/>: 32 bytes per hash, or the length-prefixed entries.
     /// </summary>
-    /// <exception cref="VaultMeshException"><c>VmTileNotFound</c> when the log at that size does not publish the tile; <c>VmLogCorrupt</c> when the store lacks a row it must hold.</exception>
+    /// <exception cref="VaultMeshException"><c>VmTileNotFound</c> when the log at that size does not publish the tile;
+    /// <c>VmLogCorrupt</c> when the store lacks a row it must hold.</exception>
     public byte[] Read(TileCoordinate tile, long treeSize)
     {
         if (treeSize > LogTreeSize() || !Exists(tile, treeSize))
@@ -85,7 +86,8 @@ public sealed class TileSource
             var length = BinaryPrimitives.ReadUInt16BigEndian(bundle);
             if (bundle.Length - 2 < length)
             {
-                reason = string.Create(CultureInfo.InvariantCulture, $"entry {entries.Count} states {length} bytes but only {bundle.Length - 2} remain");
+                reason = string.Create(CultureInfo.InvariantCulture,
+                    $"entry {entries.Count} states {length} bytes but only {bundle.Length - 2} remain");
                 return false;
             }
             entries.Add(bundle.Slice(2, length).ToArray());
@@ -141,5 +143,7 @@ public sealed class TileSource
 
     private static VaultMeshException Corrupt(TileCoordinate tile, long position) =>
         new(LogErrorIds.LogCorrupt, VmErrorKind.SecurityError,
-            string.Create(CultureInfo.InvariantCulture, $"The stored log lacks position {position} of tile '{tile.Path}'; run Test-VmCheckpoint."), tile.Path);
+            string.Create(CultureInfo.InvariantCulture,
+                $"The stored log lacks position {position} of tile '{tile.Path}'; run Test-VmCheckpoint."),
+            tile.Path);
 }

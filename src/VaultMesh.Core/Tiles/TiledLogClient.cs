@@ -12,7 +12,8 @@ namespace VaultMesh.Core.Tiles;
 /// </summary>
 public sealed class TiledLogClient : IDisposable
 {
-    /// <summary>The largest checkpoint read: a note with its cosignatures is a few hundred bytes; 1 MiB leaves room for 100 signatures and extensions.</summary>
+    /// <summary>The largest checkpoint read: a note with its cosignatures is a few hundred bytes; 1 MiB leaves room for
+    /// 100 signatures and extensions.</summary>
     public const int MaxCheckpointBytes = 1 << 20;
 
     /// <summary>The largest hash tile: 256 hashes of 32 bytes.</summary>
@@ -75,7 +76,8 @@ public sealed class TiledLogClient : IDisposable
                 || string.IsNullOrEmpty(uri.Host))
             {
                 throw new VaultMeshException(TileReadErrorIds.LocationInvalid, VmErrorKind.InvalidArgument,
-                    $"The log location '{location}' is not a valid http(s) URL (a tiled log is read from http://, https:// or a directory).", location);
+                    $"The log location '{location}' is not a valid http(s) URL " +
+                    "(a tiled log is read from http://, https:// or a directory).", location);
             }
             if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
             {
@@ -106,7 +108,8 @@ public sealed class TiledLogClient : IDisposable
     /// <summary>
     /// Reads <paramref name="path"/> below the prefix, refusing more than <paramref name="maxBytes"/>.
     /// </summary>
-    /// <exception cref="VaultMeshException"><c>VmTileNotFound</c>, <c>VmTileResponseTooLarge</c> or <c>VmTileFetchFailed</c>, naming the URL or file.</exception>
+    /// <exception cref="VaultMeshException"><c>VmTileNotFound</c>, <c>VmTileResponseTooLarge</c> or
+    /// <c>VmTileFetchFailed</c>, naming the URL or file.</exception>
     public byte[] Get(string path, int maxBytes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -156,7 +159,8 @@ public sealed class TiledLogClient : IDisposable
                 var status = (int)response.StatusCode;
                 if (response.StatusCode == HttpStatusCode.NotFound)
                 {
-                    throw new VaultMeshException(TileReadErrorIds.NotFound, VmErrorKind.NotFound, $"The log has no '{path}': {url.AbsoluteUri} answered 404 Not Found.", url.AbsoluteUri);
+                    throw new VaultMeshException(TileReadErrorIds.NotFound, VmErrorKind.NotFound,
+                        $"The log has no '{path}': {url.AbsoluteUri} answered 404 Not Found.", url.AbsoluteUri);
                 }
                 if (status >= 500 || status == 429)
                 {
@@ -166,10 +170,14 @@ public sealed class TiledLogClient : IDisposable
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new VaultMeshException(TileReadErrorIds.FetchFailed, VmErrorKind.ResourceUnavailable,
-                        string.Create(CultureInfo.InvariantCulture, $"{url.AbsoluteUri} answered {status} {response.ReasonPhrase}; a tiled log's files are read with a plain GET."), url.AbsoluteUri);
+                        string.Create(CultureInfo.InvariantCulture,
+                            $"{url.AbsoluteUri} answered {status} {response.ReasonPhrase}; " +
+                            $"a tiled log's files are read with a plain GET."),
+                        url.AbsoluteUri);
                 }
                 // Content-Length is the compressed size under gzip; the read below bounds the real one.
-                if (response.Content.Headers.ContentLength is long declared && declared > maxBytes && response.Content.Headers.ContentEncoding.Count == 0)
+                if (response.Content.Headers.ContentLength is long declared && declared > maxBytes
+                    && response.Content.Headers.ContentEncoding.Count == 0)
                 {
                     throw TooLarge(url.AbsoluteUri, path, maxBytes, declared.ToString(CultureInfo.InvariantCulture));
                 }
@@ -190,7 +198,9 @@ public sealed class TiledLogClient : IDisposable
             }
         }
         throw new VaultMeshException(TileReadErrorIds.FetchFailed, VmErrorKind.ResourceUnavailable,
-            string.Create(CultureInfo.InvariantCulture, $"Reading {url.AbsoluteUri} failed {Attempts} times; the last attempt: {lastProblem}."), url.AbsoluteUri);
+            string.Create(CultureInfo.InvariantCulture,
+                $"Reading {url.AbsoluteUri} failed {Attempts} times; the last attempt: {lastProblem}."),
+            url.AbsoluteUri);
     }
 
     private static byte[] ReadBounded(Stream stream, string where, string path, int maxBytes, CancellationToken cancellationToken = default)

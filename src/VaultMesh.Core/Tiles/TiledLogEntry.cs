@@ -61,7 +61,10 @@ public sealed class TiledLogEntry
         if (index < 0 || index >= text.Size)
         {
             throw new VaultMeshException(TileReadErrorIds.EntryOutOfRange, VmErrorKind.InvalidArgument,
-                string.Create(CultureInfo.InvariantCulture, $"The log '{text.Origin}' at {client.Location} has {text.Size} entries at its checkpoint; there is no entry {index}."), index);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The log '{text.Origin}' at {client.Location} has {text.Size} entries at its checkpoint; " +
+                    $"there is no entry {index}."),
+                index);
         }
         var reader = TileHashReader.Open(client, text.Size, text.Root, cancellationToken);
         var bundle = TileCoordinate.Covering(-1, index, text.Size);
@@ -72,7 +75,8 @@ public sealed class TiledLogEntry
         var result = MerkleVerifier.VerifyInclusion(leaf, index, text.Size, proof, text.Root);
         if (!result.Valid)
         {
-            throw EntryBundle.Invalid(where, string.Create(CultureInfo.InvariantCulture, $"entry {index} is not included in the checkpoint's root ({result.Reason})"));
+            throw EntryBundle.Invalid(where, string.Create(CultureInfo.InvariantCulture,
+                $"entry {index} is not included in the checkpoint's root ({result.Reason})"));
         }
         return new TiledLogEntry(client.Location, text.Origin, index, text.Size, bytes, JsonText(bytes), LowerHex.Format(leaf),
             proof.Select(h => LowerHex.Format(h)).ToList(), LowerHex.Format(text.Root), note);

@@ -90,7 +90,8 @@ public static class TiledLogVerifier
     {
         var (note, _, text, cosigned, checks) = ReadCheckpoint(client, vkey, witnesses, cancellationToken);
         var reader = TileHashReader.Open(client, text.Size, text.Root, cancellationToken);
-        checks.Add(new MemoryCheck("tiles", true, string.Create(CultureInfo.InvariantCulture, $"the right-edge tiles hash to the root at size {text.Size}")));
+        checks.Add(new MemoryCheck("tiles", true, string.Create(CultureInfo.InvariantCulture,
+            $"the right-edge tiles hash to the root at size {text.Size}")));
         var root = LowerHex.Format(text.Root);
         var previous = monitor?.Latest(text.Origin);
         bool? consistent = null;
@@ -105,14 +106,17 @@ public static class TiledLogVerifier
         if (full)
         {
             entries = CheckEntries(client, reader, progress, cancellationToken);
-            checks.Add(new MemoryCheck("entries", true, string.Create(CultureInfo.InvariantCulture, $"all {entries} entries hash to their level-0 hashes")));
+            checks.Add(new MemoryCheck("entries", true, string.Create(CultureInfo.InvariantCulture,
+                $"all {entries} entries hash to their level-0 hashes")));
         }
         monitor?.Record(new MonitoredCheckpoint(text.Origin, text.Size, root, note, vkey.ToString(), client.Location, DateTimeOffset.UtcNow));
-        return new TiledLogVerification(client.Location, text.Origin, text.Size, root, note, previous?.Size, consistent, cosigned, entries, client.FilesRead, checks);
+        return new TiledLogVerification(client.Location, text.Origin, text.Size, root, note, previous?.Size,
+            consistent, cosigned, entries, client.FilesRead, checks);
     }
 
     /// <summary>Reads every entry bundle and checks each entry's RFC 6962 leaf hash against the level-0 tile; returns the entries checked.</summary>
-    public static long CheckEntries(TiledLogClient client, TileHashReader reader, IProgress<TiledLogProgress>? progress, CancellationToken cancellationToken)
+    public static long CheckEntries(TiledLogClient client, TileHashReader reader,
+        IProgress<TiledLogProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(reader);
@@ -131,7 +135,8 @@ public static class TiledLogVerifier
                 if (!leaf.AsSpan().SequenceEqual(hashes.AsSpan(i * MerkleHasher.HashSize, MerkleHasher.HashSize)))
                 {
                     throw EntryBundle.Invalid(where, string.Create(CultureInfo.InvariantCulture,
-                        $"entry {bundle.FirstPosition + i} does not hash to its level-0 hash in {client.Describe(TileCoordinate.Hash(0, bundle.Index, bundle.Width).Path)}"));
+                        $"entry {bundle.FirstPosition + i} does not hash to its level-0 hash in " +
+                        $"{client.Describe(TileCoordinate.Hash(0, bundle.Index, bundle.Width).Path)}"));
                 }
             }
             done += entries.Count;
@@ -140,7 +145,8 @@ public static class TiledLogVerifier
         return done;
     }
 
-    private static void CheckAgainst(MonitoredCheckpoint previous, TileHashReader reader, CheckpointText text, string note, TiledLogClient client, LogMonitorStore monitor)
+    private static void CheckAgainst(MonitoredCheckpoint previous, TileHashReader reader, CheckpointText text,
+        string note, TiledLogClient client, LogMonitorStore monitor)
     {
         var where = client.Describe("checkpoint");
         string? kind = null;
@@ -149,7 +155,10 @@ public static class TiledLogVerifier
         {
             kind = "rollback";
             detail = string.Create(CultureInfo.InvariantCulture,
-                $"The log '{text.Origin}' at {where} rolled back: it serves a checkpoint of size {text.Size} (root {LowerHex.Format(text.Root)}), but this profile verified size {previous.Size} (root {previous.Root}) at {UtcTimestamp.Format(previous.VerifiedAt)} from {previous.Url}. Both notes are kept as evidence.");
+                $"The log '{text.Origin}' at {where} rolled back: " +
+                $"it serves a checkpoint of size {text.Size} (root {LowerHex.Format(text.Root)}), " +
+                $"but this profile verified size {previous.Size} (root {previous.Root}) " +
+                $"at {UtcTimestamp.Format(previous.VerifiedAt)} from {previous.Url}. Both notes are kept as evidence.");
         }
         else
         {
@@ -160,15 +169,21 @@ public static class TiledLogVerifier
             {
                 kind = "fork";
                 detail = string.Create(CultureInfo.InvariantCulture,
-                    $"The log '{text.Origin}' at {where} forked: its checkpoint of size {text.Size} (root {LowerHex.Format(text.Root)}) does not extend the checkpoint of size {previous.Size} (root {previous.Root}) this profile verified at {UtcTimestamp.Format(previous.VerifiedAt)} from {previous.Url} ({result.Reason}). Both notes are kept as evidence.");
+                    $"The log '{text.Origin}' at {where} forked: " +
+                    $"its checkpoint of size {text.Size} (root {LowerHex.Format(text.Root)}) " +
+                    $"does not extend the checkpoint of size {previous.Size} (root {previous.Root}) " +
+                    $"this profile verified at {UtcTimestamp.Format(previous.VerifiedAt)} from {previous.Url} " +
+                    $"({result.Reason}). Both notes are kept as evidence.");
             }
         }
         if (kind is null)
         {
             return;
         }
-        monitor.RecordEvidence(new MonitorEvidence(text.Origin, kind, previous.Size, previous.Note, text.Size, note, client.Location, detail, DateTimeOffset.UtcNow));
-        throw new VaultMeshException(kind == "rollback" ? TileReadErrorIds.Rollback : TileReadErrorIds.Fork, VmErrorKind.SecurityError, detail, where);
+        monitor.RecordEvidence(new MonitorEvidence(text.Origin, kind, previous.Size, previous.Note, text.Size, note,
+            client.Location, detail, DateTimeOffset.UtcNow));
+        throw new VaultMeshException(kind == "rollback" ? TileReadErrorIds.Rollback : TileReadErrorIds.Fork,
+            VmErrorKind.SecurityError, detail, where);
     }
 
     private static VaultMeshException Rejected(string where, string what) =>
