@@ -78,6 +78,16 @@ public static class CommandGrammar
         new("help", "", OptionKind.Flag, "Show help for the command."),
     ];
 
+    // Test-VmLog and Test-VmProofBundle read one witness policy, so they spell its options alike. Declared
+    // before Domains: static initializers run in the order they are written.
+    private static readonly OptionSpec[] WitnessOptions =
+    [
+        new("witness", "Witness", OptionKind.List,
+            "A witness (cosigner vkey or did:key) whose cosignature counts (repeat or comma-separate).", "witness"),
+        new("witness-quorum", "WitnessQuorum", OptionKind.Number,
+            "How many witnesses must have cosigned (default all).", "k"),
+    ];
+
     /// <summary>Domains in help order.</summary>
     public static IReadOnlyList<DomainSpec> Domains { get; } =
     [
@@ -175,11 +185,7 @@ public static class CommandGrammar
                 new("url", "Url", OptionKind.Text, "The log's prefix: an http(s) URL or a directory.", "url"),
                 new("vkey", "Vkey", OptionKind.Text,
                     "The log's C2SP verifier key; its name is the checkpoint's origin.", "vkey"),
-                new("witness", "Witness", OptionKind.List,
-                    "A witness (cosigner vkey or did:key) whose cosignature counts (repeat or comma-separate).",
-                    "witness"),
-                new("witness-quorum", "WitnessQuorum", OptionKind.Number,
-                    "How many witnesses must have cosigned (default all).", "k"),
+                .. WitnessOptions,
                 new("full", "Full", OptionKind.Flag,
                     "Read every entry bundle and check each entry against its level-0 hash."),
             ], []),
@@ -214,11 +220,7 @@ public static class CommandGrammar
             [
                 new("vkey", "Vkey", OptionKind.Text,
                     "The log's verifier key the checkpoints must be signed by.", "vkey"),
-                new("witness", "Witness", OptionKind.List,
-                    "A witness (cosigner vkey or did:key) whose cosignature counts (repeat or comma-separate).",
-                    "witness"),
-                new("witness-quorum", "WitnessQuorum", OptionKind.Number,
-                    "How many witnesses must have cosigned (default all).", "k"),
+                .. WitnessOptions,
                 new("leaf", "Leaf", OptionKind.Text,
                     "For .tlog-proof files: a file of the entry's bytes (default: the bundle beside it).", "file"),
             ],
