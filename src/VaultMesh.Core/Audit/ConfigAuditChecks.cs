@@ -14,15 +14,19 @@ internal static class ConfigAuditChecks
     public static AuditCheckResult KillSwitches(VaultMeshContext context)
     {
         var switches = context.KillSwitches;
-        var detail = string.Join("; ", switches.All.Select(s => $"{s.Name}={(s.Enabled ? "on" : "off")} ({s.Source}{(s.RawValue is null ? "" : $": '{s.RawValue}'")})"));
+        var detail = string.Join("; ", switches.All.Select(s =>
+            $"{s.Name}={(s.Enabled ? "on" : "off")} ({s.Source}{(s.RawValue is null ? "" : $": '{s.RawValue}'")})"));
         var warnings = switches.All.Where(s => s.Warning is not null).Select(s => s.Warning!).ToList();
         if (warnings.Count > 0)
         {
-            return AuditCheckResult.Warned("kill-switches", detail + ". " + string.Join(" ", warnings), "Set the variables to 1/true/yes/on or 0/false/no/off.");
+            return AuditCheckResult.Warned("kill-switches", detail + ". " + string.Join(" ", warnings),
+                "Set the variables to 1/true/yes/on or 0/false/no/off.");
         }
         if (!switches.VerifyEnforce.Enabled)
         {
-            return AuditCheckResult.Warned("kill-switches", detail + ".", "VERIFY_ENFORCE is off: failed verifications are only warnings. Turn it back on once the incident is over.");
+            return AuditCheckResult.Warned("kill-switches", detail + ".",
+                "VERIFY_ENFORCE is off: failed verifications are only " +
+                "warnings. Turn it back on once the incident is over.");
         }
         return AuditCheckResult.Passed("kill-switches", detail + ".");
     }
@@ -75,7 +79,9 @@ internal static class ConfigAuditChecks
         }
         if (missing.Count > 0)
         {
-            return AuditCheckResult.Failed("key-files", $"Key files named in the profile are missing: {string.Join(", ", missing)}.", "Restore the key file or correct rails.evm.key_file / rails.btc.cookie_file.");
+            return AuditCheckResult.Failed("key-files",
+                $"Key files named in the profile are missing: {string.Join(", ", missing)}.",
+                "Restore the key file or correct rails.evm.key_file / rails.btc.cookie_file.");
         }
         if (OperatingSystem.IsWindows())
         {
@@ -103,7 +109,8 @@ internal static class ConfigAuditChecks
         {
             return context.Settings.GetString("rails.tsa.url") is null
                 ? AuditCheckResult.Passed("trust-bundle", "No TSA rail configured.")
-                : AuditCheckResult.Failed("trust-bundle", "rails.tsa.url is set but rails.tsa.trust_bundle is not: timestamp tokens cannot be verified.",
+                : AuditCheckResult.Failed("trust-bundle",
+                    "rails.tsa.url is set but rails.tsa.trust_bundle is not: timestamp tokens cannot be verified.",
                     "Set rails.tsa.trust_bundle to the PEM file of the TSA's root certificates.");
         }
         try
@@ -125,7 +132,9 @@ internal static class ConfigAuditChecks
             var names = rails.Rails.Select(r => $"{r.Chain.ToString().ToLowerInvariant()}:{r.Network}").ToList();
             if (names.Count == 0)
             {
-                return AuditCheckResult.Warned("rails", "No anchoring rail is configured: sealed batches are never anchored.", "Configure rails.tsa.*, rails.evm.* or rails.btc.* (see docs/architecture.md).");
+                return AuditCheckResult.Warned("rails",
+                    "No anchoring rail is configured: sealed batches are never anchored.",
+                    "Configure rails.tsa.*, rails.evm.* or rails.btc.* (see docs/architecture.md).");
             }
             if (!options.Online)
             {
@@ -140,7 +149,8 @@ internal static class ConfigAuditChecks
                 }
             }
             return unreachable.Count > 0
-                ? AuditCheckResult.Failed("rails", $"Unreachable: {string.Join("; ", unreachable)}.", "Check the network path and the rail's service.")
+                ? AuditCheckResult.Failed("rails", $"Unreachable: {string.Join("; ", unreachable)}.",
+                    "Check the network path and the rail's service.")
                 : AuditCheckResult.Passed("rails", $"Configured and reachable: {string.Join(", ", names)}.");
         }
         catch (VaultMeshException ex)

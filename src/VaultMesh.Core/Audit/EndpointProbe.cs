@@ -66,7 +66,8 @@ internal static class EndpointProbe
             client.SendTimeout = (int)timeout.TotalMilliseconds;
             return talk(client.GetStream());
         }
-        catch (Exception ex) when (ex is SocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is SocketException or IOException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return ex is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0}s" : ex.Message;
         }

@@ -127,7 +127,9 @@ public static class CanonicalJson
         if (node is JsonObject or JsonArray && ++depth > JsonLimits.MaxDepth)
         {
             throw new CanonicalJsonException(
-                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the value nests deeper than {JsonLimits.MaxDepth} levels of arrays and objects, the limit of every VaultMesh JSON reader."), path.ToString());
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the value nests deeper than {JsonLimits.MaxDepth} levels of " +
+                    $"arrays and objects, the limit of every VaultMesh JSON reader."), path.ToString());
         }
         switch (node)
         {
@@ -172,7 +174,8 @@ public static class CanonicalJson
         }
     }
 
-    /// <summary>True when <paramref name="text"/> holds a surrogate that is not half of a pair: not a Unicode character, refused by RFC 8785.</summary>
+    /// <summary>True when <paramref name="text"/> holds a surrogate that is not half of a pair: not a Unicode
+    /// character, refused by RFC 8785.</summary>
     internal static bool HasLoneSurrogate(string text)
     {
         for (var i = 0; i < text.Length; i++)

@@ -14,7 +14,8 @@ public sealed class CanonicalJsonException : VaultMeshException
     public const string InvalidErrorId = CanonicalErrorIds.JsonInvalid;
 
     /// <summary>Creates the error; the message is composed from the problem and the location.</summary>
-    public CanonicalJsonException(string problem, string path, long? byteOffset = null, int? line = null, int? column = null, object? target = null, Exception? inner = null)
+    public CanonicalJsonException(string problem, string path, long? byteOffset = null, int? line = null,
+        int? column = null, object? target = null, Exception? inner = null)
         : base(InvalidErrorId, VmErrorKind.InvalidData, Compose(problem, path, byteOffset, line, column), target, inner)
     {
         Problem = problem;

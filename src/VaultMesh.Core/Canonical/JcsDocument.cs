@@ -157,7 +157,8 @@ internal sealed class JcsDocument
                         frame.Key = key;
                         if (!frame.Keys.Add(key))
                         {
-                            throw Error(utf8, offset, bomLength, frames, depth, $"duplicate key \"{Printable(key)}\" in an object (RFC 8785 requires unique keys).");
+                            throw Error(utf8, offset, bomLength, frames, depth,
+                                $"duplicate key \"{Printable(key)}\" in an object (RFC 8785 requires unique keys).");
                         }
                         _entries[frame.Entry].Count++;
                         Add(new JcsEntry { Kind = JcsKind.Key, Text = key });
@@ -169,7 +170,9 @@ internal sealed class JcsDocument
                         if (depth == JsonLimits.MaxDepth)
                         {
                             throw Error(utf8, offset, bomLength, frames, depth,
-                                string.Create(CultureInfo.InvariantCulture, $"the document nests deeper than {JsonLimits.MaxDepth} levels of arrays and objects, the limit of every VaultMesh JSON reader."));
+                                string.Create(CultureInfo.InvariantCulture,
+                                    $"the document nests deeper than {JsonLimits.MaxDepth} levels of " +
+                                    $"arrays and objects, the limit of every VaultMesh JSON reader."));
                         }
                         if (depth == frames.Length)
                         {
@@ -213,7 +216,9 @@ internal sealed class JcsDocument
                     }
                     case JsonTokenType.Number:
                     {
-                        if (!double.TryParse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
+                        if (!double.TryParse(
+                                reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                            || !double.IsFinite(number))
                         {
                             throw Error(utf8, offset, bomLength, frames, depth,
                                 $"the number {Encoding.UTF8.GetString(reader.ValueSpan)} is outside the range of an IEEE 754 double.");
@@ -314,7 +319,8 @@ internal sealed class JcsDocument
                 var escape = raw[i + 1];
                 if (escape == (byte)'u')
                 {
-                    buffer[written++] = (char)int.Parse(Encoding.ASCII.GetString(raw.Slice(i + 2, 4)), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+                    buffer[written++] = (char)int.Parse(Encoding.ASCII.GetString(raw.Slice(i + 2, 4)),
+                        NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
                     i += 6;
                     continue;
                 }
@@ -339,7 +345,8 @@ internal sealed class JcsDocument
                 else if (char.IsSurrogate(text[c]))
                 {
                     throw Error(utf8, offset, bomLength, frames, depth,
-                        string.Create(CultureInfo.InvariantCulture, $"lone surrogate \\u{(int)text[c]:x4} in a string (it is not a Unicode character)."));
+                        string.Create(CultureInfo.InvariantCulture,
+                            $"lone surrogate \\u{(int)text[c]:x4} in a string (it is not a Unicode character)."));
                 }
             }
             return new string(text);

@@ -48,7 +48,8 @@ public static class JsonLimits
             else if (char.IsSurrogate(json[i]))
             {
                 throw new JsonException(
-                    string.Create(CultureInfo.InvariantCulture, $"The text holds a lone surrogate U+{(int)json[i]:X4}, which is not a Unicode character."),
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"The text holds a lone surrogate U+{(int)json[i]:X4}, which is not a Unicode character."),
                     null, line, Encoding.UTF8.GetByteCount(json.AsSpan(start, i - start)));
             }
         }

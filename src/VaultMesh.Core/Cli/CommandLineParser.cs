@@ -74,7 +74,9 @@ public static class CommandLineParser
                         : throw new UsageException($"Option --{name} must follow a verb. Verbs of '{domain.Name}': {VerbList(domain)}.", token);
                 }
                 var option = verb.Options.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase))
-                    ?? throw new UsageException($"Unknown option --{name} for 'vm {verb.Domain} {verb.Verb}'. Valid options: {OptionList(verb)}.", token);
+                    ?? throw new UsageException(
+                        $"Unknown option --{name} for 'vm {verb.Domain} " +
+                        $"{verb.Verb}'. Valid options: {OptionList(verb)}.", token);
                 Bind(verb, option, option.Kind == OptionKind.Flag ? inline : TakeValue(option.Name), parameters, token);
                 continue;
             }
@@ -143,12 +145,16 @@ public static class CommandLineParser
             }
             if (arg.Required && !parameters.ContainsKey(arg.Parameter))
             {
-                throw new UsageException($"Missing argument <{arg.Name}> for 'vm {verb.Domain} {verb.Verb}'. Usage: {HelpWriter.Usage(verb)}", arg.Name);
+                throw new UsageException(
+                    $"Missing argument <{arg.Name}> for 'vm {verb.Domain} " +
+                    $"{verb.Verb}'. Usage: {HelpWriter.Usage(verb)}", arg.Name);
             }
         }
         if (index < positionals.Count)
         {
-            throw new UsageException($"Unexpected argument '{positionals[index]}' for 'vm {verb.Domain} {verb.Verb}'. Usage: {HelpWriter.Usage(verb)}", positionals[index]);
+            throw new UsageException(
+                $"Unexpected argument '{positionals[index]}' for 'vm " +
+                $"{verb.Domain} {verb.Verb}'. Usage: {HelpWriter.Usage(verb)}", positionals[index]);
         }
     }
 

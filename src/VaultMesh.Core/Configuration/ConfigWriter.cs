@@ -22,7 +22,9 @@ public static partial class ConfigWriter
     /// Sets (or, with a null value, removes) dotted keys in one profile and optionally the root
     /// <c>default_profile</c>. Returns the document as re-read after the write.
     /// </summary>
-    /// <exception cref="VaultMeshException"><c>VmConfigurationSettingInvalid</c> (a key or value that cannot be written; nothing is written), <c>VmProfileNameInvalid</c>, or a <see cref="ConfigurationException"/> for the file.</exception>
+    /// <exception cref="VaultMeshException"><c>VmConfigurationSettingInvalid</c> (a key or value that cannot be
+    /// written; nothing is written), <c>VmProfileNameInvalid</c>, or a <see cref="ConfigurationException"/> for the
+    /// file.</exception>
     public static ConfigDocument Write(string path, string profile, IReadOnlyDictionary<string, object?> values, string? defaultProfile = null)
     {
         ProfileName.Validate(profile);
@@ -165,7 +167,9 @@ public static partial class ConfigWriter
         if (text.Length > 0 && !text.EndsWith('\n'))
         {
             // Without a final newline the next header would join the previous line.
-            var last = doc.Tables.ChildrenCount > 0 ? (SyntaxNode)doc.Tables.GetChild(doc.Tables.ChildrenCount - 1)! : doc.KeyValues.GetChild(doc.KeyValues.ChildrenCount - 1)!;
+            var last = doc.Tables.ChildrenCount > 0
+                ? (SyntaxNode)doc.Tables.GetChild(doc.Tables.ChildrenCount - 1)!
+                : doc.KeyValues.GetChild(doc.KeyValues.ChildrenCount - 1)!;
             last.TrailingTrivia ??= [];
             last.TrailingTrivia.Add(SyntaxFactory.NewLineTrivia());
         }
@@ -255,7 +259,10 @@ public static partial class ConfigWriter
         return sb.Append('"').ToString();
     }
 
-    private static string Printable(string key) => string.Concat(key.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : c.ToString()));
+    private static string Printable(string key) => string.Concat(key.Select(c =>
+        char.IsControl(c) || char.IsSurrogate(c)
+            ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture)
+            : c.ToString()));
 
     [GeneratedRegex(@"^[A-Za-z0-9_-]+\z")]
     private static partial Regex BareKey();

@@ -53,7 +53,8 @@ internal static class SettingRules
         {
             return value is string publish && !string.IsNullOrWhiteSpace(publish) && !publish.Contains('\0', StringComparison.Ordinal)
                 ? null
-                : $"{key} must be a non-empty directory path string; it is {(value is string ? "empty or holds a NUL" : "a " + value.GetType().Name)}";
+                : $"{key} must be a non-empty directory path string; it is " +
+                  $"{(value is string ? "empty or holds a NUL" : "a " + value.GetType().Name)}";
         }
         if (LogListEntry.SettingProblem(key, value) is { } logProblem)
         {

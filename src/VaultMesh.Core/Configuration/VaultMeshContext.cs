@@ -20,16 +20,22 @@ public sealed class VaultMeshContext
         Settings = config.Profiles.TryGetValue(profile, out var s) ? s : new ProfileSettings(profile, new Dictionary<string, object?>());
         ProfileExists = config.Profiles.ContainsKey(profile);
         DataDirectory = Settings.DataDir is { } dir
-            ? Path.GetFullPath(dir.StartsWith('~') ? System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile) + dir[1..] : dir, paths.Home)
+            ? Path.GetFullPath(
+                dir.StartsWith('~')
+                    ? System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile) + dir[1..]
+                    : dir,
+                paths.Home)
             : paths.DefaultDataDirectory(profile);
         KillSwitches = KillSwitches.Resolve(environment, ProfileExists ? Settings : null);
         DataDirectoryConfigured = Settings.DataDir is not null;
         Warnings = DataDirectoryConfigured && Files.PrivateDirectory.OpenToOthers(DataDirectory)
-            ? [$"The data directory '{DataDirectory}' (data_dir of profile '{profile}') can be read or entered by its group or others; the store holds your operational memory: chmod 700 it."]
+            ? [$"The data directory '{DataDirectory}' (data_dir of profile '{profile}') can be read or " +
+               "entered by its group or others; the store holds your operational memory: chmod 700 it."]
             : [];
     }
 
-    /// <summary>Whether the data directory comes from the profile's <c>data_dir</c> (left as the operator set it) rather than VaultMesh's default (kept owner-only).</summary>
+    /// <summary>Whether the data directory comes from the profile's <c>data_dir</c> (left as the operator set it)
+    /// rather than VaultMesh's default (kept owner-only).</summary>
     public bool DataDirectoryConfigured { get; }
 
     /// <summary>Things the operator should know about this context, such as a configured data directory that others can read.</summary>

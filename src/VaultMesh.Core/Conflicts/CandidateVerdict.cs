@@ -32,7 +32,8 @@ public sealed class CandidateVerdict
     /// <c>claims</c> or <c>none</c>.</summary>
     public string Method { get; }
 
-    /// <summary>Why the receipt is not verified and final (a rail reason such as <c>target-invalid</c>, or <c>network-untrusted</c>, <c>node-unavailable</c>), null when it is.</summary>
+    /// <summary>Why the receipt is not verified and final (a rail reason such as <c>target-invalid</c>, or
+    /// <c>network-untrusted</c>, <c>node-unavailable</c>), null when it is.</summary>
     public string? Reason { get; }
 
     /// <summary>Whether the profile names the receipt's network; an unknown network ranks last and never wins.</summary>
@@ -40,7 +41,8 @@ public sealed class CandidateVerdict
 
     /// <summary>Returns <c>eligibility (basis by method: reason)</c>.</summary>
     public override string ToString() =>
-        $"{Eligibility.ToString().ToLowerInvariant()} ({Basis.ToString().ToLowerInvariant()} by {Method}{(Reason is null ? string.Empty : ": " + Reason)})";
+        $"{Eligibility.ToString().ToLowerInvariant()} ({Basis.ToString().ToLowerInvariant()} " +
+        $"by {Method}{(Reason is null ? string.Empty : ": " + Reason)})";
 }
 
 /// <summary>Whether a candidate's eligibility was verified here or only claimed by the receipt.</summary>

@@ -19,6 +19,9 @@ public sealed class ClaimedEligibility : ICandidateVerifier
     public CandidateVerdict Verify(Receipt receipt, CancellationToken cancellationToken)
     {
         var eligibility = ConflictResolver.GetEligibility(receipt);
-        return new CandidateVerdict(eligibility, EligibilityBasis.Claimed, VerdictMethods.Claims, eligibility == ReceiptEligibility.Eligible ? null : "claimed-" + receipt.Status.ToString().ToLowerInvariant());
+        return new CandidateVerdict(eligibility, EligibilityBasis.Claimed, VerdictMethods.Claims,
+            eligibility == ReceiptEligibility.Eligible
+                ? null
+                : "claimed-" + receipt.Status.ToString().ToLowerInvariant());
     }
 }

@@ -5,7 +5,8 @@ namespace VaultMesh.Core.Conflicts;
 /// <summary>The outcome of resolving the anchor receipts of one root: the winner, the full order and why.</summary>
 public sealed class ConflictResolution
 {
-    internal ConflictResolution(string root, IReadOnlyList<Receipt> ordering, IReadOnlyList<CandidateVerdict> verdicts, IReadOnlyList<string> hashes, IReadOnlyList<ConflictDecision> decisions, int duplicatesCollapsed)
+    internal ConflictResolution(string root, IReadOnlyList<Receipt> ordering, IReadOnlyList<CandidateVerdict> verdicts,
+        IReadOnlyList<string> hashes, IReadOnlyList<ConflictDecision> decisions, int duplicatesCollapsed)
     {
         Root = root;
         Ordering = ordering;
@@ -27,7 +28,8 @@ public sealed class ConflictResolution
     /// <summary>For each candidate of <see cref="Ordering"/>, its eligibility and whether it was verified here or only claimed, and how.</summary>
     public IReadOnlyList<CandidateVerdict> Verdicts { get; }
 
-    /// <summary>The winner's verdict: <see cref="ReceiptEligibility.Eligible"/> with basis <see cref="EligibilityBasis.Verified"/> is a winner this node proved.</summary>
+    /// <summary>The winner's verdict: <see cref="ReceiptEligibility.Eligible"/> with basis
+    /// <see cref="EligibilityBasis.Verified"/> is a winner this node proved.</summary>
     public CandidateVerdict WinnerVerdict => Verdicts[0];
 
     /// <summary><c>sha256:</c> of each candidate's RFC 8785 bytes, in the order of <see cref="Ordering"/>.</summary>

@@ -44,7 +44,8 @@ public sealed class ConflictResolver
     /// <param name="receipts">Anchor receipts, in any order; duplicates allowed.</param>
     /// <param name="cancellationToken">Stops the work between receipts.</param>
     /// <returns>One resolution per distinct root, ordered by root.</returns>
-    /// <exception cref="CanonicalJsonException">A receipt cannot be canonicalised (for example a number outside the double range in its metadata).</exception>
+    /// <exception cref="CanonicalJsonException">A receipt cannot be canonicalised (for example a number outside the
+    /// double range in its metadata).</exception>
     public IReadOnlyList<ConflictResolution> Resolve(IEnumerable<Receipt> receipts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(receipts);
@@ -164,7 +165,8 @@ public sealed class ConflictResolver
         for (var i = 1; i < ordered.Count; i++)
         {
             Compare(ordered[i - 1], ordered[i], out var rule);
-            decisions.Add(new ConflictDecision(ordered[i - 1].Receipt, ordered[i].Receipt, rule!, ordered[i - 1].Hash.ToPrefixed(), ordered[i].Hash.ToPrefixed()));
+            decisions.Add(new ConflictDecision(ordered[i - 1].Receipt, ordered[i].Receipt, rule!,
+                ordered[i - 1].Hash.ToPrefixed(), ordered[i].Hash.ToPrefixed()));
         }
         return new ConflictResolution(
             root.To0x(),
@@ -224,7 +226,8 @@ public sealed class ConflictResolver
         return c;
     }
 
-    private sealed record Ranked(Receipt Receipt, ReceiptEligibility Eligibility, int Tier, long? AnchorTicks, string TxKey, Sha256Digest Hash, CandidateVerdict? Verdict);
+    private sealed record Ranked(Receipt Receipt, ReceiptEligibility Eligibility, int Tier, long? AnchorTicks,
+        string TxKey, Sha256Digest Hash, CandidateVerdict? Verdict);
 
     private sealed class Group
     {

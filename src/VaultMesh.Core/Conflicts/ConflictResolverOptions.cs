@@ -44,7 +44,8 @@ public sealed class ConflictResolverOptions
             if (!Enum.TryParse<ReceiptChain>(name.Trim(), ignoreCase: true, out var rail) || !Enum.IsDefined(rail) || order.Contains(rail))
             {
                 throw new VaultMeshException(ConfigInvalidErrorId, VmErrorKind.InvalidArgument,
-                    $"Profile '{settings.Name}': conflict.rail_order = [{string.Join(", ", names)}] must name each of BTC, EVM, TSA at most once; '{name}' is not allowed.",
+                    $"Profile '{settings.Name}': conflict.rail_order = [{string.Join(", ", names)}] " +
+                    $"must name each of BTC, EVM, TSA at most once; '{name}' is not allowed.",
                     "conflict.rail_order");
             }
             order.Add(rail);

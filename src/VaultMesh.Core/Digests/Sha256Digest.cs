@@ -71,7 +71,8 @@ public readonly struct Sha256Digest : IEquatable<Sha256Digest>, IComparable<Sha2
     /// Parses <c>sha256:&lt;hex&gt;</c>, <c>0x&lt;hex&gt;</c> or 64 bare hex digits. When
     /// <paramref name="expected"/> is given, only that form is accepted.
     /// </summary>
-    /// <exception cref="VaultMeshException">The text is malformed or of another form (VmDigestInvalid); the message names the input and the fault.</exception>
+    /// <exception cref="VaultMeshException">The text is malformed or of another form (VmDigestInvalid); the message
+    /// names the input and the fault.</exception>
     public static Sha256Digest Parse(string text, DigestForm? expected = null)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -27,7 +27,8 @@ internal static class HarbingerEventReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static readonly string[] Known = ["type", "component", "version", "payload", "artifactHash", "artifactName", "actor", "tags", "timestamp"];
+    private static readonly string[] Known = ["type", "component", "version", "payload", "artifactHash", "artifactName",
+        "actor", "tags", "timestamp"];
 
     public static (MemoryDraft? Draft, HarbingerRejection? Rejection) Read(ReadOnlySpan<byte> bytes, HarbingerOptions options, DateTimeOffset now)
     {
@@ -55,7 +56,8 @@ internal static class HarbingerEventReader
         }
         catch (DecoderFallbackException ex)
         {
-            throw Reject(HarbingerReasons.NotUtf8, string.Create(CultureInfo.InvariantCulture, $"The file is not valid UTF-8 (invalid byte sequence at byte offset {ex.Index})."));
+            throw Reject(HarbingerReasons.NotUtf8, string.Create(CultureInfo.InvariantCulture,
+                $"The file is not valid UTF-8 (invalid byte sequence at byte offset {ex.Index})."));
         }
         byte[] canonical;
         try
@@ -81,7 +83,8 @@ internal static class HarbingerEventReader
                     ? " Upstream { \"event\", \"data\" } envelopes are not accepted; write the memory fields at the top level."
                     : "";
                 throw Reject(HarbingerReasons.FieldUnknown,
-                    $"Unknown member \"{member.Name}\"; accepted members are {string.Join(", ", Known)}.{hint}", Path(member.Name), Pointer(member.Name));
+                    $"Unknown member \"{member.Name}\"; accepted members are {string.Join(", ", Known)}.{hint}",
+                    Path(member.Name), Pointer(member.Name));
             }
         }
 
@@ -90,7 +93,9 @@ internal static class HarbingerEventReader
             Type = RequiredString(root, "type"),
             Component = RequiredString(root, "component"),
             Version = RequiredString(root, "version"),
-            Payload = root.TryGetProperty("payload", out var payload) && payload.ValueKind != JsonValueKind.Null ? JsonNode.Parse(payload.GetRawText(), documentOptions: JsonLimits.DocumentOptions) : null,
+            Payload = root.TryGetProperty("payload", out var payload) && payload.ValueKind != JsonValueKind.Null
+                ? JsonNode.Parse(payload.GetRawText(), documentOptions: JsonLimits.DocumentOptions)
+                : null,
             ArtifactHash = OptionalString(root, "artifactHash"),
             ArtifactName = OptionalString(root, "artifactName"),
             Actor = OptionalString(root, "actor"),
@@ -106,7 +111,8 @@ internal static class HarbingerEventReader
             var name = ex.Target switch
             {
                 "Tag" => "tags",
-                "Type" or "Component" or "Version" or "Payload" or "Actor" or "ArtifactName" => char.ToLowerInvariant(((string)ex.Target)[0]) + ((string)ex.Target)[1..],
+                "Type" or "Component" or "Version" or "Payload" or "Actor" or "ArtifactName" =>
+                    char.ToLowerInvariant(((string)ex.Target)[0]) + ((string)ex.Target)[1..],
                 _ => null,
             };
             var reason = ex.ErrorId switch
@@ -130,7 +136,8 @@ internal static class HarbingerEventReader
         }
         if (value.ValueKind != JsonValueKind.String)
         {
-            throw Reject(HarbingerReasons.FieldType, $"\"{name}\" must be a string; it is a JSON {Kind(value.ValueKind)}.", Path(name), Pointer(name));
+            throw Reject(HarbingerReasons.FieldType,
+                $"\"{name}\" must be a string; it is a JSON {Kind(value.ValueKind)}.", Path(name), Pointer(name));
         }
         var text = value.GetString()!;
         if (string.IsNullOrWhiteSpace(text))
@@ -148,11 +155,14 @@ internal static class HarbingerEventReader
         }
         if (value.ValueKind != JsonValueKind.String)
         {
-            throw Reject(HarbingerReasons.FieldType, $"\"{name}\" must be a string; it is a JSON {Kind(value.ValueKind)}.", Path(name), Pointer(name));
+            throw Reject(HarbingerReasons.FieldType,
+                $"\"{name}\" must be a string; it is a JSON {Kind(value.ValueKind)}.", Path(name), Pointer(name));
         }
         if (name == "artifactHash" && !Digests.Sha256Digest.TryParse(value.GetString(), out _))
         {
-            throw Reject(HarbingerReasons.FieldInvalid, "\"artifactHash\" is not a SHA-256 digest (sha256:<hex>, 0x<hex> or 64 hex digits).", Path(name), Pointer(name));
+            throw Reject(HarbingerReasons.FieldInvalid,
+                "\"artifactHash\" is not a SHA-256 digest (sha256:<hex>, 0x<hex> or 64 hex digits).",
+                Path(name), Pointer(name));
         }
         return value.GetString();
     }
@@ -165,7 +175,8 @@ internal static class HarbingerEventReader
         }
         if (tags.ValueKind != JsonValueKind.Array)
         {
-            throw Reject(HarbingerReasons.FieldType, $"\"tags\" must be an array of strings; it is a JSON {Kind(tags.ValueKind)}.", "$.tags", "/tags");
+            throw Reject(HarbingerReasons.FieldType,
+                $"\"tags\" must be an array of strings; it is a JSON {Kind(tags.ValueKind)}.", "$.tags", "/tags");
         }
         var result = new List<string>();
         var index = 0;
@@ -174,7 +185,9 @@ internal static class HarbingerEventReader
             if (tag.ValueKind != JsonValueKind.String)
             {
                 var i = index.ToString(CultureInfo.InvariantCulture);
-                throw Reject(HarbingerReasons.FieldType, $"\"tags\" must hold only strings; item {i} is a JSON {Kind(tag.ValueKind)}.", $"$.tags[{i}]", $"/tags/{i}");
+                throw Reject(HarbingerReasons.FieldType,
+                    $"\"tags\" must hold only strings; item {i} is a JSON {Kind(tag.ValueKind)}.",
+                    $"$.tags[{i}]", $"/tags/{i}");
             }
             result.Add(tag.GetString()!);
             index++;
@@ -190,19 +203,23 @@ internal static class HarbingerEventReader
         }
         if (value.ValueKind != JsonValueKind.String)
         {
-            throw Reject(HarbingerReasons.FieldType, $"\"timestamp\" must be an RFC 3339 date-time string; it is a JSON {Kind(value.ValueKind)}.", "$.timestamp", "/timestamp");
+            throw Reject(HarbingerReasons.FieldType,
+                $"\"timestamp\" must be an RFC 3339 date-time string; it is a JSON {Kind(value.ValueKind)}.",
+                "$.timestamp", "/timestamp");
         }
         var text = value.GetString()!;
         if (!Rfc3339DateTime.TryParse(text, out var instant, out var error) || instant is null)
         {
             throw Reject(HarbingerReasons.TimestampInvalid,
-                $"\"timestamp\" '{text}' is not a usable RFC 3339 date-time: {error ?? "it cannot be represented (leap second or out of range)"}.", "$.timestamp", "/timestamp");
+                $"\"timestamp\" '{text}' is not a usable RFC 3339 date-time: " +
+                $"{error ?? "it cannot be represented (leap second or out of range)"}.", "$.timestamp", "/timestamp");
         }
         var at = instant.Value;
         if (at - now > options.MaxClockDrift)
         {
             throw Reject(HarbingerReasons.TimestampInFuture, string.Create(CultureInfo.InvariantCulture,
-                $"\"timestamp\" {text} is {(at - now).TotalSeconds:0} s ahead of this machine's clock ({UtcTimestamp.Format(now)}); the allowed drift is {options.MaxClockDrift.TotalSeconds:0} s."),
+                $"\"timestamp\" {text} is {(at - now).TotalSeconds:0} s ahead of this machine's clock " +
+                $"({UtcTimestamp.Format(now)}); the allowed drift is {options.MaxClockDrift.TotalSeconds:0} s."),
                 "$.timestamp", "/timestamp");
         }
         if (options.MaxAge is { } maxAge && now - at > maxAge)
@@ -231,7 +248,8 @@ internal static class HarbingerEventReader
         return builder.ToString();
     }
 
-    private static string Pointer(string name) => "/" + name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    private static string Pointer(string name) =>
+        "/" + name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     private static RejectedException Reject(string reason, string message, string? path = null, string? pointer = null) =>
         new(new HarbingerRejection(reason, message, path, pointer));

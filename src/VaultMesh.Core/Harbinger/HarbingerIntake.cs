@@ -43,7 +43,8 @@ public sealed class HarbingerIntake
     }
 
     /// <summary>The inbox's event files, in ordinal name order.</summary>
-    /// <exception cref="VaultMeshException"><c>VmHarbingerInboxNotFound</c>, or <c>VmHarbingerFileUnreadable</c> when the folder cannot be listed.</exception>
+    /// <exception cref="VaultMeshException"><c>VmHarbingerInboxNotFound</c>, or <c>VmHarbingerFileUnreadable</c> when
+    /// the folder cannot be listed.</exception>
     public IReadOnlyList<string> Scan()
     {
         if (!Directory.Exists(_options.Inbox))
@@ -52,7 +53,8 @@ public sealed class HarbingerIntake
             {
                 return [];
             }
-            throw new VaultMeshException(HarbingerErrorIds.InboxNotFound, VmErrorKind.NotFound, $"Inbox '{_options.Inbox}' does not exist.", _options.Inbox);
+            throw new VaultMeshException(HarbingerErrorIds.InboxNotFound, VmErrorKind.NotFound,
+                $"Inbox '{_options.Inbox}' does not exist.", _options.Inbox);
         }
         try
         {
@@ -64,7 +66,8 @@ public sealed class HarbingerIntake
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException(HarbingerErrorIds.FileUnreadable, VmErrorKind.ResourceUnavailable, $"Inbox '{_options.Inbox}' cannot be listed: {ex.Message}", _options.Inbox, ex);
+            throw new VaultMeshException(HarbingerErrorIds.FileUnreadable, VmErrorKind.ResourceUnavailable,
+                $"Inbox '{_options.Inbox}' cannot be listed: {ex.Message}", _options.Inbox, ex);
         }
     }
 
@@ -74,7 +77,8 @@ public sealed class HarbingerIntake
     /// <see cref="HarbingerOutcome.Skipped"/>. Store failures end the run (the current file stays in
     /// the inbox); problems with single files are reported in their results.
     /// </summary>
-    public HarbingerRunResult Run(Func<string, string, bool>? approve = null, IProgress<HarbingerProgress>? progress = null, CancellationToken cancellationToken = default)
+    public HarbingerRunResult Run(Func<string, string, bool>? approve = null,
+        IProgress<HarbingerProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var files = Scan();
         var results = new List<HarbingerFileResult>(files.Count);
@@ -138,11 +142,13 @@ public sealed class HarbingerIntake
                 errorId: vanished ? HarbingerErrorIds.FileVanished : HarbingerErrorIds.MoveFailed,
                 message: vanished
                     ? $"'{path}' was recorded as {memory.Id} but vanished before it could be moved to '{_options.ProcessedPath}'."
-                    : $"'{path}' was recorded as {memory.Id} but cannot be moved to '{_options.ProcessedPath}' ({ex.Message}); the next run will find it already recorded and move it.");
+                    : $"'{path}' was recorded as {memory.Id} but cannot be moved to '{_options.ProcessedPath}' " +
+                      $"({ex.Message}); the next run will find it already recorded and move it.");
         }
     }
 
-    private HarbingerFileResult Quarantine(string path, long size, HarbingerRejection rejection, DateTimeOffset now, Func<string, string, bool> approve)
+    private HarbingerFileResult Quarantine(string path, long size, HarbingerRejection rejection, DateTimeOffset now,
+        Func<string, string, bool> approve)
     {
         if (!approve(path, $"Quarantine ({rejection.Reason})"))
         {
@@ -152,7 +158,8 @@ public sealed class HarbingerIntake
         try
         {
             var moved = MoveUnique(path, _options.QuarantinePath, reason);
-            return new HarbingerFileResult(path, HarbingerOutcome.Quarantined, size, movedTo: moved, reasonPath: moved + ReasonSuffix, rejection: rejection,
+            return new HarbingerFileResult(path, HarbingerOutcome.Quarantined, size, movedTo: moved,
+                reasonPath: moved + ReasonSuffix, rejection: rejection,
                 message: $"'{Path.GetFileName(path)}' quarantined ({rejection.Reason}): {rejection.Message}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -162,7 +169,8 @@ public sealed class HarbingerIntake
                 errorId: vanished ? HarbingerErrorIds.FileVanished : HarbingerErrorIds.MoveFailed,
                 message: vanished
                     ? $"'{path}' is invalid ({rejection.Reason}: {rejection.Message}) but vanished before it could be quarantined."
-                    : $"'{path}' is invalid ({rejection.Reason}: {rejection.Message}) but cannot be moved to '{_options.QuarantinePath}' ({ex.Message}); it is left in the inbox.");
+                    : $"'{path}' is invalid ({rejection.Reason}: {rejection.Message}) but cannot be " +
+                      $"moved to '{_options.QuarantinePath}' ({ex.Message}); it is left in the inbox.");
         }
     }
 
@@ -262,7 +270,8 @@ public sealed class HarbingerIntake
         return buffer.ToArray();
     }
 
-    /// <summary>Reads the whole file, or returns null bytes when it is larger than <paramref name="limit"/> (reading at most one byte more).</summary>
+    /// <summary>Reads the whole file, or returns null bytes when it is larger than <paramref name="limit"/> (reading at
+    /// most one byte more).</summary>
     private static (byte[]? Bytes, long Size) ReadLimited(string path, long limit)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
@@ -295,15 +304,19 @@ public sealed class HarbingerIntake
             || string.Equals(Full(options.ProcessedPath), Full(options.QuarantinePath), comparison))
         {
             throw new VaultMeshException(HarbingerErrorIds.OptionsInvalid, VmErrorKind.InvalidArgument,
-                $"The inbox '{options.Inbox}', processed folder '{options.ProcessedPath}' and quarantine folder '{options.QuarantinePath}' must be three different folders.", options.Inbox);
+                $"The inbox '{options.Inbox}', processed folder '{options.ProcessedPath}' and " +
+                $"quarantine folder '{options.QuarantinePath}' must be three different folders.", options.Inbox);
         }
         if (options.MaxFileBytes < 1 || options.MaxFileBytes > int.MaxValue - 1)
         {
-            throw new VaultMeshException(HarbingerErrorIds.OptionsInvalid, VmErrorKind.InvalidArgument, $"MaxFileBytes must be between 1 and {int.MaxValue - 1}; got {options.MaxFileBytes}.", options.MaxFileBytes);
+            throw new VaultMeshException(HarbingerErrorIds.OptionsInvalid, VmErrorKind.InvalidArgument,
+                $"MaxFileBytes must be between 1 and {int.MaxValue - 1}; got {options.MaxFileBytes}.",
+                options.MaxFileBytes);
         }
         if (options.MaxClockDrift < TimeSpan.Zero)
         {
-            throw new VaultMeshException(HarbingerErrorIds.OptionsInvalid, VmErrorKind.InvalidArgument, $"MaxClockDrift must not be negative; got {options.MaxClockDrift}.", options.MaxClockDrift);
+            throw new VaultMeshException(HarbingerErrorIds.OptionsInvalid, VmErrorKind.InvalidArgument,
+                $"MaxClockDrift must not be negative; got {options.MaxClockDrift}.", options.MaxClockDrift);
         }
         if (options.MaxAge is { } age && age <= TimeSpan.Zero)
         {

@@ -42,7 +42,8 @@ public sealed class HarbingerOptions
     /// The standard layout under a profile's data directory; any of the three folders may be
     /// overridden. The default inbox may be missing (nothing has been delivered yet).
     /// </summary>
-    public static HarbingerOptions ForDataDirectory(string dataDirectory, string? inbox = null, string? processedPath = null, string? quarantinePath = null,
+    public static HarbingerOptions ForDataDirectory(string dataDirectory, string? inbox = null,
+        string? processedPath = null, string? quarantinePath = null,
         TimeSpan? maxClockDrift = null, TimeSpan? maxAge = null)
     {
         ArgumentNullException.ThrowIfNull(dataDirectory);

@@ -7,4 +7,5 @@ namespace VaultMesh.Core.Harbinger;
 /// <param name="JsonPointer">The same place as an RFC 6901 JSON pointer (<c>/tags/1</c>), when known.</param>
 /// <param name="Line">1-based line, when known.</param>
 /// <param name="Column">1-based column in UTF-8 bytes, when known.</param>
-public sealed record HarbingerRejection(string Reason, string Message, string? JsonPath = null, string? JsonPointer = null, int? Line = null, int? Column = null);
+public sealed record HarbingerRejection(string Reason, string Message, string? JsonPath = null,
+    string? JsonPointer = null, int? Line = null, int? Column = null);

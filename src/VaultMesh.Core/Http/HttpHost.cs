@@ -86,13 +86,16 @@ public sealed class HttpHost : IDisposable
             var path = context.Request.Url?.AbsolutePath ?? "";
             if (!_routes.TryGetValue(path, out var handler))
             {
-                await WriteTextAsync(response, HttpStatusCode.NotFound, $"Not found: {path}. Try /metrics.\n", cancellationToken).ConfigureAwait(false);
+                await WriteTextAsync(response, HttpStatusCode.NotFound, $"Not found: {path}. Try /metrics.\n",
+                    cancellationToken).ConfigureAwait(false);
                 return;
             }
             if (context.Request.HttpMethod is not ("GET" or "HEAD"))
             {
                 response.AddHeader("Allow", "GET, HEAD");
-                await WriteTextAsync(response, HttpStatusCode.MethodNotAllowed, $"Method {context.Request.HttpMethod} is not allowed on {path}; use GET.\n", cancellationToken).ConfigureAwait(false);
+                await WriteTextAsync(response, HttpStatusCode.MethodNotAllowed,
+                    $"Method {context.Request.HttpMethod} is not allowed on {path}; use GET.\n",
+                    cancellationToken).ConfigureAwait(false);
                 return;
             }
             await handler(context, cancellationToken).ConfigureAwait(false);
@@ -109,7 +112,9 @@ public sealed class HttpHost : IDisposable
         {
             try
             {
-                await WriteTextAsync(response, HttpStatusCode.InternalServerError, ex is VaultMeshException vm ? $"{vm.ErrorId}: {vm.Message}\n" : "Internal error.\n", cancellationToken).ConfigureAwait(false);
+                await WriteTextAsync(response, HttpStatusCode.InternalServerError,
+                    ex is VaultMeshException vm ? $"{vm.ErrorId}: {vm.Message}\n" : "Internal error.\n",
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (Exception inner) when (inner is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
             {

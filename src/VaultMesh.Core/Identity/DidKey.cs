@@ -27,7 +27,8 @@ public static class DidKey
     /// <summary>The raw public key of a did:key; throws <c>VmFederationDidInvalid</c> naming what is wrong.</summary>
     public static byte[] Parse(string did) => TryParse(did, out var key, out var problem)
         ? key
-        : throw new VaultMeshException(IdentityErrorIds.DidInvalid, VmErrorKind.InvalidArgument, $"'{did}' is not an Ed25519 did:key: {problem}", did);
+        : throw new VaultMeshException(IdentityErrorIds.DidInvalid, VmErrorKind.InvalidArgument,
+            $"'{did}' is not an Ed25519 did:key: {problem}", did);
 
     /// <summary>Parses a did:key; false with the reason when it is not an Ed25519 did:key.</summary>
     public static bool TryParse(string? did, out byte[] publicKey, out string problem)

@@ -110,7 +110,8 @@ public sealed class NodeKey
         {
             CryptographicOperations.ZeroMemory(seed);
             throw new VaultMeshException(IdentityErrorIds.NodeKeyInvalid, VmErrorKind.InvalidData,
-                $"The node key '{path}' is {seed.Length} bytes; it must be the raw {SeedSize}-byte {algorithm} seed. The file was not changed.", path);
+                $"The node key '{path}' is {seed.Length} bytes; it must be the raw " +
+                $"{SeedSize}-byte {algorithm} seed. The file was not changed.", path);
         }
         return seed;
     }
@@ -147,7 +148,8 @@ public sealed class NodeKey
         return signer.GenerateSignature();
     }
 
-    /// <summary>Whether <paramref name="signature"/> is a valid Ed25519 signature of <paramref name="message"/> by <paramref name="publicKey"/>.</summary>
+    /// <summary>Whether <paramref name="signature"/> is a valid Ed25519 signature of <paramref name="message"/> by
+    /// <paramref name="publicKey"/>.</summary>
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         if (publicKey.Length != Ed25519PublicKeyParameters.KeySize || signature.Length != Ed25519PrivateKeyParameters.SignatureSize)
@@ -170,7 +172,8 @@ public sealed class NodeKey
     /// <inheritdoc />
     public override string ToString() => "NodeKey(Ed25519 public " + Convert.ToBase64String(_public) + ")";
 
-    /// <summary>Writes a new random 32-byte seed owner-only at <paramref name="path"/>; false when one exists and <paramref name="overwrite"/> is false.</summary>
+    /// <summary>Writes a new random 32-byte seed owner-only at <paramref name="path"/>; false when one exists and
+    /// <paramref name="overwrite"/> is false.</summary>
     internal static bool Write(string path, bool overwrite)
     {
         var seed = RandomNumberGenerator.GetBytes(SeedSize);
@@ -190,5 +193,6 @@ public sealed class NodeKey
     }
 
     internal static VaultMeshException Unavailable(string path, string why, Exception? inner = null) =>
-        new(IdentityErrorIds.NodeKeyUnavailable, VmErrorKind.ResourceUnavailable, $"The node key '{path}' cannot be read or created: {why}", path, inner);
+        new(IdentityErrorIds.NodeKeyUnavailable, VmErrorKind.ResourceUnavailable,
+            $"The node key '{path}' cannot be read or created: {why}", path, inner);
 }

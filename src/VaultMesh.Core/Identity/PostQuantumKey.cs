@@ -58,7 +58,8 @@ public sealed class PostQuantumKey
     }
 
     /// <summary>Loads the key at <paramref name="path"/>, or null when there is no file.</summary>
-    /// <exception cref="VaultMeshException"><c>VmNodeKeyInvalid</c>, <c>VmNodeKeyExposed</c>, <c>VmNodeKeyUnavailable</c> as for the Ed25519 key.</exception>
+    /// <exception cref="VaultMeshException"><c>VmNodeKeyInvalid</c>, <c>VmNodeKeyExposed</c>,
+    /// <c>VmNodeKeyUnavailable</c> as for the Ed25519 key.</exception>
     public static PostQuantumKey? TryLoad(string path)
     {
         var seed = NodeKey.ReadSeed(path, "ML-DSA-44");
@@ -100,7 +101,8 @@ public sealed class PostQuantumKey
         return signer.GenerateSignature();
     }
 
-    /// <summary>Whether <paramref name="signature"/> is a valid ML-DSA-44 signature of <paramref name="message"/> (empty context) by <paramref name="publicKey"/>.</summary>
+    /// <summary>Whether <paramref name="signature"/> is a valid ML-DSA-44 signature of <paramref name="message"/>
+    /// (empty context) by <paramref name="publicKey"/>.</summary>
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         if (publicKey.Length != PublicKeySize || signature.Length != SignatureSize)

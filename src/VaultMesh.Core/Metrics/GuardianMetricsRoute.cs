@@ -9,7 +9,8 @@ namespace VaultMesh.Core.Metrics;
 /// </summary>
 public static class GuardianMetricsRoute
 {
-    /// <summary>A handler that answers <c>/metrics</c> with <paramref name="scrape"/> and passes every other path to <paramref name="next"/>.</summary>
+    /// <summary>A handler that answers <c>/metrics</c> with <paramref name="scrape"/> and passes every other path to
+    /// <paramref name="next"/>.</summary>
     public static Func<string, string, Stream, string?, CancellationToken, Task<GuardianResponse>> Before(
         Func<string, string, Stream, string?, CancellationToken, Task<GuardianResponse>> next, Func<CancellationToken, Task<byte[]>> scrape)
     {

@@ -17,7 +17,8 @@ namespace VaultMesh.Core.Metrics;
 public static class KnownSeries
 {
     /// <summary>The results <c>vaultmesh_observation_cache_total</c> counts.</summary>
-    public static IReadOnlyList<string> CacheResults { get; } = ["hit", "miss", "forged", "mismatch", "expired", "replayed", "refuted", "unavailable"];
+    public static IReadOnlyList<string> CacheResults { get; } = ["hit", "miss", "forged", "mismatch", "expired",
+        "replayed", "refuted", "unavailable"];
 
     /// <summary>The verification failure reason a rail gives when it could not be reached; every other reason is a failed proof.</summary>
     public const string UnavailableReason = "unavailable";
@@ -100,7 +101,8 @@ public static class KnownSeries
 
     private static string Key(CounterValue counter) =>
         // A control character cannot occur in a metric or label name, so two label sets never share a key.
-        counter.Name + "\u0001" + string.Join("\u0001", counter.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "\u0002" + l.Value));
+        counter.Name + "\u0001" + string.Join("\u0001",
+            counter.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "\u0002" + l.Value));
 
     private static CounterValue Zero(string name, params (string Name, string Value)[] labels) =>
         new(name, labels.ToDictionary(l => l.Name, l => l.Value, StringComparer.Ordinal), 0);

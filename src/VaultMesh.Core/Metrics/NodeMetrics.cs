@@ -72,9 +72,13 @@ public static class NodeMetrics
                     ["chain"] = group.Chain, ["network"] = group.Network, ["status"] = group.Status, ["state"] = group.State,
                 }, group.Count));
         }
-        samples.Add(Plain(MetricNames.Quarantined, MetricKind.Gauge, "Event files in the harbinger quarantine.", CountQuarantined(context.DataDirectory)));
-        samples.Add(Plain(MetricNames.SecondsSinceSeal, MetricKind.Gauge, "Seconds since the newest batch was sealed (NaN: never).", SecondsSince(figures.LastSeal, now)));
-        samples.Add(Plain(MetricNames.SecondsSinceFinalAnchor, MetricKind.Gauge, "Seconds since the newest anchor that is now final was made (NaN: none).", SecondsSince(figures.LastFinalAnchor, now)));
+        samples.Add(Plain(MetricNames.Quarantined, MetricKind.Gauge,
+            "Event files in the harbinger quarantine.", CountQuarantined(context.DataDirectory)));
+        samples.Add(Plain(MetricNames.SecondsSinceSeal, MetricKind.Gauge,
+            "Seconds since the newest batch was sealed (NaN: never).", SecondsSince(figures.LastSeal, now)));
+        samples.Add(Plain(MetricNames.SecondsSinceFinalAnchor, MetricKind.Gauge,
+            "Seconds since the newest anchor that is now final was made (NaN: none).",
+            SecondsSince(figures.LastFinalAnchor, now)));
         samples.AddRange(peerSamples);
         foreach (var sw in context.KillSwitches.All)
         {
@@ -114,7 +118,8 @@ public static class NodeMetrics
         }
     }
 
-    private sealed record StoreFigures(long Memories, long Pending, long Batches, DateTimeOffset? LastSeal, DateTimeOffset? LastFinalAnchor, IReadOnlyList<AnchorCount> Anchors)
+    private sealed record StoreFigures(long Memories, long Pending, long Batches, DateTimeOffset? LastSeal,
+        DateTimeOffset? LastFinalAnchor, IReadOnlyList<AnchorCount> Anchors)
     {
         public static StoreFigures Empty { get; } = new(0, 0, 0, null, null, []);
 

@@ -26,9 +26,11 @@ public static class PeerFigures
             var labels = new Dictionary<string, string>(StringComparer.Ordinal) { ["peer"] = peer.Name };
             yield return new MetricSample(MetricNames.PeerQuarantined, MetricKind.Gauge, "1 while the peer is quarantined, else 0.",
                 labels, state is { Quarantined: true } ? 1 : 0);
-            yield return new MetricSample(MetricNames.PeerLag, MetricKind.Gauge, "Batches the peer had that this node had not imported, at the last sync (NaN: never synced).",
+            yield return new MetricSample(MetricNames.PeerLag, MetricKind.Gauge,
+                "Batches the peer had that this node had not imported, at the last sync (NaN: never synced).",
                 labels, state?.Lag is { } lag ? lag : double.NaN);
-            yield return new MetricSample(MetricNames.WitnessedSize, MetricKind.Gauge, "Size of the peer's log this node last cosigned as its witness (0: none).",
+            yield return new MetricSample(MetricNames.WitnessedSize, MetricKind.Gauge,
+                "Size of the peer's log this node last cosigned as its witness (0: none).",
                 labels, witness?.Get(peer.Origin)?.Size ?? 0);
         }
     }

@@ -95,8 +95,11 @@ public static class ReceiptReader
     private static VaultMeshException Invalid(ReceiptValidationResult result)
     {
         var shown = result.Errors.Take(ErrorsInMessage).Select(e => "  " + e);
-        var more = result.Errors.Count > ErrorsInMessage ? $"{Environment.NewLine}  ... and {result.Errors.Count - ErrorsInMessage} more" : string.Empty;
-        var message = $"{result.Source} is not a valid {(result.Kind == ReceiptDocumentKind.BatchManifest ? "batch-manifest.v1" : "receipt.v1")} document ({result.Errors.Count} error(s)):{Environment.NewLine}{string.Join(Environment.NewLine, shown)}{more}";
+        var more = result.Errors.Count > ErrorsInMessage
+            ? $"{Environment.NewLine}  ... and {result.Errors.Count - ErrorsInMessage} more" : string.Empty;
+        var message = $"{result.Source} is not a valid " +
+            $"{(result.Kind == ReceiptDocumentKind.BatchManifest ? "batch-manifest.v1" : "receipt.v1")} document " +
+            $"({result.Errors.Count} error(s)):{Environment.NewLine}{string.Join(Environment.NewLine, shown)}{more}";
         return new VaultMeshException(InvalidErrorId, VmErrorKind.InvalidData, message, result.Source);
     }
 }

@@ -87,7 +87,8 @@ public sealed class CachedAnchorRail : IAnchorRail, IRailDecorator
     {
         ArgumentNullException.ThrowIfNull(receipt);
         var binding = new Binding(ConflictResolver.CanonicalHash(receipt).ToHex(), _inner.TrustDigest.ToHex());
-        var key = _redis.Key("observation", Chain.ToString().ToLowerInvariant(), Network, Sha256Digest.Compute(Encoding.UTF8.GetBytes(receipt.Json.GetRawText())).ToHex());
+        var key = _redis.Key("observation", Chain.ToString().ToLowerInvariant(), Network,
+            Sha256Digest.Compute(Encoding.UTF8.GetBytes(receipt.Json.GetRawText())).ToHex());
         try
         {
             var value = await _redis.RunAsync("reading the observation cache", db => db.StringGetAsync(key)).ConfigureAwait(false);
@@ -141,7 +142,8 @@ public sealed class CachedAnchorRail : IAnchorRail, IRailDecorator
     private (AnchorCheck? Check, string Outcome) Open(string key, string sealedText, Receipt receipt, Binding binding)
     {
         var dot = sealedText.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(sealedText[..dot]), Encoding.ASCII.GetBytes(Mac(key, sealedText[(dot + 1)..]))))
+        if (dot <= 0 || !CryptographicOperations.FixedTimeEquals(
+                Encoding.ASCII.GetBytes(sealedText[..dot]), Encoding.ASCII.GetBytes(Mac(key, sealedText[(dot + 1)..]))))
         {
             return (null, "forged");
         }

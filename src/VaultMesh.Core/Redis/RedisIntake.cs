@@ -53,7 +53,8 @@ public sealed class RedisIntake
                 $"The event is not valid ({rejection.Reason}): {rejection.Message} Nothing was sent.", eventJson);
         }
         cancellationToken.ThrowIfCancellationRequested();
-        var id = await _redis.RunAsync("sending to the intake stream", db => db.StreamAddAsync(StreamKey, EventField, eventJson)).ConfigureAwait(false);
+        var id = await _redis.RunAsync("sending to the intake stream", db =>
+            db.StreamAddAsync(StreamKey, EventField, eventJson)).ConfigureAwait(false);
         return id.ToString();
     }
 
@@ -135,9 +136,11 @@ public sealed class RedisIntake
     {
         try
         {
-            await _redis.RunAsync("creating the intake consumer group", db => db.StreamCreateConsumerGroupAsync(StreamKey, Group, "0-0", createStream: true)).ConfigureAwait(false);
+            await _redis.RunAsync("creating the intake consumer group", db =>
+                db.StreamCreateConsumerGroupAsync(StreamKey, Group, "0-0", createStream: true)).ConfigureAwait(false);
         }
-        catch (VaultMeshException ex) when (ex.InnerException is RedisServerException server && server.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        catch (VaultMeshException ex) when (ex.InnerException is RedisServerException server
+            && server.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
             // The group exists already.
         }

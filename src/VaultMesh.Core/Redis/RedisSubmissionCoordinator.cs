@@ -146,10 +146,14 @@ public sealed class RedisSubmissionCoordinator : ISubmissionCoordinator
             {
                 throw lastOutage is not null
                     ? new VaultMeshException(RedisErrorIds.Unavailable, VmErrorKind.ResourceUnavailable,
-                        $"{lastOutage.Message}. Waited {WaitLimit.TotalSeconds:0} s for the submission lock of {chain} root {root.ToHex()}; nothing was submitted (a double anchor is worse than a late one). The next run tries again.",
+                        $"{lastOutage.Message}. Waited {WaitLimit.TotalSeconds:0} s for the " +
+                        $"submission lock of {chain} root {root.ToHex()}; nothing was submitted " +
+                        "(a double anchor is worse than a late one). The next run tries again.",
                         lastOutage.Target, lastOutage)
                     : new VaultMeshException(RedisErrorIds.AnchorLockTimeout, VmErrorKind.OperationTimeout,
-                        $"Another anchor manager held the submission lock of {chain} root {root.ToHex()} for {WaitLimit.TotalSeconds:0} s; nothing was submitted. The next run tries again.", root.ToHex());
+                        $"Another anchor manager held the submission lock of {chain} root {root.ToHex()} for " +
+                        $"{WaitLimit.TotalSeconds:0} s; nothing was submitted. The next run tries again.",
+                        root.ToHex());
             }
             await Task.Delay(RetryDelay, _time, cancellationToken).ConfigureAwait(false);
         }

@@ -22,7 +22,8 @@ public sealed class ReplayResult
         Canonical = canonical;
     }
 
-    /// <summary>True when the manifest and every receipt are valid, no root's group is empty and, with leaves, every root equals the recomputed one.</summary>
+    /// <summary>True when the manifest and every receipt are valid, no root's group is empty and, with leaves, every
+    /// root equals the recomputed one.</summary>
     public bool Ok { get; }
 
     /// <summary>The manifest's <c>batchId</c>, when it has a string one.</summary>
@@ -46,7 +47,8 @@ public sealed class ReplayResult
     /// <summary>Number of leaves supplied; null without leaves.</summary>
     public long? LeafCount { get; }
 
-    /// <summary>Why the replay failed: validation errors with their JSON pointers, root mismatches, empty groups. Empty when <see cref="Ok"/>.</summary>
+    /// <summary>Why the replay failed: validation errors with their JSON pointers, root mismatches, empty groups. Empty
+    /// when <see cref="Ok"/>.</summary>
     public IReadOnlyList<string> Reasons { get; }
 
     /// <summary>

@@ -41,7 +41,8 @@ public sealed class ReplayService
     /// <param name="leavesPath">The batch's leaves (hex leaf hashes or NDJSON), or null.</param>
     /// <param name="enforce">The VERIFY_ENFORCE setting.</param>
     /// <param name="cancellationToken">Stops the work.</param>
-    /// <exception cref="VaultMeshException"><c>VmFileNotFound</c>, <c>VmFileUnreadable</c>, <c>VmReplayManifestInvalid</c> or <c>VmReplayLeavesInvalid</c>.</exception>
+    /// <exception cref="VaultMeshException"><c>VmFileNotFound</c>, <c>VmFileUnreadable</c>,
+    /// <c>VmReplayManifestInvalid</c> or <c>VmReplayLeavesInvalid</c>.</exception>
     public ReplayResult ReplayFile(string manifestPath, string? leavesPath = null, bool enforce = true, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(manifestPath);
@@ -60,7 +61,8 @@ public sealed class ReplayService
     /// <param name="source">Where it came from (a path, or <c>&lt;json&gt;</c>); reported, never rendered canonically.</param>
     /// <param name="options">Enforcement and leaves; enforcing without leaves when null.</param>
     /// <param name="cancellationToken">Stops the work.</param>
-    /// <exception cref="VaultMeshException"><c>VmReplayManifestInvalid</c> when the text is not JSON; <c>VmReplayLeavesInvalid</c> (a <see cref="ReplayLeavesException"/>) for a malformed leaf line.</exception>
+    /// <exception cref="VaultMeshException"><c>VmReplayManifestInvalid</c> when the text is not JSON;
+    /// <c>VmReplayLeavesInvalid</c> (a <see cref="ReplayLeavesException"/>) for a malformed leaf line.</exception>
     public ReplayResult Replay(string manifestJson, string source, ReplayOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(manifestJson);
@@ -85,7 +87,8 @@ public sealed class ReplayService
         }
     }
 
-    private ReplayResult Replay(JsonElement manifest, string source, bool enforce, ReceiptValidator validator, Merkle.MerkleTree? tree, CancellationToken cancellationToken)
+    private ReplayResult Replay(JsonElement manifest, string source, bool enforce, ReceiptValidator validator,
+        Merkle.MerkleTree? tree, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         var errors = new List<JsonObject>();
@@ -160,7 +163,8 @@ public sealed class ReplayService
             }
             else if (winner == ReceiptEligibility.Unverified)
             {
-                reasons.Add($"Unverified: no receipt of root {resolution.Root} could be verified with the trust inputs given ({resolution.WinnerVerdict}).");
+                reasons.Add($"Unverified: no receipt of root {resolution.Root} could be verified with the trust " +
+                    $"inputs given ({resolution.WinnerVerdict}).");
                 problems.Add("unverified " + resolution.Root);
             }
             bool? matches = recomputed is null ? null : recomputed == resolution.Root;
@@ -174,9 +178,13 @@ public sealed class ReplayService
         }
 
         var ok = reasons.Count == 0;
-        var batchId = isManifest && ReceiptValidator.TryMember(manifest, "batchId", out var id) && id.ValueKind == JsonValueKind.String && ReceiptScreen.TryString(id) ? id.GetString() : null;
+        var batchId = isManifest && ReceiptValidator.TryMember(manifest, "batchId", out var id)
+            && id.ValueKind == JsonValueKind.String && ReceiptScreen.TryString(id)
+                ? id.GetString()
+                : null;
         var canonical = Render(ok, batchId, enforce, hashes, errors, problems, roots, recomputed, tree?.Size, Trust());
-        return new ReplayResult(ok, batchId, source, enforce, elements.Count, roots.AsReadOnly(), recomputed, tree?.Size, reasons.AsReadOnly(), canonical);
+        return new ReplayResult(ok, batchId, source, enforce, elements.Count, roots.AsReadOnly(), recomputed,
+            tree?.Size, reasons.AsReadOnly(), canonical);
     }
 
     // The trust inputs the verdicts depend on, so a difference in output points at a difference in inputs.

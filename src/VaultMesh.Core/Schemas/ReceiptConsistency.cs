@@ -30,23 +30,30 @@ internal static class ReceiptConsistency
             var deepEnough = observed >= required;
             if (deepEnough && state != "finalized")
             {
-                yield return Error(prefix + "/finality/state", Invariant($"finality.state is '{state}' but observedDepth {observed} >= requiredDepth {required}, so it must be 'finalized'."));
+                yield return Error(prefix + "/finality/state",
+                    Invariant($"finality.state is '{state}' but observedDepth {observed} ") +
+                    Invariant($">= requiredDepth {required}, so it must be 'finalized'."));
             }
             else if (!deepEnough && state == "finalized")
             {
-                yield return Error(prefix + "/finality/state", Invariant($"finality.state is 'finalized' but observedDepth {observed} < requiredDepth {required}."));
+                yield return Error(prefix + "/finality/state", Invariant(
+                    $"finality.state is 'finalized' but observedDepth {observed} < requiredDepth {required}."));
             }
         }
 
         if (enforce && status == "verified" && state != "finalized")
         {
-            yield return Error(prefix + "/status", $"status 'verified' requires finality.state 'finalized' while verification is enforced (VERIFY_ENFORCE); state is '{state}'.");
+            yield return Error(prefix + "/status",
+                "status 'verified' requires finality.state 'finalized' while " +
+                $"verification is enforced (VERIFY_ENFORCE); state is '{state}'.");
         }
 
         // A chain anchor that asks for no confirmation at all would be "final" before it is mined.
         if (enforce && chain is "BTC" or "EVM" && required < 1)
         {
-            yield return Error(prefix + "/finality/requiredDepth", Invariant($"A {chain} receipt must require at least depth 1 while verification is enforced (VERIFY_ENFORCE); it requires {required}."));
+            yield return Error(prefix + "/finality/requiredDepth",
+                Invariant($"A {chain} receipt must require at least depth 1 while verification ") +
+                Invariant($"is enforced (VERIFY_ENFORCE); it requires {required}."));
         }
 
         if (status == "reorged" && state != "reorged")

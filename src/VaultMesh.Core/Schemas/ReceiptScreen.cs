@@ -57,7 +57,8 @@ internal static class ReceiptScreen
         switch (element.ValueKind)
         {
             case JsonValueKind.Object or JsonValueKind.Array when depth > JsonLimits.MaxDepth:
-                errors.Add(Json(pointer, string.Create(CultureInfo.InvariantCulture, $"The document nests deeper than {JsonLimits.MaxDepth} levels of arrays and objects.")));
+                errors.Add(Json(pointer, string.Create(CultureInfo.InvariantCulture,
+                    $"The document nests deeper than {JsonLimits.MaxDepth} levels of arrays and objects.")));
                 return;
             case JsonValueKind.Object:
                 var names = new HashSet<string>(StringComparer.Ordinal);

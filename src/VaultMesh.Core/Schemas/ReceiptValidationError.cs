@@ -14,7 +14,8 @@ public enum ReceiptValidationErrorKind
 }
 
 /// <summary>One problem found in a receipt or batch manifest.</summary>
-[SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Pointer is the JSON pointer (RFC 6901) operators read; the name is public API.")]
+[SuppressMessage("Naming", "CA1720:Identifier contains type name",
+    Justification = "Pointer is the JSON pointer (RFC 6901) operators read; the name is public API.")]
 public sealed class ReceiptValidationError
 {
     /// <summary>Creates an error.</summary>
@@ -33,7 +34,8 @@ public sealed class ReceiptValidationError
     /// <summary>Which check failed.</summary>
     public ReceiptValidationErrorKind Kind { get; }
 
-    /// <summary>JSON pointer of the offending value, for example <c>/finality/state</c> or <c>/receipts/0/root</c>; empty for the whole document.</summary>
+    /// <summary>JSON pointer of the offending value, for example <c>/finality/state</c> or <c>/receipts/0/root</c>;
+    /// empty for the whole document.</summary>
     public string Pointer { get; }
 
     /// <summary>What is wrong.</summary>

@@ -155,7 +155,10 @@ public sealed class ReceiptValidator
         errors.AddRange(ReceiptScreen.Integers(document, kind).Where(e => !errors.Any(o => o.Pointer == e.Pointer)));
         foreach (var (receipt, prefix) in ReceiptsOf(document, kind))
         {
-            var schemaClean = !errors.Any(e => e.Pointer == prefix || e.Pointer.StartsWith(prefix + "/", StringComparison.Ordinal) || (prefix.Length > 0 && e.Pointer.Length == 0));
+            var schemaClean = !errors.Any(e =>
+                e.Pointer == prefix
+                || e.Pointer.StartsWith(prefix + "/", StringComparison.Ordinal)
+                || (prefix.Length > 0 && e.Pointer.Length == 0));
             if (schemaClean && (prefix.Length > 0 || errors.Count == 0))
             {
                 errors.AddRange(ReceiptConsistency.Check(receipt, prefix, Options.Enforce));
@@ -166,7 +169,8 @@ public sealed class ReceiptValidator
 
     /// <summary>Reads and validates a file.</summary>
     /// <param name="path">Path of the receipt or manifest.</param>
-    /// <exception cref="VaultMeshException"><c>VmFileNotFound</c> when the file does not exist; <c>VmFileUnreadable</c> when it cannot be read.</exception>
+    /// <exception cref="VaultMeshException"><c>VmFileNotFound</c> when the file does not exist; <c>VmFileUnreadable</c>
+    /// when it cannot be read.</exception>
     public ReceiptValidationResult ValidateFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -263,7 +267,8 @@ public sealed class ReceiptValidator
         }
     }
 
-    private IEnumerable<ReceiptValidationError> Describe(EvaluationResults detail, string location, string keyword, string message, JsonNode? instance)
+    private IEnumerable<ReceiptValidationError> Describe(EvaluationResults detail, string location, string keyword,
+        string message, JsonNode? instance)
     {
         var schema = SchemaNodeAt(detail.SchemaLocation) as JsonObject;
         JsonNode? value = null;
@@ -290,14 +295,16 @@ public sealed class ReceiptValidator
             yield return Schema(location, $"Value does not match the pattern {value.GetValue<string>()}.");
         }
         else if (keyword == "format" && value is not null && instance is not null
-            && detail.InstanceLocation.TryEvaluate(instance, out var formatted) && formatted is JsonValue text && text.TryGetValue<string>(out var str)
+            && detail.InstanceLocation.TryEvaluate(instance, out var formatted) && formatted is JsonValue text
+            && text.TryGetValue<string>(out var str)
             && value.GetValue<string>() == "date-time" && !Rfc3339DateTime.TryParse(str, out _, out var reason))
         {
             yield return Schema(location, $"\"{str}\" is not an RFC 3339 date-time: {reason}.");
         }
         else if (keyword.Length == 0 && detail.EvaluationPath.ToString().EndsWith("/additionalProperties", StringComparison.Ordinal))
         {
-            var name = location[(location.LastIndexOf('/') + 1)..].Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            var name = location[(location.LastIndexOf('/') + 1)..]
+                .Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
             yield return Schema(location, $"Property '{name}' is not allowed here.");
         }
         else
@@ -360,11 +367,14 @@ public sealed class ReceiptValidator
             builder.Add(keyword switch
             {
                 FormatKeyword { Value.Key: "date-time" } => new FormatKeyword(new Rfc3339DateTimeFormat()),
-                PropertiesKeyword p => new PropertiesKeyword(p.Properties.ToDictionary(kv => kv.Key, kv => WithStrictDateTime(kv.Value), StringComparer.Ordinal)),
+                PropertiesKeyword p => new PropertiesKeyword(p.Properties.ToDictionary(
+                    kv => kv.Key, kv => WithStrictDateTime(kv.Value), StringComparer.Ordinal)),
                 ItemsKeyword { SingleSchema: { } single } => new ItemsKeyword(WithStrictDateTime(single)),
                 AdditionalPropertiesKeyword a => new AdditionalPropertiesKeyword(WithStrictDateTime(a.Schema)),
                 ISchemaContainer or ISchemaCollector or IKeyedSchemaCollector or ICustomSchemaCollector =>
-                    throw new NotSupportedException($"Keyword '{keyword.GetType().Name}' holds subschemas; teach {nameof(WithStrictDateTime)} to rewrite it."),
+                    throw new NotSupportedException(
+                        $"Keyword '{keyword.GetType().Name}' holds subschemas; " +
+                        $"teach {nameof(WithStrictDateTime)} to rewrite it."),
                 _ => keyword,
             });
         }

@@ -27,7 +27,11 @@ public sealed class GuardianSettings
 
     /// <summary>The listen address: <paramref name="parameter"/>, else VAULTMESH_LISTEN, else <c>guardian.listen</c>, else the default.</summary>
     public static string ResolveListen(string? parameter, VaultMeshContext context) =>
-        GuardianHost.ParseListen(parameter ?? context.Environment.Get(ListenVariable) ?? context.Settings.GetString("guardian.listen") ?? DefaultListen);
+        GuardianHost.ParseListen(
+            parameter
+            ?? context.Environment.Get(ListenVariable)
+            ?? context.Settings.GetString("guardian.listen")
+            ?? DefaultListen);
 }
 
 /// <summary>
@@ -45,7 +49,8 @@ public sealed class GuardianService
     private readonly TimeProvider _time;
 
     /// <summary>Creates a guardian for a profile.</summary>
-    public GuardianService(VaultMeshContext context, NodeKey key, GuardianSettings settings, Action<FederationLogEntry>? log = null, TimeProvider? time = null)
+    public GuardianService(VaultMeshContext context, NodeKey key, GuardianSettings settings,
+        Action<FederationLogEntry>? log = null, TimeProvider? time = null)
     {
         _context = context;
         _key = key;
@@ -73,7 +78,8 @@ public sealed class GuardianService
         return new ConflictResolverOptions { RailOrder = order };
     }
 
-    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; <paramref name="started"/> is called with the base URL once listening.</summary>
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; <paramref name="started"/> is called with
+    /// the base URL once listening.</summary>
     public async Task RunAsync(Action<Uri>? started, CancellationToken cancellationToken)
     {
         var peers = FederationPeer.FromProfile(_context.Settings);
@@ -90,7 +96,8 @@ public sealed class GuardianService
         await using (host.ConfigureAwait(false))
         {
             _log(new FederationLogEntry(FederationLogLevel.Information, "listening",
-                $"Guardian of profile '{_context.Profile}' ({DidKey.Format(_key.PublicKey)}) listening on {host.BaseUrl}; federation {(_context.KillSwitches.Federation.Enabled ? "on" : "off")}."));
+                $"Guardian of profile '{_context.Profile}' ({DidKey.Format(_key.PublicKey)}) listening on " +
+                $"{host.BaseUrl}; federation {(_context.KillSwitches.Federation.Enabled ? "on" : "off")}."));
             started?.Invoke(host.BaseUrl);
             if (_settings.SyncInterval > TimeSpan.Zero)
             {
@@ -102,7 +109,8 @@ public sealed class GuardianService
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                _log(new FederationLogEntry(FederationLogLevel.Information, "stopping", "Guardian stopping: listener closed, sync in flight cancelled."));
+                _log(new FederationLogEntry(FederationLogLevel.Information, "stopping",
+                    "Guardian stopping: listener closed, sync in flight cancelled."));
             }
         }
     }
@@ -111,7 +119,8 @@ public sealed class GuardianService
     {
         using var rails = AnchorRails.FromProfile(_context.Settings, _context.Environment);
         using var client = new FederationClient(_key, _context.KillSwitches, _settings.Options, _time);
-        var sync = new FederationSync(store, client, rails.Rails, _context.KillSwitches, ResolverOptions(_context.Settings), _settings.Options, _time, _log);
+        var sync = new FederationSync(store, client, rails.Rails, _context.KillSwitches,
+            ResolverOptions(_context.Settings), _settings.Options, _time, _log);
         while (true)
         {
             using var interval = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -136,7 +145,9 @@ public sealed class GuardianService
             foreach (var result in await sync.SyncAsync(targets, null, ct).ConfigureAwait(false))
             {
                 _log(new FederationLogEntry(result.Ok ? FederationLogLevel.Information : FederationLogLevel.Warning, "synced",
-                    $"Synced {result.Name}: {result.Result}, {result.BatchesImported} batches, {result.ReceiptsStored} receipts stored, {result.ReceiptsRejected} rejected, lag {result.Lag}."
+                    $"Synced {result.Name}: {result.Result}, {result.BatchesImported} " +
+                    $"batches, {result.ReceiptsStored} receipts stored, " +
+                    $"{result.ReceiptsRejected} rejected, lag {result.Lag}."
                     + (result.Problems.Count > 0 ? " " + string.Join(" ", result.Problems) : "")));
             }
         }

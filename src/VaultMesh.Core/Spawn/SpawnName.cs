@@ -18,7 +18,8 @@ public static partial class SpawnName
         if (string.IsNullOrEmpty(name) || name.Length > 63 || !Pattern().IsMatch(name))
         {
             throw new VaultMeshException(SpawnErrorIds.NameInvalid, VmErrorKind.InvalidArgument,
-                $"Spawn name '{name}' is invalid: use 1 to 63 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen (for example payment-api).", name);
+                $"Spawn name '{name}' is invalid: use 1 to 63 lower-case letters, digits and single " +
+                "hyphens, starting with a letter and not ending with a hyphen (for example payment-api).", name);
         }
         if (Reserved.Contains(name.Split('-')[0], StringComparer.Ordinal))
         {

@@ -74,7 +74,8 @@ public sealed class SpawnService
                 File.WriteAllText(destination, Substitute(File.ReadAllText(source, Encoding.UTF8), request.Name, pascal), new UTF8Encoding(false));
             }
             var treeHash = TreeHash.Compute(staging, cancellationToken).ToPrefixed();
-            var manifest = new SpawnManifest(request.Name, request.Type, request.WithMcp, request.WithMq, plan.TemplateVersion, _time.GetUtcNow(), treeHash, null);
+            var manifest = new SpawnManifest(request.Name, request.Type, request.WithMcp, request.WithMq,
+                plan.TemplateVersion, _time.GetUtcNow(), treeHash, null);
             File.WriteAllText(Path.Combine(staging, SpawnManifest.FileName), manifest.ToJson());
 
             if (Directory.Exists(plan.Target) || File.Exists(plan.Target))

@@ -30,7 +30,9 @@ public sealed class WitnessStore
         using var command = _store.Command("SELECT origin, peer_did, size, root, note, updated_at FROM witness_state WHERE origin = $origin", tx);
         command.Parameters.AddWithValue("$origin", origin);
         using var r = command.ExecuteReader();
-        return r.Read() ? new WitnessedCheckpoint(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), UtcTimestamp.Parse(r.GetString(5))) : null;
+        return r.Read()
+            ? new WitnessedCheckpoint(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4),
+                UtcTimestamp.Parse(r.GetString(5))) : null;
     }
 
     /// <summary>Records <paramref name="checkpoint"/> as the latest cosigned of its origin, in <paramref name="tx"/>.</summary>

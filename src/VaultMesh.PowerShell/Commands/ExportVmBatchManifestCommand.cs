@@ -28,7 +28,8 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>More receipt or batch-manifest files whose receipts anchor the batch root (stored receipts are always included); wildcards allowed.</summary>
+    /// <summary>More receipt or batch-manifest files whose receipts anchor the batch root (stored receipts are always
+    /// included); wildcards allowed.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? ReceiptPath { get; set; }
@@ -67,10 +68,13 @@ public sealed class ExportVmBatchManifestCommand : VaultMeshCmdlet
         {
             return;
         }
-        var export = BatchManifestExporter.Export(batch, batches, target, _receipts, SubmittedBy, AllowUnanchored, Force, _validator, CancellationToken);
+        var export = BatchManifestExporter.Export(batch, batches, target, _receipts, SubmittedBy, AllowUnanchored,
+            Force, _validator, CancellationToken);
         if (!export.Anchored)
         {
-            WriteWarning($"Batch {batch.BatchId} has no anchor receipt: {export.ManifestPath} has an empty receipts list and will not validate as batch-manifest.v1.");
+            WriteWarning(
+                $"Batch {batch.BatchId} has no anchor receipt: {export.ManifestPath} has " +
+                "an empty receipts list and will not validate as batch-manifest.v1.");
         }
         WriteVerbose($"Wrote {export.ManifestPath} ({export.ReceiptCount} receipts) and {export.LeavesPath} ({export.Size} leaves).");
         WriteObject(export);

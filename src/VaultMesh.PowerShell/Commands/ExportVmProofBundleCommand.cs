@@ -26,7 +26,8 @@ public sealed class ExportVmProofBundleCommand : VaultMeshCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>More receipt or batch-manifest files whose receipts anchor the batch root (stored receipts are always included); wildcards allowed.</summary>
+    /// <summary>More receipt or batch-manifest files whose receipts anchor the batch root (stored receipts are always
+    /// included); wildcards allowed.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? ReceiptPath { get; set; }

@@ -25,7 +25,8 @@ public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
     [Parameter]
     public SwitchParameter AsNote { get; set; }
 
-    /// <summary>Write this log's entry in the witness network's logs/v0 list (vkey, qpd, contact), from the profile's log.qpd and log.contact.</summary>
+    /// <summary>Write this log's entry in the witness network's logs/v0 list (vkey, qpd, contact), from the profile's
+    /// log.qpd and log.contact.</summary>
     [Parameter]
     public SwitchParameter AsLogListEntry { get; set; }
 
@@ -47,7 +48,9 @@ public sealed class GetVmCheckpointCommand : VaultMeshCmdlet
             if (ParameterSetName == "Size")
             {
                 throw new VaultMeshException(LogErrorIds.CheckpointNotFound, VmErrorKind.NotFound,
-                    string.Create(CultureInfo.InvariantCulture, $"No checkpoint of size {Size} in profile '{Context.Profile}'; Get-VmCheckpoint -All lists them."), Size);
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"No checkpoint of size {Size} in profile " +
+                        $"'{Context.Profile}'; Get-VmCheckpoint -All lists them."), Size);
             }
             WriteVerbose($"The log of profile '{Context.Profile}' has no checkpoint yet; Invoke-VmSeal signs one.");
             return;

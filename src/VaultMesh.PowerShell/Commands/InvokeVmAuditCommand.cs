@@ -10,7 +10,8 @@ namespace VaultMesh.PowerShell.Commands;
 [OutputType(typeof(AuditCheckResult), typeof(AuditSummary))]
 public sealed class InvokeVmAuditCommand : VaultMeshCmdlet
 {
-    /// <summary>Only these checks (store, log, batch-roots, receipts, pending-anchors, backlog, kill-switches, permissions, key-files, trust-bundle, rails, redis, metrics).</summary>
+    /// <summary>Only these checks (store, log, batch-roots, receipts, pending-anchors, backlog, kill-switches,
+    /// permissions, key-files, trust-bundle, rails, redis, metrics).</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string[]? Check { get; set; }

@@ -207,8 +207,10 @@ public sealed class InvokeVmCommandCommand : VaultMeshCmdlet
 
     // How the user spelled the parameter on the command line: --option or <argument>.
     private static string Spelling(VerbSpec verb, string parameter) =>
-        verb.Options.FirstOrDefault(o => string.Equals(o.Parameter, parameter, StringComparison.OrdinalIgnoreCase)) is { } option ? "--" + option.Name
-        : verb.Arguments.FirstOrDefault(a => string.Equals(a.Parameter, parameter, StringComparison.OrdinalIgnoreCase)) is { } argument ? $"<{argument.Name}>"
+        verb.Options.FirstOrDefault(o => string.Equals(o.Parameter, parameter, StringComparison.OrdinalIgnoreCase))
+            is { } option ? "--" + option.Name
+        : verb.Arguments.FirstOrDefault(a => string.Equals(a.Parameter, parameter, StringComparison.OrdinalIgnoreCase))
+            is { } argument ? $"<{argument.Name}>"
         : "-" + parameter;
 
     private static string Word(object? argument) => argument switch

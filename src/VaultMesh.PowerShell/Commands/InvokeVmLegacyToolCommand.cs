@@ -37,7 +37,8 @@ public sealed class InvokeVmLegacyToolCommand : VaultMeshCmdlet
             var (id, kind) = result.ExitCode == LegacyTool.NotFoundExitCode
                 ? ("VmLegacyToolMissing", VmErrorKind.NotFound)
                 : ("VmLegacyToolFailed", VmErrorKind.InvalidOperation);
-            WriteVmError(new VaultMeshException(id, kind, $"'{string.Join(' ', result.Command)}' exited with {result.ExitCode}: {result.StdErr}", Name));
+            WriteVmError(new VaultMeshException(id, kind,
+                $"'{string.Join(' ', result.Command)}' exited with {result.ExitCode}: {result.StdErr}", Name));
         }
     }
 }

@@ -47,7 +47,8 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
             var leafFiles = ResolveFilePaths(LeafPath);
             if (leafFiles.Count != 1)
             {
-                throw new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound, $"-LeafPath must name exactly one file: {LeafPath}", LeafPath);
+                throw new VaultMeshException(FileErrorIds.NotFound, VmErrorKind.NotFound,
+                    $"-LeafPath must name exactly one file: {LeafPath}", LeafPath);
             }
             _leaves = leafFiles[0];
         }
@@ -83,7 +84,9 @@ public sealed class InvokeVmReplayCommand : VaultMeshCmdlet
                     continue;
                 }
                 WriteVerificationFailure(Services.Failure(FailedErrorId,
-                    $"Replay of {file} failed: {string.Join("; ", result.Reasons.Take(3))}{(result.Reasons.Count > 3 ? $" ... and {result.Reasons.Count - 3} more" : string.Empty)}", file));
+                    $"Replay of {file} failed: {string.Join("; ", result.Reasons.Take(3))}" +
+                    $"{(result.Reasons.Count > 3 ? $" ... and {result.Reasons.Count - 3} more" : string.Empty)}",
+                    file));
             }
         }
     }

@@ -87,6 +87,8 @@ public sealed class InvokeVmSpawnCommand : VaultMeshCmdlet
         }
     }
 
-    private string TemplateRoot() =>
-        System.IO.Path.Combine(MyInvocation.MyCommand.Module?.ModuleBase ?? System.IO.Path.GetDirectoryName(typeof(InvokeVmSpawnCommand).Assembly.Location)!, "templates");
+    private string TemplateRoot() => System.IO.Path.Combine(
+        MyInvocation.MyCommand.Module?.ModuleBase
+            ?? System.IO.Path.GetDirectoryName(typeof(InvokeVmSpawnCommand).Assembly.Location)!,
+        "templates");
 }

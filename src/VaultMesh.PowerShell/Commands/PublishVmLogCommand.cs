@@ -20,7 +20,8 @@ public sealed class PublishVmLogCommand : VaultMeshCmdlet
     {
         var configured = TilePublisher.PublishDirectory(Context.Settings);
         var target = Path ?? configured ?? throw new VaultMeshException(TileErrorIds.PublishDirectoryMissing, VmErrorKind.InvalidArgument,
-            $"Give -Path, or set log.publish_dir in profile '{Context.Profile}' (Set-VmConfiguration -Setting @{{ 'log.publish_dir' = '<dir>' }}).", null);
+            $"Give -Path, or set log.publish_dir in profile '{Context.Profile}' " +
+            $"(Set-VmConfiguration -Setting @{{ 'log.publish_dir' = '<dir>' }}).", null);
         var directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(target);
         var log = Services.Log;
         if (!ShouldProcess(directory, $"Publish the log of profile '{Context.Profile}' at size {log.GetCheckpoint()?.Size ?? 0}"))
@@ -28,7 +29,9 @@ public sealed class PublishVmLogCommand : VaultMeshCmdlet
             return;
         }
         var progress = new CmdletProgress(this, 1, "Publishing the log", directory);
-        var result = Services.Tiles.Publish(directory, progress.For<(long Done, long Total)>((bar, p) => bar.Report(p.Done * 256, p.Total * 256)), CancellationToken);
+        var result = Services.Tiles.Publish(directory,
+            progress.For<(long Done, long Total)>((bar, p) => bar.Report(p.Done * 256, p.Total * 256)),
+            CancellationToken);
         progress.Complete();
         WriteObject(result);
     }

@@ -20,7 +20,8 @@ public sealed class RemoveVmPeerCommand : VaultMeshCmdlet
     {
         var settings = Core.Configuration.VaultMeshContext.Resolve(Profile).Settings;
         var peer = FederationPeer.FromProfile(settings).FirstOrDefault(p => p.Name == Name)
-            ?? throw new VaultMeshException(FederationErrorIds.PeerNotFound, VmErrorKind.NotFound, $"Profile '{Context.Profile}' has no peer '{Name}'.", Name);
+            ?? throw new VaultMeshException(FederationErrorIds.PeerNotFound, VmErrorKind.NotFound,
+                $"Profile '{Context.Profile}' has no peer '{Name}'.", Name);
         if (ShouldProcess($"peer '{peer.Name}' ({peer.Did}) of profile '{Context.Profile}'", "Remove peer"))
         {
             FederationPeer.Delete(Context.Paths, Context.Profile, peer.Name);

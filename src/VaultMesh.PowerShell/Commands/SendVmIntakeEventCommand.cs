@@ -46,7 +46,8 @@ public sealed class SendVmIntakeEventCommand : VaultMeshCmdlet
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    WriteVmError(new VaultMeshException(FileErrorIds.Unreadable, VmErrorKind.ResourceUnavailable, $"'{file}' cannot be read: {ex.Message}", file, ex));
+                    WriteVmError(new VaultMeshException(FileErrorIds.Unreadable, VmErrorKind.ResourceUnavailable,
+                        $"'{file}' cannot be read: {ex.Message}", file, ex));
                     continue;
                 }
                 Send(text, file);

@@ -39,14 +39,17 @@ public sealed class SyncVmFederationCommand : VaultMeshCmdlet
         var all = FederationPeer.FromProfile(Context.Settings);
         foreach (var missing in _names.Where(n => all.All(p => p.Name != n)))
         {
-            WriteVmError(new VaultMeshException(FederationErrorIds.PeerNotFound, VmErrorKind.NotFound, $"Profile '{Context.Profile}' has no peer '{missing}'.", missing));
+            WriteVmError(new VaultMeshException(FederationErrorIds.PeerNotFound, VmErrorKind.NotFound,
+                $"Profile '{Context.Profile}' has no peer '{missing}'.", missing));
         }
         var peers = _names.Count == 0 ? all : all.Where(p => _names.Contains(p.Name)).ToList();
         if (!Context.KillSwitches.Federation.Enabled)
         {
             throw FederationClient.Disabled(Context.KillSwitches);
         }
-        if (peers.Count == 0 || !ShouldProcess($"{peers.Count} peer(s) of profile '{Context.Profile}': {string.Join(", ", peers.Select(p => p.Name))}", "Sync"))
+        if (peers.Count == 0 || !ShouldProcess(
+            $"{peers.Count} peer(s) of profile '{Context.Profile}': {string.Join(", ", peers.Select(p => p.Name))}",
+            "Sync"))
         {
             return;
         }

@@ -100,12 +100,15 @@ public sealed class TestVmAnchorCommand : VaultMeshCmdlet
             }
             return;
         }
-        WriteVerbose($"{result.Chain} {result.TxRef}: {result.Status}/{result.State} depth {result.ObservedDepth}/{result.RequiredDepth} {result.Reason} {result.Detail}");
+        WriteVerbose(
+            $"{result.Chain} {result.TxRef}: {result.Status}/{result.State} depth " +
+            $"{result.ObservedDepth}/{result.RequiredDepth} {result.Reason} {result.Detail}");
         WriteObject(Detailed ? result : result.Valid);
         if (!result.Valid)
         {
             WriteVerificationFailure(Services.Failure("VmAnchorVerificationFailed",
-                $"Anchor {result.Chain} {result.TxRef} for root {result.Root} failed verification: {result.Reason} ({result.Detail}).", result.TxRef));
+                $"Anchor {result.Chain} {result.TxRef} for root {result.Root} " +
+                $"failed verification: {result.Reason} ({result.Detail}).", result.TxRef));
         }
     }
 }

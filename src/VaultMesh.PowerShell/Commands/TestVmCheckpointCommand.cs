@@ -17,18 +17,21 @@ public sealed class TestVmCheckpointCommand : VaultMeshCmdlet
     [ValidateNotNullOrEmpty]
     public string? Note { get; set; }
 
-    /// <summary>The C2SP verifier key (name+keyid+base64) the note must be signed by; required with -Note; binds from Get-VmCheckpoint output.</summary>
+    /// <summary>The C2SP verifier key (name+keyid+base64) the note must be signed by; required with -Note; binds from
+    /// Get-VmCheckpoint output.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? Vkey { get; set; }
 
-    /// <summary>The log's ML-DSA-44 vkey (type 0x06, named by the origin); binds from Get-VmCheckpoint output. Used with -RequirePostQuantum.</summary>
+    /// <summary>The log's ML-DSA-44 vkey (type 0x06, named by the origin); binds from Get-VmCheckpoint output. Used
+    /// with -RequirePostQuantum.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? PostQuantumVkey { get; set; }
 
-    /// <summary>Pass only when the note's ML-DSA-44 signature verifies against the log's ML-DSA-44 vkey (-PostQuantumVkey, or -Vkey when that is one);
-    /// an Ed25519 signature alone fails. Without -Note: the newest stored checkpoint must carry a verified ML-DSA-44 signature.</summary>
+    /// <summary>Pass only when the note's ML-DSA-44 signature verifies against the log's ML-DSA-44 vkey
+    /// (-PostQuantumVkey, or -Vkey when that is one); an Ed25519 signature alone fails. Without -Note: the newest
+    /// stored checkpoint must carry a verified ML-DSA-44 signature.</summary>
     [Parameter]
     public SwitchParameter RequirePostQuantum { get; set; }
 
@@ -66,7 +69,8 @@ public sealed class TestVmCheckpointCommand : VaultMeshCmdlet
             if (Vkey is null)
             {
                 throw new Core.Errors.VaultMeshException("VmVkeyRequired", Core.Errors.VmErrorKind.InvalidArgument,
-                    "A checkpoint note is only checked against the key that must have signed it: give -Vkey (Get-VmCheckpoint shows this node's).", Note);
+                    "A checkpoint note is only checked against the key that must have " +
+                    "signed it: give -Vkey (Get-VmCheckpoint shows this node's).", Note);
             }
             var vkey = NoteVerifierKey.Parse(RequirePostQuantum && PostQuantumVkey is not null ? PostQuantumVkey : Vkey);
             var path = ConsistencyProof;

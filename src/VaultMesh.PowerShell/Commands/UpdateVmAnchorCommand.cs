@@ -37,7 +37,9 @@ public sealed class UpdateVmAnchorCommand : VaultMeshCmdlet
         }
         foreach (var waiting in report.Waiting)
         {
-            WriteWarning($"{waiting.Chain} ({waiting.Network}) is backing off after {waiting.Attempts} failure(s) until {waiting.NextAttemptAt:u}: {waiting.LastError}");
+            WriteWarning(
+                $"{waiting.Chain} ({waiting.Network}) is backing off after {waiting.Attempts} " +
+                $"failure(s) until {waiting.NextAttemptAt:u}: {waiting.LastError}");
         }
         WriteObject(report);
     }

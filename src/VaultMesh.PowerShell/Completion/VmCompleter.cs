@@ -23,7 +23,9 @@ public abstract class VmCompleter : IArgumentCompleter
         {
             if (value.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
             {
-                var text = value.Any(c => char.IsWhiteSpace(c) || "'\"`$;,(){}@#|&<>".Contains(c)) ? "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'" : value;
+                var text = value.Any(c => char.IsWhiteSpace(c) || "'\"`$;,(){}@#|&<>".Contains(c))
+                    ? "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'"
+                    : value;
                 yield return new CompletionResult(text, value, CompletionResultType.ParameterValue, value);
             }
         }

@@ -26,7 +26,9 @@ internal static class CanonicalJsonInput
         if (depth > MaxDepth)
         {
             throw new CanonicalJsonException(
-                string.Create(CultureInfo.InvariantCulture, $"the object nests deeper than {MaxDepth} levels of arrays and objects, the limit of every VaultMesh JSON reader (does it refer to itself?)."), path.ToString());
+                string.Create(CultureInfo.InvariantCulture,
+                    $"the object nests deeper than {MaxDepth} levels of arrays and objects, " +
+                    $"the limit of every VaultMesh JSON reader (does it refer to itself?)."), path.ToString());
         }
         if (value is PSObject ps)
         {

@@ -40,7 +40,9 @@ public abstract class VaultMeshCmdlet : CancellableCmdlet
     {
         if (_services is { RedisOutages: > 0 } services)
         {
-            WriteWarning($"Redis at '{services.Redis?.Configuration}' could not be reached {services.RedisOutages} time(s); submission waited for the lock rather than risk a double anchor.");
+            WriteWarning(
+                $"Redis at '{services.Redis?.Configuration}' could not be reached {services.RedisOutages} " +
+                "time(s); submission waited for the lock rather than risk a double anchor.");
         }
     }
 

@@ -19,7 +19,8 @@ internal static class ModuleInitializer
     private static readonly Lazy<ModuleLoadContext> Context = new(() => new ModuleLoadContext(DepsDirectory));
 
     [ModuleInitializer]
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "Resolution must be in place before PowerShell inspects the cmdlet types.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255",
+        Justification = "Resolution must be in place before PowerShell inspects the cmdlet types.")]
     internal static void Register() => AssemblyLoadContext.Default.Resolving += Resolve;
 
     private static Assembly? Resolve(AssemblyLoadContext context, AssemblyName name) =>
