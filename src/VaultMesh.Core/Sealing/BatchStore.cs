@@ -26,7 +26,8 @@ public sealed class BatchStore
     /// <summary>The batch with this id.</summary>
     /// <exception cref="VaultMeshException"><c>VmBatchNotFound</c> naming the batch and <paramref name="profile"/>.</exception>
     public BatchRecord Require(string batchId, string profile) => GetBatch(batchId)
-        ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound, $"No batch '{batchId}' in profile '{profile}'.", batchId);
+        ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound,
+            $"No batch '{batchId}' in profile '{profile}'.", batchId);
 
     /// <summary>Number of sealed batches.</summary>
     public long CountBatches() => StoreCounts.Read(_store).Batches;

@@ -55,7 +55,8 @@ public sealed class Sealer
     {
         if (maxItems is <= 0)
         {
-            throw new VaultMeshException(SealingErrorIds.MaxItemsInvalid, VmErrorKind.InvalidArgument, $"MaxItems must be at least 1; got {maxItems}.", maxItems);
+            throw new VaultMeshException(SealingErrorIds.MaxItemsInvalid, VmErrorKind.InvalidArgument,
+                $"MaxItems must be at least 1; got {maxItems}.", maxItems);
         }
         using var tx = _store.BeginWrite();
         var sequences = new List<long>();
