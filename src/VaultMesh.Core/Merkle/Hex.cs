@@ -55,7 +55,9 @@ internal static class Hex
         }
         if (text.Length % 2 != 0)
         {
-            throw Invalid(name, text, string.Create(CultureInfo.InvariantCulture, $"it has an odd number of hex digits ({text.Length})"), MerkleErrorIds.HexInvalid);
+            throw Invalid(name, text,
+                string.Create(CultureInfo.InvariantCulture, $"it has an odd number of hex digits ({text.Length})"),
+                MerkleErrorIds.HexInvalid);
         }
         var data = new byte[text.Length / 2];
         Decode(text.AsSpan(), data, name, text, MerkleErrorIds.HexInvalid);
@@ -80,7 +82,9 @@ internal static class Hex
         if (!LowerHex.TryDecode(digits, destination, out var at))
         {
             var offset = original.Length - digits.Length + at;
-            throw Invalid(name, original, string.Create(CultureInfo.InvariantCulture, $"'{original[offset]}' at position {offset} is not a hex digit"), errorId);
+            throw Invalid(name, original,
+                string.Create(CultureInfo.InvariantCulture, $"'{original[offset]}' at position {offset} is not a hex digit"),
+                errorId);
         }
     }
 

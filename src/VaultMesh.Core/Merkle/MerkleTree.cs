@@ -104,7 +104,8 @@ public sealed class MerkleTree
         {
             if (leafHash is null || leafHash.Length != H)
             {
-                var what = leafHash is null ? "is null" : string.Create(CultureInfo.InvariantCulture, $"is {leafHash.Length} bytes long, a SHA-256 hash is {H}");
+                var what = leafHash is null ? "is null" : string.Create(CultureInfo.InvariantCulture,
+                    $"is {leafHash.Length} bytes long, a SHA-256 hash is {H}");
                 throw new VaultMeshException(MerkleErrorIds.LeafInvalid, VmErrorKind.InvalidArgument,
                     string.Create(CultureInfo.InvariantCulture, $"LeafHash[{index}] {what}."), index);
             }
@@ -144,7 +145,8 @@ public sealed class MerkleTree
         if (concatenatedLeafHashes.Length % H != 0)
         {
             throw new VaultMeshException(MerkleErrorIds.LeafInvalid, VmErrorKind.InvalidArgument,
-                string.Create(CultureInfo.InvariantCulture, $"Concatenated leaf hashes are {concatenatedLeafHashes.Length} bytes, not a multiple of {H}."),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Concatenated leaf hashes are {concatenatedLeafHashes.Length} bytes, not a multiple of {H}."),
                 concatenatedLeafHashes.Length);
         }
         return new MerkleTree(concatenatedLeafHashes.ToArray(), concatenatedLeafHashes.Length / H, cancellationToken);
@@ -284,7 +286,8 @@ public sealed class MerkleTree
         if (size < 0 || size > Size)
         {
             throw new VaultMeshException(MerkleErrorIds.SizeInvalid, VmErrorKind.InvalidArgument,
-                string.Create(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(name[0])}{name[1..]} {size} is invalid: it must be from 0 to the tree size {Size}."),
+                string.Create(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(name[0])}{name[1..]} {size} is invalid: ")
+                + string.Create(CultureInfo.InvariantCulture, $"it must be from 0 to the tree size {Size}."),
                 size);
         }
     }

@@ -49,7 +49,8 @@ public static class MerkleVerifier
     /// <param name="treeSize">Number of leaves in the tree.</param>
     /// <param name="auditPath">Sibling hashes, bottom-up, 32 bytes each.</param>
     /// <param name="root">The expected 32-byte root.</param>
-    public static VerificationResult VerifyInclusion(ReadOnlySpan<byte> leafHash, long leafIndex, long treeSize, IReadOnlyList<byte[]> auditPath, ReadOnlySpan<byte> root)
+    public static VerificationResult VerifyInclusion(ReadOnlySpan<byte> leafHash, long leafIndex, long treeSize,
+        IReadOnlyList<byte[]> auditPath, ReadOnlySpan<byte> root)
     {
         ArgumentNullException.ThrowIfNull(auditPath);
         CheckHashLength(leafHash, "LeafHash");
@@ -58,7 +59,8 @@ public static class MerkleVerifier
         return VerifyInclusionCore(leafHash, leafIndex, treeSize, path, auditPath.Count, root);
     }
 
-    /// <summary>Verifies a consistency proof against its own roots, or against <paramref name="firstRoot"/>/<paramref name="secondRoot"/> when given.</summary>
+    /// <summary>Verifies a consistency proof against its own roots, or against
+    /// <paramref name="firstRoot"/>/<paramref name="secondRoot"/> when given.</summary>
     /// <param name="proof">The proof.</param>
     /// <param name="firstRoot">A first root to check against instead of the proof's.</param>
     /// <param name="secondRoot">A second root to check against instead of the proof's.</param>
@@ -74,7 +76,8 @@ public static class MerkleVerifier
     /// <param name="firstRoot">Root of the earlier tree.</param>
     /// <param name="secondRoot">Root of the later tree.</param>
     /// <param name="path">The proof nodes.</param>
-    public static VerificationResult VerifyConsistency(long firstSize, long secondSize, string firstRoot, string secondRoot, IReadOnlyList<string> path)
+    public static VerificationResult VerifyConsistency(long firstSize, long secondSize, string firstRoot,
+        string secondRoot, IReadOnlyList<string> path)
     {
         ArgumentNullException.ThrowIfNull(path);
         Span<byte> first = stackalloc byte[H];
@@ -91,7 +94,8 @@ public static class MerkleVerifier
     /// <param name="firstRoot">32-byte root of the earlier tree.</param>
     /// <param name="secondRoot">32-byte root of the later tree.</param>
     /// <param name="path">The proof nodes, 32 bytes each.</param>
-    public static VerificationResult VerifyConsistency(long firstSize, long secondSize, ReadOnlySpan<byte> firstRoot, ReadOnlySpan<byte> secondRoot, IReadOnlyList<byte[]> path)
+    public static VerificationResult VerifyConsistency(long firstSize, long secondSize, ReadOnlySpan<byte> firstRoot,
+        ReadOnlySpan<byte> secondRoot, IReadOnlyList<byte[]> path)
     {
         ArgumentNullException.ThrowIfNull(path);
         CheckHashLength(firstRoot, "FirstRoot");
@@ -100,7 +104,8 @@ public static class MerkleVerifier
         return VerifyConsistencyCore(firstSize, secondSize, firstRoot, secondRoot, nodes, path.Count);
     }
 
-    /// <summary>Number of audit-path elements an inclusion proof for <paramref name="leafIndex"/> in a tree of <paramref name="treeSize"/> has.</summary>
+    /// <summary>Number of audit-path elements an inclusion proof for <paramref name="leafIndex"/> in a tree of
+    /// <paramref name="treeSize"/> has.</summary>
     /// <param name="leafIndex">0-based leaf index, below <paramref name="treeSize"/>.</param>
     /// <param name="treeSize">Number of leaves.</param>
     public static int InclusionPathLength(long leafIndex, long treeSize)
@@ -158,7 +163,8 @@ public static class MerkleVerifier
         return complete ? count : count + 1;
     }
 
-    private static VerificationResult VerifyInclusionCore(ReadOnlySpan<byte> leafHash, long leafIndex, long treeSize, ReadOnlySpan<byte> path, int count, ReadOnlySpan<byte> root)
+    private static VerificationResult VerifyInclusionCore(ReadOnlySpan<byte> leafHash, long leafIndex, long treeSize,
+        ReadOnlySpan<byte> path, int count, ReadOnlySpan<byte> root)
     {
         // Step 1.
         if (treeSize < 0 || leafIndex < 0 || leafIndex >= treeSize)
@@ -213,7 +219,8 @@ public static class MerkleVerifier
         return VerificationResult.Ok(Inclusion);
     }
 
-    private static VerificationResult VerifyConsistencyCore(long first, long second, ReadOnlySpan<byte> firstRoot, ReadOnlySpan<byte> secondRoot, ReadOnlySpan<byte> path, int count)
+    private static VerificationResult VerifyConsistencyCore(long first, long second, ReadOnlySpan<byte> firstRoot,
+        ReadOnlySpan<byte> secondRoot, ReadOnlySpan<byte> path, int count)
     {
         if (first < 0 || second < 0 || first > second)
         {
@@ -241,7 +248,9 @@ public static class MerkleVerifier
             else if (!firstRoot.SequenceEqual(secondRoot))
             {
                 return VerificationResult.Fail(Consistency, "SecondRoot", null,
-                    $"the sizes are equal but SecondRoot {LowerHex.Format(secondRoot)} differs from FirstRoot {LowerHex.Format(firstRoot)}", MerkleErrorIds.RootMismatch);
+                    $"the sizes are equal but SecondRoot {LowerHex.Format(secondRoot)} "
+                    + $"differs from FirstRoot {LowerHex.Format(firstRoot)}",
+                    MerkleErrorIds.RootMismatch);
             }
             return VerificationResult.Ok(Consistency);
         }
@@ -315,7 +324,8 @@ public static class MerkleVerifier
 
     private static VerificationResult WrongInclusionLength(long leafIndex, long treeSize, int count, int step) =>
         VerificationResult.Fail(Inclusion, "PathLength", step,
-            Format($"AuditPath has {count} elements; a proof for LeafIndex {leafIndex} in a tree of TreeSize {treeSize} has {InclusionPathLength(leafIndex, treeSize)}"),
+            Format($"AuditPath has {count} elements; a proof for LeafIndex {leafIndex} ")
+                + Format($"in a tree of TreeSize {treeSize} has {InclusionPathLength(leafIndex, treeSize)}"),
             MerkleErrorIds.ProofInvalid);
 
     private static VerificationResult WrongConsistencyLength(long first, long second, int count, int step) =>

@@ -15,7 +15,8 @@ internal static class ParallelHashing
     // A subtree of this many leaves is about 8 ms of hashing: far above the cost of a task.
     private const int SequentialLeaves = 1 << 16;
 
-    /// <summary>MTH of the first <paramref name="size"/> hashes in <paramref name="leafHashes"/>; on the calling thread alone unless <paramref name="parallel"/>.</summary>
+    /// <summary>MTH of the first <paramref name="size"/> hashes in <paramref name="leafHashes"/>; on the calling
+    /// thread alone unless <paramref name="parallel"/>.</summary>
     public static byte[] Root(byte[] leafHashes, int size, CancellationToken cancellationToken, bool parallel = true)
     {
         if (size == 0)

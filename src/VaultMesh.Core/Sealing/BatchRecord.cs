@@ -37,9 +37,11 @@ public sealed class BatchRecord
     public long? LogStart { get; }
     /// <summary>Log size once the batch was appended (one past its last leaf).</summary>
     public long? LogEnd { get; }
-    /// <summary>The root of the checkpoint signed at <see cref="LogEnd"/>, lower-case hex; null when no checkpoint has that size (a batch sealed before the log existed).</summary>
+    /// <summary>The root of the checkpoint signed at <see cref="LogEnd"/>, lower-case hex; null when no checkpoint
+    /// has that size (a batch sealed before the log existed).</summary>
     public string? CheckpointRoot { get; }
-    /// <summary>The root an anchor of this batch commits to: its checkpoint's root (which proves every memory up to <see cref="LogEnd"/>), else the batch root.</summary>
+    /// <summary>The root an anchor of this batch commits to: its checkpoint's root (which proves every memory up
+    /// to <see cref="LogEnd"/>), else the batch root.</summary>
     public string AnchorRoot => CheckpointRoot ?? Root;
 
     /// <summary>The id a batch of this root and size gets: <c>vmb-&lt;size&gt;-&lt;first 16 hex of root&gt;</c>.</summary>

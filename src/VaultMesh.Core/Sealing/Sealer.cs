@@ -55,7 +55,8 @@ public sealed class Sealer
     {
         if (maxItems is <= 0)
         {
-            throw new VaultMeshException(SealingErrorIds.MaxItemsInvalid, VmErrorKind.InvalidArgument, $"MaxItems must be at least 1; got {maxItems}.", maxItems);
+            throw new VaultMeshException(SealingErrorIds.MaxItemsInvalid, VmErrorKind.InvalidArgument,
+                $"MaxItems must be at least 1; got {maxItems}.", maxItems);
         }
         using var tx = _store.BeginWrite();
         var sequences = new List<long>();
@@ -84,13 +85,20 @@ public sealed class Sealer
         progress?.Report(new SealProgress("Hashing leaves", 0, leaves.Count));
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
         var batchId = BatchRecord.DeriveId(tree.Root, tree.Size);
-        _batches.Insert(tx, batchId, tree.Root, _time.GetUtcNow(), sequences,
-            written => progress?.Report(new SealProgress("Writing leaves", written, sequences.Count)),
-            cancellationToken);
-        progress?.Report(new SealProgress("Appending to the log", sequences.Count, sequences.Count));
+        _batches.InsertBatch(tx, batchId, tree.Root, _time.GetUtcNow(), sequences.Count, sequences[0], sequences[^1]);
+        progress?.Report(new SealProgress("Appending to the log", 0, sequences.Count));
         using (var appender = LogAppender.Open(_store.Connection, tx))
         {
-            appender.AppendBatch(batchId, sequences, i => tree.GetLeafHash(i), cancellationToken);
+            var (start, end) = appender.AppendBatch(batchId, sequences, i => tree.GetLeafHash(i), cancellationToken);
+            // The batch is the log range just appended, so its leaf rows are copied from the log's
+            // rows inside SQLite rather than bound and inserted one by one from here.
+            progress?.Report(new SealProgress("Writing leaves", 0, sequences.Count));
+            var written = _batches.InsertLeavesFromLog(tx, batchId, start, end);
+            if (written != sequences.Count)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"The log range [{start}, {end}) holds {written} leaves; the batch has {sequences.Count}."));
+            }
             _log.SignCheckpoint(tx, appender.Size, appender.Root());
         }
         var batch = _batches.Find(batchId, tx)!;

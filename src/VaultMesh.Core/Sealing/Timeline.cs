@@ -62,7 +62,8 @@ public sealed class Timeline
     }
 
     /// <summary>Streams the entries at or after <paramref name="since"/>, newest first unless <paramref name="oldestFirst"/>.</summary>
-    public IEnumerable<TimelineEntry> Entries(DateTimeOffset? since = null, bool oldestFirst = false, int? first = null, CancellationToken cancellationToken = default)
+    public IEnumerable<TimelineEntry> Entries(DateTimeOffset? since = null, bool oldestFirst = false, int? first = null,
+        CancellationToken cancellationToken = default)
     {
         if (first is <= 0)
         {
@@ -76,7 +77,8 @@ public sealed class Timeline
         return first is { } n ? merged.Take(n) : merged;
     }
 
-    private static IEnumerable<TimelineEntry> Merge(IEnumerable<(TimelineEntry Entry, long Order)> memories, List<(TimelineEntry Entry, long Order)> events, bool oldestFirst)
+    private static IEnumerable<TimelineEntry> Merge(IEnumerable<(TimelineEntry Entry, long Order)> memories,
+        List<(TimelineEntry Entry, long Order)> events, bool oldestFirst)
     {
         var next = 0;
         foreach (var memory in memories)
@@ -121,13 +123,16 @@ public sealed class Timeline
                 continue;
             }
             // A batch is anchored by its own root (before the log) or by its checkpoint's root.
-            foreach (var receipt in new[] { batch.Root, batch.AnchorRoot }.Distinct().SelectMany(r => _anchors.ForRoot(Sha256Digest.Parse(r, DigestForm.Hex))))
+            var roots = new[] { batch.Root, batch.AnchorRoot }.Distinct();
+            foreach (var receipt in roots.SelectMany(r => _anchors.ForRoot(Sha256Digest.Parse(r, DigestForm.Hex))))
             {
                 var time = receipt.AnchorInstant ?? batch.SealedAt;
                 if (since is null || time >= since)
                 {
                     events.Add((new TimelineEntry(time, TimelineEntryKind.Anchor, null, batch.BatchId,
-                        $"{receipt.Chain}:{receipt.Network} anchored root {receipt.Root} in {receipt.TxRef} ({receipt.Status.ToString().ToLowerInvariant()}, {receipt.Finality.State.ToString().ToLowerInvariant()})"
+                        $"{receipt.Chain}:{receipt.Network} anchored root {receipt.Root} in {receipt.TxRef} "
+                        + $"({receipt.Status.ToString().ToLowerInvariant()}, "
+                        + $"{receipt.Finality.State.ToString().ToLowerInvariant()})"
                         + (receipt.AnchorInstant is null ? $"; anchor time {receipt.AnchorTs} shown at the seal time" : "")), batch.Number));
                 }
             }

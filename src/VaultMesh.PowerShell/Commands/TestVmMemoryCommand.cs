@@ -25,6 +25,10 @@ public sealed class TestVmMemoryCommand : VaultMeshCmdlet
     [Parameter]
     public SwitchParameter Detailed { get; set; }
 
+    // One per invocation: the memories of a pipeline mostly share a batch, its checkpoint and their
+    // receipts, which are then read once instead of once a memory.
+    private MemoryVerificationCache? _cache;
+
     /// <inheritdoc />
     protected override void OnProcess()
     {
@@ -34,7 +38,8 @@ public sealed class TestVmMemoryCommand : VaultMeshCmdlet
         {
             artifact = GetUnresolvedProviderPathFromPSPath(Path);
         }
-        var result = MemoryVerifier.Verify(memory, Services.Batches, Services.Log, artifact, Services.Anchors, CancellationToken);
+        var result = MemoryVerifier.Verify(memory, Services.Batches, Services.Log, artifact, Services.Anchors,
+            _cache ??= new MemoryVerificationCache(), CancellationToken);
         foreach (var check in result.Checks)
         {
             WriteVerbose($"{check.Name}: {(check.Passed is null ? "n/a" : check.Passed.Value ? "ok" : "FAILED")} - {check.Detail}");
