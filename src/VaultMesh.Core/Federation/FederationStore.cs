@@ -378,8 +378,10 @@ public sealed class FederationStore
         }
         using var insert = new MemoryInsert(_store, tx);
         // The id was not found above, inside this write transaction, so the row is inserted.
-        return insert.Execute(leaf.Id, leaf.Type, leaf.Component, leaf.Version, leaf.Timestamp, leaf.ArtifactHash,
+        var seq = insert.Execute(leaf.Id, leaf.Type, leaf.Component, leaf.Version, leaf.Timestamp, leaf.ArtifactHash,
             leaf.ArtifactName, leaf.Payload, leaf.Actor, leaf.Tags, leaf.Bytes)!.Value;
+        insert.Complete();
+        return seq;
     }
 
     private bool Exists(string batchId, SqliteTransaction tx)

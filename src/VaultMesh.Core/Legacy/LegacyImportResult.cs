@@ -3,7 +3,8 @@ namespace VaultMesh.Core.Legacy;
 /// <summary>The outcome of reading (and, when allowed, importing) an upstream Remembrancer database.</summary>
 public sealed class LegacyImportResult
 {
-    internal LegacyImportResult(string database, int rows, int recorded, int duplicates, string? computed, string? expected, bool? matches, bool imported)
+    internal LegacyImportResult(string database, int rows, int recorded, int duplicates, string? computed,
+        string? expected, bool? matches, bool imported)
     {
         Database = database;
         Rows = rows;

@@ -99,7 +99,8 @@ internal static class LegacyLeafWriter
         return -1;
     }
 
-    /// <summary>An upper bound of the bytes <see cref="Write(object?[], Span{byte})"/> needs: six per UTF-16 unit of a string (<c>\uXXXX</c>).</summary>
+    /// <summary>An upper bound of the bytes <see cref="Write(object?[], Span{byte})"/> needs: six per UTF-16 unit of
+    /// a string (<c>\uXXXX</c>).</summary>
     public static int MaxLength(object?[] values)
     {
         var length = 1;

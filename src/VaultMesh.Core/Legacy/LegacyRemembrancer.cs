@@ -55,7 +55,8 @@ public sealed class LegacyRemembrancer
     public string? ComputedLegacyRoot { get; }
 
     /// <summary>Reads and checks every row; nothing is written anywhere.</summary>
-    /// <exception cref="VaultMeshException"><c>VmFileNotFound</c>, or <c>VmLegacyDatabaseInvalid</c> naming the file: not SQLite, no memories table, missing columns, or a row that cannot become a memory.</exception>
+    /// <exception cref="VaultMeshException"><c>VmFileNotFound</c>, or <c>VmLegacyDatabaseInvalid</c> naming the
+    /// file: not SQLite, no memories table, missing columns, or a row that cannot become a memory.</exception>
     public static LegacyRemembrancer Open(string path, CancellationToken cancellationToken = default)
     {
         var (full, rows) = ReadRows(path, cancellationToken);
@@ -206,7 +207,8 @@ public sealed class LegacyRemembrancer
     /// row. A mismatch records nothing: the rows are not what the operator vouched for.
     /// </summary>
     /// <exception cref="VaultMeshException"><c>VmLegacyRootInvalid</c> when the expected root is not a digest.</exception>
-    public LegacyImportResult Import(MemoryStore? memories, string? expectedRoot, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
+    public LegacyImportResult Import(MemoryStore? memories, string? expectedRoot,
+        IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         string? expected = null;
         bool? matches = null;
@@ -215,7 +217,8 @@ public sealed class LegacyRemembrancer
             if (!Sha256Digest.TryParse(expectedRoot.Trim(), out var digest))
             {
                 throw new VaultMeshException(LegacyErrorIds.RootInvalid, VmErrorKind.InvalidArgument,
-                    $"Expected legacy root '{expectedRoot}' is not a SHA-256 digest (64 hex digits, optionally 0x or sha256: prefixed).", expectedRoot);
+                    $"Expected legacy root '{expectedRoot}' is not a SHA-256 digest "
+                    + "(64 hex digits, optionally 0x or sha256: prefixed).", expectedRoot);
             }
             expected = digest.ToHex();
             matches = ComputedLegacyRoot is not null && string.Equals(expected, ComputedLegacyRoot, StringComparison.Ordinal);
@@ -325,8 +328,10 @@ public sealed class LegacyRemembrancer
                 {
                     return at;
                 }
-                if (DateTime.TryParseExact(s, ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"], CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var utc))
+                if (DateTime.TryParseExact(s,
+                    ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"],
+                    CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                    out var utc))
                 {
                     return new DateTimeOffset(utc, TimeSpan.Zero);
                 }

@@ -79,7 +79,8 @@ public static class LegacyTool
                 process.Kill(entireProcessTree: true);
                 throw;
             }
-            return new LegacyToolResult(command, process.ExitCode, (await stdout.ConfigureAwait(false)).Trim(), (await stderr.ConfigureAwait(false)).Trim());
+            return new LegacyToolResult(command, process.ExitCode, (await stdout.ConfigureAwait(false)).Trim(),
+                (await stderr.ConfigureAwait(false)).Trim());
         }
     }
 }

@@ -121,7 +121,8 @@ internal static class PythonJson
         return sign + digits[..decpt] + "." + digits[decpt..];
     }
 
-    /// <summary>A string with <c>ensure_ascii=True</c>: everything outside printable ASCII becomes <c>\uXXXX</c> (lower-case hex, UTF-16 units).</summary>
+    /// <summary>A string with <c>ensure_ascii=True</c>: everything outside printable ASCII becomes <c>\uXXXX</c>
+    /// (lower-case hex, UTF-16 units).</summary>
     private static void AppendString(StringBuilder builder, string text)
     {
         builder.Append('"');

@@ -30,7 +30,8 @@ public static class ArtifactHasher
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException(FileErrorIds.Unreadable, VmErrorKind.ResourceUnavailable, $"Artifact file '{path}' cannot be read: {ex.Message}", path, ex);
+            throw new VaultMeshException(FileErrorIds.Unreadable, VmErrorKind.ResourceUnavailable,
+                $"Artifact file '{path}' cannot be read: {ex.Message}", path, ex);
         }
     }
 }

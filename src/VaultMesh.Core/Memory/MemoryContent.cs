@@ -95,14 +95,17 @@ public static class MemoryContent
     // The memory wraps the payload in one level and a proof bundle in one more; both must stay readable.
     private static VaultMeshException TooDeep() => new(MemoryErrorIds.PayloadTooDeep, VmErrorKind.InvalidData,
         string.Create(CultureInfo.InvariantCulture,
-            $"Payload nests deeper than {JsonLimits.MaxPayloadDepth} levels of arrays and objects; the limit leaves room for the memory and the proof bundle that carry it within the {JsonLimits.MaxDepth} levels every VaultMesh JSON reader accepts."),
+            $"Payload nests deeper than {JsonLimits.MaxPayloadDepth} levels of arrays and objects; the limit leaves "
+            + $"room for the memory and the proof bundle that carry it within the {JsonLimits.MaxDepth} levels every "
+            + $"VaultMesh JSON reader accepts."),
         "Payload");
 
     private static void Require(string? value, string field)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new VaultMeshException(MemoryErrorIds.FieldMissing, VmErrorKind.InvalidArgument, $"{field} is required and must not be empty.", field);
+            throw new VaultMeshException(MemoryErrorIds.FieldMissing, VmErrorKind.InvalidArgument,
+                $"{field} is required and must not be empty.", field);
         }
         Limit(value, field);
     }

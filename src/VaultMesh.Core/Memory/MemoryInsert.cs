@@ -6,22 +6,32 @@ namespace VaultMesh.Core.Memory;
 
 /// <summary>
 /// The one INSERT of a memory row, prepared once per transaction and reused for each row of it
-/// (docs/performance.md, "Group commits"). A memory whose id is already stored inserts nothing.
+/// (docs/performance.md, "Group commits"), with the row's tags in <c>memory_tags</c>. A memory whose
+/// id is already stored inserts nothing. The kept counts of memories and pending memories grow by
+/// the rows inserted when <see cref="Complete"/> runs, once before the transaction commits: a
+/// trigger per row made SQLite keep a statement journal for every insert, which cost more than the
+/// insert itself. The audit's counts check compares the kept counts with the rows.
 /// </summary>
 internal sealed class MemoryInsert : IDisposable
 {
+    private readonly VaultStore _store;
+    private readonly SqliteTransaction _tx;
     private readonly SqliteCommand _command;
     private readonly SqliteParameter[] _values;
+    private SqliteCommand? _tag;
+    private long _uncounted;
 
     public MemoryInsert(VaultStore store, SqliteTransaction tx)
     {
+        _store = store;
+        _tx = tx;
         _command = store.Command("""
             INSERT INTO memories (id, type, component, version, timestamp, artifact_hash, artifact_name, payload, actor, tags, leaf)
             VALUES ($id, $type, $component, $version, $timestamp, $artifact_hash, $artifact_name, $payload, $actor, $tags, $leaf)
             ON CONFLICT (id) DO NOTHING
             """, tx);
-        string[] names = ["$id", "$type", "$component", "$version", "$timestamp", "$artifact_hash", "$artifact_name", "$payload",
-            "$actor", "$tags"];
+        string[] names = ["$id", "$type", "$component", "$version", "$timestamp", "$artifact_hash", "$artifact_name",
+            "$payload", "$actor", "$tags"];
         _values = [.. names.Select(n => _command.Parameters.Add(n, SqliteType.Text)),
             _command.Parameters.Add("$leaf", SqliteType.Blob)];
     }
@@ -36,12 +46,56 @@ internal sealed class MemoryInsert : IDisposable
         {
             _values[i].Value = values[i] ?? DBNull.Value;
         }
-        // The changed-rows count ignores the triggers' rows, and the last rowid reverts after them,
-        // so both describe the memory row alone; a RETURNING clause would cost a result row each.
-        return _command.ExecuteNonQuery() == 1
-            ? SQLitePCL.raw.sqlite3_last_insert_rowid(_command.Connection!.Handle)
-            : null;
+        // The changed-rows count and the last rowid describe the memory row alone; a RETURNING
+        // clause would cost a result row each.
+        if (_command.ExecuteNonQuery() != 1)
+        {
+            return null;
+        }
+        var seq = SQLitePCL.raw.sqlite3_last_insert_rowid(_command.Connection!.Handle);
+        foreach (var tag in tags)
+        {
+            InsertTag(tag, seq);
+        }
+        _uncounted++;
+        return seq;
     }
 
-    public void Dispose() => _command.Dispose();
+    /// <summary>Adds the rows inserted since the last call to the kept counts; call it before the commit.</summary>
+    public void Complete()
+    {
+        if (_uncounted == 0)
+        {
+            return;
+        }
+        using var counts = _store.Command(
+            "UPDATE store_counts SET value = value + $n WHERE name IN ('memories', 'pending')", _tx);
+        counts.Parameters.AddWithValue("$n", _uncounted);
+        counts.ExecuteNonQuery();
+        _uncounted = 0;
+    }
+
+    private void InsertTag(string? tag, long seq)
+    {
+        if (tag is null)
+        {
+            return;
+        }
+        if (_tag is null)
+        {
+            // A tag repeated in one memory is one row, as the index of tags has always held it.
+            _tag = _store.Command("INSERT OR IGNORE INTO memory_tags (tag, memory_seq) VALUES ($tag, $seq)", _tx);
+            _tag.Parameters.Add("$tag", SqliteType.Text);
+            _tag.Parameters.Add("$seq", SqliteType.Integer);
+        }
+        _tag.Parameters[0].Value = tag;
+        _tag.Parameters[1].Value = seq;
+        _tag.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _command.Dispose();
+        _tag?.Dispose();
+    }
 }

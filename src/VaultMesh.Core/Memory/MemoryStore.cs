@@ -97,7 +97,8 @@ public sealed class MemoryStore
         ArgumentNullException.ThrowIfNull(draft);
         var (payload, artifact, tags) = MemoryContent.Normalise(draft);
         var timestamp = UtcTimestamp.Format(draft.Timestamp ?? _time.GetUtcNow());
-        if (!MemoryContentWriter.TryWrite(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags, timestamp, out var id, out var leaf))
+        if (!MemoryContentWriter.TryWrite(draft.Type, draft.Component, draft.Version, payload, artifact,
+            draft.ArtifactName, draft.Actor, tags, timestamp, out var id, out var leaf))
         {
             var content = MemoryContent.Content(draft.Type, draft.Component, draft.Version, payload, artifact, draft.ArtifactName, draft.Actor, tags);
             id = MemoryContent.Id(content);
@@ -116,29 +117,6 @@ public sealed class MemoryStore
         {
             return results;
         }
-        // Each insert fires the counting and tagging triggers, so SQLite keeps a statement journal that
-        // outgrows its memory buffer within a group and then writes every touched page to a temporary
-        // file. Kept in memory while a group is written, its inserts cost about a third less CPU; kept
-        // in memory for the whole connection, reads ran about 12% slower (docs/performance.md).
-        TempStore("MEMORY");
-        try
-        {
-            return CommitGroup(memories, results);
-        }
-        finally
-        {
-            TempStore("DEFAULT");
-        }
-    }
-
-    private void TempStore(string where)
-    {
-        using var pragma = _store.Command("PRAGMA temp_store=" + where);
-        pragma.ExecuteNonQuery();
-    }
-
-    private MemoryRecord[] CommitGroup(IReadOnlyList<PreparedMemory> memories, MemoryRecord[] results)
-    {
         using var tx = _store.BeginWrite();
         using var find = _store.Command(Select + " WHERE m.id = $id", tx);
         var findId = find.Parameters.Add("$id", SqliteType.Text);
@@ -160,6 +138,7 @@ public sealed class MemoryStore
             results[i] = new MemoryRecord(seq, m.Id, d.Type, d.Component, d.Version, UtcTimestamp.Parse(m.Timestamp), m.ArtifactHash, d.ArtifactName,
                 m.Payload, d.Actor, m.Tags, batchId: null, leafIndex: null, existing: false);
         }
+        insert.Complete();
         tx.Commit();
         return results;
     }

@@ -60,7 +60,9 @@ internal sealed class LogAppender : IDisposable
         {
             throw new VaultMeshException(EntryTooLargeErrorId, VmErrorKind.InvalidData,
                 string.Create(CultureInfo.InvariantCulture,
-                    $"The memory's leaf {(target is null ? "" : $"'{target}' ")}is {length} bytes; a log entry is at most {MaxEntryBytes} bytes (its length is a uint16 in the tile bundles). Shorten its payload or store the content as an artifact hash."),
+                    $"The memory's leaf {(target is null ? "" : $"'{target}' ")}is {length} bytes; "
+                    + $"a log entry is at most {MaxEntryBytes} bytes (its length is a uint16 in the tile bundles). "
+                    + $"Shorten its payload or store the content as an artifact hash."),
                 target);
         }
     }
@@ -72,7 +74,8 @@ internal sealed class LogAppender : IDisposable
     public static LogAppender Open(SqliteConnection connection, SqliteTransaction tx) => new(connection, tx);
 
     /// <summary>Appends one batch's leaves (memory sequences and their leaf hashes, in leaf order) and records its range.</summary>
-    public (long Start, long End) AppendBatch(string batchId, IReadOnlyList<long> sequences, Func<int, byte[]> leafHash, CancellationToken cancellationToken = default)
+    public (long Start, long End) AppendBatch(string batchId, IReadOnlyList<long> sequences, Func<int, byte[]> leafHash,
+        CancellationToken cancellationToken = default)
     {
         var start = Size;
         _insertLeaf.Parameters["$batch"].Value = batchId;

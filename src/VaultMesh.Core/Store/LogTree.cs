@@ -50,7 +50,8 @@ internal sealed class LogTree : IDisposable
         return _node.ExecuteScalar() as byte[] is { Length: MerkleHasher.HashSize } hash
             ? hash
             : throw new VaultMeshException(StoreErrorIds.LogCorrupt, VmErrorKind.SecurityError,
-                string.Create(CultureInfo.InvariantCulture, $"The stored log has no valid node at level {level}, index {index}; run Test-VmCheckpoint."),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The stored log has no valid node at level {level}, index {index}; run Test-VmCheckpoint."),
                 index);
     }
 
@@ -134,7 +135,10 @@ internal sealed class LogTree : IDisposable
         if (size < 0 || size > Size)
         {
             throw new VaultMeshException(StoreErrorIds.LogSizeOutOfRange, VmErrorKind.InvalidArgument,
-                string.Create(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(name[0])}{name[1..]} {size} is outside the log, which holds {Size} leaves."), size);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{char.ToUpperInvariant(name[0])}{name[1..]} {size} is outside the log, "
+                    + $"which holds {Size} leaves."),
+                size);
         }
     }
 

@@ -11,7 +11,8 @@ public sealed record AnchorCount(string Chain, string Network, string Status, st
 /// <summary>
 /// The counts status, metrics and the audit read: all and pending memories, batches, quarantine
 /// evidence and anchor receipts by rail and state. The store keeps them in <c>store_counts</c> and
-/// <c>anchor_counts</c>, updated by triggers in the transaction that writes the counted rows, so
+/// <c>anchor_counts</c>, updated in the transaction that writes the counted rows (by triggers, and
+/// for memories once per group by the recording code), so
 /// <see cref="Read"/> costs the same in any size of store; <see cref="Count"/> counts the rows
 /// themselves, which the audit compares with the kept figures.
 /// </summary>
@@ -22,9 +23,11 @@ public sealed record AnchorCount(string Chain, string Network, string Status, st
 /// <param name="Anchors">Receipts by chain, network, status and state; groups with none are left out.</param>
 public sealed record StoreCounts(long Memories, long Pending, long Batches, long Quarantine, IReadOnlyList<AnchorCount> Anchors)
 {
-    private const string KeptAnchors = "SELECT chain, network, status, state, value FROM anchor_counts WHERE value <> 0 ORDER BY chain, network, status, state";
+    private const string KeptAnchors = "SELECT chain, network, status, state, value FROM anchor_counts "
+        + "WHERE value <> 0 ORDER BY chain, network, status, state";
 
-    private const string CountedAnchors = "SELECT chain, network, status, state, count(*) FROM receipts GROUP BY chain, network, status, state ORDER BY chain, network, status, state";
+    private const string CountedAnchors = "SELECT chain, network, status, state, count(*) FROM receipts "
+        + "GROUP BY chain, network, status, state ORDER BY chain, network, status, state";
 
     /// <summary>The kept counts: a few rows, whatever the size of the store.</summary>
     public static StoreCounts Read(VaultStore store)

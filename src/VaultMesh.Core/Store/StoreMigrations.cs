@@ -456,6 +456,15 @@ internal static class StoreMigrations
         CREATE TRIGGER monitor_evidence_append_only_delete BEFORE DELETE ON monitor_evidence
             BEGIN SELECT RAISE(ABORT, 'monitor evidence is append-only'); END;
         """,
+
+        // 13: recording keeps the counts of memories and their tag rows itself (Memory/MemoryInsert),
+        // in the recording transaction: a trigger firing on every memory insert made SQLite keep a
+        // statement journal for each one, which cost more CPU than the insert (docs/performance.md).
+        // The audit's counts check still compares the kept counts with full counts of the rows.
+        """
+        DROP TRIGGER count_memories;
+        DROP TRIGGER memory_tags_insert;
+        """,
     ];
 
     /// <summary>

@@ -45,7 +45,8 @@ public sealed class VaultStore : IDisposable
     /// <c>-wal</c> and <c>-shm</c> files are owner-only (0600), and so is the directory.</summary>
     /// <param name="dataDirectory">The profile's data directory.</param>
     /// <param name="tightenDirectory">Whether an existing directory is made owner-only: true for the directories
-    /// VaultMesh owns; a directory the operator configured is left as set (and warned about, see <see cref="Configuration.VaultMeshContext.Warnings"/>).</param>
+    /// VaultMesh owns; a directory the operator configured is left as set (and warned about, see
+    /// <see cref="Configuration.VaultMeshContext.Warnings"/>).</param>
     public static VaultStore Open(string dataDirectory, bool tightenDirectory = true)
     {
         var path = System.IO.Path.Combine(dataDirectory, FileName);
@@ -114,7 +115,8 @@ public sealed class VaultStore : IDisposable
         if (version > known)
         {
             throw new VaultMeshException(StoreErrorIds.SchemaTooNew, VmErrorKind.NotImplemented,
-                $"Store '{path}' has schema version {version}, written by a newer VaultMesh; this version knows up to {known}. Upgrade VaultMesh; the store was not changed.", path);
+                $"Store '{path}' has schema version {version}, written by a newer VaultMesh; "
+                + $"this version knows up to {known}. Upgrade VaultMesh; the store was not changed.", path);
         }
         for (var step = version; step < known; step++)
         {

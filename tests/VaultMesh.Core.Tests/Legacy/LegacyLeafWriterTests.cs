@@ -26,7 +26,11 @@ public sealed class LegacyLeafWriterTests
         new object?[] { 1L, "2025-01-01 00:00:07", "deploy", "svc-1", "v1.1", "ab", "", "{\"note\": \"été\"}", null },
         new object?[] { null, null, null, null, null, null, null, null, null },
         new object?[] { long.MinValue, -0.0, 1e22, 1.5e-7, double.NaN, double.PositiveInfinity, 0.1, 123456789012345680.0, "x" },
-        new object?[] { 9L, "tab\tnew\nline\r\"quote\" back\\slash \b\f \u0001 \u007f", "😀 lone \ud800 end", "", "~ !", "\u2028", "ü", "z", null },
+        new object?[]
+        {
+            9L, "tab\tnew\nline\r\"quote\" back\\slash \b\f \u0001 \u007f", "😀 lone \ud800 end", "", "~ !", "\u2028",
+            "ü", "z", null,
+        },
     };
 
     [Theory]
@@ -75,7 +79,9 @@ public sealed class LegacyLeafWriterTests
         foreach (var row in RandomRows(27, 2000))
         {
             Assert.Equal(General(row), Fast(row));
-            Assert.Equal(LowerHex.Format(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(General(row)))), LegacyLeafWriter.Leaf(row));
+            Assert.Equal(
+                LowerHex.Format(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(General(row)))),
+                LegacyLeafWriter.Leaf(row));
         }
     }
 

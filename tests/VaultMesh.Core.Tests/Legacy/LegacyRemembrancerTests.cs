@@ -27,7 +27,9 @@ public sealed class LegacyRemembrancerTests : IDisposable
             foreach (var row in rows)
             {
                 using var insert = connection.CreateCommand();
-                insert.CommandText = "INSERT INTO memories (id, timestamp, type, component, version, hash, sig, data, merkle_root) VALUES ($0,$1,$2,$3,$4,$5,$6,$7,$8)";
+                insert.CommandText = "INSERT INTO memories "
+                    + "(id, timestamp, type, component, version, hash, sig, data, merkle_root) "
+                    + "VALUES ($0,$1,$2,$3,$4,$5,$6,$7,$8)";
                 for (var i = 0; i < row.Length; i++)
                 {
                     insert.Parameters.AddWithValue("$" + i, row[i] ?? DBNull.Value);
@@ -64,7 +66,8 @@ public sealed class LegacyRemembrancerTests : IDisposable
         var level = leaves;
         while (level.Count > 1)
         {
-            level = Enumerable.Range(0, (level.Count + 1) / 2).Select(p => Sha(level[2 * p] + (2 * p + 1 < level.Count ? level[2 * p + 1] : level[2 * p]))).ToList();
+            level = Enumerable.Range(0, (level.Count + 1) / 2)
+                .Select(p => Sha(level[2 * p] + (2 * p + 1 < level.Count ? level[2 * p + 1] : level[2 * p]))).ToList();
         }
         Assert.Equal(level[0], LegacyMerkleRoot.Compute(leaves));
         // Leaves that are not 64 hex digits are hashed as the text they are.
@@ -128,7 +131,9 @@ public sealed class LegacyRemembrancerTests : IDisposable
     [InlineData(-(1L << 53) - 1)]
     public void An_id_at_the_edge_of_64_bits_imports_with_its_exact_digits(long id)
     {
-        var legacy = LegacyRemembrancer.Open(Database(LegacyVectors.Typed, [[id, "2025-10-01T00:00:00Z", "deploy", "api", "1.0.0", null, null, "x", null]]));
+        var legacy = LegacyRemembrancer.Open(
+            Database(LegacyVectors.Typed,
+                [[id, "2025-10-01T00:00:00Z", "deploy", "api", "1.0.0", null, null, "x", null]]));
         Assert.Single(legacy.Leaves);
         using var store = OpenStore();
         var memories = new MemoryStore(store);

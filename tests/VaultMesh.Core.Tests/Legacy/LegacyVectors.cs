@@ -6,7 +6,8 @@ namespace VaultMesh.Core.Tests.Legacy;
 /// </summary>
 internal static class LegacyVectors
 {
-    public const string Typed = "CREATE TABLE memories (id INTEGER PRIMARY KEY, timestamp TEXT, type TEXT, component TEXT, version TEXT, hash TEXT, sig TEXT, data TEXT, merkle_root TEXT)";
+    public const string Typed = "CREATE TABLE memories (id INTEGER PRIMARY KEY, timestamp TEXT, type TEXT, "
+        + "component TEXT, version TEXT, hash TEXT, sig TEXT, data TEXT, merkle_root TEXT)";
     public const string Untyped = "CREATE TABLE memories (id, timestamp, type, component, version, hash, sig, data, merkle_root)";
 
     public static readonly object?[][] Basic =

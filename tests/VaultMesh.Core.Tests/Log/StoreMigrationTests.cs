@@ -88,7 +88,7 @@ public sealed class StoreMigrationTests : IDisposable
         Assert.Equal(sealer.Log.GetCheckpoint(8)!.Root, batch.CheckpointRoot);
         var audit = sealer.Log.Audit();
         Assert.True(audit.Valid, audit.Reason);
-        Assert.Equal(12, VaultStore.CurrentSchemaVersion);
+        Assert.Equal(13, VaultStore.CurrentSchemaVersion);
     }
 
     public void Dispose()

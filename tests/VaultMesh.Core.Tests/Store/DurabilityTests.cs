@@ -16,7 +16,9 @@ public class DurabilityTests(ITestOutputHelper output)
     private static string HarnessPath()
     {
         var testDir = AppContext.BaseDirectory;
-        var harness = Path.Combine(testDir.Replace("VaultMesh.Core.Tests", "VaultMesh.CrashHarness", StringComparison.Ordinal), "VaultMesh.CrashHarness.dll");
+        var harness = Path.Combine(
+            testDir.Replace("VaultMesh.Core.Tests", "VaultMesh.CrashHarness", StringComparison.Ordinal),
+            "VaultMesh.CrashHarness.dll");
         Assert.True(File.Exists(harness), $"crash harness not built at {harness}");
         return harness;
     }
@@ -81,7 +83,8 @@ public class DurabilityTests(ITestOutputHelper output)
             process.WaitForExit();
             Verify(dir.Path, reported, sealedReported, round);
         }
-        output.WriteLine($"{Kills} kills, {killsDuringSeal} while a seal was in progress, {reported.Count} memories reported, {sealedReported.Count} batches reported.");
+        output.WriteLine($"{Kills} kills, {killsDuringSeal} while a seal was in progress, "
+            + $"{reported.Count} memories reported, {sealedReported.Count} batches reported.");
         Assert.True(killsDuringSeal >= Kills / 2 - 2, $"only {killsDuringSeal} kills landed during a seal");
     }
 

@@ -116,7 +116,8 @@ public class GroupRecorderTests
         using var dir = new TempDirectory();
         using var store = VaultStore.Open(dir.Path);
         var memories = new MemoryStore(store);
-        var drafts = Enumerable.Range(0, 100).Select(i => Draft(i)).Append(new MemoryDraft { Type = "event", Component = "api", Version = new string('v', 300) }).ToList();
+        var drafts = Enumerable.Range(0, 100).Select(i => Draft(i))
+            .Append(new MemoryDraft { Type = "event", Component = "api", Version = new string('v', 300) }).ToList();
         var ex = Assert.Throws<VaultMeshException>(() => memories.RecordMany(drafts));
         Assert.Equal("VmMemoryFieldTooLong", ex.ErrorId);
         Assert.Equal(0, Committed(dir.Path));

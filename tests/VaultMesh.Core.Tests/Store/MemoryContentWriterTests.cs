@@ -26,7 +26,14 @@ public class MemoryContentWriterTests
             {
                 var (actor, artifactName, withArtifact) = optional;
                 var (n, x, s) = payloadParts;
-                var payloadNode = new JsonObject { ["n"] = n, ["s"] = s, ["nested"] = new JsonObject { ["x"] = double.IsFinite(x) ? x : 0, ["list"] = new JsonArray(1, "b", null) } };
+                var payloadNode = new JsonObject
+                {
+                    ["n"] = n, ["s"] = s,
+                    ["nested"] = new JsonObject
+                    {
+                        ["x"] = double.IsFinite(x) ? x : 0, ["list"] = new JsonArray(1, "b", null),
+                    },
+                };
                 string payload;
                 try
                 {
@@ -36,11 +43,13 @@ public class MemoryContentWriterTests
                 {
                     return; // a payload with a lone surrogate never reaches the writer
                 }
-                var sortedTags = tags.Where(t => t.Trim().Length > 0).Select(t => t.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+                var sortedTags = tags.Where(t => t.Trim().Length > 0).Select(t => t.Trim())
+                    .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
                 var artifact = withArtifact ? "sha256:" + new string('a', 64) : null;
                 const string Timestamp = "2026-11-30T14:21:32.123Z";
 
-                var written = MemoryContentWriter.TryWrite(type, component, version, payload, artifact, artifactName, actor, sortedTags, Timestamp, out var id, out var leaf);
+                var written = MemoryContentWriter.TryWrite(type, component, version, payload, artifact, artifactName,
+                    actor, sortedTags, Timestamp, out var id, out var leaf);
                 string referenceId;
                 byte[] referenceLeaf;
                 try
@@ -51,7 +60,11 @@ public class MemoryContentWriterTests
                 }
                 catch (CanonicalJsonException ex)
                 {
-                    Assert.False(written, "the writer accepted a field the reference path rejects: " + ex.Message + " " + string.Join(",", new[] { type, component, version, actor ?? "", artifactName ?? "" }.Select(f => string.Join(" ", f.Select(c => ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture))))));
+                    var fields = new[] { type, component, version, actor ?? "", artifactName ?? "" }.Select(f =>
+                        string.Join(" ",
+                            f.Select(c => ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture))));
+                    Assert.False(written, "the writer accepted a field the reference path rejects: " + ex.Message + " "
+                        + string.Join(",", fields));
                     return;
                 }
                 Assert.True(written, "the writer declined fields the reference path accepts");

@@ -68,7 +68,9 @@ public class MemoryStoreTests
         Assert.Equal(["3", "1"], memories.Query(new MemoryQuery { Component = "api" }).Select(m => m.Version));
         Assert.Equal(["3"], memories.Query(new MemoryQuery { Tag = "hotfix" }).Select(m => m.Version));
         Assert.Equal(["1"], memories.Query(new MemoryQuery { Text = "rolled out" }).Select(m => m.Version));
-        Assert.Equal(["2"], memories.Query(new MemoryQuery { Since = clock.Start.AddMinutes(30), Until = clock.Start.AddMinutes(90) }).Select(m => m.Version));
+        Assert.Equal(["2"], memories
+            .Query(new MemoryQuery { Since = clock.Start.AddMinutes(30), Until = clock.Start.AddMinutes(90) })
+            .Select(m => m.Version));
         Assert.Equal(["3"], memories.Query(new MemoryQuery { First = 1 }).Select(m => m.Version));
         Assert.Empty(memories.Query(new MemoryQuery { Type = "decision" }));
         var one = memories.Query(new MemoryQuery { First = 1 }).Single();
@@ -83,7 +85,9 @@ public class MemoryStoreTests
         var memories = new MemoryStore(store);
         var sealer = new Sealer(store);
         Assert.Null(sealer.Seal());
-        var recorded = Enumerable.Range(0, 7).Select(i => memories.Record(Draft(version: i.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToList();
+        var recorded = Enumerable.Range(0, 7)
+            .Select(i => memories.Record(Draft(version: i.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            .ToList();
 
         var first = sealer.Seal(maxItems: 4)!;
         Assert.Equal(4, first.Size);
@@ -116,7 +120,11 @@ public class MemoryStoreTests
         }
         using var raw = new SqliteConnection($"Data Source={Path.Combine(dir.Path, VaultStore.FileName)};Pooling=False");
         raw.Open();
-        foreach (var sql in new[] { "UPDATE memories SET version = 'x'", "DELETE FROM memories", "UPDATE batches SET root = 'x'", "DELETE FROM batches", "DELETE FROM batch_leaves" })
+        foreach (var sql in new[]
+        {
+            "UPDATE memories SET version = 'x'", "DELETE FROM memories", "UPDATE batches SET root = 'x'",
+            "DELETE FROM batches", "DELETE FROM batch_leaves",
+        })
         {
             using var command = raw.CreateCommand();
             command.CommandText = sql;

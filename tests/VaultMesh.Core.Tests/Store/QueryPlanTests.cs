@@ -54,7 +54,9 @@ public class QueryPlanTests
         using var dir = new TempDirectory();
         using var store = VaultStore.Open(dir.Path);
         var plan = Plan(store, Shape(shape));
-        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN m", StringComparison.Ordinal) || step.StartsWith("SCAN memories", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step =>
+            step.StartsWith("SCAN m", StringComparison.Ordinal)
+            || step.StartsWith("SCAN memories", StringComparison.Ordinal));
         Assert.Contains(plan, step => step.StartsWith("SEARCH m ", StringComparison.Ordinal));
     }
 
@@ -111,7 +113,10 @@ public class QueryPlanTests
         using var dir = new TempDirectory();
         var data = dir.File("data");
         Directory.CreateDirectory(data);
-        File.Copy(Path.Combine(VaultMesh.Core.Tests.Schemas.Fixtures.RepoRoot, "tests", "fixtures", "store-v2", VaultStore.FileName), Path.Combine(data, VaultStore.FileName));
+        File.Copy(
+            Path.Combine(VaultMesh.Core.Tests.Schemas.Fixtures.RepoRoot, "tests", "fixtures", "store-v2",
+                VaultStore.FileName),
+            Path.Combine(data, VaultStore.FileName));
         using var store = VaultStore.Open(data);
         var memories = new MemoryStore(store);
         var all = memories.Query(new MemoryQuery()).ToList();

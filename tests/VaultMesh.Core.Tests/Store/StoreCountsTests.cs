@@ -64,6 +64,47 @@ public class StoreCountsTests
     }
 
     [Fact]
+    public void A_memory_inserted_around_the_recorder_is_reported_by_the_audit()
+    {
+        using var dir = new TempDirectory();
+        using var store = VaultStore.Open(dir.Path);
+        new MemoryStore(store).RecordMany(Enumerable.Range(0, 3).Select(Draft));
+        Assert.Equal("pass", VaultMesh.Core.Audit.StoreAuditChecks.Counts(store).Status);
+        Sql(store, """
+            INSERT INTO memories (id, type, component, version, timestamp, payload, tags, leaf)
+            SELECT 'sha256:' || hex(randomblob(32)), type, component, version, timestamp, payload, tags, leaf
+            FROM memories LIMIT 1
+            """);
+        var differences = StoreCounts.Read(store).Differences(StoreCounts.Count(store));
+        Assert.Equal(["memories: kept 3, counted 4", "pending: kept 3, counted 4"], differences);
+        Assert.Equal("fail", VaultMesh.Core.Audit.StoreAuditChecks.Counts(store).Status);
+    }
+
+    [Fact]
+    public void Recording_keeps_counts_and_tags_without_a_trigger_per_memory()
+    {
+        using var dir = new TempDirectory();
+        using var store = VaultStore.Open(dir.Path);
+        using (var command = store.Command("""
+            SELECT count(*) FROM sqlite_master
+            WHERE type = 'trigger' AND tbl_name = 'memories' AND sql LIKE '%AFTER INSERT%'
+            """))
+        {
+            Assert.Equal(0L, (long)command.ExecuteScalar()!);
+        }
+        var memories = new MemoryStore(store);
+        memories.RecordMany([
+            new MemoryDraft { Type = "event", Component = "counts", Version = "1", Tags = ["a", "b"] },
+            new MemoryDraft { Type = "event", Component = "counts", Version = "2", Tags = ["b"] },
+            new MemoryDraft { Type = "event", Component = "counts", Version = "2", Tags = ["b"] },
+        ]);
+        Assert.Equal((2L, 2L), memories.Count());
+        Assert.Equal(["a", "b"], memories.Values(MemoryField.Tag));
+        Assert.Equal(2, memories.Query(new MemoryQuery { Tag = "b" }).Count());
+        Assert.Empty(StoreCounts.Read(store).Differences(StoreCounts.Count(store)));
+    }
+
+    [Fact]
     public void The_migration_fills_the_counts_of_a_store_written_before_them()
     {
         // store-v2 was written before the log and the kept counts: seven memories in three batches.

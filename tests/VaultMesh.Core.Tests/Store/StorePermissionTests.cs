@@ -63,6 +63,7 @@ public sealed class StorePermissionTests
             Assert.Equal(wide, File.GetUnixFileMode(configured));
         }
         File.SetUnixFileMode(configured, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Assert.Empty(VaultMeshContext.Resolve("lab", EnvironmentSource.From(new Dictionary<string, string> { ["VAULTMESH_HOME"] = dir.Path })).Warnings);
+        var environment = EnvironmentSource.From(new Dictionary<string, string> { ["VAULTMESH_HOME"] = dir.Path });
+        Assert.Empty(VaultMeshContext.Resolve("lab", environment).Warnings);
     }
 }
