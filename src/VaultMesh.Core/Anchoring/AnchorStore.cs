@@ -186,8 +186,10 @@ public sealed class AnchorStore : IReceiptSource
         var attempts = (GetBackoff(chain, network)?.Attempts ?? 0) + 1;
         var next = _time.GetUtcNow() + policy.Delay(attempts, random);
         using var command = _store.Command("""
-            INSERT INTO rail_backoff (chain, network, attempts, next_attempt_at, last_error) VALUES ($chain, $network, $attempts, $next, $error)
-            ON CONFLICT (chain, network) DO UPDATE SET attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error
+            INSERT INTO rail_backoff (chain, network, attempts, next_attempt_at, last_error)
+            VALUES ($chain, $network, $attempts, $next, $error)
+            ON CONFLICT (chain, network) DO UPDATE SET attempts = excluded.attempts,
+                next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error
             """);
         command.Parameters.AddWithValue("$chain", chain.ToString());
         command.Parameters.AddWithValue("$network", network);
