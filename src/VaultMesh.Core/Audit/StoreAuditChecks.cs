@@ -9,7 +9,6 @@ using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
-using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Audit;
 
@@ -60,9 +59,11 @@ internal static class StoreAuditChecks
     }
 
     /// <summary>The log audit (<c>Test-VmCheckpoint</c> with no input) as one check: its first failure fails it.</summary>
-    public static AuditCheckResult Log(VaultStore store, WitnessPolicy? witnesses, CancellationToken cancellationToken)
+    /// <param name="log">The profile's log, with its origin and witness policy.</param>
+    /// <param name="cancellationToken">Stops the audit.</param>
+    public static AuditCheckResult Log(TransparencyLog log, CancellationToken cancellationToken)
     {
-        var audit = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory), witnesses: witnesses).Audit(cancellationToken);
+        var audit = log.Audit(cancellationToken);
         if (!audit.Valid)
         {
             return AuditCheckResult.Failed("log", $"The log audit fails its {audit.FailedCheck} check: {audit.Reason}.",
@@ -210,7 +211,7 @@ internal static class StoreAuditChecks
 
     public static AuditCheckResult Backlog(VaultStore store, string dataDirectory, AuditOptions options)
     {
-        var pending = new Sealer(store).PendingCount();
+        var pending = StoreCounts.Read(store).Pending;
         var quarantine = HarbingerOptions.ForDataDirectory(dataDirectory).QuarantinePath;
         var quarantined = Directory.Exists(quarantine)
             ? Directory.EnumerateFiles(quarantine, "*.json").Count(f => !f.EndsWith(".reason.json", StringComparison.Ordinal))

@@ -3,7 +3,6 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Store;
 using VaultMesh.Core.Witness;
-using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Federation;
 
@@ -26,10 +25,14 @@ public sealed class CheckpointCosigning
     private readonly SemaphoreSlim _lock;
 
     /// <summary>Creates a requester over a store shared under <paramref name="storeLock"/>.</summary>
-    public CheckpointCosigning(VaultStore store, FederationClient client, SemaphoreSlim storeLock)
+    /// <param name="store">The store <paramref name="log"/> reads.</param>
+    /// <param name="log">The profile's log over <paramref name="store"/>, whose checkpoints are offered.</param>
+    /// <param name="client">Speaks for this node.</param>
+    /// <param name="storeLock">Serialises use of <paramref name="store"/>.</param>
+    public CheckpointCosigning(VaultStore store, TransparencyLog log, FederationClient client, SemaphoreSlim storeLock)
     {
         _store = store;
-        _log = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory));
+        _log = log ?? throw new ArgumentNullException(nameof(log));
         _client = client;
         _lock = storeLock;
     }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Identity;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
 
@@ -18,6 +19,7 @@ namespace VaultMesh.Core.Federation;
 public sealed class GuardianApi : IDisposable
 {
     private readonly VaultStore _store;
+    private readonly TransparencyLog _transparencyLog;
     private readonly NodeKey _key;
     private readonly PostQuantumKey? _postQuantumKey;
     private readonly string _did;
@@ -32,11 +34,25 @@ public sealed class GuardianApi : IDisposable
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
     private long _accepted;
 
-    /// <summary>Creates the API over a store (which it uses alone) and this node's key.</summary>
-    public GuardianApi(VaultStore store, NodeKey key, string profile, IReadOnlyList<FederationPeer> peers, KillSwitches switches,
-        FederationOptions? options = null, TimeProvider? time = null, Action<FederationLogEntry>? log = null, Action<FederationPeer>? announced = null)
+    /// <summary>Creates the API over a store (which it uses alone), the profile's log over it and this node's
+    /// key.</summary>
+    /// <param name="store">The store, used by this API alone.</param>
+    /// <param name="transparencyLog">The profile's log over <paramref name="store"/>, whose checkpoints the batch
+    /// route serves.</param>
+    /// <param name="key">This node's key.</param>
+    /// <param name="profile">The profile's name, reported by /healthz.</param>
+    /// <param name="peers">The peers allowed to call.</param>
+    /// <param name="switches">The kill switches.</param>
+    /// <param name="options">Exchange limits.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="log">Accepted and refused requests.</param>
+    /// <param name="announced">Called with a peer that announces new data.</param>
+    public GuardianApi(VaultStore store, TransparencyLog transparencyLog, NodeKey key, string profile,
+        IReadOnlyList<FederationPeer> peers, KillSwitches switches, FederationOptions? options = null,
+        TimeProvider? time = null, Action<FederationLogEntry>? log = null, Action<FederationPeer>? announced = null)
     {
         _store = store;
+        _transparencyLog = transparencyLog ?? throw new ArgumentNullException(nameof(transparencyLog));
         _key = key;
         // The ML-DSA-44 key lives beside the Ed25519 one; a guardian started before it existed gains it here.
         _postQuantumKey = key.Path is null ? null
@@ -181,17 +197,17 @@ public sealed class GuardianApi : IDisposable
                     var id = message.Payload["batchId"] is JsonValue v && v.TryGetValue<string>(out var s) ? s
                         : throw new FederationRefusal(400, "malformed-body", "The payload has no 'batchId' text.", message.Sender);
                     var batches = new BatchStore(_store);
-                    var log = new Log.TransparencyLog(_store, new LogSigningKeys(_store.DataDirectory));
                     var batch = batches.GetBatch(id);
                     if (batch?.LogEnd is not { } logEnd)
                     {
                         throw new FederationRefusal(404, "batch-not-found", $"No batch '{id}' in this guardian's log.", id);
                     }
                     var receipts = new Anchoring.AnchorStore(_store, _time).ForRoot(Digests.Sha256Digest.Parse(batch.Root, Digests.DigestForm.Hex));
-                    var checkpoint = log.CheckpointCovering(logEnd - 1)
+                    var checkpoint = _transparencyLog.CheckpointCovering(logEnd - 1)
                         ?? throw new FederationRefusal(404, "checkpoint-not-found",
                             $"This guardian has signed no checkpoint that includes batch '{id}' yet.", id);
-                    IReadOnlyList<string> consistency = checkpoint.Size == logEnd ? [] : log.GetConsistencyProof(logEnd, checkpoint.Size).Path;
+                    IReadOnlyList<string> consistency = checkpoint.Size == logEnd ? []
+                        : _transparencyLog.GetConsistencyProof(logEnd, checkpoint.Size).Path;
                     return new JsonObject
                     {
                         ["logStart"] = batch.LogStart,

@@ -48,13 +48,18 @@ public sealed class IdentityRecord
     /// </summary>
     /// <exception cref="VaultMeshException"><c>VmFederationIdentityExists</c>; <c>VmIdentityKeySignedLog</c> when the key
     /// to be replaced signed the log's checkpoints, <c>VmNodeKeyMissing</c> when that key is gone (docs/log.md).</exception>
-    public static IdentityRecord Create(VaultMeshContext context, bool force)
+    /// <param name="context">The profile.</param>
+    /// <param name="force">Replace an identity the profile already has.</param>
+    /// <param name="newestCheckpoint">Reads the newest checkpoint of the profile's log; called only when the
+    /// store exists, so creating an identity never creates a store.</param>
+    public static IdentityRecord Create(VaultMeshContext context, bool force, Func<CheckpointRecord?> newestCheckpoint)
     {
+        ArgumentNullException.ThrowIfNull(newestCheckpoint);
         var path = NodeKey.DefaultPath(context.DataDirectory);
         var existing = NodeKey.TryLoad(path);
         if (existing is null || force)
         {
-            RefuseWhileSigned(context, existing, path);
+            RefuseWhileSigned(context, existing, path, newestCheckpoint);
         }
         NodeKey key;
         var adopted = false;
@@ -86,14 +91,14 @@ public sealed class IdentityRecord
 
     // A log's key is bound to its origin (C2SP): a new key would leave the signed checkpoints unverifiable
     // and sign the same origin under another identity, so the key that signed them is never replaced.
-    private static void RefuseWhileSigned(VaultMeshContext context, NodeKey? existing, string path)
+    private static void RefuseWhileSigned(VaultMeshContext context, NodeKey? existing, string path,
+        Func<CheckpointRecord?> newestCheckpoint)
     {
         if (!File.Exists(System.IO.Path.Combine(context.DataDirectory, VaultStore.FileName)))
         {
             return;
         }
-        using var store = VaultStore.Open(context.DataDirectory, tightenDirectory: !context.DataDirectoryConfigured);
-        var newest = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory)).GetCheckpoint();
+        var newest = newestCheckpoint();
         if (newest is null)
         {
             return;

@@ -80,11 +80,15 @@ public sealed class GuardianService
         using var apiStore = VaultStore.Open(_context.DataDirectory);
         using var syncStore = VaultStore.Open(_context.DataDirectory);
         var wake = Channel.CreateUnbounded<FederationPeer?>();
-        using var api = new GuardianApi(apiStore, _key, _context.Profile, peers, _context.KillSwitches, _settings.Options, _time, _log,
+        // Each loop has its own connection, so each reads the profile's one log through a connection of its own.
+        using var api = new GuardianApi(apiStore, ProfileServices.LogOver(apiStore, _context, _time), _key,
+            _context.Profile, peers, _context.KillSwitches, _settings.Options, _time, _log,
             peer => wake.Writer.TryWrite(peer));
         // /metrics reports this guardian's own context: the kill switches it runs with, the store's figures at scrape time.
         using var tileStore = VaultStore.Open(_context.DataDirectory);
-        var handler = TileRoutes.Before(GuardianMetricsRoute.Before(api.HandleAsync, MetricsEndpoint.Scrape(() => _context)), tileStore);
+        var metrics = GuardianMetricsRoute.Before(api.HandleAsync, MetricsEndpoint.Scrape(() => _context));
+        var handler = TileRoutes.Before(metrics,
+            tileStore, ProfileServices.LogOver(tileStore, _context, _time));
         var host = new GuardianHost(_settings.Listen, handler, _settings.Options.RequestTimeout);
         host.Start();
         await using (host.ConfigureAwait(false))
@@ -111,7 +115,8 @@ public sealed class GuardianService
     {
         using var rails = AnchorRails.FromProfile(_context.Settings, _context.Environment);
         using var client = new FederationClient(_key, _context.KillSwitches, _settings.Options, _time);
-        var sync = new FederationSync(store, client, rails.Rails, _context.KillSwitches, ResolverOptions(_context.Settings), _settings.Options, _time, _log);
+        var sync = new FederationSync(store, ProfileServices.LogOver(store, _context, _time), client, rails.Rails,
+            _context.KillSwitches, ResolverOptions(_context.Settings), _settings.Options, _time, _log);
         while (true)
         {
             using var interval = CancellationTokenSource.CreateLinkedTokenSource(ct);
