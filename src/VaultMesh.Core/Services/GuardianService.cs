@@ -27,7 +27,8 @@ public sealed class GuardianSettings
 
     /// <summary>The listen address: <paramref name="parameter"/>, else VAULTMESH_LISTEN, else <c>guardian.listen</c>, else the default.</summary>
     public static string ResolveListen(string? parameter, VaultMeshContext context) =>
-        GuardianHost.ParseListen(parameter ?? context.Environment.Get(ListenVariable) ?? context.Settings.GetString("guardian.listen") ?? DefaultListen);
+        GuardianHost.ParseListen(parameter ?? context.Environment.Get(ListenVariable)
+            ?? context.Settings.GetString("guardian.listen") ?? DefaultListen);
 }
 
 /// <summary>
@@ -45,7 +46,8 @@ public sealed class GuardianService
     private readonly TimeProvider _time;
 
     /// <summary>Creates a guardian for a profile.</summary>
-    public GuardianService(VaultMeshContext context, NodeKey key, GuardianSettings settings, Action<FederationLogEntry>? log = null, TimeProvider? time = null)
+    public GuardianService(VaultMeshContext context, NodeKey key, GuardianSettings settings,
+        Action<FederationLogEntry>? log = null, TimeProvider? time = null)
     {
         _context = context;
         _key = key;
@@ -73,28 +75,32 @@ public sealed class GuardianService
         return new ConflictResolverOptions { RailOrder = order };
     }
 
-    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; <paramref name="started"/> is called with the base URL once listening.</summary>
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; <paramref name="started"/> is called with
+    /// the base URL once listening.</summary>
     public async Task RunAsync(Action<Uri>? started, CancellationToken cancellationToken)
     {
         var peers = FederationPeer.FromProfile(_context.Settings);
         using var apiStore = VaultStore.Open(_context.DataDirectory);
         using var syncStore = VaultStore.Open(_context.DataDirectory);
         var wake = Channel.CreateUnbounded<FederationPeer?>();
-        // Each loop has its own connection, so each reads the profile's one log through a connection of its own.
-        using var api = new GuardianApi(apiStore, ProfileServices.LogOver(apiStore, _context, _time), _key,
+        // Each loop reads the profile's log through a connection of its own. The guardian serves notes and proofs and
+        // never a witness verdict, so its logs carry no witness policy: peers that are no valid policy (one key
+        // listed twice) still sync, as they did before the guardian read the profile's log.
+        using var api = new GuardianApi(apiStore, ProfileServices.LogOver(apiStore, _context, null, _time), _key,
             _context.Profile, peers, _context.KillSwitches, _settings.Options, _time, _log,
             peer => wake.Writer.TryWrite(peer));
         // /metrics reports this guardian's own context: the kill switches it runs with, the store's figures at scrape time.
         using var tileStore = VaultStore.Open(_context.DataDirectory);
         var metrics = GuardianMetricsRoute.Before(api.HandleAsync, MetricsEndpoint.Scrape(() => _context));
         var handler = TileRoutes.Before(metrics,
-            tileStore, ProfileServices.LogOver(tileStore, _context, _time));
+            tileStore, ProfileServices.LogOver(tileStore, _context, null, _time));
         var host = new GuardianHost(_settings.Listen, handler, _settings.Options.RequestTimeout);
         host.Start();
         await using (host.ConfigureAwait(false))
         {
             _log(new FederationLogEntry(FederationLogLevel.Information, "listening",
-                $"Guardian of profile '{_context.Profile}' ({DidKey.Format(_key.PublicKey)}) listening on {host.BaseUrl}; federation {(_context.KillSwitches.Federation.Enabled ? "on" : "off")}."));
+                $"Guardian of profile '{_context.Profile}' ({DidKey.Format(_key.PublicKey)}) listening on " +
+                $"{host.BaseUrl}; federation {(_context.KillSwitches.Federation.Enabled ? "on" : "off")}."));
             started?.Invoke(host.BaseUrl);
             if (_settings.SyncInterval > TimeSpan.Zero)
             {
@@ -106,7 +112,8 @@ public sealed class GuardianService
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                _log(new FederationLogEntry(FederationLogLevel.Information, "stopping", "Guardian stopping: listener closed, sync in flight cancelled."));
+                _log(new FederationLogEntry(FederationLogLevel.Information, "stopping",
+                    "Guardian stopping: listener closed, sync in flight cancelled."));
             }
         }
     }
@@ -115,7 +122,7 @@ public sealed class GuardianService
     {
         using var rails = AnchorRails.FromProfile(_context.Settings, _context.Environment);
         using var client = new FederationClient(_key, _context.KillSwitches, _settings.Options, _time);
-        var sync = new FederationSync(store, ProfileServices.LogOver(store, _context, _time), client, rails.Rails,
+        var sync = new FederationSync(store, ProfileServices.LogOver(store, _context, null, _time), client, rails.Rails,
             _context.KillSwitches, ResolverOptions(_context.Settings), _settings.Options, _time, _log);
         while (true)
         {
@@ -141,7 +148,8 @@ public sealed class GuardianService
             foreach (var result in await sync.SyncAsync(targets, null, ct).ConfigureAwait(false))
             {
                 _log(new FederationLogEntry(result.Ok ? FederationLogLevel.Information : FederationLogLevel.Warning, "synced",
-                    $"Synced {result.Name}: {result.Result}, {result.BatchesImported} batches, {result.ReceiptsStored} receipts stored, {result.ReceiptsRejected} rejected, lag {result.Lag}."
+                    $"Synced {result.Name}: {result.Result}, {result.BatchesImported} batches, " +
+                    $"{result.ReceiptsStored} receipts stored, {result.ReceiptsRejected} rejected, lag {result.Lag}."
                     + (result.Problems.Count > 0 ? " " + string.Join(" ", result.Problems) : "")));
             }
         }

@@ -64,12 +64,20 @@ public sealed class ProfileServices : IDisposable
     /// reported against the profile's witness policy (its peers, <c>witness.quorum</c>).</summary>
     public TransparencyLog Log => _log ??= LogOver(Store, Context);
 
+    /// <summary>The profile's log over <paramref name="store"/>, reported against the profile's witness policy
+    /// (its peers, <c>witness.quorum</c>).</summary>
+    public static TransparencyLog LogOver(VaultStore store, VaultMeshContext context) =>
+        LogOver(store, context, FederationPeer.WitnessPolicyFromProfile(context.Settings));
+
     /// <summary>The profile's log over <paramref name="store"/>, a connection of its own (the guardian
     /// gives each of its loops one): the one construction of the log, so every reader and writer sees the
-    /// profile's <c>log.origin</c>, witness policy and the node's signing keys.</summary>
-    public static TransparencyLog LogOver(VaultStore store, VaultMeshContext context, TimeProvider? time = null) =>
+    /// profile's <c>log.origin</c> and the node's signing keys; checkpoints are reported against
+    /// <paramref name="witnesses"/> (the profile's witness policy, or null for a reader that reports no
+    /// verdict).</summary>
+    public static TransparencyLog LogOver(VaultStore store, VaultMeshContext context, WitnessPolicy? witnesses,
+        TimeProvider? time = null) =>
         new(store, new LogSigningKeys(context.DataDirectory), context.Settings.GetString("log.origin"), time,
-            FederationPeer.WitnessPolicyFromProfile(context.Settings));
+            witnesses);
 
     /// <summary>Sealed batches and their leaves.</summary>
     public BatchStore Batches => _batches ??= new BatchStore(Store);
@@ -176,10 +184,12 @@ public sealed class ProfileServices : IDisposable
 
     /// <summary>Submits, verifies and reconciles anchors on the profile's rails, under the shared
     /// submission lease when the profile names a Redis.</summary>
-    public AnchorService AnchorService => _anchorService ??= new AnchorService(Anchors, VerifyingRails, Context.KillSwitches, coordinator: SubmissionCoordinator);
+    public AnchorService AnchorService => _anchorService ??= new AnchorService(Anchors, VerifyingRails,
+        Context.KillSwitches, coordinator: SubmissionCoordinator);
 
     /// <summary>The receipt validator, enforcing while VERIFY_ENFORCE is on.</summary>
-    public ReceiptValidator Validator => _validator ??= new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
+    public ReceiptValidator Validator => _validator ??=
+        new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
 
     /// <summary>A failed verification with the severity the profile's VERIFY_ENFORCE gives it.</summary>
     public VerificationFailure Failure(string errorId, string message, string? target) =>
@@ -193,7 +203,8 @@ public sealed class ProfileServices : IDisposable
         }
         var bytes = System.Text.Encoding.UTF8.GetBytes(key);
         return Rails.Rails.Select(rail => (IAnchorRail)new CachedAnchorRail(rail, redis, bytes, result =>
-            Anchors.Increment(MetricNames.ObservationCache, new Dictionary<string, string>(StringComparer.Ordinal) { ["result"] = result }))).ToList();
+            Anchors.Increment(MetricNames.ObservationCache,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["result"] = result }))).ToList();
     }
 
     /// <inheritdoc />
