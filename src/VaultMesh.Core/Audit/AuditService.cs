@@ -27,7 +27,8 @@ public sealed class AuditService
 
     /// <summary>Every check, in the order they run.</summary>
     public static IReadOnlyList<string> CheckNames { get; } =
-        ["store", "log", "batch-roots", "counts", "receipts", "pending-anchors", "backlog", "kill-switches", "permissions", "key-files", "trust-bundle", "rails", "redis", "metrics"];
+        ["store", "log", "batch-roots", "counts", "receipts", "pending-anchors", "backlog", "kill-switches",
+            "permissions", "key-files", "trust-bundle", "rails", "redis", "metrics"];
 
     private static readonly string[] StoreChecks = ["log", "batch-roots", "counts", "receipts", "pending-anchors", "backlog"];
 
@@ -68,7 +69,8 @@ public sealed class AuditService
     }
 
     /// <summary>Runs the selected checks, yielding each result as soon as it exists.</summary>
-    public IEnumerable<AuditCheckResult> Run(IReadOnlyCollection<string>? only = null, IProgress<AuditProgress>? progress = null, CancellationToken cancellationToken = default)
+    public IEnumerable<AuditCheckResult> Run(IReadOnlyCollection<string>? only = null,
+        IProgress<AuditProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var names = Select(only);
         VaultStore? store = null;
@@ -138,7 +140,8 @@ public sealed class AuditService
         }
         catch (VaultMeshException ex)
         {
-            return AuditCheckResult.Failed("receipts", $"Receipts cannot be verified: the rail settings are malformed: {ex.Message}", "See the rails check.");
+            return AuditCheckResult.Failed("receipts",
+                $"Receipts cannot be verified: the rail settings are malformed: {ex.Message}", "See the rails check.");
         }
         using (rails)
         {
@@ -153,7 +156,8 @@ public sealed class AuditService
             return AuditCheckResult.Passed("redis", "Redis is not configured (the embedded store is the only copy, as intended).");
         }
         return EndpointProbe.RedisPing(redis, _options.ProbeTimeout, cancellationToken) is { } error
-            ? AuditCheckResult.Failed("redis", $"Redis at {redis.Split(',')[0]} does not answer PING: {error}.", "Start Redis or correct the profile's redis setting.")
+            ? AuditCheckResult.Failed("redis", $"Redis at {redis.Split(',')[0]} does not answer PING: {error}.",
+                "Start Redis or correct the profile's redis setting.")
             : AuditCheckResult.Passed("redis", $"Redis at {redis.Split(',')[0]} answers PING.");
     }
 

@@ -97,13 +97,16 @@ public sealed class GuardianApi : IDisposable
             var peer = _peers.First(p => p.Did == message.Sender);
             if (message.Audience != _did)
             {
-                throw new FederationRefusal(403, "wrong-audience", $"The message is addressed to {message.Audience}, not to this guardian ({_did}).", message.Sender);
+                throw new FederationRefusal(403, "wrong-audience",
+                    $"The message is addressed to {message.Audience}, not to this guardian ({_did}).", message.Sender);
             }
             var now = _time.GetUtcNow();
             if ((now - message.Timestamp).Duration() > _options.Window)
             {
                 throw new FederationRefusal(409, "stale-timestamp",
-                    string.Create(CultureInfo.InvariantCulture, $"The message timestamp {UtcTimestamp.Format(message.Timestamp)} is more than {_options.Window.TotalSeconds} s from this guardian's clock ({UtcTimestamp.Format(now)})."), message.Sender);
+                    string.Create(CultureInfo.InvariantCulture, $"The message timestamp " +
+                        $"{UtcTimestamp.Format(message.Timestamp)} is more than {_options.Window.TotalSeconds} s " +
+                        $"from this guardian's clock ({UtcTimestamp.Format(now)})."), message.Sender);
             }
             JsonObject payload;
             await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -112,7 +115,8 @@ public sealed class GuardianApi : IDisposable
                 var federation = new FederationStore(_store, _time);
                 if (federation.GetState(peer.Did).Quarantined)
                 {
-                    throw new FederationRefusal(403, "sender-quarantined", $"Peer {peer.Name} ({peer.Did}) is quarantined on this guardian.", peer.Did);
+                    throw new FederationRefusal(403, "sender-quarantined",
+                        $"Peer {peer.Name} ({peer.Did}) is quarantined on this guardian.", peer.Did);
                 }
                 if (!federation.TryRemember(message.Sender, message.Nonce, message.Timestamp + _options.Window))
                 {
@@ -125,7 +129,9 @@ public sealed class GuardianApi : IDisposable
                 _lock.Release();
             }
             Interlocked.Increment(ref _accepted);
-            var (responseBody, responseSignature, _) = FederationMessage.Sign(_key, FederationEndpoints.ResponseTypeOf(endpoint), message.Sender, payload, _time.GetUtcNow(), message.Nonce);
+            var (responseBody, responseSignature, _) = FederationMessage.Sign(_key,
+                FederationEndpoints.ResponseTypeOf(endpoint), message.Sender, payload, _time.GetUtcNow(),
+                message.Nonce);
             return new GuardianResponse(200, responseBody, responseSignature);
         }
         catch (FederationRefusal refusal)
@@ -168,7 +174,10 @@ public sealed class GuardianApi : IDisposable
         else
         {
             _refused.AddOrUpdate(answer.Reason, 1, (_, n) => n + 1);
-            _log(new FederationLogEntry(answer.Reason == CheckpointWitness.SplitViewReason ? FederationLogLevel.Error : FederationLogLevel.Warning, "refused",
+            var level = answer.Reason == CheckpointWitness.SplitViewReason
+                ? FederationLogLevel.Error
+                : FederationLogLevel.Warning;
+            _log(new FederationLogEntry(level, "refused",
                 string.Create(CultureInfo.InvariantCulture, $"Refused {path} with {answer.Status} ({answer.Reason}): {answer.Body.TrimEnd()}")));
         }
         return GuardianResponse.Text(answer.Status, answer.Body, answer.ContentType);
@@ -218,7 +227,8 @@ public sealed class GuardianApi : IDisposable
                         ["root"] = batch.Root,
                         ["size"] = batch.Size,
                         ["sealedAt"] = UtcTimestamp.Format(batch.SealedAt),
-                        ["leaves"] = new JsonArray(batches.GetLeaves(id).Select(l => (JsonNode?)JsonValue.Create(Convert.ToBase64String(l))).ToArray()),
+                        ["leaves"] = new JsonArray(batches.GetLeaves(id).Select(l =>
+                            (JsonNode?)JsonValue.Create(Convert.ToBase64String(l))).ToArray()),
                         ["receipts"] = new JsonArray(receipts.Select(r => JsonNode.Parse(r.Json.GetRawText())).ToArray()),
                     };
                 }
@@ -239,7 +249,9 @@ public sealed class GuardianApi : IDisposable
     {
         long since = payload["since"] is JsonValue s && s.TryGetValue<double>(out var d) && d >= 0 && d == Math.Floor(d) ? (long)d
             : throw new FederationRefusal(400, "malformed-body", "The payload needs 'since', a whole number >= 0.");
-        var limit = payload["limit"] is JsonValue l && l.TryGetValue<double>(out var n) && n >= 1 ? (int)Math.Min(n, _options.PageSize) : _options.PageSize;
+        var limit = payload["limit"] is JsonValue l && l.TryGetValue<double>(out var n) && n >= 1
+            ? (int)Math.Min(n, _options.PageSize)
+            : _options.PageSize;
         return (since, limit);
     }
 
@@ -273,7 +285,8 @@ public sealed class GuardianApi : IDisposable
     {
         if (!_switches.Federation.Enabled)
         {
-            throw new FederationRefusal(503, "federation-disabled", $"Federation is off on this guardian (FEDERATION_ENABLED, source {_switches.Federation.Source}).");
+            throw new FederationRefusal(503, "federation-disabled",
+                $"Federation is off on this guardian (FEDERATION_ENABLED, source {_switches.Federation.Source}).");
         }
         if (method != "POST")
         {
@@ -291,7 +304,8 @@ public sealed class GuardianApi : IDisposable
         {
             if (buffer.Length + read > limit)
             {
-                throw new FederationRefusal(413, "body-too-large", string.Create(CultureInfo.InvariantCulture, $"The request body exceeds {limit} bytes."));
+                throw new FederationRefusal(413, "body-too-large", string.Create(CultureInfo.InvariantCulture,
+                    $"The request body exceeds {limit} bytes."));
             }
             buffer.Write(chunk, 0, read);
         }

@@ -26,7 +26,8 @@ public sealed class IdentityRecord
     public string Did { get; }
     /// <summary>The C2SP signed-note verifier key.</summary>
     public string VKey { get; }
-    /// <summary>The witness key (tlog-cosignature/v1, type 0x04, named by the did:key) that verifies this guardian's cosignatures of its peers' checkpoints.</summary>
+    /// <summary>The witness key (tlog-cosignature/v1, type 0x04, named by the did:key) that verifies this guardian's
+    /// cosignatures of its peers' checkpoints.</summary>
     public string CosignerVKey { get; }
     /// <summary>
     /// The ML-DSA-44 witness key (type 0x06, named by the did:key) that verifies this guardian's
@@ -85,7 +86,8 @@ public sealed class IdentityRecord
             NodeKey.Write(postQuantumPath, overwrite: true);
         }
         var postQuantum = PostQuantumKey.LoadOrCreate(postQuantumPath);
-        ConfigWriter.Write(context.Paths.ConfigPath, context.Profile, new Dictionary<string, object?> { ["did_key_id"] = DidKey.Format(key.PublicKey) });
+        ConfigWriter.Write(context.Paths.ConfigPath, context.Profile,
+            new Dictionary<string, object?> { ["did_key_id"] = DidKey.Format(key.PublicKey) });
         return new IdentityRecord(context.Profile, key, postQuantum, adopted);
     }
 

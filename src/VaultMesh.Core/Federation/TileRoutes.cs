@@ -88,7 +88,8 @@ public static class TileRoutes
         }
         if (checkpoint is null || !TileSource.Exists(tile, checkpoint.Size))
         {
-            return GuardianResponse.Refused(404, "not-found", $"The log at its checkpoint ({checkpoint?.Size ?? 0} entries) has no tile '{tile.Path}'.");
+            return GuardianResponse.Refused(404, "not-found",
+                $"The log at its checkpoint ({checkpoint?.Size ?? 0} entries) has no tile '{tile.Path}'.");
         }
         try
         {

@@ -18,6 +18,7 @@ public static partial class ProofBundleVerifier
     private static readonly string[] LeafKeys = ProofBundleDocument.FieldsOf<ProofBundleLeaf>();
     private static readonly string[] ProofKeys = ProofBundleDocument.FieldsOf<ProofBundleProof>();
     private static readonly string[] BatchKeys = ProofBundleDocument.FieldsOf<ProofBundleBatch>();
+    private static readonly string[] SectionNames = ["memory", "leaf", "proof", "batch"];
 
     private static ProofBundleMemory ReadMemory(JsonElement m, SectionReader reader)
     {

@@ -197,15 +197,13 @@ public static partial class ProofBundleVerifier
 
         var reader = new SectionReader();
         reader.Keys(root, "", TopKeys);
-        var memorySection = reader.Object(root, "memory", "");
-        var leafSection = reader.Object(root, "leaf", "");
-        var proofSection = reader.Object(root, "proof", "");
-        var batchSection = reader.Object(root, "batch", "");
+        // Every section's presence and type is reported before any section's fields, the order problems are listed in.
+        var sections = SectionNames.Select(name => reader.Object(root, name, "")).ToArray();
         var anchors = reader.Array(root, "anchors", "");
-        var memory = memorySection is { } m ? ReadMemory(m, reader) : null;
-        var leaf = leafSection is { } l ? ReadLeaf(l, reader) : null;
-        var proof = proofSection is { } pr ? ReadProof(pr, reader) : null;
-        var batch = batchSection is { } b ? ReadBatch(b, reader) : null;
+        var memory = sections[0] is { } m ? ReadMemory(m, reader) : null;
+        var leaf = sections[1] is { } l ? ReadLeaf(l, reader) : null;
+        var proof = sections[2] is { } pr ? ReadProof(pr, reader) : null;
+        var batch = sections[3] is { } b ? ReadBatch(b, reader) : null;
         var log = ReadLog(root, reader);
         if (reader.Problems.Count > 0)
         {
