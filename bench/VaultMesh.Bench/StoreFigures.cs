@@ -104,7 +104,7 @@ internal static class StoreFigures
         using (var small = VaultStore.Open(smallDirectory))
         {
             new MemoryStore(small).RecordMany(Enumerable.Range(0, GroupSize).Select(Draft));
-            _ = new Sealer(small).Seal();
+            _ = BenchSealer.Over(small).Seal();
         }
         var (smallRate, smallCpu, smallSize, _) = VerifyRate(options, smallDirectory, deadline / 2);
         var (rate, cpu, size, verified) = VerifyRate(options, dataDirectory, deadline);
@@ -119,7 +119,7 @@ internal static class StoreFigures
 
         using var store = VaultStore.Open(dataDirectory);
         var memories = new MemoryStore(store);
-        var sealer = new Sealer(store);
+        var sealer = BenchSealer.Over(store);
         var batches = new BatchStore(store);
         var batch = batches.GetBatches().First();
         var random = new Random(15);
@@ -138,7 +138,7 @@ internal static class StoreFigures
     {
         using var store = VaultStore.Open(dataDirectory);
         var memories = new MemoryStore(store);
-        var sealer = new Sealer(store);
+        var sealer = BenchSealer.Over(store);
         var batches = new BatchStore(store);
         var batch = batches.GetBatches().First();
         var random = new Random(15);
@@ -184,7 +184,7 @@ internal static class StoreFigures
         var watch = Stopwatch.StartNew();
         using (var store = VaultStore.Open(dataDirectory))
         {
-            _ = new Sealer(store).Seal() ?? throw new InvalidOperationException("nothing was pending");
+            _ = BenchSealer.Over(store).Seal() ?? throw new InvalidOperationException("nothing was pending");
         }
         var seconds = watch.Elapsed.TotalSeconds;
         using var self = Process.GetCurrentProcess();

@@ -19,7 +19,7 @@ internal static class TileFigures
         var sha = report.Find(Baselines.ShaOneCore)!.Value;
         using var store = VaultStore.Open(StoreFigures.DataDirectory(options, "tiles"));
         var memories = new MemoryStore(store);
-        var sealer = new Sealer(store);
+        var sealer = BenchSealer.Over(store);
         for (var start = 0; start < size; start += StoreFigures.GroupSize)
         {
             memories.RecordMany(Enumerable.Range(start, Math.Min(StoreFigures.GroupSize, size - start)).Select(StoreFigures.Draft));

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using VaultMesh.Core.Identity;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
@@ -16,7 +18,7 @@ if (args.Length < 2)
 var perSeal = int.Parse(args[1], CultureInfo.InvariantCulture);
 using var store = VaultStore.Open(args[0]);
 var memories = new MemoryStore(store);
-var sealer = new Sealer(store);
+var sealer = new Sealer(store, new TransparencyLog(store, new LogSigningKeys(store.DataDirectory)));
 var random = new Random();
 var stdout = Console.Out;
 for (var cycle = 0; ; cycle++)

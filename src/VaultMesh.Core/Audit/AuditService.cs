@@ -1,7 +1,7 @@
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
-using VaultMesh.Core.Federation;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Store;
 
 namespace VaultMesh.Core.Audit;
@@ -35,12 +35,20 @@ public sealed class AuditService
     private readonly VaultMeshContext _context;
     private readonly AuditOptions _options;
     private readonly TimeProvider _time;
+    private readonly Func<VaultStore, TransparencyLog> _logOver;
 
     /// <summary>Creates the audit of a profile.</summary>
-    public AuditService(VaultMeshContext context, AuditOptions options, TimeProvider? time = null)
+    /// <param name="context">The profile.</param>
+    /// <param name="options">Limits and whether to ask the rails.</param>
+    /// <param name="logOver">The profile's log over the store the audit opens, so the audit checks the log
+    /// the profile writes (its origin, its witnesses).</param>
+    /// <param name="time">Clock for ages and the summary.</param>
+    public AuditService(VaultMeshContext context, AuditOptions options, Func<VaultStore, TransparencyLog> logOver,
+        TimeProvider? time = null)
     {
         _context = context;
         _options = options;
+        _logOver = logOver ?? throw new ArgumentNullException(nameof(logOver));
         _time = time ?? TimeProvider.System;
     }
 
@@ -102,7 +110,7 @@ public sealed class AuditService
             return name switch
             {
                 "store" => StoreAuditChecks.Store(_context.DataDirectory),
-                "log" => StoreAuditChecks.Log(store!, FederationPeer.WitnessPolicyFromProfile(_context.Settings), cancellationToken),
+                "log" => StoreAuditChecks.Log(_logOver(store!), cancellationToken),
                 "batch-roots" => StoreAuditChecks.BatchRoots(store!, cancellationToken),
                 "counts" => StoreAuditChecks.Counts(store!),
                 "receipts" => Receipts(store!, cancellationToken),

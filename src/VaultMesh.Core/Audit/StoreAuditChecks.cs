@@ -9,7 +9,6 @@ using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
-using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Audit;
 
@@ -21,9 +20,11 @@ internal static class StoreAuditChecks
         var path = Path.Combine(dataDirectory, VaultStore.FileName);
         if (!File.Exists(path))
         {
-            return AuditCheckResult.Warned("store", $"No store at {path} yet.", "Record a memory (Add-VmMemory) to create it, or check the profile's data_dir.");
+            return AuditCheckResult.Warned("store", $"No store at {path} yet.",
+                "Record a memory (Add-VmMemory) to create it, or check the profile's data_dir.");
         }
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path,
+            Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         try
         {
             connection.Open();
@@ -45,11 +46,16 @@ internal static class StoreAuditChecks
             }
             if (version > VaultStore.CurrentSchemaVersion)
             {
-                return AuditCheckResult.Failed("store", $"{path} has schema version {version}, newer than this VaultMesh ({VaultStore.CurrentSchemaVersion}).", "Upgrade VaultMesh.");
+                return AuditCheckResult.Failed("store",
+                    $"{path} has schema version {version}, " +
+                    $"newer than this VaultMesh ({VaultStore.CurrentSchemaVersion}).",
+                    "Upgrade VaultMesh.");
             }
             if (version < VaultStore.CurrentSchemaVersion)
             {
-                return AuditCheckResult.Warned("store", $"{path} has schema version {version}; current is {VaultStore.CurrentSchemaVersion}.", "Any write (Add-VmMemory, Invoke-VmSeal) migrates it forward.");
+                return AuditCheckResult.Warned("store",
+                    $"{path} has schema version {version}; current is {VaultStore.CurrentSchemaVersion}.",
+                    "Any write (Add-VmMemory, Invoke-VmSeal) migrates it forward.");
             }
             return AuditCheckResult.Passed("store", $"{path}: schema {version} (current), integrity_check ok.");
         }
@@ -60,9 +66,11 @@ internal static class StoreAuditChecks
     }
 
     /// <summary>The log audit (<c>Test-VmCheckpoint</c> with no input) as one check: its first failure fails it.</summary>
-    public static AuditCheckResult Log(VaultStore store, WitnessPolicy? witnesses, CancellationToken cancellationToken)
+    /// <param name="log">The profile's log, with its origin and witness policy.</param>
+    /// <param name="cancellationToken">Stops the audit.</param>
+    public static AuditCheckResult Log(TransparencyLog log, CancellationToken cancellationToken)
     {
-        var audit = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory), witnesses: witnesses).Audit(cancellationToken);
+        var audit = log.Audit(cancellationToken);
         if (!audit.Valid)
         {
             return AuditCheckResult.Failed("log", $"The log audit fails its {audit.FailedCheck} check: {audit.Reason}.",
@@ -79,9 +87,12 @@ internal static class StoreAuditChecks
         var (count, mismatches) = BatchRootCheck.Run(store, cancellationToken);
         if (mismatches.Count > 0)
         {
-            var shown = mismatches.Take(5).Select(m => $"{m.BatchId} records root {m.RecordedRoot} over {m.RecordedSize} leaves, its {m.Leaves} stored leaves give {m.ComputedRoot ?? "(none)"}");
-            return AuditCheckResult.Failed("batch-roots", $"{mismatches.Count} of {count} sealed batches do not recompute: {string.Join("; ", shown)}.",
-                "The store was edited outside VaultMesh: compare with a federated peer or a backup, and rely on the anchored roots and proof bundles, not on these rows.");
+            var shown = mismatches.Take(5).Select(m => $"{m.BatchId} records root {m.RecordedRoot} over " +
+                $"{m.RecordedSize} leaves, its {m.Leaves} stored leaves give {m.ComputedRoot ?? "(none)"}");
+            return AuditCheckResult.Failed("batch-roots",
+                $"{mismatches.Count} of {count} sealed batches do not recompute: {string.Join("; ", shown)}.",
+                "The store was edited outside VaultMesh: compare with a federated peer or a backup, and rely on the " +
+                "anchored roots and proof bundles, not on these rows.");
         }
         return AuditCheckResult.Passed("batch-roots", $"All {count} sealed batches recompute to their recorded roots.");
     }
@@ -95,7 +106,9 @@ internal static class StoreAuditChecks
             return AuditCheckResult.Failed("counts", $"The kept counts differ from the rows: {string.Join("; ", differences.Take(5))}.",
                 "The store was edited outside VaultMesh: status and metrics report the kept counts, so compare with a backup before trusting them.");
         }
-        return AuditCheckResult.Passed("counts", "The kept counts of memories, pending memories, batches, quarantine evidence and anchors match their rows.");
+        return AuditCheckResult.Passed("counts",
+            "The kept counts of memories, pending memories, batches, quarantine evidence and anchors match their " +
+            "rows.");
     }
 
     public static AuditCheckResult Receipts(VaultStore store, IReadOnlyList<IAnchorRail> rails, bool enforce, CancellationToken cancellationToken)
@@ -165,12 +178,16 @@ internal static class StoreAuditChecks
         }
         if (problems.Count > 0)
         {
-            return AuditCheckResult.Failed("receipts", $"{problems.Count} of {total} stored receipts do not hold: {string.Join("; ", problems.Take(5))}.",
+            return AuditCheckResult.Failed("receipts",
+                $"{problems.Count} of {total} stored receipts do not hold: {string.Join("; ", problems.Take(5))}.",
                 "Re-verify at the rail (Test-VmAnchor) and re-anchor the batch (Update-VmAnchor); investigate who wrote to the store.");
         }
         if (unverifiable.Count > 0)
         {
-            return AuditCheckResult.Warned("receipts", $"{total} stored receipts are schema-valid and consistent; {unverifiable.Count} could not be verified offline because their rail is not configured here: {string.Join(", ", unverifiable.Take(5))}.",
+            return AuditCheckResult.Warned("receipts",
+                $"{total} stored receipts are schema-valid and consistent; {unverifiable.Count} could not be " +
+                $"verified offline because their rail is not configured here: " +
+                $"{string.Join(", ", unverifiable.Take(5))}.",
                 "Configure the rail (rails.<tsa|evm|btc>.*) so its receipts can be verified.");
         }
         return AuditCheckResult.Passed("receipts", $"All {total} stored receipts are schema-valid, consistent and verify offline.");
@@ -202,20 +219,25 @@ internal static class StoreAuditChecks
         }
         if (stale.Count > 0)
         {
-            return AuditCheckResult.Failed("pending-anchors", $"{stale.Count} sealed batches have waited longer than audit.max_pending_age ({options.MaxPendingAge}) for a final anchor: {string.Join("; ", stale.Take(5))}.",
+            return AuditCheckResult.Failed("pending-anchors",
+                $"{stale.Count} sealed batches have waited longer than audit.max_pending_age " +
+                $"({options.MaxPendingAge}) for a final anchor: {string.Join("; ", stale.Take(5))}.",
                 "Anchor them (Submit-VmAnchor with ANCHOR_WRITE_ENABLED=1) and run the anchor manager (Update-VmAnchor); check the rails.");
         }
-        return AuditCheckResult.Passed("pending-anchors", $"{batches.Count - waiting} of {batches.Count} sealed batches have a final anchor; {waiting} are within audit.max_pending_age ({options.MaxPendingAge}).");
+        return AuditCheckResult.Passed("pending-anchors",
+            $"{batches.Count - waiting} of {batches.Count} sealed batches have a final anchor; {waiting} are within " +
+            $"audit.max_pending_age ({options.MaxPendingAge}).");
     }
 
     public static AuditCheckResult Backlog(VaultStore store, string dataDirectory, AuditOptions options)
     {
-        var pending = new Sealer(store).PendingCount();
+        var pending = StoreCounts.Read(store).Pending;
         var quarantine = HarbingerOptions.ForDataDirectory(dataDirectory).QuarantinePath;
         var quarantined = Directory.Exists(quarantine)
             ? Directory.EnumerateFiles(quarantine, "*.json").Count(f => !f.EndsWith(".reason.json", StringComparison.Ordinal))
             : 0;
-        var detail = $"{pending} unsealed memories (limit {options.MaxPendingMemories}); {quarantined} quarantined intake files in {quarantine} (limit {options.MaxQuarantine}).";
+        var detail = $"{pending} unsealed memories (limit {options.MaxPendingMemories}); {quarantined} quarantined " +
+            $"intake files in {quarantine} (limit {options.MaxQuarantine}).";
         if (pending > options.MaxPendingMemories || quarantined > options.MaxQuarantine)
         {
             return AuditCheckResult.Warned("backlog", detail,

@@ -3,7 +3,6 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Store;
 using VaultMesh.Core.Witness;
-using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Federation;
 
@@ -26,10 +25,14 @@ public sealed class CheckpointCosigning
     private readonly SemaphoreSlim _lock;
 
     /// <summary>Creates a requester over a store shared under <paramref name="storeLock"/>.</summary>
-    public CheckpointCosigning(VaultStore store, FederationClient client, SemaphoreSlim storeLock)
+    /// <param name="store">The store <paramref name="log"/> reads.</param>
+    /// <param name="log">The profile's log over <paramref name="store"/>, whose checkpoints are offered.</param>
+    /// <param name="client">Speaks for this node.</param>
+    /// <param name="storeLock">Serialises use of <paramref name="store"/>.</param>
+    public CheckpointCosigning(VaultStore store, TransparencyLog log, FederationClient client, SemaphoreSlim storeLock)
     {
         _store = store;
-        _log = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory));
+        _log = log ?? throw new ArgumentNullException(nameof(log));
         _client = client;
         _lock = storeLock;
     }
@@ -58,9 +61,12 @@ public sealed class CheckpointCosigning
             var from = old;
             var proof = from == 0 || from == latest.Size
                 ? []
-                : await Locked(() => _log.GetConsistencyProof(from, latest.Size).Path.Select(Convert.FromHexString).ToList(), cancellationToken).ConfigureAwait(false);
+                : await Locked(
+                    () => _log.GetConsistencyProof(from, latest.Size).Path.Select(Convert.FromHexString).ToList(),
+                    cancellationToken).ConfigureAwait(false);
             var request = new AddCheckpointRequest(from, proof, latest.Note);
-            var (status, contentType, body) = await _client.PostTextAsync(peer, FederationEndpoints.AddCheckpoint, request.ToString(), cancellationToken).ConfigureAwait(false);
+            var (status, contentType, body) = await _client.PostTextAsync(peer, FederationEndpoints.AddCheckpoint,
+                request.ToString(), cancellationToken).ConfigureAwait(false);
             if (status == 200)
             {
                 return await KeepAsync(peer, cosigner, latest, body, cancellationToken).ConfigureAwait(false);
@@ -70,7 +76,9 @@ public sealed class CheckpointCosigning
                 if (witnessed > latest.Size)
                 {
                     return new CosignOutcome(null, string.Create(CultureInfo.InvariantCulture,
-                        $"Peer {peer.Name} says it cosigned size {witnessed} of this log, larger than its newest checkpoint ({latest.Size}): it holds a checkpoint this node did not sign, or this log was rolled back."));
+                        $"Peer {peer.Name} says it cosigned size {witnessed} of this log, larger than its newest " +
+                        $"checkpoint ({latest.Size}): it holds a checkpoint this node did not sign, or this log was " +
+                        $"rolled back."));
                 }
                 if (attempt == 0 && witnessed != from)
                 {
@@ -83,14 +91,16 @@ public sealed class CheckpointCosigning
                 // c2sp.org/tlog-witness answered "same size, another root" with 409 before July 2026 and with
                 // 422 since; a proof it could not verify is 422 too. Either way the witness holds its state.
                 return new CosignOutcome(null, string.Create(CultureInfo.InvariantCulture,
-                    $"Peer {peer.Name} refused checkpoint {latest.Size} as conflicting with what it cosigned of this log ({status}): {Shorten(body.Trim())}"));
+                    $"Peer {peer.Name} refused checkpoint {latest.Size} as conflicting with what it cosigned of this " +
+                    $"log ({status}): {Shorten(body.Trim())}"));
             }
             return new CosignOutcome(null, string.Create(CultureInfo.InvariantCulture,
                 $"Peer {peer.Name} did not cosign checkpoint {latest.Size}: it answered {status}: {Shorten(body.Trim())}"));
         }
     }
 
-    private async Task<CosignOutcome> KeepAsync(FederationPeer peer, NoteVerifierKey cosigner, CheckpointRecord latest, string body, CancellationToken ct)
+    private async Task<CosignOutcome> KeepAsync(FederationPeer peer, NoteVerifierKey cosigner, CheckpointRecord latest,
+        string body, CancellationToken ct)
     {
         SignedNote answer;
         try

@@ -32,6 +32,7 @@ public sealed class FederationSync
     public const string QuarantinedCounter = "vaultmesh_federation_quarantined_total";
 
     private readonly VaultStore _store;
+    private readonly TransparencyLog _transparencyLog;
     private readonly FederationClient _client;
     private readonly IReadOnlyList<IAnchorRail> _rails;
     private readonly KillSwitches _switches;
@@ -42,11 +43,24 @@ public sealed class FederationSync
     private readonly SemaphoreSlim _lock;
 
     /// <summary>Creates a sync over a store; <paramref name="storeLock"/> serialises store use with other users of the same connection.</summary>
-    public FederationSync(VaultStore store, FederationClient client, IReadOnlyList<IAnchorRail> rails, KillSwitches switches,
+    /// <param name="store">The profile's store.</param>
+    /// <param name="transparencyLog">The profile's log over <paramref name="store"/>, whose checkpoints peers are
+    /// asked to cosign.</param>
+    /// <param name="client">Speaks for this node.</param>
+    /// <param name="rails">Verify the peers' receipts.</param>
+    /// <param name="switches">The kill switches.</param>
+    /// <param name="resolver">The conflict resolver's options.</param>
+    /// <param name="options">Exchange limits.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="log">Progress and problems.</param>
+    /// <param name="storeLock">Serialises store use.</param>
+    public FederationSync(VaultStore store, TransparencyLog transparencyLog, FederationClient client,
+        IReadOnlyList<IAnchorRail> rails, KillSwitches switches,
         ConflictResolverOptions? resolver = null, FederationOptions? options = null, TimeProvider? time = null,
         Action<FederationLogEntry>? log = null, SemaphoreSlim? storeLock = null)
     {
         _store = store;
+        _transparencyLog = transparencyLog ?? throw new ArgumentNullException(nameof(transparencyLog));
         _client = client;
         _rails = rails;
         _switches = switches;
@@ -92,7 +106,8 @@ public sealed class FederationSync
             result = await PullBatchesAsync(run, state.BatchCursor, roots, progress, ct).ConfigureAwait(false)
                 ?? await PullReceiptsAsync(run, state.ReceiptCursor, roots, ct).ConfigureAwait(false)
                 ?? PeerSyncOutcome.Ok;
-            cosigned = await new CheckpointCosigning(_store, _client, _lock).RequestAsync(peer, ct).ConfigureAwait(false);
+            cosigned = await new CheckpointCosigning(_store, _transparencyLog, _client, _lock).RequestAsync(peer, ct)
+                .ConfigureAwait(false);
             if (cosigned.Problem is not null)
             {
                 run.Problems.Add(cosigned.Problem);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Identity;
+using VaultMesh.Core.Log;
 using VaultMesh.Core.Sealing;
 using VaultMesh.Core.Store;
 
@@ -18,6 +19,7 @@ namespace VaultMesh.Core.Federation;
 public sealed class GuardianApi : IDisposable
 {
     private readonly VaultStore _store;
+    private readonly TransparencyLog _transparencyLog;
     private readonly NodeKey _key;
     private readonly PostQuantumKey? _postQuantumKey;
     private readonly string _did;
@@ -32,11 +34,25 @@ public sealed class GuardianApi : IDisposable
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
     private long _accepted;
 
-    /// <summary>Creates the API over a store (which it uses alone) and this node's key.</summary>
-    public GuardianApi(VaultStore store, NodeKey key, string profile, IReadOnlyList<FederationPeer> peers, KillSwitches switches,
-        FederationOptions? options = null, TimeProvider? time = null, Action<FederationLogEntry>? log = null, Action<FederationPeer>? announced = null)
+    /// <summary>Creates the API over a store (which it uses alone), the profile's log over it and this node's
+    /// key.</summary>
+    /// <param name="store">The store, used by this API alone.</param>
+    /// <param name="transparencyLog">The profile's log over <paramref name="store"/>, whose checkpoints the batch
+    /// route serves.</param>
+    /// <param name="key">This node's key.</param>
+    /// <param name="profile">The profile's name, reported by /healthz.</param>
+    /// <param name="peers">The peers allowed to call.</param>
+    /// <param name="switches">The kill switches.</param>
+    /// <param name="options">Exchange limits.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="log">Accepted and refused requests.</param>
+    /// <param name="announced">Called with a peer that announces new data.</param>
+    public GuardianApi(VaultStore store, TransparencyLog transparencyLog, NodeKey key, string profile,
+        IReadOnlyList<FederationPeer> peers, KillSwitches switches, FederationOptions? options = null,
+        TimeProvider? time = null, Action<FederationLogEntry>? log = null, Action<FederationPeer>? announced = null)
     {
         _store = store;
+        _transparencyLog = transparencyLog ?? throw new ArgumentNullException(nameof(transparencyLog));
         _key = key;
         // The ML-DSA-44 key lives beside the Ed25519 one; a guardian started before it existed gains it here.
         _postQuantumKey = key.Path is null ? null
@@ -81,13 +97,16 @@ public sealed class GuardianApi : IDisposable
             var peer = _peers.First(p => p.Did == message.Sender);
             if (message.Audience != _did)
             {
-                throw new FederationRefusal(403, "wrong-audience", $"The message is addressed to {message.Audience}, not to this guardian ({_did}).", message.Sender);
+                throw new FederationRefusal(403, "wrong-audience",
+                    $"The message is addressed to {message.Audience}, not to this guardian ({_did}).", message.Sender);
             }
             var now = _time.GetUtcNow();
             if ((now - message.Timestamp).Duration() > _options.Window)
             {
                 throw new FederationRefusal(409, "stale-timestamp",
-                    string.Create(CultureInfo.InvariantCulture, $"The message timestamp {UtcTimestamp.Format(message.Timestamp)} is more than {_options.Window.TotalSeconds} s from this guardian's clock ({UtcTimestamp.Format(now)})."), message.Sender);
+                    string.Create(CultureInfo.InvariantCulture, $"The message timestamp " +
+                        $"{UtcTimestamp.Format(message.Timestamp)} is more than {_options.Window.TotalSeconds} s " +
+                        $"from this guardian's clock ({UtcTimestamp.Format(now)})."), message.Sender);
             }
             JsonObject payload;
             await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -96,7 +115,8 @@ public sealed class GuardianApi : IDisposable
                 var federation = new FederationStore(_store, _time);
                 if (federation.GetState(peer.Did).Quarantined)
                 {
-                    throw new FederationRefusal(403, "sender-quarantined", $"Peer {peer.Name} ({peer.Did}) is quarantined on this guardian.", peer.Did);
+                    throw new FederationRefusal(403, "sender-quarantined",
+                        $"Peer {peer.Name} ({peer.Did}) is quarantined on this guardian.", peer.Did);
                 }
                 if (!federation.TryRemember(message.Sender, message.Nonce, message.Timestamp + _options.Window))
                 {
@@ -109,7 +129,9 @@ public sealed class GuardianApi : IDisposable
                 _lock.Release();
             }
             Interlocked.Increment(ref _accepted);
-            var (responseBody, responseSignature, _) = FederationMessage.Sign(_key, FederationEndpoints.ResponseTypeOf(endpoint), message.Sender, payload, _time.GetUtcNow(), message.Nonce);
+            var (responseBody, responseSignature, _) = FederationMessage.Sign(_key,
+                FederationEndpoints.ResponseTypeOf(endpoint), message.Sender, payload, _time.GetUtcNow(),
+                message.Nonce);
             return new GuardianResponse(200, responseBody, responseSignature);
         }
         catch (FederationRefusal refusal)
@@ -152,7 +174,10 @@ public sealed class GuardianApi : IDisposable
         else
         {
             _refused.AddOrUpdate(answer.Reason, 1, (_, n) => n + 1);
-            _log(new FederationLogEntry(answer.Reason == CheckpointWitness.SplitViewReason ? FederationLogLevel.Error : FederationLogLevel.Warning, "refused",
+            var level = answer.Reason == CheckpointWitness.SplitViewReason
+                ? FederationLogLevel.Error
+                : FederationLogLevel.Warning;
+            _log(new FederationLogEntry(level, "refused",
                 string.Create(CultureInfo.InvariantCulture, $"Refused {path} with {answer.Status} ({answer.Reason}): {answer.Body.TrimEnd()}")));
         }
         return GuardianResponse.Text(answer.Status, answer.Body, answer.ContentType);
@@ -181,17 +206,17 @@ public sealed class GuardianApi : IDisposable
                     var id = message.Payload["batchId"] is JsonValue v && v.TryGetValue<string>(out var s) ? s
                         : throw new FederationRefusal(400, "malformed-body", "The payload has no 'batchId' text.", message.Sender);
                     var batches = new BatchStore(_store);
-                    var log = new Log.TransparencyLog(_store, new LogSigningKeys(_store.DataDirectory));
                     var batch = batches.GetBatch(id);
                     if (batch?.LogEnd is not { } logEnd)
                     {
                         throw new FederationRefusal(404, "batch-not-found", $"No batch '{id}' in this guardian's log.", id);
                     }
                     var receipts = new Anchoring.AnchorStore(_store, _time).ForRoot(Digests.Sha256Digest.Parse(batch.Root, Digests.DigestForm.Hex));
-                    var checkpoint = log.CheckpointCovering(logEnd - 1)
+                    var checkpoint = _transparencyLog.CheckpointCovering(logEnd - 1)
                         ?? throw new FederationRefusal(404, "checkpoint-not-found",
                             $"This guardian has signed no checkpoint that includes batch '{id}' yet.", id);
-                    IReadOnlyList<string> consistency = checkpoint.Size == logEnd ? [] : log.GetConsistencyProof(logEnd, checkpoint.Size).Path;
+                    IReadOnlyList<string> consistency = checkpoint.Size == logEnd ? []
+                        : _transparencyLog.GetConsistencyProof(logEnd, checkpoint.Size).Path;
                     return new JsonObject
                     {
                         ["logStart"] = batch.LogStart,
@@ -202,7 +227,8 @@ public sealed class GuardianApi : IDisposable
                         ["root"] = batch.Root,
                         ["size"] = batch.Size,
                         ["sealedAt"] = UtcTimestamp.Format(batch.SealedAt),
-                        ["leaves"] = new JsonArray(batches.GetLeaves(id).Select(l => (JsonNode?)JsonValue.Create(Convert.ToBase64String(l))).ToArray()),
+                        ["leaves"] = new JsonArray(batches.GetLeaves(id).Select(l =>
+                            (JsonNode?)JsonValue.Create(Convert.ToBase64String(l))).ToArray()),
                         ["receipts"] = new JsonArray(receipts.Select(r => JsonNode.Parse(r.Json.GetRawText())).ToArray()),
                     };
                 }
@@ -223,7 +249,9 @@ public sealed class GuardianApi : IDisposable
     {
         long since = payload["since"] is JsonValue s && s.TryGetValue<double>(out var d) && d >= 0 && d == Math.Floor(d) ? (long)d
             : throw new FederationRefusal(400, "malformed-body", "The payload needs 'since', a whole number >= 0.");
-        var limit = payload["limit"] is JsonValue l && l.TryGetValue<double>(out var n) && n >= 1 ? (int)Math.Min(n, _options.PageSize) : _options.PageSize;
+        var limit = payload["limit"] is JsonValue l && l.TryGetValue<double>(out var n) && n >= 1
+            ? (int)Math.Min(n, _options.PageSize)
+            : _options.PageSize;
         return (since, limit);
     }
 
@@ -257,7 +285,8 @@ public sealed class GuardianApi : IDisposable
     {
         if (!_switches.Federation.Enabled)
         {
-            throw new FederationRefusal(503, "federation-disabled", $"Federation is off on this guardian (FEDERATION_ENABLED, source {_switches.Federation.Source}).");
+            throw new FederationRefusal(503, "federation-disabled",
+                $"Federation is off on this guardian (FEDERATION_ENABLED, source {_switches.Federation.Source}).");
         }
         if (method != "POST")
         {
@@ -275,7 +304,8 @@ public sealed class GuardianApi : IDisposable
         {
             if (buffer.Length + read > limit)
             {
-                throw new FederationRefusal(413, "body-too-large", string.Create(CultureInfo.InvariantCulture, $"The request body exceeds {limit} bytes."));
+                throw new FederationRefusal(413, "body-too-large", string.Create(CultureInfo.InvariantCulture,
+                    $"The request body exceeds {limit} bytes."));
             }
             buffer.Write(chunk, 0, read);
         }

@@ -26,7 +26,8 @@ public sealed class IdentityRecord
     public string Did { get; }
     /// <summary>The C2SP signed-note verifier key.</summary>
     public string VKey { get; }
-    /// <summary>The witness key (tlog-cosignature/v1, type 0x04, named by the did:key) that verifies this guardian's cosignatures of its peers' checkpoints.</summary>
+    /// <summary>The witness key (tlog-cosignature/v1, type 0x04, named by the did:key) that verifies this guardian's
+    /// cosignatures of its peers' checkpoints.</summary>
     public string CosignerVKey { get; }
     /// <summary>
     /// The ML-DSA-44 witness key (type 0x06, named by the did:key) that verifies this guardian's
@@ -48,13 +49,18 @@ public sealed class IdentityRecord
     /// </summary>
     /// <exception cref="VaultMeshException"><c>VmFederationIdentityExists</c>; <c>VmIdentityKeySignedLog</c> when the key
     /// to be replaced signed the log's checkpoints, <c>VmNodeKeyMissing</c> when that key is gone (docs/log.md).</exception>
-    public static IdentityRecord Create(VaultMeshContext context, bool force)
+    /// <param name="context">The profile.</param>
+    /// <param name="force">Replace an identity the profile already has.</param>
+    /// <param name="newestCheckpoint">Reads the newest checkpoint of the profile's log; called only when the
+    /// store exists, so creating an identity never creates a store.</param>
+    public static IdentityRecord Create(VaultMeshContext context, bool force, Func<CheckpointRecord?> newestCheckpoint)
     {
+        ArgumentNullException.ThrowIfNull(newestCheckpoint);
         var path = NodeKey.DefaultPath(context.DataDirectory);
         var existing = NodeKey.TryLoad(path);
         if (existing is null || force)
         {
-            RefuseWhileSigned(context, existing, path);
+            RefuseWhileSigned(context, existing, path, newestCheckpoint);
         }
         NodeKey key;
         var adopted = false;
@@ -80,20 +86,21 @@ public sealed class IdentityRecord
             NodeKey.Write(postQuantumPath, overwrite: true);
         }
         var postQuantum = PostQuantumKey.LoadOrCreate(postQuantumPath);
-        ConfigWriter.Write(context.Paths.ConfigPath, context.Profile, new Dictionary<string, object?> { ["did_key_id"] = DidKey.Format(key.PublicKey) });
+        ConfigWriter.Write(context.Paths.ConfigPath, context.Profile,
+            new Dictionary<string, object?> { ["did_key_id"] = DidKey.Format(key.PublicKey) });
         return new IdentityRecord(context.Profile, key, postQuantum, adopted);
     }
 
     // A log's key is bound to its origin (C2SP): a new key would leave the signed checkpoints unverifiable
     // and sign the same origin under another identity, so the key that signed them is never replaced.
-    private static void RefuseWhileSigned(VaultMeshContext context, NodeKey? existing, string path)
+    private static void RefuseWhileSigned(VaultMeshContext context, NodeKey? existing, string path,
+        Func<CheckpointRecord?> newestCheckpoint)
     {
         if (!File.Exists(System.IO.Path.Combine(context.DataDirectory, VaultStore.FileName)))
         {
             return;
         }
-        using var store = VaultStore.Open(context.DataDirectory, tightenDirectory: !context.DataDirectoryConfigured);
-        var newest = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory)).GetCheckpoint();
+        var newest = newestCheckpoint();
         if (newest is null)
         {
             return;

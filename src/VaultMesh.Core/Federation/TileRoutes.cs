@@ -3,7 +3,6 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Log;
 using VaultMesh.Core.Store;
 using VaultMesh.Core.Tiles;
-using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Federation;
 
@@ -33,16 +32,19 @@ public static class TileRoutes
     /// <summary>Content type of tiles and bundles.</summary>
     public const string TileType = "application/octet-stream";
 
-    /// <summary>A handler that answers <c>/log/...</c> from <paramref name="store"/> and passes every other path to <paramref name="next"/>.</summary>
+    /// <summary>A handler that answers <c>/log/...</c> from <paramref name="store"/> and passes every other path
+    /// to <paramref name="next"/>.</summary>
     /// <param name="next">The handler of every other path.</param>
     /// <param name="store">A store connection of its own (the routes serialise their reads on it).</param>
+    /// <param name="log">The profile's log over <paramref name="store"/>: its checkpoint is the one served.</param>
     public static Func<string, string, Stream, string?, CancellationToken, Task<GuardianResponse>> Before(
-        Func<string, string, Stream, string?, CancellationToken, Task<GuardianResponse>> next, VaultStore store)
+        Func<string, string, Stream, string?, CancellationToken, Task<GuardianResponse>> next, VaultStore store,
+        TransparencyLog log)
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(log);
         var gate = new SemaphoreSlim(1, 1);
-        var log = new TransparencyLog(store, new LogSigningKeys(store.DataDirectory));
         var source = new TileSource(store);
         return async (method, path, body, signature, cancellationToken) =>
         {
@@ -86,7 +88,8 @@ public static class TileRoutes
         }
         if (checkpoint is null || !TileSource.Exists(tile, checkpoint.Size))
         {
-            return GuardianResponse.Refused(404, "not-found", $"The log at its checkpoint ({checkpoint?.Size ?? 0} entries) has no tile '{tile.Path}'.");
+            return GuardianResponse.Refused(404, "not-found",
+                $"The log at its checkpoint ({checkpoint?.Size ?? 0} entries) has no tile '{tile.Path}'.");
         }
         try
         {

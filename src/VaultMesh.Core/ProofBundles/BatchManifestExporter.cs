@@ -93,7 +93,8 @@ public static class BatchManifestExporter
         return bytes;
     }
 
-    /// <summary>The sidecar path of a manifest path: <c>x.manifest.json</c> gives <c>x.leaves.ndjson</c>, <c>x.json</c> gives <c>x.leaves.ndjson</c>.</summary>
+    /// <summary>The sidecar path of a manifest path: <c>x.manifest.json</c> gives <c>x.leaves.ndjson</c>, <c>x.json</c>
+    /// gives <c>x.leaves.ndjson</c>.</summary>
     public static string LeavesPathFor(string manifestPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(manifestPath);
@@ -113,7 +114,9 @@ public static class BatchManifestExporter
     /// <param name="overwrite">Replace existing files; otherwise an existing file is <c>VmFileExists</c>.</param>
     /// <param name="validator">Validates the anchored manifest before it is written; a new enforcing one when null.</param>
     /// <param name="cancellationToken">Cancels rebuilding the tree.</param>
-    /// <exception cref="VaultMeshException"><c>VmBatchNotAnchored</c> (no receipts, not allowed), <c>VmBatchRootMismatch</c> (the stored leaves do not give the root), <c>VmReceiptInvalid</c>, <c>VmFileExists</c>.</exception>
+    /// <exception cref="VaultMeshException"><c>VmBatchNotAnchored</c> (no receipts, not allowed),
+    /// <c>VmBatchRootMismatch</c> (the stored leaves do not give the root), <c>VmReceiptInvalid</c>,
+    /// <c>VmFileExists</c>.</exception>
     public static BatchManifestExport Export(BatchRecord batch, BatchStore batches, string manifestPath, IReceiptSource? receipts = null,
         string? submittedBy = null, bool allowUnanchored = false, bool overwrite = false, ReceiptValidator? validator = null,
         CancellationToken cancellationToken = default)
@@ -125,7 +128,9 @@ public static class BatchManifestExporter
         if (anchors.Count == 0 && !allowUnanchored)
         {
             throw new VaultMeshException(SealingErrorIds.BatchNotAnchored, VmErrorKind.InvalidOperation,
-                $"Batch {batch.BatchId} (root {batch.Root}) has no anchor receipt, and a batch-manifest.v1 needs at least one. Anchor the root or pass receipts with -ReceiptPath; -AllowUnanchored writes a manifest that will not validate.",
+                $"Batch {batch.BatchId} (root {batch.Root}) has no anchor receipt, and a batch-manifest.v1 needs at " +
+                "least one. Anchor the root or pass receipts with -ReceiptPath; -AllowUnanchored writes a manifest " +
+                "that will not validate.",
                 batch.BatchId);
         }
         var leaves = batches.GetLeaves(batch.BatchId);
@@ -133,7 +138,9 @@ public static class BatchManifestExporter
         if (tree.Root != batch.Root || tree.Size != batch.Size)
         {
             throw new VaultMeshException(SealingErrorIds.BatchRootMismatch, VmErrorKind.SecurityError,
-                string.Create(CultureInfo.InvariantCulture, $"The stored leaves of batch {batch.BatchId} give root {tree.Root} (size {tree.Size}); the batch records {batch.Root} (size {batch.Size}). Nothing was written."),
+                string.Create(CultureInfo.InvariantCulture, $"The stored leaves of batch {batch.BatchId} give root " +
+                    $"{tree.Root} (size {tree.Size}); the batch records {batch.Root} (size {batch.Size}). Nothing " +
+                    $"was written."),
                 batch.BatchId);
         }
         var manifest = BuildManifest(batch, anchors, submittedBy);

@@ -3,7 +3,8 @@ namespace VaultMesh.Core.ProofBundles;
 /// <summary>A proof bundle written to a file. <see cref="Path"/> binds to <c>Test-VmProofBundle -Path</c>.</summary>
 public sealed class ProofBundleExport
 {
-    internal ProofBundleExport(string id, string batchId, long leafIndex, string root, int anchorCount, string path, string? tlogProofPath = null, long? logIndex = null)
+    internal ProofBundleExport(string id, string batchId, long leafIndex, string root, int anchorCount, string path,
+        string? tlogProofPath = null, long? logIndex = null)
     {
         TlogProofPath = tlogProofPath;
         LogIndex = logIndex;
@@ -27,7 +28,8 @@ public sealed class ProofBundleExport
     public int AnchorCount { get; }
     /// <summary>The full path of the bundle file.</summary>
     public string Path { get; }
-    /// <summary>The C2SP tlog-proof written beside it (index, inclusion proof, signed checkpoint); null when the memory has no signed checkpoint yet.</summary>
+    /// <summary>The C2SP tlog-proof written beside it (index, inclusion proof, signed checkpoint); null when the memory
+    /// has no signed checkpoint yet.</summary>
     public string? TlogProofPath { get; }
     /// <summary>The memory's index in the log.</summary>
     public long? LogIndex { get; }

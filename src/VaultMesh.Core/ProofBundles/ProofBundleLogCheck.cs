@@ -114,9 +114,12 @@ public static partial class ProofBundleVerifier
         var size = batchSize.ToString(CultureInfo.InvariantCulture);
         return logSize is { } n
             ? new MemoryCheck("unproven", null, string.Create(CultureInfo.InvariantCulture,
-                $"the signed checkpoint commits to the log size {n} and its root; batch.batchId, batch.size ({size}) and batch.sealedAt are this node's labels, which nothing signed or anchored commits to"))
+                $"the signed checkpoint commits to the log size {n} and its root; batch.batchId, batch.size ({size}) " +
+                $"and batch.sealedAt are this node's labels, which nothing signed or anchored commits to"))
             : new MemoryCheck("unproven", null, log is null
-                ? $"batch.batchId, batch.size ({size}) and batch.sealedAt are not committed to by the batch root or any anchor (an RFC 6962 proof for a leaf can verify for more than one tree size); only the memory's inclusion under the root is proven"
+                ? $"batch.batchId, batch.size ({size}) and batch.sealedAt are not committed to by the batch root or " +
+                    "any anchor (an RFC 6962 proof for a leaf can verify for more than one tree size); only the " +
+                    "memory's inclusion under the root is proven"
                 : "the log section did not verify, so no log size is proven; batch.batchId, batch.size and batch.sealedAt are unproven labels");
     }
 }

@@ -45,7 +45,8 @@ public sealed class ProofBundleVerification
     public long? LeafIndex { get; }
     /// <summary>The batch root (lower-case hex) the proof was checked against (for a tlog-proof, the checkpoint's root).</summary>
     public string? Root { get; }
-    /// <summary>The log size the memory is proven into by a signed checkpoint (the anchored checkpoint's when the bundle has one); null without a log section.</summary>
+    /// <summary>The log size the memory is proven into by a signed checkpoint (the anchored checkpoint's when the
+    /// bundle has one); null without a log section.</summary>
     public long? LogSize { get; }
     /// <summary>Every check in order; Passed is null for checks that did not apply or could not run offline.</summary>
     public IReadOnlyList<MemoryCheck> Checks { get; }

@@ -35,28 +35,26 @@ public static partial class ProofBundleVerifier
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    // The fields the writer's model has, and no others (docs/architecture.md, decision 19).
-    private static readonly string[] TopKeys = ProofBundleDocument.FieldsOf<ProofBundleDocument>();
-    private static readonly string[] MemoryKeys = ProofBundleDocument.FieldsOf<ProofBundleMemory>();
-    private static readonly string[] LeafKeys = ProofBundleDocument.FieldsOf<ProofBundleLeaf>();
-    private static readonly string[] ProofKeys = ProofBundleDocument.FieldsOf<ProofBundleProof>();
-    private static readonly string[] BatchKeys = ProofBundleDocument.FieldsOf<ProofBundleBatch>();
 
     /// <summary>Reads a bundle file and verifies it.</summary>
     /// <param name="path">The bundle file.</param>
-    /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for its rail. Null: receipts are reported as not checked offline.</param>
+    /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for
+    /// its rail. Null: receipts are reported as not checked offline.</param>
     /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
-    /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are reported as not checked.</param>
+    /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are
+    /// reported as not checked.</param>
     /// <param name="witnesses">The witness policy the bundle's checkpoint must meet; null: cosignatures are reported as not checked.</param>
     /// <exception cref="VaultMeshException"><c>VmFileNotFound</c> or <c>VmFileUnreadable</c> when the file cannot be read.</exception>
-    public static ProofBundleVerification VerifyFile(string path, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, NoteVerifierKey? vkey = null,
+    public static ProofBundleVerification VerifyFile(string path, Func<Receipt,
+        AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, NoteVerifierKey? vkey = null,
         WitnessPolicy? witnesses = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         return VerifyUtf8(ReadFile(path, "Proof bundle"), verifyAnchorOffline, validator, path, vkey, witnesses);
     }
 
-    /// <summary>Reads a file the verifiers were given, as <c>VmFileNotFound</c>/<c>VmFileUnreadable</c> errors naming <paramref name="what"/>.</summary>
+    /// <summary>Reads a file the verifiers were given, as <c>VmFileNotFound</c>/<c>VmFileUnreadable</c> errors naming
+    /// <paramref name="what"/>.</summary>
     internal static byte[] ReadFile(string path, string what)
     {
         try
@@ -69,18 +67,23 @@ public static partial class ProofBundleVerifier
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new VaultMeshException(FileErrorIds.Unreadable, VmErrorKind.ResourceUnavailable, $"Cannot read {what.ToLowerInvariant()} '{path}': {ex.Message}", path, ex);
+            throw new VaultMeshException(FileErrorIds.Unreadable, VmErrorKind.ResourceUnavailable,
+                $"Cannot read {what.ToLowerInvariant()} '{path}': {ex.Message}", path, ex);
         }
     }
 
     /// <summary>Verifies bundle bytes (UTF-8 JSON); bytes that are not UTF-8 fail the <c>json</c> check.</summary>
     /// <param name="utf8Json">The bundle as read from its file.</param>
-    /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for its rail. Null: receipts are reported as not checked offline.</param>
+    /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for
+    /// its rail. Null: receipts are reported as not checked offline.</param>
     /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
     /// <param name="source">Where the bytes came from; <see cref="JsonSource"/> when null.</param>
-    /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are reported as not checked.</param>
+    /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are
+    /// reported as not checked.</param>
     /// <param name="witnesses">The witness policy the bundle's checkpoint must meet; null: cosignatures are reported as not checked.</param>
-    public static ProofBundleVerification VerifyUtf8(ReadOnlySpan<byte> utf8Json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null, NoteVerifierKey? vkey = null,
+    public static ProofBundleVerification VerifyUtf8(ReadOnlySpan<byte> utf8Json, Func<Receipt,
+        AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null,
+            NoteVerifierKey? vkey = null,
         WitnessPolicy? witnesses = null)
     {
         source ??= JsonSource;
@@ -98,12 +101,15 @@ public static partial class ProofBundleVerifier
 
     /// <summary>Verifies bundle JSON text.</summary>
     /// <param name="json">The bundle.</param>
-    /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for its rail. Null: receipts are reported as not checked offline.</param>
+    /// <param name="verifyAnchorOffline">Checks a receipt's evidence offline; returns null when no verifier exists for
+    /// its rail. Null: receipts are reported as not checked offline.</param>
     /// <param name="validator">Receipt schema validator (its options decide enforcement); a new enforcing one when null.</param>
     /// <param name="source">Where the text came from; <see cref="JsonSource"/> when null.</param>
-    /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are reported as not checked.</param>
+    /// <param name="vkey">The C2SP verifier key the bundle's checkpoints must be signed by; null: their signatures are
+    /// reported as not checked.</param>
     /// <param name="witnesses">The witness policy the bundle's checkpoint must meet; null: cosignatures are reported as not checked.</param>
-    public static ProofBundleVerification Verify(string json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null, ReceiptValidator? validator = null, string? source = null, NoteVerifierKey? vkey = null,
+    public static ProofBundleVerification Verify(string json, Func<Receipt, AnchorCheck?>? verifyAnchorOffline = null,
+        ReceiptValidator? validator = null, string? source = null, NoteVerifierKey? vkey = null,
         WitnessPolicy? witnesses = null)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -172,7 +178,8 @@ public static partial class ProofBundleVerifier
         };
     }
 
-    private static ProofBundleVerification Verify(JsonElement root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline, ReceiptValidator? validator, string source, NoteVerifierKey? vkey,
+    private static ProofBundleVerification Verify(JsonElement root, Func<Receipt, AnchorCheck?>? verifyAnchorOffline,
+        ReceiptValidator? validator, string source, NoteVerifierKey? vkey,
         WitnessPolicy? witnesses)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -190,90 +197,44 @@ public static partial class ProofBundleVerifier
 
         var reader = new SectionReader();
         reader.Keys(root, "", TopKeys);
-        var memory = reader.Object(root, "memory", "");
-        var leaf = reader.Object(root, "leaf", "");
-        var proof = reader.Object(root, "proof", "");
-        var batch = reader.Object(root, "batch", "");
+        // Every section's presence and type is reported before any section's fields, the order problems are listed in.
+        var sections = SectionNames.Select(name => reader.Object(root, name, "")).ToArray();
         var anchors = reader.Array(root, "anchors", "");
-
-        string? id = null, type = null, component = null, version = null, timestamp = null, artifactHash = null, artifactName = null, actor = null, payload = null;
-        string[]? tags = null;
-        if (memory is { } m)
-        {
-            reader.Keys(m, "/memory", MemoryKeys);
-            id = reader.String(m, "id", "/memory");
-            type = reader.String(m, "type", "/memory");
-            component = reader.String(m, "component", "/memory");
-            version = reader.String(m, "version", "/memory");
-            timestamp = reader.Timestamp(m, "timestamp", "/memory");
-            artifactHash = reader.String(m, "artifactHash", "/memory", required: false);
-            artifactName = reader.String(m, "artifactName", "/memory", required: false);
-            actor = reader.String(m, "actor", "/memory", required: false);
-            tags = reader.Strings(m, "tags", "/memory");
-            if (m.TryGetProperty("payload", out var p))
-            {
-                payload = CanonicalJson.Canonicalize(p);
-            }
-            else
-            {
-                reader.Problem("/memory/payload is missing");
-            }
-        }
-        string? leafText = null;
-        if (leaf is { } l)
-        {
-            reader.Keys(l, "/leaf", LeafKeys);
-            var encoding = reader.String(l, "encoding", "/leaf");
-            if (encoding is not null && encoding != ProofBundleFormat.LeafEncoding)
-            {
-                reader.Problem($"/leaf/encoding is \"{encoding}\"; expected \"{ProofBundleFormat.LeafEncoding}\"");
-            }
-            leafText = reader.String(l, "jcs", "/leaf");
-        }
-        long? leafIndex = null, treeSize = null;
-        string? leafHash = null;
-        string[]? auditPath = null;
-        if (proof is { } pr)
-        {
-            reader.Keys(pr, "/proof", ProofKeys);
-            leafIndex = reader.Integer(pr, "leafIndex", "/proof", minimum: 0);
-            treeSize = reader.Integer(pr, "treeSize", "/proof", minimum: 1);
-            leafHash = reader.Hash(pr, "leafHash", "/proof");
-            auditPath = reader.Strings(pr, "auditPath", "/proof");
-            for (var i = 0; auditPath is not null && i < auditPath.Length; i++)
-            {
-                if (!LowerHex().IsMatch(auditPath[i]))
-                {
-                    reader.Problem($"/proof/auditPath/{i.ToString(CultureInfo.InvariantCulture)} is not 64 lower-case hex digits");
-                }
-            }
-        }
-        string? batchId = null, rootHex = null;
-        long? size = null;
-        if (batch is { } b)
-        {
-            reader.Keys(b, "/batch", BatchKeys);
-            batchId = reader.String(b, "batchId", "/batch");
-            rootHex = reader.Hash(b, "root", "/batch");
-            size = reader.Integer(b, "size", "/batch", minimum: 1);
-            reader.Timestamp(b, "sealedAt", "/batch");
-        }
+        var memory = sections[0] is { } m ? ReadMemory(m, reader) : null;
+        var leaf = sections[1] is { } l ? ReadLeaf(l, reader) : null;
+        var proof = sections[2] is { } pr ? ReadProof(pr, reader) : null;
+        var batch = sections[3] is { } b ? ReadBatch(b, reader) : null;
         var log = ReadLog(root, reader);
         if (reader.Problems.Count > 0)
         {
-            var shown = string.Join("; ", reader.Problems.Take(5)) + (reader.Problems.Count > 5 ? $"; and {reader.Problems.Count - 5} more" : "");
-            return new ProofBundleVerification(source, id, batchId, leafIndex, rootHex, [new MemoryCheck("fields", false, shown)], 0, 0, null);
+            var shown = string.Join("; ", reader.Problems.Take(5))
+                + (reader.Problems.Count > 5 ? $"; and {reader.Problems.Count - 5} more" : "");
+            var index = proof?.LeafIndex is >= 0 and var read ? read : (long?)null;
+            return new ProofBundleVerification(source, memory?.Id, batch?.BatchId, index, batch?.Root,
+                [new MemoryCheck("fields", false, shown)], 0, 0, null);
         }
+        var bundle = new ProofBundleDocument(ProofBundleFormat.Version1, memory!, leaf!, proof!, batch!, log, []);
+        return Verify(bundle, anchors!.Value, verifyAnchorOffline, validator, source, vkey, witnesses);
+    }
 
+    // Verifies a bundle read without a problem: every field of its sections is present and canonical.
+    private static ProofBundleVerification Verify(ProofBundleDocument bundle, JsonElement anchors,
+        Func<Receipt, AnchorCheck?>? verifyAnchorOffline, ReceiptValidator? validator, string source,
+        NoteVerifierKey? vkey, WitnessPolicy? witnesses)
+    {
+        var (memory, proof, batch, log) = (bundle.Memory, bundle.Proof, bundle.Batch, bundle.Log);
+        var (id, leafHash, rootHex, size) = (memory.Id, proof.LeafHash, batch.Root, batch.Size);
         var checks = new List<MemoryCheck>();
-        var content = MemoryContent.Content(type!, component!, version!, payload!, artifactHash, artifactName, actor, tags!);
+        var content = MemoryContent.Content(memory.Type, memory.Component, memory.Version,
+            CanonicalJson.Canonicalize(memory.Payload), memory.ArtifactHash, memory.ArtifactName, memory.Actor,
+            memory.Tags);
         var recomputedId = MemoryContent.Id(content);
         checks.Add(recomputedId == id
             ? new MemoryCheck("id", true, "the content hashes to the id")
             : new MemoryCheck("id", false, $"the content hashes to {recomputedId}, not {id}"));
 
-        var recomputedLeaf = MemoryContent.Leaf(content, id!, timestamp!);
-        var leafOk = recomputedLeaf.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(leafText!));
+        var recomputedLeaf = MemoryContent.Leaf(content, id, memory.Timestamp);
+        var leafOk = recomputedLeaf.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(bundle.Leaf.Jcs));
         checks.Add(new MemoryCheck("leaf", leafOk, leafOk
             ? "the memory's fields reproduce the sealed leaf"
             : "the memory's fields do not reproduce the leaf the bundle says was sealed"));
@@ -284,30 +245,35 @@ public static partial class ProofBundleVerifier
             ? "SHA-256(0x00 || leaf) equals the proof's leaf hash"
             : $"SHA-256(0x00 || leaf) is {recomputedHash}; the proof says {leafHash}"));
 
-        var derivedBatchId = BatchRecord.DeriveId(rootHex!, size!.Value);
-        var batchOk = derivedBatchId == batchId && treeSize == size;
+        var derivedBatchId = BatchRecord.DeriveId(rootHex, size);
+        var batchOk = derivedBatchId == batch.BatchId && proof.TreeSize == size;
         checks.Add(new MemoryCheck("batch", batchOk, batchOk
-            ? $"batch id and tree size agree with root and size {size.Value.ToString(CultureInfo.InvariantCulture)}"
-            : treeSize != size
-                ? $"the proof is for a tree of {treeSize!.Value.ToString(CultureInfo.InvariantCulture)} leaves; the batch has {size.Value.ToString(CultureInfo.InvariantCulture)}"
-                : $"a batch of this root and size is {derivedBatchId}, not {batchId}"));
+            ? $"batch id and tree size agree with root and size {Text(size)}"
+            : proof.TreeSize != size
+                ? $"the proof is for a tree of {Text(proof.TreeSize)} leaves; the batch has {Text(size)}"
+                : $"a batch of this root and size is {derivedBatchId}, not {batch.BatchId}"));
 
-        var inclusion = MerkleVerifier.VerifyInclusion(recomputedHash, leafIndex!.Value, treeSize!.Value, auditPath!, rootHex!);
+        var inclusion = MerkleVerifier.VerifyInclusion(recomputedHash, proof.LeafIndex, proof.TreeSize, proof.AuditPath,
+            rootHex);
         checks.Add(new MemoryCheck("inclusion", inclusion.Valid, inclusion.Valid
-            ? $"leaf {leafIndex.Value.ToString(CultureInfo.InvariantCulture)} of {treeSize.Value.ToString(CultureInfo.InvariantCulture)} proves into root {rootHex}"
+            ? $"leaf {Text(proof.LeafIndex)} of {Text(proof.TreeSize)} proves into root {rootHex}"
             : $"inclusion fails ({inclusion.FailedCheck}): {inclusion.Reason}"));
 
-        var roots = new List<Sha256Digest> { Sha256Digest.Parse(rootHex!, DigestForm.Hex) };
+        var roots = new List<Sha256Digest> { Sha256Digest.Parse(rootHex, DigestForm.Hex) };
         var logSize = CheckLog(log, recomputedHash, vkey, required: vkey is not null || witnesses is not null, checks, roots);
         if (CheckWitnesses(log, logSize, witnesses) is { } witnessed)
         {
             checks.Add(witnessed);
         }
-        checks.Add(Unproven(log, logSize, size.Value));
+        checks.Add(Unproven(log, logSize, size));
         var anchoredCheckpoint = log?.AnchoredCheckpoint is not null && roots.Count == 3;
-        var (anchorCount, anchorsVerified) = CheckAnchors(anchors!.Value, roots, anchoredCheckpoint, verifyAnchorOffline, validator, source, checks);
-        return new ProofBundleVerification(source, id, batchId, leafIndex, rootHex, checks, anchorCount, anchorsVerified, logSize);
+        var (anchorCount, anchorsVerified) = CheckAnchors(anchors, roots, anchoredCheckpoint, verifyAnchorOffline,
+            validator, source, checks);
+        return new ProofBundleVerification(source, id, batch.BatchId, proof.LeafIndex, rootHex, checks, anchorCount,
+            anchorsVerified, logSize);
     }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Checks every receipt. A bundle carries an anchored checkpoint only for a receipt that anchors its root
@@ -322,14 +288,17 @@ public static partial class ProofBundleVerifier
         if (anchoredCheckpoint && !anchoredRoots.Contains(roots[^1]))
         {
             checks.Add(new MemoryCheck("anchoredCheckpointReceipt", false,
-                "the bundle carries an anchored checkpoint but no receipt that anchors its root; a bundle is exported with one only for such a receipt"));
+                "the bundle carries an anchored checkpoint but no receipt that anchors its root; a bundle is " +
+                "exported with one only for such a receipt"));
         }
         return (count, verified);
     }
 
     private static (int, int, List<Sha256Digest>) NoReceipts(Sha256Digest root, List<MemoryCheck> checks)
     {
-        checks.Add(new MemoryCheck("anchors", null, $"no anchor receipts: the memory is proven into root {root.ToHex()}, which this bundle does not show anchored"));
+        checks.Add(new MemoryCheck("anchors", null,
+            $"no anchor receipts: the memory is proven into root {root.ToHex()}, " +
+            "which this bundle does not show anchored"));
         return (0, 0, []);
     }
 
@@ -360,7 +329,9 @@ public static partial class ProofBundleVerifier
             var receipt = new Receipt(element, source + "#" + pointer, pointer);
             if (!Sha256Digest.TryParse(receipt.Root, DigestForm.ZeroX, out var anchored) || !roots.Contains(anchored))
             {
-                checks.Add(new MemoryCheck(name, false, $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} anchors root {receipt.Root}, not this batch's root {roots[0].To0x()}{(roots.Count > 1 ? " nor a checkpoint root the memory is proven into" : "")}"));
+                checks.Add(new MemoryCheck(name, false, $"{receipt.Chain}:{receipt.Network} receipt {receipt.TxRef} " +
+                    $"anchors root {receipt.Root}, not this batch's root " +
+                    $"{roots[0].To0x()}{(roots.Count > 1 ? " nor a checkpoint root the memory is proven into" : "")}"));
                 continue;
             }
             var key = (receipt.Chain, receipt.Network, receipt.TxRef);
@@ -391,7 +362,8 @@ public static partial class ProofBundleVerifier
             }
             if (offline is null)
             {
-                checks.Add(new MemoryCheck(name, null, $"{label} anchors this root; its evidence was not checked offline (no offline verifier for this rail)"));
+                checks.Add(new MemoryCheck(name, null, $"{label} anchors this root; its evidence was not checked " +
+                    "offline (no offline verifier for this rail)"));
             }
             else if (offline.Valid)
             {
@@ -400,7 +372,8 @@ public static partial class ProofBundleVerifier
             }
             else
             {
-                checks.Add(new MemoryCheck(name, false, $"{label}: evidence does not hold ({offline.Reason}){(offline.Detail is null ? "" : ": " + offline.Detail)}"));
+                checks.Add(new MemoryCheck(name, false, $"{label}: evidence does not hold " +
+                    $"({offline.Reason}){(offline.Detail is null ? "" : ": " + offline.Detail)}"));
             }
         }
         return (count, verified, anchoredRoots);
@@ -408,113 +381,4 @@ public static partial class ProofBundleVerifier
 
     private static ProofBundleVerification Fail(string source, string check, string reason) =>
         new(source, null, null, null, null, [new MemoryCheck(check, false, reason)], 0, 0, null);
-
-    private static string Kind(JsonElement e) => e.ValueKind.ToString().ToLowerInvariant();
-
-    [GeneratedRegex(@"^[0-9a-f]{64}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex LowerHex();
-
-    /// <summary>Reads sections strictly, collecting every problem as a JSON pointer and what is wrong.</summary>
-    private sealed class SectionReader
-    {
-        public List<string> Problems { get; } = [];
-
-        public void Problem(string text) => Problems.Add(text);
-
-        public void Keys(JsonElement obj, string path, string[] allowed)
-        {
-            foreach (var property in obj.EnumerateObject())
-            {
-                if (!allowed.Contains(property.Name, StringComparer.Ordinal))
-                {
-                    Problem($"{path}/{property.Name} is not a field of {ProofBundleFormat.Version1}");
-                }
-            }
-        }
-
-        public JsonElement? Object(JsonElement obj, string name, string path) => Typed(obj, name, path, JsonValueKind.Object, "an object");
-
-        public JsonElement? Array(JsonElement obj, string name, string path) => Typed(obj, name, path, JsonValueKind.Array, "an array");
-
-        public string? String(JsonElement obj, string name, string path, bool required = true) =>
-            Typed(obj, name, path, JsonValueKind.String, "a string", required)?.GetString();
-
-        public string? Hash(JsonElement obj, string name, string path)
-        {
-            var text = String(obj, name, path);
-            if (text is not null && !LowerHex().IsMatch(text))
-            {
-                Problem($"{path}/{name} is not 64 lower-case hex digits");
-                return null;
-            }
-            return text;
-        }
-
-        public string? Timestamp(JsonElement obj, string name, string path)
-        {
-            var text = String(obj, name, path);
-            if (text is not null && !DateTimeOffset.TryParseExact(text, UtcTimestamp.Pattern, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out _))
-            {
-                Problem($"{path}/{name} \"{text}\" is not a UTC time in the form {UtcTimestamp.Pattern}");
-                return null;
-            }
-            return text;
-        }
-
-        public long? Integer(JsonElement obj, string name, string path, long minimum)
-        {
-            var value = Typed(obj, name, path, JsonValueKind.Number, "an integer");
-            if (value is null)
-            {
-                return null;
-            }
-            if (!value.Value.TryGetInt64(out var n) || n < minimum || value.Value.GetRawText().Contains('.', StringComparison.Ordinal))
-            {
-                Problem($"{path}/{name} {value.Value.GetRawText()} is not an integer of at least {minimum.ToString(CultureInfo.InvariantCulture)}");
-                return null;
-            }
-            return n;
-        }
-
-        public string[]? Strings(JsonElement obj, string name, string path)
-        {
-            var array = Array(obj, name, path);
-            if (array is null)
-            {
-                return null;
-            }
-            var values = new List<string>();
-            var i = 0;
-            foreach (var item in array.Value.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.String)
-                {
-                    Problem($"{path}/{name}/{i.ToString(CultureInfo.InvariantCulture)} is a {Kind(item)}, not a string");
-                    return null;
-                }
-                values.Add(item.GetString()!);
-                i++;
-            }
-            return values.ToArray();
-        }
-
-        private JsonElement? Typed(JsonElement obj, string name, string path, JsonValueKind kind, string what, bool required = true)
-        {
-            if (!obj.TryGetProperty(name, out var value))
-            {
-                if (required)
-                {
-                    Problem($"{path}/{name} is missing");
-                }
-                return null;
-            }
-            if (value.ValueKind != kind)
-            {
-                Problem($"{path}/{name} is a {Kind(value)}, not {what}");
-                return null;
-            }
-            return value;
-        }
-    }
 }

@@ -18,16 +18,19 @@ public static partial class ProofBundleVerifier
         {
             var others = log is null ? 0 : OtherSignatureLines(log.Checkpoint);
             return others == 0 ? null : new MemoryCheck("witnesses", null, string.Create(CultureInfo.InvariantCulture,
-                $"the checkpoint carries {others} more signature line(s), such as witness cosignatures; no witness policy was given (-Witness), so none was checked"));
+                $"the checkpoint carries {others} more signature line(s), such as witness cosignatures; no witness " +
+                $"policy was given (-Witness), so none was checked"));
         }
         if (log is null || logSize is null)
         {
-            return new MemoryCheck("witnesses", false, "the bundle has no verified signed checkpoint, so nothing shows that witnesses saw the memory's log");
+            return new MemoryCheck("witnesses", false,
+                "the bundle has no verified signed checkpoint, so nothing shows that witnesses saw the memory's log");
         }
         return Witnessed(policy, ("checkpoint", log.Checkpoint), ("anchoredCheckpoint", log.AnchoredCheckpoint));
     }
 
-    /// <summary>The <c>witnesses</c> check: passes when one of <paramref name="notes"/> (verified checkpoints the entry is proven into) meets the policy.</summary>
+    /// <summary>The <c>witnesses</c> check: passes when one of <paramref name="notes"/> (verified checkpoints the entry
+    /// is proven into) meets the policy.</summary>
     internal static MemoryCheck Witnessed(WitnessPolicy policy, params (string Which, string? Note)[] notes)
     {
         var verdicts = new List<(string Which, WitnessVerdict Verdict)>();

@@ -24,7 +24,8 @@ public static class ProofBundleWriter
     /// <param name="log">The log of the memory's store.</param>
     /// <param name="receipts">Where anchor receipts of the batch root come from; null means none.</param>
     /// <param name="cancellationToken">Cancels rebuilding the batch tree.</param>
-    /// <exception cref="VaultMeshException"><c>VmMemoryNotSealed</c>, <c>VmBatchNotFound</c>, or <c>VmProofBundleInvalid</c> when the store's data does not verify.</exception>
+    /// <exception cref="VaultMeshException"><c>VmMemoryNotSealed</c>, <c>VmBatchNotFound</c>, or
+    /// <c>VmProofBundleInvalid</c> when the store's data does not verify.</exception>
     public static string Create(MemoryRecord memory, BatchStore batches, TransparencyLog log,
         IReceiptSource? receipts = null, CancellationToken cancellationToken = default) =>
         Build(memory, batches, log, receipts, cancellationToken).Text;
@@ -41,7 +42,8 @@ public static class ProofBundleWriter
                 $"Memory {memory.Id} is not sealed yet; run Invoke-VmSeal first.", memory.Id);
         }
         var batch = batches.GetBatch(batchId)
-            ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound, $"Batch '{batchId}' of memory {memory.Id} is not in the store.", batchId);
+            ?? throw new VaultMeshException(SealingErrorIds.BatchNotFound, VmErrorKind.NotFound,
+                $"Batch '{batchId}' of memory {memory.Id} is not in the store.", batchId);
         var leaves = batches.GetLeaves(batchId);
         var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
         var proof = tree.GetInclusionProof(index);
@@ -110,7 +112,8 @@ public static class ProofBundleWriter
         if (File.Exists(directory))
         {
             throw new VaultMeshException(ProofBundleErrorIds.PathNotDirectory, VmErrorKind.InvalidArgument,
-                $"'{directory}' is a file; proof bundles go into a directory (created when missing), one <id hex>{ProofBundleFormat.FileSuffix} per memory.", directory);
+                $"'{directory}' is a file; proof bundles go into a directory (created when missing), " +
+                $"one <id hex>{ProofBundleFormat.FileSuffix} per memory.", directory);
         }
         return Path.Combine(Path.GetFullPath(directory), FileName(memoryId));
     }

@@ -69,7 +69,9 @@ public static class TlogProofVerifier
         var count = proof.Hashes.Count.ToString(CultureInfo.InvariantCulture);
         var checks = new List<MemoryCheck>
         {
-            new("tlogProof", true, $"a {TlogProof.Header} for log entry {proof.Index.ToString(CultureInfo.InvariantCulture)} with {count} proof hash(es)"),
+            new("tlogProof", true,
+                $"a {TlogProof.Header} for log entry {proof.Index.ToString(CultureInfo.InvariantCulture)} " +
+                $"with {count} proof hash(es)"),
         };
         var checkpoint = CheckpointVerifier.Read(proof.Checkpoint, "checkpoint", checks, vkey);
         var leafHash = Digests.LowerHex.Format(MerkleHasher.HashLeaf(entry));

@@ -4,7 +4,6 @@ using VaultMesh.Core.Log;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Merkle;
 using VaultMesh.Core.Store;
-using VaultMesh.Core.Identity;
 
 namespace VaultMesh.Core.Sealing;
 
@@ -28,15 +27,15 @@ public sealed class Sealer
 
     /// <summary>Wraps an open store.</summary>
     /// <param name="store">The profile's store.</param>
-    /// <param name="time">Clock for seal times (and checkpoint times of the log built when none is given).</param>
-    /// <param name="log">The log to append to: the profile's (<see cref="Services.ProfileServices.Log"/>); null builds
-    /// one over the store whose first checkpoint takes an origin derived from the node key.</param>
-    public Sealer(VaultStore store, TimeProvider? time = null, TransparencyLog? log = null)
+    /// <param name="log">The log to append to: the profile's (<see cref="Services.ProfileServices.Log"/>), so
+    /// batches land under the profile's origin and witness policy.</param>
+    /// <param name="time">Clock for seal times.</param>
+    public Sealer(VaultStore store, TransparencyLog log, TimeProvider? time = null)
     {
         _store = store;
         _time = time ?? TimeProvider.System;
         _batches = new BatchStore(store);
-        _log = log ?? new TransparencyLog(store, new LogSigningKeys(store.DataDirectory), null, _time);
+        _log = log ?? throw new ArgumentNullException(nameof(log));
     }
 
     /// <summary>The log the sealer appends to.</summary>

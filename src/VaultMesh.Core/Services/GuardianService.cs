@@ -27,11 +27,8 @@ public sealed class GuardianSettings
 
     /// <summary>The listen address: <paramref name="parameter"/>, else VAULTMESH_LISTEN, else <c>guardian.listen</c>, else the default.</summary>
     public static string ResolveListen(string? parameter, VaultMeshContext context) =>
-        GuardianHost.ParseListen(
-            parameter
-            ?? context.Environment.Get(ListenVariable)
-            ?? context.Settings.GetString("guardian.listen")
-            ?? DefaultListen);
+        GuardianHost.ParseListen(parameter ?? context.Environment.Get(ListenVariable)
+            ?? context.Settings.GetString("guardian.listen") ?? DefaultListen);
 }
 
 /// <summary>
@@ -86,11 +83,17 @@ public sealed class GuardianService
         using var apiStore = VaultStore.Open(_context.DataDirectory);
         using var syncStore = VaultStore.Open(_context.DataDirectory);
         var wake = Channel.CreateUnbounded<FederationPeer?>();
-        using var api = new GuardianApi(apiStore, _key, _context.Profile, peers, _context.KillSwitches, _settings.Options, _time, _log,
+        // Each loop reads the profile's log through a connection of its own. The guardian serves notes and proofs and
+        // never a witness verdict, so its logs carry no witness policy: peers that are no valid policy (one key
+        // listed twice) still sync, as they did before the guardian read the profile's log.
+        using var api = new GuardianApi(apiStore, ProfileServices.LogOver(apiStore, _context, null, _time), _key,
+            _context.Profile, peers, _context.KillSwitches, _settings.Options, _time, _log,
             peer => wake.Writer.TryWrite(peer));
         // /metrics reports this guardian's own context: the kill switches it runs with, the store's figures at scrape time.
         using var tileStore = VaultStore.Open(_context.DataDirectory);
-        var handler = TileRoutes.Before(GuardianMetricsRoute.Before(api.HandleAsync, MetricsEndpoint.Scrape(() => _context)), tileStore);
+        var metrics = GuardianMetricsRoute.Before(api.HandleAsync, MetricsEndpoint.Scrape(() => _context));
+        var handler = TileRoutes.Before(metrics,
+            tileStore, ProfileServices.LogOver(tileStore, _context, null, _time));
         var host = new GuardianHost(_settings.Listen, handler, _settings.Options.RequestTimeout);
         host.Start();
         await using (host.ConfigureAwait(false))
@@ -119,8 +122,8 @@ public sealed class GuardianService
     {
         using var rails = AnchorRails.FromProfile(_context.Settings, _context.Environment);
         using var client = new FederationClient(_key, _context.KillSwitches, _settings.Options, _time);
-        var sync = new FederationSync(store, client, rails.Rails, _context.KillSwitches,
-            ResolverOptions(_context.Settings), _settings.Options, _time, _log);
+        var sync = new FederationSync(store, ProfileServices.LogOver(store, _context, null, _time), client, rails.Rails,
+            _context.KillSwitches, ResolverOptions(_context.Settings), _settings.Options, _time, _log);
         while (true)
         {
             using var interval = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -145,9 +148,8 @@ public sealed class GuardianService
             foreach (var result in await sync.SyncAsync(targets, null, ct).ConfigureAwait(false))
             {
                 _log(new FederationLogEntry(result.Ok ? FederationLogLevel.Information : FederationLogLevel.Warning, "synced",
-                    $"Synced {result.Name}: {result.Result}, {result.BatchesImported} " +
-                    $"batches, {result.ReceiptsStored} receipts stored, " +
-                    $"{result.ReceiptsRejected} rejected, lag {result.Lag}."
+                    $"Synced {result.Name}: {result.Result}, {result.BatchesImported} batches, " +
+                    $"{result.ReceiptsStored} receipts stored, {result.ReceiptsRejected} rejected, lag {result.Lag}."
                     + (result.Problems.Count > 0 ? " " + string.Join(" ", result.Problems) : "")));
             }
         }

@@ -62,14 +62,28 @@ public sealed class ProfileServices : IDisposable
 
     /// <summary>The profile's log: its first checkpoint takes the profile's <c>log.origin</c>, and checkpoints are
     /// reported against the profile's witness policy (its peers, <c>witness.quorum</c>).</summary>
-    public TransparencyLog Log => _log ??= new TransparencyLog(Store, new LogSigningKeys(Context.DataDirectory), Context.Settings.GetString("log.origin"),
-        witnesses: FederationPeer.WitnessPolicyFromProfile(Context.Settings));
+    public TransparencyLog Log => _log ??= LogOver(Store, Context);
+
+    /// <summary>The profile's log over <paramref name="store"/>, reported against the profile's witness policy
+    /// (its peers, <c>witness.quorum</c>).</summary>
+    public static TransparencyLog LogOver(VaultStore store, VaultMeshContext context) =>
+        LogOver(store, context, FederationPeer.WitnessPolicyFromProfile(context.Settings));
+
+    /// <summary>The profile's log over <paramref name="store"/>, a connection of its own (the guardian
+    /// gives each of its loops one): the one construction of the log, so every reader and writer sees the
+    /// profile's <c>log.origin</c> and the node's signing keys; checkpoints are reported against
+    /// <paramref name="witnesses"/> (the profile's witness policy, or null for a reader that reports no
+    /// verdict).</summary>
+    public static TransparencyLog LogOver(VaultStore store, VaultMeshContext context, WitnessPolicy? witnesses,
+        TimeProvider? time = null) =>
+        new(store, new LogSigningKeys(context.DataDirectory), context.Settings.GetString("log.origin"), time,
+            witnesses);
 
     /// <summary>Sealed batches and their leaves.</summary>
     public BatchStore Batches => _batches ??= new BatchStore(Store);
 
     /// <summary>Seals pending memories into batches appended to <see cref="Log"/>.</summary>
-    public Sealer Sealer => _sealer ??= new Sealer(Store, log: Log);
+    public Sealer Sealer => _sealer ??= new Sealer(Store, Log);
 
     /// <summary>Publishes <see cref="Log"/> as tiles.</summary>
     public TilePublisher Tiles => _tiles ??= new TilePublisher(Store, Log);
@@ -97,15 +111,20 @@ public sealed class ProfileServices : IDisposable
     /// <see cref="VerifyingRails"/> as anchoring does.</summary>
     public FederationSync FederationSync(FederationClient client, FederationOptions options,
         Action<FederationLogEntry>? log) =>
-        new(Store, client, VerifyingRails, Context.KillSwitches, GuardianService.ResolverOptions(Context.Settings), options,
-            log: log);
+        new(Store, Log, client, VerifyingRails, Context.KillSwitches, GuardianService.ResolverOptions(Context.Settings),
+            options, log: log);
 
     /// <summary>A guardian of the profile speaking with <paramref name="key"/>.</summary>
     public GuardianService Guardian(NodeKey key, GuardianSettings settings, Action<FederationLogEntry>? log) =>
         new(Context, key, settings, log);
 
+    /// <summary>Creates or adopts the profile's identity (<see cref="IdentityRecord.Create"/>), refusing to replace
+    /// the key that signed <see cref="Log"/>'s checkpoints.</summary>
+    public IdentityRecord NewIdentity(bool force) => IdentityRecord.Create(Context, force, () => Log.GetCheckpoint());
+
     /// <summary>The profile's audit; <paramref name="online"/> also asks the rails.</summary>
-    public AuditService Audit(bool online) => new(Context, AuditOptions.FromProfile(Context.Settings, online));
+    public AuditService Audit(bool online) =>
+        new(Context, AuditOptions.FromProfile(Context.Settings, online), store => LogOver(store, Context));
 
     /// <summary>The resolver's options from the profile's trust settings, under VERIFY_ENFORCE.</summary>
     /// <param name="trustClaims">Trust the receipts' own claims (refused under enforcement).</param>
@@ -165,10 +184,12 @@ public sealed class ProfileServices : IDisposable
 
     /// <summary>Submits, verifies and reconciles anchors on the profile's rails, under the shared
     /// submission lease when the profile names a Redis.</summary>
-    public AnchorService AnchorService => _anchorService ??= new AnchorService(Anchors, VerifyingRails, Context.KillSwitches, coordinator: SubmissionCoordinator);
+    public AnchorService AnchorService => _anchorService ??= new AnchorService(Anchors, VerifyingRails,
+        Context.KillSwitches, coordinator: SubmissionCoordinator);
 
     /// <summary>The receipt validator, enforcing while VERIFY_ENFORCE is on.</summary>
-    public ReceiptValidator Validator => _validator ??= new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
+    public ReceiptValidator Validator => _validator ??=
+        new ReceiptValidator(new ReceiptValidatorOptions { Enforce = Context.KillSwitches.VerifyEnforce.Enabled });
 
     /// <summary>A failed verification with the severity the profile's VERIFY_ENFORCE gives it.</summary>
     public VerificationFailure Failure(string errorId, string message, string? target) =>
@@ -182,7 +203,8 @@ public sealed class ProfileServices : IDisposable
         }
         var bytes = System.Text.Encoding.UTF8.GetBytes(key);
         return Rails.Rails.Select(rail => (IAnchorRail)new CachedAnchorRail(rail, redis, bytes, result =>
-            Anchors.Increment(MetricNames.ObservationCache, new Dictionary<string, string>(StringComparer.Ordinal) { ["result"] = result }))).ToList();
+            Anchors.Increment(MetricNames.ObservationCache,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["result"] = result }))).ToList();
     }
 
     /// <inheritdoc />

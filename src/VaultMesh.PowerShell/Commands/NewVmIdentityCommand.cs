@@ -22,6 +22,6 @@ public sealed class NewVmIdentityCommand : VaultMeshCmdlet
         {
             return;
         }
-        WriteObject(IdentityRecord.Create(Context, Force));
+        WriteObject(Services.NewIdentity(Force));
     }
 }

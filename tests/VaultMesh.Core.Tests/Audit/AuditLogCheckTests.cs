@@ -2,6 +2,7 @@ using VaultMesh.Core.Audit;
 using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Sealing;
+using VaultMesh.Core.Services;
 using VaultMesh.Core.Store;
 using VaultMesh.Core.Tests.Store;
 
@@ -23,7 +24,7 @@ public sealed class AuditLogCheckTests : IDisposable
         for (var i = 0; i < 3; i++)
         {
             new MemoryStore(store, _time).Record(new MemoryDraft { Type = "event", Component = "audit", Version = $"{i}" });
-            new Sealer(store, _time).Seal();
+            ProfileLogs.SealerOver(store, _time).Seal();
         }
         return context;
     }
@@ -39,7 +40,8 @@ public sealed class AuditLogCheckTests : IDisposable
     }
 
     private AuditCheckResult RunLog(VaultMeshContext context) =>
-        new AuditService(context, AuditOptions.FromProfile(context.Settings), _time).Run(["log"]).Single();
+        new AuditService(context, AuditOptions.FromProfile(context.Settings),
+            opened => ProfileServices.LogOver(opened, context), _time).Run(["log"]).Single();
 
     [Fact]
     public void The_log_check_is_one_of_the_audit_checks_and_passes_on_an_honest_store()

@@ -3,6 +3,7 @@ using VaultMesh.Core.Configuration;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Sealing;
+using VaultMesh.Core.Services;
 using VaultMesh.Core.Store;
 using VaultMesh.Core.Tests.Store;
 
@@ -28,7 +29,7 @@ public sealed class AuditServiceTests : IDisposable
     {
         using var store = VaultStore.Open(context.DataDirectory);
         new MemoryStore(store, _time).Record(new MemoryDraft { Type = "event", Component = "audit", Version = "1" });
-        new Sealer(store, _time).Seal();
+        ProfileLogs.SealerOver(store, _time).Seal();
     }
 
     [Fact]
@@ -36,7 +37,8 @@ public sealed class AuditServiceTests : IDisposable
     {
         var context = Context(("audit.max_pending_age", "2h"));
         SealOneBatch(context);
-        var audit = new AuditService(context, AuditOptions.FromProfile(context.Settings), _time);
+        var audit = new AuditService(context, AuditOptions.FromProfile(context.Settings),
+            opened => ProfileServices.LogOver(opened, context), _time);
 
         _time.Advance(TimeSpan.FromHours(2));
         Assert.Equal(AuditCheckResult.Pass, audit.Run(["pending-anchors"]).Single().Status);
@@ -72,7 +74,8 @@ public sealed class AuditServiceTests : IDisposable
     public void Store_checks_pass_without_a_store_and_never_create_one()
     {
         var context = Context();
-        var results = new AuditService(context, new AuditOptions(), _time).Run().ToList();
+        var results = new AuditService(context, new AuditOptions(),
+            opened => ProfileServices.LogOver(opened, context), _time).Run().ToList();
         Assert.Equal(AuditService.CheckNames, results.Select(r => r.Name));
         Assert.Equal(AuditCheckResult.Warn, results[0].Status);
         Assert.False(File.Exists(Path.Combine(context.DataDirectory, VaultStore.FileName)));

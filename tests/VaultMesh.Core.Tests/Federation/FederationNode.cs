@@ -51,13 +51,13 @@ public sealed class FederationNode : IDisposable
                 Tags = ["prod"],
             });
         }
-        return new Sealer(Store).Seal()!;
+        return ProfileLogs.SealerOver(Store).Seal()!;
     }
 
     /// <summary>Serves this node's guardian API to <paramref name="peers"/> on a free loopback port; the caller disposes both.</summary>
     public (GuardianApi Api, GuardianHost Host) Serve(params FederationPeer[] peers)
     {
-        var api = new GuardianApi(Store, Key, Name, peers, Switches());
+        var api = new GuardianApi(Store, ProfileLogs.LogOver(Store), Key, Name, peers, Switches());
         var host = VaultMesh.TestServers.LoopbackPort.Start(port =>
         {
             var h = new GuardianHost($"127.0.0.1:{port}", api.HandleAsync, TimeSpan.FromSeconds(30));

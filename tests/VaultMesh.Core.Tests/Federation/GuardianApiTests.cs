@@ -21,7 +21,8 @@ public sealed class GuardianApiTests : IDisposable
     public GuardianApiTests() => _guardian.Seal(3);
 
     private GuardianApi Api(bool federation = true, FederationOptions? options = null) =>
-        new(_guardian.Store, _guardian.Key, "test", [_peer.AsPeer(Nowhere)], FederationNode.Switches(federation), options);
+        new(_guardian.Store, ProfileLogs.LogOver(_guardian.Store), _guardian.Key, "test", [_peer.AsPeer(Nowhere)],
+            FederationNode.Switches(federation), options);
 
     private (byte[] Body, string Signature, string Nonce) Signed(NodeKey key, string endpoint = FederationEndpoints.Batches, DateTimeOffset? at = null, string? audience = null) =>
         FederationMessage.Sign(key, FederationEndpoints.TypeOf(endpoint), audience ?? _guardian.Did, new JsonObject { ["since"] = 0 }, at ?? DateTimeOffset.UtcNow);

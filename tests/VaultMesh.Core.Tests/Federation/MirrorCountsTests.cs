@@ -27,9 +27,9 @@ public sealed class MirrorCountsTests : IDisposable
         using (var store = VaultStore.Open(context.DataDirectory))
         {
             new MemoryStore(store, time).Record(new MemoryDraft { Type = "event", Component = "own", Version = "1" });
-            own = new Sealer(store, time).Seal()!.BatchId;
+            own = ProfileLogs.SealerOver(store, time).Seal()!.BatchId;
             var batch = _peer.Seal(2);
-            var note = new Sealer(_peer.Store).Log.GetCheckpoint(2)!.Note;
+            var note = ProfileLogs.LogOver(_peer.Store).GetCheckpoint(2)!.Note;
             new FederationStore(store, time).ImportBatch(_peer.AsPeer(new Uri("http://127.0.0.1:9/")), batch.Number, batch.BatchId, batch.Root, batch.SealedAt,
                 new BatchStore(_peer.Store).GetLeaves(batch.BatchId), [], new MirrorPlacement(0, 2, note, []));
             Assert.Equal(2, new BatchStore(store).CountBatches());

@@ -77,7 +77,8 @@ public sealed class MirrorMigrationTests : IDisposable
         using (api)
         {
             using var client = new FederationClient(key, FederationNode.Switches());
-            var result = (await new FederationSync(store, client, [], FederationNode.Switches())
+            var result = (await new FederationSync(store, ProfileLogs.LogOver(store), client, [],
+                    FederationNode.Switches())
                 .SyncAsync([_peer.AsPeer(host.BaseUrl)], null, CancellationToken.None))[0];
             Assert.True(result.Ok, string.Join(" ", result.Problems));
         }

@@ -28,7 +28,8 @@ public sealed class MirrorTests : IDisposable
     private async Task<IReadOnlyList<PeerSyncResult>> SyncAsync(params FederationPeer[] peers)
     {
         using var client = new FederationClient(_local.Key, FederationNode.Switches());
-        var sync = new FederationSync(_local.Store, client, [], FederationNode.Switches());
+        var sync = new FederationSync(_local.Store, ProfileLogs.LogOver(_local.Store), client, [],
+            FederationNode.Switches());
         var results = await sync.SyncAsync(peers, null, CancellationToken.None);
         foreach (var result in results)
         {

@@ -22,7 +22,8 @@ public sealed class QuarantineReleaserTests : IDisposable
 
     private FederationPeer Peer => _log.AsPeer(Nowhere);
 
-    private GuardianApi Api() => new(_witness.Store, _witness.Key, "test", [Peer], FederationNode.Switches());
+    private GuardianApi Api() => new(_witness.Store, ProfileLogs.LogOver(_witness.Store), _witness.Key, "test", [Peer],
+        FederationNode.Switches());
 
     private static async Task<int> Post(GuardianApi api, string body) => (await WitnessRequests.Post(api, body)).Status;
 

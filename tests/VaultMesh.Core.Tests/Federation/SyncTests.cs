@@ -31,7 +31,8 @@ public sealed class SyncTests : IDisposable
 
     private async Task<FederationPeer> StartOriginAsync()
     {
-        _api = new GuardianApi(_origin.Store, _origin.Key, "origin", [_local.AsPeer(new Uri("http://127.0.0.1:9/"))], FederationNode.Switches());
+        _api = new GuardianApi(_origin.Store, ProfileLogs.LogOver(_origin.Store), _origin.Key, "origin",
+            [_local.AsPeer(new Uri("http://127.0.0.1:9/"))], FederationNode.Switches());
         var counts = new Dictionary<string, int>();
         async Task<GuardianResponse> Handle(string method, string path, Stream body, string? signature, CancellationToken ct)
         {
@@ -71,7 +72,8 @@ public sealed class SyncTests : IDisposable
     private async Task<PeerSyncResult> SyncAsync(FederationPeer peer, bool federation = true, IReadOnlyList<IAnchorRail>? rails = null)
     {
         using var client = new FederationClient(_local.Key, FederationNode.Switches(federation));
-        var sync = new FederationSync(_local.Store, client, rails ?? [], FederationNode.Switches(federation));
+        var sync = new FederationSync(_local.Store, ProfileLogs.LogOver(_local.Store), client, rails ?? [],
+            FederationNode.Switches(federation));
         return (await sync.SyncAsync([peer], null, CancellationToken.None))[0];
     }
 
@@ -94,7 +96,7 @@ public sealed class SyncTests : IDisposable
         Assert.Equal(first.SealedAt, sealer.GetBatch(first.BatchId)!.SealedAt);
         foreach (var memory in new MemoryStore(_local.Store).Query(new MemoryQuery()))
         {
-            Assert.True(MemoryVerifier.Verify(memory, sealer, new Sealer(_local.Store).Log).Valid);
+            Assert.True(MemoryVerifier.Verify(memory, sealer, ProfileLogs.LogOver(_local.Store)).Valid);
         }
         var again = await SyncAsync(peer);
         Assert.Equal(0, again.BatchesImported);
@@ -243,7 +245,7 @@ public sealed class SyncTests : IDisposable
     {
         _origin.Seal(2);
         var foreign = _local.Seal(1);
-        var note = new Sealer(_local.Store).Log.GetCheckpoint(foreign.LogEnd)!.Note;
+        var note = ProfileLogs.LogOver(_local.Store).GetCheckpoint(foreign.LogEnd)!.Note;
         var peer = await StartOriginAsync();
         _lie = (endpoint, payload) =>
         {
@@ -265,7 +267,7 @@ public sealed class SyncTests : IDisposable
     {
         _origin.Seal(2);
         _origin.Seal(1);
-        var firstNote = new Sealer(_origin.Store).Log.GetCheckpoint(2)!.Note;
+        var firstNote = ProfileLogs.LogOver(_origin.Store).GetCheckpoint(2)!.Note;
         var peer = await StartOriginAsync();
         _lie = (endpoint, payload) =>
         {

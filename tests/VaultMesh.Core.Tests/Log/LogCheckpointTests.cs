@@ -218,9 +218,11 @@ public sealed class LogCheckpointTests
         using var store = global::VaultMesh.Core.Store.VaultStore.Open(dir.File("data"));
         var memories = new global::VaultMesh.Core.Memory.MemoryStore(store);
         memories.Record(new global::VaultMesh.Core.Memory.MemoryDraft { Type = "event", Component = "o", Version = "1" });
-        new global::VaultMesh.Core.Sealing.Sealer(store, null, new TransparencyLog(store, new LogSigningKeys(store.DataDirectory), "example.com/vaultmesh")).Seal();
+        new global::VaultMesh.Core.Sealing.Sealer(store,
+            new TransparencyLog(store, new LogSigningKeys(store.DataDirectory), "example.com/vaultmesh")).Seal();
         memories.Record(new global::VaultMesh.Core.Memory.MemoryDraft { Type = "event", Component = "o", Version = "2" });
-        var sealer = new global::VaultMesh.Core.Sealing.Sealer(store, null, new TransparencyLog(store, new LogSigningKeys(store.DataDirectory), "example.com/other"));
+        var sealer = new global::VaultMesh.Core.Sealing.Sealer(store,
+            new TransparencyLog(store, new LogSigningKeys(store.DataDirectory), "example.com/other"));
         sealer.Seal();
         Assert.Equal(["example.com/vaultmesh", "example.com/vaultmesh"], sealer.Log.GetCheckpoints().Select(c => c.Origin));
         Assert.StartsWith("example.com/vaultmesh+", sealer.Log.GetCheckpoint()!.Vkey, StringComparison.Ordinal);
@@ -232,7 +234,8 @@ public sealed class LogCheckpointTests
         using var dir = new TempDirectory();
         using var store = global::VaultMesh.Core.Store.VaultStore.Open(dir.File("data"));
         new global::VaultMesh.Core.Memory.MemoryStore(store).Record(new global::VaultMesh.Core.Memory.MemoryDraft { Type = "event", Component = "o", Version = "1" });
-        var sealer = new global::VaultMesh.Core.Sealing.Sealer(store, null, new TransparencyLog(store, new LogSigningKeys(store.DataDirectory), "my log"));
+        var sealer = new global::VaultMesh.Core.Sealing.Sealer(store,
+            new TransparencyLog(store, new LogSigningKeys(store.DataDirectory), "my log"));
         var ex = Assert.Throws<VaultMeshException>(() => sealer.Seal());
         Assert.Equal("VmLogOriginInvalid", ex.ErrorId);
         Assert.Equal(1, sealer.PendingCount());

@@ -16,7 +16,7 @@ public sealed class LogStore : IDisposable
         DataDirectory = _dir.File("data");
         Store = VaultStore.Open(DataDirectory);
         Memories = new MemoryStore(Store);
-        Sealer = new Sealer(Store);
+        Sealer = ProfileLogs.SealerOver(Store);
         BatchRows = new BatchStore(Store);
         foreach (var size in sizes)
         {

@@ -35,7 +35,7 @@ public sealed class StoreMigrationTests : IDisposable
     [Fact]
     public void TheLog_IsRebuiltFromTheBatchesInSealOrder_AndEveryOldBatchRootStillVerifies()
     {
-        var sealer = new Sealer(_store);
+        var sealer = ProfileLogs.SealerOver(_store);
         var batches = new BatchStore(_store).GetBatches(ascending: true).ToList();
         Assert.Equal(OldRoots, batches.Select(b => b.Root));
         Assert.Equal([0L, 3L, 5L], batches.Select(b => b.LogStart!.Value));
@@ -70,14 +70,16 @@ public sealed class StoreMigrationTests : IDisposable
             Assert.True(check.Valid, check.Reason);
             Assert.Contains(record.Root[2..], OldRoots);
         }
-        var verifier = MemoryVerifier.Verify(new MemoryStore(_store).Query(new MemoryQuery { Ascending = true }).First(), new BatchStore(_store), new Sealer(_store).Log, null, new AnchorStore(_store));
+        var first = new MemoryStore(_store).Query(new MemoryQuery { Ascending = true }).First();
+        var verifier = MemoryVerifier.Verify(first, new BatchStore(_store), ProfileLogs.LogOver(_store), null,
+            new AnchorStore(_store));
         Assert.True(verifier.Valid, string.Join("; ", verifier.Checks.Select(c => c.Name + ": " + c.Detail)));
     }
 
     [Fact]
     public void AfterMigration_TheLogSignsCheckpointsAndGrows()
     {
-        var sealer = new Sealer(_store);
+        var sealer = ProfileLogs.SealerOver(_store);
         var first = sealer.Log.EnsureCheckpoint()!;
         Assert.Equal(7, first.Size);
         Assert.Null(sealer.Log.GetCheckpoint(3));

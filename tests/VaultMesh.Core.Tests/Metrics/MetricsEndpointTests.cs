@@ -53,7 +53,7 @@ public sealed class MetricsEndpointTests : IDisposable
         using var store = VaultStore.Open(Context().DataDirectory);
         new MemoryStore(store).Record(new MemoryDraft { Type = "event", Component = "api", Version = "1" });
         new MemoryStore(store).Record(new MemoryDraft { Type = "event", Component = "api", Version = "2" });
-        new Sealer(store).Seal(null, null, CancellationToken.None);
+        ProfileLogs.SealerOver(store).Seal(null, null, CancellationToken.None);
         new MemoryStore(store).Record(new MemoryDraft { Type = "event", Component = "api", Version = "3" });
         var anchors = new AnchorStore(store);
         anchors.Increment(AnchorService.VerifyOkCounter, new Dictionary<string, string> { ["chain"] = "TSA" });

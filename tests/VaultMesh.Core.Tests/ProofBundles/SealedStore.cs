@@ -17,7 +17,7 @@ public sealed class SealedStore : IDisposable
     {
         Store = VaultStore.Open(_dir.File("data"));
         Memories = new MemoryStore(Store);
-        Sealer = new Sealer(Store, sealAt is null ? null : new FixedTime(sealAt.Value));
+        Sealer = ProfileLogs.SealerOver(Store, sealAt is null ? null : new FixedTime(sealAt.Value));
         Batches = new BatchStore(Store);
         var t0 = start ?? new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
         Recorded = Enumerable.Range(0, count).Select(i => Memories.Record(new MemoryDraft

@@ -96,7 +96,7 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
                 Type = "event", Component = "race", Version = round.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Payload = new JsonObject { ["round"] = round }, Timestamp = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(round),
             });
-            return new Sealer(Store).Seal()!;
+            return ProfileLogs.SealerOver(Store).Seal()!;
         }
 
         public Task<IReadOnlyList<AnchorRecord>> Submit(BatchRecord batch) =>
@@ -324,7 +324,7 @@ public sealed class SubmissionLeaseTests : IAsyncLifetime
         };
         var manager = new AnchorService(anchors, [rail], Writes, coordinator: coordinator);
         new MemoryStore(store).Record(new MemoryDraft { Type = "event", Component = "solo", Version = "1" });
-        var batch = new Sealer(store).Seal()!;
+        var batch = ProfileLogs.SealerOver(store).Seal()!;
         _redis.Kill();
         var before = _tsa.Replies;
         var ex = await Assert.ThrowsAsync<VaultMeshException>(() => manager.SubmitAsync(batch, [ReceiptChain.TSA], CancellationToken.None));

@@ -83,7 +83,7 @@ public class MemoryStoreTests
         using var dir = new TempDirectory();
         using var store = VaultStore.Open(dir.Path);
         var memories = new MemoryStore(store);
-        var sealer = new Sealer(store);
+        var sealer = ProfileLogs.SealerOver(store);
         Assert.Null(sealer.Seal());
         var recorded = Enumerable.Range(0, 7)
             .Select(i => memories.Record(Draft(version: i.ToString(System.Globalization.CultureInfo.InvariantCulture))))
@@ -116,7 +116,7 @@ public class MemoryStoreTests
         using (var store = VaultStore.Open(dir.Path))
         {
             new MemoryStore(store).Record(Draft());
-            new Sealer(store).Seal();
+            ProfileLogs.SealerOver(store).Seal();
         }
         using var raw = new SqliteConnection($"Data Source={Path.Combine(dir.Path, VaultStore.FileName)};Pooling=False");
         raw.Open();
@@ -142,7 +142,7 @@ public class MemoryStoreTests
         {
             id = new MemoryStore(store).Record(Draft()).Id;
             new MemoryStore(store).Record(Draft(version: "2"));
-            new Sealer(store).Seal();
+            ProfileLogs.SealerOver(store).Seal();
         }
         using (var raw = new SqliteConnection($"Data Source={Path.Combine(dir.Path, VaultStore.FileName)};Pooling=False"))
         {
@@ -153,7 +153,8 @@ public class MemoryStoreTests
             command.ExecuteNonQuery();
         }
         using var reopened = VaultStore.Open(dir.Path);
-        var result = MemoryVerifier.Verify(new MemoryStore(reopened).Get(id)!, new BatchStore(reopened), new Sealer(reopened).Log);
+        var result = MemoryVerifier.Verify(new MemoryStore(reopened).Get(id)!, new BatchStore(reopened),
+            ProfileLogs.LogOver(reopened));
         Assert.False(result.Valid);
         Assert.Equal("id", result.FailedCheck);
     }

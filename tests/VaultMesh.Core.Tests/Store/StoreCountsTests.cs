@@ -24,7 +24,7 @@ public class StoreCountsTests
         var memories = new MemoryStore(store);
         memories.RecordMany(Enumerable.Range(0, 5).Select(Draft));
         memories.Record(Draft(0)); // the same content again is no new memory
-        var batch = new Sealer(store).Seal()!;
+        var batch = ProfileLogs.SealerOver(store).Seal()!;
         memories.RecordMany(Enumerable.Range(5, 3).Select(Draft));
         var json = $$"""{"root":"0x{{batch.Root}}"}""";
         Sql(store, $"""

@@ -29,7 +29,7 @@ internal sealed class TileGuardian : IAsyncDisposable
         }));
         Store = VaultStore.Open(Context.DataDirectory);
         Memories = new MemoryStore(Store);
-        Sealer = new Sealer(Store);
+        Sealer = ProfileLogs.SealerOver(Store);
     }
 
     public VaultMeshContext Context { get; }

@@ -33,7 +33,8 @@ public sealed class CheckpointCosigningTests : IDisposable
         var witness = new Witness(status, "text/plain", "Peer log presented a split view: it signed two checkpoints of size 2.\n");
         using var client = new FederationClient(_log.Key, FederationNode.Switches(), handler: witness);
         using var gate = new SemaphoreSlim(1, 1);
-        var outcome = await new CheckpointCosigning(_log.Store, client, gate).RequestAsync(_witness.AsPeer(new Uri("http://127.0.0.1:9/")), CancellationToken.None);
+        var outcome = await new CheckpointCosigning(_log.Store, ProfileLogs.LogOver(_log.Store), client, gate)
+            .RequestAsync(_witness.AsPeer(new Uri("http://127.0.0.1:9/")), CancellationToken.None);
         Assert.Null(outcome.Size);
         Assert.Contains($"conflicting with what it cosigned of this log ({(int)status})", outcome.Problem, StringComparison.Ordinal);
         Assert.Equal(1, witness.Requests);

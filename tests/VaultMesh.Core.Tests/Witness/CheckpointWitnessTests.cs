@@ -21,7 +21,8 @@ public sealed class CheckpointWitnessTests : IDisposable
     private readonly FederationNode _stranger = new("stranger");
 
     private GuardianApi Api(bool federation = true) =>
-        new(_witness.Store, _witness.Key, "test", [_log.AsPeer(Nowhere)], FederationNode.Switches(federation));
+        new(_witness.Store, ProfileLogs.LogOver(_witness.Store), _witness.Key, "test", [_log.AsPeer(Nowhere)],
+            FederationNode.Switches(federation));
 
     private static Task<GuardianResponse> Post(GuardianApi api, string body) => WitnessRequests.Post(api, body);
 
@@ -79,7 +80,8 @@ public sealed class CheckpointWitnessTests : IDisposable
         _log.Seal(3);
         var logKey = Log.PostQuantumVerifierKey;
         var peer = new FederationPeer(_log.Name, _log.Did, Nowhere, 1) { PostQuantumKey = NoteVerifierKey.CreatePostQuantum(_log.Did, logKey.PublicKey) };
-        using var api = new GuardianApi(_witness.Store, _witness.Key, "test", [peer], FederationNode.Switches(true));
+        using var api = new GuardianApi(_witness.Store, ProfileLogs.LogOver(_witness.Store), _witness.Key, "test",
+            [peer], FederationNode.Switches(true));
         var genuine = SignedNote.Parse(Log.GetCheckpoint()!.Note);
         var forged = genuine.Signatures.Select(s =>
         {
@@ -269,7 +271,8 @@ public sealed class CheckpointWitnessTests : IDisposable
         _log.Seal(3);
         var three = Log.GetCheckpoint()!;
         _log.Seal(2);
-        using var api = new GuardianApi(_witness.Store, _witness.Key, "test", [_log.AsPeer(Nowhere)], FederationNode.Switches(), time: time);
+        using var api = new GuardianApi(_witness.Store, ProfileLogs.LogOver(_witness.Store), _witness.Key, "test",
+            [_log.AsPeer(Nowhere)], FederationNode.Switches(), time: time);
         CosignatureIn(await Post(api, Request(0)));
         var before = _witness.Digest();
         var threeFromThree = new AddCheckpointRequest(3, [], three.Note).ToString();
@@ -317,7 +320,8 @@ public sealed class CheckpointWitnessTests : IDisposable
         // The operator replaced the peer's key (same name and origin): the note cosigned before does not
         // verify under the new key, so it and a new note of that size are not two notes signed by one key.
         var rekeyed = new FederationPeer("log", _stranger.Did, Nowhere, 1, origin);
-        using var after = new GuardianApi(_witness.Store, _witness.Key, "test", [rekeyed], FederationNode.Switches());
+        using var after = new GuardianApi(_witness.Store, ProfileLogs.LogOver(_witness.Store), _witness.Key, "test",
+            [rekeyed], FederationNode.Switches());
         var text = new CheckpointText(origin, 3, new byte[32]).ToString();
         var note = new SignedNote(text, [rekeyed.LogKey.Sign(_stranger.Key, text)]).ToString();
         await AssertRefused(after, new AddCheckpointRequest(3, [], note).ToString(), 422, "conflicting-root");

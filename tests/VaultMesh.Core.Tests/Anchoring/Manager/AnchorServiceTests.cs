@@ -48,7 +48,7 @@ public sealed class AnchorServiceTests : IAsyncLifetime
     private BatchRecord Seal(string version)
     {
         new MemoryStore(_store).Record(new MemoryDraft { Type = "event", Component = "manager", Version = version, Payload = new JsonObject { ["v"] = version } });
-        return new Sealer(_store).Seal()!;
+        return ProfileLogs.SealerOver(_store).Seal()!;
     }
 
     [Fact]

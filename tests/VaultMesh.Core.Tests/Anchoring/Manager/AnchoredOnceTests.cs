@@ -82,7 +82,7 @@ public sealed class AnchoredOnceTests : IAsyncLifetime
         {
             Type = "event", Component = "anchor", Version = "1", Payload = new JsonObject { ["v"] = 1 },
         });
-        return new Sealer(store).Seal()!;
+        return ProfileLogs.SealerOver(store).Seal()!;
     }
 
     // The first run seals, broadcasts and dies before anything is stored; returns the batch and the transaction it sent.

@@ -76,7 +76,7 @@ public sealed class BtcAnchoredOnceTests : IDisposable
         {
             Type = "event", Component = "anchor", Version = "1", Payload = new JsonObject { ["v"] = 1 },
         });
-        var batch = new Sealer(first.Store).Seal()!;
+        var batch = ProfileLogs.SealerOver(first.Store).Seal()!;
         await Assert.ThrowsAnyAsync<VaultMeshException>(() => first.Service.SubmitAsync(batch, [ReceiptChain.BTC], CancellationToken.None));
         Assert.Empty(new AnchorStore(first.Store).Query());
         var (raw, txid) = Assert.Single(first.Watch.Sent);

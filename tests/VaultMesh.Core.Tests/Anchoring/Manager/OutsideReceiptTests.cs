@@ -39,7 +39,8 @@ public sealed class OutsideReceiptTests : IAsyncLifetime
         var switches = KillSwitches.Resolve(EnvironmentSource.From(new Dictionary<string, string> { ["ANCHOR_WRITE_ENABLED"] = "1" }), null);
         var service = new AnchorService(anchors, [rail], switches);
         new MemoryStore(store).Record(new MemoryDraft { Type = "event", Component = "outside", Version = "1" });
-        var record = (await service.SubmitAsync(new Sealer(store).Seal()!, [ReceiptChain.TSA], CancellationToken.None)).Single();
+        var batch = ProfileLogs.SealerOver(store).Seal()!;
+        var record = (await service.SubmitAsync(batch, [ReceiptChain.TSA], CancellationToken.None)).Single();
         var history = anchors.History(record).Count;
 
         // Same rail, network and transaction reference; another root.
