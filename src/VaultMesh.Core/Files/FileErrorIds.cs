@@ -14,4 +14,7 @@ public static class FileErrorIds
 
     /// <summary>An export file cannot be written.</summary>
     public const string Unwritable = "VmFileUnwritable";
+
+    /// <summary>A path given for one file names several (wildcards that match more than one).</summary>
+    public const string PathAmbiguous = "VmPathAmbiguous";
 }

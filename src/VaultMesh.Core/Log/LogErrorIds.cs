@@ -41,4 +41,7 @@ public static class LogErrorIds
 
     /// <summary>A peer batch that its peer's signed checkpoint does not prove (raised while mirroring a peer's log).</summary>
     public const string MirrorUnverified = "VmFederationMirrorUnverified";
+
+    /// <summary>A check of a signed note or checkpoint was asked for without the key it must be signed by.</summary>
+    public const string VkeyRequired = "VmVkeyRequired";
 }

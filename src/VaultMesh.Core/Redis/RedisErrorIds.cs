@@ -17,4 +17,7 @@ public static class RedisErrorIds
 
     /// <summary>An intake event is not a valid memory draft; nothing is sent.</summary>
     public const string IntakeEventInvalid = "VmIntakeEventInvalid";
+
+    /// <summary>A command needs Redis and the profile names none.</summary>
+    public const string NotConfigured = "VmRedisNotConfigured";
 }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Text.Json.Nodes;
 using VaultMesh.Core.Canonical;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 using VaultMesh.Core.Memory;
 using VaultMesh.PowerShell.Completion;
 using VaultMesh.PowerShell.Infrastructure;
@@ -64,7 +65,9 @@ public sealed class AddVmMemoryCommand : VaultMeshCmdlet
             {
                 if (files.Count > 1)
                 {
-                    WriteVmError(new VaultMeshException("VmPathAmbiguous", VmErrorKind.InvalidArgument, $"'{Path}' names {files.Count} files; record one artifact per memory (pipe Get-ChildItem instead).", Path));
+                    WriteVmError(new VaultMeshException(FileErrorIds.PathAmbiguous, VmErrorKind.InvalidArgument,
+                        $"'{Path}' names {files.Count} files; record one artifact per memory " +
+                        "(pipe Get-ChildItem instead).", Path));
                 }
                 return;
             }

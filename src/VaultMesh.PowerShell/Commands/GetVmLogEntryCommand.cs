@@ -48,6 +48,6 @@ public sealed class GetVmLogEntryCommand : VaultMeshCmdlet
     private NoteVerifierKey Remembered(string origin) =>
         Services.LogMonitor.Latest(origin) is { } known
             ? NoteVerifierKey.Parse(known.Vkey)
-            : throw new VaultMeshException("VmVkeyRequired", VmErrorKind.InvalidArgument,
+            : throw new VaultMeshException(LogErrorIds.VkeyRequired, VmErrorKind.InvalidArgument,
                 $"Profile '{Context.Profile}' has not verified the log '{origin}' at {Url}: give -Vkey (or run Test-VmLog with it once).", Url);
 }

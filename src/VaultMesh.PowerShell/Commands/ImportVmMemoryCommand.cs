@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VaultMesh.Core.Errors;
+using VaultMesh.Core.Files;
 using VaultMesh.Core.Harbinger;
 using VaultMesh.Core.Legacy;
 using VaultMesh.Core.Memory;
@@ -87,7 +88,8 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
 
     private void RunInbox()
     {
-        var options = HarbingerOptions.ForDataDirectory(Context.DataDirectory, FullPath(Inbox), FullPath(ProcessedPath), FullPath(QuarantinePath), MaxClockDrift, MaxAge);
+        var options = HarbingerOptions.ForDataDirectory(Context.DataDirectory, FullPath(Inbox), FullPath(ProcessedPath),
+            FullPath(QuarantinePath), MaxClockDrift, MaxAge);
         // Under -WhatIf every file is declined, so the store is not opened (nor created).
         var dryRun = WhatIfRequested;
         var intake = Services.Intake(options, dryRun);
@@ -109,7 +111,7 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
 
     private void RunRedis()
     {
-        var redis = Services.Redis ?? throw new VaultMeshException("VmRedisNotConfigured", VmErrorKind.InvalidOperation,
+        var redis = Services.Redis ?? throw new VaultMeshException(RedisErrorIds.NotConfigured, VmErrorKind.InvalidOperation,
             $"Profile '{Context.Profile}' names no Redis; set one with Set-VmConfiguration -Redis host:port.", Context.Profile);
         var intake = new RedisIntake(redis);
         var consumer = Consumer ?? Environment.MachineName;
@@ -117,12 +119,14 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
         {
             return;
         }
-        var result = intake.ConsumeAsync(Services.Memories, HarbingerOptions.ForDataDirectory(Context.DataDirectory, maxClockDrift: MaxClockDrift, maxAge: MaxAge),
+        var result = intake.ConsumeAsync(Services.Memories,
+            HarbingerOptions.ForDataDirectory(Context.DataDirectory, maxClockDrift: MaxClockDrift, maxAge: MaxAge),
             consumer, ReclaimAfter, cancellationToken: CancellationToken).GetAwaiter().GetResult();
         foreach (var entry in result.Entries.Where(e => e.Outcome == HarbingerOutcome.Quarantined))
         {
             WriteVmError(new VaultMeshException(HarbingerErrorIds.Invalid, VmErrorKind.InvalidData,
-                $"Intake entry {entry.EntryId} moved to the dead-letter stream as {entry.DeadLetterId} ({entry.Reason}): {entry.Message}", entry.EntryId));
+                $"Intake entry {entry.EntryId} moved to the dead-letter stream as {entry.DeadLetterId} " +
+                $"({entry.Reason}): {entry.Message}", entry.EntryId));
         }
         WriteObject(result);
     }
@@ -135,7 +139,9 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
                 WriteVerbose($"{file.Name}: {file.Outcome.ToString().ToLowerInvariant()} as {file.MemoryId}");
                 break;
             case HarbingerOutcome.Skipped:
-                WriteVerbose(file.Reason is null ? $"{file.Name}: valid; not recorded." : $"{file.Name}: would be quarantined ({file.Reason}): {file.Message}");
+                WriteVerbose(file.Reason is null
+                    ? $"{file.Name}: valid; not recorded."
+                    : $"{file.Name}: would be quarantined ({file.Reason}): {file.Message}");
                 break;
             default:
                 var kind = file.Outcome == HarbingerOutcome.Quarantined ? VmErrorKind.InvalidData : VmErrorKind.ResourceUnavailable;
@@ -151,7 +157,8 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
         {
             if (files.Count > 1)
             {
-                WriteVmError(new VaultMeshException("VmPathAmbiguous", VmErrorKind.InvalidArgument, $"'{LegacyDatabase}' names {files.Count} files; import one database at a time.", LegacyDatabase));
+                WriteVmError(new VaultMeshException(FileErrorIds.PathAmbiguous, VmErrorKind.InvalidArgument,
+                    $"'{LegacyDatabase}' names {files.Count} files; import one database at a time.", LegacyDatabase));
             }
             return;
         }
@@ -159,13 +166,15 @@ public sealed class ImportVmMemoryCommand : VaultMeshCmdlet
         WriteVerbose($"{legacy.Rows} rows; legacy root {legacy.ComputedLegacyRoot ?? "(none: empty table)"}");
         var import = ShouldProcess(files[0], $"Record {legacy.Rows} legacy memories");
         var bar = new CmdletProgress(this, 2, "Legacy import", files[0]);
-        var result = legacy.Import(import ? Services.Memories : null, ExpectedLegacyRoot, bar.For<(int Done, int Total)>((b, p) => b.Report(p.Done, p.Total)), CancellationToken);
+        var result = legacy.Import(import ? Services.Memories : null, ExpectedLegacyRoot,
+            bar.For<(int Done, int Total)>((b, p) => b.Report(p.Done, p.Total)), CancellationToken);
         bar.Complete();
         WriteObject(result);
         if (result.RootMatches == false)
         {
             WriteVmError(new VaultMeshException("VmLegacyRootMismatch", VmErrorKind.SecurityError,
-                $"The legacy root of '{files[0]}' is {result.ComputedLegacyRoot ?? "(none: empty table)"}, not the expected {result.ExpectedLegacyRoot}; nothing was recorded.", files[0]));
+                $"The legacy root of '{files[0]}' is {result.ComputedLegacyRoot ?? "(none: empty table)"}, " +
+                $"not the expected {result.ExpectedLegacyRoot}; nothing was recorded.", files[0]));
         }
     }
 

@@ -43,13 +43,15 @@ public sealed class InvokeVmSealCommand : VaultMeshCmdlet
         progress.Complete();
         if (batch is not null)
         {
-            WriteVerbose($"Sealed {batch.Size} memories into {batch.BatchId}, root {batch.Root}; the log's checkpoint is now size {batch.LogEnd}, root {batch.CheckpointRoot}.");
+            WriteVerbose($"Sealed {batch.Size} memories into {batch.BatchId}, root {batch.Root}; " +
+                $"the log's checkpoint is now size {batch.LogEnd}, root {batch.CheckpointRoot}.");
             WriteObject(batch);
             Publish();
         }
     }
 
-    /// <summary>Publishes the log into the profile's <c>log.publish_dir</c>, if set. The seal is already durable, so a failed publish is a non-terminating error; the next seal or Publish-VmLog completes it.</summary>
+    /// <summary>Publishes the log into the profile's <c>log.publish_dir</c>, if set. The seal is already durable,
+    /// so a failed publish is a non-terminating error; the next seal or Publish-VmLog completes it.</summary>
     private void Publish()
     {
         if (TilePublisher.PublishDirectory(Context.Settings) is not { } directory)

@@ -57,7 +57,8 @@ public sealed class SendVmIntakeEventCommand : VaultMeshCmdlet
 
     private void Send(string json, string source)
     {
-        var intake = _intake ??= new RedisIntake(Services.Redis ?? throw new VaultMeshException("VmRedisNotConfigured", VmErrorKind.InvalidOperation,
+        var intake = _intake ??= new RedisIntake(Services.Redis ?? throw new VaultMeshException(
+            RedisErrorIds.NotConfigured, VmErrorKind.InvalidOperation,
             $"Profile '{Context.Profile}' names no Redis; set one with Set-VmConfiguration -Redis host:port.", Context.Profile));
         if (!ShouldProcess($"{source} to {intake.StreamKey}", "Send intake event"))
         {

@@ -68,7 +68,7 @@ public sealed class TestVmCheckpointCommand : VaultMeshCmdlet
         {
             if (Vkey is null)
             {
-                throw new Core.Errors.VaultMeshException("VmVkeyRequired", Core.Errors.VmErrorKind.InvalidArgument,
+                throw new Core.Errors.VaultMeshException(LogErrorIds.VkeyRequired, Core.Errors.VmErrorKind.InvalidArgument,
                     "A checkpoint note is only checked against the key that must have " +
                     "signed it: give -Vkey (Get-VmCheckpoint shows this node's).", Note);
             }

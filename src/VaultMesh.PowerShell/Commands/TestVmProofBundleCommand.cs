@@ -20,7 +20,8 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
     private NoteVerifierKey? _vkey;
     private WitnessPolicy? _witnesses;
 
-    /// <summary>The C2SP verifier key (name+keyid+base64, as Get-VmCheckpoint shows it) the bundle's checkpoints must be signed by. Without it the checkpoint signatures are reported as not checked.</summary>
+    /// <summary>The C2SP verifier key (name+keyid+base64, as Get-VmCheckpoint shows it) the bundle's checkpoints
+    /// must be signed by. Without it the checkpoint signatures are reported as not checked.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Vkey { get; set; }
@@ -36,8 +37,9 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
     [ValidateRange(1, 1000)]
     public int? WitnessQuorum { get; set; }
 
-    /// <summary>Pass only on quantum-resistant signatures: -Vkey must be the log's ML-DSA-44 vkey (type 0x06, PostQuantumVkey of Get-VmCheckpoint), and each
-    /// witness counts toward -WitnessQuorum only by a verified ML-DSA-44 cosignature (so each -Witness needs its type 0x06 vkey, PostQuantumVkey of Get-VmPeer).</summary>
+    /// <summary>Pass only on quantum-resistant signatures: -Vkey must be the log's ML-DSA-44 vkey (type 0x06,
+    /// PostQuantumVkey of Get-VmCheckpoint), and each witness counts toward -WitnessQuorum only by a verified
+    /// ML-DSA-44 cosignature (so each -Witness needs its type 0x06 vkey, PostQuantumVkey of Get-VmPeer).</summary>
     [Parameter]
     public SwitchParameter RequirePostQuantum { get; set; }
 
@@ -68,9 +70,10 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
         if (RequirePostQuantum && _vkey is not { IsPostQuantum: true })
         {
             // Fail closed: without the log's ML-DSA-44 key nothing quantum-resistant shows who issued the checkpoint.
-            throw new VaultMeshException("VmVkeyRequired", VmErrorKind.InvalidArgument, _vkey is null
+            throw new VaultMeshException(LogErrorIds.VkeyRequired, VmErrorKind.InvalidArgument, _vkey is null
                 ? "-RequirePostQuantum needs -Vkey: the log's ML-DSA-44 vkey (PostQuantumVkey of Get-VmCheckpoint)."
-                : $"-RequirePostQuantum needs the log's ML-DSA-44 vkey (type 0x06, PostQuantumVkey of Get-VmCheckpoint); -Vkey {_vkey.Name}+{_vkey.KeyId:x8} is {_vkey.Algorithm}.", Vkey);
+                : "-RequirePostQuantum needs the log's ML-DSA-44 vkey (type 0x06, PostQuantumVkey of Get-VmCheckpoint); " +
+                    $"-Vkey {_vkey.Name}+{_vkey.KeyId:x8} is {_vkey.Algorithm}.", Vkey);
         }
         _witnesses = WitnessPolicy.FromParameters(Witness, WitnessQuorum, RequirePostQuantum);
         var rails = new List<IAnchorRail>();
@@ -88,7 +91,8 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
     }
 
     /// <inheritdoc />
-    protected override void ProcessJson(string json) => Emit(ProofBundleVerifier.Verify(json, _anchors, _validator, vkey: _vkey, witnesses: _witnesses));
+    protected override void ProcessJson(string json) =>
+        Emit(ProofBundleVerifier.Verify(json, _anchors, _validator, vkey: _vkey, witnesses: _witnesses));
 
     /// <inheritdoc />
     protected override void ProcessFile(string file)
@@ -100,7 +104,7 @@ public sealed class TestVmProofBundleCommand : DocumentInputCmdlet
         }
         if (_vkey is null)
         {
-            throw new VaultMeshException("VmVkeyRequired", VmErrorKind.InvalidArgument,
+            throw new VaultMeshException(LogErrorIds.VkeyRequired, VmErrorKind.InvalidArgument,
                 $"A tlog-proof is only checked against the log's key: give -Vkey (Get-VmCheckpoint shows this node's) to verify '{file}'.", file);
         }
         var leaf = Leaf is null ? null : GetUnresolvedProviderPathFromPSPath(Leaf);
