@@ -100,15 +100,41 @@ internal static class StoreAuditChecks
     /// <summary>The counts the store keeps for status and metrics against a full count of their rows.</summary>
     public static AuditCheckResult Counts(VaultStore store)
     {
-        var differences = StoreCounts.Read(store).Differences(StoreCounts.Count(store));
+        var differences = StoreCounts.Read(store).Differences(StoreCounts.Count(store)).Concat(TagDifferences(store)).ToList();
         if (differences.Count > 0)
         {
             return AuditCheckResult.Failed("counts", $"The kept counts differ from the rows: {string.Join("; ", differences.Take(5))}.",
-                "The store was edited outside VaultMesh: status and metrics report the kept counts, so compare with a backup before trusting them.");
+                "The store was edited outside VaultMesh: status, metrics and -Tag queries report the kept counts and " +
+                "tag rows, so compare with a backup before trusting them.");
         }
         return AuditCheckResult.Passed("counts",
             "The kept counts of memories, pending memories, batches, quarantine evidence and anchors match their " +
-            "rows.");
+            "rows, and the tag rows match the memories' tags.");
+    }
+
+    // Recording writes a memory's tag rows in its own transaction; Get-VmMemory -Tag reads only those rows, so a
+    // memory inserted around the recorder, or a tag row inserted alone, would change what a query finds.
+    private static IEnumerable<string> TagDifferences(VaultStore store)
+    {
+        using var command = store.Command("""
+            SELECT (SELECT count(*) FROM memories m, json_each(m.tags) j
+                    WHERE m.tags <> '[]' AND j.type = 'text'
+                      AND NOT EXISTS (SELECT 1 FROM memory_tags t WHERE t.tag = j.value AND t.memory_seq = m.seq)),
+                   (SELECT count(*) FROM memory_tags t
+                    WHERE NOT EXISTS (SELECT 1 FROM memories m, json_each(m.tags) j
+                                      WHERE m.seq = t.memory_seq AND j.type = 'text' AND j.value = t.tag))
+            """);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var (missing, extra) = (reader.GetInt64(0), reader.GetInt64(1));
+        if (missing > 0)
+        {
+            yield return $"tag rows: {missing} of the memories' tags have no row";
+        }
+        if (extra > 0)
+        {
+            yield return $"tag rows: {extra} name no tag of their memory";
+        }
     }
 
     public static AuditCheckResult Receipts(VaultStore store, IReadOnlyList<IAnchorRail> rails, bool enforce, CancellationToken cancellationToken)

@@ -80,6 +80,31 @@ public class StoreCountsTests
         Assert.Equal("fail", VaultMesh.Core.Audit.StoreAuditChecks.Counts(store).Status);
     }
 
+    [Theory]
+    [InlineData("INSERT INTO memory_tags (tag, memory_seq) SELECT 'forged', min(seq) FROM memories",
+        "tag rows: 1 name no tag of their memory")]
+    [InlineData("""
+        INSERT INTO memories (id, type, component, version, timestamp, payload, tags, leaf)
+        SELECT 'sha256:' || hex(randomblob(32)), type, component, 'around', timestamp, payload, '["x","y"]', leaf
+        FROM memories LIMIT 1
+        """, "tag rows: 2 of the memories' tags have no row")]
+    public void Tag_rows_that_differ_from_the_memories_tags_fail_the_audit(string edit, string expected)
+    {
+        using var dir = new TempDirectory();
+        using var store = VaultStore.Open(dir.Path);
+        new MemoryStore(store).RecordMany([
+            new MemoryDraft { Type = "event", Component = "tags", Version = "1", Tags = ["a", "b", "a"] },
+            new MemoryDraft { Type = "event", Component = "tags", Version = "2" },
+        ]);
+        Assert.Equal("pass", VaultMesh.Core.Audit.StoreAuditChecks.Counts(store).Status);
+
+        Sql(store, edit);
+
+        var check = VaultMesh.Core.Audit.StoreAuditChecks.Counts(store);
+        Assert.Equal("fail", check.Status);
+        Assert.Contains(expected, check.Detail);
+    }
+
     [Fact]
     public void Recording_keeps_counts_and_tags_without_a_trigger_per_memory()
     {
