@@ -16,43 +16,35 @@ internal sealed class MemoryInsert : IDisposable
 {
     private readonly VaultStore _store;
     private readonly SqliteTransaction _tx;
-    private readonly SqliteCommand _command;
-    private readonly SqliteParameter[] _values;
-    private SqliteCommand? _tag;
+    private readonly RawInsert _command;
+    private RawInsert? _tag;
     private long _uncounted;
 
     public MemoryInsert(VaultStore store, SqliteTransaction tx)
     {
         _store = store;
         _tx = tx;
-        _command = store.Command("""
+        _command = new RawInsert(tx.Connection!, """
             INSERT INTO memories (id, type, component, version, timestamp, artifact_hash, artifact_name, payload, actor, tags, leaf)
-            VALUES ($id, $type, $component, $version, $timestamp, $artifact_hash, $artifact_name, $payload, $actor, $tags, $leaf)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             ON CONFLICT (id) DO NOTHING
-            """, tx);
-        string[] names = ["$id", "$type", "$component", "$version", "$timestamp", "$artifact_hash", "$artifact_name",
-            "$payload", "$actor", "$tags"];
-        _values = [.. names.Select(n => _command.Parameters.Add(n, SqliteType.Text)),
-            _command.Parameters.Add("$leaf", SqliteType.Blob)];
+            """);
     }
 
     /// <summary>Inserts the row; returns its seq, or null when a memory with this id is already stored.</summary>
     public long? Execute(string id, string type, string component, string version, string timestamp,
         string? artifactHash, string? artifactName, string payload, string? actor, IReadOnlyList<string> tags, byte[] leaf)
     {
-        object?[] values = [id, type, component, version, timestamp, artifactHash, artifactName, payload, actor,
-            JsonSerializer.Serialize(tags), leaf];
-        for (var i = 0; i < values.Length; i++)
-        {
-            _values[i].Value = values[i] ?? DBNull.Value;
-        }
+        _command.Bind(1, id).Bind(2, type).Bind(3, component).Bind(4, version).Bind(5, timestamp)
+            .Bind(6, artifactHash).Bind(7, artifactName).Bind(8, payload).Bind(9, actor)
+            .Bind(10, JsonSerializer.Serialize(tags)).Bind(11, leaf);
         // The changed-rows count and the last rowid describe the memory row alone; a RETURNING
         // clause would cost a result row each.
-        if (_command.ExecuteNonQuery() != 1)
+        if (_command.Execute() != 1)
         {
             return null;
         }
-        var seq = SQLitePCL.raw.sqlite3_last_insert_rowid(_command.Connection!.Handle);
+        var seq = _command.LastRowId;
         foreach (var tag in tags)
         {
             InsertTag(tag, seq);
@@ -84,13 +76,9 @@ internal sealed class MemoryInsert : IDisposable
         if (_tag is null)
         {
             // A tag repeated in one memory is one row, as the index of tags has always held it.
-            _tag = _store.Command("INSERT OR IGNORE INTO memory_tags (tag, memory_seq) VALUES ($tag, $seq)", _tx);
-            _tag.Parameters.Add("$tag", SqliteType.Text);
-            _tag.Parameters.Add("$seq", SqliteType.Integer);
+            _tag = new RawInsert(_tx.Connection!, "INSERT OR IGNORE INTO memory_tags (tag, memory_seq) VALUES (?1, ?2)");
         }
-        _tag.Parameters[0].Value = tag;
-        _tag.Parameters[1].Value = seq;
-        _tag.ExecuteNonQuery();
+        _tag.Bind(1, tag).Bind(2, seq).Execute();
     }
 
     public void Dispose()

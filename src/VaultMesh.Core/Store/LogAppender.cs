@@ -16,8 +16,8 @@ internal sealed class LogAppender : IDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _tx;
     private readonly Dictionary<int, byte[]> _pending = [];
-    private readonly SqliteCommand _insertNode;
-    private readonly SqliteCommand _insertLeaf;
+    private readonly RawInsert _insertNode;
+    private readonly RawInsert _insertLeaf;
 
     private LogAppender(SqliteConnection connection, SqliteTransaction tx)
     {
@@ -36,14 +36,8 @@ internal sealed class LogAppender : IDisposable
                 start += width;
             }
         }
-        _insertNode = Command("INSERT INTO log_nodes (level, idx, hash) VALUES ($level, $idx, $hash)");
-        _insertNode.Parameters.Add("$level", SqliteType.Integer);
-        _insertNode.Parameters.Add("$idx", SqliteType.Integer);
-        _insertNode.Parameters.Add("$hash", SqliteType.Blob);
-        _insertLeaf = Command("INSERT INTO log_leaves (log_index, memory_seq, batch_id) VALUES ($index, $seq, $batch)");
-        _insertLeaf.Parameters.Add("$index", SqliteType.Integer);
-        _insertLeaf.Parameters.Add("$seq", SqliteType.Integer);
-        _insertLeaf.Parameters.Add("$batch", SqliteType.Text);
+        _insertNode = new RawInsert(connection, "INSERT INTO log_nodes (level, idx, hash) VALUES (?1, ?2, ?3)");
+        _insertLeaf = new RawInsert(connection, "INSERT INTO log_leaves (log_index, memory_seq, batch_id) VALUES (?1, ?2, ?3)");
     }
 
     /// <summary>The largest leaf a log entry holds: its length is a uint16 in the tile bundles.</summary>
@@ -78,16 +72,14 @@ internal sealed class LogAppender : IDisposable
         CancellationToken cancellationToken = default)
     {
         var start = Size;
-        _insertLeaf.Parameters["$batch"].Value = batchId;
+        _insertLeaf.Bind(3, batchId);
         for (var i = 0; i < sequences.Count; i++)
         {
             if ((i & 0xFFF) == 0xFFF)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            _insertLeaf.Parameters["$index"].Value = Size;
-            _insertLeaf.Parameters["$seq"].Value = sequences[i];
-            _insertLeaf.ExecuteNonQuery();
+            _insertLeaf.Bind(1, Size).Bind(2, sequences[i]).Execute();
             Append(leafHash(i));
         }
         using var range = Command("INSERT INTO batch_ranges (batch_id, log_start, log_end) VALUES ($batch, $start, $end)");
@@ -178,10 +170,7 @@ internal sealed class LogAppender : IDisposable
 
     private void Insert(int level, long index, byte[] hash)
     {
-        _insertNode.Parameters["$level"].Value = level;
-        _insertNode.Parameters["$idx"].Value = index;
-        _insertNode.Parameters["$hash"].Value = hash;
-        _insertNode.ExecuteNonQuery();
+        _insertNode.Bind(1, level).Bind(2, index).Bind(3, hash).Execute();
     }
 
     /// <inheritdoc />
