@@ -24,7 +24,7 @@ public sealed class LineLengthTests
     }
 
     [Fact]
-    public void The_check_names_the_file_and_line_of_a_long_line_and_skips_build_output()
+    public void The_check_names_the_file_and_line_of_a_long_line_and_ignores_build_output()
     {
         var directory = Directory.CreateTempSubdirectory("vm-lines-");
         try

@@ -56,7 +56,7 @@ public class RawInsertTests
     }
 
     [Fact]
-    public void An_insert_a_conflict_clause_skips_reports_no_row()
+    public void An_insert_dropped_by_its_conflict_clause_reports_no_row()
     {
         using var connection = Open();
         using var insert = new RawInsert(connection, "INSERT INTO t (k, name) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
