@@ -36,6 +36,15 @@ public sealed class MerkleTree
     /// <summary>The largest number of leaves a tree can hold (its leaf hashes fill one array).</summary>
     public static long MaxSize => Array.MaxLength / H;
 
+    /// <summary>A tree over <paramref name="count"/> leaf hashes laid end to end in <paramref name="leafHashes"/>, which it keeps.</summary>
+    internal static MerkleTree FromOwnedLeafHashes(byte[] leafHashes, int count, CancellationToken cancellationToken) =>
+        new(leafHashes, count, cancellationToken);
+
+    /// <summary>The error for one leaf more than <see cref="MaxSize"/>.</summary>
+    internal static VaultMeshException TooManyLeaves(long count) =>
+        new(MerkleErrorIds.SizeInvalid, VmErrorKind.InvalidArgument,
+            string.Create(CultureInfo.InvariantCulture, $"A tree holds at most {MaxSize} leaves."), count);
+
     /// <summary>Number of leaves.</summary>
     public long Size { get; }
 
@@ -345,8 +354,7 @@ public sealed class MerkleTree
             {
                 if (_count >= MaxSize)
                 {
-                    throw new VaultMeshException(MerkleErrorIds.SizeInvalid, VmErrorKind.InvalidArgument,
-                        string.Create(CultureInfo.InvariantCulture, $"A tree holds at most {MaxSize} leaves."), _count);
+                    throw TooManyLeaves(_count);
                 }
                 var grown = Math.Min((long)_bytes.Length * 2, MaxSize * H);
                 Array.Resize(ref _bytes, (int)grown);

@@ -59,7 +59,8 @@ public sealed class Sealer
         }
         using var tx = _store.BeginWrite();
         var sequences = new List<long>();
-        var leaves = new List<byte[]>();
+        // Leaves are hashed a chunk at a time on another core while the next ones are read.
+        var hashing = new LeafHashStream(cancellationToken);
         using (var select = _store.Command("SELECT m.seq, m.leaf FROM memories m WHERE " + MemoryStore.PendingCondition + " ORDER BY m.seq"
             + (maxItems is { } max ? " LIMIT " + max.ToString(CultureInfo.InvariantCulture) : ""), tx))
         using (var reader = select.ExecuteReader())
@@ -67,22 +68,21 @@ public sealed class Sealer
             while (reader.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                sequences.Add(reader.GetInt64(0));
-                leaves.Add((byte[])reader.GetValue(1));
+                var seq = reader.GetInt64(0);
+                var leaf = (byte[])reader.GetValue(1);
+                // A memory recorded before the limit existed could be too long for a tile bundle: refuse
+                // the seal before it writes anything (the transaction rolls back).
+                LogAppender.CheckEntrySize(leaf.Length, seq);
+                sequences.Add(seq);
+                hashing.Add(leaf);
             }
         }
-        if (leaves.Count == 0)
+        if (sequences.Count == 0)
         {
             return null;
         }
-        // A memory recorded before the limit existed could be too long for a tile bundle: refuse the
-        // seal before it writes anything (the transaction rolls back).
-        for (var i = 0; i < leaves.Count; i++)
-        {
-            LogAppender.CheckEntrySize(leaves[i].Length, sequences[i]);
-        }
-        progress?.Report(new SealProgress("Hashing leaves", 0, leaves.Count));
-        var tree = MerkleTree.FromLeaves(leaves, cancellationToken);
+        progress?.Report(new SealProgress("Hashing leaves", 0, sequences.Count));
+        var tree = hashing.Build();
         var batchId = BatchRecord.DeriveId(tree.Root, tree.Size);
         _batches.InsertBatch(tx, batchId, tree.Root, _time.GetUtcNow(), sequences.Count, sequences[0], sequences[^1]);
         progress?.Report(new SealProgress("Appending to the log", 0, sequences.Count));
