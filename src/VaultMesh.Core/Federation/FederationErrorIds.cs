@@ -56,4 +56,7 @@ public static class FederationErrorIds
 
     /// <summary>The guardian cannot listen on its address.</summary>
     public const string GuardianListenFailed = "VmGuardianListenFailed";
+
+    /// <summary>A peer answered with evidence of a conflict or a forgery and was quarantined.</summary>
+    public const string PeerQuarantined = "VmFederationPeerQuarantined";
 }

@@ -407,7 +407,7 @@ public sealed class FederationSync
             federation.Increment(QuarantinedCounter);
             return true;
         }, CancellationToken.None).ConfigureAwait(false);
-        run.Problems.Add($"VmFederationPeerQuarantined: {detail}");
+        run.Problems.Add($"{FederationErrorIds.PeerQuarantined}: {detail}");
         _log(new FederationLogEntry(FederationLogLevel.Error, "quarantined",
             $"Peer {run.Peer.Name} ({run.Peer.Did}) quarantined ({reason}): {detail}"));
         return true;

@@ -75,7 +75,7 @@ public sealed class StartVmGuardianCommand : VaultMeshCmdlet
         switch (entry.Level)
         {
             case FederationLogLevel.Error:
-                WriteVmError(new VaultMeshException("VmFederationPeerQuarantined", VmErrorKind.SecurityError, line));
+                WriteVmError(new VaultMeshException(FederationErrorIds.PeerQuarantined, VmErrorKind.SecurityError, line));
                 break;
             case FederationLogLevel.Warning:
                 WriteWarning(line);

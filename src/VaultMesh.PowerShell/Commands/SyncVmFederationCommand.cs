@@ -76,7 +76,7 @@ public sealed class SyncVmFederationCommand : VaultMeshCmdlet
             WriteObject(result);
             if (result.Outcome == PeerSyncOutcome.Quarantined)
             {
-                WriteVmError(new VaultMeshException("VmFederationPeerQuarantined", VmErrorKind.SecurityError,
+                WriteVmError(new VaultMeshException(FederationErrorIds.PeerQuarantined, VmErrorKind.SecurityError,
                     $"Peer {result.Name} is quarantined: {string.Join(" ", result.Problems)}", result.Name));
             }
             else if (result.Outcome == PeerSyncOutcome.Failed)
