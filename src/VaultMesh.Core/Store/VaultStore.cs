@@ -79,8 +79,13 @@ public sealed class VaultStore : IDisposable
             // every close would cost each short-lived cmdlet several more fsyncs; Dispose checkpoints
             // once the WAL has grown past CheckpointOnCloseBytes instead.
             SQLitePCL.raw.sqlite3_db_config(connection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
-            // FULL makes each commit durable across power loss, not only process death.
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+            // FULL makes each commit durable across power loss, not only process death. The page cache
+            // may grow to 64 MiB (SQLite's default is 2 MiB): the unique index of memory ids is keyed by a
+            // random hash, so each recorded memory lands on a random index page, which a small cache has
+            // to read back from the file for almost every memory once the store holds a few hundred
+            // thousand (docs/performance.md). The cache is filled only as pages are read.
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                + "PRAGMA cache_size=-65536;");
             Migrate(connection, path);
             return new VaultStore(path, connection);
         }
