@@ -28,6 +28,8 @@ public sealed class MemoryStore
     public const int MinIdPrefix = 4;
     // Below this many drafts, handing work to other threads costs more than it saves.
     private const int ParallelPrepare = 32;
+    // Drafts prepared as one task while RecordMany writes the chunks before it.
+    private const int PipelineChunk = 64;
 
     private readonly VaultStore _store;
     private readonly TimeProvider _time;
@@ -44,20 +46,49 @@ public sealed class MemoryStore
 
     /// <summary>
     /// Records several memories in one transaction (a group commit): all of them are durable when this
-    /// returns, none if it throws. Every draft is validated before anything is written. The results are
-    /// in draft order; a draft whose content is already stored (or repeated in the group) returns the
-    /// existing memory.
+    /// returns, none if it throws. A draft that fails validation throws its error and nothing is
+    /// written. The results are in draft order; a draft whose content is already stored (or repeated
+    /// in the group) returns the existing memory.
     /// </summary>
     public IReadOnlyList<MemoryRecord> RecordMany(IEnumerable<MemoryDraft> drafts)
     {
         ArgumentNullException.ThrowIfNull(drafts);
-        var prepared = PrepareAll(drafts.ToList());
-        if (prepared.FirstOrDefault(p => p.Error is not null).Error is { } error)
+        var list = drafts.ToList();
+        if (list.Count < 2 * PipelineChunk)
         {
-            throw error;
+            var prepared = PrepareAll(list);
+            if (prepared.FirstOrDefault(p => p.Error is not null).Error is { } error)
+            {
+                throw error;
+            }
+            return Commit(prepared.ConvertAll(p => p.Memory!));
         }
-        return Commit(prepared.ConvertAll(p => p.Memory!));
+        // Large groups are prepared on the thread pool a chunk at a time while this thread writes the
+        // chunks already prepared, so the CPU work of recording overlaps SQLite's. A draft that fails
+        // stops the writing there and the transaction rolls back: nothing of the group is stored.
+        var chunks = new Task<PreparedMemory[]>[(list.Count + PipelineChunk - 1) / PipelineChunk];
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            var start = c * PipelineChunk;
+            var count = Math.Min(PipelineChunk, list.Count - start);
+            chunks[c] = Task.Run(() => PrepareRange(list, start, count));
+        }
+        return Commit(InOrder(chunks), list.Count);
     }
+
+    private PreparedMemory[] PrepareRange(List<MemoryDraft> drafts, int start, int count)
+    {
+        var prepared = new PreparedMemory[count];
+        for (var i = 0; i < count; i++)
+        {
+            prepared[i] = Prepare(drafts[start + i]);
+        }
+        return prepared;
+    }
+
+    // GetResult rethrows a chunk's own exception (the first failing draft of the chunk), not an AggregateException.
+    private static IEnumerable<PreparedMemory> InOrder(Task<PreparedMemory[]>[] chunks) =>
+        chunks.SelectMany(chunk => chunk.GetAwaiter().GetResult());
 
     /// <summary>
     /// Prepares drafts on every core (canonical JSON and hashing are most of a memory's cost); a
@@ -110,20 +141,18 @@ public sealed class MemoryStore
     }
 
     /// <summary>Writes prepared memories in one transaction and returns them as stored, in order.</summary>
-    internal IReadOnlyList<MemoryRecord> Commit(IReadOnlyList<PreparedMemory> memories)
+    internal IReadOnlyList<MemoryRecord> Commit(IReadOnlyList<PreparedMemory> memories) =>
+        memories.Count == 0 ? [] : Commit(memories, memories.Count);
+
+    private List<MemoryRecord> Commit(IEnumerable<PreparedMemory> memories, int capacity)
     {
-        var results = new MemoryRecord[memories.Count];
-        if (memories.Count == 0)
-        {
-            return results;
-        }
+        var results = new List<MemoryRecord>(capacity);
         using var tx = _store.BeginWrite();
         using var find = _store.Command(Select + " WHERE m.id = $id", tx);
         var findId = find.Parameters.Add("$id", SqliteType.Text);
         using var insert = new MemoryInsert(_store, tx);
-        for (var i = 0; i < memories.Count; i++)
+        foreach (var m in memories)
         {
-            var m = memories[i];
             var d = m.Draft;
             // The same content is one memory: a conflicting id inserts nothing.
             if (insert.Execute(m.Id, d.Type, d.Component, d.Version, m.Timestamp, m.ArtifactHash, d.ArtifactName, m.Payload,
@@ -132,11 +161,11 @@ public sealed class MemoryStore
                 findId.Value = m.Id;
                 using var reader = find.ExecuteReader();
                 reader.Read();
-                results[i] = With(Read(reader), existing: true);
+                results.Add(With(Read(reader), existing: true));
                 continue;
             }
-            results[i] = new MemoryRecord(seq, m.Id, d.Type, d.Component, d.Version, UtcTimestamp.Parse(m.Timestamp), m.ArtifactHash, d.ArtifactName,
-                m.Payload, d.Actor, m.Tags, batchId: null, leafIndex: null, existing: false);
+            results.Add(new MemoryRecord(seq, m.Id, d.Type, d.Component, d.Version, UtcTimestamp.Parse(m.Timestamp), m.ArtifactHash,
+                d.ArtifactName, m.Payload, d.Actor, m.Tags, batchId: null, leafIndex: null, existing: false));
         }
         insert.Complete();
         tx.Commit();

@@ -128,4 +128,48 @@ public class GroupRecorderTests
         Assert.Equal(memories.Record(Draft(5)).Id, recorded[5].Id);
         Assert.True(memories.Record(Draft(5)).Existing);
     }
+
+    // A group of 1,000 is prepared in chunks on the thread pool while earlier chunks are written.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(500)]
+    [InlineData(999)]
+    public void A_large_group_writes_nothing_when_one_draft_is_invalid_and_reports_the_first(int bad)
+    {
+        using var dir = new TempDirectory();
+        using var store = VaultStore.Open(dir.Path);
+        var memories = new MemoryStore(store);
+        var drafts = Enumerable.Range(0, 1000).Select(i => Draft(i)).ToList();
+        drafts[bad] = new MemoryDraft { Type = "event", Component = "api", Version = new string('v', 300) };
+        if (bad < 999)
+        {
+            drafts[999] = new MemoryDraft { Type = "event", Component = "", Version = "1" };
+        }
+        var ex = Assert.Throws<VaultMeshException>(() => memories.RecordMany(drafts));
+        Assert.Equal("VmMemoryFieldTooLong", ex.ErrorId);
+        Assert.Equal(0, Committed(dir.Path));
+        Assert.Equal((0L, 0L), memories.Count());
+    }
+
+    [Fact]
+    public void A_large_group_stores_what_one_at_a_time_would_in_draft_order()
+    {
+        using var dir = new TempDirectory();
+        using var store = VaultStore.Open(dir.Path);
+        var memories = new MemoryStore(store);
+        var early = memories.Record(Draft(700));
+        var drafts = Enumerable.Range(0, 1000).Select(i => Draft(i)).ToList();
+        drafts[900] = Draft(10);
+        var recorded = memories.RecordMany(drafts);
+        Assert.Equal(1000, recorded.Count);
+        Assert.Equal(drafts.Select(d => d.Version), recorded.Select(m => m.Version));
+        Assert.True(recorded[700].Existing);
+        Assert.Equal(early.Sequence, recorded[700].Sequence);
+        Assert.True(recorded[900].Existing);
+        Assert.Equal(recorded[10].Sequence, recorded[900].Sequence);
+        Assert.Equal(999, Committed(dir.Path));
+        Assert.Equal(memories.Record(Draft(123)).Id, recorded[123].Id);
+    }
 }
