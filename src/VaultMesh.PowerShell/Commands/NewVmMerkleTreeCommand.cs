@@ -35,6 +35,7 @@ public sealed class NewVmMerkleTreeCommand : CancellableCmdlet
     /// <summary>Leaf hashes already computed, 64 hex digits each, in order.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LeafHashSet)]
     [AllowEmptyCollection]
+    [StringArrayTransformation]
     public string[] LeafHash { get; set; } = [];
 
     /// <inheritdoc />
