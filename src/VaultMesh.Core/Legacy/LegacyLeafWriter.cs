@@ -2,10 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Unicode;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using VaultMesh.Core.Digests;
+using VaultMesh.Core.Store;
 
 namespace VaultMesh.Core.Legacy;
 
@@ -66,36 +65,40 @@ internal static class LegacyLeafWriter
     /// <summary>
     /// Appends the JSON text of <paramref name="row"/>'s current row (columns in the order of
     /// <see cref="Write(object?[], Span{byte})"/>) to <paramref name="destination"/>. Valid UTF-8 text
-    /// is written from SQLite's own bytes, with no string built; any other value is read as
-    /// <see cref="SqliteDataReader.GetValue"/> gives it, so the text is the same as from the row's values.
+    /// is written from SQLite's own bytes, with no string built; text that is not valid UTF-8 or holds
+    /// a NUL is read as <see cref="RawQuery.Value"/> gives it, so the text is the same as from the row's values.
     /// </summary>
     /// <returns>The index of a BLOB column, which has no JSON form (nothing is appended), or -1.</returns>
-    public static int Write(SqliteDataReader row, IBufferWriter<byte> destination)
+    public static int Write(RawQuery row, IBufferWriter<byte> destination)
     {
-        var statement = row.Handle!;
-        var length = 1;
-        foreach (var (column, prefix) in Members)
+        // Each call into SQLite costs more than writing a short value, so each column's type and
+        // text are asked for once.
+        Span<int> types = stackalloc int[Members.Length];
+        foreach (var (column, _) in Members)
         {
-            if (raw.sqlite3_column_type(statement, column) == raw.SQLITE_BLOB)
+            types[column] = row.Type(column);
+            if (types[column] == raw.SQLITE_BLOB)
             {
                 return column;
             }
-            length += prefix.Length + 32 + (6 * raw.sqlite3_column_bytes(statement, column));
         }
-        var span = destination.GetSpan(length);
-        var at = 0;
         foreach (var (column, prefix) in Members)
         {
-            prefix.CopyTo(span[at..]);
-            at += prefix.Length;
-            var isText = raw.sqlite3_column_type(statement, column) == raw.SQLITE_TEXT;
-            var text = isText ? raw.sqlite3_column_blob(statement, column) : default;
-            at += isText && Utf8.IsValid(text) && !text.Contains((byte)0)
-                ? WriteUtf8(text, span[at..])
-                : WriteValue(row.GetValue(column), span[at..]);
+            var text = types[column] == raw.SQLITE_TEXT ? row.Span(column) : default;
+            // Six bytes a UTF-8 byte at most (\uXXXX); a number or null fits in 32.
+            var span = destination.GetSpan(prefix.Length + 32 + (6 * text.Length));
+            prefix.CopyTo(span);
+            var at = prefix.Length;
+            at += types[column] switch
+            {
+                raw.SQLITE_INTEGER => WriteInteger(row.Int64(column), span[at..]),
+                raw.SQLITE_NULL => WriteValue(null, span[at..]),
+                raw.SQLITE_TEXT when TryWriteUtf8(text, span[at..]) is var written and >= 0 => written,
+                _ => WriteValue(row.Value(column), span[at..]),
+            };
+            destination.Advance(at);
         }
-        span[at++] = (byte)'}';
-        destination.Advance(at);
+        destination.Write("}"u8);
         return -1;
     }
 
@@ -124,8 +127,7 @@ internal static class LegacyLeafWriter
                 "null"u8.CopyTo(destination);
                 return 4;
             case long l:
-                l.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
-                return written;
+                return WriteInteger(l, destination);
             case double d:
                 return Encoding.ASCII.GetBytes(PythonJson.FloatRepr(d), destination);
             case string s:
@@ -136,18 +138,60 @@ internal static class LegacyLeafWriter
         }
     }
 
-    private static int WriteUtf8(ReadOnlySpan<byte> text, Span<byte> destination)
+    private static int WriteInteger(long value, Span<byte> destination)
+    {
+        value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
+        return written;
+    }
+
+    // Bytes that json.dumps does not copy as they are: controls, the quote, the backslash, DEL and
+    // every byte of a character beyond ASCII.
+    private static readonly SearchValues<byte> Escaped = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Concat(['"', '\\']).Concat(Enumerable.Range(0x7F, 0x81)).Select(b => (byte)b)]);
+
+    // Copies runs of printable ASCII as they are and escapes the rest as WriteChar does its UTF-16
+    // units; -1 (with the destination's bytes meaningless) for text that is not valid UTF-8 or holds
+    // a NUL, which a string read from SQLite would not hold whole.
+    private static int TryWriteUtf8(ReadOnlySpan<byte> text, Span<byte> destination)
     {
         var at = 0;
         destination[at++] = (byte)'"';
-        Span<char> units = stackalloc char[2];
-        while (!text.IsEmpty)
+        while (true)
         {
-            Rune.DecodeFromUtf8(text, out var rune, out var consumed);
-            var count = rune.EncodeToUtf16(units);
-            for (var i = 0; i < count; i++)
+            var plain = text.IndexOfAny(Escaped);
+            if (plain < 0)
             {
-                at += WriteChar(units[i], destination[at..]);
+                plain = text.Length;
+            }
+            text[..plain].CopyTo(destination[at..]);
+            at += plain;
+            text = text[plain..];
+            if (text.IsEmpty)
+            {
+                break;
+            }
+            if (text[0] < 0x80)
+            {
+                if (text[0] == 0)
+                {
+                    return -1;
+                }
+                at += WriteChar((char)text[0], destination[at..]);
+                text = text[1..];
+                continue;
+            }
+            if (Rune.DecodeFromUtf8(text, out var rune, out var consumed) != OperationStatus.Done)
+            {
+                return -1;
+            }
+            if (rune.IsBmp)
+            {
+                at += WriteChar((char)rune.Value, destination[at..]);
+            }
+            else
+            {
+                at += WriteChar((char)(0xD7C0 + (rune.Value >> 10)), destination[at..]);
+                at += WriteChar((char)(0xDC00 | (rune.Value & 0x3FF)), destination[at..]);
             }
             text = text[consumed..];
         }
@@ -166,6 +210,8 @@ internal static class LegacyLeafWriter
         destination[at++] = (byte)'"';
         return at;
     }
+
+    private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
 
     // One UTF-16 unit as json.dumps writes it with ensure_ascii.
     private static int WriteChar(char c, Span<byte> destination)
@@ -191,7 +237,10 @@ internal static class LegacyLeafWriter
         {
             destination[0] = (byte)'\\';
             destination[1] = (byte)'u';
-            ((int)c).TryFormat(destination.Slice(2, 4), out _, "x4", CultureInfo.InvariantCulture);
+            destination[2] = Hex[c >> 12];
+            destination[3] = Hex[(c >> 8) & 0xF];
+            destination[4] = Hex[(c >> 4) & 0xF];
+            destination[5] = Hex[c & 0xF];
             return 6;
         }
         destination[0] = (byte)c;

@@ -8,6 +8,7 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Files;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Schemas;
+using VaultMesh.Core.Store;
 
 namespace VaultMesh.Core.Legacy;
 
@@ -78,41 +79,44 @@ public sealed class LegacyRemembrancer
     /// <exception cref="VaultMeshException">As <see cref="Open"/>, except that rows are not checked as memories.</exception>
     public static string? ComputeRoot(string path, CancellationToken cancellationToken = default)
     {
-        var (_, (level, count)) = Read(path, (full, reader) => LeafHexes(full, reader, cancellationToken));
-        return count == 0 ? null : LegacyMerkleRoot.Compute(level, count);
+        var (_, nodes) = Read(path, (full, rows) => ChunkNodes(full, rows, cancellationToken));
+        return nodes.Length == 0 ? null : LegacyMerkleRoot.Compute(nodes, nodes.Length / LegacyMerkleRoot.HexLength);
     }
 
     // Rows are written as their leaf JSON while they are read, in root order, and each chunk of them
-    // is hashed on another core while the next is read (docs/performance.md, "Legacy leaves written
-    // as bytes"). The first BLOB in root order is the error, as in Open.
-    private static (byte[] Level, int Count) LeafHexes(string full, SqliteDataReader reader,
-        CancellationToken cancellationToken)
+    // is hashed on another core, up to its subtree's node, while the next is read (docs/performance.md,
+    // "Legacy leaves written as bytes"); the nodes of the chunks are the tree's level ChunkLevels.
+    // The first BLOB in root order is the error, as in Open.
+    private static byte[] ChunkNodes(string full, RawQuery rows, CancellationToken cancellationToken)
     {
         var chunks = new List<Task<byte[]>>();
         var json = new ArrayBufferWriter<byte>();
         var ends = new List<int>();
-        while (reader.Read())
+        while (rows.Step())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (LegacyLeafWriter.Write(reader, json) is var blob and >= 0)
+            if (LegacyLeafWriter.Write(rows, json) is var blob and >= 0)
             {
-                throw BlobRefused(full, reader.GetValue(0) is var id and not DBNull ? id : null, blob);
+                throw BlobRefused(full, rows.Value(0), blob);
             }
             ends.Add(json.WrittenCount);
-            if (ends.Count == HashChunk)
+            if (ends.Count == 1 << ChunkLevels)
             {
-                chunks.Add(HashLeaves(json, ends));
+                chunks.Add(HashChunk(json, ends, whole: false));
                 (json, ends) = (new ArrayBufferWriter<byte>(), []);
             }
         }
-        chunks.Add(HashLeaves(json, ends));
-        var hexes = Task.WhenAll(chunks).GetAwaiter().GetResult();
-        return ([.. hexes.SelectMany(h => h)], hexes.Sum(h => h.Length) / LegacyMerkleRoot.HexLength);
+        if (ends.Count > 0)
+        {
+            // A table of one chunk or less is a tree of its own, whose root pairs with nothing.
+            chunks.Add(HashChunk(json, ends, whole: chunks.Count == 0));
+        }
+        return [.. Task.WhenAll(chunks).GetAwaiter().GetResult().SelectMany(node => node)];
     }
 
-    private const int HashChunk = 4096;
+    private const int ChunkLevels = 12;
 
-    private static Task<byte[]> HashLeaves(ArrayBufferWriter<byte> json, List<int> ends) => Task.Run(() =>
+    private static Task<byte[]> HashChunk(ArrayBufferWriter<byte> json, List<int> ends, bool whole) => Task.Run(() =>
     {
         var hex = new byte[ends.Count * LegacyMerkleRoot.HexLength];
         Span<byte> digest = stackalloc byte[32];
@@ -121,21 +125,25 @@ public sealed class LegacyRemembrancer
             SHA256.HashData(json.WrittenSpan[start..ends[i]], digest);
             LegacyMerkleRoot.WriteHex(digest, hex.AsSpan(i * LegacyMerkleRoot.HexLength, LegacyMerkleRoot.HexLength));
         }
-        return hex;
+        var count = LegacyMerkleRoot.Reduce(hex, ends.Count, whole ? 0 : ChunkLevels);
+        while (count > 1)
+        {
+            count = LegacyMerkleRoot.Reduce(hex, count, 1);
+        }
+        return hex[..LegacyMerkleRoot.HexLength];
     });
 
     private static (string Full, List<object?[]> Rows) ReadRows(string path, CancellationToken cancellationToken) =>
-        Read(path, (_, reader) =>
+        Read(path, (_, query) =>
         {
             var rows = new List<object?[]>();
-            while (reader.Read())
+            while (query.Step())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var values = new object?[Columns.Count];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    var value = reader.GetValue(i);
-                    values[i] = value is DBNull ? null : value;
+                    values[i] = query.Value(i);
                 }
                 rows.Add(values);
             }
@@ -143,7 +151,7 @@ public sealed class LegacyRemembrancer
         });
 
     // Opens the database read-only, checks its shape and reads its rows in root order.
-    private static (string Full, T Result) Read<T>(string path, Func<string, SqliteDataReader, T> read)
+    private static (string Full, T Result) Read<T>(string path, Func<string, RawQuery, T> read)
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
@@ -161,10 +169,9 @@ public sealed class LegacyRemembrancer
         {
             connection.Open();
             CheckShape(connection, full);
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id, timestamp, type, component, version, hash, sig, data, merkle_root FROM memories ORDER BY timestamp, id";
-            using var reader = command.ExecuteReader();
-            return (full, read(full, reader));
+            using var rows = new RawQuery(connection, "SELECT id, timestamp, type, component, version, hash, sig, data, "
+                + "merkle_root FROM memories ORDER BY timestamp, id");
+            return (full, read(full, rows));
         }
         catch (SqliteException ex)
         {
