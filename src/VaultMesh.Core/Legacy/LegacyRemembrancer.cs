@@ -33,12 +33,13 @@ public sealed class LegacyRemembrancer
     /// <summary>The eight columns hashed into a leaf, plus merkle_root.</summary>
     public static IReadOnlyList<string> Columns { get; } = ["id", "timestamp", "type", "component", "version", "hash", "sig", "data", "merkle_root"];
 
-    private readonly List<MemoryDraft> _drafts;
+    // The rows as read, checked as memories; each becomes its draft only when it is recorded.
+    private readonly List<object?[]> _rows;
 
-    private LegacyRemembrancer(string database, List<MemoryDraft> drafts, List<string> leaves)
+    private LegacyRemembrancer(string database, List<object?[]> rows, List<string> leaves)
     {
         Database = database;
-        _drafts = drafts;
+        _rows = rows;
         Leaves = leaves;
         ComputedLegacyRoot = LegacyMerkleRoot.Compute(leaves);
     }
@@ -50,7 +51,7 @@ public sealed class LegacyRemembrancer
     public IReadOnlyList<string> Leaves { get; }
 
     /// <summary>Number of rows.</summary>
-    public int Rows => _drafts.Count;
+    public int Rows => _rows.Count;
 
     /// <summary>The recomputed upstream root (lower-case hex), null for an empty table.</summary>
     public string? ComputedLegacyRoot { get; }
@@ -62,13 +63,12 @@ public sealed class LegacyRemembrancer
     {
         var (full, rows) = ReadRows(path, cancellationToken);
         var leaves = new string[rows.Count];
-        var drafts = new MemoryDraft[rows.Count];
         ForEachRow(full, rows, i =>
         {
             leaves[i] = LeafOf(rows[i]);
-            drafts[i] = ToDraft(full, rows[i]);
+            CheckRecordable(full, rows[i]);
         }, cancellationToken);
-        return new LegacyRemembrancer(full, [.. drafts], [.. leaves]);
+        return new LegacyRemembrancer(full, rows, [.. leaves]);
     }
 
     /// <summary>
@@ -236,10 +236,22 @@ public sealed class LegacyRemembrancer
         }
         int recorded = 0, duplicates = 0;
         // Group commits: each group is one durable transaction, so a crash keeps whole groups only.
-        foreach (var group in _drafts.Chunk(GroupRecorder.DefaultMaxCount))
+        // The next group is prepared on other cores while SQLite writes this one; a group that cannot
+        // be prepared still fails only after the groups before it are committed.
+        var groups = _rows.Chunk(GroupRecorder.DefaultMaxCount).ToList();
+        Task<List<(PreparedMemory? Memory, VaultMeshException? Error)>>? next = null;
+        for (var g = 0; g < groups.Count; g++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var memory in memories.RecordMany(group))
+            var prepared = next?.GetAwaiter().GetResult() ?? memories.PrepareAll(Array.ConvertAll(groups[g], ToDraft));
+            var following = g + 1 < groups.Count ? groups[g + 1] : null;
+            next = following is null ? null
+                : Task.Run(() => memories.PrepareAll(Array.ConvertAll(following, ToDraft)), cancellationToken);
+            if (prepared.Find(p => p.Error is not null).Error is { } error)
+            {
+                throw error;
+            }
+            foreach (var memory in memories.Commit(prepared.ConvertAll(p => p.Memory!)))
             {
                 if (memory.Existing)
                 {
@@ -250,7 +262,7 @@ public sealed class LegacyRemembrancer
                     recorded++;
                 }
             }
-            progress?.Report((recorded + duplicates, _drafts.Count));
+            progress?.Report((recorded + duplicates, _rows.Count));
         }
         return new LegacyImportResult(Database, Rows, recorded, duplicates, ComputedLegacyRoot, expected, matches, imported: true);
     }
@@ -278,14 +290,30 @@ public sealed class LegacyRemembrancer
         }
     }
 
-    private static MemoryDraft ToDraft(string path, object?[] values)
+    private static void CheckRecordable(string path, object?[] values)
+    {
+        if (ClearlyRecordable(values))
+        {
+            return;
+        }
+        try
+        {
+            MemoryContent.Normalise(ToDraft(values));
+        }
+        catch (VaultMeshException ex)
+        {
+            throw Invalid(path, $"row {Describe(values[0])} cannot be recorded as a memory: {ex.Message}", ex);
+        }
+    }
+
+    private static MemoryDraft ToDraft(object?[] values)
     {
         var legacy = new JsonObject();
         foreach (var (column, index) in new[] { ("id", 0), ("timestamp", 1), ("hash", 5), ("sig", 6), ("data", 7), ("merkle_root", 8) })
         {
             legacy[column] = ToNode(values[index]);
         }
-        var draft = new MemoryDraft
+        return new MemoryDraft
         {
             Type = Text(values[2]) ?? "",
             Component = Text(values[3]) ?? "",
@@ -294,15 +322,31 @@ public sealed class LegacyRemembrancer
             Tags = [Tag],
             Timestamp = Timestamp(values[1]),
         };
-        try
+    }
+
+    // Normalise refuses a row only for an empty or long type, component or version, or a payload too
+    // large; a row clear of those by a bound on its payload's canonical size needs no canonical pass
+    // here, which recording repeats anyway.
+    private static bool ClearlyRecordable(object?[] values)
+    {
+        if (!Field(values[2]) || !Field(values[3]) || !Field(values[4]))
         {
-            MemoryContent.Normalise(draft);
+            return false;
         }
-        catch (VaultMeshException ex)
+        long size = 32;
+        foreach (var value in values)
         {
-            throw Invalid(path, $"row {Describe(values[0])} cannot be recorded as a memory: {ex.Message}", ex);
+            if (value is string s && s.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+            {
+                return false;
+            }
+            // A key and its value: six bytes a UTF-16 unit at most (\u001f), 32 for a number.
+            size += 20 + (value is string text ? 2 + (6L * text.Length) : 32);
         }
-        return draft;
+        return size <= MemoryContent.MaxPayloadBytes;
+
+        static bool Field(object? value) => Text(value) is { } text && !string.IsNullOrWhiteSpace(text)
+            && text.Length <= MemoryContent.MaxFieldLength;
     }
 
     // Integers beyond 2^53 would lose digits as JSON numbers under RFC 8785, and infinities have
