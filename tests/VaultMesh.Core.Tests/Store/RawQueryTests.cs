@@ -6,19 +6,12 @@ namespace VaultMesh.Core.Tests.Store;
 
 public class RawQueryTests
 {
-    private static SqliteConnection Open()
-    {
-        var connection = new SqliteConnection("Data Source=:memory:");
-        connection.Open();
-        using var create = connection.CreateCommand();
-        create.CommandText = """
-            CREATE TABLE t (k INTEGER PRIMARY KEY, v);
-            INSERT INTO t VALUES (1, 42), (2, 2.5), (3, 'été'), (4, x'0001'), (5, NULL), (6, CAST(x'ff41' AS TEXT)),
-                (7, 'a' || char(0) || 'b');
-            """;
-        create.ExecuteNonQuery();
-        return connection;
-    }
+    // One value of each storage class, and text that is not valid UTF-8 or holds a NUL.
+    private static SqliteConnection Open() => InMemoryDatabase.Open("""
+        CREATE TABLE t (k INTEGER PRIMARY KEY, v);
+        INSERT INTO t VALUES (1, 42), (2, 2.5), (3, 'été'), (4, x'0001'), (5, NULL), (6, CAST(x'ff41' AS TEXT)),
+            (7, 'a' || char(0) || 'b');
+        """);
 
     [Fact]
     public void Rows_are_read_with_their_storage_class_and_values_as_a_reader_reads_them()
