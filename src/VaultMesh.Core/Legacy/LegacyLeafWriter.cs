@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -64,12 +65,28 @@ internal static class LegacyLeafWriter
 
     /// <summary>
     /// Appends the JSON text of <paramref name="row"/>'s current row (columns in the order of
-    /// <see cref="Write(object?[], Span{byte})"/>) to <paramref name="destination"/>. Valid UTF-8 text
-    /// is written from SQLite's own bytes, with no string built; text that is not valid UTF-8 or holds
-    /// a NUL is read as <see cref="RawQuery.Value"/> gives it, so the text is the same as from the row's values.
+    /// <see cref="Write(object?[], Span{byte})"/>) to <paramref name="destination"/>: <see cref="Copy"/>,
+    /// then <see cref="WriteCopied"/>.
     /// </summary>
     /// <returns>The index of a BLOB column, which has no JSON form (nothing is appended), or -1.</returns>
     public static int Write(RawQuery row, IBufferWriter<byte> destination)
+    {
+        var copied = new ArrayBufferWriter<byte>();
+        if (Copy(row, copied) is var blob and >= 0)
+        {
+            return blob;
+        }
+        WriteCopied(copied.WrittenSpan, destination);
+        return -1;
+    }
+
+    /// <summary>
+    /// Appends <paramref name="row"/>'s current values to <paramref name="destination"/> as SQLite
+    /// holds them (a storage class byte, then an integer or float's eight bytes or a text's length
+    /// and UTF-8 bytes), for <see cref="WriteCopied"/> to write as JSON on another thread.
+    /// </summary>
+    /// <returns>The index of a BLOB column, which has no JSON form (nothing is appended), or -1.</returns>
+    public static int Copy(RawQuery row, IBufferWriter<byte> destination)
     {
         // Each call into SQLite costs more than writing a short value, so each column's type and
         // text are asked for once.
@@ -82,24 +99,79 @@ internal static class LegacyLeafWriter
                 return column;
             }
         }
-        foreach (var (column, prefix) in Members)
+        foreach (var (column, _) in Members)
         {
-            var text = types[column] == raw.SQLITE_TEXT ? row.Span(column) : default;
+            var type = types[column];
+            var text = type == raw.SQLITE_TEXT ? row.Span(column) : default;
+            var span = destination.GetSpan(1 + 8 + text.Length);
+            span[0] = (byte)type;
+            var length = 8;
+            switch (type)
+            {
+                case raw.SQLITE_INTEGER:
+                    BinaryPrimitives.WriteInt64LittleEndian(span[1..], row.Int64(column));
+                    break;
+                case raw.SQLITE_FLOAT:
+                    BinaryPrimitives.WriteDoubleLittleEndian(span[1..], row.Double(column));
+                    break;
+                case raw.SQLITE_TEXT:
+                    BinaryPrimitives.WriteInt32LittleEndian(span[1..], text.Length);
+                    text.CopyTo(span[5..]);
+                    length = 4 + text.Length;
+                    break;
+                default:
+                    length = 0;
+                    break;
+            }
+            destination.Advance(1 + length);
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// Appends the JSON text of the row that <see cref="Copy"/> wrote at the start of
+    /// <paramref name="copied"/>. Valid UTF-8 text is written from SQLite's own bytes, with no string
+    /// built; text that is not valid UTF-8 or holds a NUL is decoded to the string
+    /// <see cref="RawQuery.Value"/> gives, so the text is the same as from the row's values.
+    /// </summary>
+    /// <returns>The bytes of <paramref name="copied"/> the row took.</returns>
+    public static int WriteCopied(ReadOnlySpan<byte> copied, IBufferWriter<byte> destination)
+    {
+        var read = 0;
+        foreach (var (_, prefix) in Members)
+        {
+            var type = copied[read++];
+            var text = type == raw.SQLITE_TEXT
+                ? copied.Slice(read + 4, BinaryPrimitives.ReadInt32LittleEndian(copied[read..]))
+                : default;
             // Six bytes a UTF-8 byte at most (\uXXXX); a number or null fits in 32.
             var span = destination.GetSpan(prefix.Length + 32 + (6 * text.Length));
             prefix.CopyTo(span);
             var at = prefix.Length;
-            at += types[column] switch
+            switch (type)
             {
-                raw.SQLITE_INTEGER => WriteInteger(row.Int64(column), span[at..]),
-                raw.SQLITE_NULL => WriteValue(null, span[at..]),
-                raw.SQLITE_TEXT when TryWriteUtf8(text, span[at..]) is var written and >= 0 => written,
-                _ => WriteValue(row.Value(column), span[at..]),
-            };
+                case raw.SQLITE_INTEGER:
+                    at += WriteInteger(BinaryPrimitives.ReadInt64LittleEndian(copied[read..]), span[at..]);
+                    read += 8;
+                    break;
+                case raw.SQLITE_FLOAT:
+                    at += WriteValue(BinaryPrimitives.ReadDoubleLittleEndian(copied[read..]), span[at..]);
+                    read += 8;
+                    break;
+                case raw.SQLITE_TEXT:
+                    at += TryWriteUtf8(text, span[at..]) is var written and >= 0
+                        ? written
+                        : WriteString(Encoding.UTF8.GetString(text), span[at..]);
+                    read += 4 + text.Length;
+                    break;
+                default:
+                    at += WriteValue(null, span[at..]);
+                    break;
+            }
             destination.Advance(at);
         }
         destination.Write("}"u8);
-        return -1;
+        return read;
     }
 
     /// <summary>An upper bound of the bytes <see cref="Write(object?[], Span{byte})"/> needs: six per UTF-16 unit of

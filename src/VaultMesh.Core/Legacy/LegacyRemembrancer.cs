@@ -83,49 +83,51 @@ public sealed class LegacyRemembrancer
         return nodes.Length == 0 ? null : LegacyMerkleRoot.Compute(nodes, nodes.Length / LegacyMerkleRoot.HexLength);
     }
 
-    // Rows are written as their leaf JSON while they are read, in root order, and each chunk of them
-    // is hashed on another core, up to its subtree's node, while the next is read (docs/performance.md,
-    // "Legacy leaves written as bytes"); the nodes of the chunks are the tree's level ChunkLevels.
-    // The first BLOB in root order is the error, as in Open.
+    // Rows are copied as SQLite holds them while they are read, in root order, and each chunk of
+    // them is written as leaf JSON and hashed on another core, up to its subtree's node, while the
+    // next is read (docs/performance.md, "Legacy leaves written as bytes"); the nodes of the chunks
+    // are the tree's level ChunkLevels. The first BLOB in root order is the error, as in Open.
     private static byte[] ChunkNodes(string full, RawQuery rows, CancellationToken cancellationToken)
     {
         var chunks = new List<Task<byte[]>>();
-        var json = new ArrayBufferWriter<byte>();
-        var ends = new List<int>();
+        var copied = new ArrayBufferWriter<byte>();
+        var count = 0;
         while (rows.Step())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (LegacyLeafWriter.Write(rows, json) is var blob and >= 0)
+            if (LegacyLeafWriter.Copy(rows, copied) is var blob and >= 0)
             {
                 throw BlobRefused(full, rows.Value(0), blob);
             }
-            ends.Add(json.WrittenCount);
-            if (ends.Count == 1 << ChunkLevels)
+            if (++count == 1 << ChunkLevels)
             {
-                chunks.Add(HashChunk(json, ends, whole: false));
-                (json, ends) = (new ArrayBufferWriter<byte>(), []);
+                chunks.Add(HashChunk(copied, count, whole: false));
+                (copied, count) = (new ArrayBufferWriter<byte>(), 0);
             }
         }
-        if (ends.Count > 0)
+        if (count > 0)
         {
             // A table of one chunk or less is a tree of its own, whose root pairs with nothing.
-            chunks.Add(HashChunk(json, ends, whole: chunks.Count == 0));
+            chunks.Add(HashChunk(copied, count, whole: chunks.Count == 0));
         }
         return [.. Task.WhenAll(chunks).GetAwaiter().GetResult().SelectMany(node => node)];
     }
 
     private const int ChunkLevels = 12;
 
-    private static Task<byte[]> HashChunk(ArrayBufferWriter<byte> json, List<int> ends, bool whole) => Task.Run(() =>
+    private static Task<byte[]> HashChunk(ArrayBufferWriter<byte> copied, int rows, bool whole) => Task.Run(() =>
     {
-        var hex = new byte[ends.Count * LegacyMerkleRoot.HexLength];
+        var hex = new byte[rows * LegacyMerkleRoot.HexLength];
+        var json = new ArrayBufferWriter<byte>();
         Span<byte> digest = stackalloc byte[32];
-        for (int i = 0, start = 0; i < ends.Count; start = ends[i++])
+        for (int i = 0, read = 0; i < rows; i++)
         {
-            SHA256.HashData(json.WrittenSpan[start..ends[i]], digest);
+            json.ResetWrittenCount();
+            read += LegacyLeafWriter.WriteCopied(copied.WrittenSpan[read..], json);
+            SHA256.HashData(json.WrittenSpan, digest);
             LegacyMerkleRoot.WriteHex(digest, hex.AsSpan(i * LegacyMerkleRoot.HexLength, LegacyMerkleRoot.HexLength));
         }
-        var count = LegacyMerkleRoot.Reduce(hex, ends.Count, whole ? 0 : ChunkLevels);
+        var count = LegacyMerkleRoot.Reduce(hex, rows, whole ? 0 : ChunkLevels);
         while (count > 1)
         {
             count = LegacyMerkleRoot.Reduce(hex, count, 1);
