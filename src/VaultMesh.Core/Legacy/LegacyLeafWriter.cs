@@ -1,11 +1,11 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Unicode;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using VaultMesh.Core.Digests;
+using VaultMesh.Core.Store;
 
 namespace VaultMesh.Core.Legacy;
 
@@ -65,38 +65,113 @@ internal static class LegacyLeafWriter
 
     /// <summary>
     /// Appends the JSON text of <paramref name="row"/>'s current row (columns in the order of
-    /// <see cref="Write(object?[], Span{byte})"/>) to <paramref name="destination"/>. Valid UTF-8 text
-    /// is written from SQLite's own bytes, with no string built; any other value is read as
-    /// <see cref="SqliteDataReader.GetValue"/> gives it, so the text is the same as from the row's values.
+    /// <see cref="Write(object?[], Span{byte})"/>) to <paramref name="destination"/>: <see cref="Copy"/>,
+    /// then <see cref="WriteCopied"/>.
     /// </summary>
     /// <returns>The index of a BLOB column, which has no JSON form (nothing is appended), or -1.</returns>
-    public static int Write(SqliteDataReader row, IBufferWriter<byte> destination)
+    public static int Write(RawQuery row, IBufferWriter<byte> destination)
     {
-        var statement = row.Handle!;
-        var length = 1;
-        foreach (var (column, prefix) in Members)
+        var copied = new ArrayBufferWriter<byte>();
+        if (Copy(row, copied) is var blob and >= 0)
         {
-            if (raw.sqlite3_column_type(statement, column) == raw.SQLITE_BLOB)
+            return blob;
+        }
+        WriteCopied(copied.WrittenSpan, destination);
+        return -1;
+    }
+
+    /// <summary>
+    /// Appends <paramref name="row"/>'s current values to <paramref name="destination"/> as SQLite
+    /// holds them (a storage class byte, then an integer or float's eight bytes or a text's length
+    /// and UTF-8 bytes), for <see cref="WriteCopied"/> to write as JSON on another thread.
+    /// </summary>
+    /// <returns>The index of a BLOB column, which has no JSON form (nothing is appended), or -1.</returns>
+    public static int Copy(RawQuery row, IBufferWriter<byte> destination)
+    {
+        // Each call into SQLite costs more than writing a short value, so each column's type and
+        // text are asked for once.
+        Span<int> types = stackalloc int[Members.Length];
+        foreach (var (column, _) in Members)
+        {
+            types[column] = row.Type(column);
+            if (types[column] == raw.SQLITE_BLOB)
             {
                 return column;
             }
-            length += prefix.Length + 32 + (6 * raw.sqlite3_column_bytes(statement, column));
         }
-        var span = destination.GetSpan(length);
-        var at = 0;
-        foreach (var (column, prefix) in Members)
+        foreach (var (column, _) in Members)
         {
-            prefix.CopyTo(span[at..]);
-            at += prefix.Length;
-            var isText = raw.sqlite3_column_type(statement, column) == raw.SQLITE_TEXT;
-            var text = isText ? raw.sqlite3_column_blob(statement, column) : default;
-            at += isText && Utf8.IsValid(text) && !text.Contains((byte)0)
-                ? WriteUtf8(text, span[at..])
-                : WriteValue(row.GetValue(column), span[at..]);
+            var type = types[column];
+            var text = type == raw.SQLITE_TEXT ? row.Span(column) : default;
+            var span = destination.GetSpan(1 + 8 + text.Length);
+            span[0] = (byte)type;
+            var length = 8;
+            switch (type)
+            {
+                case raw.SQLITE_INTEGER:
+                    BinaryPrimitives.WriteInt64LittleEndian(span[1..], row.Int64(column));
+                    break;
+                case raw.SQLITE_FLOAT:
+                    BinaryPrimitives.WriteDoubleLittleEndian(span[1..], row.Double(column));
+                    break;
+                case raw.SQLITE_TEXT:
+                    BinaryPrimitives.WriteInt32LittleEndian(span[1..], text.Length);
+                    text.CopyTo(span[5..]);
+                    length = 4 + text.Length;
+                    break;
+                default:
+                    length = 0;
+                    break;
+            }
+            destination.Advance(1 + length);
         }
-        span[at++] = (byte)'}';
-        destination.Advance(at);
         return -1;
+    }
+
+    /// <summary>
+    /// Appends the JSON text of the row that <see cref="Copy"/> wrote at the start of
+    /// <paramref name="copied"/>. Valid UTF-8 text is written from SQLite's own bytes, with no string
+    /// built; text that is not valid UTF-8 or holds a NUL is decoded to the string
+    /// <see cref="RawQuery.Value"/> gives, so the text is the same as from the row's values.
+    /// </summary>
+    /// <returns>The bytes of <paramref name="copied"/> the row took.</returns>
+    public static int WriteCopied(ReadOnlySpan<byte> copied, IBufferWriter<byte> destination)
+    {
+        var read = 0;
+        foreach (var (_, prefix) in Members)
+        {
+            var type = copied[read++];
+            var text = type == raw.SQLITE_TEXT
+                ? copied.Slice(read + 4, BinaryPrimitives.ReadInt32LittleEndian(copied[read..]))
+                : default;
+            // Six bytes a UTF-8 byte at most (\uXXXX); a number or null fits in 32.
+            var span = destination.GetSpan(prefix.Length + 32 + (6 * text.Length));
+            prefix.CopyTo(span);
+            var at = prefix.Length;
+            switch (type)
+            {
+                case raw.SQLITE_INTEGER:
+                    at += WriteInteger(BinaryPrimitives.ReadInt64LittleEndian(copied[read..]), span[at..]);
+                    read += 8;
+                    break;
+                case raw.SQLITE_FLOAT:
+                    at += WriteValue(BinaryPrimitives.ReadDoubleLittleEndian(copied[read..]), span[at..]);
+                    read += 8;
+                    break;
+                case raw.SQLITE_TEXT:
+                    at += TryWriteUtf8(text, span[at..]) is var written and >= 0
+                        ? written
+                        : WriteString(Encoding.UTF8.GetString(text), span[at..]);
+                    read += 4 + text.Length;
+                    break;
+                default:
+                    at += WriteValue(null, span[at..]);
+                    break;
+            }
+            destination.Advance(at);
+        }
+        destination.Write("}"u8);
+        return read;
     }
 
     /// <summary>An upper bound of the bytes <see cref="Write(object?[], Span{byte})"/> needs: six per UTF-16 unit of
@@ -124,8 +199,7 @@ internal static class LegacyLeafWriter
                 "null"u8.CopyTo(destination);
                 return 4;
             case long l:
-                l.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
-                return written;
+                return WriteInteger(l, destination);
             case double d:
                 return Encoding.ASCII.GetBytes(PythonJson.FloatRepr(d), destination);
             case string s:
@@ -136,18 +210,60 @@ internal static class LegacyLeafWriter
         }
     }
 
-    private static int WriteUtf8(ReadOnlySpan<byte> text, Span<byte> destination)
+    private static int WriteInteger(long value, Span<byte> destination)
+    {
+        value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
+        return written;
+    }
+
+    // Bytes that json.dumps does not copy as they are: controls, the quote, the backslash, DEL and
+    // every byte of a character beyond ASCII.
+    private static readonly SearchValues<byte> Escaped = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Concat(['"', '\\']).Concat(Enumerable.Range(0x7F, 0x81)).Select(b => (byte)b)]);
+
+    // Copies runs of printable ASCII as they are and escapes the rest as WriteChar does its UTF-16
+    // units; -1 (with the destination's bytes meaningless) for text that is not valid UTF-8 or holds
+    // a NUL, which a string read from SQLite would not hold whole.
+    private static int TryWriteUtf8(ReadOnlySpan<byte> text, Span<byte> destination)
     {
         var at = 0;
         destination[at++] = (byte)'"';
-        Span<char> units = stackalloc char[2];
-        while (!text.IsEmpty)
+        while (true)
         {
-            Rune.DecodeFromUtf8(text, out var rune, out var consumed);
-            var count = rune.EncodeToUtf16(units);
-            for (var i = 0; i < count; i++)
+            var plain = text.IndexOfAny(Escaped);
+            if (plain < 0)
             {
-                at += WriteChar(units[i], destination[at..]);
+                plain = text.Length;
+            }
+            text[..plain].CopyTo(destination[at..]);
+            at += plain;
+            text = text[plain..];
+            if (text.IsEmpty)
+            {
+                break;
+            }
+            if (text[0] < 0x80)
+            {
+                if (text[0] == 0)
+                {
+                    return -1;
+                }
+                at += WriteChar((char)text[0], destination[at..]);
+                text = text[1..];
+                continue;
+            }
+            if (Rune.DecodeFromUtf8(text, out var rune, out var consumed) != OperationStatus.Done)
+            {
+                return -1;
+            }
+            if (rune.IsBmp)
+            {
+                at += WriteChar((char)rune.Value, destination[at..]);
+            }
+            else
+            {
+                at += WriteChar((char)(0xD7C0 + (rune.Value >> 10)), destination[at..]);
+                at += WriteChar((char)(0xDC00 | (rune.Value & 0x3FF)), destination[at..]);
             }
             text = text[consumed..];
         }
@@ -166,6 +282,8 @@ internal static class LegacyLeafWriter
         destination[at++] = (byte)'"';
         return at;
     }
+
+    private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
 
     // One UTF-16 unit as json.dumps writes it with ensure_ascii.
     private static int WriteChar(char c, Span<byte> destination)
@@ -191,7 +309,10 @@ internal static class LegacyLeafWriter
         {
             destination[0] = (byte)'\\';
             destination[1] = (byte)'u';
-            ((int)c).TryFormat(destination.Slice(2, 4), out _, "x4", CultureInfo.InvariantCulture);
+            destination[2] = Hex[c >> 12];
+            destination[3] = Hex[(c >> 8) & 0xF];
+            destination[4] = Hex[(c >> 4) & 0xF];
+            destination[5] = Hex[c & 0xF];
             return 6;
         }
         destination[0] = (byte)c;

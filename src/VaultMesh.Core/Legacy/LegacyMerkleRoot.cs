@@ -45,44 +45,73 @@ public static class LegacyMerkleRoot
     /// <summary>The legacy root of <paramref name="count"/> leaves, 64 ASCII hex digits each, in row order.</summary>
     internal static string Compute(byte[] level, int count)
     {
+        byte[]? spare = null;
         while (count > 1)
         {
             var parents = (count + 1) / 2;
-            var next = new byte[parents * HexLength];
-            var source = level;
-            var n = count;
-            void Parent(int p)
-            {
-                Span<byte> digest = stackalloc byte[32];
-                var left = source.AsSpan(2 * p * HexLength, HexLength);
-                var right = 2 * p + 1 < n ? source.AsSpan((2 * p + 1) * HexLength, HexLength) : left;
-                Span<byte> pair = stackalloc byte[2 * HexLength];
-                left.CopyTo(pair);
-                right.CopyTo(pair[HexLength..]);
-                SHA256.HashData(pair, digest);
-                WriteHex(digest, next.AsSpan(p * HexLength, HexLength));
-            }
             if (parents >= ParallelParents)
             {
-                Parallel.For(0, parents, Parent);
+                // Threads working in place would overwrite nodes that others have still to read.
+                spare ??= new byte[parents * HexLength];
+                var (source, n, next) = (level, count, spare);
+                Parallel.For(0, (parents + ParallelBlock - 1) / ParallelBlock, block =>
+                {
+                    for (int p = block * ParallelBlock, end = Math.Min(parents, p + ParallelBlock); p < end; p++)
+                    {
+                        Parent(source, n, p, next);
+                    }
+                });
+                (level, spare) = (spare, level);
+                count = parents;
             }
             else
             {
-                for (var p = 0; p < parents; p++)
-                {
-                    Parent(p);
-                }
+                count = Reduce(level, count, 1);
             }
-            level = next;
-            count = parents;
         }
         return Encoding.ASCII.GetString(level, 0, HexLength);
+    }
+
+    /// <summary>
+    /// Hashes <paramref name="levels"/> levels of the tree over the first <paramref name="count"/>
+    /// nodes of <paramref name="level"/>, in place, and returns how many nodes are left. An aligned
+    /// run of 2^levels leaves becomes its subtree's node, and the last run of a tree becomes the node
+    /// the whole tree has there: its odd node is the level's last one, paired with itself either way.
+    /// </summary>
+    internal static int Reduce(byte[] level, int count, int levels)
+    {
+        for (var l = 0; l < levels; l++)
+        {
+            var parents = (count + 1) / 2;
+            // A parent is written over its left child only after both children are read, and later
+            // parents read only later nodes.
+            for (var p = 0; p < parents; p++)
+            {
+                Parent(level, count, p, level);
+            }
+            count = parents;
+        }
+        return count;
     }
 
     internal const int HexLength = 64;
 
     // Below this many parents in a level, other threads cost more than they save.
     private const int ParallelParents = 4096;
+
+    // Parents hashed by one work item of a parallel level.
+    private const int ParallelBlock = 1024;
+
+    private static void Parent(byte[] source, int count, int p, byte[] destination)
+    {
+        Span<byte> pair = stackalloc byte[2 * HexLength];
+        var left = source.AsSpan(2 * p * HexLength, HexLength);
+        left.CopyTo(pair);
+        (2 * p + 1 < count ? source.AsSpan((2 * p + 1) * HexLength, HexLength) : left).CopyTo(pair[HexLength..]);
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(pair, digest);
+        WriteHex(digest, destination.AsSpan(p * HexLength, HexLength));
+    }
 
     private static string? ComputeText(IReadOnlyList<string> leaves)
     {

@@ -8,6 +8,7 @@ using VaultMesh.Core.Errors;
 using VaultMesh.Core.Files;
 using VaultMesh.Core.Memory;
 using VaultMesh.Core.Schemas;
+using VaultMesh.Core.Store;
 
 namespace VaultMesh.Core.Legacy;
 
@@ -32,12 +33,13 @@ public sealed class LegacyRemembrancer
     /// <summary>The eight columns hashed into a leaf, plus merkle_root.</summary>
     public static IReadOnlyList<string> Columns { get; } = ["id", "timestamp", "type", "component", "version", "hash", "sig", "data", "merkle_root"];
 
-    private readonly List<MemoryDraft> _drafts;
+    // The rows as read, checked as memories; each becomes its draft only when it is recorded.
+    private readonly List<object?[]> _rows;
 
-    private LegacyRemembrancer(string database, List<MemoryDraft> drafts, List<string> leaves)
+    private LegacyRemembrancer(string database, List<object?[]> rows, List<string> leaves)
     {
         Database = database;
-        _drafts = drafts;
+        _rows = rows;
         Leaves = leaves;
         ComputedLegacyRoot = LegacyMerkleRoot.Compute(leaves);
     }
@@ -49,7 +51,7 @@ public sealed class LegacyRemembrancer
     public IReadOnlyList<string> Leaves { get; }
 
     /// <summary>Number of rows.</summary>
-    public int Rows => _drafts.Count;
+    public int Rows => _rows.Count;
 
     /// <summary>The recomputed upstream root (lower-case hex), null for an empty table.</summary>
     public string? ComputedLegacyRoot { get; }
@@ -61,13 +63,12 @@ public sealed class LegacyRemembrancer
     {
         var (full, rows) = ReadRows(path, cancellationToken);
         var leaves = new string[rows.Count];
-        var drafts = new MemoryDraft[rows.Count];
         ForEachRow(full, rows, i =>
         {
             leaves[i] = LeafOf(rows[i]);
-            drafts[i] = ToDraft(full, rows[i]);
+            CheckRecordable(full, rows[i]);
         }, cancellationToken);
-        return new LegacyRemembrancer(full, [.. drafts], [.. leaves]);
+        return new LegacyRemembrancer(full, rows, [.. leaves]);
     }
 
     /// <summary>
@@ -78,64 +79,73 @@ public sealed class LegacyRemembrancer
     /// <exception cref="VaultMeshException">As <see cref="Open"/>, except that rows are not checked as memories.</exception>
     public static string? ComputeRoot(string path, CancellationToken cancellationToken = default)
     {
-        var (_, (level, count)) = Read(path, (full, reader) => LeafHexes(full, reader, cancellationToken));
-        return count == 0 ? null : LegacyMerkleRoot.Compute(level, count);
+        var (_, nodes) = Read(path, (full, rows) => ChunkNodes(full, rows, cancellationToken));
+        return nodes.Length == 0 ? null : LegacyMerkleRoot.Compute(nodes, nodes.Length / LegacyMerkleRoot.HexLength);
     }
 
-    // Rows are written as their leaf JSON while they are read, in root order, and each chunk of them
-    // is hashed on another core while the next is read (docs/performance.md, "Legacy leaves written
-    // as bytes"). The first BLOB in root order is the error, as in Open.
-    private static (byte[] Level, int Count) LeafHexes(string full, SqliteDataReader reader,
-        CancellationToken cancellationToken)
+    // Rows are copied as SQLite holds them while they are read, in root order, and each chunk of
+    // them is written as leaf JSON and hashed on another core, up to its subtree's node, while the
+    // next is read (docs/performance.md, "Legacy leaves written as bytes"); the nodes of the chunks
+    // are the tree's level ChunkLevels. The first BLOB in root order is the error, as in Open.
+    private static byte[] ChunkNodes(string full, RawQuery rows, CancellationToken cancellationToken)
     {
         var chunks = new List<Task<byte[]>>();
-        var json = new ArrayBufferWriter<byte>();
-        var ends = new List<int>();
-        while (reader.Read())
+        var copied = new ArrayBufferWriter<byte>();
+        var count = 0;
+        while (rows.Step())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (LegacyLeafWriter.Write(reader, json) is var blob and >= 0)
+            if (LegacyLeafWriter.Copy(rows, copied) is var blob and >= 0)
             {
-                throw BlobRefused(full, reader.GetValue(0) is var id and not DBNull ? id : null, blob);
+                throw BlobRefused(full, rows.Value(0), blob);
             }
-            ends.Add(json.WrittenCount);
-            if (ends.Count == HashChunk)
+            if (++count == 1 << ChunkLevels)
             {
-                chunks.Add(HashLeaves(json, ends));
-                (json, ends) = (new ArrayBufferWriter<byte>(), []);
+                chunks.Add(HashChunk(copied, count, whole: false));
+                (copied, count) = (new ArrayBufferWriter<byte>(), 0);
             }
         }
-        chunks.Add(HashLeaves(json, ends));
-        var hexes = Task.WhenAll(chunks).GetAwaiter().GetResult();
-        return ([.. hexes.SelectMany(h => h)], hexes.Sum(h => h.Length) / LegacyMerkleRoot.HexLength);
+        if (count > 0)
+        {
+            // A table of one chunk or less is a tree of its own, whose root pairs with nothing.
+            chunks.Add(HashChunk(copied, count, whole: chunks.Count == 0));
+        }
+        return [.. Task.WhenAll(chunks).GetAwaiter().GetResult().SelectMany(node => node)];
     }
 
-    private const int HashChunk = 4096;
+    private const int ChunkLevels = 12;
 
-    private static Task<byte[]> HashLeaves(ArrayBufferWriter<byte> json, List<int> ends) => Task.Run(() =>
+    private static Task<byte[]> HashChunk(ArrayBufferWriter<byte> copied, int rows, bool whole) => Task.Run(() =>
     {
-        var hex = new byte[ends.Count * LegacyMerkleRoot.HexLength];
+        var hex = new byte[rows * LegacyMerkleRoot.HexLength];
+        var json = new ArrayBufferWriter<byte>();
         Span<byte> digest = stackalloc byte[32];
-        for (int i = 0, start = 0; i < ends.Count; start = ends[i++])
+        for (int i = 0, read = 0; i < rows; i++)
         {
-            SHA256.HashData(json.WrittenSpan[start..ends[i]], digest);
+            json.ResetWrittenCount();
+            read += LegacyLeafWriter.WriteCopied(copied.WrittenSpan[read..], json);
+            SHA256.HashData(json.WrittenSpan, digest);
             LegacyMerkleRoot.WriteHex(digest, hex.AsSpan(i * LegacyMerkleRoot.HexLength, LegacyMerkleRoot.HexLength));
         }
-        return hex;
+        var count = LegacyMerkleRoot.Reduce(hex, rows, whole ? 0 : ChunkLevels);
+        while (count > 1)
+        {
+            count = LegacyMerkleRoot.Reduce(hex, count, 1);
+        }
+        return hex[..LegacyMerkleRoot.HexLength];
     });
 
     private static (string Full, List<object?[]> Rows) ReadRows(string path, CancellationToken cancellationToken) =>
-        Read(path, (_, reader) =>
+        Read(path, (_, query) =>
         {
             var rows = new List<object?[]>();
-            while (reader.Read())
+            while (query.Step())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var values = new object?[Columns.Count];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    var value = reader.GetValue(i);
-                    values[i] = value is DBNull ? null : value;
+                    values[i] = query.Value(i);
                 }
                 rows.Add(values);
             }
@@ -143,7 +153,7 @@ public sealed class LegacyRemembrancer
         });
 
     // Opens the database read-only, checks its shape and reads its rows in root order.
-    private static (string Full, T Result) Read<T>(string path, Func<string, SqliteDataReader, T> read)
+    private static (string Full, T Result) Read<T>(string path, Func<string, RawQuery, T> read)
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
@@ -161,10 +171,9 @@ public sealed class LegacyRemembrancer
         {
             connection.Open();
             CheckShape(connection, full);
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id, timestamp, type, component, version, hash, sig, data, merkle_root FROM memories ORDER BY timestamp, id";
-            using var reader = command.ExecuteReader();
-            return (full, read(full, reader));
+            using var rows = new RawQuery(connection, "SELECT id, timestamp, type, component, version, hash, sig, data, "
+                + "merkle_root FROM memories ORDER BY timestamp, id");
+            return (full, read(full, rows));
         }
         catch (SqliteException ex)
         {
@@ -229,10 +238,22 @@ public sealed class LegacyRemembrancer
         }
         int recorded = 0, duplicates = 0;
         // Group commits: each group is one durable transaction, so a crash keeps whole groups only.
-        foreach (var group in _drafts.Chunk(GroupRecorder.DefaultMaxCount))
+        // The next group is prepared on other cores while SQLite writes this one; a group that cannot
+        // be prepared still fails only after the groups before it are committed.
+        var groups = _rows.Chunk(GroupRecorder.DefaultMaxCount).ToList();
+        Task<List<(PreparedMemory? Memory, VaultMeshException? Error)>>? next = null;
+        for (var g = 0; g < groups.Count; g++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var memory in memories.RecordMany(group))
+            var prepared = next?.GetAwaiter().GetResult() ?? memories.PrepareAll(Array.ConvertAll(groups[g], ToDraft));
+            var following = g + 1 < groups.Count ? groups[g + 1] : null;
+            next = following is null ? null
+                : Task.Run(() => memories.PrepareAll(Array.ConvertAll(following, ToDraft)), cancellationToken);
+            if (prepared.Find(p => p.Error is not null).Error is { } error)
+            {
+                throw error;
+            }
+            foreach (var memory in memories.Commit(prepared.ConvertAll(p => p.Memory!)))
             {
                 if (memory.Existing)
                 {
@@ -243,7 +264,7 @@ public sealed class LegacyRemembrancer
                     recorded++;
                 }
             }
-            progress?.Report((recorded + duplicates, _drafts.Count));
+            progress?.Report((recorded + duplicates, _rows.Count));
         }
         return new LegacyImportResult(Database, Rows, recorded, duplicates, ComputedLegacyRoot, expected, matches, imported: true);
     }
@@ -271,14 +292,30 @@ public sealed class LegacyRemembrancer
         }
     }
 
-    private static MemoryDraft ToDraft(string path, object?[] values)
+    private static void CheckRecordable(string path, object?[] values)
+    {
+        if (ClearlyRecordable(values))
+        {
+            return;
+        }
+        try
+        {
+            MemoryContent.Normalise(ToDraft(values));
+        }
+        catch (VaultMeshException ex)
+        {
+            throw Invalid(path, $"row {Describe(values[0])} cannot be recorded as a memory: {ex.Message}", ex);
+        }
+    }
+
+    private static MemoryDraft ToDraft(object?[] values)
     {
         var legacy = new JsonObject();
         foreach (var (column, index) in new[] { ("id", 0), ("timestamp", 1), ("hash", 5), ("sig", 6), ("data", 7), ("merkle_root", 8) })
         {
             legacy[column] = ToNode(values[index]);
         }
-        var draft = new MemoryDraft
+        return new MemoryDraft
         {
             Type = Text(values[2]) ?? "",
             Component = Text(values[3]) ?? "",
@@ -287,15 +324,31 @@ public sealed class LegacyRemembrancer
             Tags = [Tag],
             Timestamp = Timestamp(values[1]),
         };
-        try
+    }
+
+    // Normalise refuses a row only for an empty or long type, component or version, or a payload too
+    // large; a row clear of those by a bound on its payload's canonical size needs no canonical pass
+    // here, which recording repeats anyway.
+    private static bool ClearlyRecordable(object?[] values)
+    {
+        if (!Field(values[2]) || !Field(values[3]) || !Field(values[4]))
         {
-            MemoryContent.Normalise(draft);
+            return false;
         }
-        catch (VaultMeshException ex)
+        long size = 32;
+        foreach (var value in values)
         {
-            throw Invalid(path, $"row {Describe(values[0])} cannot be recorded as a memory: {ex.Message}", ex);
+            if (value is string s && s.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+            {
+                return false;
+            }
+            // A key and its value: six bytes a UTF-16 unit at most (\u001f), 32 for a number.
+            size += 20 + (value is string text ? 2 + (6L * text.Length) : 32);
         }
-        return draft;
+        return size <= MemoryContent.MaxPayloadBytes;
+
+        static bool Field(object? value) => Text(value) is { } text && !string.IsNullOrWhiteSpace(text)
+            && text.Length <= MemoryContent.MaxFieldLength;
     }
 
     // Integers beyond 2^53 would lose digits as JSON numbers under RFC 8785, and infinities have

@@ -4,39 +4,27 @@ using SQLitePCL;
 namespace VaultMesh.Core.Store;
 
 /// <summary>
-/// One INSERT prepared on the connection and stepped directly through SQLite, for the loops that
-/// write a row per leaf or node (a seal of a million writes three million). It runs inside the
-/// connection's open transaction like any other statement; going around Microsoft.Data.Sqlite's
-/// command saves its per-execution reader and parameter lookups, which cost more than SQLite's own
-/// insert of a small row. Parameters are bound by position, from 1, before each
-/// <see cref="Execute"/>; a failed step throws the same <see cref="SqliteException"/> a command would.
+/// One INSERT stepped directly through SQLite (see <see cref="RawStatement"/>), for the loops that
+/// write a row per leaf or node (a seal of a million writes three million). Parameters are bound by
+/// position, from 1, before each <see cref="Execute"/>.
 /// </summary>
-internal sealed class RawInsert : IDisposable
+internal sealed class RawInsert(SqliteConnection connection, string sql) : RawStatement(connection, sql)
 {
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _statement;
-
-    public RawInsert(SqliteConnection connection, string sql)
-    {
-        _db = connection.Handle!;
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, sql, out _statement), _db);
-    }
-
     public RawInsert Bind(int index, long value)
     {
-        Check(raw.sqlite3_bind_int64(_statement, index, value));
+        Check(raw.sqlite3_bind_int64(Statement, index, value));
         return this;
     }
 
     public RawInsert Bind(int index, ReadOnlySpan<byte> blob)
     {
-        Check(raw.sqlite3_bind_blob(_statement, index, blob));
+        Check(raw.sqlite3_bind_blob(Statement, index, blob));
         return this;
     }
 
     public RawInsert Bind(int index, string? text)
     {
-        Check(text is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, text));
+        Check(text is null ? raw.sqlite3_bind_null(Statement, index) : raw.sqlite3_bind_text(Statement, index, text));
         return this;
     }
 
@@ -44,19 +32,15 @@ internal sealed class RawInsert : IDisposable
     /// (0 for an insert that a conflict clause skipped).</summary>
     public int Execute()
     {
-        var rc = raw.sqlite3_step(_statement);
-        raw.sqlite3_reset(_statement);
+        var rc = raw.sqlite3_step(Statement);
+        raw.sqlite3_reset(Statement);
         if (rc != raw.SQLITE_DONE)
         {
-            SqliteException.ThrowExceptionForRC(rc, _db);
+            Check(rc);
         }
-        return raw.sqlite3_changes(_db);
+        return raw.sqlite3_changes(Db);
     }
 
     /// <summary>The rowid of the row the last successful insert on this connection wrote.</summary>
-    public long LastRowId => raw.sqlite3_last_insert_rowid(_db);
-
-    public void Dispose() => _statement.Dispose();
-
-    private void Check(int rc) => SqliteException.ThrowExceptionForRC(rc, _db);
+    public long LastRowId => raw.sqlite3_last_insert_rowid(Db);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Legacy;
+using VaultMesh.Core.Store;
 using Xunit;
 
 namespace VaultMesh.Core.Tests.Legacy;
@@ -111,18 +112,21 @@ public sealed class LegacyLeafWriterTests
         // Text that is not valid UTF-8, and text with a NUL, are read as GetValue reads them.
         Execute("INSERT INTO memories VALUES (1, CAST(x'ff41c3' AS TEXT), 'a' || char(0) || 'b', '', '', '', '', '', NULL)");
         using var select = connection.CreateCommand();
-        select.CommandText = "SELECT * FROM memories";
+        select.CommandText = "SELECT * FROM memories ORDER BY rowid";
         using var reader = select.ExecuteReader();
+        using var query = new RawQuery(connection, select.CommandText);
         var rows = 0;
         while (reader.Read())
         {
             var values = Enumerable.Range(0, 9)
                 .Select(i => reader.GetValue(i) is var v and not DBNull ? v : null).ToArray();
+            Assert.True(query.Step());
             var written = new ArrayBufferWriter<byte>();
-            Assert.Equal(-1, LegacyLeafWriter.Write(reader, written));
+            Assert.Equal(-1, LegacyLeafWriter.Write(query, written));
             Assert.Equal(General(values), Encoding.ASCII.GetString(written.WrittenSpan));
             rows++;
         }
+        Assert.False(query.Step());
         Assert.Equal(Vectors().Count + 501, rows);
     }
 

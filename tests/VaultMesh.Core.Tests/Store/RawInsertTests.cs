@@ -5,17 +5,8 @@ namespace VaultMesh.Core.Tests.Store;
 
 public class RawInsertTests
 {
-    private static SqliteConnection Open()
-    {
-        var connection = new SqliteConnection("Data Source=:memory:");
-        connection.Open();
-        using var create = connection.CreateCommand();
-        create.CommandText = """
-            CREATE TABLE t (k INTEGER PRIMARY KEY, name TEXT UNIQUE, body BLOB);
-            """;
-        create.ExecuteNonQuery();
-        return connection;
-    }
+    private static SqliteConnection Open() =>
+        InMemoryDatabase.Open("CREATE TABLE t (k INTEGER PRIMARY KEY, name TEXT UNIQUE, body BLOB);");
 
     private static long Count(SqliteConnection connection)
     {
