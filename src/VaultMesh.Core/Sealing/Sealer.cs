@@ -61,15 +61,19 @@ public sealed class Sealer
         var sequences = new List<long>();
         // Leaves are hashed a chunk at a time on another core while the next ones are read.
         var hashing = new LeafHashStream(cancellationToken);
-        using (var select = _store.Command("SELECT m.seq, m.leaf FROM memories m WHERE " + MemoryStore.PendingCondition + " ORDER BY m.seq"
-            + (maxItems is { } max ? " LIMIT " + max.ToString(CultureInfo.InvariantCulture) : ""), tx))
-        using (var reader = select.ExecuteReader())
+        // Read by stepping SQLite directly: a million rows through a data reader cost a boxed value each.
+        using (var select = new RawQuery(_store.Connection, "SELECT m.seq, m.leaf FROM memories m WHERE "
+            + MemoryStore.PendingCondition + " ORDER BY m.seq"
+            + (maxItems is { } max ? " LIMIT " + max.ToString(CultureInfo.InvariantCulture) : "")))
         {
-            while (reader.Read())
+            while (select.Step())
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var seq = reader.GetInt64(0);
-                var leaf = (byte[])reader.GetValue(1);
+                if ((sequences.Count & 0xFFF) == 0xFFF)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+                var seq = select.Int64(0);
+                var leaf = select.Span(1).ToArray();
                 // A memory recorded before the limit existed could be too long for a tile bundle: refuse
                 // the seal before it writes anything (the transaction rolls back).
                 LogAppender.CheckEntrySize(leaf.Length, seq);
