@@ -108,12 +108,19 @@ switch ($Figure) {
     }
     'TestMemory' {
         $null = Get-VmMemory -First 1 | Test-VmMemory
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $checked = @(Get-VmMemory -First $Count | Test-VmMemory)
-        $result.seconds = $watch.Elapsed.TotalSeconds
-        $result.count = $checked.Count
+        # The median of three passes, as every other timing: one pass of a few hundred memories is
+        # a fraction of a second, which the first reads of a cold file can double.
+        $passes = foreach ($pass in 1..3) {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $checked = @(Get-VmMemory -First $Count | Test-VmMemory)
+            [pscustomobject]@{ Seconds = $watch.Elapsed.TotalSeconds; Checked = $checked }
+        }
+        $median = @($passes | Sort-Object Seconds)[1]
+        $result.seconds = $median.Seconds
+        $result.passSeconds = @($passes.Seconds)
+        $result.count = $median.Checked.Count
         # Without -Detailed, Test-VmMemory writes one Boolean per memory.
-        $result.failed = @($checked | Where-Object { $_ -ne $true }).Count
+        $result.failed = @($passes.Checked | Where-Object { $_ -ne $true }).Count
     }
     'Queries' {
         $since = [DateTimeOffset]::Parse('2024-01-01T00:00:00Z')
