@@ -337,18 +337,7 @@ public sealed class FederationStore
                     + "the batch was not imported.", batchId);
             }
         }
-        var stored = new List<byte[]>();
-        using (var select = _store.Command("""
-            SELECT m.leaf FROM batch_leaves l JOIN memories m ON m.seq = l.memory_seq WHERE l.batch_id = $id ORDER BY l.leaf_index
-            """, tx))
-        {
-            select.Parameters.AddWithValue("$id", batchId);
-            using var r = select.ExecuteReader();
-            while (r.Read())
-            {
-                stored.Add((byte[])r.GetValue(0));
-            }
-        }
+        var stored = _batches.GetLeaves(batchId, tx);
         if (stored.Count != leaves.Count || stored.Zip(leaves).Any(p => !p.First.AsSpan().SequenceEqual(p.Second.Bytes)))
         {
             throw new VaultMeshException(FederationErrorIds.BatchOverlap, VmErrorKind.InvalidOperation,
@@ -359,7 +348,8 @@ public sealed class FederationStore
     private long AttachOrInsert(PeerLeaf leaf, string batchId, SqliteTransaction tx)
     {
         using (var find = _store.Command("""
-            SELECT m.seq, m.leaf, l.batch_id FROM memories m LEFT JOIN batch_leaves l ON l.memory_seq = m.seq WHERE m.id = $id
+            SELECT m.seq, m.leaf, coalesce(g.batch_id, l.batch_id) FROM memories m
+            LEFT JOIN log_leaves g ON g.memory_seq = m.seq LEFT JOIN batch_leaves l ON l.memory_seq = m.seq WHERE m.id = $id
             """, tx))
         {
             find.Parameters.AddWithValue("$id", leaf.Id);

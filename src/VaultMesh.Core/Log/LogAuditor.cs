@@ -61,14 +61,9 @@ internal static class LogAuditor
                 leafHashes.Add(hash);
             }
         }
-        // Only this node's own batches are in its log; a peer's are in the mirror of the peer's log.
-        using (var count = store.Command("SELECT count(*) FROM batch_leaves l JOIN batch_ranges r ON r.batch_id = l.batch_id"))
+        if (leafProblems == 0 && Misplaced(store, leafHashes.Count) is { } placement)
         {
-            var sealedCount = (long)count.ExecuteScalar()!;
-            if (sealedCount != leafHashes.Count && leafProblems == 0)
-            {
-                LeafProblem(string.Create(CultureInfo.InvariantCulture, $"{sealedCount} memories are sealed but the log holds {leafHashes.Count}"));
-            }
+            LeafProblem(placement);
         }
         checks.Add(leafProblems == 0
             ? new MemoryCheck("leaves", true, string.Create(CultureInfo.InvariantCulture,
@@ -84,6 +79,33 @@ internal static class LogAuditor
         checks.Add(new PeerMirror(store).Audit(cancellationToken));
         var newest = checkpoints.Count > 0 ? checkpoints[^1] : null;
         return new CheckpointVerification("store", newest?.Origin, newest?.Size, newest?.Root, checks);
+    }
+
+    // The log holds exactly this node's own batches: every range up to the last batch's end, and each
+    // leaf in the range of the batch it names. A batch sealed before schema 14 also kept a leaf row
+    // per memory; each must name the memory at that index of the log, or a memory could read as
+    // sealed in one place and be another leaf.
+    private static string? Misplaced(VaultStore store, long leaves)
+    {
+        using var command = store.Command("""
+            SELECT (SELECT coalesce(max(log_end), 0) FROM batch_ranges),
+                   (SELECT count(*) FROM log_leaves g LEFT JOIN batch_ranges r ON r.batch_id = g.batch_id
+                    WHERE r.batch_id IS NULL OR g.log_index < r.log_start OR g.log_index >= r.log_end),
+                   (SELECT count(*) FROM batch_leaves l JOIN batch_ranges r ON r.batch_id = l.batch_id
+                    LEFT JOIN log_leaves g ON g.log_index = r.log_start + l.leaf_index
+                    WHERE g.memory_seq IS NOT l.memory_seq)
+            """);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        long end = reader.GetInt64(0), outside = reader.GetInt64(1), disagreeing = reader.GetInt64(2);
+        return end > leaves
+            ? string.Create(CultureInfo.InvariantCulture, $"log index {leaves} is missing (the batches end at {end})")
+            : outside > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{outside} leaves of the log lie outside the range of the batch they name")
+            : disagreeing > 0
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{disagreeing} leaf rows of this log's batches name another memory than the log at their index")
+            : null;
     }
 
     // Proofs are built from the stored interior nodes, so each must be the hash of its two children

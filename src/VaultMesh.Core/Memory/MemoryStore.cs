@@ -11,19 +11,34 @@ namespace VaultMesh.Core.Memory;
 /// memory reported recorded is durable, and a crash mid-way leaves nothing half-written.</summary>
 public sealed class MemoryStore
 {
+    // A memory this node sealed is a leaf of its log, and its batch is the log range the leaf lies in
+    // (leaf index = log index - the range's start); only a peer's batch kept beside its mirror is read
+    // from batch_leaves (docs/log.md, "Batches are ranges of the log").
     private const string Select = """
         SELECT m.seq, m.id, m.type, m.component, m.version, m.timestamp, m.artifact_hash, m.artifact_name,
-               m.payload, m.actor, m.tags, l.batch_id, l.leaf_index, g.log_index, n.hash
-        FROM memories m LEFT JOIN batch_leaves l ON l.memory_seq = m.seq
-        LEFT JOIN log_leaves g ON g.memory_seq = m.seq
+               m.payload, m.actor, m.tags, coalesce(g.batch_id, l.batch_id),
+               coalesce(g.log_index - (SELECT r.log_start FROM batch_ranges r WHERE r.batch_id = g.batch_id), l.leaf_index),
+               g.log_index, n.hash
+        FROM memories m LEFT JOIN log_leaves g ON g.memory_seq = m.seq
+        LEFT JOIN batch_leaves l ON l.memory_seq = m.seq
         LEFT JOIN log_nodes n ON n.level = 0 AND n.idx = g.log_index
         """;
 
     /// <summary>
-    /// The one SQL condition for "memory <c>m</c> is pending": no batch holds it yet. The seal and
-    /// every count and query of pending memories use it.
+    /// The one SQL condition for "memory <c>m</c> is pending": no batch holds it yet, neither as a leaf
+    /// of this node's log nor as a leaf row of a peer's (or an older) batch. The seal and every count
+    /// and query of pending memories use it.
     /// </summary>
-    internal const string PendingCondition = "NOT EXISTS (SELECT 1 FROM batch_leaves pl WHERE pl.memory_seq = m.seq)";
+    internal const string PendingCondition = "(NOT EXISTS (SELECT 1 FROM log_leaves pg WHERE pg.memory_seq = m.seq)"
+        + " AND NOT EXISTS (SELECT 1 FROM batch_leaves pl WHERE pl.memory_seq = m.seq))";
+
+    // The memories of one batch: its range of the log when it has one, else its leaf rows.
+    private const string InBatch = """
+        m.seq IN (SELECT bl.memory_seq FROM batch_leaves bl WHERE bl.batch_id = $batch
+                AND NOT EXISTS (SELECT 1 FROM batch_ranges x WHERE x.batch_id = $batch)
+            UNION ALL SELECT bg.memory_seq FROM batch_ranges br JOIN log_leaves bg
+                ON bg.log_index >= br.log_start AND bg.log_index < br.log_end WHERE br.batch_id = $batch)
+        """;
     /// <summary>The fewest hex digits <see cref="MemoryQuery.Id"/> takes as the start of an id.</summary>
     public const int MinIdPrefix = 4;
     // Below this many drafts, handing work to other threads costs more than it saves.
@@ -245,7 +260,7 @@ public sealed class MemoryStore
         }
         if (query.BatchId is not null)
         {
-            Filter("l.batch_id = $batch", "$batch", query.BatchId);
+            Filter(InBatch, "$batch", query.BatchId);
         }
         if (query.PendingOnly)
         {

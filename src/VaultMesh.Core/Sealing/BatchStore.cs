@@ -5,8 +5,9 @@ using VaultMesh.Core.Store;
 namespace VaultMesh.Core.Sealing;
 
 /// <summary>
-/// The batch rows of a profile's store: a batch and its leaves are written here, by the sealer and
-/// by a federation import alike, and read here.
+/// The batch rows of a profile's store: a batch is written here, by the sealer and by a federation
+/// import alike (the import writes its leaf rows here too; a sealed batch's leaves are its range of
+/// the log, written by the log's appender), and batches and their leaves are read here.
 /// </summary>
 public sealed class BatchStore
 {
@@ -43,14 +44,34 @@ public sealed class BatchStore
         }
     }
 
-    /// <summary>The leaves of a batch in leaf order, as stored.</summary>
-    public IReadOnlyList<byte[]> GetLeaves(string batchId)
+    /// <summary>
+    /// The leaves of a batch in leaf order, as stored: the batch's range of this node's log when it
+    /// has one, else its leaf rows (a peer's batch kept beside its mirror). Empty for no such batch.
+    /// </summary>
+    public IReadOnlyList<byte[]> GetLeaves(string batchId) => GetLeaves(batchId, null);
+
+    internal IReadOnlyList<byte[]> GetLeaves(string batchId, SqliteTransaction? tx)
     {
+        // Batches sealed before schema 14 have both; the audit checks that they agree.
         using var command = _store.Command("""
+            SELECT m.leaf FROM batch_ranges r JOIN log_leaves g ON g.log_index >= r.log_start AND g.log_index < r.log_end
+            JOIN memories m ON m.seq = g.memory_seq WHERE r.batch_id = $id ORDER BY g.log_index
+            """, tx);
+        command.Parameters.AddWithValue("$id", batchId);
+        var leaves = ReadLeaves(command);
+        if (leaves.Count > 0)
+        {
+            return leaves;
+        }
+        command.CommandText = """
             SELECT m.leaf FROM batch_leaves l JOIN memories m ON m.seq = l.memory_seq
             WHERE l.batch_id = $id ORDER BY l.leaf_index
-            """);
-        command.Parameters.AddWithValue("$id", batchId);
+            """;
+        return ReadLeaves(command);
+    }
+
+    private static List<byte[]> ReadLeaves(SqliteCommand command)
+    {
         using var reader = command.ExecuteReader();
         var leaves = new List<byte[]>();
         while (reader.Read())
@@ -104,25 +125,6 @@ public sealed class BatchStore
         insert.Parameters.AddWithValue("$first", firstSeq);
         insert.Parameters.AddWithValue("$last", lastSeq);
         insert.ExecuteNonQuery();
-    }
-
-    /// <summary>
-    /// Writes a batch's leaves as the log range [<paramref name="logStart"/>, <paramref name="logEnd"/>)
-    /// the batch was just appended as, leaf i being log index start + i, in one statement: a million
-    /// leaves cost one statement inside SQLite instead of a million bound and stepped inserts.
-    /// </summary>
-    /// <returns>The number of leaves written.</returns>
-    internal long InsertLeavesFromLog(SqliteTransaction tx, string batchId, long logStart, long logEnd)
-    {
-        using var insert = _store.Command("""
-            INSERT INTO batch_leaves (batch_id, leaf_index, memory_seq)
-            SELECT $id, g.log_index - $start, g.memory_seq FROM log_leaves g
-            WHERE g.log_index >= $start AND g.log_index < $end ORDER BY g.log_index
-            """, tx);
-        insert.Parameters.AddWithValue("$id", batchId);
-        insert.Parameters.AddWithValue("$start", logStart);
-        insert.Parameters.AddWithValue("$end", logEnd);
-        return insert.ExecuteNonQuery();
     }
 
     /// <summary>The batch with this id as the caller's transaction sees it, or null.</summary>

@@ -92,16 +92,9 @@ public sealed class Sealer
         progress?.Report(new SealProgress("Appending to the log", 0, sequences.Count));
         using (var appender = LogAppender.Open(_store.Connection, tx))
         {
-            var (start, end) = appender.AppendBatch(batchId, sequences, i => tree.GetLeafHash(i), cancellationToken);
-            // The batch is the log range just appended, so its leaf rows are copied from the log's
-            // rows inside SQLite rather than bound and inserted one by one from here.
-            progress?.Report(new SealProgress("Writing leaves", 0, sequences.Count));
-            var written = _batches.InsertLeavesFromLog(tx, batchId, start, end);
-            if (written != sequences.Count)
-            {
-                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                    $"The log range [{start}, {end}) holds {written} leaves; the batch has {sequences.Count}."));
-            }
+            // The batch is the log range just appended: its leaves are those log rows and nothing
+            // else (docs/log.md, "Batches are ranges of the log").
+            appender.AppendBatch(batchId, sequences, i => tree.GetLeafHash(i), cancellationToken);
             _log.SignCheckpoint(tx, appender.Size, appender.Root());
         }
         var batch = _batches.Find(batchId, tx)!;

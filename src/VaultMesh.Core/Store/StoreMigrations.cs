@@ -465,6 +465,17 @@ internal static class StoreMigrations
         DROP TRIGGER count_memories;
         DROP TRIGGER memory_tags_insert;
         """,
+
+        // 14: a batch this node seals keeps its leaves only in the log (docs/log.md, "Batches are
+        // ranges of the log"): the seal no longer copies a million log rows into batch_leaves. The
+        // rows written before stay. A build older than this version would take the memories of such
+        // batches for pending, so the version itself keeps it away from the store; the trigger keeps
+        // the two places apart: batch_leaves is for batches that are in no range of this log.
+        """
+        CREATE TRIGGER batch_leaves_not_in_log BEFORE INSERT ON batch_leaves
+            WHEN EXISTS (SELECT 1 FROM batch_ranges r WHERE r.batch_id = NEW.batch_id)
+            BEGIN SELECT RAISE(ABORT, 'a batch of this log keeps its leaves in the log'); END;
+        """,
     ];
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace VaultMesh.Core.Tests.Federation;
 
 /// <summary>
 /// A store of schema 6 holds a peer's batch the way sync imported it then (in batches and
-/// batch_leaves, in no log). The migration keeps every row, marks the batch unverified and restarts
+/// batch_leaves, in no log; the peer's leaf rows are its log's, where the peer keeps them now). The migration keeps every row, marks the batch unverified and restarts
 /// the peer's cursor; the next sync verifies it against the peer's signed checkpoint.
 /// </summary>
 public sealed class MirrorMigrationTests : IDisposable
@@ -40,7 +40,9 @@ public sealed class MirrorMigrationTests : IDisposable
             Run(connection, null, """
                 INSERT INTO memories SELECT * FROM peer.memories;
                 INSERT INTO batches SELECT * FROM peer.batches;
-                INSERT INTO batch_leaves SELECT * FROM peer.batch_leaves;
+                INSERT INTO batch_leaves (batch_id, leaf_index, memory_seq)
+                    SELECT g.batch_id, g.log_index - r.log_start, g.memory_seq
+                    FROM peer.log_leaves g JOIN peer.batch_ranges r ON r.batch_id = g.batch_id;
                 """);
             Run(connection, null, $"INSERT INTO federation_peers (did, batch_cursor, last_result) VALUES ('{_peer.Did}', 2, 'ok')");
             Run(connection, null, "DETACH DATABASE peer");

@@ -90,7 +90,52 @@ public sealed class StoreMigrationTests : IDisposable
         Assert.Equal(sealer.Log.GetCheckpoint(8)!.Root, batch.CheckpointRoot);
         var audit = sealer.Log.Audit();
         Assert.True(audit.Valid, audit.Reason);
-        Assert.Equal(13, VaultStore.CurrentSchemaVersion);
+        Assert.Equal(14, VaultStore.CurrentSchemaVersion);
+    }
+
+    [Fact]
+    public void A_seal_after_the_migration_keeps_its_leaves_in_the_log_and_old_batches_read_as_before()
+    {
+        var sealer = ProfileLogs.SealerOver(_store);
+        var memories = new MemoryStore(_store);
+        var old = new BatchStore(_store).GetBatches(ascending: true).ToList();
+        var before = memories.Query(new MemoryQuery { Ascending = true }).Select(m => (m.BatchId, m.LeafIndex)).ToList();
+        var added = memories.Record(new MemoryDraft { Type = "event", Component = "after", Version = "2" });
+        var batch = sealer.Seal()!;
+        Assert.Equal(before, memories.Query(new MemoryQuery { Ascending = true }).Take(7).Select(m => (m.BatchId, m.LeafIndex)));
+        Assert.Equal((batch.BatchId, (long?)0), (memories.Get(added.Id)!.BatchId, memories.Get(added.Id)!.LeafIndex));
+        Assert.Equal([3, 2, 2, 1], new[] { old[0], old[1], old[2], batch }
+            .Select(b => memories.Query(new MemoryQuery { BatchId = b.BatchId }).Count()));
+        using (var rows = _store.Command("SELECT count(*) FROM batch_leaves"))
+        {
+            Assert.Equal(7L, rows.ExecuteScalar());
+        }
+        Assert.Empty(StoreCounts.Read(_store).Differences(StoreCounts.Count(_store)));
+        var audit = sealer.Log.Audit();
+        Assert.True(audit.Valid, audit.Reason);
+    }
+
+    [Fact]
+    public void A_leaf_row_of_an_old_batch_that_names_another_memory_fails_the_audit()
+    {
+        // The log and every root are unchanged; only the older batch's own leaf rows are swapped.
+        using (var command = _store.Command("""
+            PRAGMA foreign_keys = OFF;
+            DROP TRIGGER batch_leaves_append_only_update;
+            UPDATE batch_leaves SET memory_seq = -1 WHERE leaf_index = 0 AND batch_id = (SELECT batch_id FROM batches WHERE number = 1);
+            UPDATE batch_leaves SET memory_seq = (SELECT memory_seq FROM log_leaves WHERE log_index = 0)
+                WHERE leaf_index = 1 AND batch_id = (SELECT batch_id FROM batches WHERE number = 1);
+            UPDATE batch_leaves SET memory_seq = (SELECT memory_seq FROM log_leaves WHERE log_index = 1)
+                WHERE leaf_index = 0 AND batch_id = (SELECT batch_id FROM batches WHERE number = 1);
+            PRAGMA foreign_keys = ON;
+            """))
+        {
+            command.ExecuteNonQuery();
+        }
+        var audit = ProfileLogs.SealerOver(_store).Log.Audit();
+        Assert.False(audit.Valid);
+        Assert.Equal("leaves", audit.FailedCheck);
+        Assert.Contains("2 leaf rows of this log's batches name another memory", audit.Reason, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -123,7 +123,7 @@ public class MemoryStoreTests
         foreach (var sql in new[]
         {
             "UPDATE memories SET version = 'x'", "DELETE FROM memories", "UPDATE batches SET root = 'x'",
-            "DELETE FROM batches", "DELETE FROM batch_leaves",
+            "DELETE FROM batches", "DELETE FROM log_leaves", "DELETE FROM batch_ranges",
         })
         {
             using var command = raw.CreateCommand();
