@@ -79,7 +79,46 @@ internal static class StoreFigures
         if (LargestHome is not null)
         {
             VerifyFigures(options, report, LargestHome);
+            NextSealFigure(options, report, LargestHome);
         }
+    }
+
+    /// <summary>
+    /// What a guardian sealing as it goes pays once its store is large: record one memory and seal it,
+    /// in the largest sealed store against the store of 1,000 that <see cref="VerifyFigures"/> sealed.
+    /// A seal reads from where the last one said pending memories start, so both cost the same.
+    /// </summary>
+    // Drafts numbered from here are new content in every bench store (the others number from 0).
+    private const int NextSealDrafts = 1_000_000_000;
+
+    private static void NextSealFigure(BenchOptions options, BenchReport report, string largestDirectory)
+    {
+        var duration = options.Quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(3);
+        var next = 0;
+        Timing SealOne(string dataDirectory)
+        {
+            using var store = VaultStore.Open(dataDirectory);
+            var memories = new MemoryStore(store);
+            var sealer = BenchSealer.Over(store);
+            return Measure.MedianPerCall(() =>
+            {
+                // Dated before every other memory, so the figures that read the newest memories of the
+                // largest batch still find them.
+                memories.Record(Draft(NextSealDrafts + next, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(next++)));
+                _ = sealer.Seal() ?? throw new InvalidOperationException("the memory just recorded was not pending");
+            }, 1, duration);
+        }
+        long sealedInLargest;
+        using (var store = VaultStore.Open(largestDirectory))
+        {
+            sealedInLargest = BenchSealer.Over(store).Log.Size;
+        }
+        var small = SealOne(DataDirectory(options, "verify1k"));
+        var large = SealOne(largestDirectory);
+        report.Add(new Figure("seal.next", $"record one memory and seal it, in a store of {sealedInLargest:N0} sealed memories", large.Wall * 1000, "ms",
+            large.Cpu / small.Cpu, "x the same in a store of 1,000 (CPU time)", Budget.RatioAtMost(2, "<= 2x a store of 1,000"), 0, sealedInLargest,
+            string.Create(CultureInfo.InvariantCulture, $"{small.Wall * 1000:F1} ms in the store of 1,000; by elapsed time {large.Wall / small.Wall:0.00}x"),
+            large.Cpu * 1000));
     }
 
     /// <summary>
@@ -132,8 +171,11 @@ internal static class StoreFigures
     }
 
     /// <summary>A typical memory; <paramref name="i"/> makes its content, and so its id, unique.</summary>
-    public static MemoryDraft Draft(int i) => new()
+    public static MemoryDraft Draft(int i) => Draft(i, null);
+
+    private static MemoryDraft Draft(int i, DateTimeOffset? timestamp) => new()
     {
+        Timestamp = timestamp,
         Type = "deployment",
         Component = "svc-" + (i % 50).ToString(CultureInfo.InvariantCulture),
         Version = "1." + i.ToString(CultureInfo.InvariantCulture),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Anchoring;
 using VaultMesh.Core.Conflicts;
@@ -5,6 +6,7 @@ using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Harbinger;
 using VaultMesh.Core.Log;
+using VaultMesh.Core.Memory;
 using VaultMesh.Core.Receipts;
 using VaultMesh.Core.Schemas;
 using VaultMesh.Core.Sealing;
@@ -100,7 +102,8 @@ internal static class StoreAuditChecks
     /// <summary>The counts the store keeps for status and metrics against a full count of their rows.</summary>
     public static AuditCheckResult Counts(VaultStore store)
     {
-        var differences = StoreCounts.Read(store).Differences(StoreCounts.Count(store)).Concat(TagDifferences(store)).ToList();
+        var differences = StoreCounts.Read(store).Differences(StoreCounts.Count(store)).Concat(TagDifferences(store))
+            .Concat(PendingBeforeCursor(store)).ToList();
         if (differences.Count > 0)
         {
             return AuditCheckResult.Failed("counts", $"The kept counts differ from the rows: {string.Join("; ", differences.Take(5))}.",
@@ -110,6 +113,22 @@ internal static class StoreAuditChecks
         return AuditCheckResult.Passed("counts",
             "The kept counts of memories, pending memories, batches, quarantine evidence and anchors match their " +
             "rows, and the tag rows match the memories' tags.");
+    }
+
+    // A seal reads pending memories from the last seal's pending_from on: one before it would never be sealed.
+    private static IEnumerable<string> PendingBeforeCursor(VaultStore store)
+    {
+        using var command = store.Command($"""
+            SELECT count(*), {MemoryStore.PendingFrom} FROM memories m
+            WHERE m.seq < {MemoryStore.PendingFrom} AND {MemoryStore.UnsealedCondition}
+            """);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        if (reader.GetInt64(0) > 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"{reader.GetInt64(0)} unsealed memories lie before seq {reader.GetInt64(1)}, where the last seal says pending memories start");
+        }
     }
 
     // Recording writes a memory's tag rows in its own transaction; Get-VmMemory -Tag reads only those rows, so a

@@ -25,12 +25,22 @@ public sealed class MemoryStore
         """;
 
     /// <summary>
-    /// The one SQL condition for "memory <c>m</c> is pending": no batch holds it yet, neither as a leaf
-    /// of this node's log nor as a leaf row of a peer's (or an older) batch. The seal and every count
-    /// and query of pending memories use it.
+    /// What "memory <c>m</c> is pending" means: no batch holds it yet, neither as a leaf of this
+    /// node's log nor as a leaf row of a peer's (or an older) batch. Read in full only by the audit,
+    /// which checks <see cref="PendingCondition"/> against it.
     /// </summary>
-    internal const string PendingCondition = "(NOT EXISTS (SELECT 1 FROM log_leaves pg WHERE pg.memory_seq = m.seq)"
+    internal const string UnsealedCondition = "(NOT EXISTS (SELECT 1 FROM log_leaves pg WHERE pg.memory_seq = m.seq)"
         + " AND NOT EXISTS (SELECT 1 FROM batch_leaves pl WHERE pl.memory_seq = m.seq))";
+
+    /// <summary>
+    /// The one SQL condition the seal and every query of pending memories use: unsealed, and at or
+    /// after the last seal's <c>pending_from</c> (every memory before it is sealed), so it reads a
+    /// range of the memories by seq, not the whole table.
+    /// </summary>
+    internal const string PendingCondition = "(m.seq >= " + PendingFrom + " AND " + UnsealedCondition + ")";
+
+    /// <summary>The seq every pending memory is at or after (0 before the first seal that records it).</summary>
+    internal const string PendingFrom = "(SELECT coalesce(max(pf.pending_from), 0) FROM batch_ranges pf)";
 
     // The memories of one batch: its range of the log when it has one, else its leaf rows.
     private const string InBatch = """

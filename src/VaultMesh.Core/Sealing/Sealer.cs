@@ -49,6 +49,11 @@ public sealed class Sealer
         return maxItems is { } max ? Math.Min(max, pending) : pending;
     }
 
+    /// <summary>The SELECT of the pending memories' seqs and leaves a seal reads, in seq order.</summary>
+    internal static string PendingSelect(long? maxItems) =>
+        "SELECT m.seq, m.leaf FROM memories m WHERE " + MemoryStore.PendingCondition + " ORDER BY m.seq"
+        + (maxItems is { } max ? " LIMIT " + max.ToString(CultureInfo.InvariantCulture) : "");
+
     /// <summary>Seals all pending memories (or the first <paramref name="maxItems"/>); null when nothing is pending.</summary>
     public BatchRecord? Seal(long? maxItems = null, IProgress<SealProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -62,9 +67,7 @@ public sealed class Sealer
         // Leaves are hashed a chunk at a time on another core while the next ones are read.
         var hashing = new LeafHashStream(cancellationToken);
         // Read by stepping SQLite directly: a million rows through a data reader cost a boxed value each.
-        using (var select = new RawQuery(_store.Connection, "SELECT m.seq, m.leaf FROM memories m WHERE "
-            + MemoryStore.PendingCondition + " ORDER BY m.seq"
-            + (maxItems is { } max ? " LIMIT " + max.ToString(CultureInfo.InvariantCulture) : "")))
+        using (var select = new RawQuery(_store.Connection, PendingSelect(maxItems)))
         {
             while (select.Step())
             {
@@ -94,7 +97,9 @@ public sealed class Sealer
         {
             // The batch is the log range just appended: its leaves are those log rows and nothing
             // else (docs/log.md, "Batches are ranges of the log").
-            appender.AppendBatch(batchId, sequences, i => tree.GetLeafHash(i), cancellationToken);
+            // The pending memories were taken in seq order from the last seal's pending_from, so
+            // every memory up to the last one taken is now sealed (here or in a peer's batch).
+            appender.AppendBatch(batchId, sequences, i => tree.GetLeafHash(i), sequences[^1] + 1, cancellationToken);
             _log.SignCheckpoint(tx, appender.Size, appender.Root());
         }
         var batch = _batches.Find(batchId, tx)!;

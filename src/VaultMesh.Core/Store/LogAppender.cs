@@ -69,7 +69,15 @@ internal sealed class LogAppender : IDisposable
 
     /// <summary>Appends one batch's leaves (memory sequences and their leaf hashes, in leaf order) and records its range.</summary>
     public (long Start, long End) AppendBatch(string batchId, IReadOnlyList<long> sequences, Func<int, byte[]> leafHash,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) => AppendBatch(batchId, sequences, leafHash, null, cancellationToken);
+
+    /// <summary>
+    /// Appends a batch as above; <paramref name="pendingFrom"/> is recorded with its range when given:
+    /// every memory with a lower seq is sealed once this batch is (the seal's own claim; see
+    /// <c>MemoryStore.PendingCondition</c>).
+    /// </summary>
+    internal (long Start, long End) AppendBatch(string batchId, IReadOnlyList<long> sequences, Func<int, byte[]> leafHash,
+        long? pendingFrom, CancellationToken cancellationToken)
     {
         var start = Size;
         _insertLeaf.Bind(3, batchId);
@@ -82,7 +90,14 @@ internal sealed class LogAppender : IDisposable
             _insertLeaf.Bind(1, Size).Bind(2, sequences[i]).Execute();
             Append(leafHash(i));
         }
-        using var range = Command("INSERT INTO batch_ranges (batch_id, log_start, log_end) VALUES ($batch, $start, $end)");
+        // The log rebuilt by an older migration has no pending_from column yet.
+        using var range = Command(pendingFrom is null
+            ? "INSERT INTO batch_ranges (batch_id, log_start, log_end) VALUES ($batch, $start, $end)"
+            : "INSERT INTO batch_ranges (batch_id, log_start, log_end, pending_from) VALUES ($batch, $start, $end, $from)");
+        if (pendingFrom is { } from)
+        {
+            range.Parameters.AddWithValue("$from", from);
+        }
         range.Parameters.AddWithValue("$batch", batchId);
         range.Parameters.AddWithValue("$start", start);
         range.Parameters.AddWithValue("$end", Size);

@@ -52,7 +52,7 @@ public sealed record StoreCounts(long Memories, long Pending, long Batches, long
         ArgumentNullException.ThrowIfNull(store);
         using var command = store.Command($"""
             SELECT (SELECT count(*) FROM memories),
-                   (SELECT count(*) FROM memories m WHERE {Memory.MemoryStore.PendingCondition}),
+                   (SELECT count(*) FROM memories m WHERE {Memory.MemoryStore.UnsealedCondition}),
                    (SELECT count(*) FROM batches),
                    (SELECT count(*) FROM federation_quarantine)
             """);

@@ -471,10 +471,16 @@ internal static class StoreMigrations
         // rows written before stay. A build older than this version would take the memories of such
         // batches for pending, so the version itself keeps it away from the store; the trigger keeps
         // the two places apart: batch_leaves is for batches that are in no range of this log.
+        // Each seal also records where the pending memories now start (pending_from: every memory
+        // with a lower seq is sealed, here or in a peer's batch), so the next seal and a pending
+        // query read from there instead of the whole memories table; the audit's counts check finds
+        // any pending memory below it. A store sealed before has none until its next seal.
         """
         CREATE TRIGGER batch_leaves_not_in_log BEFORE INSERT ON batch_leaves
             WHEN EXISTS (SELECT 1 FROM batch_ranges r WHERE r.batch_id = NEW.batch_id)
             BEGIN SELECT RAISE(ABORT, 'a batch of this log keeps its leaves in the log'); END;
+        ALTER TABLE batch_ranges ADD COLUMN pending_from INTEGER;
+        CREATE INDEX batch_ranges_pending_from ON batch_ranges(pending_from);
         """,
     ];
 

@@ -78,6 +78,33 @@ public sealed class MirrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Memories_recorded_around_a_sync_are_all_sealed_and_the_peers_memories_never_are()
+    {
+        // The peers' memories land between this node's pending ones (by seq), already in their batches:
+        // each seal starts where the last one said pending memories start and leaves nothing behind.
+        _alpha.Seal(3);
+        var memories = new VaultMesh.Core.Memory.MemoryStore(_local.Store);
+        VaultMesh.Core.Memory.MemoryRecord Record(string version) =>
+            memories.Record(new VaultMesh.Core.Memory.MemoryDraft { Type = "event", Component = "local", Version = version });
+        var before = new[] { Record("1"), Record("2") };
+        await SyncAsync(Serve(_alpha));
+        var after = Record("3");
+        var sealer = ProfileLogs.SealerOver(_local.Store);
+        Assert.Equal(3, sealer.PendingCount());
+        var first = sealer.Seal(maxItems: 1)!;
+        var second = sealer.Seal()!;
+        Assert.Null(sealer.Seal());
+        Assert.Equal([before[0].Id], memories.Query(new() { BatchId = first.BatchId }).Select(m => m.Id));
+        Assert.Equal(new[] { before[1].Id, after.Id }.Order(),
+            memories.Query(new() { BatchId = second.BatchId }).Select(m => m.Id).Order());
+        Assert.Equal(0, sealer.PendingCount());
+        Assert.Equal(VaultMesh.Core.Audit.AuditCheckResult.Pass, VaultMesh.Core.Audit.StoreAuditChecks.Counts(_local.Store).Status);
+        var audit = sealer.Log.Audit();
+        Assert.True(audit.Valid, audit.FailedCheck + ": " + audit.Reason);
+        Assert.Equal(3, sealer.Log.Size);
+    }
+
+    [Fact]
     public async Task Altering_one_mirrored_leaf_fails_the_audit_naming_the_peers_log()
     {
         _local.Seal(1);
