@@ -297,10 +297,14 @@ public sealed class LegacyRemembrancer
         }
     }
 
+    // The columns kept in a memory's payload, with their index in a row.
+    private static readonly (string Column, int Index)[] PayloadColumns =
+        [("id", 0), ("timestamp", 1), ("hash", 5), ("sig", 6), ("data", 7), ("merkle_root", 8)];
+
     private static MemoryDraft ToDraft(object?[] values)
     {
         var legacy = new JsonObject();
-        foreach (var (column, index) in new[] { ("id", 0), ("timestamp", 1), ("hash", 5), ("sig", 6), ("data", 7), ("merkle_root", 8) })
+        foreach (var (column, index) in PayloadColumns)
         {
             legacy[column] = ToNode(values[index]);
         }

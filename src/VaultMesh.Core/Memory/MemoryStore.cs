@@ -125,9 +125,12 @@ public sealed class MemoryStore
     // A chunk's other exceptions (a null draft) are rethrown as they are, not as an AggregateException.
     private static IEnumerable<PreparedMemory> InOrder(Task<Prepared[]>[] chunks)
     {
-        foreach (var chunk in chunks)
+        for (var c = 0; c < chunks.Length; c++)
         {
-            foreach (var (memory, error) in chunk.GetAwaiter().GetResult())
+            var chunk = chunks[c].GetAwaiter().GetResult();
+            // Written memories are garbage at once instead of surviving collections until the commit.
+            chunks[c] = null!;
+            foreach (var (memory, error) in chunk)
             {
                 yield return memory ?? throw error!;
             }
@@ -149,7 +152,8 @@ public sealed class MemoryStore
         }
         // The log publishes each leaf with a uint16 length (tile bundles): refuse it before anything is stored.
         LogAppender.CheckEntrySize(leaf.Length, id);
-        return new PreparedMemory(draft, payload, artifact, tags, id, timestamp, leaf);
+        return new PreparedMemory(draft.Type, draft.Component, draft.Version, draft.ArtifactName, draft.Actor, payload,
+            artifact, tags, id, timestamp, leaf);
     }
 
     /// <summary>Writes prepared memories in one transaction and returns them as stored, in order.</summary>
@@ -165,10 +169,9 @@ public sealed class MemoryStore
         using var insert = new MemoryInsert(_store, tx);
         foreach (var m in memories)
         {
-            var d = m.Draft;
             // The same content is one memory: a conflicting id inserts nothing.
-            if (insert.Execute(m.Id, d.Type, d.Component, d.Version, m.Timestamp, m.ArtifactHash, d.ArtifactName, m.Payload,
-                d.Actor, m.Tags, m.Leaf) is not { } seq)
+            if (insert.Execute(m.Id, m.Type, m.Component, m.Version, m.Timestamp, m.ArtifactHash, m.ArtifactName,
+                m.Payload, m.Actor, m.Tags, m.Leaf) is not { } seq)
             {
                 findId.Value = m.Id;
                 using var reader = find.ExecuteReader();
@@ -176,8 +179,8 @@ public sealed class MemoryStore
                 results.Add(With(Read(reader), existing: true));
                 continue;
             }
-            results.Add(new MemoryRecord(seq, m.Id, d.Type, d.Component, d.Version, UtcTimestamp.Parse(m.Timestamp), m.ArtifactHash,
-                d.ArtifactName, m.Payload, d.Actor, m.Tags, batchId: null, leafIndex: null, existing: false));
+            results.Add(new MemoryRecord(seq, m.Id, m.Type, m.Component, m.Version, UtcTimestamp.Parse(m.Timestamp),
+                m.ArtifactHash, m.ArtifactName, m.Payload, m.Actor, m.Tags, batchId: null, leafIndex: null, existing: false));
         }
         insert.Complete();
         tx.Commit();
