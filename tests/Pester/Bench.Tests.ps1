@@ -46,8 +46,8 @@ Describe 'bench/Invoke-Bench.ps1 -Quick' {
         foreach ($expected in 'baseline.sha256.64B.1core', 'baseline.sha256.64B.allcores', 'baseline.sqlite.commit', 'merkle.root.1core',
             'merkle.root.allcores', 'proof.inclusion.verify', 'proof.inclusion.verify.bytes', 'receipt.validate', 'record.core.group1000', 'verify.memory',
             'verify.memory.sizeRatio', 'proof.inclusion.sealed', 'verify.pipeline', 'merkle.leafhash.cmdlet',
-            'legacy.root', 'legacy.import', 'record.pipeline', 'record.interactive', 'record.loop', 'store.query', 'store.status', 'store.metrics',
-            'seal.next',
+            'legacy.root', 'baseline.sqlite.memories', 'legacy.import', 'record.pipeline', 'record.interactive',
+            'record.loop', 'store.query', 'store.status', 'store.metrics', 'seal.next',
             'tiles.publish.full', 'tiles.publish.seal', 'tiles.publish.seal.files') {
             $names | Should -Contain $expected
         }

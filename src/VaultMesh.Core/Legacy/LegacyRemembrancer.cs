@@ -237,23 +237,12 @@ public sealed class LegacyRemembrancer
             return new LegacyImportResult(Database, Rows, 0, 0, ComputedLegacyRoot, expected, matches, imported: false);
         }
         int recorded = 0, duplicates = 0;
-        // Group commits: each group is one durable transaction, so a crash keeps whole groups only.
-        // The next group is prepared on other cores while SQLite writes this one; a group that cannot
-        // be prepared still fails only after the groups before it are committed.
-        var groups = _rows.Chunk(GroupRecorder.DefaultMaxCount).ToList();
-        Task<List<(PreparedMemory? Memory, VaultMeshException? Error)>>? next = null;
-        for (var g = 0; g < groups.Count; g++)
+        // Group commits: each group is one durable transaction, so a crash keeps whole groups only; a
+        // row that cannot be recorded fails the import after the groups before it are committed.
+        var groups = _rows.Chunk(GroupRecorder.DefaultMaxCount);
+        foreach (var group in memories.RecordGroups(groups, ToDraft, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var prepared = next?.GetAwaiter().GetResult() ?? memories.PrepareAll(Array.ConvertAll(groups[g], ToDraft));
-            var following = g + 1 < groups.Count ? groups[g + 1] : null;
-            next = following is null ? null
-                : Task.Run(() => memories.PrepareAll(Array.ConvertAll(following, ToDraft)), cancellationToken);
-            if (prepared.Find(p => p.Error is not null).Error is { } error)
-            {
-                throw error;
-            }
-            foreach (var memory in memories.Commit(prepared.ConvertAll(p => p.Memory!)))
+            foreach (var memory in group)
             {
                 if (memory.Existing)
                 {
@@ -308,10 +297,14 @@ public sealed class LegacyRemembrancer
         }
     }
 
+    // The columns kept in a memory's payload, with their index in a row.
+    private static readonly (string Column, int Index)[] PayloadColumns =
+        [("id", 0), ("timestamp", 1), ("hash", 5), ("sig", 6), ("data", 7), ("merkle_root", 8)];
+
     private static MemoryDraft ToDraft(object?[] values)
     {
         var legacy = new JsonObject();
-        foreach (var (column, index) in new[] { ("id", 0), ("timestamp", 1), ("hash", 5), ("sig", 6), ("data", 7), ("merkle_root", 8) })
+        foreach (var (column, index) in PayloadColumns)
         {
             legacy[column] = ToNode(values[index]);
         }

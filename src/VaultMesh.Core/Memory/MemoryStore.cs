@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using VaultMesh.Core.Digests;
 using VaultMesh.Core.Errors;
 using VaultMesh.Core.Store;
+using Prepared = (VaultMesh.Core.Memory.PreparedMemory? Memory, VaultMesh.Core.Errors.VaultMeshException? Error);
 
 namespace VaultMesh.Core.Memory;
 
@@ -53,7 +54,7 @@ public sealed class MemoryStore
     public const int MinIdPrefix = 4;
     // Below this many drafts, handing work to other threads costs more than it saves.
     private const int ParallelPrepare = 32;
-    // Drafts prepared as one task while RecordMany writes the chunks before it.
+    // Drafts prepared as one task on the thread pool.
     private const int PipelineChunk = 64;
 
     private readonly VaultStore _store;
@@ -78,73 +79,87 @@ public sealed class MemoryStore
     public IReadOnlyList<MemoryRecord> RecordMany(IEnumerable<MemoryDraft> drafts)
     {
         ArgumentNullException.ThrowIfNull(drafts);
-        var list = drafts.ToList();
-        if (list.Count < 2 * PipelineChunk)
-        {
-            var prepared = PrepareAll(list);
-            if (prepared.FirstOrDefault(p => p.Error is not null).Error is { } error)
-            {
-                throw error;
-            }
-            return Commit(prepared.ConvertAll(p => p.Memory!));
-        }
-        // Large groups are prepared on the thread pool a chunk at a time while this thread writes the
-        // chunks already prepared, so the CPU work of recording overlaps SQLite's. A draft that fails
-        // stops the writing there and the transaction rolls back: nothing of the group is stored.
-        var chunks = new Task<PreparedMemory[]>[(list.Count + PipelineChunk - 1) / PipelineChunk];
-        for (var c = 0; c < chunks.Length; c++)
-        {
-            var start = c * PipelineChunk;
-            var count = Math.Min(PipelineChunk, list.Count - start);
-            chunks[c] = Task.Run(() => PrepareRange(list, start, count));
-        }
-        return Commit(InOrder(chunks), list.Count);
+        return RecordGroups([drafts.ToList()], draft => draft).Single();
     }
 
-    private PreparedMemory[] PrepareRange(List<MemoryDraft> drafts, int start, int count)
+    /// <summary>
+    /// Records each group as <see cref="RecordMany"/> does, one transaction a group, and yields a group's
+    /// results once it is committed. The items become drafts and are prepared on the thread pool a chunk
+    /// at a time, the next group's while this thread writes the current one and waits for its commit,
+    /// so the CPU work of recording overlaps SQLite's. A draft that fails stops the writing at its
+    /// group: the groups before it are committed, its own rolls back, and its error is the first in
+    /// order. Cancellation is checked before each group.
+    /// </summary>
+    internal IEnumerable<IReadOnlyList<MemoryRecord>> RecordGroups<T>(IEnumerable<IReadOnlyList<T>> groups,
+        Func<T, MemoryDraft> toDraft, CancellationToken cancellationToken = default)
     {
-        var prepared = new PreparedMemory[count];
-        for (var i = 0; i < count; i++)
+        using var source = groups.GetEnumerator();
+        var current = source.MoveNext() ? source.Current : null;
+        var chunks = current is null ? null : PrepareChunks(current, toDraft);
+        while (current is not null)
         {
-            prepared[i] = Prepare(drafts[start + i]);
+            var next = source.MoveNext() ? source.Current : null;
+            var following = next is null ? null : PrepareChunks(next, toDraft);
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return current.Count == 0 ? [] : Commit(InOrder(chunks!), current.Count);
+            (current, chunks) = (next, following);
         }
-        return prepared;
     }
-
-    // GetResult rethrows a chunk's own exception (the first failing draft of the chunk), not an AggregateException.
-    private static IEnumerable<PreparedMemory> InOrder(Task<PreparedMemory[]>[] chunks) =>
-        chunks.SelectMany(chunk => chunk.GetAwaiter().GetResult());
 
     /// <summary>
     /// Prepares drafts on every core (canonical JSON and hashing are most of a memory's cost); a
     /// draft that fails carries its own error and does not stop the others.
     /// </summary>
-    internal List<(PreparedMemory? Memory, VaultMeshException? Error)> PrepareAll(IReadOnlyList<MemoryDraft> drafts)
+    internal List<Prepared> PrepareAll(IReadOnlyList<MemoryDraft> drafts) =>
+        [.. PrepareChunks(drafts, draft => draft).SelectMany(chunk => chunk.GetAwaiter().GetResult())];
+
+    // A few drafts are prepared at once on the calling thread; more, a chunk a task on the thread pool.
+    private Task<Prepared[]>[] PrepareChunks<T>(IReadOnlyList<T> items, Func<T, MemoryDraft> toDraft)
     {
-        var results = new (PreparedMemory? Memory, VaultMeshException? Error)[drafts.Count];
-        void PrepareOne(int i)
+        if (items.Count < ParallelPrepare)
+        {
+            return [Task.FromResult(PrepareRange(items, toDraft, 0, items.Count))];
+        }
+        var chunks = new Task<Prepared[]>[(items.Count + PipelineChunk - 1) / PipelineChunk];
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            var start = c * PipelineChunk;
+            var count = Math.Min(PipelineChunk, items.Count - start);
+            chunks[c] = Task.Run(() => PrepareRange(items, toDraft, start, count));
+        }
+        return chunks;
+    }
+
+    private Prepared[] PrepareRange<T>(IReadOnlyList<T> items, Func<T, MemoryDraft> toDraft, int start, int count)
+    {
+        var prepared = new Prepared[count];
+        for (var i = 0; i < count; i++)
         {
             try
             {
-                results[i] = (Prepare(drafts[i]), null);
+                prepared[i] = (Prepare(toDraft(items[start + i])), null);
             }
             catch (VaultMeshException ex)
             {
-                results[i] = (null, ex);
+                prepared[i] = (null, ex);
             }
         }
-        if (drafts.Count >= ParallelPrepare)
+        return prepared;
+    }
+
+    // A chunk's other exceptions (a null draft) are rethrown as they are, not as an AggregateException.
+    private static IEnumerable<PreparedMemory> InOrder(Task<Prepared[]>[] chunks)
+    {
+        for (var c = 0; c < chunks.Length; c++)
         {
-            Parallel.For(0, drafts.Count, PrepareOne);
-        }
-        else
-        {
-            for (var i = 0; i < drafts.Count; i++)
+            var chunk = chunks[c].GetAwaiter().GetResult();
+            // Written memories are garbage at once instead of surviving collections until the commit.
+            chunks[c] = null!;
+            foreach (var (memory, error) in chunk)
             {
-                PrepareOne(i);
+                yield return memory ?? throw error!;
             }
         }
-        return [.. results];
     }
 
     /// <summary>Validates a draft and computes its id and leaf; throws a VaultMeshException naming the bad field.</summary>
@@ -162,7 +177,8 @@ public sealed class MemoryStore
         }
         // The log publishes each leaf with a uint16 length (tile bundles): refuse it before anything is stored.
         LogAppender.CheckEntrySize(leaf.Length, id);
-        return new PreparedMemory(draft, payload, artifact, tags, id, timestamp, leaf);
+        return new PreparedMemory(draft.Type, draft.Component, draft.Version, draft.ArtifactName, draft.Actor, payload,
+            artifact, tags, id, timestamp, leaf);
     }
 
     /// <summary>Writes prepared memories in one transaction and returns them as stored, in order.</summary>
@@ -178,10 +194,9 @@ public sealed class MemoryStore
         using var insert = new MemoryInsert(_store, tx);
         foreach (var m in memories)
         {
-            var d = m.Draft;
             // The same content is one memory: a conflicting id inserts nothing.
-            if (insert.Execute(m.Id, d.Type, d.Component, d.Version, m.Timestamp, m.ArtifactHash, d.ArtifactName, m.Payload,
-                d.Actor, m.Tags, m.Leaf) is not { } seq)
+            if (insert.Execute(m.Id, m.Type, m.Component, m.Version, m.Timestamp, m.ArtifactHash, m.ArtifactName,
+                m.Payload, m.Actor, m.Tags, m.Leaf) is not { } seq)
             {
                 findId.Value = m.Id;
                 using var reader = find.ExecuteReader();
@@ -189,8 +204,8 @@ public sealed class MemoryStore
                 results.Add(With(Read(reader), existing: true));
                 continue;
             }
-            results.Add(new MemoryRecord(seq, m.Id, d.Type, d.Component, d.Version, UtcTimestamp.Parse(m.Timestamp), m.ArtifactHash,
-                d.ArtifactName, m.Payload, d.Actor, m.Tags, batchId: null, leafIndex: null, existing: false));
+            results.Add(new MemoryRecord(seq, m.Id, m.Type, m.Component, m.Version, UtcTimestamp.Parse(m.Timestamp),
+                m.ArtifactHash, m.ArtifactName, m.Payload, m.Actor, m.Tags, batchId: null, leafIndex: null, existing: false));
         }
         insert.Complete();
         tx.Commit();

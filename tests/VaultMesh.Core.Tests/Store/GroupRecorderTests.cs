@@ -172,4 +172,51 @@ public class GroupRecorderTests
         Assert.Equal(999, Committed(dir.Path));
         Assert.Equal(memories.Record(Draft(123)).Id, recorded[123].Id);
     }
+
+    private static List<MemoryDraft[]> Groups(int count, int size) =>
+        Enumerable.Range(0, count).Select(g => Enumerable.Range(g * size, size).Select(i => Draft(i)).ToArray()).ToList();
+
+    // The import records its rows as a sequence of groups, preparing the next while the current commits.
+    [Fact]
+    public void Groups_before_a_failing_draft_are_committed_and_its_error_is_the_first_in_order()
+    {
+        using var dir = new TempDirectory();
+        using var store = VaultStore.Open(dir.Path);
+        var memories = new MemoryStore(store);
+        var groups = Groups(5, 300);
+        groups[2][100] = new MemoryDraft { Type = "event", Component = "api", Version = new string('v', 300) };
+        groups[2][200] = new MemoryDraft { Type = "event", Component = "", Version = "1" };
+        groups[3][0] = new MemoryDraft { Type = "event", Component = "", Version = "1" };
+        var yielded = 0;
+        var ex = Assert.Throws<VaultMeshException>(() =>
+        {
+            foreach (var group in memories.RecordGroups(groups, draft => draft))
+            {
+                yielded++;
+                Assert.Equal(300, group.Count);
+                Assert.Equal(yielded * 300, Committed(dir.Path));
+            }
+        });
+        Assert.Equal("VmMemoryFieldTooLong", ex.ErrorId);
+        Assert.Equal(2, yielded);
+        Assert.Equal(600, Committed(dir.Path));
+    }
+
+    [Fact]
+    public void A_sequence_of_groups_stops_at_cancellation_before_the_next_group()
+    {
+        using var dir = new TempDirectory();
+        using var store = VaultStore.Open(dir.Path);
+        var memories = new MemoryStore(store);
+        var groups = Groups(3, 100);
+        using var cancel = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() =>
+        {
+            foreach (var group in memories.RecordGroups(groups, draft => draft, cancel.Token))
+            {
+                cancel.Cancel();
+            }
+        });
+        Assert.Equal(100, Committed(dir.Path));
+    }
 }
