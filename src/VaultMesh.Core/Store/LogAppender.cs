@@ -73,8 +73,8 @@ internal sealed class LogAppender : IDisposable
 
     /// <summary>
     /// Appends a batch as above; <paramref name="pendingFrom"/> is recorded with its range when given:
-    /// every memory with a lower seq is sealed once this batch is (the seal's own claim; see
-    /// <c>MemoryStore.PendingCondition</c>).
+    /// every memory with a lower seq is sealed once this batch is (the seal's own claim, which the
+    /// pending memories are then read after).
     /// </summary>
     internal (long Start, long End) AppendBatch(string batchId, IReadOnlyList<long> sequences, Func<int, byte[]> leafHash,
         long? pendingFrom, CancellationToken cancellationToken)
