@@ -14,18 +14,6 @@ namespace VaultMesh.Core.Tests.Store;
 /// </summary>
 public sealed class PendingFromTests
 {
-    private static List<string> Plan(VaultStore store, string sql)
-    {
-        using var command = store.Command("EXPLAIN QUERY PLAN " + sql);
-        using var reader = command.ExecuteReader();
-        var plan = new List<string>();
-        while (reader.Read())
-        {
-            plan.Add(reader.GetString(3));
-        }
-        return plan;
-    }
-
     private static long PendingFrom(VaultStore store)
     {
         using var command = store.Command("SELECT " + MemoryStore.PendingFrom);
@@ -38,7 +26,8 @@ public sealed class PendingFromTests
     public void The_seal_reads_the_memories_from_where_the_pending_ones_start(long? maxItems)
     {
         using var store = new LogStore(2);
-        var plan = Plan(store.Store, Sealer.PendingSelect(maxItems));
+        using var select = store.Store.Command(Sealer.PendingSelect(maxItems));
+        var plan = QueryPlanTests.Plan(select);
         Assert.Contains(plan, step => step.StartsWith("SEARCH m USING INTEGER PRIMARY KEY (rowid>?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN m", StringComparison.Ordinal));
     }

@@ -37,6 +37,12 @@ public class QueryPlanTests
     private static List<string> Plan(VaultStore store, MemoryQuery query)
     {
         using var command = new MemoryStore(store).QueryCommand(query);
+        return Plan(command);
+    }
+
+    /// <summary>The steps of SQLite's plan for <paramref name="command"/> (EXPLAIN QUERY PLAN), in order.</summary>
+    internal static List<string> Plan(Microsoft.Data.Sqlite.SqliteCommand command)
+    {
         command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
         using var reader = command.ExecuteReader();
         var plan = new List<string>();
