@@ -75,6 +75,20 @@ public sealed class BatchRangeTests
     }
 
     [Fact]
+    public void Deleting_a_batchs_range_fails_the_audit_and_leaves_its_memories_sealed()
+    {
+        // Without its range the batch has no leaves to read; its memories must not turn pending.
+        using var store = new LogStore(3, 4);
+        store.Execute("DROP TRIGGER batch_ranges_append_only_delete");
+        store.Execute($"DELETE FROM batch_ranges WHERE batch_id = '{store.Batches[1].BatchId}'");
+        var audit = store.Sealer.Log.Audit();
+        Assert.Equal("leaves", audit.FailedCheck);
+        Assert.Contains("4 leaves of the log lie outside the range of the batch they name", audit.Reason, StringComparison.Ordinal);
+        Assert.Empty(store.BatchRows.GetLeaves(store.Batches[1].BatchId));
+        Assert.Empty(store.Memories.Query(new MemoryQuery { PendingOnly = true }));
+    }
+
+    [Fact]
     public void Moving_a_leaf_of_the_log_to_another_batch_fails_the_audit()
     {
         // The leaf hashes and every root are unchanged: only the batch the memory reads as sealed in moves.
