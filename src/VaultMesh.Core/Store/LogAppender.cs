@@ -67,17 +67,14 @@ internal sealed class LogAppender : IDisposable
     /// <summary>Opens an appender over the log as the transaction sees it.</summary>
     public static LogAppender Open(SqliteConnection connection, SqliteTransaction tx) => new(connection, tx);
 
-    /// <summary>Appends one batch's leaves (memory sequences and their leaf hashes, in leaf order) and records its range.</summary>
-    public (long Start, long End) AppendBatch(string batchId, IReadOnlyList<long> sequences, Func<int, byte[]> leafHash,
-        CancellationToken cancellationToken = default) => AppendBatch(batchId, sequences, leafHash, null, cancellationToken);
-
     /// <summary>
-    /// Appends a batch as above; <paramref name="pendingFrom"/> is recorded with its range when given:
-    /// every memory with a lower seq is sealed once this batch is (the seal's own claim, which the
-    /// pending memories are then read after).
+    /// Appends one batch's leaves (memory sequences and their leaf hashes, in leaf order) and records
+    /// its range; <paramref name="pendingFrom"/> is recorded with it when given: every memory with a
+    /// lower seq is sealed once this batch is (the seal's own claim, which the pending memories are
+    /// then read after).
     /// </summary>
-    internal (long Start, long End) AppendBatch(string batchId, IReadOnlyList<long> sequences, Func<int, byte[]> leafHash,
-        long? pendingFrom, CancellationToken cancellationToken)
+    public (long Start, long End) AppendBatch(string batchId, IReadOnlyList<long> sequences, Func<int, byte[]> leafHash,
+        long? pendingFrom = null, CancellationToken cancellationToken = default)
     {
         var start = Size;
         _insertLeaf.Bind(3, batchId);

@@ -31,9 +31,9 @@ public sealed class BatchRangeTests
             Assert.Equal(i < 3 ? i : i - 3, memory.LeafIndex);
             Assert.Equal(i, memory.LogIndex);
         }
-        Assert.Equal(store.Recorded.Skip(3).Select(m => m.Id),
+        Assert.Equal(store.Recorded[3..].Select(m => m.Id),
             store.Memories.Query(new MemoryQuery { BatchId = second.BatchId, Ascending = true }).Select(m => m.Id));
-        Assert.Equal(store.Leaves.Skip(3), store.BatchRows.GetLeaves(second.BatchId));
+        Assert.Equal(store.Leaves[3..], store.BatchRows.GetLeaves(second.BatchId));
         Assert.Empty(store.BatchRows.GetLeaves("no-such-batch"));
         Assert.Empty(store.Memories.Query(new MemoryQuery { PendingOnly = true }));
         Assert.Equal(0, store.Sealer.PendingCount());
@@ -63,15 +63,23 @@ public sealed class BatchRangeTests
         Assert.Contains("keeps its leaves in the log", ex.Message, StringComparison.Ordinal);
     }
 
+    // A forger with the file drops the append-only trigger and edits one table; the audit's leaf check must name it.
+    private static void AssertLeafCheckFails(LogStore store, string trigger, string forgery, string reason)
+    {
+        store.Execute("DROP TRIGGER " + trigger);
+        store.Execute(forgery);
+        var audit = store.Sealer.Log.Audit();
+        Assert.False(audit.Valid);
+        Assert.Equal("leaves", audit.FailedCheck);
+        Assert.Contains(reason, audit.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Deleting_the_last_leaf_of_the_log_fails_the_leaf_check_naming_the_missing_index()
     {
         using var store = new LogStore(3, 4);
-        store.Execute("DROP TRIGGER log_leaves_append_only_delete");
-        store.Execute("DELETE FROM log_leaves WHERE log_index = 6");
-        var audit = store.Sealer.Log.Audit();
-        Assert.Equal("leaves", audit.FailedCheck);
-        Assert.Contains("log index 6 is missing (the batches end at 7)", audit.Reason, StringComparison.Ordinal);
+        AssertLeafCheckFails(store, "log_leaves_append_only_delete", "DELETE FROM log_leaves WHERE log_index = 6",
+            "log index 6 is missing (the batches end at 7)");
     }
 
     [Fact]
@@ -79,11 +87,9 @@ public sealed class BatchRangeTests
     {
         // Without its range the batch has no leaves to read; its memories must not turn pending.
         using var store = new LogStore(3, 4);
-        store.Execute("DROP TRIGGER batch_ranges_append_only_delete");
-        store.Execute($"DELETE FROM batch_ranges WHERE batch_id = '{store.Batches[1].BatchId}'");
-        var audit = store.Sealer.Log.Audit();
-        Assert.Equal("leaves", audit.FailedCheck);
-        Assert.Contains("4 leaves of the log lie outside the range of the batch they name", audit.Reason, StringComparison.Ordinal);
+        AssertLeafCheckFails(store, "batch_ranges_append_only_delete",
+            $"DELETE FROM batch_ranges WHERE batch_id = '{store.Batches[1].BatchId}'",
+            "4 leaves of the log lie outside the range of the batch they name");
         Assert.Empty(store.BatchRows.GetLeaves(store.Batches[1].BatchId));
         Assert.Empty(store.Memories.Query(new MemoryQuery { PendingOnly = true }));
     }
@@ -93,11 +99,8 @@ public sealed class BatchRangeTests
     {
         // The leaf hashes and every root are unchanged: only the batch the memory reads as sealed in moves.
         using var store = new LogStore(3, 4);
-        store.Execute("DROP TRIGGER log_leaves_append_only_update");
-        store.Execute($"UPDATE log_leaves SET batch_id = '{store.Batches[1].BatchId}' WHERE log_index = 0");
-        var audit = store.Sealer.Log.Audit();
-        Assert.False(audit.Valid);
-        Assert.Equal("leaves", audit.FailedCheck);
-        Assert.Contains("1 leaves of the log lie outside the range of the batch they name", audit.Reason, StringComparison.Ordinal);
+        AssertLeafCheckFails(store, "log_leaves_append_only_update",
+            $"UPDATE log_leaves SET batch_id = '{store.Batches[1].BatchId}' WHERE log_index = 0",
+            "1 leaves of the log lie outside the range of the batch they name");
     }
 }

@@ -46,7 +46,7 @@ public sealed class PendingFromTests
         var part = store.Sealer.Seal(maxItems: 2)!;
         Assert.Equal(2, part.Size);
         Assert.Equal(more[1].Sequence + 1, PendingFrom(store.Store));
-        Assert.Equal(more.Skip(2).Select(m => m.Id).Reverse(),
+        Assert.Equal(more[2..].Select(m => m.Id).Reverse(),
             store.Memories.Query(new MemoryQuery { PendingOnly = true }).Select(m => m.Id));
         Assert.Equal(2, store.Sealer.Seal()!.Size);
         Assert.Equal(AuditCheckResult.Pass, StoreAuditChecks.Counts(store.Store).Status);
